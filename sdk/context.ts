@@ -1,0 +1,281 @@
+/**
+ * The point-in-time context a signal judges. Everything here was known strictly before
+ * `now` (the subject's own time), is plain JSON (so it can be stored, replayed and sent to a
+ * worker thread), and holds no raw PII: customers and identifiers appear only as Shopify ids
+ * and keyed hashes (HMAC with a per-shop key).
+ *
+ * Shapes are normalized from Shopify's webhook and bulk-operation payloads: ids are the
+ * `admin_graphql_api_id` strings (`gid://shopify/Order/…`), never numbers; timestamps are ISO
+ * 8601 strings; money is a decimal number in the shop's currency.
+ */
+
+/** A Shopify GraphQL id, e.g. `gid://shopify/Order/4783296544821`. */
+export type ShopifyId = string;
+/** An ISO 8601 timestamp, e.g. `2026-03-14T09:30:00Z`. */
+export type IsoTime = string;
+/** A keyed hash (HMAC-SHA256, hex) of an identifier, computed with the shop's own key. */
+export type IdentifierHash = string;
+
+export type SubjectKind = 'order' | 'return' | 'refund';
+
+/** Kinds of hashed identifiers kept for lists and ring detection. */
+export type IdentifierKind = 'email' | 'phone' | 'address' | 'ip' | 'device' | 'payment';
+
+export type IdentityHashes = Partial<Record<IdentifierKind, IdentifierHash>>;
+
+export interface LineItem {
+  id: ShopifyId;
+  productId?: ShopifyId;
+  variantId?: ShopifyId;
+  sku?: string;
+  title?: string;
+  /** e.g. "M / Blue"; used to spot bracketing (same product, several variants). */
+  variantTitle?: string;
+  productType?: string;
+  vendor?: string;
+  quantity: number;
+  /** Unit price before discounts. */
+  price: number;
+  /** Total discount allocated to this line. */
+  totalDiscount: number;
+  /** Unit compare-at price, when the item was sold below it (on sale). */
+  compareAtPrice?: number;
+  giftCard?: boolean;
+  requiresShipping?: boolean;
+}
+
+/** Where an order was shipped and billed, generalised so it is not PII. */
+export interface AddressSummary {
+  countryCode?: string;
+  provinceCode?: string;
+  /** First characters of the postcode only (e.g. "SW1A", "941"). */
+  postcodePrefix?: string;
+  latitude?: number;
+  longitude?: number;
+  /** Keyed hash of the full normalized address, for rings and lists. */
+  hash?: IdentifierHash;
+}
+
+export interface ShippingLine {
+  title?: string;
+  code?: string;
+  price: number;
+  /** Normalized speed class inferred from title/code. */
+  speed?: 'standard' | 'express' | 'overnight' | 'pickup' | 'unknown';
+}
+
+export interface OrderRecord {
+  id: ShopifyId;
+  name?: string;
+  customerId?: ShopifyId | null;
+  createdAt: IsoTime;
+  processedAt?: IsoTime;
+  cancelledAt?: IsoTime | null;
+  currency: string;
+  totalPrice: number;
+  subtotalPrice: number;
+  totalDiscounts: number;
+  totalShipping?: number;
+  discountCodes: string[];
+  financialStatus?: string;
+  sourceName?: string;
+  /** Payment gateway names (e.g. "shopify_payments", "gift_card", "manual"). */
+  gateways: string[];
+  lineItems: LineItem[];
+  shippingLines: ShippingLine[];
+  shippingAddress?: AddressSummary;
+  billingAddress?: AddressSummary;
+  /** Keyed hashes of the buyer's identifiers on this order. */
+  identity: IdentityHashes;
+  /** Facts judged at normalization time, so the raw value never needs storing. */
+  emailDomainDisposable?: boolean;
+  browserIpCountryCode?: string;
+  tags: string[];
+}
+
+export interface FulfillmentRecord {
+  id: ShopifyId;
+  orderId: ShopifyId;
+  createdAt: IsoTime;
+  /** When the carrier reported delivery, if known. */
+  deliveredAt?: IsoTime | null;
+  status?: string;
+  lineItems: { lineItemId: ShopifyId; quantity: number }[];
+}
+
+export interface ReturnLineItem {
+  lineItemId: ShopifyId;
+  sku?: string;
+  productId?: ShopifyId;
+  variantId?: ShopifyId;
+  quantity: number;
+  /** Unit price paid (after discount) of the returned item, if known. */
+  unitPrice?: number;
+  /** Shopify's ReturnReason enum value, e.g. SIZE_TOO_SMALL, DEFECTIVE, UNWANTED. */
+  reason?: string;
+  /** The customer's free-text note (reason detail), never names or addresses. */
+  reasonNote?: string;
+}
+
+export interface ReturnRecord {
+  id: ShopifyId;
+  orderId: ShopifyId;
+  customerId?: ShopifyId | null;
+  status: string;
+  createdAt: IsoTime;
+  closedAt?: IsoTime | null;
+  lineItems: ReturnLineItem[];
+  exchangeLineItemCount: number;
+  /** Value of the returned items. */
+  totalValue: number;
+}
+
+export type RefundMethod =
+  | 'original_payment'
+  | 'store_credit'
+  | 'gift_card'
+  | 'exchange'
+  | 'cash'
+  | 'other';
+
+export interface RefundRecord {
+  id: ShopifyId;
+  orderId: ShopifyId;
+  returnId?: ShopifyId | null;
+  customerId?: ShopifyId | null;
+  createdAt: IsoTime;
+  amount: number;
+  method: RefundMethod;
+  lineItems: { lineItemId: ShopifyId; quantity: number; subtotal: number }[];
+  restock?: boolean;
+  /** True when the refund was issued by staff without a return record. */
+  manual?: boolean;
+}
+
+export interface ChargebackRecord {
+  id: ShopifyId;
+  orderId: ShopifyId;
+  initiatedAt: IsoTime;
+  amount: number;
+  reason?: string;
+  status?: string;
+  type?: 'chargeback' | 'inquiry';
+}
+
+/** A decision RefundSentry made earlier for this customer. */
+export interface PastDecision {
+  subjectId: ShopifyId;
+  kind: SubjectKind;
+  at: IsoTime;
+  score: number;
+  zone: string;
+}
+
+/** A confirmed outcome (from the merchant or aging inference) known before `now`. */
+export interface PastOutcome {
+  subjectId: ShopifyId;
+  label: 'fraud' | 'legit';
+  at: IsoTime;
+  source: string;
+}
+
+export interface CustomerSnapshot {
+  id: ShopifyId;
+  createdAt?: IsoTime;
+  tags: string[];
+  identity: IdentityHashes;
+  /** A merchant's manual override, if any: trusted or flagged. */
+  manualOverride?: 'trusted' | 'flagged' | null;
+}
+
+/**
+ * The customer's history AS OF `now`: only events strictly before the subject's time.
+ * Arrays are in ascending time order. For the subject itself: an order subject is not in
+ * `orders`; a return's own order is (it happened before).
+ */
+export interface CustomerHistory {
+  orders: OrderRecord[];
+  fulfillments: FulfillmentRecord[];
+  returns: ReturnRecord[];
+  refunds: RefundRecord[];
+  chargebacks: ChargebackRecord[];
+  decisions: PastDecision[];
+  outcomes: PastOutcome[];
+}
+
+/** Percentiles of one measure across the shop (p50, p75, p90, p95, p99). */
+export interface Percentiles {
+  p50: number;
+  p75: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  /** How many observations the percentiles were computed from. */
+  n: number;
+}
+
+/**
+ * Per-shop calibration built from the shop's own history, so thresholds adapt to the shop.
+ * Empty (`measures: {}`) when the shop has no baseline yet; signals then use documented
+ * global defaults.
+ */
+export interface ShopBaseline {
+  builtAt?: IsoTime;
+  measures: Record<string, Percentiles>;
+  /** Return rate (returned units / sold units) per SKU, for SKUs with enough sales. */
+  skuReturnRates: Record<string, { rate: number; sold: number }>;
+  /** The shop-wide return rate (returned units / sold units). */
+  shopReturnRate?: number;
+}
+
+/** Hashed identifiers the merchant blocked or trusted, by kind. */
+export interface HashedLists {
+  blocked: Partial<Record<IdentifierKind, IdentifierHash[]>>;
+  allowed: Partial<Record<IdentifierKind, IdentifierHash[]>>;
+}
+
+export interface OrderSubject {
+  kind: 'order';
+  id: ShopifyId;
+  at: IsoTime;
+  order: OrderRecord;
+}
+
+export interface ReturnSubject {
+  kind: 'return';
+  id: ShopifyId;
+  at: IsoTime;
+  return: ReturnRecord;
+  /** The order the return belongs to. */
+  order: OrderRecord;
+}
+
+export interface RefundSubject {
+  kind: 'refund';
+  id: ShopifyId;
+  at: IsoTime;
+  refund: RefundRecord;
+  order: OrderRecord;
+  /** The return that led to the refund, if there was one. */
+  return?: ReturnRecord | null;
+}
+
+export type Subject = OrderSubject | ReturnSubject | RefundSubject;
+
+export interface SignalContext {
+  /** The shop this event belongs to, e.g. `example.myshopify.com`. */
+  shopId: string;
+  /** The moment of judgement: the subject's time. Signals never read the clock. */
+  now: IsoTime;
+  subject: Subject;
+  /** The customer, or null for a guest checkout. */
+  customer: CustomerSnapshot | null;
+  history: CustomerHistory;
+  baseline: ShopBaseline;
+  lists: HashedLists;
+  /**
+   * Facts precomputed by the context builder (e.g. `customerOrderCount`), shared by signals
+   * so each is computed once per event.
+   */
+  derived: Record<string, unknown>;
+}

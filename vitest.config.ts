@@ -1,0 +1,8 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['{sdk,signals,engine,rulesets,cli,server}/**/*.test.ts'],
+    testTimeout: 60_000,
+  },
+});
