@@ -18,10 +18,10 @@ console.log('\nScore your own events: npx refundsentry score --ruleset rulesets/
 
 function printDecision(decision: Decision): void {
   const top = decision.signals
-    .filter((s) => s.points !== 0)
-    .sort((a, b) => Math.abs(b.points) - Math.abs(a.points))
+    .filter((s) => s.status === 'hit')
+    .sort((a, b) => Math.abs(b.strength * b.weight) - Math.abs(a.strength * a.weight))
     .slice(0, 3)
-    .map((s) => `${s.id} ${s.points > 0 ? '+' : ''}${s.points}`);
+    .map((s) => `${s.id} ${s.points > 0 ? '+' : ''}${s.points}${s.points !== s.strength * s.weight ? ` (raw ${s.strength * s.weight})` : ''}`);
   const thin = decision.signals.filter((s) => s.status === 'insufficient_data').map((s) => s.id);
   console.log(
     `${decision.subject.kind.padEnd(6)} ${decision.subject.id.padEnd(28)} score ${String(decision.score).padStart(5)}  ${decision.zone.toUpperCase().padEnd(6)}` +

@@ -1,5 +1,5 @@
 import type { ChargebackRecord, SignalContext } from '../sdk/index.ts';
-import { makeLineItem, makeOrder, makeReturn, orderContext, refundContext, returnContext } from '../sdk/testing/index.ts';
+import { makeLineItem, makeOrder, makeRefund, makeReturn, orderContext, refundContext, returnContext } from '../sdk/testing/index.ts';
 
 /**
  * Six hand-made point-in-time contexts for the CLI demo and the CLI tests; written to
@@ -52,7 +52,7 @@ export function demoContexts(): SignalContext[] {
       customer: customer(4, '2024-12-01T00:00:00Z'),
       history: { orders: [...serialHistory, serialOrder], returns: serialReturns },
     }),
-    refundContext(undefined, disputedOrder, {
+    refundContext(makeRefund(disputedOrder, { id: 'gid://shopify/Refund/5005', createdAt: '2026-03-01T10:00:00Z' }), disputedOrder, {
       customer: customer(5, '2025-01-15T00:00:00Z'),
       history: {
         orders: [...disputeHistory, disputedOrder],

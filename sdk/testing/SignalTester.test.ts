@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defineSignal } from '../defineSignal.ts';
-import type { SignalDefinition, SignalMeta } from '../signal.ts';
+import type { SignalDefinition, SignalMeta, SignalOutcome } from '../signal.ts';
 import { SignalTester, SignalTestFailure, makeOrder, orderContext, type SignalTestCases } from './index.ts';
 
 const meta: SignalMeta = {
@@ -23,7 +23,7 @@ function signalWith(evaluate: SignalDefinition<{ above: number }>['evaluate'], o
   return defineSignal<{ above: number }>({ meta: { ...meta, ...overrides }, evaluate });
 }
 
-const honest = signalWith((ctx, params) => {
+const honest = signalWith((ctx, params): SignalOutcome => {
   const total = ctx.subject.order.totalPrice;
   return total > params.above
     ? { status: 'hit', strength: Math.min(1, total / 1000), messageId: 'above', data: { total, above: params.above } }

@@ -1,0 +1,199 @@
+import { describe, expect, it } from 'vitest';
+import { makeLineItem, makeOrder, orderContext, returnContext } from '../sdk/testing/index.ts';
+import { builtinSignals } from '../signals/index.ts';
+import defaultRuleset from '../rulesets/default.json' with { type: 'json' };
+import { compileRuleset, contentHashOf } from './compileRuleset.ts';
+import { RulesetValidationError } from './problems.ts';
+import { createRegistry } from './registry.ts';
+import type { Ruleset } from './ruleset.ts';
+import { fixedSignal, outOfRangeSignal, throwingSignal } from './testSignals.ts';
+
+const registry = createRegistry([
+  fixedSignal('test.hit-strong', { status: 'hit', strength: 1, message: 'strong' }, 40),
+  fixedSignal('test.hit-half', { status: 'hit', strength: 0.5, message: 'half' }, 30),
+  fixedSignal('test.quiet', { status: 'no_hit', message: '' }, 25),
+  fixedSignal('test.thin', { status: 'insufficient_data', message: 'too little history' }, 20),
+  fixedSignal('test.trust', { status: 'hit', strength: 1, message: 'trusted' }, -15),
+  fixedSignal('test.returns-only', { status: 'hit', strength: 1, message: 'r' }, 10, ['return']),
+  throwingSignal,
+  outOfRangeSignal,
+]);
+
+function ruleset(overrides: Partial<Ruleset> = {}): Ruleset {
+  return {
+    id: 'test',
+    version: 3,
+    appliesTo: ['order', 'return', 'refund'],
+    zones: { medium: 31, high: 66 },
+    signals: { 'test.hit-strong': {}, 'test.hit-half': {}, 'test.quiet': {}, 'test.thin': {} },
+    ...overrides,
+  };
+}
+
+describe('compileRuleset → decide', () => {
+  it('scores a weighted sum whose points add up to the score, with a zone', () => {
+    const decision = compileRuleset(ruleset(), registry).decide(orderContext());
+    expect(decision.score).toBe(55);
+    expect(decision.zone).toBe('medium');
+    expect(decision.signals.map((s) => [s.id, s.status, s.points])).toEqual([
+      ['test.hit-half', 'hit', 15],
+      ['test.hit-strong', 'hit', 40],
+      ['test.quiet', 'no_hit', 0],
+      ['test.thin', 'insufficient_data', 0],
+    ]);
+    expect(decision.signals.reduce((sum, s) => sum + s.points, 0)).toBe(decision.score);
+    expect(decision.coverage).toEqual({ evaluated: 4, hit: 2, noHit: 1, insufficient: 1, error: 0 });
+    expect(decision.ruleset).toEqual({ id: 'test', version: 3, contentHash: contentHashOf(ruleset()) });
+    expect(decision.signals[0]).toMatchObject({ version: '1.2.3', source: 'signal', weight: 30, strength: 0.5, message: 'half' });
+  });
+
+  it('uses ruleset weights and params over the signal defaults, and skips disabled signals', () => {
+    const decision = compileRuleset(
+      ruleset({ signals: { 'test.hit-strong': { weight: 10, params: { strength: 0.25 } }, 'test.hit-half': { enabled: false } } }),
+      registry,
+    ).decide(orderContext());
+    expect(decision.signals.map((s) => s.id)).toEqual(['test.hit-strong']);
+    expect(decision.score).toBe(2.5);
+    expect(decision.zone).toBe('low');
+  });
+
+  it('can weight insufficient data, per signal or as a share of the weight, and always shows it', () => {
+    const perSignal = compileRuleset(ruleset({ signals: { 'test.thin': { insufficientWeight: 12 } } }), registry).decide(orderContext());
+    expect(perSignal.signals[0]).toMatchObject({ status: 'insufficient_data', points: 12, message: 'too little history' });
+    const shared = compileRuleset(ruleset({ scoring: { insufficientDataFactor: 0.5 }, signals: { 'test.thin': {} } }), registry).decide(orderContext());
+    expect(shared.score).toBe(10);
+  });
+
+  it('records a throwing or misbehaving signal as an error and still scores the rest', () => {
+    const decision = compileRuleset(
+      ruleset({ signals: { 'test.hit-strong': {}, 'test.throws': {}, 'test.out-of-range': {} } }),
+      registry,
+    ).decide(orderContext());
+    const byId = Object.fromEntries(decision.signals.map((s) => [s.id, s]));
+    expect(byId['test.throws']).toMatchObject({ status: 'error', points: 0, message: 'Error: upstream data missing' });
+    expect(byId['test.out-of-range'].status).toBe('error');
+    expect(byId['test.out-of-range'].message).toMatch(/strength must be a number from 0 to 1; got 7/);
+    expect(decision.score).toBe(40);
+    expect(decision.coverage.error).toBe(2);
+  });
+
+  it('clamps to the cap and rescales points so that they still add up', () => {
+    const decision = compileRuleset(
+      ruleset({ signals: { 'test.hit-strong': { weight: 90 }, 'test.hit-half': { weight: 100 }, 'test.trust': {} } }),
+      registry,
+    ).decide(orderContext());
+    expect(decision.rawScore).toBe(125);
+    expect(decision.score).toBe(100);
+    expect(decision.scaled).toBe(true);
+    expect(decision.zone).toBe('high');
+    expect(decision.signals.reduce((sum, s) => sum + Math.round(s.points * 100), 0)).toBe(10000);
+  });
+
+  it('runs only the signals that apply to the subject kind', () => {
+    const compiled = compileRuleset(ruleset({ signals: { 'test.returns-only': {}, 'test.quiet': {} } }), registry);
+    expect(compiled.signalIds('order')).toEqual(['test.quiet']);
+    expect(compiled.signalIds('return')).toEqual(['test.quiet', 'test.returns-only']);
+    expect(compiled.decide(returnContext()).score).toBe(10);
+  });
+
+  it('refuses a subject kind the ruleset does not score', () => {
+    const compiled = compileRuleset(ruleset({ appliesTo: ['return'] }), registry);
+    expect(() => compiled.decide(orderContext())).toThrow(/does not score order events/);
+  });
+
+  it('computes derived facts and custom signals from JSONata, insufficient when facts are missing', () => {
+    const compiled = compileRuleset(
+      ruleset({
+        signals: {},
+        derived: { itemCount: '$sum(order.lineItems.quantity)', bigBasket: 'derived.itemCount >= 3' },
+        customSignals: [
+          {
+            id: 'custom.big-basket',
+            when: 'derived.bigBasket',
+            strength: 'derived.itemCount >= 5 ? 1 : 0.5',
+            weight: 20,
+            message: 'Many items in one order',
+            evidence: { items: 'derived.itemCount' },
+          },
+          { id: 'custom.refund-share', appliesTo: ['order', 'refund'], when: 'refund.amount / order.totalPrice > 0.8', weight: 10 },
+        ],
+      }),
+      registry,
+    );
+    const order = makeOrder({ lineItems: [makeLineItem({ quantity: 2 }), makeLineItem({ quantity: 2 })] });
+    const decision = compiled.decide(orderContext(order));
+    expect(decision.derived).toEqual({ itemCount: 4, bigBasket: true });
+    const [basket, share] = decision.signals;
+    expect(basket).toMatchObject({ id: 'custom.big-basket', source: 'custom', status: 'hit', strength: 0.5, points: 10, evidence: { items: 4 } });
+    expect(share).toMatchObject({ id: 'custom.refund-share', status: 'insufficient_data', points: 0 });
+  });
+
+  it('chooses actions from condition rules over the decision and explains why', () => {
+    const compiled = compileRuleset(
+      ruleset({
+        actions: [
+          {
+            id: 'hold',
+            on: ['order'],
+            conditions: { all: [{ fact: 'zone', operator: 'equal', value: 'medium' }, { fact: 'hits', operator: 'contains', value: 'test.hit-strong' }] },
+            do: [{ type: 'fulfillment.hold' }, { type: 'customer.tag' }, { type: 'risk.assessment' }],
+          },
+          { id: 'never', on: ['order'], conditions: { any: [{ fact: 'score', operator: 'greaterThan', value: 90 }] }, do: [{ type: 'flow.trigger', handle: 'x' }] },
+          { id: 'returns', on: ['return'], conditions: { all: [] }, do: [{ type: 'review.queue' }] },
+        ],
+      }),
+      registry,
+    );
+    const decision = compiled.decide(orderContext());
+    expect(decision.actionRules.map((r) => [r.id, r.matched])).toEqual([
+      ['hold', true],
+      ['never', false],
+    ]);
+    expect(decision.actions).toEqual([
+      { ruleId: 'hold', type: 'fulfillment.hold', reason: 'HIGH_RISK_OF_FRAUD' },
+      { ruleId: 'hold', type: 'customer.tag', tag: 'refundsentry:medium-risk' },
+      { ruleId: 'hold', type: 'risk.assessment', riskLevel: 'MEDIUM' },
+    ]);
+    expect(JSON.stringify(decision.actionRules[0].conditions)).toContain('"factResult":"medium"');
+    expect(compiled.decide(returnContext()).actions).toEqual([{ ruleId: 'returns', type: 'review.queue', queue: 'default', priority: 'normal' }]);
+  });
+
+  it('is deterministic: the same context and ruleset give the same bytes; batch equals single', () => {
+    const compiled = compileRuleset(defaultRuleset, createRegistry(builtinSignals));
+    const contexts = [orderContext(), returnContext(), orderContext(makeOrder({ discountCodes: ['A', 'B'] }), { customer: null })];
+    const single = contexts.map((ctx) => JSON.stringify(compiled.decide(structuredClone(ctx), { explainConditions: false })));
+    const again = contexts.map((ctx) => JSON.stringify(compileRuleset(defaultRuleset, createRegistry(builtinSignals)).decide(structuredClone(ctx), { explainConditions: false })));
+    const batch = compiled.decideBatch(contexts.map((c) => structuredClone(c))).map((d) => JSON.stringify(d));
+    expect(again).toEqual(single);
+    expect(batch).toEqual(single);
+  });
+
+  it('reuses precomputed signal results and evaluates the rest', () => {
+    const compiled = compileRuleset(ruleset(), registry);
+    const stored = new Map([['test.quiet', { status: 'hit' as const, strength: 1, evidence: { stored: true }, message: 'from store' }]]);
+    const decision = compiled.decideWithResults(orderContext(), stored);
+    expect(decision.signals.find((s) => s.id === 'test.quiet')).toMatchObject({ status: 'hit', points: 25, evidence: { stored: true } });
+    expect(decision.score).toBe(80);
+  });
+
+  it('records timings only when given a clock', () => {
+    const compiled = compileRuleset(ruleset(), registry);
+    expect(compiled.decide(orderContext()).timings).toBeUndefined();
+    let tick = 0;
+    const timed = compiled.decide(orderContext(), { clock: () => (tick += 1) });
+    expect(timed.timings!.totalMs).toBeGreaterThan(0);
+    expect(timed.signals.every((s) => s.durationMs === 1)).toBe(true);
+  });
+
+  it('throws every validation problem at once for a bad ruleset', () => {
+    const bad = { ...ruleset(), zones: { medium: 70, high: 40 }, signals: { 'test.nope': {}, 'test.quiet': { params: { strength: 3 } } } };
+    try {
+      compileRuleset(bad, registry);
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(RulesetValidationError);
+      const pointers = (e as RulesetValidationError).problems.map((p) => p.pointer);
+      expect(pointers).toEqual(['/signals/test.nope', '/signals/test.quiet/params/strength', '/zones/high']);
+    }
+  });
+});

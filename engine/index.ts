@@ -1,0 +1,12 @@
+/** The decision engine: pure TypeScript, no I/O, no clock. */
+export { compileRuleset, canonicalJson, contentHashOf } from './compileRuleset.ts';
+export type { CompiledRuleset, DecideOptions, PrecomputedResults } from './compileRuleset.ts';
+export { validateRuleset, analyzeRuleset } from './validateRuleset.ts';
+export { createRegistry, RegistryError } from './registry.ts';
+export type { SignalRegistry } from './registry.ts';
+export { RulesetValidationError } from './problems.ts';
+export type { RulesetProblem } from './problems.ts';
+export type { ActionRuleTrace, ChosenAction, Coverage, Decision, SignalTrace } from './decision.ts';
+export type { ActionRule, ActionSpec, ActionType, CustomSignalConfig, Ruleset, SignalConfig, Zone } from './ruleset.ts';
+export { ACTION_FACTS, EXPRESSION_ROOTS } from './ruleset.ts';
+export { allocateScore } from './score.ts';

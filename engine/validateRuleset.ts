@@ -1,0 +1,335 @@
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import rulesetSchema from '../rulesets/schema/ruleset.schema.json' with { type: 'json' };
+import { resolveParams, type AnySignal, type SubjectKind } from '../sdk/index.ts';
+import { compileConditions, type CompiledConditions } from './conditions/compileConditions.ts';
+import { compileExpression, type CompiledExpression } from './expression/compileExpression.ts';
+import { pointerOf, type RulesetProblem } from './problems.ts';
+import type { SignalRegistry } from './registry.ts';
+import { ACTION_FACTS, EXPRESSION_ROOTS, type ActionRule, type CustomSignalConfig, type Ruleset } from './ruleset.ts';
+
+const validateShape = new Ajv2020({ allErrors: true, strict: false }).compile(rulesetSchema);
+
+/** A registered signal as this ruleset configures it. */
+export interface ConfiguredSignal {
+  signal: AnySignal;
+  weight: number;
+  insufficientWeight: number;
+  params: Readonly<Record<string, unknown>>;
+}
+
+export interface CompiledCustomSignal {
+  config: CustomSignalConfig;
+  appliesTo: readonly SubjectKind[];
+  when: CompiledExpression;
+  strength?: CompiledExpression;
+  evidence: [string, CompiledExpression][];
+}
+
+export interface CompiledActionRule {
+  rule: ActionRule;
+  conditions: CompiledConditions;
+}
+
+/** What the analysis of a ruleset yields: its problems and, when there are no errors, its parts. */
+export interface RulesetAnalysis {
+  problems: RulesetProblem[];
+  ruleset?: Ruleset;
+  signals: ConfiguredSignal[];
+  derived: [string, CompiledExpression][];
+  customSignals: CompiledCustomSignal[];
+  actionRules: CompiledActionRule[];
+}
+
+/**
+ * Checks a ruleset in two passes and returns every problem at once, each with a JSON pointer:
+ * the JSON Schema (shape), then meaning (unknown signals, params against each signal's own
+ * schema, zone order, JSONata syntax with positions, derived-fact references, condition trees,
+ * duplicate ids). Warnings (deprecated signals, kinds nothing applies to) do not block.
+ */
+export function validateRuleset(input: unknown, registry: SignalRegistry): RulesetProblem[] {
+  return analyzeRuleset(input, registry).problems;
+}
+
+export function analyzeRuleset(input: unknown, registry: SignalRegistry): RulesetAnalysis {
+  const analysis: RulesetAnalysis = { problems: [], signals: [], derived: [], customSignals: [], actionRules: [] };
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    analysis.problems.push({ pointer: '', code: 'schema', severity: 'error', message: 'a ruleset must be a JSON object' });
+    return analysis;
+  }
+  const ruleset = input as Ruleset;
+  if (!validateShape(ruleset)) analysis.problems.push(...schemaProblems(validateShape.errors ?? []));
+  // Meaning is checked on whatever parts have the right shape, so the editor sees all problems.
+  checkZones(ruleset, analysis);
+  configureSignals(ruleset, registry, analysis);
+  compileDerived(ruleset, analysis);
+  compileCustomSignals(ruleset, registry, analysis);
+  compileActionRules(ruleset, analysis);
+  if (!analysis.problems.some((p) => p.severity === 'error')) analysis.ruleset = ruleset;
+  analysis.problems.sort((a, b) => (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : 0));
+  return analysis;
+}
+
+function error(pointer: string, code: string, message: string, position?: number): RulesetProblem {
+  return position === undefined
+    ? { pointer, code, message, severity: 'error' }
+    : { pointer, code, message, severity: 'error', position };
+}
+
+function warning(pointer: string, code: string, message: string): RulesetProblem {
+  return { pointer, code, message, severity: 'warning' };
+}
+
+/**
+ * Ajv reports every failed branch of a oneOf/anyOf; condition trees are checked precisely by
+ * the condition compiler instead, and branch summaries are dropped when a deeper error exists.
+ */
+function schemaProblems(errors: ErrorObject[]): RulesetProblem[] {
+  const seen = new Set<string>();
+  const problems: RulesetProblem[] = [];
+  const relevant = errors.filter((e) => !/^\/actions\/\d+\/conditions/.test(e.instancePath) && e.keyword !== 'if');
+  for (const e of relevant) {
+    if ((e.keyword === 'anyOf' || e.keyword === 'oneOf') && relevant.some((o) => o !== e && o.instancePath.startsWith(e.instancePath))) {
+      continue;
+    }
+    const problem = describeSchemaError(e);
+    const key = `${problem.pointer} ${problem.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      problems.push(problem);
+    }
+  }
+  return problems;
+}
+
+function describeSchemaError(e: ErrorObject): RulesetProblem {
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return error(`${e.instancePath}/${String(params.additionalProperty)}`, 'schema', `unknown property "${String(params.additionalProperty)}"`);
+    case 'required':
+      return error(`${e.instancePath}/${String(params.missingProperty)}`, 'schema', `missing required property "${String(params.missingProperty)}"`);
+    case 'enum':
+      return error(e.instancePath, 'schema', `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`);
+    case 'propertyNames':
+      return error(`${e.instancePath}/${String(params.propertyName)}`, 'schema', `"${String(params.propertyName)}" is not a valid name here`);
+    case 'pattern':
+      return error(e.instancePath, 'schema', `"${String(e.data)}" does not match the expected form ${String(params.pattern)}`);
+    default:
+      return error(e.instancePath, 'schema', e.message ?? e.keyword);
+  }
+}
+
+function checkZones(ruleset: Ruleset, analysis: RulesetAnalysis): void {
+  const zones = ruleset.zones;
+  if (typeof zones?.medium !== 'number' || typeof zones?.high !== 'number') return;
+  const cap = ruleset.scoring?.cap ?? 100;
+  if (zones.medium <= 0) {
+    analysis.problems.push(error('/zones/medium', 'zones-order', `the MEDIUM zone must start above 0 (got ${zones.medium}), or every score would be MEDIUM`));
+  }
+  if (zones.medium >= zones.high) {
+    analysis.problems.push(error('/zones/high', 'zones-order', `the HIGH zone must start above the MEDIUM zone (medium ${zones.medium}, high ${zones.high})`));
+  }
+  if (zones.high > cap) {
+    analysis.problems.push(error('/zones/high', 'zones-order', `the HIGH zone starts at ${zones.high}, above the score cap ${cap}: nothing could ever be HIGH`));
+  }
+}
+
+function configureSignals(ruleset: Ruleset, registry: SignalRegistry, analysis: RulesetAnalysis): void {
+  const entries = ruleset.signals;
+  if (entries === null || typeof entries !== 'object') return;
+  const kinds = scoredKinds(ruleset);
+  const factor = ruleset.scoring?.insufficientDataFactor ?? 0;
+  for (const id of Object.keys(entries).sort()) {
+    const config = entries[id] ?? {};
+    const pointer = pointerOf('signals', id);
+    const signal = registry.get(id);
+    if (!signal) {
+      analysis.problems.push(error(pointer, 'unknown-signal', unknownSignalMessage(id, registry)));
+      continue;
+    }
+    const resolved = resolveParams(signal, config.params);
+    if (!resolved.ok) {
+      for (const p of resolved.problems) {
+        analysis.problems.push(error(`${pointer}/params${p.pointer}`, 'bad-params', `${id}: ${p.message}`));
+      }
+      continue;
+    }
+    if (signal.meta.deprecated) {
+      const instead = signal.meta.replacedBy?.length ? `; use ${signal.meta.replacedBy.join(' or ')} instead` : '';
+      analysis.problems.push(warning(pointer, 'deprecated-signal', `${id} is deprecated${instead}`));
+    }
+    if (kinds.length > 0 && !signal.meta.appliesTo.some((k) => kinds.includes(k))) {
+      analysis.problems.push(
+        warning(pointer, 'never-applies', `${id} judges ${signal.meta.appliesTo.join('/')} events, which this ruleset does not score`),
+      );
+    }
+    if (config.enabled === false) continue;
+    const weight = config.weight ?? signal.meta.defaultWeight;
+    analysis.signals.push({
+      signal,
+      weight,
+      insufficientWeight: config.insufficientWeight ?? factor * weight,
+      params: resolved.params as Readonly<Record<string, unknown>>,
+    });
+  }
+}
+
+function unknownSignalMessage(id: string, registry: SignalRegistry): string {
+  const ids = registry.list().map((s) => s.meta.id);
+  const close = ids
+    .map((candidate) => ({ candidate, distance: editDistance(id, candidate) }))
+    .filter((c) => c.distance <= Math.max(2, Math.floor(id.length / 4)))
+    .sort((a, b) => a.distance - b.distance)[0];
+  return `unknown signal "${id}"${close ? `; did you mean "${close.candidate}"?` : ''} (${ids.length} signals are registered)`;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** Compiles one expression, turning its failure into a problem at `pointer`. */
+function tryExpression(source: unknown, pointer: string, analysis: RulesetAnalysis): CompiledExpression | undefined {
+  if (typeof source !== 'string') return undefined;
+  try {
+    return compileExpression(source, { knownRoots: EXPRESSION_ROOTS });
+  } catch (e) {
+    const failure = e as { message?: string; position?: number; code?: string };
+    analysis.problems.push(error(pointer, 'expression', `${failure.message ?? String(e)}`, failure.position));
+    return undefined;
+  }
+}
+
+function compileDerived(ruleset: Ruleset, analysis: RulesetAnalysis): void {
+  const derived = ruleset.derived;
+  if (derived === null || typeof derived !== 'object') return;
+  const defined = new Set<string>();
+  const names = Object.keys(derived);
+  for (const name of names) {
+    const pointer = pointerOf('derived', name);
+    const compiled = tryExpression(derived[name], pointer, analysis);
+    if (compiled) {
+      for (const reference of derivedReferences(compiled)) {
+        if (reference === name) {
+          analysis.problems.push(error(pointer, 'derived-cycle', `derived.${name} refers to itself`));
+        } else if (!defined.has(reference)) {
+          const later = names.includes(reference);
+          analysis.problems.push(
+            error(
+              pointer,
+              later ? 'derived-order' : 'unknown-derived',
+              later
+                ? `derived.${name} uses derived.${reference}, which is defined after it; move ${reference} above ${name}`
+                : `derived.${name} uses derived.${reference}, which the ruleset does not define`,
+            ),
+          );
+        }
+      }
+      analysis.derived.push([name, compiled]);
+    }
+    defined.add(name);
+  }
+}
+
+/** Names of ruleset-derived facts an expression reads (`derived.x`). Context-derived facts are allowed too. */
+function derivedReferences(expression: CompiledExpression): string[] {
+  return expression.paths.filter((p) => p.startsWith('derived.')).map((p) => p.split('.')[1]);
+}
+
+function compileCustomSignals(ruleset: Ruleset, registry: SignalRegistry, analysis: RulesetAnalysis): void {
+  if (!Array.isArray(ruleset.customSignals)) return;
+  const seen = new Set<string>();
+  const kinds = scoredKinds(ruleset);
+  ruleset.customSignals.forEach((config, index) => {
+    const pointer = pointerOf('customSignals', index);
+    if (config === null || typeof config !== 'object') return;
+    if (typeof config.id === 'string') {
+      if (seen.has(config.id)) analysis.problems.push(error(`${pointer}/id`, 'duplicate-id', `custom signal id "${config.id}" is used twice`));
+      if (registry.has(config.id)) analysis.problems.push(error(`${pointer}/id`, 'duplicate-id', `"${config.id}" is already a registered signal`));
+      seen.add(config.id);
+    }
+    const when = tryExpression(config.when, `${pointer}/when`, analysis);
+    const strength = config.strength === undefined ? undefined : tryExpression(config.strength, `${pointer}/strength`, analysis);
+    const evidence: [string, CompiledExpression][] = [];
+    for (const [name, source] of Object.entries(config.evidence ?? {})) {
+      const compiled = tryExpression(source, `${pointer}/evidence/${name}`, analysis);
+      if (compiled) evidence.push([name, compiled]);
+    }
+    if (!when || config.enabled === false) return;
+    analysis.customSignals.push({ config, appliesTo: config.appliesTo ?? kinds, when, strength, evidence });
+  });
+}
+
+function compileActionRules(ruleset: Ruleset, analysis: RulesetAnalysis): void {
+  if (!Array.isArray(ruleset.actions)) return;
+  const seen = new Set<string>();
+  const kinds = scoredKinds(ruleset);
+  ruleset.actions.forEach((rule, index) => {
+    const pointer = pointerOf('actions', index);
+    if (rule === null || typeof rule !== 'object') return;
+    if (typeof rule.id === 'string') {
+      if (seen.has(rule.id)) analysis.problems.push(error(`${pointer}/id`, 'duplicate-id', `action rule id "${rule.id}" is used twice`));
+      seen.add(rule.id);
+    }
+    if (Array.isArray(rule.on) && kinds.length > 0 && !rule.on.some((k) => kinds.includes(k))) {
+      analysis.problems.push(warning(`${pointer}/on`, 'never-applies', `runs on ${rule.on.join('/')}, which this ruleset does not score`));
+    }
+    if (rule.conditions === null || typeof rule.conditions !== 'object') return;
+    const factProblems = unknownFacts(rule.conditions, `${pointer}/conditions`);
+    analysis.problems.push(...factProblems);
+    let conditions: CompiledConditions;
+    try {
+      conditions = compileConditions(rule.conditions as never, `${pointer}/conditions`);
+    } catch (e) {
+      for (const problem of conditionProblems(e)) analysis.problems.push(error(problem.pointer, 'condition', problem.message));
+      return;
+    }
+    if (rule.enabled !== false && factProblems.length === 0) analysis.actionRules.push({ rule, conditions });
+  });
+}
+
+function conditionProblems(e: unknown): { pointer: string; message: string }[] {
+  const failure = e as { errors?: { pointer: string; message: string }[]; pointer?: string; message?: string };
+  if (Array.isArray(failure.errors)) return failure.errors.map((x) => ({ pointer: x.pointer, message: x.message }));
+  return [{ pointer: failure.pointer ?? '', message: failure.message ?? String(e) }];
+}
+
+const KNOWN_FACTS: ReadonlySet<string> = new Set(ACTION_FACTS);
+
+/** Facts named in a condition tree (leaves and `value: { fact }` references) that do not exist. */
+function unknownFacts(node: unknown, pointer: string): RulesetProblem[] {
+  if (node === null || typeof node !== 'object') return [];
+  if (Array.isArray(node)) return node.flatMap((child, i) => unknownFacts(child, `${pointer}/${i}`));
+  const record = node as Record<string, unknown>;
+  const problems: RulesetProblem[] = [];
+  for (const key of ['all', 'any', 'not'] as const) {
+    if (key in record) problems.push(...unknownFacts(record[key], `${pointer}/${key}`));
+  }
+  const check = (fact: unknown, at: string) => {
+    if (typeof fact === 'string' && !KNOWN_FACTS.has(fact)) {
+      problems.push(error(at, 'unknown-fact', `unknown fact "${fact}"; conditions can use ${ACTION_FACTS.join(', ')}`));
+    }
+  };
+  check(record.fact, `${pointer}/fact`);
+  if (typeof record.path === 'string' && record.path.includes('\\')) {
+    problems.push(
+      error(`${pointer}/path`, 'condition', `JSONPath has no backslash escapes, so "${record.path}" would never match; write ids with dots in brackets, e.g. $['velocity.return-rate'].status`),
+    );
+  }
+  const value = record.value as { fact?: unknown } | null | undefined;
+  if (value !== null && typeof value === 'object' && 'fact' in value) check(value.fact, `${pointer}/value/fact`);
+  return problems;
+}
+
+/** The valid kinds the ruleset scores; wrong entries are schema errors already, not warnings. */
+function scoredKinds(ruleset: Ruleset): SubjectKind[] {
+  const known: readonly string[] = ['order', 'return', 'refund'];
+  return Array.isArray(ruleset.appliesTo) ? ruleset.appliesTo.filter((k) => known.includes(k)) : [];
+}
