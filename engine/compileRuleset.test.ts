@@ -116,6 +116,7 @@ describe('compileRuleset → decide', () => {
             evidence: { items: 'derived.itemCount' },
           },
           { id: 'custom.refund-share', appliesTo: ['order', 'refund'], when: 'refund.amount / order.totalPrice > 0.8', weight: 10 },
+          { id: 'custom.guest', when: 'customer = null', weight: 5 },
         ],
       }),
       registry,
@@ -123,9 +124,30 @@ describe('compileRuleset → decide', () => {
     const order = makeOrder({ lineItems: [makeLineItem({ quantity: 2 }), makeLineItem({ quantity: 2 })] });
     const decision = compiled.decide(orderContext(order));
     expect(decision.derived).toEqual({ itemCount: 4, bigBasket: true });
-    const [basket, share] = decision.signals;
+    const [basket, share, guest] = decision.signals;
+    expect(guest).toMatchObject({ id: 'custom.guest', status: 'no_hit' });
+    expect(compiled.decide(orderContext(order, { customer: null })).signals[2]).toMatchObject({ id: 'custom.guest', status: 'hit', points: 5 });
     expect(basket).toMatchObject({ id: 'custom.big-basket', source: 'custom', status: 'hit', strength: 0.5, points: 10, evidence: { items: 4 } });
     expect(share).toMatchObject({ id: 'custom.refund-share', status: 'insufficient_data', points: 0 });
+  });
+
+  it('treats a derived fact that divides by zero as missing, with the reason in the trace', () => {
+    const compiled = compileRuleset(
+      ruleset({
+        signals: {},
+        derived: { discountShare: 'order.totalDiscounts / order.totalPrice' },
+        customSignals: [{ id: 'custom.deep-discount', when: 'derived.discountShare > 0.5', weight: 10 }],
+      }),
+      registry,
+    );
+    const decision = compiled.decide(orderContext(makeOrder({ totalPrice: 0, totalDiscounts: 20 })));
+    expect(decision.derived).toEqual({ discountShare: null });
+    expect(decision.derivedErrors).toEqual({ discountShare: 'gave Infinity (a division by zero?); treated as missing' });
+    expect(decision.signals[0]).toMatchObject({
+      id: 'custom.deep-discount',
+      status: 'insufficient_data',
+      message: 'custom.deep-discount: no value for derived.discountShare',
+    });
   });
 
   it('chooses actions from condition rules over the decision and explains why', () => {

@@ -24,8 +24,11 @@ export interface DecideOptions {
   clock?: () => number;
 }
 
-/** Stored signal results to reuse instead of evaluating, keyed by signal id. */
-export type PrecomputedResults = ReadonlyMap<string, SignalResult>;
+/**
+ * Stored signal results to reuse instead of evaluating: keyed by signal id, or an array aligned
+ * with `signalIds(kind)` (the fast form for simulation; `undefined` entries are evaluated).
+ */
+export type PrecomputedResults = ReadonlyMap<string, SignalResult> | readonly (SignalResult | undefined)[];
 
 export interface CompiledRuleset {
   readonly id: string;
@@ -51,6 +54,7 @@ interface Step {
   source: 'signal' | 'custom';
   weight: number;
   insufficientWeight: number;
+  insufficientCents: number;
   run(ctx: SignalContext, facts: ExpressionFacts): SignalResult;
 }
 
@@ -93,6 +97,10 @@ class RulesetProgram implements CompiledRuleset {
   private readonly derived: RulesetAnalysis['derived'];
   private readonly zones: { medium: number; high: number };
   private readonly capCents: number;
+  private readonly actionFactsUsed: ReadonlySet<string>;
+  private readonly rulesetRef: Decision['ruleset'];
+  private readonly resolvedActions: Map<CompiledActionRule, Record<Zone, readonly ChosenAction[]>>;
+  private readonly scratchCents: Record<SubjectKind, Int32Array>;
 
   constructor(analysis: Required<RulesetAnalysis>) {
     const ruleset = deepFreeze(structuredClone(analysis.ruleset));
@@ -104,6 +112,18 @@ class RulesetProgram implements CompiledRuleset {
     this.derived = analysis.derived;
     this.zones = ruleset.zones;
     this.capCents = toCents(ruleset.scoring?.cap ?? 100);
+    this.rulesetRef = Object.freeze({ id: this.id, version: this.version, contentHash: this.contentHash });
+    this.resolvedActions = new Map(
+      analysis.actionRules.map((compiled) => [
+        compiled,
+        {
+          low: Object.freeze(compiled.rule.do.map((spec) => Object.freeze(resolveAction(spec, compiled.rule.id, 'low')))),
+          medium: Object.freeze(compiled.rule.do.map((spec) => Object.freeze(resolveAction(spec, compiled.rule.id, 'medium')))),
+          high: Object.freeze(compiled.rule.do.map((spec) => Object.freeze(resolveAction(spec, compiled.rule.id, 'high')))),
+        },
+      ]),
+    );
+    this.actionFactsUsed = factsNamedIn(analysis.actionRules.map((r) => r.rule.conditions), new Set());
     const steps = [...analysis.signals.map(signalStep), ...analysis.customSignals.map(customStep)];
     const kinds: SubjectKind[] = ['order', 'return', 'refund'];
     const scored = (kind: SubjectKind) => ruleset.appliesTo.includes(kind);
@@ -113,6 +133,9 @@ class RulesetProgram implements CompiledRuleset {
     this.rulesByKind = Object.fromEntries(
       kinds.map((kind) => [kind, scored(kind) ? analysis.actionRules.filter((r) => r.rule.on.includes(kind)) : []]),
     ) as Record<SubjectKind, CompiledActionRule[]>;
+    const scratch = <T>(make: (n: number) => T) =>
+      Object.fromEntries(kinds.map((kind) => [kind, make(this.stepsByKind[kind].length)])) as Record<SubjectKind, T>;
+    this.scratchCents = scratch((n) => new Int32Array(n));
   }
 
   signalIds(kind: SubjectKind): readonly string[] {
@@ -146,50 +169,49 @@ class RulesetProgram implements CompiledRuleset {
     if (!this.ruleset.appliesTo.includes(kind)) {
       throw new TypeError(`ruleset ${this.id} v${this.version} does not score ${kind} events (appliesTo: ${this.ruleset.appliesTo.join(', ')})`);
     }
-    const facts = expressionFacts(ctx);
-    const derivedErrors = this.computeDerived(facts);
+    const facts = expressionFacts(ctx, this.derived.length > 0);
+    const derivedErrors = this.derived.length > 0 ? this.computeDerived(facts) : undefined;
+    const aligned = Array.isArray(precomputed) ? (precomputed as readonly (SignalResult | undefined)[]) : undefined;
+    const byId = aligned ? undefined : (precomputed as ReadonlyMap<string, SignalResult> | undefined);
     const steps = this.stepsByKind[kind];
-    const results = new Array<SignalResult>(steps.length);
-    const durations = clock ? new Float64Array(steps.length) : undefined;
-    const rawCents = new Int32Array(steps.length);
-    for (let i = 0; i < steps.length; i++) {
-      const step = steps[i];
-      const t0 = clock?.();
-      const result = precomputed?.get(step.id) ?? step.run(ctx, facts);
-      if (durations) durations[i] = clock!() - t0!;
-      results[i] = result;
-      rawCents[i] = rawPointsCents(step, result);
-    }
-    const signalsDone = clock?.();
-    const allocation = allocateScore(rawCents, this.capCents);
-    const score = allocation.scoreCents / 100;
-    const zone = this.zoneOf(score);
+    // One pass: each signal's result, raw points and trace line. Points are fixed up only when
+    // clamping rescales them.
+    const rawCents = this.scratchCents[kind];
     const signals = new Array<SignalTrace>(steps.length);
     const coverage: Coverage = { evaluated: steps.length, hit: 0, noHit: 0, insufficient: 0, error: 0 };
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i];
-      const result = results[i];
-      countStatus(coverage, result.status);
-      const trace: SignalTrace = {
-        id: step.id,
-        version: step.version,
-        source: step.source,
-        status: result.status,
-        strength: result.strength,
-        weight: step.weight,
-        points: allocation.cents[i] / 100,
-        evidence: result.evidence,
-        message: result.message,
-      };
-      if (durations) trace.durationMs = durations[i];
+      const t0 = clock === undefined ? 0 : clock();
+      const result = (aligned ? aligned[i] : byId?.get(step.id)) ?? step.run(ctx, facts);
+      const status = result.status;
+      let cents = 0;
+      if (status === 'hit') {
+        coverage.hit++;
+        cents = toCents(result.strength * step.weight);
+      } else if (status === 'no_hit') {
+        coverage.noHit++;
+      } else if (status === 'insufficient_data') {
+        coverage.insufficient++;
+        cents = step.insufficientCents;
+      } else {
+        coverage.error++;
+      }
+      rawCents[i] = cents;
+      const trace = new SignalTraceEntry(step, result, cents / 100);
+      if (clock !== undefined) trace.durationMs = clock() - t0;
       signals[i] = trace;
     }
+    const signalsDone = clock?.();
+    const allocation = allocateScore(rawCents, this.capCents);
+    if (allocation.scaled) for (let i = 0; i < steps.length; i++) signals[i].points = allocation.cents[i] / 100;
+    const score = allocation.scoreCents / 100;
+    const zone = this.zoneOf(score);
     const { ruleTraces, actions } = this.chooseActions(kind, facts, signals, score, zone, coverage, explain);
     const decision: Decision = {
       schema: 'refundsentry.decision/1',
       shopId: ctx.shopId,
       subject: { kind, id: ctx.subject.id, at: ctx.subject.at },
-      ruleset: { id: this.id, version: this.version, contentHash: this.contentHash },
+      ruleset: this.rulesetRef,
       score,
       zone,
       rawScore: allocation.rawCents / 100,
@@ -209,7 +231,14 @@ class RulesetProgram implements CompiledRuleset {
     let errors: Record<string, string> | undefined;
     for (const [name, expression] of this.derived) {
       try {
-        facts.derived[name] = expression.evaluate(facts);
+        const value = expression.evaluate(facts);
+        if (typeof value === 'number' && !Number.isFinite(value)) {
+          // JSONata gives Infinity/NaN for a division by zero; a fact with no sensible value is missing.
+          facts.derived[name] = undefined;
+          (errors ??= {})[name] = `gave ${value} (a division by zero?); treated as missing`;
+          continue;
+        }
+        facts.derived[name] = value;
       } catch (e) {
         facts.derived[name] = undefined;
         (errors ??= {})[name] = (e as Error).message;
@@ -243,8 +272,9 @@ class RulesetProgram implements CompiledRuleset {
     const ruleTraces: ActionRuleTrace[] = [];
     const actions: ChosenAction[] = [];
     if (rules.length === 0) return { ruleTraces, actions };
-    const actionFacts = decisionFacts(facts, signals, score, zone, coverage);
-    for (const { rule, conditions } of rules) {
+    const actionFacts = decisionFacts(facts, signals, score, zone, coverage, this.actionFactsUsed);
+    for (const compiled of rules) {
+      const { rule, conditions } = compiled;
       const trace: ActionRuleTrace = { id: rule.id, matched: false };
       try {
         if (explain) {
@@ -258,9 +288,34 @@ class RulesetProgram implements CompiledRuleset {
         trace.error = (e as Error).message;
       }
       ruleTraces.push(trace);
-      if (trace.matched) for (const spec of rule.do) actions.push(resolveAction(spec, rule.id, zone));
+      if (trace.matched) for (const action of this.resolvedActions.get(compiled)![zone]) actions.push(action);
     }
     return { ruleTraces, actions };
+  }
+}
+
+/** A signal's line in the trace; a class so that every line shares one hidden shape. */
+class SignalTraceEntry implements SignalTrace {
+  declare id: string;
+  declare version: string;
+  declare source: 'signal' | 'custom';
+  declare status: SignalResult['status'];
+  declare strength: number;
+  declare weight: number;
+  declare points: number;
+  declare evidence: SignalResult['evidence'];
+  declare message: string;
+  declare durationMs?: number;
+  constructor(step: Step, result: SignalResult, points: number) {
+    this.id = step.id;
+    this.version = step.version;
+    this.source = step.source;
+    this.status = result.status;
+    this.strength = result.strength;
+    this.weight = step.weight;
+    this.points = points;
+    this.evidence = result.evidence;
+    this.message = result.message;
   }
 }
 
@@ -277,19 +332,22 @@ function signalStep(configured: ConfiguredSignal): Step {
     source: 'signal',
     weight: configured.weight,
     insufficientWeight: configured.insufficientWeight,
+    insufficientCents: toCents(configured.insufficientWeight),
     run: (ctx) => evaluateSignal(signal, ctx, params),
   };
 }
 
 function customStep(custom: CompiledCustomSignal): Step {
   const { config } = custom;
+  const requires = requiredFacts(custom);
   return {
     id: config.id,
     version: CUSTOM_SIGNAL_VERSION,
     source: 'custom',
     weight: config.weight,
     insufficientWeight: 0,
-    run: (_ctx, facts) => runCustomSignal(custom, facts),
+    insufficientCents: 0,
+    run: (_ctx, facts) => runCustomSignal(custom, requires, facts),
   };
 }
 
@@ -297,8 +355,12 @@ function customStep(custom: CompiledCustomSignal): Step {
  * A custom signal fires when `when` is exactly true; an expression with no value (a missing
  * fact) reports insufficient_data rather than reading as safe.
  */
-function runCustomSignal(custom: CompiledCustomSignal, facts: ExpressionFacts): SignalResult {
+function runCustomSignal(custom: CompiledCustomSignal, requires: readonly string[], facts: ExpressionFacts): SignalResult {
   const { config } = custom;
+  const missing = requires.filter((name) => factValue(facts, name) == null);
+  if (missing.length > 0) {
+    return { status: 'insufficient_data', strength: 0, evidence: {}, message: `${config.id}: no value for ${missing.join(', ')}` };
+  }
   try {
     const fired = custom.when.evaluate(facts);
     if (fired === undefined) {
@@ -323,21 +385,28 @@ function runCustomSignal(custom: CompiledCustomSignal, facts: ExpressionFacts): 
   }
 }
 
-function rawPointsCents(step: Step, result: SignalResult): number {
-  if (result.status === 'hit') return toCents(result.strength * step.weight);
-  if (result.status === 'insufficient_data') return toCents(step.insufficientWeight);
-  return 0;
+/**
+ * The facts a custom signal's `when` cannot judge without: the roots it reads (e.g. `refund` on
+ * an order is absent, `customer` is null for a guest) and the derived facts it uses. JSONata
+ * would compare a missing value as false, which would read as safe.
+ */
+function requiredFacts(custom: CompiledCustomSignal): string[] {
+  const names = new Set<string>();
+  for (const path of custom.when.paths) {
+    const [root, key] = path.split('.');
+    // A bare root (`customer = null`) is a deliberate test for absence; reading into it is not.
+    if (root === '$' || root === '$$' || key === undefined) continue;
+    names.add(root === 'derived' ? `derived.${key}` : root);
+  }
+  return [...names].sort();
 }
 
-function countStatus(coverage: Coverage, status: SignalResult['status']): void {
-  if (status === 'hit') coverage.hit++;
-  else if (status === 'no_hit') coverage.noHit++;
-  else if (status === 'insufficient_data') coverage.insufficient++;
-  else coverage.error++;
+function factValue(facts: ExpressionFacts, name: string): unknown {
+  return name.startsWith('derived.') ? facts.derived[name.slice('derived.'.length)] : facts[name];
 }
 
 /** The facts JSONata expressions see; `derived` starts as the context's own derived facts. */
-function expressionFacts(ctx: SignalContext): ExpressionFacts {
+function expressionFacts(ctx: SignalContext, copyDerived: boolean): ExpressionFacts {
   const subject = ctx.subject;
   return {
     now: ctx.now,
@@ -349,29 +418,65 @@ function expressionFacts(ctx: SignalContext): ExpressionFacts {
     customer: ctx.customer,
     history: ctx.history,
     baseline: ctx.baseline,
-    derived: { ...ctx.derived },
+    // Ruleset-derived facts are written into a copy; without any, the frozen original serves.
+    derived: copyDerived ? { ...ctx.derived } : ctx.derived,
   };
 }
 
-/** The facts action conditions see: the expression facts plus the decision itself. */
+/**
+ * The facts action conditions see: the expression facts plus the decision itself. The
+ * per-signal facts (`signals`, `hits`, `insufficient`, `errors`) are built only when some
+ * condition of the ruleset names them.
+ */
 function decisionFacts(
   facts: ExpressionFacts,
   signals: SignalTrace[],
   score: number,
   zone: Zone,
   coverage: Coverage,
+  used: ReadonlySet<string>,
 ): Record<string, unknown> {
-  const byId: Record<string, { status: string; strength: number; points: number }> = {};
-  const hits: string[] = [];
-  const insufficient: string[] = [];
-  const errors: string[] = [];
-  for (const s of signals) {
-    byId[s.id] = { status: s.status, strength: s.strength, points: s.points };
-    if (s.status === 'hit') hits.push(s.id);
-    else if (s.status === 'insufficient_data') insufficient.push(s.id);
-    else if (s.status === 'error') errors.push(s.id);
+  const decision: Record<string, unknown> = {
+    now: facts.now,
+    kind: facts.kind,
+    subject: facts.subject,
+    order: facts.order,
+    return: facts.return,
+    refund: facts.refund,
+    customer: facts.customer,
+    derived: facts.derived,
+    score,
+    zone,
+    coverage,
+  };
+  if (used.has('hits')) decision.hits = idsWithStatus(signals, 'hit');
+  if (used.has('insufficient')) decision.insufficient = idsWithStatus(signals, 'insufficient_data');
+  if (used.has('errors')) decision.errors = idsWithStatus(signals, 'error');
+  if (used.has('signals')) {
+    const byId: Record<string, { status: string; strength: number; points: number }> = {};
+    for (const s of signals) byId[s.id] = { status: s.status, strength: s.strength, points: s.points };
+    decision.signals = byId;
   }
-  return { ...facts, score, zone, hits, insufficient, errors, signals: byId, coverage };
+  return decision;
+}
+
+function idsWithStatus(signals: SignalTrace[], status: SignalTrace['status']): string[] {
+  const ids: string[] = [];
+  for (const s of signals) if (s.status === status) ids.push(s.id);
+  return ids;
+}
+
+/** Every fact a condition tree names, in leaves and in `value: { fact }` references. */
+function factsNamedIn(node: unknown, into: Set<string>): Set<string> {
+  if (node === null || typeof node !== 'object') return into;
+  if (Array.isArray(node)) {
+    for (const child of node) factsNamedIn(child, into);
+    return into;
+  }
+  const record = node as Record<string, unknown>;
+  if (typeof record.fact === 'string') into.add(record.fact);
+  for (const key of ['all', 'any', 'not', 'value']) factsNamedIn(record[key], into);
+  return into;
 }
 
 const RISK_LEVEL: Record<Zone, 'HIGH' | 'MEDIUM' | 'LOW'> = { high: 'HIGH', medium: 'MEDIUM', low: 'LOW' };
