@@ -150,6 +150,25 @@ describe('compileRuleset → decide', () => {
     });
   });
 
+  it('stops a runaway expression with a clear error and still decides', () => {
+    const compiled = compileRuleset(
+      ruleset({
+        signals: { 'test.hit-strong': {} },
+        customSignals: [
+          // Quadratic: for every past order, scan every past order again.
+          { id: 'custom.quadratic', when: '$count(history.orders[$count($$.history.orders[totalPrice > 0]) > 0]) > 0', weight: 30 },
+        ],
+      }),
+      registry,
+    );
+    const orders = Array.from({ length: 3000 }, (_, i) => makeOrder({ id: `gid://shopify/Order/${i}` }));
+    const decision = compiled.decide(orderContext(makeOrder(), { history: { orders } }));
+    const runaway = decision.signals.find((s) => s.id === 'custom.quadratic')!;
+    expect(runaway.status).toBe('error');
+    expect(runaway.message).toMatch(/exceeded its evaluation budget/);
+    expect(decision.score).toBe(40);
+  });
+
   it('chooses actions from condition rules over the decision and explains why', () => {
     const compiled = compileRuleset(
       ruleset({
