@@ -18,34 +18,25 @@ export function fixedSignal(id: string, outcome: SignalOutcome, defaultWeight = 
   });
 }
 
-export const throwingSignal = defineSignal({
-  meta: {
-    id: 'test.throws',
-    version: '1.0.0',
-    title: 'Always throws',
-    description: 'Throws on every call, for engine tests.',
-    category: 'order',
-    appliesTo: ['order', 'return', 'refund'],
-    defaultWeight: 50,
-    params: { type: 'object', properties: {} },
-    needs: ['subject'],
-  },
-  evaluate() {
-    throw new Error('upstream data missing');
-  },
+function misbehavingSignal(id: string, title: string, evaluate: () => SignalOutcome) {
+  return defineSignal({
+    meta: {
+      id,
+      version: '1.0.0',
+      title,
+      description: `${title}, for engine tests.`,
+      category: 'order',
+      appliesTo: ['order', 'return', 'refund'],
+      defaultWeight: 50,
+      params: { type: 'object', properties: {} },
+      needs: ['subject'],
+    },
+    evaluate,
+  });
+}
+
+export const throwingSignal = misbehavingSignal('test.throws', 'Always throws', () => {
+  throw new Error('upstream data missing');
 });
 
-export const outOfRangeSignal = defineSignal({
-  meta: {
-    id: 'test.out-of-range',
-    version: '1.0.0',
-    title: 'Strength out of range',
-    description: 'Returns a strength above 1, for engine tests.',
-    category: 'order',
-    appliesTo: ['order', 'return', 'refund'],
-    defaultWeight: 50,
-    params: { type: 'object', properties: {} },
-    needs: ['subject'],
-  },
-  evaluate: () => ({ status: 'hit', strength: 7, message: 'too strong' }),
-});
+export const outOfRangeSignal = misbehavingSignal('test.out-of-range', 'Strength out of range', () => ({ status: 'hit', strength: 7, message: 'too strong' }));
