@@ -21,5 +21,7 @@ export type {
 } from './signal.ts';
 export type { JsonSchemaObject, ParamsResolution, ValidationProblem } from './params.ts';
 export type * from './context.ts';
+export { BASELINE_MEASURES, MIN_BASELINE_OBSERVATIONS, baselinePercentile } from './baseline.ts';
+export type { BaselineMeasure } from './baseline.ts';
 /** The sdk's own version: plugins declare the range they need. */
 export const SDK_VERSION = '1.0.0';

@@ -1,4 +1,4 @@
-import { defineSignal } from '../../sdk/index.ts';
+import { BASELINE_MEASURES, baselinePercentile, defineSignal } from '../../sdk/index.ts';
 
 interface Params {
   minOrders: number;
@@ -48,7 +48,7 @@ export default defineSignal<Params>({
     if (ctx.subject.kind === 'return') returnedOrderIds.add(ctx.subject.order.id);
     const returnedOrders = Math.min(returnedOrderIds.size, orders);
     const rate = returnedOrders / orders;
-    const threshold = ctx.baseline.measures['customer.returnRate']?.p90 ?? params.threshold;
+    const threshold = baselinePercentile(ctx, BASELINE_MEASURES.customerReturnRate, 'p90', params.threshold);
     const evidence = {
       orders,
       returnedOrders,

@@ -1,0 +1,99 @@
+import type {
+  FulfillmentRecord,
+  IsoTime,
+  OrderRecord,
+  RefundRecord,
+  ReturnRecord,
+  SignalContext,
+} from '../sdk/index.ts';
+
+/**
+ * Small pure helpers shared by the built-in signals. Times are ISO strings; every "now" is
+ * `ctx.now`, never the clock.
+ */
+
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+
+export function ms(time: IsoTime): number {
+  return Date.parse(time);
+}
+
+/** Whole and fractional days from `from` to `to` (negative if `to` is earlier). */
+export function daysBetween(from: IsoTime, to: IsoTime): number {
+  return (ms(to) - ms(from)) / DAY_MS;
+}
+
+export function hoursBetween(from: IsoTime, to: IsoTime): number {
+  return (ms(to) - ms(from)) / HOUR_MS;
+}
+
+/** True when `time` lies within the `days` before `ctx.now` (inclusive of the start). */
+export function withinDays(ctx: Pick<SignalContext, 'now'>, time: IsoTime, days: number): boolean {
+  const age = ms(ctx.now) - ms(time);
+  return age >= 0 && age <= days * DAY_MS;
+}
+
+/** Day of the week in UTC: 0 Sunday … 6 Saturday. */
+export function weekdayUtc(time: IsoTime): number {
+  return new Date(ms(time)).getUTCDay();
+}
+
+/** The order being judged (for a return or refund: the order it belongs to). */
+export function subjectOrder(ctx: SignalContext): OrderRecord {
+  return ctx.subject.order;
+}
+
+/** The return being judged, or the return behind the refund being judged, if any. */
+export function subjectReturn(ctx: SignalContext): ReturnRecord | undefined {
+  const subject = ctx.subject;
+  if (subject.kind === 'return') return subject.return;
+  if (subject.kind === 'refund') return subject.return ?? undefined;
+  return undefined;
+}
+
+export function subjectRefund(ctx: SignalContext): RefundRecord | undefined {
+  return ctx.subject.kind === 'refund' ? ctx.subject.refund : undefined;
+}
+
+/** Units in a return. */
+export function returnedUnits(ret: ReturnRecord): number {
+  return ret.lineItems.reduce((sum, item) => sum + item.quantity, 0);
+}
+
+/** Units in an order. */
+export function orderedUnits(order: OrderRecord): number {
+  return order.lineItems.reduce((sum, item) => sum + item.quantity, 0);
+}
+
+/** The customer's past returns plus the one being judged (if the subject is a return). */
+export function returnsIncludingSubject(ctx: SignalContext): ReturnRecord[] {
+  return ctx.subject.kind === 'return' ? [...ctx.history.returns, ctx.subject.return] : ctx.history.returns;
+}
+
+/** When the order's items reached the customer: delivery if known, else fulfilment, else order time. */
+export function deliveredAt(order: OrderRecord, fulfillments: readonly FulfillmentRecord[]): { at: IsoTime; source: 'delivery' | 'fulfillment' | 'order' } {
+  let best: { at: IsoTime; source: 'delivery' | 'fulfillment' | 'order' } = { at: order.createdAt, source: 'order' };
+  for (const f of fulfillments) {
+    if (f.orderId !== order.id) continue;
+    if (f.deliveredAt) return { at: f.deliveredAt, source: 'delivery' };
+    if (best.source === 'order') best = { at: f.createdAt, source: 'fulfillment' };
+  }
+  return best;
+}
+
+/** Clamp to 0..1. */
+export function unit(value: number): number {
+  return value < 0 ? 0 : value > 1 ? 1 : value;
+}
+
+/** Strength that rises linearly from `floor` at `threshold` to 1 at `full`. */
+export function ramp(value: number, threshold: number, full: number, floor = 0.3): number {
+  if (full <= threshold) return 1;
+  return unit(floor + ((1 - floor) * (value - threshold)) / (full - threshold));
+}
+
+/** Round money or ratios for evidence (2 decimals). */
+export function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}
