@@ -1,0 +1,146 @@
+import type {
+  ChargebackRecord,
+  CustomerSnapshot,
+  FulfillmentRecord,
+  OrderRecord,
+  PastDecision,
+  PastOutcome,
+  RefundRecord,
+  ReturnRecord,
+  ShopifyId,
+} from '../../sdk/index.ts';
+
+/**
+ * One line of a normalized history file (JSONL): what happened in a shop, in the shapes of
+ * `sdk/context.ts`. Shopify payloads (webhooks, bulk-operation JSONL) are normalized into these
+ * by the server; the demo generator and the UCI replay write them directly.
+ */
+export type HistoryEvent =
+  | { type: 'customer'; customer: CustomerSnapshot }
+  | { type: 'order'; order: OrderRecord }
+  | { type: 'fulfillment'; fulfillment: FulfillmentRecord }
+  | { type: 'return'; return: ReturnRecord }
+  | { type: 'refund'; refund: RefundRecord }
+  | { type: 'chargeback'; chargeback: ChargebackRecord }
+  | { type: 'outcome'; outcome: PastOutcome };
+
+export const HISTORY_EVENT_TYPES = Object.freeze(['customer', 'order', 'fulfillment', 'return', 'refund', 'chargeback', 'outcome'] as const);
+
+/** When an event happened, for ordering a history. */
+export function eventTime(event: HistoryEvent): string {
+  switch (event.type) {
+    case 'customer':
+      return event.customer.createdAt ?? '1970-01-01T00:00:00Z';
+    case 'order':
+      return event.order.createdAt;
+    case 'fulfillment':
+      return event.fulfillment.createdAt;
+    case 'return':
+      return event.return.createdAt;
+    case 'refund':
+      return event.refund.createdAt;
+    case 'chargeback':
+      return event.chargeback.initiatedAt;
+    case 'outcome':
+      return event.outcome.at;
+  }
+}
+
+/** Everything recorded about one customer (or, for guests, one order), in insertion order. */
+export interface Ledger {
+  orders: OrderRecord[];
+  fulfillments: FulfillmentRecord[];
+  returns: ReturnRecord[];
+  refunds: RefundRecord[];
+  chargebacks: ChargebackRecord[];
+  decisions: PastDecision[];
+  outcomes: PastOutcome[];
+}
+
+function emptyLedger(): Ledger {
+  return { orders: [], fulfillments: [], returns: [], refunds: [], chargebacks: [], decisions: [], outcomes: [] };
+}
+
+/**
+ * An in-memory history of a shop, indexed by customer and by order. It holds everything ever
+ * recorded; `contextAt` cuts it to what was known at a moment. Records are linked to their
+ * customer through their order, so a chargeback (which carries only an order id) still lands in
+ * the customer's ledger.
+ */
+export class ShopHistory {
+  readonly customers = new Map<ShopifyId, CustomerSnapshot>();
+  readonly orders = new Map<ShopifyId, OrderRecord>();
+  private readonly ledgers = new Map<string, Ledger>();
+  private readonly orderKey = new Map<ShopifyId, string>();
+  private readonly subjectKey = new Map<ShopifyId, string>();
+  /** Every record, for baselines: the shop-wide view. */
+  readonly all: Ledger = emptyLedger();
+
+  static from(events: Iterable<HistoryEvent>): ShopHistory {
+    const history = new ShopHistory();
+    for (const event of events) history.add(event);
+    return history;
+  }
+
+  add(event: HistoryEvent): void {
+    switch (event.type) {
+      case 'customer':
+        this.customers.set(event.customer.id, event.customer);
+        return;
+      case 'order': {
+        const order = event.order;
+        const key = order.customerId ? `customer:${order.customerId}` : `guest:${order.id}`;
+        this.orders.set(order.id, order);
+        this.orderKey.set(order.id, key);
+        this.subjectKey.set(order.id, key);
+        this.push(key, 'orders', order);
+        return;
+      }
+      case 'fulfillment':
+        this.pushForOrder(event.fulfillment.orderId, 'fulfillments', event.fulfillment);
+        return;
+      case 'return':
+        this.subjectKey.set(event.return.id, this.keyOfOrder(event.return.orderId));
+        this.pushForOrder(event.return.orderId, 'returns', event.return);
+        return;
+      case 'refund':
+        this.subjectKey.set(event.refund.id, this.keyOfOrder(event.refund.orderId));
+        this.pushForOrder(event.refund.orderId, 'refunds', event.refund);
+        return;
+      case 'chargeback':
+        this.pushForOrder(event.chargeback.orderId, 'chargebacks', event.chargeback);
+        return;
+      case 'outcome':
+        this.push(this.subjectKey.get(event.outcome.subjectId) ?? `unlinked:${event.outcome.subjectId}`, 'outcomes', event.outcome);
+        return;
+    }
+  }
+
+  /** Records a decision RefundSentry made, so later contexts see it as a past score. */
+  addDecision(customerId: ShopifyId | null | undefined, orderId: ShopifyId, decision: PastDecision): void {
+    this.push(customerId ? `customer:${customerId}` : this.keyOfOrder(orderId), 'decisions', decision);
+  }
+
+  /** The ledger of a customer, or of a guest order. */
+  ledgerFor(customerId: ShopifyId | null | undefined, orderId: ShopifyId): Ledger {
+    return this.ledgers.get(customerId ? `customer:${customerId}` : this.keyOfOrder(orderId)) ?? emptyLedger();
+  }
+
+  private keyOfOrder(orderId: ShopifyId): string {
+    return this.orderKey.get(orderId) ?? `guest:${orderId}`;
+  }
+
+  private pushForOrder<K extends keyof Ledger>(orderId: ShopifyId, kind: K, record: Ledger[K][number]): void {
+    this.push(this.keyOfOrder(orderId), kind, record);
+  }
+
+  private push<K extends keyof Ledger>(key: string, kind: K, record: Ledger[K][number]): void {
+    let ledger = this.ledgers.get(key);
+    if (!ledger) {
+      ledger = emptyLedger();
+      this.ledgers.set(key, ledger);
+    }
+    (ledger[kind] as Ledger[K][number][]).push(record);
+    if (kind !== 'decisions') (this.all[kind] as Ledger[K][number][]).push(record);
+  }
+}

@@ -1,0 +1,52 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { compileRuleset, createRegistry, type Ruleset } from '../engine/index.ts';
+import { builtinSignals } from '../signals/index.ts';
+import { generateShop } from './generateShop.ts';
+import { formatMix, percent, qualityOfReplay, zoneMix } from './qualityReport.ts';
+import { replayHistory } from '../engine/history/index.ts';
+import { readUciHistory } from './uciHistory.ts';
+
+/**
+ * `npm run quality`: scores a generated, labelled shop history with the default ruleset,
+ * point-in-time, and prints per-pattern recall and precision of the HIGH zone and the zone mix
+ * of honest customers; then replays the real UCI Online Retail history and prints its zone mix.
+ */
+const { values } = parseArgs({
+  options: {
+    seed: { type: 'string', default: '7' },
+    customers: { type: 'string', default: '600' },
+    ruleset: { type: 'string', default: new URL('../rulesets/default.json', import.meta.url).pathname },
+    uci: { type: 'string', default: new URL('../../shared/data/uci_online_retail.csv.gz', import.meta.url).pathname },
+  },
+});
+const ruleset = JSON.parse(await readFile(values.ruleset, 'utf8')) as Ruleset;
+const compiled = compileRuleset(ruleset, createRegistry(builtinSignals));
+console.log(`ruleset ${compiled.id} v${compiled.version}, ${builtinSignals.length} signals\n`);
+
+const seed = Number(values.seed);
+const shop = generateShop({ seed, customers: Number(values.customers) });
+const started = performance.now();
+const report = qualityOfReplay(shop.events, shop.labels, compiled, 'generated.myshopify.com');
+console.log(`generated shop (seed ${seed}, ${values.customers} customers): ${report.decisions} decisions in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+console.log('  pattern                 targets   HIGH recall   MEDIUM+ recall');
+for (const p of report.patterns) {
+  console.log(`  ${p.pattern.padEnd(22)} ${String(p.targets).padStart(8)}   ${percent(p.recallHigh).padStart(11)}   ${percent(p.recallMediumOrHigh).padStart(14)}`);
+}
+console.log(`  HIGH precision (abusive customers among HIGH decisions): ${percent(report.precisionHigh)} of ${report.highDecisions}`);
+console.log(`  honest customers:          ${formatMix(report.honest)}`);
+console.log(`  honest heavy returners:    ${formatMix(report.honestHeavyReturners)}`);
+
+if (!existsSync(values.uci)) {
+  console.log(`\nUCI Online Retail not found at ${values.uci}; pass --uci <path to uci_online_retail.csv.gz>`);
+} else {
+  const uci = await readUciHistory(values.uci);
+  const decisions = [...replayHistory(uci.events, compiled, { shopId: 'uci-online-retail' })].map((r) => r.decision);
+  const s = uci.stats;
+  console.log(`\nUCI Online Retail (real, 2010-12..2011-12): ${s.orders} orders, ${s.returns} returns, ${s.customers} customers; ${s.unlinkedCancellations} cancellations with no earlier purchase and ${s.guestCancellations} guest cancellations left out`);
+  for (const kind of ['order', 'return', 'refund'] as const) {
+    console.log(`  ${(kind + 's').padEnd(8)} ${formatMix(zoneMix(decisions.filter((d) => d.subject.kind === kind).map((d) => d.zone)))}`);
+  }
+  console.log(`  all      ${formatMix(zoneMix(decisions.map((d) => d.zone)))}`);
+}
