@@ -104,3 +104,22 @@ describe('the bin entry point', () => {
     ]);
   });
 });
+
+describe('refundsentry replay', () => {
+  it('scores a generated history point-in-time and reports bad lines by number', async () => {
+    const { generateShop } = await import('../scenarios/generateShop.ts');
+    const shop = generateShop({ seed: 3, customers: 20, days: 120 });
+    const lines = shop.events.map((e) => JSON.stringify(e));
+    lines.splice(3, 0, '{"type":"order","order":{"id":123}}', '{"type":"wish"}');
+    const file = join(dir, 'history.jsonl');
+    await writeFile(file, lines.join('\n'));
+    const { code, stdout, stderr } = await run('replay', '--ruleset', defaultRuleset, '--history', file);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${file}:4: order.id must be a string (a Shopify GID, never a number)`);
+    expect(stderr).toContain(`${file}:5: type must be one of customer, order, fulfillment, return, refund, chargeback, outcome`);
+    const decisions = stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(decisions).toHaveLength(shop.labels.length);
+    const times = decisions.map((d) => Date.parse(d.subject.at));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+});

@@ -1,15 +1,20 @@
 import { parseArgs } from 'node:util';
-import { compileRuleset, createRegistry, RulesetValidationError, validateRuleset, type RulesetProblem } from '../engine/index.ts';
+import { compileRuleset, createRegistry, RulesetValidationError, validateRuleset, type CompiledRuleset, type RulesetProblem } from '../engine/index.ts';
+import { replayHistory, type HistoryEvent } from '../engine/history/index.ts';
 import { builtinSignals } from '../signals/index.ts';
 import { CliInputError, readJsonFile } from './loadRuleset.ts';
 import { readContexts } from './readContexts.ts';
+import { readHistory } from './readHistory.ts';
 
 const USAGE = `Usage:
   refundsentry score --ruleset <ruleset.json> --in <events.jsonl>   print one decision per line (JSONL)
+  refundsentry replay --ruleset <ruleset.json> --history <history.jsonl>
+                                                                    score a shop's whole history point-in-time (JSONL decisions)
   refundsentry validate <ruleset.json>                              print the ruleset's problems
   refundsentry signals                                              list the registered signals
 
-Each line of events.jsonl is a point-in-time SignalContext (see sdk/context.ts).`;
+Each line of events.jsonl is a point-in-time SignalContext (see sdk/context.ts); each line of
+history.jsonl a normalized event { "type": "order", "order": {...} } (see engine/history).`;
 
 /** Runs the CLI; returns the exit code (0 ok, 1 problems found, 2 bad usage or input). */
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
@@ -19,6 +24,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     switch (command) {
       case 'score':
         return await score(rest, registry, out, err);
+      case 'replay':
+        return await replay(rest, registry, out, err);
       case 'validate':
         return await validate(rest, registry, out, err);
       case 'signals':
@@ -45,15 +52,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
 async function score(args: string[], registry: ReturnType<typeof createRegistry>, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const { values } = parseArgs({ args, options: { ruleset: { type: 'string' }, in: { type: 'string' } }, strict: true });
   if (!values.ruleset || !values.in) throw new CliInputError('score needs --ruleset <file> and --in <events.jsonl>');
-  const body = await readJsonFile(values.ruleset, 'ruleset');
-  let compiled;
-  try {
-    compiled = compileRuleset(body, registry);
-  } catch (e) {
-    if (!(e instanceof RulesetValidationError)) throw e;
-    err.write(`refundsentry: ${values.ruleset} is not a valid ruleset:\n${formatProblems(e.problems)}`);
-    return 2;
-  }
+  const compiled = await compileOrReport(values.ruleset, registry, err);
+  if (!compiled) return 2;
   let bad = 0;
   for await (const entry of readContexts(values.in)) {
     if ('error' in entry) {
@@ -69,6 +69,33 @@ async function score(args: string[], registry: ReturnType<typeof createRegistry>
     }
   }
   return bad > 0 ? 1 : 0;
+}
+
+async function replay(args: string[], registry: ReturnType<typeof createRegistry>, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  const { values } = parseArgs({ args, options: { ruleset: { type: 'string' }, history: { type: 'string' }, shop: { type: 'string', default: 'cli.myshopify.com' } }, strict: true });
+  if (!values.ruleset || !values.history) throw new CliInputError('replay needs --ruleset <file> and --history <history.jsonl>');
+  const compiled = await compileOrReport(values.ruleset, registry, err);
+  if (!compiled) return 2;
+  const events: HistoryEvent[] = [];
+  let bad = 0;
+  for await (const entry of readHistory(values.history)) {
+    if ('error' in entry) {
+      bad++;
+      err.write(`${values.history}:${entry.line}: ${entry.error}\n`);
+    } else events.push(entry.event);
+  }
+  for (const { decision } of replayHistory(events, compiled, { shopId: values.shop! })) out.write(`${JSON.stringify(decision)}\n`);
+  return bad > 0 ? 1 : 0;
+}
+
+async function compileOrReport(path: string, registry: ReturnType<typeof createRegistry>, err: NodeJS.WritableStream): Promise<CompiledRuleset | undefined> {
+  try {
+    return compileRuleset(await readJsonFile(path, 'ruleset'), registry);
+  } catch (e) {
+    if (!(e instanceof RulesetValidationError)) throw e;
+    err.write(`refundsentry: ${path} is not a valid ruleset:\n${formatProblems(e.problems)}`);
+    return undefined;
+  }
 }
 
 async function validate(args: string[], registry: ReturnType<typeof createRegistry>, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
