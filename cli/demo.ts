@@ -21,12 +21,15 @@ function printDecision(decision: Decision): void {
     .filter((s) => s.status === 'hit')
     .sort((a, b) => Math.abs(b.strength * b.weight) - Math.abs(a.strength * a.weight))
     .slice(0, 3)
-    .map((s) => `${s.id} ${s.points > 0 ? '+' : ''}${s.points}${s.points !== s.strength * s.weight ? ` (raw ${s.strength * s.weight})` : ''}`);
+    .map((s) => {
+      const raw = Math.round(s.strength * s.weight * 100) / 100;
+      return `${s.id} ${s.points > 0 ? '+' : ''}${s.points}${raw !== s.points ? ` (raw ${raw})` : ''}`;
+    });
   const thin = decision.signals.filter((s) => s.status === 'insufficient_data').map((s) => s.id);
   console.log(
     `${decision.subject.kind.padEnd(6)} ${decision.subject.id.padEnd(28)} score ${String(decision.score).padStart(5)}  ${decision.zone.toUpperCase().padEnd(6)}` +
       `  ${top.join(', ') || 'no signal fired'}` +
-      (thin.length ? `  [insufficient data: ${thin.join(', ')}]` : '') +
+      (thin.length ? `  [${thin.length} of ${decision.coverage.evaluated} signals lacked data]` : '') +
       (decision.actions.length ? `\n${' '.repeat(44)}actions: ${decision.actions.map((a) => a.type).join(', ')}` : ''),
   );
 }

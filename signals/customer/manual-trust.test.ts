@@ -1,0 +1,26 @@
+import { describe, it } from 'vitest';
+import { SignalTester, makeOrder, orderContext, refundContext, returnContext } from '../../sdk/testing/index.ts';
+import manualTrust from './manual-trust.ts';
+
+const order = makeOrder({ id: 'gid://shopify/Order/1' });
+const customer = (manualOverride?: 'trusted' | 'flagged' | null) => ({ id: 'gid://shopify/Customer/1', tags: [], identity: {}, manualOverride });
+
+new SignalTester({ describe, it }).run(manualTrust, {
+  hits: [
+    {
+      name: 'trusted customer placing an order',
+      ctx: orderContext(order, { customer: customer('trusted') }),
+      strength: 1,
+      evidence: { manualOverride: 'trusted' },
+      messageId: 'trusted',
+    },
+    { name: 'trusted customer asking for a refund', ctx: refundContext(undefined, order, { customer: customer('trusted') }), strength: 1 },
+  ],
+  quiet: [
+    { name: 'no override', ctx: orderContext(order, { customer: customer() }), messageId: 'notTrusted' },
+    { name: 'override cleared', ctx: returnContext(undefined, order, { customer: customer(null) }) },
+    { name: 'the opposite override', ctx: orderContext(order, { customer: customer('flagged') }) },
+  ],
+  insufficient: [{ name: 'guest checkout', ctx: orderContext(order, { customer: null }), messageId: 'guest' }],
+  invalidParams: [{ name: 'takes no params', params: { strength: 1 }, pointer: '/strength' }],
+});

@@ -1,0 +1,56 @@
+import { defineSignal } from '../../sdk/index.ts';
+import type { IdentifierKind, SignalContext } from '../../sdk/index.ts';
+
+/**
+ * Trust per matched kind: email, payment and device pin down one buyer (1); a phone nearly so
+ * (0.8); an address is shared by a household or a forwarder (0.5); an IP by many people (0.3).
+ * Each further matched kind adds 0.1.
+ */
+const KIND_STRENGTH: Record<IdentifierKind, number> = { email: 1, payment: 1, device: 1, phone: 0.8, address: 0.5, ip: 0.3 };
+
+/** Every identity hash known for the subject: the order's, the customer's and the addresses'. */
+function identityHashes(ctx: SignalContext): Map<IdentifierKind, Set<string>> {
+  const order = ctx.subject.order;
+  const byKind = new Map<IdentifierKind, Set<string>>();
+  const add = (kind: IdentifierKind, hash: string | undefined) => {
+    if (hash) byKind.set(kind, (byKind.get(kind) ?? new Set<string>()).add(hash));
+  };
+  for (const identity of [order.identity, ctx.customer?.identity ?? {}]) {
+    for (const [kind, hash] of Object.entries(identity)) add(kind as IdentifierKind, hash);
+  }
+  add('address', order.shippingAddress?.hash);
+  add('address', order.billingAddress?.hash);
+  return byKind;
+}
+
+/** A negative-weight trust signal: the buyer's identifiers are on the merchant's allowlist. */
+export default defineSignal<Record<string, never>>({
+  meta: {
+    id: 'order.allowlist-match',
+    version: '1.0.0',
+    title: 'Allowlisted buyer',
+    description:
+      'The email, card, device, phone, address or IP address behind this order is on your allowlist of trusted buyers. Lowers the score (negative weight); email, card and device matches count fully, shared identifiers less.',
+    category: 'order',
+    appliesTo: ['order', 'return', 'refund'],
+    defaultWeight: -25,
+    params: { type: 'object', properties: {} },
+    needs: ['subject', 'customer', 'lists'],
+    messages: {
+      trusted: 'On the allowlist: {{kinds}}.',
+      notListed: 'None of the {{checked}} identifier(s) is on the allowlist.',
+      noIdentity: 'No hashed identifiers are known for this buyer.',
+    },
+  },
+  evaluate(ctx) {
+    const hashes = identityHashes(ctx);
+    if (hashes.size === 0) return { status: 'insufficient_data', messageId: 'noIdentity' };
+    const kinds = [...hashes]
+      .filter(([kind, set]) => (ctx.lists.allowed[kind] ?? []).some((hash) => set.has(hash)))
+      .map(([kind]) => kind);
+    if (kinds.length === 0) return { status: 'no_hit', messageId: 'notListed', evidence: { kinds: [], checked: hashes.size } };
+    const strength = Math.min(1, Math.max(...kinds.map((kind) => KIND_STRENGTH[kind])) + 0.1 * (kinds.length - 1));
+    const evidence = { kinds, checked: hashes.size };
+    return { status: 'hit', strength, messageId: 'trusted', evidence, data: { kinds: kinds.join(', ') } };
+  },
+});
