@@ -49,4 +49,9 @@ if (!existsSync(values.uci)) {
     console.log(`  ${(kind + 's').padEnd(8)} ${formatMix(zoneMix(decisions.filter((d) => d.subject.kind === kind).map((d) => d.zone)))}`);
   }
   console.log(`  all      ${formatMix(zoneMix(decisions.map((d) => d.zone)))}`);
+  const high = decisions.filter((d) => d.zone === 'high');
+  const hits = new Map<string, number>();
+  for (const d of high) for (const s of d.signals) if (s.status === 'hit' && s.points > 0) hits.set(s.id, (hits.get(s.id) ?? 0) + 1);
+  const top = [...hits].sort((a, b) => b[1] - a[1]).slice(0, 6);
+  console.log(`  signals firing most in its ${high.length} HIGH decisions: ${top.map(([id, n]) => `${id} ${percent(n / high.length)}`).join(', ')}`);
 }
