@@ -62,7 +62,7 @@ async function score(args: string[], registry: ReturnType<typeof createRegistry>
       continue;
     }
     try {
-      out.write(`${JSON.stringify(compiled.decide(entry.context))}\n`);
+      out.write(`${JSON.stringify(compiled.decide(entry.value))}\n`);
     } catch (e) {
       bad++;
       err.write(`${values.in}:${entry.line}: ${(e as Error).message}\n`);
@@ -82,7 +82,7 @@ async function replay(args: string[], registry: ReturnType<typeof createRegistry
     if ('error' in entry) {
       bad++;
       err.write(`${values.history}:${entry.line}: ${entry.error}\n`);
-    } else events.push(entry.event);
+    } else events.push(entry.value);
   }
   for (const { decision } of replayHistory(events, compiled, { shopId: values.shop! })) out.write(`${JSON.stringify(decision)}\n`);
   return bad > 0 ? 1 : 0;

@@ -1,41 +1,12 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { SignalContext } from '../sdk/index.ts';
-import { CliInputError } from './loadRuleset.ts';
+import { readJsonLines, type JsonLine } from './readJsonLines.ts';
 
-export type ContextLine = { line: number; context: SignalContext } | { line: number; error: string };
+/** Reads a JSONL file of point-in-time contexts, one per line; bad lines are reported by number. */
+export function readContexts(path: string): AsyncGenerator<JsonLine<SignalContext>> {
+  return readJsonLines<SignalContext>(path, 'events', contextProblem);
+}
 
 const HISTORY_KEYS = ['orders', 'fulfillments', 'returns', 'refunds', 'chargebacks', 'decisions', 'outcomes'] as const;
-
-/**
- * Reads a JSONL file of point-in-time contexts, one per line (blank lines skipped). Each line
- * is checked for the fields the engine relies on; a bad line is reported with its number and
- * does not stop the others.
- */
-export async function* readContexts(path: string): AsyncGenerator<ContextLine> {
-  const stream = createReadStream(path, 'utf8');
-  const opened = new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve());
-    stream.once('error', (e: NodeJS.ErrnoException) =>
-      reject(new CliInputError(e.code === 'ENOENT' ? `events file not found: ${path}` : `cannot read ${path}: ${e.message}`)),
-    );
-  });
-  await opened;
-  let line = 0;
-  for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) {
-    line++;
-    if (text.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (e) {
-      yield { line, error: `not valid JSON: ${(e as Error).message}` };
-      continue;
-    }
-    const problem = contextProblem(value);
-    yield problem ? { line, error: problem } : { line, context: value as SignalContext };
-  }
-}
 
 /** The first reason a value is not a usable context, or undefined. */
 export function contextProblem(value: unknown): string | undefined {

@@ -1,9 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { HISTORY_EVENT_TYPES, type HistoryEvent } from '../engine/history/index.ts';
-import { CliInputError } from './loadRuleset.ts';
-
-export type HistoryLine = { line: number; event: HistoryEvent } | { line: number; error: string };
+import { readJsonLines, type JsonLine } from './readJsonLines.ts';
 
 /** The record field each event type carries, and the time field that orders it. */
 const SHAPES: Record<HistoryEvent['type'], { time: string; needs: string[] }> = {
@@ -17,28 +13,8 @@ const SHAPES: Record<HistoryEvent['type'], { time: string; needs: string[] }> = 
 };
 
 /** Reads a normalized history (JSONL of `{ type, <type>: record }`), reporting bad lines by number. */
-export async function* readHistory(path: string): AsyncGenerator<HistoryLine> {
-  const stream = createReadStream(path, 'utf8');
-  await new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve());
-    stream.once('error', (e: NodeJS.ErrnoException) =>
-      reject(new CliInputError(e.code === 'ENOENT' ? `history file not found: ${path}` : `cannot read ${path}: ${e.message}`)),
-    );
-  });
-  let line = 0;
-  for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) {
-    line++;
-    if (text.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (e) {
-      yield { line, error: `not valid JSON: ${(e as Error).message}` };
-      continue;
-    }
-    const problem = historyEventProblem(value);
-    yield problem ? { line, error: problem } : { line, event: value as HistoryEvent };
-  }
+export function readHistory(path: string): AsyncGenerator<JsonLine<HistoryEvent>> {
+  return readJsonLines<HistoryEvent>(path, 'history', historyEventProblem);
 }
 
 export function historyEventProblem(value: unknown): string | undefined {

@@ -1,5 +1,7 @@
 import type {
   FulfillmentRecord,
+  IdentifierKind,
+  LineItem,
   IsoTime,
   OrderRecord,
   RefundRecord,
@@ -96,4 +98,33 @@ export function ramp(value: number, threshold: number, full: number, floor = 0.3
 /** Round money or ratios for evidence (2 decimals). */
 export function round2(value: number): number {
   return Math.round(value * 100) / 100;
+}
+
+/** Every identity hash known for the subject: the order's, the customer's and the addresses'. */
+export function identityHashes(ctx: SignalContext): Map<IdentifierKind, Set<string>> {
+  const order = ctx.subject.order;
+  const byKind = new Map<IdentifierKind, Set<string>>();
+  const add = (kind: IdentifierKind, hash: string | undefined) => {
+    if (hash) byKind.set(kind, (byKind.get(kind) ?? new Set<string>()).add(hash));
+  };
+  for (const identity of [order.identity, ctx.customer?.identity ?? {}]) {
+    for (const [kind, hash] of Object.entries(identity)) add(kind as IdentifierKind, hash);
+  }
+  add('address', order.shippingAddress?.hash);
+  add('address', order.billingAddress?.hash);
+  return byKind;
+}
+
+/** Lowercase words joined by single spaces, padded, so phrases match on word boundaries. */
+function words(text: string): string {
+  return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).join(' ');
+}
+
+/** True when the line's product type or title holds a keyword (or its plural). */
+export function matchesKeyword(line: LineItem, keywords: readonly string[]): boolean {
+  const text = ` ${words(`${line.productType ?? ''} ${line.title ?? ''}`)} `;
+  return keywords.some((keyword) => {
+    const k = words(keyword);
+    return k !== '' && [k, `${k}s`, `${k}es`].some((form) => text.includes(` ${form} `));
+  });
 }

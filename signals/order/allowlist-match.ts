@@ -1,5 +1,6 @@
 import { defineSignal } from '../../sdk/index.ts';
-import type { IdentifierKind, SignalContext } from '../../sdk/index.ts';
+import type { IdentifierKind } from '../../sdk/index.ts';
+import { identityHashes } from '../support.ts';
 
 /**
  * Trust per matched kind: email, payment and device pin down one buyer (1); a phone nearly so
@@ -7,21 +8,6 @@ import type { IdentifierKind, SignalContext } from '../../sdk/index.ts';
  * Each further matched kind adds 0.1.
  */
 const KIND_STRENGTH: Record<IdentifierKind, number> = { email: 1, payment: 1, device: 1, phone: 0.8, address: 0.5, ip: 0.3 };
-
-/** Every identity hash known for the subject: the order's, the customer's and the addresses'. */
-function identityHashes(ctx: SignalContext): Map<IdentifierKind, Set<string>> {
-  const order = ctx.subject.order;
-  const byKind = new Map<IdentifierKind, Set<string>>();
-  const add = (kind: IdentifierKind, hash: string | undefined) => {
-    if (hash) byKind.set(kind, (byKind.get(kind) ?? new Set<string>()).add(hash));
-  };
-  for (const identity of [order.identity, ctx.customer?.identity ?? {}]) {
-    for (const [kind, hash] of Object.entries(identity)) add(kind as IdentifierKind, hash);
-  }
-  add('address', order.shippingAddress?.hash);
-  add('address', order.billingAddress?.hash);
-  return byKind;
-}
 
 /** A negative-weight trust signal: the buyer's identifiers are on the merchant's allowlist. */
 export default defineSignal<Record<string, never>>({

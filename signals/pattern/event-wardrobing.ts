@@ -1,6 +1,6 @@
 import { defineSignal } from '../../sdk/index.ts';
 import type { IsoTime, LineItem } from '../../sdk/index.ts';
-import { DAY_MS, ms, round2 } from '../support.ts';
+import { DAY_MS, matchesKeyword, ms, round2 } from '../support.ts';
 
 interface Params {
   keywords: string[];
@@ -14,19 +14,6 @@ interface EventFit {
   daysBefore: number;
   daysAfter: number;
   strength: number;
-}
-
-function words(text: string): string {
-  return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).join(' ');
-}
-
-/** True when the line's product type or title holds a keyword (or its plural). */
-function matchesKeyword(line: LineItem, keywords: readonly string[]): boolean {
-  const text = ` ${words(`${line.productType ?? ''} ${line.title ?? ''}`)} `;
-  return keywords.some((keyword) => {
-    const k = words(keyword);
-    return k !== '' && [k, `${k}s`, `${k}es`].some((form) => text.includes(` ${form} `));
-  });
 }
 
 /** Start of the UTC day `MM-DD` in `year`, or null when that day does not exist (02-29). */

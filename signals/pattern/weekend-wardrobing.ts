@@ -1,6 +1,6 @@
 import { defineSignal } from '../../sdk/index.ts';
 import type { FulfillmentRecord, IsoTime, LineItem, OrderRecord, ReturnRecord } from '../../sdk/index.ts';
-import { daysBetween, deliveredAt, ramp, round2, weekdayUtc } from '../support.ts';
+import { daysBetween, deliveredAt, matchesKeyword, ramp, round2, weekdayUtc } from '../support.ts';
 
 interface Params {
   keywords: string[];
@@ -13,19 +13,6 @@ const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Frida
 const DELIVERY_DAYS = [4, 5];
 const RETURN_DAYS = [0, 1, 2];
 
-/** Lowercase words joined by single spaces, padded, so phrases match on word boundaries. */
-function words(text: string): string {
-  return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).join(' ');
-}
-
-/** True when the line's product type or title holds a keyword (or its plural). */
-function matchesKeyword(line: LineItem, keywords: readonly string[]): boolean {
-  const text = ` ${words(`${line.productType ?? ''} ${line.title ?? ''}`)} `;
-  return keywords.some((keyword) => {
-    const k = words(keyword);
-    return k !== '' && [k, `${k}s`, `${k}es`].some((form) => text.includes(` ${form} `));
-  });
-}
 
 /** Units of the return whose order line is described, and those of them in a worn category. */
 function wornUnits(ret: ReturnRecord, order: OrderRecord, keywords: readonly string[]): { known: number; worn: number } {
