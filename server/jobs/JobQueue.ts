@@ -1,0 +1,36 @@
+import { PgBoss } from 'pg-boss';
+import { QUEUES, scoreJobKey, type ActionJob, type ScoreJob } from './queues.ts';
+
+/**
+ * pg-boss behind the two things the app asks of it: send a scoring job, send an action job.
+ * Queues notify listening workers at once (LISTEN/NOTIFY), with polling as the fallback.
+ */
+export class JobQueue {
+  readonly boss: PgBoss;
+
+  private constructor(boss: PgBoss) {
+    this.boss = boss;
+  }
+
+  static async start(databaseUrl: string, onError: (error: Error) => void): Promise<JobQueue> {
+    const boss = new PgBoss({ connectionString: databaseUrl, useListenNotify: true });
+    boss.on('error', onError);
+    await boss.start();
+    await boss.createQueue(QUEUES.score, { retryLimit: 6, retryDelay: 1, retryBackoff: true, notify: true });
+    await boss.createQueue(QUEUES.action, { retryLimit: 5, retryDelay: 2, retryBackoff: true, notify: true });
+    return new JobQueue(boss);
+  }
+
+  async sendScore(job: ScoreJob): Promise<void> {
+    await this.boss.send(QUEUES.score, job, { singletonKey: scoreJobKey(job) });
+  }
+
+  async sendAction(job: ActionJob): Promise<void> {
+    await this.boss.send(QUEUES.action, job, { singletonKey: `${job.shopId}|${job.actionId}` });
+  }
+
+  /** Stops taking jobs, waits for the running ones to finish, then closes. */
+  async stop(): Promise<void> {
+    await this.boss.stop({ graceful: true, timeout: 20_000 });
+  }
+}

@@ -1,0 +1,25 @@
+import type { SubjectKind } from '../../sdk/index.ts';
+
+/** Queue names and job payloads, in one place (as pg-boss keeps its SQL in plans.ts). */
+export const QUEUES = Object.freeze({
+  /** Score one order, return or refund. */
+  score: 'refundsentry-score',
+  /** Run one stored action (hold, tag, risk assessment, Flow trigger, review). */
+  action: 'refundsentry-action',
+});
+
+export interface ScoreJob {
+  shopId: string;
+  kind: SubjectKind;
+  subjectId: string;
+}
+
+export interface ActionJob {
+  shopId: string;
+  actionId: string;
+}
+
+/** One job per subject at a time: a duplicate send while one is queued is dropped. */
+export function scoreJobKey(job: ScoreJob): string {
+  return `${job.shopId}|${job.kind}|${job.subjectId}`;
+}

@@ -1,0 +1,47 @@
+import type { Job } from 'pg-boss';
+import type { Logger } from 'pino';
+import type { ScoringService } from '../services/ScoringService.ts';
+import type { Stores } from '../store/index.ts';
+import type { JobQueue } from './JobQueue.ts';
+import { QUEUES, type ActionJob, type ScoreJob } from './queues.ts';
+
+export interface WorkerDeps {
+  queue: JobQueue;
+  stores: Stores;
+  scoring: ScoringService;
+  runAction: (shopId: string, actionId: string) => Promise<void>;
+  log: Logger;
+}
+
+/**
+ * The two workers. Scoring: decide, store, then enqueue the chosen actions (each action row was
+ * written with the decision, so a crash between commit and send loses nothing: the sweeper
+ * re-enqueues pending rows). Actions: run one stored action against the Admin API. Jobs of an
+ * uninstalled shop are dropped.
+ */
+export async function startWorkers(deps: WorkerDeps): Promise<void> {
+  const { queue, stores, scoring, log } = deps;
+  await queue.boss.work<ScoreJob>(QUEUES.score, { batchSize: 4, localConcurrency: 2, pollingIntervalSeconds: 1 }, async (jobs: Job<ScoreJob>[]) => {
+    for (const job of jobs) {
+      const { shopId, kind, subjectId } = job.data;
+      const shop = await stores.shops.get(shopId);
+      if (!shop || shop.status === 'uninstalled') {
+        log.info({ shopId, subjectId }, 'score job dropped: shop not installed');
+        continue;
+      }
+      const result = await scoring.score(shopId, kind, subjectId);
+      if (result.created) log.info({ shopId, kind, subjectId, score: Number(result.decision.score), zone: result.decision.zone }, 'decided');
+      for (const action of result.actions) await queue.sendAction({ shopId, actionId: action.id });
+    }
+  });
+  await queue.boss.work<ActionJob>(QUEUES.action, { batchSize: 1, localConcurrency: 2, pollingIntervalSeconds: 1 }, async ([job]: Job<ActionJob>[]) => {
+    await deps.runAction(job.data.shopId, job.data.actionId);
+  });
+}
+
+/** Re-enqueues actions left pending (a crash between the decision's commit and the send). */
+export async function sweepPendingActions(deps: Pick<WorkerDeps, 'queue' | 'stores'>): Promise<number> {
+  const stale = await deps.stores.actions.stalePending();
+  for (const action of stale) await deps.queue.sendAction({ shopId: action.shop_id, actionId: action.id });
+  return stale.length;
+}

@@ -1,0 +1,14 @@
+import type { Shopify } from '@shopify/shopify-api';
+import type { SignalRegistry } from '../../../engine/index.ts';
+import type { ScoringService } from '../../services/ScoringService.ts';
+import type { Stores } from '../../store/index.ts';
+
+/** What API handlers may use; handed to the api plugin by the composition root. */
+export interface ApiDeps {
+  stores: Stores;
+  registry: SignalRegistry;
+  scoring: ScoringService;
+  shopify: Shopify;
+  /** Releases a hold action now (audited); provided by the action runner. */
+  releaseHold(shopId: string, actionId: string, actor: string): Promise<{ released: string[] }>;
+}

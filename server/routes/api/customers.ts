@@ -1,0 +1,44 @@
+import Boom from '@hapi/boom';
+import type { ServerRoute } from '@hapi/hapi';
+import { shopOf } from '../../auth/sessionAuth.ts';
+import type { ApiDeps } from './context.ts';
+import { summarize } from './decisions.ts';
+
+/** rising / declining when the latest scores differ from the earlier ones by 10+ points. */
+export function trajectoryOf(scores: number[]): 'rising' | 'declining' | 'stable' | 'unknown' {
+  if (scores.length < 3) return 'unknown';
+  const recent = scores.slice(-2);
+  const earlier = scores.slice(0, -2);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const delta = mean(recent) - mean(earlier);
+  return delta >= 10 ? 'rising' : delta <= -10 ? 'declining' : 'stable';
+}
+
+export function customerRoutes(deps: ApiDeps): ServerRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/customers/{id}',
+      handler: async (request) => {
+        const { shop } = shopOf(request);
+        const id = decodeURIComponent((request.params as { id: string }).id);
+        if (!/^gid:\/\/shopify\/Customer\/[0-9]+$/.test(id)) throw Boom.badRequest('id must be a customer GID, e.g. gid://shopify/Customer/123 (URL-encoded)');
+        const profile = await deps.stores.customers.get(shop, id);
+        if (!profile) throw Boom.notFound('No such customer in this shop');
+        const decisions = (await deps.stores.decisions.list(shop, { customerId: id, limit: 200 })).reverse();
+        const scores = decisions.map((d) => Number(d.score));
+        return {
+          id,
+          tags: profile.tags,
+          manualOverride: profile.manual_override,
+          currentZone: profile.current_zone,
+          lastScore: profile.last_score === null ? null : Number(profile.last_score),
+          decisionsCount: profile.decisions_count,
+          averageScore: scores.length ? Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 100) / 100 : null,
+          trajectory: trajectoryOf(scores),
+          history: decisions.map(summarize),
+        };
+      },
+    },
+  ];
+}

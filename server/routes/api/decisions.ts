@@ -1,0 +1,101 @@
+import Boom from '@hapi/boom';
+import type { ServerRoute } from '@hapi/hapi';
+import type { Decision } from '../../../engine/index.ts';
+import { shopOf } from '../../auth/sessionAuth.ts';
+import type { DecisionRow } from '../../store/index.ts';
+import { schema } from '../validate.ts';
+import type { ApiDeps } from './context.ts';
+
+const listQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    zone: { enum: ['low', 'medium', 'high'] },
+    kind: { enum: ['order', 'return', 'refund'] },
+    from: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}' },
+    to: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}' },
+    customerId: { type: 'string' },
+    limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+    before: { type: 'string', pattern: '^[0-9]+$' },
+  },
+};
+
+/** The list form of a decision: enough for a table row, with the top 3 signals by points. */
+export function summarize(row: DecisionRow) {
+  const trace = row.trace as Decision;
+  const top = trace.signals
+    .filter((s) => s.points > 0)
+    .sort((a, b) => b.points - a.points)
+    .slice(0, 3)
+    .map((s) => ({ id: s.id, points: s.points, message: s.message }));
+  return {
+    id: row.id,
+    kind: row.subject_kind,
+    subjectId: row.subject_id,
+    orderId: row.order_id,
+    customerId: row.customer_id,
+    score: Number(row.score),
+    zone: row.zone,
+    decidedAt: row.decided_at,
+    ruleset: { id: row.ruleset_id, version: row.ruleset_version },
+    topSignals: top,
+    insufficient: trace.coverage.insufficient,
+    errors: trace.coverage.error,
+  };
+}
+
+export function decisionRoutes(deps: ApiDeps): ServerRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/decisions',
+      options: { validate: { query: schema(listQuery, 'query') } },
+      handler: async (request) => {
+        const { shop } = shopOf(request);
+        const query = request.query as unknown as { zone?: 'low' | 'medium' | 'high'; kind?: string; from?: string; to?: string; customerId?: string; limit: number; before?: string };
+        const rows = await deps.stores.decisions.list(shop, query);
+        return {
+          decisions: rows.map(summarize),
+          next: rows.length === query.limit ? rows[rows.length - 1].id : null,
+          counts: await deps.stores.decisions.countsByZone(shop),
+        };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/decisions/{id}',
+      options: { validate: { params: schema({ type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } } }, 'params') } },
+      handler: async (request) => {
+        const { shop } = shopOf(request);
+        const row = await deps.stores.decisions.get(shop, (request.params as { id: string }).id);
+        if (!row) throw Boom.notFound('No such decision in this shop');
+        const [actions, outcomes] = await Promise.all([deps.stores.actions.forDecision(shop, row.id), deps.stores.outcomes.forSubject(shop, row.subject_id)]);
+        return {
+          ...summarize(row),
+          trace: row.trace,
+          actions: actions.map((a) => ({ id: a.id, type: a.type, ruleId: a.rule_id, status: a.status, attempts: a.attempts, result: a.result, error: a.error, spec: a.spec })),
+          outcomes,
+        };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/decisions/{id}/outcome',
+      options: {
+        validate: {
+          params: schema({ type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } } }, 'params'),
+          payload: schema({ type: 'object', required: ['label'], additionalProperties: false, properties: { label: { enum: ['fraud', 'legit'] }, note: { type: 'string', maxLength: 1000 } } }, 'payload'),
+        },
+      },
+      handler: async (request) => {
+        const { shop, user } = shopOf(request);
+        const row = await deps.stores.decisions.get(shop, (request.params as { id: string }).id);
+        if (!row) throw Boom.notFound('No such decision in this shop');
+        const { label, note } = request.payload as { label: 'fraud' | 'legit'; note?: string };
+        await deps.stores.outcomes.label(shop, { subjectKind: row.subject_kind, subjectId: row.subject_id, customerId: row.customer_id, decisionId: row.id, label, source: 'merchant', note });
+        await deps.stores.audit.record(shop, user, 'outcome.label', row.subject_id, { label });
+        return { ok: true, label };
+      },
+    },
+  ];
+}

@@ -1,0 +1,85 @@
+import Boom from '@hapi/boom';
+import type { ServerRoute } from '@hapi/hapi';
+import { compileRuleset, validateRuleset, type Ruleset } from '../../../engine/index.ts';
+import { shopOf } from '../../auth/sessionAuth.ts';
+import type { RulesetRow } from '../../store/index.ts';
+import { schema } from '../validate.ts';
+import type { ApiDeps } from './context.ts';
+
+const versionParams = schema({ type: 'object', properties: { version: { type: 'integer', minimum: 1 } } }, 'params');
+
+function view(row: RulesetRow, withBody: boolean) {
+  return {
+    version: row.version,
+    rulesetId: row.ruleset_id,
+    status: row.status,
+    contentHash: row.content_hash,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    publishedAt: row.published_at,
+    ...(withBody ? { body: row.body } : {}),
+  };
+}
+
+/** Rulesets: list, get, validate, save a draft, publish, roll back. Published versions never change. */
+export function rulesetRoutes(deps: ApiDeps): ServerRoute[] {
+  const { rulesets } = deps.stores;
+  return [
+    { method: 'GET', path: '/api/rulesets', handler: async (request) => ({ versions: (await rulesets.list(shopOf(request).shop)).map((r) => view(r, false)) }) },
+    {
+      method: 'GET',
+      path: '/api/rulesets/{version}',
+      options: { validate: { params: versionParams } },
+      handler: async (request) => {
+        const row = await rulesets.get(shopOf(request).shop, (request.params as unknown as { version: number }).version);
+        if (!row) throw Boom.notFound('No such ruleset version');
+        return view(row, true);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/rulesets/validate',
+      options: { validate: { payload: schema({ type: 'object', required: ['body'], properties: { body: {} } }, 'payload') } },
+      handler: async (request) => {
+        const problems = validateRuleset((request.payload as { body: unknown }).body, deps.registry);
+        return { valid: !problems.some((p) => p.severity === 'error'), problems };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/rulesets',
+      options: {
+        validate: {
+          payload: schema({ type: 'object', required: ['body', 'baseVersion'], additionalProperties: false, properties: { body: {}, baseVersion: { type: ['integer', 'null'], minimum: 1 } } }, 'payload'),
+        },
+      },
+      handler: async (request, h) => {
+        const { shop, user } = shopOf(request);
+        const { body, baseVersion } = request.payload as { body: Ruleset; baseVersion: number | null };
+        compileRuleset(body, deps.registry); // throws RulesetValidationError → 422 with pointers
+        const row = await rulesets.createDraft(shop, body, user, baseVersion);
+        return h.response(view(row, true)).code(201);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/rulesets/{version}/publish',
+      options: { validate: { params: versionParams } },
+      handler: async (request) => {
+        const { shop, user } = shopOf(request);
+        const draft = await rulesets.get(shop, (request.params as unknown as { version: number }).version);
+        if (draft) compileRuleset(draft.body, deps.registry); // a draft that no longer compiles is never published
+        return view(await rulesets.publish(shop, (request.params as unknown as { version: number }).version, user), false);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/rulesets/{version}/rollback',
+      options: { validate: { params: versionParams } },
+      handler: async (request) => {
+        const { shop, user } = shopOf(request);
+        return view(await rulesets.rollback(shop, (request.params as unknown as { version: number }).version, user), false);
+      },
+    },
+  ];
+}

@@ -1,0 +1,37 @@
+import Boom from '@hapi/boom';
+import type { Plugin } from '@hapi/hapi';
+import { RulesetValidationError } from '../../engine/index.ts';
+import { RulesetConflictError } from '../store/index.ts';
+
+/**
+ * One place that turns domain errors into HTTP answers (like the RealWorld app's error
+ * extension): ruleset problems → 422 with JSON pointers, version conflicts → 409; anything
+ * unexpected → 500 with a message that leaks nothing (and a log line with the cause).
+ */
+export const errorMapping: Plugin<void> = {
+  name: 'refundsentry-errors',
+  register(server) {
+    server.ext('onPreResponse', (request, h) => {
+      const response = request.response;
+      if (!(response instanceof Error)) return h.continue;
+      if (response instanceof RulesetValidationError) {
+        const boom = Boom.badData('The ruleset is not valid', { problems: response.problems });
+        boom.output.payload = { ...boom.output.payload, problems: response.problems } as never;
+        return boom;
+      }
+      if (response instanceof RulesetConflictError) {
+        const boom = Boom.conflict(response.message);
+        boom.output.payload = { ...boom.output.payload, latestVersion: response.latestVersion } as never;
+        return boom;
+      }
+      if (Boom.isBoom(response)) {
+        if (response.isServer) request.log(['error'], response);
+        const data = response.data as { problems?: unknown } | null;
+        if (!response.isServer && data?.problems) response.output.payload = { ...response.output.payload, problems: data.problems } as never;
+        return h.continue;
+      }
+      request.log(['error'], response);
+      return Boom.internal();
+    });
+  },
+};

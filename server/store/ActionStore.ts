@@ -1,0 +1,75 @@
+import type { Knex } from 'knex';
+import type { ChosenAction } from '../../engine/index.ts';
+
+export type ActionStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'released';
+
+export interface ActionRow {
+  id: string;
+  shop_id: string;
+  decision_id: string;
+  rule_id: string;
+  type: string;
+  spec: ChosenAction;
+  status: ActionStatus;
+  attempts: number;
+  result: Record<string, unknown> | null;
+  error: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/**
+ * The actions a decision chose: written in the decision's transaction (an outbox), then run by
+ * action jobs. One row per (decision, rule, type), so a retried decision never doubles them.
+ */
+export class ActionStore {
+  private readonly db: Knex;
+  constructor(db: Knex) {
+    this.db = db;
+  }
+
+  async insertForDecision(shopId: string, decisionId: string, actions: readonly ChosenAction[], trx: Knex): Promise<ActionRow[]> {
+    if (actions.length === 0) return [];
+    const unique = new Map(actions.map((a) => [`${a.ruleId}|${a.type}`, a]));
+    return trx<ActionRow>('actions')
+      .insert([...unique.values()].map((a) => ({ shop_id: shopId, decision_id: decisionId, rule_id: a.ruleId, type: a.type, spec: JSON.stringify(a) as never })))
+      .onConflict(['decision_id', 'rule_id', 'type'])
+      .ignore()
+      .returning('*');
+  }
+
+  get(shopId: string, id: string): Promise<ActionRow | undefined> {
+    return this.db<ActionRow>('actions').where({ shop_id: shopId, id }).first();
+  }
+
+  getById(id: string): Promise<ActionRow | undefined> {
+    return this.db<ActionRow>('actions').where({ id }).first();
+  }
+
+  forDecision(shopId: string, decisionId: string): Promise<ActionRow[]> {
+    return this.db<ActionRow>('actions').where({ shop_id: shopId, decision_id: decisionId }).orderBy('id');
+  }
+
+  /** Claims a pending (or failed-and-retried) action; false when another worker has it or it is finished. */
+  async claim(id: string): Promise<ActionRow | undefined> {
+    const [row] = await this.db<ActionRow>('actions')
+      .where({ id })
+      .whereIn('status', ['pending', 'running'])
+      .update({ status: 'running', attempts: this.db.raw('attempts + 1') as never, updated_at: this.db.fn.now() as never }, '*');
+    return row;
+  }
+
+  async finish(id: string, status: Exclude<ActionStatus, 'pending' | 'running'>, result: Record<string, unknown> | null, error: string | null = null): Promise<void> {
+    await this.db('actions').where({ id }).update({ status, result: result === null ? null : JSON.stringify(result), error, updated_at: this.db.fn.now() });
+  }
+
+  /** Held orders awaiting review: done holds not yet released. */
+  heldOrders(shopId: string): Promise<ActionRow[]> {
+    return this.db<ActionRow>('actions').where({ shop_id: shopId, type: 'fulfillment.hold', status: 'done' }).orderBy('id', 'desc');
+  }
+
+  /** Pending actions older than a minute, to re-enqueue after a crash between commit and send. */
+  stalePending(limit = 100): Promise<ActionRow[]> {
+    return this.db<ActionRow>('actions').where('status', 'pending').andWhere('created_at', '<', this.db.raw("now() - interval '1 minute'")).limit(limit);
+  }
+}

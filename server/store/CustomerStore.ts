@@ -1,0 +1,64 @@
+import type { Knex } from 'knex';
+import type { Decision } from '../../engine/index.ts';
+import type { CustomerSnapshot } from '../../sdk/index.ts';
+
+export interface CustomerRow {
+  shop_id: string;
+  id: string;
+  identity: Record<string, string>;
+  tags: string[];
+  manual_override: 'trusted' | 'flagged' | null;
+  created_at_shopify: Date | null;
+  current_zone: string | null;
+  last_score: string | null;
+  decisions_count: number;
+  aggregates: Record<string, unknown>;
+  updated_at: Date;
+}
+
+/** Customer profiles: ids, keyed hashes and aggregates only (no PII exists to store). */
+export class CustomerStore {
+  private readonly db: Knex;
+  constructor(db: Knex) {
+    this.db = db;
+  }
+
+  get(shopId: string, id: string): Promise<CustomerRow | undefined> {
+    return this.db<CustomerRow>('customers').where({ shop_id: shopId, id }).first();
+  }
+
+  async upsertSnapshot(shopId: string, customer: CustomerSnapshot, trx: Knex = this.db): Promise<void> {
+    await trx('customers')
+      .insert({
+        shop_id: shopId,
+        id: customer.id,
+        identity: JSON.stringify(customer.identity),
+        tags: JSON.stringify(customer.tags),
+        created_at_shopify: customer.createdAt ?? null,
+      })
+      .onConflict(['shop_id', 'id'])
+      .merge({ identity: JSON.stringify(customer.identity), tags: JSON.stringify(customer.tags), updated_at: trx.fn.now() });
+  }
+
+  /** The merchant's override, as signals read it (`customer.manualOverride`). */
+  async setOverride(shopId: string, id: string, override: 'trusted' | 'flagged' | null): Promise<boolean> {
+    return (await this.db('customers').where({ shop_id: shopId, id }).update({ manual_override: override, updated_at: this.db.fn.now() })) > 0;
+  }
+
+  /** Folds a new decision into the profile, in the decision's transaction. */
+  async recordDecision(shopId: string, customerId: string, decision: Decision, trx: Knex): Promise<void> {
+    await trx('customers')
+      .insert({ shop_id: shopId, id: customerId, current_zone: decision.zone, last_score: decision.score, decisions_count: 1 })
+      .onConflict(['shop_id', 'id'])
+      .merge({
+        current_zone: decision.zone,
+        last_score: decision.score,
+        decisions_count: trx.raw('customers.decisions_count + 1'),
+        updated_at: trx.fn.now(),
+      });
+  }
+
+  async delete(shopId: string, id: string, trx: Knex = this.db): Promise<number> {
+    return trx('customers').where({ shop_id: shopId, id }).delete();
+  }
+}

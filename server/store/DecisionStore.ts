@@ -1,0 +1,103 @@
+import type { Knex } from 'knex';
+import type { Decision, Zone } from '../../engine/index.ts';
+import type { PastDecision, PastOutcome } from '../../sdk/index.ts';
+
+export interface DecisionRow {
+  id: string;
+  shop_id: string;
+  subject_kind: string;
+  subject_id: string;
+  order_id: string | null;
+  customer_id: string | null;
+  ruleset_id: string;
+  ruleset_version: number;
+  content_hash: string;
+  score: string;
+  zone: Zone;
+  trace: Decision;
+  decided_at: Date;
+  created_at: Date;
+}
+
+export interface DecisionFilters {
+  zone?: Zone;
+  kind?: string;
+  from?: string;
+  to?: string;
+  customerId?: string;
+  limit: number;
+  /** Keyset pagination: decisions decided before this decision id's time. */
+  before?: string;
+}
+
+/** Decisions with their full trace; one per subject, so a retried job never makes two. */
+export class DecisionStore {
+  private readonly db: Knex;
+  constructor(db: Knex) {
+    this.db = db;
+  }
+
+  /** Inserts unless the subject was already decided; returns the stored row and whether it is new. */
+  async insertOnce(shopId: string, decision: Decision, ids: { orderId: string | null; customerId: string | null }, trx: Knex): Promise<{ row: DecisionRow; created: boolean }> {
+    const [inserted] = await trx<DecisionRow>('decisions')
+      .insert({
+        shop_id: shopId,
+        subject_kind: decision.subject.kind,
+        subject_id: decision.subject.id,
+        order_id: ids.orderId,
+        customer_id: ids.customerId,
+        ruleset_id: decision.ruleset.id,
+        ruleset_version: decision.ruleset.version,
+        content_hash: decision.ruleset.contentHash,
+        score: String(decision.score),
+        zone: decision.zone,
+        trace: JSON.stringify(decision) as never,
+        decided_at: decision.subject.at as never,
+      })
+      .onConflict(['shop_id', 'subject_kind', 'subject_id'])
+      .ignore()
+      .returning('*');
+    if (inserted) return { row: inserted, created: true };
+    const existing = await trx<DecisionRow>('decisions').where({ shop_id: shopId, subject_kind: decision.subject.kind, subject_id: decision.subject.id }).first();
+    return { row: existing!, created: false };
+  }
+
+  get(shopId: string, id: string): Promise<DecisionRow | undefined> {
+    return this.db<DecisionRow>('decisions').where({ shop_id: shopId, id }).first();
+  }
+
+  bySubject(shopId: string, subjectId: string): Promise<DecisionRow | undefined> {
+    return this.db<DecisionRow>('decisions').where({ shop_id: shopId, subject_id: subjectId }).first();
+  }
+
+  async list(shopId: string, filters: DecisionFilters): Promise<DecisionRow[]> {
+    const q = this.db<DecisionRow>('decisions').where({ shop_id: shopId });
+    if (filters.zone) q.andWhere('zone', filters.zone);
+    if (filters.kind) q.andWhere('subject_kind', filters.kind);
+    if (filters.customerId) q.andWhere('customer_id', filters.customerId);
+    if (filters.from) q.andWhere('decided_at', '>=', filters.from);
+    if (filters.to) q.andWhere('decided_at', '<', filters.to);
+    if (filters.before) q.andWhere('id', '<', filters.before);
+    return q.orderBy([{ column: 'decided_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(filters.limit);
+  }
+
+  async countsByZone(shopId: string): Promise<Record<string, number>> {
+    const rows = await this.db('decisions').where({ shop_id: shopId }).groupBy('zone').select('zone').count<{ zone: string; count: string }[]>('* as count');
+    return Object.fromEntries(rows.map((r) => [r.zone, Number(r.count)]));
+  }
+
+  /** The customer's (or guest order's) earlier decisions, as signals see them. */
+  async pastFor(shopId: string, customerId: string | null, orderId: string): Promise<PastDecision[]> {
+    const q = this.db<DecisionRow>('decisions').where({ shop_id: shopId });
+    if (customerId) q.andWhere('customer_id', customerId);
+    else q.andWhere('order_id', orderId);
+    const rows = await q.orderBy('decided_at').select('subject_id', 'subject_kind', 'decided_at', 'score', 'zone');
+    return rows.map((r) => ({ subjectId: r.subject_id, kind: r.subject_kind as PastDecision['kind'], at: r.decided_at.toISOString(), score: Number(r.score), zone: r.zone }));
+  }
+
+  async outcomesFor(shopId: string, customerId: string | null): Promise<PastOutcome[]> {
+    if (!customerId) return [];
+    const rows = await this.db('outcomes').where({ shop_id: shopId, customer_id: customerId }).orderBy('labelled_at');
+    return rows.map((r) => ({ subjectId: r.subject_id, label: r.label, at: r.labelled_at.toISOString(), source: r.source }));
+  }
+}

@@ -1,0 +1,92 @@
+import type { Knex } from 'knex';
+import { eventTime, type HistoryEvent } from '../../engine/history/index.ts';
+
+type Kind = HistoryEvent['type'];
+
+interface EventRow {
+  kind: Kind;
+  body: unknown;
+}
+
+/** Normalized Shopify records, one row per resource (the latest version wins). */
+export class EventStore {
+  private readonly db: Knex;
+  constructor(db: Knex) {
+    this.db = db;
+  }
+
+  /**
+   * Stores a record; a later version of the same resource (orders/updated, returns/approve…)
+   * replaces the earlier one. Records linked only by order get the order's customer.
+   */
+  async upsert(shopId: string, event: HistoryEvent, trx: Knex = this.db): Promise<void> {
+    const { resourceId, customerId, orderId } = await this.keysOf(shopId, event, trx);
+    await trx('events')
+      .insert({ shop_id: shopId, kind: event.type, resource_id: resourceId, customer_id: customerId, order_id: orderId, occurred_at: eventTime(event), body: JSON.stringify(recordOf(event)) })
+      .onConflict(['shop_id', 'kind', 'resource_id'])
+      .merge(['customer_id', 'order_id', 'occurred_at', 'body', 'received_at']);
+  }
+
+  async get<T>(shopId: string, kind: Kind, resourceId: string): Promise<T | undefined> {
+    const row = await this.db('events').where({ shop_id: shopId, kind, resource_id: resourceId }).first('body');
+    return row?.body as T | undefined;
+  }
+
+  /**
+   * Everything recorded about a customer (or, for a guest, about one order): the raw material of
+   * a point-in-time context. `contextAt` then cuts it at the subject's time.
+   */
+  async historyFor(shopId: string, customerId: string | null, orderId: string): Promise<HistoryEvent[]> {
+    const rows: EventRow[] = await this.db('events')
+      .where('shop_id', shopId)
+      .andWhere((q) => {
+        q.where('order_id', orderId).orWhere((o) => o.where({ kind: 'order', resource_id: orderId }));
+        if (customerId) {
+          q.orWhere('customer_id', customerId)
+            .orWhere((o) => o.where({ kind: 'customer', resource_id: customerId }))
+            .orWhereIn('order_id', this.db('events').select('resource_id').where({ shop_id: shopId, kind: 'order', customer_id: customerId }));
+        }
+      })
+      .orderBy('occurred_at')
+      .select('kind', 'body');
+    return rows.map((row) => ({ type: row.kind, [row.kind]: row.body }) as HistoryEvent);
+  }
+
+  /** Every order, fulfilment, return and refund of the shop, for its baseline. */
+  async allForBaseline(shopId: string): Promise<HistoryEvent[]> {
+    const rows: EventRow[] = await this.db('events').where({ shop_id: shopId }).whereIn('kind', ['order', 'fulfillment', 'return', 'refund']).orderBy('occurred_at').select('kind', 'body');
+    return rows.map((row) => ({ type: row.kind, [row.kind]: row.body }) as HistoryEvent);
+  }
+
+  async deleteForCustomer(shopId: string, customerId: string, orderIds: string[], trx: Knex = this.db): Promise<number> {
+    return trx('events')
+      .where('shop_id', shopId)
+      .andWhere((q) => q.where('customer_id', customerId).orWhere({ kind: 'customer', resource_id: customerId }).orWhereIn('order_id', orderIds).orWhereIn('resource_id', orderIds))
+      .delete();
+  }
+
+  private async keysOf(shopId: string, event: HistoryEvent, trx: Knex): Promise<{ resourceId: string; customerId: string | null; orderId: string | null }> {
+    switch (event.type) {
+      case 'customer':
+        return { resourceId: event.customer.id, customerId: event.customer.id, orderId: null };
+      case 'order':
+        return { resourceId: event.order.id, customerId: event.order.customerId ?? null, orderId: event.order.id };
+      case 'outcome':
+        return { resourceId: `${event.outcome.subjectId}#${event.outcome.source}`, customerId: null, orderId: null };
+      default: {
+        const record = recordOf(event) as { id: string; orderId: string; customerId?: string | null };
+        const customerId = record.customerId ?? (await this.customerOfOrder(shopId, record.orderId, trx));
+        return { resourceId: record.id, customerId, orderId: record.orderId };
+      }
+    }
+  }
+
+  private async customerOfOrder(shopId: string, orderId: string, trx: Knex): Promise<string | null> {
+    const row = await trx('events').where({ shop_id: shopId, kind: 'order', resource_id: orderId }).first('customer_id');
+    return row?.customer_id ?? null;
+  }
+}
+
+function recordOf(event: HistoryEvent): unknown {
+  return (event as Record<string, unknown>)[event.type];
+}

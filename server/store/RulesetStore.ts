@@ -1,0 +1,124 @@
+import type { Knex } from 'knex';
+import { contentHashOf, type Ruleset } from '../../engine/index.ts';
+
+export interface RulesetRow {
+  id: string;
+  shop_id: string;
+  ruleset_id: string;
+  version: number;
+  body: Ruleset;
+  content_hash: string;
+  status: 'draft' | 'published' | 'archived';
+  created_by: string;
+  created_at: Date;
+  published_at: Date | null;
+}
+
+export class RulesetConflictError extends Error {
+  readonly latestVersion: number;
+  constructor(message: string, latestVersion: number) {
+    super(message);
+    this.name = 'RulesetConflictError';
+    this.latestVersion = latestVersion;
+  }
+}
+
+/**
+ * Ruleset versions: immutable once published. Editing makes a draft (a new version number),
+ * publishing swaps the live version atomically, rollback publishes an old body as a new version.
+ */
+export class RulesetStore {
+  private readonly db: Knex;
+  constructor(db: Knex) {
+    this.db = db;
+  }
+
+  published(shopId: string): Promise<RulesetRow | undefined> {
+    return this.db<RulesetRow>('rulesets').where({ shop_id: shopId, status: 'published' }).first();
+  }
+
+  list(shopId: string): Promise<RulesetRow[]> {
+    return this.db<RulesetRow>('rulesets').where({ shop_id: shopId }).orderBy('version', 'desc');
+  }
+
+  get(shopId: string, version: number): Promise<RulesetRow | undefined> {
+    return this.db<RulesetRow>('rulesets').where({ shop_id: shopId, version }).first();
+  }
+
+  /**
+   * Saves a draft as the next version. `baseVersion` is the version the editor started from: a
+   * draft saved on top of a newer version is refused, so concurrent edits never overwrite.
+   */
+  async createDraft(shopId: string, body: Ruleset, createdBy: string, baseVersion: number | null): Promise<RulesetRow> {
+    return this.db.transaction(async (trx) => {
+      await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`rulesets:${shopId}`]);
+      const latest = await this.latestVersion(trx, shopId);
+      if (baseVersion !== null && baseVersion !== latest) {
+        throw new RulesetConflictError(`version ${latest} was saved after version ${baseVersion}, which this draft started from; reload and edit the latest`, latest);
+      }
+      return this.insertVersion(trx, shopId, body, latest + 1, 'draft', createdBy);
+    });
+  }
+
+  /** Makes a draft the live version; the previously published one is archived. */
+  async publish(shopId: string, version: number, by: string): Promise<RulesetRow> {
+    return this.db.transaction(async (trx) => {
+      await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`rulesets:${shopId}`]);
+      const row = await trx<RulesetRow>('rulesets').where({ shop_id: shopId, version }).first();
+      if (!row) throw new RulesetConflictError(`version ${version} does not exist`, await this.latestVersion(trx, shopId));
+      if (row.status !== 'draft') throw new RulesetConflictError(`version ${version} is ${row.status}; only a draft can be published (use rollback for an old version)`, await this.latestVersion(trx, shopId));
+      await trx('rulesets').where({ shop_id: shopId, status: 'published' }).update({ status: 'archived' });
+      const [published] = await trx<RulesetRow>('rulesets').where({ id: row.id }).update({ status: 'published', published_at: trx.fn.now() }, '*');
+      await trx('audit_log').insert({ shop_id: shopId, actor: by, action: 'ruleset.publish', subject: `v${version}`, details: { contentHash: row.content_hash } });
+      return published;
+    });
+  }
+
+  /** Publishes the body of an old version as a new version (history is never rewritten). */
+  async rollback(shopId: string, toVersion: number, by: string): Promise<RulesetRow> {
+    return this.db.transaction(async (trx) => {
+      await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`rulesets:${shopId}`]);
+      const old = await trx<RulesetRow>('rulesets').where({ shop_id: shopId, version: toVersion }).first();
+      const latest = await this.latestVersion(trx, shopId);
+      if (!old) throw new RulesetConflictError(`version ${toVersion} does not exist`, latest);
+      await trx('rulesets').where({ shop_id: shopId, status: 'published' }).update({ status: 'archived' });
+      const row = await this.insertVersion(trx, shopId, old.body, latest + 1, 'published', by);
+      await trx('audit_log').insert({ shop_id: shopId, actor: by, action: 'ruleset.rollback', subject: `v${row.version}`, details: { from: toVersion } });
+      return row;
+    });
+  }
+
+  /** Installs the default ruleset as version 1, published, if the shop has none. */
+  async ensurePublished(shopId: string, body: Ruleset): Promise<RulesetRow> {
+    const existing = await this.published(shopId);
+    if (existing) return existing;
+    return this.db.transaction(async (trx) => {
+      await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`rulesets:${shopId}`]);
+      const again = await trx<RulesetRow>('rulesets').where({ shop_id: shopId, status: 'published' }).first();
+      if (again) return again;
+      return this.insertVersion(trx, shopId, body, (await this.latestVersion(trx, shopId)) + 1, 'published', 'system');
+    });
+  }
+
+  private async latestVersion(trx: Knex, shopId: string): Promise<number> {
+    const row = await trx('rulesets').where({ shop_id: shopId }).max<{ max: number | null }>('version as max').first();
+    return row?.max ?? 0;
+  }
+
+  private async insertVersion(trx: Knex, shopId: string, body: Ruleset, version: number, status: RulesetRow['status'], by: string): Promise<RulesetRow> {
+    const stored = { ...body, version };
+    const [row] = await trx<RulesetRow>('rulesets')
+      .insert({
+        shop_id: shopId,
+        ruleset_id: stored.id,
+        version,
+        body: stored,
+        content_hash: contentHashOf(stored),
+        status,
+        created_by: by,
+        published_at: status === 'published' ? trx.fn.now() : null,
+      } as never)
+      .returning('*');
+    return row;
+  }
+}

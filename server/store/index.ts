@@ -1,0 +1,49 @@
+import type { Knex } from 'knex';
+import { ActionStore } from './ActionStore.ts';
+import { AuditStore } from './AuditStore.ts';
+import { CustomerStore } from './CustomerStore.ts';
+import { DecisionStore } from './DecisionStore.ts';
+import { DeliveryStore } from './DeliveryStore.ts';
+import { EventStore } from './EventStore.ts';
+import { ListStore } from './ListStore.ts';
+import { OutcomeStore } from './OutcomeStore.ts';
+import { RulesetStore } from './RulesetStore.ts';
+import { ShopStore } from './ShopStore.ts';
+
+/** The store layer: the only place with SQL. One repository per table family. */
+export interface Stores {
+  db: Knex;
+  shops: ShopStore;
+  rulesets: RulesetStore;
+  events: EventStore;
+  decisions: DecisionStore;
+  customers: CustomerStore;
+  actions: ActionStore;
+  audit: AuditStore;
+  outcomes: OutcomeStore;
+  deliveries: DeliveryStore;
+  lists: ListStore;
+}
+
+export function createStores(db: Knex): Stores {
+  return {
+    db,
+    shops: new ShopStore(db),
+    rulesets: new RulesetStore(db),
+    events: new EventStore(db),
+    decisions: new DecisionStore(db),
+    customers: new CustomerStore(db),
+    actions: new ActionStore(db),
+    audit: new AuditStore(db),
+    outcomes: new OutcomeStore(db),
+    deliveries: new DeliveryStore(db),
+    lists: new ListStore(db),
+  };
+}
+
+export { RulesetConflictError } from './RulesetStore.ts';
+export type { ActionRow, ActionStatus } from './ActionStore.ts';
+export type { CustomerRow } from './CustomerStore.ts';
+export type { DecisionRow, DecisionFilters } from './DecisionStore.ts';
+export type { RulesetRow } from './RulesetStore.ts';
+export type { ShopRow } from './ShopStore.ts';
