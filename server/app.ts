@@ -1,0 +1,50 @@
+import Hapi from '@hapi/hapi';
+import type { Shopify } from '@shopify/shopify-api';
+import type { Logger } from 'pino';
+import type { Ruleset, SignalRegistry } from '../engine/index.ts';
+import { sessionAuth } from './auth/sessionAuth.ts';
+import type { Config } from './config.ts';
+import type { JobQueue } from './jobs/JobQueue.ts';
+import { api } from './routes/api/index.ts';
+import { errorMapping } from './routes/errors.ts';
+import { webhooks } from './routes/webhooks.ts';
+import type { GdprService } from './services/GdprService.ts';
+import type { ScoringService } from './services/ScoringService.ts';
+import type { Stores } from './store/index.ts';
+
+export interface AppDeps {
+  config: Config;
+  stores: Stores;
+  registry: SignalRegistry;
+  scoring: ScoringService;
+  gdpr: GdprService;
+  queue: JobQueue;
+  shopify: Shopify;
+  log: Logger;
+  /** Installed as a new shop's first published ruleset. */
+  defaultRuleset: Ruleset;
+  releaseHold(shopId: string, actionId: string, actor: string): Promise<{ released: string[] }>;
+}
+
+/**
+ * The hapi server with its plugins (errors, session auth, webhooks, admin API), not started:
+ * `main.ts` starts it; tests use `server.inject`.
+ */
+export async function createApp(deps: AppDeps): Promise<Hapi.Server> {
+  const server = Hapi.server({ host: deps.config.host, port: deps.config.port, routes: { cors: false } });
+  server.events.on({ name: 'request', channels: 'error' }, (_request, event) => deps.log.error({ err: event.error }, 'request failed'));
+  server.events.on('log', (event) => {
+    if (event.tags.includes('error')) deps.log.error({ err: event.error ?? event.data }, 'server error');
+  });
+  await server.register([
+    { plugin: errorMapping },
+    { plugin: sessionAuth, options: { shopify: deps.shopify, demoShop: deps.config.demoMode ? deps.config.demoShop : undefined } },
+    { plugin: webhooks, options: deps },
+    {
+      plugin: api,
+      options: { stores: deps.stores, registry: deps.registry, scoring: deps.scoring, shopify: deps.shopify, releaseHold: deps.releaseHold },
+    },
+  ]);
+  server.route({ method: 'GET', path: '/health', options: { auth: false }, handler: () => ({ ok: true, demoMode: deps.config.demoMode }) });
+  return server;
+}

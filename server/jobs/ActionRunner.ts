@@ -1,0 +1,136 @@
+import type { Logger } from 'pino';
+import type { ChosenAction, Decision } from '../../engine/index.ts';
+import type { Config } from '../config.ts';
+import { AdminGraphqlClient } from '../shopify/AdminGraphqlClient.ts';
+import { createRiskAssessment } from '../shopify/actions/createRiskAssessment.ts';
+import { holdFulfillment, type FulfillmentHoldRef } from '../shopify/actions/holdFulfillment.ts';
+import { releaseHolds } from '../shopify/actions/releaseHolds.ts';
+import { swapRiskTag } from '../shopify/actions/swapRiskTag.ts';
+import { triggerFlow } from '../shopify/actions/triggerFlow.ts';
+import { flowPayload } from '../shopify/flowTriggers.ts';
+import { ShopifyApiError } from '../shopify/ShopifyApiError.ts';
+import type { ActionRow, Stores } from '../store/index.ts';
+
+export interface ActionRunnerDeps {
+  stores: Stores;
+  config: Config;
+  log: Logger;
+  /** A revoked or lost token: the shop is marked for reconnection and its actions wait. */
+  onUnauthorized(shopId: string): Promise<void>;
+  /** For tests: how the Admin API client waits between retries. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Throw to let pg-boss retry the job later (with backoff). */
+export class RetryLater extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RetryLater';
+  }
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Runs one stored action against the Admin GraphQL API, idempotently (a done action is never
+ * run again) and visibly (every outcome is written on the action row: done, skipped with the
+ * reason, or failed with the error after the last attempt).
+ */
+export class ActionRunner {
+  private readonly deps: ActionRunnerDeps;
+  constructor(deps: ActionRunnerDeps) {
+    this.deps = deps;
+  }
+
+  async run(shopId: string, actionId: string): Promise<void> {
+    const { stores, log } = this.deps;
+    const action = await stores.actions.claim(actionId);
+    if (!action || action.shop_id !== shopId) return;
+    const decisionRow = await stores.decisions.get(shopId, action.decision_id);
+    if (!decisionRow) return stores.actions.finish(actionId, 'skipped', { reason: 'decision deleted' });
+    if (action.type === 'review.queue') return stores.actions.finish(actionId, 'done', { queue: (action.spec as { queue?: string }).queue ?? 'default' });
+    const shop = await stores.shops.get(shopId);
+    if (!shop?.access_token) {
+      const reason = this.deps.config.demoMode ? 'demo mode: no Shopify store is connected' : `shop is ${shop?.status ?? 'not installed'}: no access token`;
+      return stores.actions.finish(actionId, 'skipped', { reason });
+    }
+    const client = this.client(shopId, shop.access_token);
+    try {
+      const result = await this.execute(client, action, decisionRow.trace as Decision);
+      const skipped = (result as { skipped?: string }).skipped;
+      await stores.actions.finish(actionId, skipped ? 'skipped' : 'done', result as Record<string, unknown>);
+      log.info({ shopId, actionId, type: action.type, skipped }, 'action done');
+    } catch (error) {
+      if (error instanceof ShopifyApiError && error.kind === 'unauthorized') {
+        await this.deps.onUnauthorized(shopId);
+        await stores.actions.finish(actionId, 'failed', null, `Shopify refused the token (${error.message}); reconnect the app`);
+        return;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      if (action.attempts < MAX_ATTEMPTS && isTransient(error)) {
+        await stores.db('actions').where({ id: actionId }).update({ status: 'pending', error: message });
+        throw new RetryLater(`${action.type} ${actionId}: ${message}`);
+      }
+      await stores.actions.finish(actionId, 'failed', null, message);
+      log.warn({ shopId, actionId, type: action.type, err: error }, 'action failed');
+    }
+  }
+
+  /** One-click release of a hold this app placed (only our hold ids), audited. */
+  async release(shopId: string, actionId: string, actor: string): Promise<{ released: string[] }> {
+    const { stores } = this.deps;
+    const action = await stores.actions.get(shopId, actionId);
+    const holds = ((action?.result as { holds?: FulfillmentHoldRef[] } | null)?.holds ?? []).map(({ fulfillmentOrderId, holdId }) => ({ fulfillmentOrderId, holdId }));
+    const shop = await stores.shops.get(shopId);
+    let released: string[] = [];
+    if (holds.length > 0 && shop?.access_token) {
+      const result = await releaseHolds(this.client(shopId, shop.access_token), { holds });
+      released = result.released;
+    }
+    await stores.actions.finish(actionId, 'released', { ...(action?.result ?? {}), releasedBy: actor, released });
+    await stores.audit.record(shopId, actor, 'hold.release', actionId, { released });
+    return { released };
+  }
+
+  private client(shop: string, accessToken: string): AdminGraphqlClient {
+    return new AdminGraphqlClient({
+      shop,
+      accessToken,
+      apiVersion: this.deps.config.shopify.apiVersion,
+      origin: this.deps.config.shopify.adminOrigin,
+      sleep: this.deps.sleep,
+      onRetry: (retry) => this.deps.log.info({ shop, ...retry }, 'Admin API retry'),
+    });
+  }
+
+  private async execute(client: AdminGraphqlClient, action: ActionRow, decision: Decision): Promise<unknown> {
+    const spec = action.spec as ChosenAction;
+    const orderId = decision.subject.kind === 'order' ? decision.subject.id : undefined;
+    switch (spec.type) {
+      case 'fulfillment.hold':
+        if (!orderId) return { skipped: 'not an order' };
+        return holdFulfillment(client, { orderId, reason: spec.reason ?? 'HIGH_RISK_OF_FRAUD', note: spec.note ?? `RefundSentry score ${decision.score} (${decision.zone})` });
+      case 'customer.tag': {
+        const customerId = (await this.deps.stores.decisions.get(action.shop_id, action.decision_id))?.customer_id;
+        if (!customerId) return { skipped: 'guest checkout: no customer to tag' };
+        return swapRiskTag(client, { customerId, tag: spec.tag ?? `refundsentry:${decision.zone}-risk` });
+      }
+      case 'risk.assessment':
+        if (!orderId) return { skipped: 'not an order' };
+        return createRiskAssessment(client, { orderId, riskLevel: (spec.riskLevel ?? 'auto') as never, decision });
+      case 'flow.trigger': {
+        const row = await this.deps.stores.decisions.get(action.shop_id, action.decision_id);
+        if (!row?.order_id) return { skipped: 'no order to reference' };
+        const returnId = decision.subject.kind === 'return' ? decision.subject.id : null;
+        const payload = flowPayload(spec.handle, decision, { orderId: row.order_id, returnId });
+        return triggerFlow(client, { handle: spec.handle, payload });
+      }
+      default:
+        return { skipped: `unknown action type ${(spec as { type: string }).type}` };
+    }
+  }
+}
+
+function isTransient(error: unknown): boolean {
+  return error instanceof ShopifyApiError && (error.kind === 'throttled' || error.kind === 'network' || (error.kind === 'http' && (error.status ?? 0) >= 500));
+}

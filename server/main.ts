@@ -1,0 +1,95 @@
+import { readFile } from 'node:fs/promises';
+import { pino } from 'pino';
+import { createRegistry, type Ruleset } from '../engine/index.ts';
+import { builtinSignals } from '../signals/index.ts';
+import { createApp } from './app.ts';
+import { createShopifyApi } from './auth/shopifyApi.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { migrateLatest } from './db/migrate.ts';
+import { openDatabase, type Database } from './db/openDatabase.ts';
+import { ActionRunner } from './jobs/ActionRunner.ts';
+import { JobQueue } from './jobs/JobQueue.ts';
+import { startWorkers, sweepPendingActions } from './jobs/startWorkers.ts';
+import { GdprService } from './services/GdprService.ts';
+import { ScoringService } from './services/ScoringService.ts';
+import { createStores } from './store/index.ts';
+
+/**
+ * The composition root: configuration → database (embedded unless DATABASE_URL) → migrations →
+ * pg-boss → workers → hapi. SIGINT/SIGTERM stop it in reverse order, letting running jobs finish.
+ */
+export interface RunningApp {
+  url: string;
+  config: Config;
+  stop(): Promise<void>;
+}
+
+export async function startRefundSentry(env: NodeJS.ProcessEnv = process.env): Promise<RunningApp> {
+  const config = loadConfig(env);
+  const log = pino({ level: config.logLevel });
+  const database: Database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embeddedPort: config.embeddedPostgresPort, log: (m) => log.warn(m) });
+  const applied = await migrateLatest(database.knex);
+  if (applied.length) log.info({ applied }, 'migrations applied');
+  const stores = createStores(database.knex);
+  const registry = createRegistry(builtinSignals);
+  const defaultRuleset = JSON.parse(await readFile(new URL('../rulesets/default.json', import.meta.url), 'utf8')) as Ruleset;
+  if (config.demoMode) {
+    await stores.shops.install(config.demoShop, null, null);
+    await stores.rulesets.ensurePublished(config.demoShop, defaultRuleset);
+  }
+  const shopify = createShopifyApi(config);
+  const queue = await JobQueue.start(database.url, (error) => log.error({ err: error }, 'pg-boss error'));
+  const scoring = new ScoringService(stores, registry);
+  const actions = new ActionRunner({ stores, config, log, onUnauthorized: (shopId) => stores.shops.markReconnect(shopId) });
+  await startWorkers({ queue, stores, scoring, runAction: (shopId, id) => actions.run(shopId, id), log });
+  const sweeper = setInterval(() => void sweepPendingActions({ queue, stores }).catch((err) => log.error({ err }, 'sweep failed')), 60_000);
+  const server = await createApp({
+    config,
+    stores,
+    registry,
+    scoring,
+    gdpr: new GdprService(stores),
+    queue,
+    shopify,
+    log,
+    defaultRuleset,
+    releaseHold: (shopId, actionId, actor) => actions.release(shopId, actionId, actor),
+  });
+  await server.start();
+  const url = server.info.uri;
+  log.info({ url, demoMode: config.demoMode, database: database.embedded ? 'embedded' : 'DATABASE_URL' }, 'RefundSentry is running');
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    config,
+    stop: () =>
+      (stopping ??= (async () => {
+        clearInterval(sweeper);
+        await server.stop({ timeout: 10_000 });
+        await queue.stop();
+        await database.close();
+      })()),
+  };
+}
+
+if (import.meta.main) {
+  try {
+    const app = await startRefundSentry();
+    console.log(`RefundSentry is listening on ${app.url}${app.config.demoMode ? ` (demo mode: shop ${app.config.demoShop}; see README)` : ''}`);
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        console.log(`${signal}: stopping (finishing running jobs)…`);
+        app.stop().then(
+          () => process.exit(0),
+          (error) => {
+            console.error(error);
+            process.exit(1);
+          },
+        );
+      });
+    }
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  }
+}
