@@ -40,7 +40,8 @@ export async function startRefundSentry(env: NodeJS.ProcessEnv = process.env): P
   const shopify = createShopifyApi(config);
   const queue = await JobQueue.start(database.url, (error) => log.error({ err: error }, 'pg-boss error'));
   const scoring = new ScoringService(stores, registry);
-  const actions = new ActionRunner({ stores, config, log, onUnauthorized: (shopId) => stores.shops.markReconnect(shopId) });
+  const actions = new ActionRunner({ stores, config, log, onUnauthorized: (shopId) => stores.shops.markReconnect(shopId),
+    retryLater: (shopId, actionId, attempt, delay) => queue.sendAction({ shopId, actionId }, attempt, delay) });
   await startWorkers({ queue, stores, scoring, runAction: (shopId, id) => actions.run(shopId, id), log });
   const sweeper = setInterval(() => void sweepPendingActions({ queue, stores }).catch((err) => log.error({ err }, 'sweep failed')), 60_000);
   const server = await createApp({

@@ -17,18 +17,14 @@ export interface ActionRunnerDeps {
   log: Logger;
   /** A revoked or lost token: the shop is marked for reconnection and its actions wait. */
   onUnauthorized(shopId: string): Promise<void>;
-  /** For tests: how the Admin API client waits between retries. */
+  /** Runs the action again after a delay (a new job), for transient Admin API failures. */
+  retryLater(shopId: string, actionId: string, attempt: number, delaySeconds: number): Promise<void>;
+  /** For tests: how the Admin API client waits between retries; and the base delay between job attempts. */
   sleep?: (ms: number) => Promise<void>;
+  retryBaseSeconds?: number;
 }
 
-/** Throw to let pg-boss retry the job later (with backoff). */
-export class RetryLater extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RetryLater';
-  }
-}
-
+/** Runs of one action (each with the client's own retries) before it is marked failed. */
 const MAX_ATTEMPTS = 5;
 
 /**
@@ -68,10 +64,13 @@ export class ActionRunner {
       }
       const message = error instanceof Error ? error.message : String(error);
       if (action.attempts < MAX_ATTEMPTS && isTransient(error)) {
-        await stores.db('actions').where({ id: actionId }).update({ status: 'pending', error: message });
-        throw new RetryLater(`${action.type} ${actionId}: ${message}`);
+        // The client already retried with backoff; try the whole action again later, visibly.
+        await stores.db('actions').where({ id: actionId }).update({ status: 'pending', error: `attempt ${action.attempts}: ${message}` });
+        const delay = (this.deps.retryBaseSeconds ?? 30) * 2 ** (action.attempts - 1);
+        await this.deps.retryLater(shopId, actionId, action.attempts, delay);
+        return;
       }
-      await stores.actions.finish(actionId, 'failed', null, message);
+      await stores.actions.finish(actionId, 'failed', null, `gave up after ${action.attempts} attempt(s): ${message}`);
       log.warn({ shopId, actionId, type: action.type, err: error }, 'action failed');
     }
   }

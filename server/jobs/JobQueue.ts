@@ -12,12 +12,14 @@ export class JobQueue {
     this.boss = boss;
   }
 
-  static async start(databaseUrl: string, onError: (error: Error) => void): Promise<JobQueue> {
+  static async start(databaseUrl: string, onError: (error: Error) => void, options: { retryDelaySeconds?: number } = {}): Promise<JobQueue> {
+    const retryDelay = options.retryDelaySeconds ?? 1;
     const boss = new PgBoss({ connectionString: databaseUrl, useListenNotify: true });
     boss.on('error', onError);
     await boss.start();
-    await boss.createQueue(QUEUES.score, { retryLimit: 6, retryDelay: 1, retryBackoff: true, notify: true });
-    await boss.createQueue(QUEUES.action, { retryLimit: 5, retryDelay: 2, retryBackoff: true, notify: true });
+    await boss.createQueue(QUEUES.score, { retryLimit: 6, retryDelay, retryBackoff: retryDelay > 0, notify: true });
+    // Action retries are the runner's own (visible on the action row), not pg-boss's.
+    await boss.createQueue(QUEUES.action, { retryLimit: 0, notify: true });
     return new JobQueue(boss);
   }
 
@@ -25,8 +27,9 @@ export class JobQueue {
     await this.boss.send(QUEUES.score, job, { singletonKey: scoreJobKey(job) });
   }
 
-  async sendAction(job: ActionJob): Promise<void> {
-    await this.boss.send(QUEUES.action, job, { singletonKey: `${job.shopId}|${job.actionId}` });
+  /** `attempt` keys the job, so a retry can be queued while the failing run is still active. */
+  async sendAction(job: ActionJob, attempt = 0, delaySeconds = 0): Promise<void> {
+    await this.boss.send(QUEUES.action, job, { singletonKey: `${job.shopId}|${job.actionId}|${attempt}`, startAfter: delaySeconds });
   }
 
   /** Stops taking jobs, waits for the running ones to finish, then closes. */

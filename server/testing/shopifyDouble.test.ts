@@ -99,12 +99,11 @@ describe.skipIf(!adminSchemaAvailable())(title, () => {
 
   it('throttles the next requests on demand', async () => {
     double.throttleNext(1, 'throttled-200', { requestedQueryCost: 752, currentlyAvailable: 666 });
-    double.throttleNext(1, '429');
-    double.throttleNext(1, '503');
     const throttled = await post('{ customer(id: "gid://shopify/Customer/1") { id } }');
     expect(throttled.status).toBe(200);
     expect(throttled.body.errors[0]).toMatchObject({ message: 'Throttled', extensions: { code: 'THROTTLED' } });
     expect(throttled.body.extensions.cost).toMatchObject({ requestedQueryCost: 752, actualQueryCost: null, throttleStatus: { currentlyAvailable: 666 } });
+    double.throttleNext(1, '429');
     const limited = await fetch(`${double.origin}/admin/api/2026-07/graphql.json`, {
       method: 'POST',
       headers: { 'X-Shopify-Access-Token': 'shpat_test' },
@@ -113,7 +112,14 @@ describe.skipIf(!adminSchemaAvailable())(title, () => {
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('1');
     await limited.text();
+    double.throttleNext(1, '503');
     expect((await post('{ customer(id: "gid://shopify/Customer/1") { id } }')).status).toBe(503);
+    expect((await post('{ customer(id: "gid://shopify/Customer/1") { id } }')).status).toBe(200);
+  });
+
+  it('replaces pending failures on each throttleNext call; 0 stops them', async () => {
+    double.throttleNext(5, '503');
+    double.throttleNext(0, '503');
     expect((await post('{ customer(id: "gid://shopify/Customer/1") { id } }')).status).toBe(200);
   });
 });

@@ -255,7 +255,20 @@ function jsonBytes(value: unknown): number {
   return Buffer.byteLength(stringifyLossless(value) ?? '', 'utf8');
 }
 
-function rootResolvers(state: ShopifyDoubleState): Record<string, (args: any) => unknown> {
+interface HoldInput {
+  reason: string;
+  reasonNotes?: string | null;
+  handle?: string | null;
+  fulfillmentOrderLineItems?: { id: string; quantity: number }[] | null;
+}
+
+interface RiskAssessmentInput {
+  orderId: string;
+  riskLevel: string;
+  facts: { sentiment: string; description: string }[];
+}
+
+function rootResolvers(state: ShopifyDoubleState): Record<string, (args: never) => unknown> {
   return {
     order: ({ id }: { id: string }) => {
       const order = state.orders.get(id);
@@ -278,7 +291,7 @@ function rootResolvers(state: ShopifyDoubleState): Record<string, (args: any) =>
       return customer ? customerView(customer) : null;
     },
 
-    fulfillmentOrderHold: ({ id, fulfillmentHold: input }: { id: string; fulfillmentHold: Record<string, any> }) => {
+    fulfillmentOrderHold: ({ id, fulfillmentHold: input }: { id: string; fulfillmentHold: HoldInput }) => {
       const fail = (field: string[], message: string, code: string | null) => ({
         fulfillmentHold: null,
         fulfillmentOrder: null,
@@ -288,7 +301,7 @@ function rootResolvers(state: ShopifyDoubleState): Record<string, (args: any) =>
       const fo = state.fulfillmentOrder(id);
       // Not captured: wording of the schema's FULFILLMENT_ORDER_NOT_FOUND description.
       if (!fo) return fail(['id'], 'The fulfillment order could not be found.', 'FULFILLMENT_ORDER_NOT_FOUND');
-      const lines: { id: string; quantity: number }[] = input.fulfillmentOrderLineItems ?? [];
+      const lines = input.fulfillmentOrderLineItems ?? [];
       const zero = lines.findIndex((line) => line.quantity <= 0);
       if (zero >= 0) {
         return fail(['fulfillmentHold', 'fulfillmentOrderLineItems', String(zero), 'quantity'], 'You must select at least one item to place on partial hold.', 'GREATER_THAN_ZERO');
@@ -296,7 +309,7 @@ function rootResolvers(state: ShopifyDoubleState): Record<string, (args: any) =>
       if (new Set(lines.map((line) => line.id)).size < lines.length) {
         return fail(['fulfillmentHold', 'fulfillmentOrderLineItems'], 'must contain unique line item ids', 'DUPLICATED_FULFILLMENT_ORDER_LINE_ITEMS');
       }
-      const handle: string = input.handle ?? '';
+      const handle = input.handle ?? '';
       const ours = fo.holds.filter((hold) => hold.heldByRequestingApp);
       if (ours.some((hold) => hold.handle === handle)) {
         return fail(['fulfillmentHold', 'handle'], 'The handle provided for the fulfillment hold is already in use by this app for another hold on this fulfillment order.', 'DUPLICATE_FULFILLMENT_HOLD_HANDLE');
@@ -363,10 +376,10 @@ function rootResolvers(state: ShopifyDoubleState): Record<string, (args: any) =>
       return { node: customerView(customer), userErrors: [] };
     },
 
-    orderRiskAssessmentCreate: ({ orderRiskAssessmentInput: input }: { orderRiskAssessmentInput: Record<string, any> }) => {
+    orderRiskAssessmentCreate: ({ orderRiskAssessmentInput: input }: { orderRiskAssessmentInput: RiskAssessmentInput }) => {
       const fail = (field: string[], message: string, code: string) => ({ orderRiskAssessment: null, userErrors: [{ field, message, code }] });
       const order = state.orders.get(input.orderId);
-      const facts: { sentiment: string; description: string }[] = input.facts;
+      const facts = input.facts;
       // Not captured: these three messages are the schema's descriptions of the error codes.
       if (!order) return fail(['orderRiskAssessmentInput', 'orderId'], "The record with the ID used as the input value couldn't be found.", 'NOT_FOUND');
       if (facts.length > 20) return fail(['orderRiskAssessmentInput', 'facts'], 'Too many facts were provided for the risk assessment.', 'TOO_MANY_FACTS');
@@ -553,7 +566,10 @@ export interface ShopifyDouble {
   origin: string;
   state: ShopifyDoubleState;
   requests: DoubleRequest[];
-  /** The next n requests fail: THROTTLED with HTTP 200, HTTP 429 with Retry-After: 1, or HTTP 503. */
+  /**
+   * The next n requests fail: THROTTLED with HTTP 200, HTTP 429 with Retry-After: 1, or HTTP 503.
+   * Replaces any failures still pending, so `throttleNext(0, kind)` stops them.
+   */
   throttleNext(n: number, kind: ThrottleKind, options?: ThrottleOptions): void;
   /** The next request gets exactly this response (e.g. a body with numbers beyond 2^53). */
   respondNext(response: RawResponse): void;
@@ -715,6 +731,7 @@ export async function startShopifyDouble(options: ShopifyDoubleOptions = {}): Pr
     state,
     requests,
     throttleNext(n, kind, throttleOptions = {}) {
+      throttles.length = 0;
       for (let i = 0; i < n; i++) throttles.push({ kind, options: throttleOptions });
     },
     respondNext(response) {

@@ -1,0 +1,220 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Ruleset } from '../../engine/index.ts';
+import { readWebhookFixture } from '../shopify/fixtures/readWebhookFixture.ts';
+import { startShopifyDouble, type ShopifyDouble } from '../testing/shopifyDouble.ts';
+import { DEFAULT_RULESET, startTestApp, type TestApp } from '../testing/testApp.ts';
+
+const SHOP = 'shop-a.myshopify.com';
+const ORDER_ID = 'gid://shopify/Order/820982911946154508';
+const CUSTOMER_ID = 'gid://shopify/Customer/115310627314723954';
+const orderBody = readWebhookFixture('orders_create');
+
+/** Zones so low that Shopify's sample order lands in HIGH, with every action on HIGH. */
+const STRICT_RULESET: Ruleset = {
+  ...DEFAULT_RULESET,
+  zones: { medium: 1, high: 2 },
+  actions: [
+    {
+      id: 'hold-high-risk-orders',
+      on: ['order'],
+      conditions: { all: [{ fact: 'zone', operator: 'equal', value: 'high' }] },
+      do: [
+        { type: 'fulfillment.hold', reason: 'HIGH_RISK_OF_FRAUD' },
+        { type: 'customer.tag', tag: 'refundsentry:{{zone}}-risk' },
+        { type: 'risk.assessment', riskLevel: 'auto' },
+        { type: 'flow.trigger', handle: 'high-risk-order' },
+      ],
+    },
+  ],
+};
+
+let app: TestApp;
+let double: ShopifyDouble;
+
+beforeAll(async () => {
+  double = await startShopifyDouble();
+  app = await startTestApp({ adminOrigin: double.origin });
+});
+afterAll(async () => {
+  await app?.stop();
+  await double?.close();
+});
+
+async function resetShop(ruleset: Ruleset = STRICT_RULESET): Promise<void> {
+  await app.stores.db.raw('truncate shops, webhook_deliveries cascade');
+  await app.installShop(SHOP, ruleset);
+  double.state.orders.clear();
+  double.state.customers.clear();
+  double.state.flowTriggers.length = 0;
+  double.requests.length = 0;
+  double.state.addOrder({ id: ORDER_ID, fulfillmentOrders: [{ id: 'gid://shopify/FulfillmentOrder/1046000001' }] });
+  double.state.addCustomer({ id: CUSTOMER_ID, tags: ['vip', 'refundsentry:low-risk'] });
+  double.state.flowTriggerHandles.add('high-risk-order');
+}
+
+const decisionCount = async () => Number((await app.stores.db('decisions').count('* as n').first())!.n);
+const actionsDone = async () => {
+  const rows = await app.stores.db('actions').orderBy('id');
+  return rows.length === 4 && rows.every((r) => !['pending', 'running'].includes(r.status)) ? rows : undefined;
+};
+
+describe('POST /webhooks → decision → actions', () => {
+  beforeEach(() => resetShop());
+
+  it('scores a signed orders/create, stores the decision, and holds, tags, assesses and triggers Flow', async () => {
+    const response = await app.webhook('orders/create', orderBody);
+    expect(response.statusCode).toBe(200);
+    const decision = await app.waitFor(() => app.stores.decisions.bySubject(SHOP, ORDER_ID), 'the decision');
+    expect(decision.zone).toBe('high');
+    expect(decision.customer_id).toBe(CUSTOMER_ID);
+    expect(decision.trace.signals.length).toBeGreaterThan(10);
+    const actions = await app.waitFor(actionsDone, 'the actions');
+    expect(Object.fromEntries(actions.map((a) => [a.type, a.status]))).toEqual({
+      'fulfillment.hold': 'done',
+      'customer.tag': 'done',
+      'risk.assessment': 'done',
+      'flow.trigger': 'done',
+    });
+    const fulfillmentOrder = double.state.fulfillmentOrder('gid://shopify/FulfillmentOrder/1046000001')!;
+    expect(fulfillmentOrder.holds.map((h) => [h.handle, h.reason])).toEqual([['refundsentry', 'HIGH_RISK_OF_FRAUD']]);
+    expect(double.state.customers.get(CUSTOMER_ID)!.tags.sort()).toEqual(['refundsentry:high-risk', 'vip']);
+    expect(double.state.orders.get(ORDER_ID)!.riskAssessments[0].riskLevel).toBe('HIGH');
+    expect(double.state.flowTriggers.map((t) => t.handle)).toEqual(['high-risk-order']);
+    // Every operation the app sent was valid against the 2026-07 schema.
+    expect(double.requests.every((r) => r.outcome === 'ok')).toBe(true);
+  });
+
+  it('releases its own hold with one call, audited, leaving nothing else released', async () => {
+    await app.webhook('orders/create', orderBody);
+    const actions = await app.waitFor(actionsDone, 'the actions');
+    const hold = actions.find((a) => a.type === 'fulfillment.hold')!;
+    const token = await app.sessionToken(SHOP);
+    const response = await app.server.inject({ method: 'POST', url: `/api/actions/${hold.id}/release`, headers: { authorization: `Bearer ${token}` } });
+    expect(response.statusCode).toBe(200);
+    expect(double.state.fulfillmentOrder('gid://shopify/FulfillmentOrder/1046000001')!.holds).toEqual([]);
+    expect((await app.stores.actions.get(SHOP, hold.id))!.status).toBe('released');
+    const audit = await app.stores.audit.list(SHOP);
+    expect(audit.some((entry) => entry.action === 'hold.release')).toBe(true);
+    const release = double.requests.find((r) => r.rootFields.includes('fulfillmentOrderReleaseHold'))!;
+    expect(release.variables.holdIds).toHaveLength(1);
+  });
+
+  it('retries the Admin API through THROTTLED, 429 and 503 answers and still completes', async () => {
+    double.throttleNext(3, 'throttled-200');
+    await app.webhook('orders/create', orderBody);
+    const actions = await app.waitFor(actionsDone, 'the actions');
+    expect(actions.every((a) => a.status === 'done')).toBe(true);
+    expect(double.requests.filter((r) => r.outcome === 'throttled-200')).toHaveLength(3);
+  });
+
+  it('gives up visibly on an Admin API that keeps failing', async () => {
+    double.throttleNext(200, '503');
+    await app.webhook('orders/create', orderBody);
+    const failed = await app.waitFor(
+      async () => {
+        const rows = await app.stores.db('actions').whereIn('status', ['failed']);
+        return rows.length === 4 ? rows : undefined;
+      },
+      'the actions to fail',
+      60_000,
+    );
+    expect(failed[0].error).toMatch(/^gave up after 5 attempt\(s\): Shopify answered HTTP 503/);
+    expect(failed.every((a) => a.attempts === 5)).toBe(true);
+    double.throttleNext(0, '503');
+  });
+
+  it('makes one decision for a delivery sent twice, and for the same event from two subscriptions', async () => {
+    const first = await app.webhook('orders/create', orderBody, { webhookId: 'delivery-1', eventId: 'event-1' });
+    const again = await app.webhook('orders/create', orderBody, { webhookId: 'delivery-1', eventId: 'event-1' });
+    const otherSubscription = await app.webhook('orders/create', orderBody, { webhookId: 'delivery-2', eventId: 'event-1' });
+    expect(JSON.parse(first.payload)).toEqual({ ok: true });
+    expect(JSON.parse(again.payload)).toEqual({ ok: true, duplicate: 'duplicate-delivery' });
+    expect(JSON.parse(otherSubscription.payload)).toEqual({ ok: true, duplicate: 'duplicate-effect' });
+    await app.waitFor(() => app.stores.decisions.bySubject(SHOP, ORDER_ID), 'the decision');
+    // A later update of the same order (new event) stores the change but never decides again.
+    await app.webhook('orders/updated', readWebhookFixture('orders_updated'), { webhookId: 'delivery-3', eventId: 'event-2' });
+    await app.waitFor(actionsDone, 'the actions');
+    expect(await decisionCount()).toBe(1);
+  });
+
+  it('refuses a bad HMAC with 401 and stores nothing', async () => {
+    const response = await app.webhook('orders/create', orderBody, { secret: 'not-the-secret' });
+    expect(response.statusCode).toBe(401);
+    expect(await app.stores.db('events').count('* as n').first()).toEqual({ n: '0' });
+    expect(await app.stores.db('webhook_deliveries').count('* as n').first()).toEqual({ n: '0' });
+  });
+
+  it('answers 400 for missing headers or a malformed body, 413 for an oversize one', async () => {
+    const noId = await app.webhook('orders/create', orderBody, { omitHeaders: ['x-shopify-webhook-id'] });
+    expect(noId.statusCode).toBe(400);
+    const notJson = await app.webhook('orders/create', '{"id": 1,');
+    expect(notJson.statusCode).toBe(400);
+    const wrongShape = await app.webhook('orders/create', JSON.stringify({ id: 1, line_items: 'none' }));
+    expect(wrongShape.statusCode).toBe(400);
+    expect(JSON.parse(wrongShape.payload).message).toMatch(/orders/);
+    const huge = await app.webhook('orders/create', JSON.stringify({ padding: 'x'.repeat(app.config.webhook.maxBytes) }));
+    expect(huge.statusCode).toBe(413);
+    expect(await app.stores.db('events').count('* as n').first()).toEqual({ n: '0' });
+  });
+
+  it('acknowledges unknown topics and stale retries without acting on them', async () => {
+    const unknown = await app.webhook('products/create', '{"id": 1}');
+    expect(unknown.statusCode).toBe(200);
+    expect(JSON.parse(unknown.payload).ignored).toBeDefined();
+    const stale = await app.webhook('orders/create', orderBody, { triggeredAt: '2020-01-01T00:00:00Z' });
+    expect(JSON.parse(stale.payload)).toEqual({ ok: true, ignored: 'stale retry' });
+    expect(await app.stores.db('events').count('* as n').first()).toEqual({ n: '0' });
+  });
+});
+
+describe('privacy and GDPR', () => {
+  beforeEach(() => resetShop(DEFAULT_RULESET));
+
+  const rawPii = ['jon@example.com', 'John', 'Smith', '123 Shipping Street', '123 Billing Street', 'Shipping Company', '555-625-1199', 'Shippington', 'Billsburg'];
+
+  it('stores no raw email, phone, name or street address from the sample payloads', async () => {
+    for (const [topic, fixture] of [
+      ['orders/create', 'orders_create'],
+      ['fulfillments/create', 'fulfillments_create'],
+      ['refunds/create', 'refunds_create'],
+      ['disputes/create', 'disputes_create'],
+      ['returns/request', 'returns_request'],
+    ] as const) {
+      expect((await app.webhook(topic, readWebhookFixture(fixture))).statusCode).toBe(200);
+    }
+    await app.waitFor(() => app.stores.decisions.bySubject(SHOP, ORDER_ID), 'the decision');
+    const tables = ['shops', 'events', 'customers', 'decisions', 'actions', 'audit_log', 'webhook_deliveries'];
+    const dump = JSON.stringify(await Promise.all(tables.map((t) => app.stores.db(t).select('*'))));
+    for (const value of rawPii) expect(dump, `found "${value}" in the database`).not.toContain(value);
+  });
+
+  it('customers/redact deletes every row about the customer; data_request reports ids and aggregates', async () => {
+    await app.webhook('orders/create', orderBody);
+    await app.waitFor(() => app.stores.decisions.bySubject(SHOP, ORDER_ID), 'the decision');
+    // The samples name another customer: point them at the sample order's customer (ids as text: beyond 2^53).
+    const forOurCustomer = (raw: string) => raw.replace(/"id": [0-9]+,\n(\s+)"email"/, '"id": 115310627314723954,\n$1"email"').replaceAll('{shop}.myshopify.com', SHOP);
+    const redactBody = forOurCustomer(readWebhookFixture('customers_redact'));
+    const requestBody = forOurCustomer(readWebhookFixture('customers_data_request'));
+    expect(redactBody).toContain('115310627314723954');
+    expect((await app.webhook('customers/data_request', requestBody)).statusCode).toBe(200);
+    const report = (await app.stores.audit.list(SHOP)).find((a) => a.action === 'gdpr.data_request');
+    expect(report?.details).toMatchObject({ decisions: 1 });
+    expect((await app.webhook('customers/redact', redactBody)).statusCode).toBe(200);
+    expect(await app.stores.db('decisions').where({ customer_id: CUSTOMER_ID }).count('* as n').first()).toEqual({ n: '0' });
+    expect(await app.stores.db('events').where({ customer_id: CUSTOMER_ID }).count('* as n').first()).toEqual({ n: '0' });
+    expect(await app.stores.db('events').where({ resource_id: ORDER_ID }).count('* as n').first()).toEqual({ n: '0' });
+    expect(await app.stores.customers.get(SHOP, CUSTOMER_ID)).toBeUndefined();
+  });
+
+  it('app/uninstalled stops the shop; shop/redact deletes all of its rows', async () => {
+    await app.webhook('orders/create', orderBody);
+    await app.waitFor(() => app.stores.decisions.bySubject(SHOP, ORDER_ID), 'the decision');
+    expect((await app.webhook('app/uninstalled', readWebhookFixture('app_uninstalled'))).statusCode).toBe(200);
+    expect((await app.stores.shops.get(SHOP))!.status).toBe('uninstalled');
+    const shopRedact = readWebhookFixture('shop_redact').replaceAll('{shop}.myshopify.com', SHOP);
+    expect((await app.webhook('shop/redact', shopRedact)).statusCode).toBe(200);
+    for (const table of ['shops', 'events', 'customers', 'decisions', 'actions', 'rulesets', 'webhook_deliveries']) {
+      expect(await app.stores.db(table).count('* as n').first(), table).toEqual({ n: '0' });
+    }
+  });
+});

@@ -1,0 +1,134 @@
+import type { Server, ServerInjectResponse } from '@hapi/hapi';
+import { getJwt } from '@shopify/shopify-api/test-helpers';
+import { createHmac, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { pino } from 'pino';
+import { createRegistry, type Ruleset } from '../../engine/index.ts';
+import { builtinSignals } from '../../signals/index.ts';
+import { createApp } from '../app.ts';
+import { createShopifyApi } from '../auth/shopifyApi.ts';
+import { loadConfig, type Config } from '../config.ts';
+import { ActionRunner } from '../jobs/ActionRunner.ts';
+import { JobQueue } from '../jobs/JobQueue.ts';
+import { startWorkers } from '../jobs/startWorkers.ts';
+import { GdprService } from '../services/GdprService.ts';
+import { ScoringService } from '../services/ScoringService.ts';
+import { createStores, type Stores } from '../store/index.ts';
+import { createTestDatabase, type TestDatabase } from './testDatabase.ts';
+
+export const TEST_API_KEY = 'test-api-key';
+export const TEST_API_SECRET = 'test-api-secret-0123456789';
+
+export const DEFAULT_RULESET = JSON.parse(readFileSync(new URL('../../rulesets/default.json', import.meta.url), 'utf8')) as Ruleset;
+
+export interface TestApp {
+  server: Server;
+  db: TestDatabase;
+  stores: Stores;
+  config: Config;
+  queue: JobQueue;
+  /** Installs a shop with an offline token and a published ruleset. */
+  installShop(shop: string, ruleset?: Ruleset, accessToken?: string): Promise<void>;
+  /** Posts a webhook signed with the app secret (all five headers shopify-api requires). */
+  webhook(topic: string, body: string | Buffer, options?: WebhookOptions): Promise<ServerInjectResponse>;
+  /** A session token for a shop, as App Bridge would send it. */
+  sessionToken(shop: string): Promise<string>;
+  /** Polls until the check passes (jobs run asynchronously), failing after `timeoutMs`. */
+  waitFor<T>(check: () => Promise<T | undefined | null | false>, what: string, timeoutMs?: number): Promise<T>;
+  stop(): Promise<void>;
+}
+
+export interface WebhookOptions {
+  shop?: string;
+  webhookId?: string;
+  eventId?: string;
+  triggeredAt?: string;
+  secret?: string;
+  omitHeaders?: string[];
+}
+
+/**
+ * The whole server on a fresh database of its own: real PostgreSQL, real pg-boss workers, the
+ * real hapi app (driven with `server.inject`), Admin API calls going to `adminOrigin` (the test
+ * double). Nothing of ours is mocked.
+ */
+export async function startTestApp(options: { adminOrigin?: string; env?: Record<string, string> } = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const config = loadConfig({
+    SHOPIFY_API_KEY: TEST_API_KEY,
+    SHOPIFY_API_SECRET: TEST_API_SECRET,
+    SHOPIFY_APP_URL: 'https://refundsentry.test',
+    DATABASE_URL: db.url,
+    LOG_LEVEL: 'silent',
+    ...(options.adminOrigin ? { SHOPIFY_ADMIN_ORIGIN: options.adminOrigin } : {}),
+    ...options.env,
+  });
+  const log = pino({ level: 'silent' });
+  const stores = createStores(db.knex);
+  const registry = createRegistry(builtinSignals);
+  const shopify = createShopifyApi(config);
+  const queue = await JobQueue.start(db.url, () => {}, { retryDelaySeconds: 0 });
+  const scoring = new ScoringService(stores, registry);
+  const runner = new ActionRunner({ stores, config, log, onUnauthorized: (shopId) => stores.shops.markReconnect(shopId),
+    retryLater: (shopId, actionId, attempt, delay) => queue.sendAction({ shopId, actionId }, attempt, delay), sleep: async () => {}, retryBaseSeconds: 0 });
+  await startWorkers({ queue, stores, scoring, runAction: (shopId, id) => runner.run(shopId, id), log });
+  const server = await createApp({
+    config,
+    stores,
+    registry,
+    scoring,
+    gdpr: new GdprService(stores),
+    queue,
+    shopify,
+    log,
+    defaultRuleset: DEFAULT_RULESET,
+    releaseHold: (shopId, actionId, actor) => runner.release(shopId, actionId, actor),
+  });
+  await server.initialize();
+
+  return {
+    server,
+    db,
+    stores,
+    config,
+    queue,
+    async installShop(shop, ruleset = DEFAULT_RULESET, accessToken = 'shpat_test_token') {
+      await stores.shops.install(shop, accessToken, config.shopify.scopes.join(','));
+      await stores.rulesets.ensurePublished(shop, ruleset);
+    },
+    webhook(topic, body, webhookOptions = {}) {
+      const raw = typeof body === 'string' ? body : body.toString('utf8');
+      const hmac = createHmac('sha256', webhookOptions.secret ?? TEST_API_SECRET).update(raw, 'utf8').digest('base64');
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        'x-shopify-topic': topic,
+        'x-shopify-hmac-sha256': hmac,
+        'x-shopify-shop-domain': webhookOptions.shop ?? 'shop-a.myshopify.com',
+        'x-shopify-api-version': '2026-07',
+        'x-shopify-webhook-id': webhookOptions.webhookId ?? randomUUID(),
+        'x-shopify-event-id': webhookOptions.eventId ?? randomUUID(),
+        'x-shopify-triggered-at': webhookOptions.triggeredAt ?? new Date().toISOString(),
+      };
+      for (const name of webhookOptions.omitHeaders ?? []) delete headers[name];
+      return server.inject({ method: 'POST', url: '/webhooks', headers, payload: raw });
+    },
+    async sessionToken(shop) {
+      // getJwt appends .myshopify.com to a store name.
+      return (await getJwt(shop.replace(/\.myshopify\.com$/, ''), TEST_API_KEY, TEST_API_SECRET)).token;
+    },
+    async waitFor(check, what, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const value = await check();
+        if (value) return value as never;
+        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    async stop() {
+      await server.stop();
+      await queue.stop();
+      await db.drop();
+    },
+  };
+}
