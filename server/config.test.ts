@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('runs in demo mode with embedded defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ demoMode: true, port: 3000, host: '127.0.0.1', demoShop: 'demo.myshopify.com', databaseUrl: undefined });
+    expect(config.shopify.apiVersion).toBe('2026-07');
+  });
+
+  it('uses Shopify credentials and DATABASE_URL when given', () => {
+    const config = loadConfig({ SHOPIFY_API_KEY: 'k', SHOPIFY_API_SECRET: 's', SHOPIFY_APP_URL: 'https://app.example.com', DATABASE_URL: 'postgres://u:p@db:5432/rs', PORT: '8080' });
+    expect(config).toMatchObject({ demoMode: false, port: 8080, databaseUrl: 'postgres://u:p@db:5432/rs' });
+    expect(config.shopify.appUrl).toBe('https://app.example.com');
+  });
+
+  it('reports every problem in one clear message', () => {
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', SHOPIFY_API_KEY: 'k', LOG_LEVEL: 'loud' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const { problems, message } = error as ConfigError;
+      expect(problems).toHaveLength(5);
+      expect(message).toMatch(/PORT="eighty" is not in the expected form \(a port number\)/);
+      expect(message).toMatch(/DATABASE_URL="mysql:\/\/x" is not in the expected form \(postgres:\/\/user:password@host:5432\/database\)/);
+      expect(message).toMatch(/LOG_LEVEL="loud" must be equal to one of the allowed values/);
+      expect(message).toMatch(/set both SHOPIFY_API_KEY and SHOPIFY_API_SECRET, or neither/);
+      expect(message).toMatch(/SHOPIFY_APP_URL is required/);
+    }
+  });
+});
