@@ -21,7 +21,9 @@ export interface WorkerDeps {
  */
 export async function startWorkers(deps: WorkerDeps): Promise<void> {
   const { queue, stores, scoring, log } = deps;
-  await queue.boss.work<ScoreJob>(QUEUES.score, { batchSize: 4, localConcurrency: 2, pollingIntervalSeconds: 1 }, async (jobs: Job<ScoreJob>[]) => {
+  // One job per handler call: a subject that is not ready (its order has not arrived) fails and
+  // retries alone, never dragging other subjects of a batch down with it.
+  await queue.boss.work<ScoreJob>(QUEUES.score, { batchSize: 1, localConcurrency: 4, pollingIntervalSeconds: 1 }, async (jobs: Job<ScoreJob>[]) => {
     for (const job of jobs) {
       const { shopId, kind, subjectId } = job.data;
       const shop = await stores.shops.get(shopId);
