@@ -1,8 +1,11 @@
+import Boom from '@hapi/boom';
 import Hapi from '@hapi/hapi';
 import type { Shopify } from '@shopify/shopify-api';
 import type { Logger } from 'pino';
 import type { Ruleset, SignalRegistry } from '../engine/index.ts';
-import { sessionAuth } from './auth/sessionAuth.ts';
+import { sessionAuth, type ShopCredentials } from './auth/sessionAuth.ts';
+import { ShopInstaller } from './auth/ShopInstaller.ts';
+import { authRoutes } from './routes/auth.ts';
 import type { Config } from './config.ts';
 import type { JobQueue } from './jobs/JobQueue.ts';
 import { api } from './routes/api/index.ts';
@@ -36,7 +39,21 @@ export async function createApp(deps: AppDeps): Promise<Hapi.Server> {
   server.events.on('log', (event) => {
     if (event.tags.includes('error')) deps.log.error({ err: event.error ?? event.data }, 'server error');
   });
+  const installer = new ShopInstaller(deps.shopify, deps.stores, deps.defaultRuleset);
+  // The first admin call of an embedded shop installs it (token exchange), before any handler runs.
+  server.ext('onPostAuth', async (request, h) => {
+    const credentials = request.auth.credentials as unknown as ShopCredentials | null;
+    if (!request.path.startsWith('/api/') || !credentials?.sessionToken) return h.continue;
+    try {
+      await installer.ensureInstalled(credentials.shop, credentials.sessionToken);
+    } catch (error) {
+      deps.log.warn({ shop: credentials.shop, err: error }, 'token exchange failed');
+      throw Boom.unauthorized(`Could not connect ${credentials.shop} to Shopify (token exchange failed); reload the app from Shopify admin`);
+    }
+    return h.continue;
+  });
   await server.register([
+    { plugin: authRoutes, options: { shopify: deps.shopify, installer } },
     { plugin: errorMapping },
     { plugin: sessionAuth, options: { shopify: deps.shopify, demoShop: deps.config.demoMode ? deps.config.demoShop : undefined } },
     { plugin: webhooks, options: deps },

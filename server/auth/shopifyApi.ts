@@ -1,6 +1,7 @@
 import '@shopify/shopify-api/adapters/node';
 import { ApiVersion, LogSeverity, shopifyApi, type Shopify } from '@shopify/shopify-api';
 import type { Config } from '../config.ts';
+import { redirectShopifyHttp } from './redirectShopifyHttp.ts';
 
 /**
  * The one @shopify/shopify-api instance: webhook HMAC validation, session-token (JWT)
@@ -10,6 +11,7 @@ import type { Config } from '../config.ts';
  */
 export function createShopifyApi(config: Config): Shopify {
   const appUrl = new URL(config.shopify.appUrl);
+  if (config.shopify.adminOrigin) redirectShopifyHttp(config.shopify.adminOrigin);
   return shopifyApi({
     apiKey: config.shopify.apiKey,
     apiSecretKey: config.shopify.apiSecret,

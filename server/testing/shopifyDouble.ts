@@ -110,6 +110,8 @@ export class ShopifyDoubleState {
   readonly flowTriggerHandles = new Set<string>();
   /** Every accepted flowTriggerReceive, in order. */
   readonly flowTriggers: { handle: string; payload: unknown }[] = [];
+  /** Every token exchange answered, in order. */
+  readonly tokenExchanges: { clientId: string; subjectToken: string }[] = [];
   #nextHoldId = 262926795058;
 
   addOrder(seed: OrderSeed): DoubleOrder {
@@ -601,6 +603,25 @@ function send(response: ServerResponse, status: number, body: unknown, headers: 
   response.end(text);
 }
 
+/**
+ * Token exchange (FACTS 4.13): a session token for an offline access token. The double checks
+ * the grant's shape and that the session token is a JWT, and issues `shpat_exchanged_<n>`.
+ */
+async function exchangeToken(request: IncomingMessage, response: ServerResponse, state: ShopifyDoubleState): Promise<void> {
+  const body = JSON.parse((await readBody(request)) || '{}') as Record<string, unknown>;
+  const valid =
+    body.grant_type === 'urn:ietf:params:oauth:grant-type:token-exchange' &&
+    body.subject_token_type === 'urn:ietf:params:oauth:token-type:id_token' &&
+    body.requested_token_type === 'urn:shopify:params:oauth:token-type:offline-access-token' &&
+    typeof body.client_id === 'string' &&
+    typeof body.client_secret === 'string' &&
+    typeof body.subject_token === 'string' &&
+    body.subject_token.split('.').length === 3;
+  if (!valid) return send(response, 400, { error: 'invalid_request', error_description: 'The token exchange request is malformed' });
+  state.tokenExchanges.push({ clientId: body.client_id as string, subjectToken: body.subject_token as string });
+  return send(response, 200, { access_token: `shpat_exchanged_${state.tokenExchanges.length}`, scope: 'read_orders,write_customers,write_orders' });
+}
+
 /** Starts the double on 127.0.0.1 with a free port. */
 export async function startShopifyDouble(options: ShopifyDoubleOptions = {}): Promise<ShopifyDouble> {
   const schema = adminSchema();
@@ -613,6 +634,9 @@ export async function startShopifyDouble(options: ShopifyDoubleOptions = {}): Pr
   const restoreRate = options.restoreRate ?? 100;
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (request.method === 'POST' && request.url?.split('?')[0] === '/admin/oauth/access_token') {
+      return exchangeToken(request, response, state);
+    }
     const route = /^\/admin\/api\/([\w-]+)\/graphql\.json$/.exec(request.url?.split('?')[0] ?? '');
     if (request.method !== 'POST' || !route) return send(response, 404, { errors: 'Not Found' });
     const text = await readBody(request);
