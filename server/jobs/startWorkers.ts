@@ -1,9 +1,18 @@
-import type { Job } from 'pg-boss';
+import type { Job, JobResult } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { ScoringService } from '../services/ScoringService.ts';
 import type { Stores } from '../store/index.ts';
 import type { JobQueue } from './JobQueue.ts';
 import { QUEUES, type ActionJob, type ScoreJob } from './queues.ts';
+
+const SCORE_WORK_OPTIONS = {
+  batchSize: 8,
+  perJobResults: true,
+  burstWhenBatchFull: true,
+  localConcurrency: 2,
+  pollingIntervalSeconds: 1,
+  notifyPollingIntervalSeconds: 1,
+} as const;
 
 export interface WorkerDeps {
   queue: JobQueue;
@@ -21,22 +30,31 @@ export interface WorkerDeps {
  */
 export async function startWorkers(deps: WorkerDeps): Promise<void> {
   const { queue, stores, scoring, log } = deps;
-  // One job per handler call: a subject that is not ready (its order has not arrived) fails and
-  // retries alone, never dragging other subjects of a batch down with it.
-  await queue.boss.work<ScoreJob>(QUEUES.score, { batchSize: 1, localConcurrency: 4, pollingIntervalSeconds: 1 }, async (jobs: Job<ScoreJob>[]) => {
-    for (const job of jobs) {
-      const { shopId, kind, subjectId } = job.data;
-      const shop = await stores.shops.get(shopId);
-      if (!shop || shop.status === 'uninstalled') {
-        log.info({ shopId, subjectId }, 'score job dropped: shop not installed');
-        continue;
-      }
-      const result = await scoring.score(shopId, kind, subjectId);
-      if (result.created) log.info({ shopId, kind, subjectId, score: Number(result.decision.score), zone: result.decision.zone }, 'decided');
-      for (const action of result.actions) await queue.sendAction({ shopId, actionId: action.id });
-    }
-  });
-  await queue.boss.work<ActionJob>(QUEUES.action, { batchSize: 1, localConcurrency: 2, pollingIntervalSeconds: 1 }, async ([job]: Job<ActionJob>[]) => {
+  // Batches for throughput (and continuous fetching while batches come back full), but each job
+  // settles on its own: a subject whose order has not arrived fails and retries alone. NOTIFY
+  // wakes the workers; polling stays at 1 s as a backstop, since bursts coalesce notifications.
+  await queue.boss.work<ScoreJob>(QUEUES.score, SCORE_WORK_OPTIONS, async (jobs: Job<ScoreJob>[]) =>
+    Promise.all(
+      jobs.map(async (job): Promise<JobResult> => {
+        const { shopId, kind, subjectId } = job.data;
+        try {
+          const shop = await stores.shops.get(shopId);
+          if (!shop || shop.status === 'uninstalled') {
+            log.info({ shopId, subjectId }, 'score job dropped: shop not installed');
+            return { id: job.id, status: 'completed', output: { dropped: 'shop not installed' } };
+          }
+          const result = await scoring.score(shopId, kind, subjectId);
+          if (result.created) log.info({ shopId, kind, subjectId, score: Number(result.decision.score), zone: result.decision.zone }, 'decided');
+          for (const action of result.actions) await queue.sendAction({ shopId, actionId: action.id });
+          return { id: job.id, status: 'completed' };
+        } catch (error) {
+          log.warn({ shopId, subjectId, err: error }, 'scoring failed; pg-boss retries it');
+          return { id: job.id, status: 'failed', output: { message: (error as Error).message } };
+        }
+      }),
+    ),
+  );
+  await queue.boss.work<ActionJob>(QUEUES.action, { batchSize: 1, localConcurrency: 4, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 }, async ([job]: Job<ActionJob>[]) => {
     await deps.runAction(job.data.shopId, job.data.actionId);
   });
 }

@@ -1,0 +1,130 @@
+import { spawn } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, chmod } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+/**
+ * Webhook → decision under a sustained load: starts the real server (`node server/main.ts`,
+ * embedded PostgreSQL, pg-boss workers) in its own process, posts signed orders/create webhooks
+ * at a fixed rate over loopback, and measures, per event, the time from sending the webhook to
+ * the decision's commit (the decision row's created_at; one clock, one machine).
+ *
+ *   npm run bench:webhooks -- [rate per second] [seconds]
+ */
+const RATE = Number(process.argv[2] ?? 500);
+const SECONDS = Number(process.argv[3] ?? 10);
+const PORT = 3931;
+const PG_PORT = 54931;
+const SECRET = 'refundsentry-demo-secret';
+const root = new URL('..', import.meta.url).pathname;
+
+const dataDir = await mkdtemp(join(tmpdir(), 'refundsentry-bench-'));
+await chmod(dataDir, 0o755);
+const server = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), join(root, 'server/main.ts')], {
+  env: { ...process.env, PORT: String(PORT), EMBEDDED_PG_PORT: String(PG_PORT), DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+const stop = async () => {
+  server.kill('SIGTERM');
+  await new Promise((resolve) => server.once('exit', resolve));
+  await rm(dataDir, { recursive: true, force: true });
+};
+
+try {
+  await waitForHealth();
+  const sample = await readFile(join(root, 'server/shopify/fixtures/webhooks/orders_create.json'), 'utf8');
+  const total = RATE * SECONDS;
+  const bodies = Array.from({ length: total }, (_, i) => variant(sample, i));
+  const sentAt = new Map<string, number>();
+  const ackMs: number[] = [];
+  let failures = 0;
+  const started = Date.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    // Fixed schedule: event i goes out at started + i / RATE seconds, whatever the answers do.
+    const due = started + (i * 1000) / RATE;
+    const wait = due - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const { body, orderId } = bodies[i];
+    const t0 = Date.now();
+    sentAt.set(orderId, t0);
+    inFlight.push(
+      post(body).then(
+        (status) => {
+          ackMs.push(Date.now() - t0);
+          if (status !== 200) failures++;
+        },
+        () => {
+          failures++;
+        },
+      ),
+    );
+  }
+  await Promise.all(inFlight);
+  const sendSeconds = (Date.now() - started) / 1000;
+  const client = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${PG_PORT}/refundsentry` });
+  await client.connect();
+  const deadline = Date.now() + 120_000;
+  let rows: { subject_id: string; created: number }[] = [];
+  while (Date.now() < deadline) {
+    rows = (await client.query(`select subject_id, extract(epoch from created_at) * 1000 as created from decisions`)).rows.map((r) => ({ subject_id: r.subject_id, created: Number(r.created) }));
+    if (rows.length >= total) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  await client.end();
+  const latencies = rows.filter((r) => sentAt.has(r.subject_id)).map((r) => r.created - sentAt.get(r.subject_id)!).sort((a, b) => a - b);
+  const lastDecision = Math.max(...rows.map((r) => r.created));
+  const pct = (values: number[], p: number) => values[Math.min(values.length - 1, Math.ceil(p * values.length) - 1)];
+  const acks = ackMs.sort((a, b) => a - b);
+  console.log(`webhook → decision bench: ${total} orders/create webhooks at ${RATE}/s for ${SECONDS} s (sent in ${sendSeconds.toFixed(1)} s), node ${process.version}`);
+  console.log(`  decisions stored          ${rows.length} of ${total}${failures ? `, ${failures} webhook(s) not acknowledged with 200` : ''}`);
+  console.log(`  throughput                ${(rows.length / ((lastDecision - started) / 1000)).toFixed(0)} decisions/s (first send to last decision)`);
+  console.log(`  webhook → decision        p50 ${pct(latencies, 0.5).toFixed(0)} ms   p95 ${pct(latencies, 0.95).toFixed(0)} ms   p99 ${pct(latencies, 0.99).toFixed(0)} ms   max ${latencies.at(-1)!.toFixed(0)} ms`);
+  console.log(`  webhook acknowledged (200) p50 ${pct(acks, 0.5)} ms   p95 ${pct(acks, 0.95)} ms   p99 ${pct(acks, 0.99)} ms`);
+} finally {
+  await stop();
+}
+
+/** Shopify's sample order with a fresh id (order, line items, customer) per event. */
+function variant(sample: string, i: number): { body: string; orderId: string } {
+  const orderNumber = 900000000000000000n + BigInt(i);
+  const customerNumber = 700000000000000000n + BigInt(i % 500);
+  const body = sample
+    .replaceAll('820982911946154508', String(orderNumber))
+    .replaceAll('115310627314723954', String(customerNumber))
+    .replace(/"created_at": "[^"]+"/, `"created_at": "${new Date().toISOString()}"`);
+  return { body, orderId: `gid://shopify/Order/${orderNumber}` };
+}
+
+async function post(body: string): Promise<number> {
+  const response = await fetch(`http://127.0.0.1:${PORT}/webhooks`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-shopify-topic': 'orders/create',
+      'x-shopify-hmac-sha256': createHmac('sha256', SECRET).update(body, 'utf8').digest('base64'),
+      'x-shopify-shop-domain': 'demo.myshopify.com',
+      'x-shopify-api-version': '2026-07',
+      'x-shopify-webhook-id': randomUUID(),
+      'x-shopify-event-id': randomUUID(),
+      'x-shopify-triggered-at': new Date().toISOString(),
+    },
+    body,
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+async function waitForHealth(): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${PORT}/health`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error('the server did not start within 60 s');
+}
