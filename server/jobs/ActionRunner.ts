@@ -45,7 +45,7 @@ export class ActionRunner {
     const decisionRow = await stores.decisions.get(shopId, action.decision_id);
     if (!decisionRow) return stores.actions.finish(actionId, 'skipped', { reason: 'decision deleted' });
     if (action.type === 'review.queue') return stores.actions.finish(actionId, 'done', { queue: (action.spec as { queue?: string }).queue ?? 'default' });
-    const shop = await stores.shops.get(shopId);
+    const shop = await stores.shops.getCached(shopId);
     if (!shop?.access_token) {
       const reason = this.deps.config.demoMode ? 'demo mode: no Shopify store is connected' : `shop is ${shop?.status ?? 'not installed'}: no access token`;
       return stores.actions.finish(actionId, 'skipped', { reason });

@@ -3,6 +3,7 @@ import type { Plugin, Request, ResponseToolkit } from '@hapi/hapi';
 import type { HistoryEvent } from '../../engine/history/index.ts';
 import type { ReturnRecord, SubjectKind } from '../../sdk/index.ts';
 import type { AppDeps } from '../app.ts';
+import type { DeliveryInput } from '../store/DeliveryStore.ts';
 import { normalizeWebhook, PayloadError, type NormalizedWebhook } from '../shopify/normalize/index.ts';
 
 /** Topics whose record is scored (when the subject has no decision yet). */
@@ -48,7 +49,7 @@ async function receiveWebhook(deps: AppDeps, request: Request, h: ResponseToolki
   const webhookId = check.webhookType === 'webhooks' ? check.webhookId : String(request.headers['x-shopify-webhook-id']);
   const eventId = (check.webhookType === 'webhooks' ? check.eventId : undefined) ?? headerOrNull(request, 'x-shopify-event-id');
   const triggeredAt = (check.webhookType === 'webhooks' ? check.triggeredAt : undefined) ?? headerOrNull(request, 'x-shopify-triggered-at');
-  const shop = await deps.stores.shops.get(shopId);
+  const shop = await deps.stores.shops.getCached(shopId);
   let normalized: NormalizedWebhook;
   try {
     normalized = normalizeWebhook(topic, rawBody, shop?.hash_key ?? '', { triggeredAt: triggeredAt ?? undefined });
@@ -74,16 +75,25 @@ async function receiveWebhook(deps: AppDeps, request: Request, h: ResponseToolki
     await deps.stores.deliveries.record(delivery, 'stale');
     return { ok: true, ignored: 'stale retry' };
   }
-  const verdict = await deps.stores.db.transaction(async (trx) => {
-    const seen = await deps.stores.deliveries.record(delivery, 'enqueued', trx);
-    if (seen !== 'new') return seen;
-    await applyWebhook(deps, shopId, normalized, trx);
-    return seen;
-  });
+  const verdict = normalized.kind === 'order' && delivery.eventId && delivery.resourceId
+    ? await recordOrder(deps, shopId, delivery, normalized)
+    : await deps.stores.db.transaction(async (trx) => {
+        const seen = await deps.stores.deliveries.record(delivery, 'enqueued', trx);
+        if (seen !== 'new') return seen;
+        await applyWebhook(deps, shopId, normalized, trx);
+        return seen;
+      });
   if (verdict !== 'new') return { ok: true, duplicate: verdict };
   const kind = SCORED[normalized.topic];
   if (kind && shop.status === 'active') await deps.queue.sendScore({ shopId, kind, subjectId: normalized.resourceId });
   return { ok: true };
+}
+
+/** An order webhook (the busiest topic): the dedupe, the customer snapshot and the records in one statement. */
+async function recordOrder(deps: AppDeps, shopId: string, delivery: DeliveryInput, webhook: Extract<NormalizedWebhook, { kind: 'order' }>) {
+  const events: HistoryEvent[] = webhook.customer ? [{ type: 'customer', customer: webhook.customer }, { type: 'order', order: webhook.order }] : [{ type: 'order', order: webhook.order }];
+  const rows = await deps.stores.events.rowsOf(shopId, events);
+  return deps.stores.deliveries.recordOrder(delivery, webhook.customer ?? null, rows);
 }
 
 async function applyWebhook(deps: AppDeps, shopId: string, webhook: Exclude<NormalizedWebhook, { kind: 'ignored' | 'shop/redact' }>, trx: AppDeps['stores']['db']): Promise<void> {
@@ -92,9 +102,10 @@ async function applyWebhook(deps: AppDeps, shopId: string, webhook: Exclude<Norm
     case 'order':
       if (webhook.customer) {
         await stores.customers.upsertSnapshot(shopId, webhook.customer, trx);
-        await stores.events.upsert(shopId, { type: 'customer', customer: webhook.customer }, trx);
+        await stores.events.upsertAll(shopId, [{ type: 'customer', customer: webhook.customer }, { type: 'order', order: webhook.order }], trx);
+      } else {
+        await stores.events.upsert(shopId, { type: 'order', order: webhook.order }, trx);
       }
-      await stores.events.upsert(shopId, { type: 'order', order: webhook.order }, trx);
       return;
     case 'fulfillment':
       await stores.events.upsert(shopId, { type: 'fulfillment', fulfillment: webhook.fulfillment }, trx);

@@ -40,40 +40,37 @@ export class ScoringService {
   }
 
   async score(shopId: string, kind: SubjectKind, subjectId: string): Promise<ScoreResult> {
-    const existing = await this.stores.decisions.bySubject(shopId, subjectId);
-    if (existing) return { decision: existing, created: false, actions: [] };
-    const subject = await this.loadSubject(shopId, kind, subjectId);
+    // One round trip for "decided yet?" and the subject's record, one for the context's material.
+    const first = await this.stores.context.subject<OrderRecord | ReturnRecord | RefundRecord>(shopId, kind, subjectId);
+    if (first.decided) {
+      const existing = await this.stores.decisions.bySubject(shopId, subjectId);
+      if (existing) return { decision: existing, created: false, actions: [] };
+    }
+    const subject = await this.loadSubject(shopId, kind, subjectId, first.record);
     const customerId = subject.order.customerId ?? null;
-    const [events, past, outcomes, lists, customerRow, compiled, baseline] = await Promise.all([
-      this.stores.events.historyFor(shopId, customerId, subject.order.id),
-      this.stores.decisions.pastFor(shopId, customerId, subject.order.id),
-      this.stores.decisions.outcomesFor(shopId, customerId),
-      this.stores.lists.forShop(shopId),
-      customerId ? this.stores.customers.get(shopId, customerId) : undefined,
+    const [material, lists, compiled, baseline] = await Promise.all([
+      this.stores.context.material(shopId, customerId, subject.order.id),
+      this.stores.lists.forShopCached(shopId),
       this.rulesetFor(shopId),
       this.baselineFor(shopId),
     ]);
-    const history = ShopHistory.from(events);
-    for (const decision of past) history.addDecision(customerId, subject.order.id, decision);
-    for (const outcome of outcomes) history.add({ type: 'outcome', outcome });
-    if (customerId && customerRow?.manual_override) {
+    const history = ShopHistory.from(material.events);
+    for (const decision of material.past) history.addDecision(customerId, subject.order.id, decision);
+    for (const outcome of material.outcomes) history.add({ type: 'outcome', outcome });
+    if (customerId && material.manualOverride) {
       const snapshot = history.customers.get(customerId) ?? { id: customerId, tags: [], identity: {} };
-      history.customers.set(customerId, { ...snapshot, manualOverride: customerRow.manual_override });
+      history.customers.set(customerId, { ...snapshot, manualOverride: material.manualOverride });
     }
     const context = contextAt(subject, history, { shopId, baseline, lists });
     const decision = compiled.decide(context, { clock: () => performance.now() });
-    return this.stores.db.transaction(async (trx) => {
-      const stored = await this.stores.decisions.insertOnce(shopId, decision, { orderId: subject.order.id, customerId }, trx);
-      if (!stored.created) return { decision: stored.row, created: false, actions: [] };
-      if (customerId) await this.stores.customers.recordDecision(shopId, customerId, decision, trx);
-      const actions = await this.stores.actions.insertForDecision(shopId, stored.row.id, decision.actions, trx);
-      return { decision: stored.row, created: true, actions };
-    });
+    // Decision, customer profile and actions: one statement, so one transaction.
+    const stored = await this.stores.decisions.insertOnceWithEffects(shopId, decision, { orderId: subject.order.id, customerId }, decision.actions);
+    return { decision: stored.row, created: stored.created, actions: stored.actions };
   }
 
   /** The shop's published ruleset, compiled once per content hash. */
   async rulesetFor(shopId: string): Promise<CompiledRuleset> {
-    const row = await this.stores.rulesets.published(shopId);
+    const row = await this.stores.rulesets.publishedCached(shopId);
     if (!row) throw new SubjectNotReadyError(`shop ${shopId} has no published ruleset`);
     let compiled = this.compiled.get(row.content_hash);
     if (!compiled) {
@@ -93,21 +90,22 @@ export class ScoringService {
     return baseline;
   }
 
-  private async loadSubject(shopId: string, kind: SubjectKind, subjectId: string): Promise<Subject> {
+  /** `record` is the subject's own stored record, already read (undefined when not stored). */
+  private async loadSubject(shopId: string, kind: SubjectKind, subjectId: string, record: OrderRecord | ReturnRecord | RefundRecord | undefined): Promise<Subject> {
     const events = this.stores.events;
     if (kind === 'order') {
-      const order = await events.get<OrderRecord>(shopId, 'order', subjectId);
+      const order = record as OrderRecord | undefined;
       if (!order) throw new SubjectNotReadyError(`order ${subjectId} is not stored`);
       return { kind, id: order.id, at: order.createdAt, order };
     }
     if (kind === 'return') {
-      const ret = await events.get<ReturnRecord>(shopId, 'return', subjectId);
+      const ret = record as ReturnRecord | undefined;
       if (!ret) throw new SubjectNotReadyError(`return ${subjectId} is not stored`);
       const order = await events.get<OrderRecord>(shopId, 'order', ret.orderId);
       if (!order) throw new SubjectNotReadyError(`order ${ret.orderId} of return ${subjectId} is not stored yet`);
       return { kind, id: ret.id, at: ret.createdAt, return: ret, order };
     }
-    const refund = await events.get<RefundRecord>(shopId, 'refund', subjectId);
+    const refund = record as RefundRecord | undefined;
     if (!refund) throw new SubjectNotReadyError(`refund ${subjectId} is not stored`);
     const order = await events.get<OrderRecord>(shopId, 'order', refund.orderId);
     if (!order) throw new SubjectNotReadyError(`order ${refund.orderId} of refund ${subjectId} is not stored yet`);

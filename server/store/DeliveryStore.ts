@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import type { CustomerSnapshot } from '../../sdk/index.ts';
+import type { EventInsertRow } from './EventStore.ts';
 
 export type DeliveryVerdict = 'new' | 'duplicate-delivery' | 'duplicate-effect';
 
@@ -21,25 +23,90 @@ export class DeliveryStore {
     this.db = db;
   }
 
+  /**
+   * One statement: the insert succeeds only for a new delivery of a new effect (`on conflict do
+   * nothing` covers both the webhook-id key and the partial unique index
+   * `webhook_deliveries_effect`); otherwise a delivery not seen before is recorded as a
+   * `duplicate-effect` and the verdict says which duplicate it was.
+   */
   async record(input: DeliveryInput, status: 'enqueued' | 'stale' | 'ignored', trx: Knex = this.db): Promise<DeliveryVerdict> {
-    if (status === 'enqueued' && input.eventId && input.resourceId) {
-      const effect = await trx('webhook_deliveries')
-        .where({ shop_id: input.shopId, topic: input.topic, event_id: input.eventId, resource_id: input.resourceId, status: 'enqueued' })
-        .first('webhook_id');
-      if (effect && effect.webhook_id !== input.webhookId) {
-        await this.insert(input, 'duplicate-effect', trx);
-        return 'duplicate-effect';
-      }
+    const row = [input.shopId, input.webhookId, input.topic, input.eventId, input.resourceId, input.triggeredAt];
+    if (status !== 'enqueued' || !input.eventId || !input.resourceId) {
+      const { rows } = await trx.raw(
+        `insert into webhook_deliveries (shop_id, webhook_id, topic, event_id, resource_id, triggered_at, status) values (?, ?, ?, ?, ?, ?, ?)
+         on conflict (shop_id, webhook_id) do nothing returning webhook_id`,
+        [...row, status],
+      );
+      return rows.length > 0 ? 'new' : 'duplicate-delivery';
     }
-    return (await this.insert(input, status, trx)) ? 'new' : 'duplicate-delivery';
+    const { rows } = await trx.raw(`with ${DEDUPE_CTES} ${VERDICT}`, row);
+    return verdictOf(rows[0]);
   }
 
-  private async insert(input: DeliveryInput, status: string, trx: Knex): Promise<boolean> {
-    const rows = await trx('webhook_deliveries')
-      .insert({ shop_id: input.shopId, webhook_id: input.webhookId, topic: input.topic, event_id: input.eventId, resource_id: input.resourceId, triggered_at: input.triggeredAt, status })
-      .onConflict(['shop_id', 'webhook_id'])
-      .ignore()
-      .returning('webhook_id');
-    return rows.length > 0;
+  /**
+   * The hot path of an order webhook in ONE statement (one transaction, one round trip): the
+   * delivery's dedupe as `record(input, 'enqueued')`, and only for a new delivery of a new effect
+   * the customer's snapshot (as `CustomerStore.upsertSnapshot`) and the records (rows from
+   * `EventStore.rowsOf`, written as `EventStore.upsertAll`).
+   */
+  async recordOrder(input: DeliveryInput, customer: CustomerSnapshot | null, events: readonly EventInsertRow[]): Promise<DeliveryVerdict> {
+    if (!input.eventId || !input.resourceId) throw new Error('recordOrder needs the event id and the resource id');
+    const { rows } = await this.db.raw(
+      `with ${DEDUPE_CTES},
+       customer as (
+         insert into customers (shop_id, id, identity, tags, created_at_shopify)
+         select c.shop_id, c.id, c.identity, c.tags, c.created_at_shopify
+           from jsonb_to_recordset(cast(? as jsonb)) as c (shop_id text, id text, identity jsonb, tags jsonb, created_at_shopify timestamptz)
+          where exists (select 1 from fresh)
+         on conflict (shop_id, id) do update set identity = excluded.identity, tags = excluded.tags, updated_at = now()
+       ), records as (
+         insert into events (shop_id, kind, resource_id, customer_id, order_id, occurred_at, body)
+         select e.shop_id, e.kind, e.resource_id, e.customer_id, e.order_id, e.occurred_at, cast(e.body as jsonb)
+           from jsonb_to_recordset(cast(? as jsonb)) as e (shop_id text, kind text, resource_id text, customer_id text, order_id text, occurred_at timestamptz, body text)
+          where exists (select 1 from fresh)
+         on conflict (shop_id, kind, resource_id) do update set customer_id = excluded.customer_id, order_id = excluded.order_id,
+           occurred_at = excluded.occurred_at, body = excluded.body, received_at = excluded.received_at
+       )
+       ${VERDICT}`,
+      [
+        input.shopId, input.webhookId, input.topic, input.eventId, input.resourceId, input.triggeredAt,
+        JSON.stringify(customer ? [{ shop_id: input.shopId, id: customer.id, identity: customer.identity, tags: customer.tags, created_at_shopify: customer.createdAt ?? null }] : []),
+        JSON.stringify(events),
+      ],
+    );
+    return verdictOf(rows[0]);
   }
+}
+
+/**
+ * The dedupe of an 'enqueued' delivery with an event id and a resource id, as CTEs over six
+ * parameters (shop, webhook id, topic, event id, resource id, triggered at). The insert succeeds
+ * (`fresh`) only for a new delivery of a new effect: `on conflict do nothing` covers both the
+ * webhook-id key and the partial unique index `webhook_deliveries_effect`. Otherwise a delivery
+ * not seen before is recorded as a `duplicate-effect`.
+ */
+const DEDUPE_CTES = `input (shop_id, webhook_id, topic, event_id, resource_id, triggered_at) as (
+     values (?::text, ?::text, ?::text, ?::text, ?::text, ?::timestamptz)
+   ), fresh as (
+     insert into webhook_deliveries (shop_id, webhook_id, topic, event_id, resource_id, triggered_at, status)
+     select shop_id, webhook_id, topic, event_id, resource_id, triggered_at, 'enqueued' from input
+     on conflict do nothing
+     returning webhook_id
+   ), effect as (
+     select d.webhook_id from webhook_deliveries d, input i
+     where d.shop_id = i.shop_id and d.topic = i.topic and d.event_id = i.event_id and d.resource_id = i.resource_id and d.status = 'enqueued' and d.webhook_id <> i.webhook_id
+     limit 1
+   ), duplicate as (
+     insert into webhook_deliveries (shop_id, webhook_id, topic, event_id, resource_id, triggered_at, status)
+     select shop_id, webhook_id, topic, event_id, resource_id, triggered_at, 'duplicate-effect' from input
+     where not exists (select 1 from fresh)
+       and not exists (select 1 from webhook_deliveries d where d.shop_id = input.shop_id and d.webhook_id = input.webhook_id)
+     on conflict (shop_id, webhook_id) do nothing
+     returning webhook_id
+   )`;
+
+const VERDICT = `select exists (select 1 from fresh) as fresh, exists (select 1 from duplicate) or exists (select 1 from effect) as duplicate_effect`;
+
+function verdictOf(row: { fresh: boolean; duplicate_effect: boolean }): DeliveryVerdict {
+  return row.fresh ? 'new' : row.duplicate_effect ? 'duplicate-effect' : 'duplicate-delivery';
 }

@@ -8,6 +8,17 @@ interface EventRow {
   body: unknown;
 }
 
+/** One `events` row as written (body as JSON text). */
+export interface EventInsertRow {
+  shop_id: string;
+  kind: Kind;
+  resource_id: string;
+  customer_id: string | null;
+  order_id: string | null;
+  occurred_at: string;
+  body: string;
+}
+
 /** Normalized Shopify records, one row per resource (the latest version wins). */
 export class EventStore {
   private readonly db: Knex;
@@ -20,11 +31,27 @@ export class EventStore {
    * replaces the earlier one. Records linked only by order get the order's customer.
    */
   async upsert(shopId: string, event: HistoryEvent, trx: Knex = this.db): Promise<void> {
-    const { resourceId, customerId, orderId } = await this.keysOf(shopId, event, trx);
+    await this.upsertAll(shopId, [event], trx);
+  }
+
+  /** `upsert` for several records of different resources, in one statement. */
+  async upsertAll(shopId: string, events: readonly HistoryEvent[], trx: Knex = this.db): Promise<void> {
+    if (events.length === 0) return;
+    const rows = await this.rowsOf(shopId, events, trx);
     await trx('events')
-      .insert({ shop_id: shopId, kind: event.type, resource_id: resourceId, customer_id: customerId, order_id: orderId, occurred_at: eventTime(event), body: JSON.stringify(recordOf(event)) })
+      .insert(rows)
       .onConflict(['shop_id', 'kind', 'resource_id'])
       .merge(['customer_id', 'order_id', 'occurred_at', 'body', 'received_at']);
+  }
+
+  /** The rows `upsertAll` writes (`DeliveryStore.recordOrder` writes them in its own statement). */
+  async rowsOf(shopId: string, events: readonly HistoryEvent[], trx: Knex = this.db): Promise<EventInsertRow[]> {
+    const rows: EventInsertRow[] = [];
+    for (const event of events) {
+      const { resourceId, customerId, orderId } = await this.keysOf(shopId, event, trx);
+      rows.push({ shop_id: shopId, kind: event.type, resource_id: resourceId, customer_id: customerId, order_id: orderId, occurred_at: eventTime(event), body: JSON.stringify(recordOf(event)) });
+    }
+    return rows;
   }
 
   async get<T>(shopId: string, kind: Kind, resourceId: string): Promise<T | undefined> {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { contentHashOf, type Ruleset } from '../../engine/index.ts';
+import { SHOP_DATA_TTL_MS, TtlCache } from './TtlCache.ts';
 
 export interface RulesetRow {
   id: string;
@@ -29,12 +30,25 @@ export class RulesetConflictError extends Error {
  */
 export class RulesetStore {
   private readonly db: Knex;
+  private readonly cache = new TtlCache<RulesetRow | undefined>(SHOP_DATA_TTL_MS);
   constructor(db: Knex) {
     this.db = db;
   }
 
   published(shopId: string): Promise<RulesetRow | undefined> {
     return this.db<RulesetRow>('rulesets').where({ shop_id: shopId, status: 'published' }).first();
+  }
+
+  /**
+   * The published version for scoring: reused for a couple of seconds, forgotten at once when
+   * this process publishes, rolls back or installs one (after the commit).
+   */
+  publishedCached(shopId: string): Promise<RulesetRow | undefined> {
+    return this.cache.get(shopId, () => this.published(shopId));
+  }
+
+  forget(shopId: string): void {
+    this.cache.forget(shopId);
   }
 
   list(shopId: string): Promise<RulesetRow[]> {
@@ -62,7 +76,7 @@ export class RulesetStore {
 
   /** Makes a draft the live version; the previously published one is archived. */
   async publish(shopId: string, version: number, by: string): Promise<RulesetRow> {
-    return this.db.transaction(async (trx) => {
+    return this.forgetAfter(shopId, this.db.transaction(async (trx) => {
       await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`rulesets:${shopId}`]);
       const row = await trx<RulesetRow>('rulesets').where({ shop_id: shopId, version }).first();
       if (!row) throw new RulesetConflictError(`version ${version} does not exist`, await this.latestVersion(trx, shopId));
@@ -71,12 +85,12 @@ export class RulesetStore {
       const [published] = await trx<RulesetRow>('rulesets').where({ id: row.id }).update({ status: 'published', published_at: trx.fn.now() }, '*');
       await trx('audit_log').insert({ shop_id: shopId, actor: by, action: 'ruleset.publish', subject: `v${version}`, details: { contentHash: row.content_hash } });
       return published;
-    });
+    }));
   }
 
   /** Publishes the body of an old version as a new version (history is never rewritten). */
   async rollback(shopId: string, toVersion: number, by: string): Promise<RulesetRow> {
-    return this.db.transaction(async (trx) => {
+    return this.forgetAfter(shopId, this.db.transaction(async (trx) => {
       await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`rulesets:${shopId}`]);
       const old = await trx<RulesetRow>('rulesets').where({ shop_id: shopId, version: toVersion }).first();
       const latest = await this.latestVersion(trx, shopId);
@@ -85,19 +99,28 @@ export class RulesetStore {
       const row = await this.insertVersion(trx, shopId, old.body, latest + 1, 'published', by);
       await trx('audit_log').insert({ shop_id: shopId, actor: by, action: 'ruleset.rollback', subject: `v${row.version}`, details: { from: toVersion } });
       return row;
-    });
+    }));
   }
 
   /** Installs the default ruleset as version 1, published, if the shop has none. */
   async ensurePublished(shopId: string, body: Ruleset): Promise<RulesetRow> {
     const existing = await this.published(shopId);
     if (existing) return existing;
-    return this.db.transaction(async (trx) => {
+    return this.forgetAfter(shopId, this.db.transaction(async (trx) => {
       await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`rulesets:${shopId}`]);
       const again = await trx<RulesetRow>('rulesets').where({ shop_id: shopId, status: 'published' }).first();
       if (again) return again;
       return this.insertVersion(trx, shopId, body, (await this.latestVersion(trx, shopId)) + 1, 'published', 'system');
-    });
+    }));
+  }
+
+  /** Forgets the cached published version once a change has committed (or failed). */
+  private async forgetAfter<T>(shopId: string, change: Promise<T>): Promise<T> {
+    try {
+      return await change;
+    } finally {
+      this.forget(shopId);
+    }
   }
 
   private async latestVersion(trx: Knex, shopId: string): Promise<number> {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
+import { SHOP_DATA_TTL_MS, TtlCache } from './TtlCache.ts';
 
 export interface ShopRow {
   id: string;
@@ -12,15 +13,35 @@ export interface ShopRow {
   uninstalled_at: Date | null;
 }
 
+/** Per-shop caches kept elsewhere in the store layer, forgotten when the shop's rows are deleted. */
+export interface ShopScopedCache {
+  forget(shopId: string): void;
+}
+
 /** Shops: one row per installed store, holding its offline token and its own hash key. */
 export class ShopStore {
   private readonly db: Knex;
-  constructor(db: Knex) {
+  private readonly cache = new TtlCache<ShopRow | undefined>(SHOP_DATA_TTL_MS);
+  private readonly dependents: readonly ShopScopedCache[];
+  constructor(db: Knex, dependents: readonly ShopScopedCache[] = []) {
     this.db = db;
+    this.dependents = dependents;
   }
 
   get(shopId: string): Promise<ShopRow | undefined> {
     return this.db<ShopRow>('shops').where({ id: shopId }).first();
+  }
+
+  /**
+   * The shop row for the hot paths (every webhook, every score job): reused for a couple of
+   * seconds, forgotten at once when this process changes it. Use `get` where it must be fresh.
+   */
+  getCached(shopId: string): Promise<ShopRow | undefined> {
+    return this.cache.get(shopId, () => this.get(shopId));
+  }
+
+  forget(shopId: string): void {
+    this.cache.forget(shopId);
   }
 
   /** Creates the shop on first install (with a fresh hash key) or re-activates it with a new token. */
@@ -30,15 +51,18 @@ export class ShopStore {
       .onConflict('id')
       .merge({ access_token: accessToken, scopes, status: 'active', uninstalled_at: null })
       .returning('*');
+    this.forget(shopId);
     return row;
   }
 
   async markUninstalled(shopId: string): Promise<void> {
     await this.db('shops').where({ id: shopId }).update({ status: 'uninstalled', access_token: null, uninstalled_at: this.db.fn.now() });
+    this.forget(shopId);
   }
 
   async markReconnect(shopId: string): Promise<void> {
     await this.db('shops').where({ id: shopId }).update({ status: 'reconnect' });
+    this.forget(shopId);
   }
 
   /** shop/redact: every row of the shop goes (foreign keys cascade), deliveries included. */
@@ -47,5 +71,7 @@ export class ShopStore {
       await trx('webhook_deliveries').where({ shop_id: shopId }).delete();
       await trx('shops').where({ id: shopId }).delete();
     });
+    this.forget(shopId);
+    for (const cache of this.dependents) cache.forget(shopId);
   }
 }

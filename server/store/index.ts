@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { ActionStore } from './ActionStore.ts';
 import { AuditStore } from './AuditStore.ts';
+import { ContextStore } from './ContextStore.ts';
 import { CustomerStore } from './CustomerStore.ts';
 import { DecisionStore } from './DecisionStore.ts';
 import { DeliveryStore } from './DeliveryStore.ts';
@@ -23,13 +24,17 @@ export interface Stores {
   outcomes: OutcomeStore;
   deliveries: DeliveryStore;
   lists: ListStore;
+  context: ContextStore;
 }
 
 export function createStores(db: Knex): Stores {
+  const rulesets = new RulesetStore(db);
+  const lists = new ListStore(db);
   return {
     db,
-    shops: new ShopStore(db),
-    rulesets: new RulesetStore(db),
+    // Deleting a shop deletes its rulesets and lists too (foreign keys cascade).
+    shops: new ShopStore(db, [rulesets, lists]),
+    rulesets,
     events: new EventStore(db),
     decisions: new DecisionStore(db),
     customers: new CustomerStore(db),
@@ -37,12 +42,14 @@ export function createStores(db: Knex): Stores {
     audit: new AuditStore(db),
     outcomes: new OutcomeStore(db),
     deliveries: new DeliveryStore(db),
-    lists: new ListStore(db),
+    lists,
+    context: new ContextStore(db),
   };
 }
 
 export { RulesetConflictError } from './RulesetStore.ts';
 export type { ActionRow, ActionStatus } from './ActionStore.ts';
+export type { ContextMaterial } from './ContextStore.ts';
 export type { CustomerRow } from './CustomerStore.ts';
 export type { DecisionRow, DecisionFilters } from './DecisionStore.ts';
 export type { RulesetRow } from './RulesetStore.ts';
