@@ -9,7 +9,7 @@ import { migrateLatest } from './db/migrate.ts';
 import { openDatabase, type Database } from './db/openDatabase.ts';
 import { ActionRunner } from './jobs/ActionRunner.ts';
 import { JobQueue } from './jobs/JobQueue.ts';
-import { startWorkers, sweepPendingActions } from './jobs/startWorkers.ts';
+import { startWorkers, sweepPendingActions, sweepUnscoredSubjects } from './jobs/startWorkers.ts';
 import { GdprService } from './services/GdprService.ts';
 import { ScoringService } from './services/ScoringService.ts';
 import { createStores } from './store/index.ts';
@@ -43,7 +43,11 @@ export async function startRefundSentry(env: NodeJS.ProcessEnv = process.env): P
   const actions = new ActionRunner({ stores, config, log, onUnauthorized: (shopId) => stores.shops.markReconnect(shopId),
     retryLater: (shopId, actionId, attempt, delay) => queue.sendAction({ shopId, actionId }, attempt, delay) });
   await startWorkers({ queue, stores, scoring, runAction: (shopId, id) => actions.run(shopId, id), log });
-  const sweeper = setInterval(() => void sweepPendingActions({ queue, stores }).catch((err) => log.error({ err }, 'sweep failed')), 60_000);
+  // Backstops for work lost between a commit and a job send (or given up too early).
+  const sweeper = setInterval(() => {
+    sweepPendingActions({ queue, stores }).catch((err) => log.error({ err }, 'action sweep failed'));
+    sweepUnscoredSubjects({ queue, stores }).catch((err) => log.error({ err }, 'scoring sweep failed'));
+  }, 60_000);
   const server = await createApp({
     config,
     stores,

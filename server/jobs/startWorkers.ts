@@ -85,3 +85,10 @@ export async function sweepPendingActions(deps: Pick<WorkerDeps, 'queue' | 'stor
   for (const action of stale) await deps.queue.sendAction({ shopId: action.shop_id, actionId: action.id });
   return stale.length;
 }
+
+/** Re-enqueues scoring for stored subjects that have no decision yet (see `EventStore.unscored`). */
+export async function sweepUnscoredSubjects(deps: Pick<WorkerDeps, 'queue' | 'stores'>, olderThanSeconds = 120): Promise<number> {
+  const missing = await deps.stores.events.unscored(olderThanSeconds);
+  for (const row of missing) await deps.queue.sendScore({ shopId: row.shop_id, kind: row.kind, subjectId: row.resource_id });
+  return missing.length;
+}

@@ -218,3 +218,20 @@ describe('privacy and GDPR', () => {
     }
   });
 });
+
+describe('sweepers', () => {
+  beforeEach(() => resetShop(DEFAULT_RULESET));
+
+  it('re-enqueues a stored subject whose scoring job was lost', async () => {
+    const { sweepUnscoredSubjects } = await import('../jobs/startWorkers.ts');
+    // A stored order with no decision and no job: as after a crash between commit and send.
+    const { normalizeWebhook } = await import('../shopify/normalize/index.ts');
+    const shop = (await app.stores.shops.get(SHOP))!;
+    const normalized = normalizeWebhook('orders/create', orderBody, shop.hash_key);
+    if (normalized.kind !== 'order') throw new Error('expected an order');
+    await app.stores.events.upsert(SHOP, { type: 'order', order: normalized.order });
+    expect(await sweepUnscoredSubjects({ queue: app.queue, stores: app.stores }, 0)).toBe(1);
+    await app.waitFor(() => app.stores.decisions.bySubject(SHOP, ORDER_ID), 'the swept decision');
+    expect(await sweepUnscoredSubjects({ queue: app.queue, stores: app.stores }, 0)).toBe(0);
+  });
+});

@@ -85,6 +85,24 @@ export class EventStore {
     return rows.map((row) => ({ type: row.kind, [row.kind]: row.body }) as HistoryEvent);
   }
 
+  /**
+   * Orders, returns and refunds stored more than `olderThanSeconds` ago (and within the last
+   * week) that have no decision: their scoring job was lost (a crash between the webhook's commit
+   * and the send) or gave up waiting for an order that has since arrived.
+   */
+  async unscored(olderThanSeconds: number, limit = 200): Promise<{ shop_id: string; kind: 'order' | 'return' | 'refund'; resource_id: string }[]> {
+    return this.db('events as e')
+      .join('shops as s', 's.id', 'e.shop_id')
+      .where('s.status', 'active')
+      .whereIn('e.kind', ['order', 'return', 'refund'])
+      .andWhere('e.received_at', '<', this.db.raw(`now() - make_interval(secs => ?)`, [olderThanSeconds]))
+      .andWhere('e.received_at', '>', this.db.raw(`now() - interval '7 days'`))
+      .whereNotExists(this.db('decisions as d').whereRaw('d.shop_id = e.shop_id and d.subject_kind = e.kind and d.subject_id = e.resource_id'))
+      .orderBy('e.received_at')
+      .limit(limit)
+      .select('e.shop_id', 'e.kind', 'e.resource_id');
+  }
+
   async deleteForCustomer(shopId: string, customerId: string, orderIds: string[], trx: Knex = this.db): Promise<number> {
     return trx('events')
       .where('shop_id', shopId)
