@@ -53,7 +53,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<void> {
           }
           const result = await scoring.score(shopId, kind, subjectId);
           if (result.created) log.info({ shopId, kind, subjectId, score: Number(result.decision.score), zone: result.decision.zone }, 'decided');
-          for (const action of result.actions) await queue.sendAction({ shopId, actionId: action.id });
+          for (const action of result.actions) if (action.status === 'pending') await queue.sendAction({ shopId, actionId: action.id });
           return { id: job.id, status: 'completed' };
         } catch (error) {
           log.warn({ shopId, subjectId, err: error }, 'scoring failed; pg-boss retries it');

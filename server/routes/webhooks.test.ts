@@ -235,3 +235,28 @@ describe('sweepers', () => {
     expect(await sweepUnscoredSubjects({ queue: app.queue, stores: app.stores }, 0)).toBe(0);
   });
 });
+
+describe('a shop with no store connection (demo mode, or awaiting reconnection)', () => {
+  it('records its Admin API actions as skipped at decision time, and settles review entries, without jobs', async () => {
+    await app.stores.db.raw('truncate shops, webhook_deliveries cascade');
+    const withReview: Ruleset = {
+      ...STRICT_RULESET,
+      appliesTo: ['order', 'return', 'refund'],
+      actions: [...STRICT_RULESET.actions!, { id: 'review', on: ['order'], conditions: { all: [] }, do: [{ type: 'review.queue', queue: 'orders' }] }],
+    };
+    await app.installShop(SHOP, withReview, '');
+    double.requests.length = 0;
+    await app.webhook('orders/create', orderBody);
+    const decision = await app.waitFor(() => app.stores.decisions.bySubject(SHOP, ORDER_ID), 'the decision');
+    const actions = await app.stores.actions.forDecision(SHOP, decision.id);
+    expect(actions.map((a) => [a.type, a.status])).toEqual([
+      ['fulfillment.hold', 'skipped'],
+      ['customer.tag', 'skipped'],
+      ['risk.assessment', 'skipped'],
+      ['flow.trigger', 'skipped'],
+      ['review.queue', 'done'],
+    ]);
+    expect(actions[0].result).toMatchObject({ reason: expect.stringMatching(/no Shopify store connected/) });
+    expect(double.requests).toEqual([]);
+  });
+});

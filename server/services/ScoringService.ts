@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { compileRuleset, type CompiledRuleset, type SignalRegistry } from '../../engine/index.ts';
+import { compileRuleset, type ChosenAction, type CompiledRuleset, type SignalRegistry } from '../../engine/index.ts';
 import { buildBaseline, contextAt, ShopHistory } from '../../engine/history/index.ts';
 import type { OrderRecord, RefundRecord, ReturnRecord, ShopBaseline, Subject, SubjectKind } from '../../sdk/index.ts';
+import type { SettledAction } from '../store/DecisionStore.ts';
 import type { ActionRow, DecisionRow, Stores } from '../store/index.ts';
 
 export interface ScoreResult {
@@ -48,11 +49,12 @@ export class ScoringService {
     }
     const subject = await this.loadSubject(shopId, kind, subjectId, first.record);
     const customerId = subject.order.customerId ?? null;
-    const [material, lists, compiled, baseline] = await Promise.all([
+    const [material, lists, compiled, baseline, shop] = await Promise.all([
       this.stores.context.material(shopId, customerId, subject.order.id),
       this.stores.lists.forShopCached(shopId),
       this.rulesetFor(shopId),
       this.baselineFor(shopId),
+      this.stores.shops.getCached(shopId),
     ]);
     const history = ShopHistory.from(material.events);
     for (const decision of material.past) history.addDecision(customerId, subject.order.id, decision);
@@ -64,7 +66,8 @@ export class ScoringService {
     const context = contextAt(subject, history, { shopId, baseline, lists });
     const decision = compiled.decide(context, { clock: () => performance.now() });
     // Decision, customer profile and actions: one statement, so one transaction.
-    const stored = await this.stores.decisions.insertOnceWithEffects(shopId, decision, { orderId: subject.order.id, customerId }, decision.actions);
+    const settled = decision.actions.map((action) => settle(action, Boolean(shop?.access_token)));
+    const stored = await this.stores.decisions.insertOnceWithEffects(shopId, decision, { orderId: subject.order.id, customerId }, settled);
     return { decision: stored.row, created: stored.created, actions: stored.actions };
   }
 
@@ -112,4 +115,15 @@ export class ScoringService {
     const ret = refund.returnId ? await events.get<ReturnRecord>(shopId, 'return', refund.returnId) : undefined;
     return { kind, id: refund.id, at: refund.createdAt, refund, order, return: ret ?? null };
   }
+}
+
+/**
+ * Settles at decision time what needs no job: a review-queue entry is the action row itself; with
+ * no store connected (demo mode, or a shop awaiting reconnection) an Admin API action can only be
+ * recorded as skipped. Everything else is left pending for an action job.
+ */
+function settle(action: ChosenAction, connected: boolean): SettledAction {
+  if (action.type === 'review.queue') return { action, status: 'done', result: { queue: action.queue ?? 'default' } };
+  if (!connected) return { action, status: 'skipped', result: { reason: 'no Shopify store connected (demo mode or awaiting reconnection)' } };
+  return { action, status: 'pending' };
 }

@@ -20,6 +20,16 @@ export interface DecisionRow {
   created_at: Date;
 }
 
+/**
+ * An action as written with its decision: `pending` for a job to run it, or already settled when
+ * nothing external is needed (a review queue entry) or nothing can be done (no store connected).
+ */
+export interface SettledAction {
+  action: ChosenAction;
+  status: 'pending' | 'done' | 'skipped';
+  result?: Record<string, unknown>;
+}
+
 export interface DecisionFilters {
   zone?: Zone;
   kind?: string;
@@ -73,9 +83,9 @@ export class DecisionStore {
     shopId: string,
     decision: Decision,
     ids: { orderId: string | null; customerId: string | null },
-    actions: readonly ChosenAction[],
+    actions: readonly SettledAction[],
   ): Promise<{ row: DecisionRow; created: boolean; actions: ActionRow[] }> {
-    const unique = [...new Map(actions.map((a) => [`${a.ruleId}|${a.type}`, a])).values()];
+    const unique = [...new Map(actions.map((a) => [`${a.action.ruleId}|${a.action.type}`, a])).values()];
     const { rows } = await this.db.raw(
       `with ins as (
          insert into decisions (shop_id, subject_kind, subject_id, order_id, customer_id, ruleset_id, ruleset_version, content_hash, score, zone, trace, decided_at)
@@ -88,8 +98,9 @@ export class DecisionStore {
          on conflict (shop_id, id) do update set current_zone = excluded.current_zone, last_score = excluded.last_score,
            decisions_count = customers.decisions_count + 1, updated_at = now()
        ), chosen as (
-         insert into actions (shop_id, decision_id, rule_id, type, spec)
-         select ins.shop_id, ins.id, a.rule_id, a.type, a.spec from ins, jsonb_to_recordset(cast(:actions as jsonb)) as a (rule_id text, type text, spec jsonb)
+         insert into actions (shop_id, decision_id, rule_id, type, spec, status, result)
+         select ins.shop_id, ins.id, a.rule_id, a.type, a.spec, a.status, a.result
+           from ins, jsonb_to_recordset(cast(:actions as jsonb)) as a (rule_id text, type text, spec jsonb, status text, result jsonb)
          on conflict (decision_id, rule_id, type) do nothing
          returning *
        )
@@ -111,7 +122,7 @@ export class DecisionStore {
         zone: decision.zone,
         trace: JSON.stringify(decision),
         decidedAt: decision.subject.at,
-        actions: JSON.stringify(unique.map((a) => ({ rule_id: a.ruleId, type: a.type, spec: a }))),
+        actions: JSON.stringify(unique.map((a) => ({ rule_id: a.action.ruleId, type: a.action.type, spec: a.action, status: a.status, result: a.result ?? null }))),
       },
     );
     const inserted = rows[0] as (DecisionRow & { chosen_actions: (Omit<ActionRow, 'created_at' | 'updated_at'> & { created_at: string; updated_at: string })[] }) | undefined;
