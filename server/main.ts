@@ -1,17 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { pino } from 'pino';
-import { createRegistry, type Ruleset } from '../engine/index.ts';
-import { builtinSignals } from '../signals/index.ts';
-import { createApp } from './app.ts';
-import { createShopifyApi } from './auth/shopifyApi.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { migrateLatest } from './db/migrate.ts';
 import { openDatabase, type Database } from './db/openDatabase.ts';
-import { ActionRunner } from './jobs/ActionRunner.ts';
-import { JobQueue } from './jobs/JobQueue.ts';
-import { startWorkers, sweepPendingActions, sweepUnscoredSubjects } from './jobs/startWorkers.ts';
-import { GdprService } from './services/GdprService.ts';
-import { ScoringService } from './services/ScoringService.ts';
+import type { Ruleset } from '../engine/index.ts';
+import { composeApp } from './composeApp.ts';
+import { sweepPendingActions, sweepUnscoredSubjects } from './jobs/startWorkers.ts';
 import { createStores } from './store/index.ts';
 
 /**
@@ -31,35 +25,17 @@ export async function startRefundSentry(env: NodeJS.ProcessEnv = process.env): P
   const applied = await migrateLatest(database.knex);
   if (applied.length) log.info({ applied }, 'migrations applied');
   const stores = createStores(database.knex);
-  const registry = createRegistry(builtinSignals);
   const defaultRuleset = JSON.parse(await readFile(new URL('../rulesets/default.json', import.meta.url), 'utf8')) as Ruleset;
   if (config.demoMode) {
     await stores.shops.install(config.demoShop, null, null);
     await stores.rulesets.ensurePublished(config.demoShop, defaultRuleset);
   }
-  const shopify = createShopifyApi(config);
-  const queue = await JobQueue.start(database.url, (error) => log.error({ err: error }, 'pg-boss error'));
-  const scoring = new ScoringService(stores, registry);
-  const actions = new ActionRunner({ stores, config, log, onUnauthorized: (shopId) => stores.shops.markReconnect(shopId),
-    retryLater: (shopId, actionId, attempt, delay) => queue.sendAction({ shopId, actionId }, attempt, delay) });
-  await startWorkers({ queue, stores, scoring, runAction: (shopId, id) => actions.run(shopId, id), log });
+  const { server, queue } = await composeApp({ config, stores, databaseUrl: database.url, log, defaultRuleset });
   // Backstops for work lost between a commit and a job send (or given up too early).
   const sweeper = setInterval(() => {
     sweepPendingActions({ queue, stores }).catch((err) => log.error({ err }, 'action sweep failed'));
     sweepUnscoredSubjects({ queue, stores }).catch((err) => log.error({ err }, 'scoring sweep failed'));
   }, 60_000);
-  const server = await createApp({
-    config,
-    stores,
-    registry,
-    scoring,
-    gdpr: new GdprService(stores),
-    queue,
-    shopify,
-    log,
-    defaultRuleset,
-    releaseHold: (shopId, actionId, actor) => actions.release(shopId, actionId, actor),
-  });
   await server.start();
   const url = server.info.uri;
   log.info({ url, demoMode: config.demoMode, database: database.embedded ? 'embedded' : 'DATABASE_URL' }, 'RefundSentry is running');

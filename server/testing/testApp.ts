@@ -3,16 +3,10 @@ import { getJwt } from '@shopify/shopify-api/test-helpers';
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
-import { createRegistry, type Ruleset } from '../../engine/index.ts';
-import { builtinSignals } from '../../signals/index.ts';
-import { createApp } from '../app.ts';
-import { createShopifyApi } from '../auth/shopifyApi.ts';
+import type { Ruleset } from '../../engine/index.ts';
+import { composeApp } from '../composeApp.ts';
 import { loadConfig, type Config } from '../config.ts';
-import { ActionRunner } from '../jobs/ActionRunner.ts';
-import { JobQueue } from '../jobs/JobQueue.ts';
-import { startWorkers } from '../jobs/startWorkers.ts';
-import { GdprService } from '../services/GdprService.ts';
-import { ScoringService } from '../services/ScoringService.ts';
+import type { JobQueue } from '../jobs/JobQueue.ts';
 import { createStores, type Stores } from '../store/index.ts';
 import { createTestDatabase, type TestDatabase } from './testDatabase.ts';
 
@@ -65,25 +59,7 @@ export async function startTestApp(options: { adminOrigin?: string; env?: Record
   });
   const log = pino({ level: 'silent' });
   const stores = createStores(db.knex);
-  const registry = createRegistry(builtinSignals);
-  const shopify = createShopifyApi(config);
-  const queue = await JobQueue.start(db.url, () => {}, { retryDelaySeconds: 0 });
-  const scoring = new ScoringService(stores, registry);
-  const runner = new ActionRunner({ stores, config, log, onUnauthorized: (shopId) => stores.shops.markReconnect(shopId),
-    retryLater: (shopId, actionId, attempt, delay) => queue.sendAction({ shopId, actionId }, attempt, delay), sleep: async () => {}, retryBaseSeconds: 0 });
-  await startWorkers({ queue, stores, scoring, runAction: (shopId, id) => runner.run(shopId, id), log });
-  const server = await createApp({
-    config,
-    stores,
-    registry,
-    scoring,
-    gdpr: new GdprService(stores),
-    queue,
-    shopify,
-    log,
-    defaultRuleset: DEFAULT_RULESET,
-    releaseHold: (shopId, actionId, actor) => runner.release(shopId, actionId, actor),
-  });
+  const { server, queue } = await composeApp({ config, stores, databaseUrl: db.url, log, defaultRuleset: DEFAULT_RULESET, fastRetries: true });
   await server.initialize();
 
   return {

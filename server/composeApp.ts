@@ -1,0 +1,62 @@
+import type { Server } from '@hapi/hapi';
+import type { Logger } from 'pino';
+import { createRegistry, type Ruleset } from '../engine/index.ts';
+import { builtinSignals } from '../signals/index.ts';
+import { createApp } from './app.ts';
+import { createShopifyApi } from './auth/shopifyApi.ts';
+import type { Config } from './config.ts';
+import { ActionRunner } from './jobs/ActionRunner.ts';
+import { JobQueue } from './jobs/JobQueue.ts';
+import { startWorkers } from './jobs/startWorkers.ts';
+import { GdprService } from './services/GdprService.ts';
+import { ScoringService } from './services/ScoringService.ts';
+import type { Stores } from './store/index.ts';
+
+export interface ComposeOptions {
+  config: Config;
+  stores: Stores;
+  databaseUrl: string;
+  log: Logger;
+  defaultRuleset: Ruleset;
+  /** Tests: no waiting between Admin API retries or job retries. */
+  fastRetries?: boolean;
+}
+
+export interface ComposedApp {
+  server: Server;
+  queue: JobQueue;
+}
+
+/**
+ * Wires the services, pg-boss workers and the hapi server together; shared by `main.ts` and the
+ * test harness so that tests run the same composition as production.
+ */
+export async function composeApp(options: ComposeOptions): Promise<ComposedApp> {
+  const { config, stores, log } = options;
+  const registry = createRegistry(builtinSignals);
+  const shopify = createShopifyApi(config);
+  const queue = await JobQueue.start(options.databaseUrl, (error) => log.error({ err: error }, 'pg-boss error'), options.fastRetries ? { retryDelaySeconds: 0 } : {});
+  const scoring = new ScoringService(stores, registry);
+  const actions = new ActionRunner({
+    stores,
+    config,
+    log,
+    onUnauthorized: (shopId) => stores.shops.markReconnect(shopId),
+    retryLater: (shopId, actionId, attempt, delay) => queue.sendAction({ shopId, actionId }, attempt, delay),
+    ...(options.fastRetries ? { sleep: async () => {}, retryBaseSeconds: 0 } : {}),
+  });
+  await startWorkers({ queue, stores, scoring, runAction: (shopId, id) => actions.run(shopId, id), log });
+  const server = await createApp({
+    config,
+    stores,
+    registry,
+    scoring,
+    gdpr: new GdprService(stores),
+    queue,
+    shopify,
+    log,
+    defaultRuleset: options.defaultRuleset,
+    releaseHold: (shopId, actionId, actor) => actions.release(shopId, actionId, actor),
+  });
+  return { server, queue };
+}
