@@ -65,7 +65,7 @@ export class ActionRunner {
       const message = error instanceof Error ? error.message : String(error);
       if (action.attempts < MAX_ATTEMPTS && isTransient(error)) {
         // The client already retried with backoff; try the whole action again later, visibly.
-        await stores.db('actions').where({ id: actionId }).update({ status: 'pending', error: `attempt ${action.attempts}: ${message}` });
+        await stores.actions.requeue(actionId, `attempt ${action.attempts}: ${message}`);
         const delay = (this.deps.retryBaseSeconds ?? 30) * 2 ** (action.attempts - 1);
         await this.deps.retryLater(shopId, actionId, action.attempts, delay);
         return;

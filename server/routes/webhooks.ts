@@ -127,12 +127,12 @@ async function applyWebhook(deps: AppDeps, shopId: string, webhook: Exclude<Norm
       await stores.events.upsert(shopId, { type: 'chargeback', chargeback: webhook.chargeback } as HistoryEvent, trx);
       return;
     case 'customers/data_request': {
-      const report = await deps.gdpr.dataRequest(shopId, webhook.customerId, webhook.orderIds);
+      const report = await deps.gdpr.dataRequest(shopId, webhook.customerId, webhook.orderIds, trx);
       deps.log.info({ shopId, customerId: webhook.customerId, decisions: report.decisions.length }, 'customer data request recorded');
       return;
     }
     case 'customers/redact':
-      await deps.gdpr.redactCustomer(shopId, webhook.customerId, webhook.orderIds);
+      await deps.gdpr.redactCustomer(shopId, webhook.customerId, webhook.orderIds, trx);
       return;
     case 'app/uninstalled':
       await stores.shops.markUninstalled(shopId);

@@ -63,6 +63,11 @@ export class ActionStore {
     await this.db('actions').where({ id }).update({ status, result: result === null ? null : JSON.stringify(result), error, updated_at: this.db.fn.now() });
   }
 
+  /** Back to pending after a transient failure, with the reason visible until the next run. */
+  async requeue(id: string, error: string): Promise<void> {
+    await this.db('actions').where({ id }).update({ status: 'pending', error, updated_at: this.db.fn.now() });
+  }
+
   /** Held orders awaiting review: done holds not yet released. */
   heldOrders(shopId: string): Promise<ActionRow[]> {
     return this.db<ActionRow>('actions').where({ shop_id: shopId, type: 'fulfillment.hold', status: 'done' }).orderBy('id', 'desc');

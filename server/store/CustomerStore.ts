@@ -23,8 +23,8 @@ export class CustomerStore {
     this.db = db;
   }
 
-  get(shopId: string, id: string): Promise<CustomerRow | undefined> {
-    return this.db<CustomerRow>('customers').where({ shop_id: shopId, id }).first();
+  get(shopId: string, id: string, trx: Knex = this.db): Promise<CustomerRow | undefined> {
+    return trx<CustomerRow>('customers').where({ shop_id: shopId, id }).first();
   }
 
   async upsertSnapshot(shopId: string, customer: CustomerSnapshot, trx: Knex = this.db): Promise<void> {

@@ -153,6 +153,21 @@ export class DecisionStore {
     return q.orderBy([{ column: 'decided_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(filters.limit);
   }
 
+  /** Every decision about a customer or any of the given orders (GDPR reports and redaction). */
+  forCustomerOrOrders(shopId: string, customerId: string, orderIds: readonly string[], trx: Knex = this.db): Promise<DecisionRow[]> {
+    return trx<DecisionRow>('decisions')
+      .where({ shop_id: shopId })
+      .andWhere((q) => q.where('customer_id', customerId).orWhereIn('order_id', orderIds))
+      .orderBy('decided_at');
+  }
+
+  deleteForCustomerOrOrders(shopId: string, customerId: string, orderIds: readonly string[], trx: Knex = this.db): Promise<number> {
+    return trx('decisions')
+      .where({ shop_id: shopId })
+      .andWhere((q) => q.where('customer_id', customerId).orWhereIn('order_id', orderIds))
+      .delete();
+  }
+
   async countsByZone(shopId: string): Promise<Record<string, number>> {
     const rows = await this.db('decisions').where({ shop_id: shopId }).groupBy('zone').select('zone').count<{ zone: string; count: string }[]>('* as count');
     return Object.fromEntries(rows.map((r) => [r.zone, Number(r.count)]));

@@ -103,6 +103,20 @@ export class EventStore {
       .select('e.shop_id', 'e.kind', 'e.resource_id');
   }
 
+  /** The ids of a customer's stored orders. */
+  orderIdsOfCustomer(shopId: string, customerId: string, trx: Knex = this.db): Promise<string[]> {
+    return trx('events').where({ shop_id: shopId, kind: 'order', customer_id: customerId }).pluck('resource_id');
+  }
+
+  /** What is stored about a customer and their orders: kind, id and time, no bodies (GDPR reports). */
+  listForCustomer(shopId: string, customerId: string, orderIds: readonly string[], trx: Knex = this.db): Promise<{ kind: string; resource_id: string; occurred_at: Date }[]> {
+    return trx('events')
+      .where({ shop_id: shopId })
+      .andWhere((q) => q.where('customer_id', customerId).orWhereIn('order_id', orderIds).orWhere({ kind: 'customer', resource_id: customerId }))
+      .orderBy('occurred_at')
+      .select('kind', 'resource_id', 'occurred_at');
+  }
+
   async deleteForCustomer(shopId: string, customerId: string, orderIds: string[], trx: Knex = this.db): Promise<number> {
     return trx('events')
       .where('shop_id', shopId)

@@ -28,4 +28,12 @@ export class OutcomeStore {
   forSubject(shopId: string, subjectId: string): Promise<{ label: string; source: string; note: string | null; labelled_at: Date }[]> {
     return this.db('outcomes').where({ shop_id: shopId, subject_id: subjectId }).orderBy('labelled_at');
   }
+
+  forCustomer(shopId: string, customerId: string, trx: Knex = this.db): Promise<{ subject_id: string; label: string; source: string }[]> {
+    return trx('outcomes').where({ shop_id: shopId, customer_id: customerId });
+  }
+
+  deleteForCustomer(shopId: string, customerId: string, trx: Knex = this.db): Promise<number> {
+    return trx('outcomes').where({ shop_id: shopId, customer_id: customerId }).delete();
+  }
 }
