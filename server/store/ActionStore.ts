@@ -28,15 +28,6 @@ export class ActionStore {
     this.db = db;
   }
 
-  async insertForDecision(shopId: string, decisionId: string, actions: readonly ChosenAction[], trx: Knex): Promise<ActionRow[]> {
-    if (actions.length === 0) return [];
-    const unique = new Map(actions.map((a) => [`${a.ruleId}|${a.type}`, a]));
-    return trx<ActionRow>('actions')
-      .insert([...unique.values()].map((a) => ({ shop_id: shopId, decision_id: decisionId, rule_id: a.ruleId, type: a.type, spec: JSON.stringify(a) as never })))
-      .onConflict(['decision_id', 'rule_id', 'type'])
-      .ignore()
-      .returning('*');
-  }
 
   get(shopId: string, id: string): Promise<ActionRow | undefined> {
     return this.db<ActionRow>('actions').where({ shop_id: shopId, id }).first();

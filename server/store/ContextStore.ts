@@ -5,11 +5,11 @@ import type { CustomerRow } from './CustomerStore.ts';
 
 /** Everything a point-in-time context is built from, for one subject (`contextAt` cuts it at the subject's time). */
 export interface ContextMaterial {
-  /** As `EventStore.historyFor`. */
+  /** The customer's records (for a guest: the order's), all of them; `contextAt` cuts them at the subject's time. */
   events: HistoryEvent[];
-  /** As `DecisionStore.pastFor`. */
+  /** RefundSentry's decisions about the customer (guest: the order). */
   past: PastDecision[];
-  /** As `DecisionStore.outcomesFor`. */
+  /** Confirmed outcomes of the customer's subjects. */
   outcomes: PastOutcome[];
   /** The customer's manual override (`CustomerStore.get(...).manual_override`). */
   manualOverride: CustomerRow['manual_override'];
@@ -18,8 +18,7 @@ export interface ContextMaterial {
 /**
  * The scoring worker's reads, each in one round trip: whether a subject is decided together with
  * its stored record, then the raw material of its context (events, earlier decisions, outcomes,
- * the customer's override) as one row of JSON aggregates. The same rows as the per-table reads
- * in `EventStore`, `DecisionStore` and `CustomerStore`.
+ * the customer's override) as one row of JSON aggregates.
  */
 export class ContextStore {
   private readonly db: Knex;

@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import type { Decision } from '../../engine/index.ts';
 import type { CustomerSnapshot } from '../../sdk/index.ts';
 
 export interface CustomerRow {
@@ -45,18 +44,6 @@ export class CustomerStore {
     return (await this.db('customers').where({ shop_id: shopId, id }).update({ manual_override: override, updated_at: this.db.fn.now() })) > 0;
   }
 
-  /** Folds a new decision into the profile, in the decision's transaction. */
-  async recordDecision(shopId: string, customerId: string, decision: Decision, trx: Knex): Promise<void> {
-    await trx('customers')
-      .insert({ shop_id: shopId, id: customerId, current_zone: decision.zone, last_score: decision.score, decisions_count: 1 })
-      .onConflict(['shop_id', 'id'])
-      .merge({
-        current_zone: decision.zone,
-        last_score: decision.score,
-        decisions_count: trx.raw('customers.decisions_count + 1'),
-        updated_at: trx.fn.now(),
-      });
-  }
 
   async delete(shopId: string, id: string, trx: Knex = this.db): Promise<number> {
     return trx('customers').where({ shop_id: shopId, id }).delete();

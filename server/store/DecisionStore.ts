@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
 import type { ChosenAction, Decision, Zone } from '../../engine/index.ts';
-import type { PastDecision, PastOutcome } from '../../sdk/index.ts';
 import type { ActionRow } from './ActionStore.ts';
 
 export interface DecisionRow {
@@ -48,30 +47,6 @@ export class DecisionStore {
     this.db = db;
   }
 
-  /** Inserts unless the subject was already decided; returns the stored row and whether it is new. */
-  async insertOnce(shopId: string, decision: Decision, ids: { orderId: string | null; customerId: string | null }, trx: Knex): Promise<{ row: DecisionRow; created: boolean }> {
-    const [inserted] = await trx<DecisionRow>('decisions')
-      .insert({
-        shop_id: shopId,
-        subject_kind: decision.subject.kind,
-        subject_id: decision.subject.id,
-        order_id: ids.orderId,
-        customer_id: ids.customerId,
-        ruleset_id: decision.ruleset.id,
-        ruleset_version: decision.ruleset.version,
-        content_hash: decision.ruleset.contentHash,
-        score: String(decision.score),
-        zone: decision.zone,
-        trace: JSON.stringify(decision) as never,
-        decided_at: decision.subject.at as never,
-      })
-      .onConflict(['shop_id', 'subject_kind', 'subject_id'])
-      .ignore()
-      .returning('*');
-    if (inserted) return { row: inserted, created: true };
-    const existing = await trx<DecisionRow>('decisions').where({ shop_id: shopId, subject_kind: decision.subject.kind, subject_id: decision.subject.id }).first();
-    return { row: existing!, created: false };
-  }
 
   /**
    * The decision, the customer's profile and the chosen actions in ONE statement (so one
@@ -173,18 +148,5 @@ export class DecisionStore {
     return Object.fromEntries(rows.map((r) => [r.zone, Number(r.count)]));
   }
 
-  /** The customer's (or guest order's) earlier decisions, as signals see them. */
-  async pastFor(shopId: string, customerId: string | null, orderId: string): Promise<PastDecision[]> {
-    const q = this.db<DecisionRow>('decisions').where({ shop_id: shopId });
-    if (customerId) q.andWhere('customer_id', customerId);
-    else q.andWhere('order_id', orderId);
-    const rows = await q.orderBy('decided_at').select('subject_id', 'subject_kind', 'decided_at', 'score', 'zone');
-    return rows.map((r) => ({ subjectId: r.subject_id, kind: r.subject_kind as PastDecision['kind'], at: r.decided_at.toISOString(), score: Number(r.score), zone: r.zone }));
-  }
 
-  async outcomesFor(shopId: string, customerId: string | null): Promise<PastOutcome[]> {
-    if (!customerId) return [];
-    const rows = await this.db('outcomes').where({ shop_id: shopId, customer_id: customerId }).orderBy('labelled_at');
-    return rows.map((r) => ({ subjectId: r.subject_id, label: r.label, at: r.labelled_at.toISOString(), source: r.source }));
-  }
 }

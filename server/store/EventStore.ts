@@ -59,25 +59,6 @@ export class EventStore {
     return row?.body as T | undefined;
   }
 
-  /**
-   * Everything recorded about a customer (or, for a guest, about one order): the raw material of
-   * a point-in-time context. `contextAt` then cuts it at the subject's time.
-   */
-  async historyFor(shopId: string, customerId: string | null, orderId: string): Promise<HistoryEvent[]> {
-    const rows: EventRow[] = await this.db('events')
-      .where('shop_id', shopId)
-      .andWhere((q) => {
-        q.where('order_id', orderId).orWhere((o) => o.where({ kind: 'order', resource_id: orderId }));
-        if (customerId) {
-          q.orWhere('customer_id', customerId)
-            .orWhere((o) => o.where({ kind: 'customer', resource_id: customerId }))
-            .orWhereIn('order_id', this.db('events').select('resource_id').where({ shop_id: shopId, kind: 'order', customer_id: customerId }));
-        }
-      })
-      .orderBy('occurred_at')
-      .select('kind', 'body');
-    return rows.map((row) => ({ type: row.kind, [row.kind]: row.body }) as HistoryEvent);
-  }
 
   /** Every order, fulfilment, return and refund of the shop, for its baseline. */
   async allForBaseline(shopId: string): Promise<HistoryEvent[]> {

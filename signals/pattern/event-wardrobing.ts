@@ -1,5 +1,5 @@
 import { defineSignal } from '../../sdk/index.ts';
-import type { IsoTime, LineItem } from '../../sdk/index.ts';
+import type { IsoTime } from '../../sdk/index.ts';
 import { DAY_MS, matchesKeyword, ms, round2 } from '../support.ts';
 
 interface Params {

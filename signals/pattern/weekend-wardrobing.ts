@@ -1,5 +1,5 @@
 import { defineSignal } from '../../sdk/index.ts';
-import type { FulfillmentRecord, IsoTime, LineItem, OrderRecord, ReturnRecord } from '../../sdk/index.ts';
+import type { FulfillmentRecord, IsoTime, OrderRecord, ReturnRecord } from '../../sdk/index.ts';
 import { daysBetween, deliveredAt, matchesKeyword, ramp, round2, weekdayUtc } from '../support.ts';
 
 interface Params {

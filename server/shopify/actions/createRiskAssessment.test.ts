@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { adminSchemaAvailable, startShopifyDouble } from '../../testing/shopifyDouble.ts';
+import { schemaSuiteTitle, startDoubleWithClient } from '../../testing/doubleClient.ts';
+import { adminSchemaAvailable } from '../../testing/shopifyDouble.ts';
 import type { ShopifyDouble } from '../../testing/shopifyDouble.ts';
 import { AdminGraphqlClient } from '../AdminGraphqlClient.ts';
 import { testDecision } from '../testDecision.ts';
@@ -37,17 +38,14 @@ describe('riskFacts', () => {
   });
 });
 
-const title = adminSchemaAvailable()
-  ? 'createRiskAssessment'
-  : 'createRiskAssessment (SKIPPED: ../shared/shopify/schema/admin_2026-07.graphql not found)';
+const title = schemaSuiteTitle('createRiskAssessment');
 
 describe.skipIf(!adminSchemaAvailable())(title, () => {
   let double: ShopifyDouble;
   let client: AdminGraphqlClient;
 
   beforeEach(async () => {
-    double = await startShopifyDouble();
-    client = new AdminGraphqlClient({ shop: 'example.myshopify.com', accessToken: 'shpat_x', origin: double.origin, sleep: async () => {} });
+    ({ double, client } = await startDoubleWithClient());
   });
   afterEach(() => double.close());
 

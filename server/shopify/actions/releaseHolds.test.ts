@@ -1,13 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { adminSchemaAvailable, startShopifyDouble } from '../../testing/shopifyDouble.ts';
+import { schemaSuiteTitle, startDoubleWithClient } from '../../testing/doubleClient.ts';
+import { adminSchemaAvailable } from '../../testing/shopifyDouble.ts';
 import type { ShopifyDouble } from '../../testing/shopifyDouble.ts';
 import { AdminGraphqlClient } from '../AdminGraphqlClient.ts';
 import { holdFulfillment } from './holdFulfillment.ts';
 import { releaseHolds } from './releaseHolds.ts';
 
-const title = adminSchemaAvailable()
-  ? 'releaseHolds'
-  : 'releaseHolds (SKIPPED: ../shared/shopify/schema/admin_2026-07.graphql not found)';
+const title = schemaSuiteTitle('releaseHolds');
 
 const ORDER = 'gid://shopify/Order/8872698249522';
 const FO = 'gid://shopify/FulfillmentOrder/9809006756146';
@@ -19,8 +18,7 @@ describe.skipIf(!adminSchemaAvailable())(title, () => {
   let client: AdminGraphqlClient;
 
   beforeEach(async () => {
-    double = await startShopifyDouble();
-    client = new AdminGraphqlClient({ shop: 'example.myshopify.com', accessToken: 'shpat_x', origin: double.origin, sleep: async () => {} });
+    ({ double, client } = await startDoubleWithClient());
   });
   afterEach(() => double.close());
 

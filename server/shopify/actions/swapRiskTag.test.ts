@@ -1,13 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { adminSchemaAvailable, startShopifyDouble } from '../../testing/shopifyDouble.ts';
+import { schemaSuiteTitle, startDoubleWithClient } from '../../testing/doubleClient.ts';
+import { adminSchemaAvailable } from '../../testing/shopifyDouble.ts';
 import type { ShopifyDouble } from '../../testing/shopifyDouble.ts';
 import { AdminGraphqlClient } from '../AdminGraphqlClient.ts';
 import { ActionError } from './ActionError.ts';
 import { swapRiskTag } from './swapRiskTag.ts';
 
-const title = adminSchemaAvailable()
-  ? 'swapRiskTag'
-  : 'swapRiskTag (SKIPPED: ../shared/shopify/schema/admin_2026-07.graphql not found)';
+const title = schemaSuiteTitle('swapRiskTag');
 
 const CUSTOMER = 'gid://shopify/Customer/10586359431474';
 
@@ -16,8 +15,7 @@ describe.skipIf(!adminSchemaAvailable())(title, () => {
   let client: AdminGraphqlClient;
 
   beforeEach(async () => {
-    double = await startShopifyDouble();
-    client = new AdminGraphqlClient({ shop: 'example.myshopify.com', accessToken: 'shpat_x', origin: double.origin, sleep: async () => {} });
+    ({ double, client } = await startDoubleWithClient());
   });
   afterEach(() => double.close());
 

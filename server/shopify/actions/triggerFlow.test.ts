@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { adminSchemaAvailable, startShopifyDouble } from '../../testing/shopifyDouble.ts';
+import { schemaSuiteTitle, startDoubleWithClient } from '../../testing/doubleClient.ts';
+import { adminSchemaAvailable } from '../../testing/shopifyDouble.ts';
 import type { ShopifyDouble } from '../../testing/shopifyDouble.ts';
 import { AdminGraphqlClient } from '../AdminGraphqlClient.ts';
 import { flowPayload } from '../flowTriggers.ts';
@@ -7,18 +8,15 @@ import { testDecision } from '../testDecision.ts';
 import { ActionError } from './ActionError.ts';
 import { triggerFlow } from './triggerFlow.ts';
 
-const title = adminSchemaAvailable()
-  ? 'triggerFlow'
-  : 'triggerFlow (SKIPPED: ../shared/shopify/schema/admin_2026-07.graphql not found)';
+const title = schemaSuiteTitle('triggerFlow');
 
 describe.skipIf(!adminSchemaAvailable())(title, () => {
   let double: ShopifyDouble;
   let client: AdminGraphqlClient;
 
   beforeEach(async () => {
-    double = await startShopifyDouble();
+    ({ double, client } = await startDoubleWithClient());
     double.state.flowTriggerHandles.add('high-risk-order');
-    client = new AdminGraphqlClient({ shop: 'example.myshopify.com', accessToken: 'shpat_x', origin: double.origin, sleep: async () => {} });
   });
   afterEach(() => double.close());
 
