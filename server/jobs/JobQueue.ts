@@ -15,12 +15,16 @@ export class JobQueue {
   static async start(databaseUrl: string, onError: (error: Error) => void, options: { retryDelaySeconds?: number } = {}): Promise<JobQueue> {
     const retryDelay = options.retryDelaySeconds ?? 1;
     const boss = new PgBoss({ connectionString: databaseUrl, useListenNotify: true });
-    boss.on('error', onError);
+    const queue = new JobQueue(boss);
+    // Once stopping, PostgreSQL closing pg-boss's idle connections (57P01) is expected, not news.
+    boss.on('error', (error) => {
+      if (!(queue.stopping && (error as { code?: string }).code === '57P01')) onError(error);
+    });
     await boss.start();
     await boss.createQueue(QUEUES.score, { retryLimit: 6, retryDelay, retryBackoff: retryDelay > 0, notify: true });
     // Action retries are the runner's own (visible on the action row), not pg-boss's.
     await boss.createQueue(QUEUES.action, { retryLimit: 0, notify: true });
-    return new JobQueue(boss);
+    return queue;
   }
 
   async sendScore(job: ScoreJob): Promise<void> {
@@ -33,7 +37,13 @@ export class JobQueue {
   }
 
   /** Stops taking jobs, waits for the running ones to finish, then closes. */
+  private stopping = false;
+
   async stop(): Promise<void> {
+    this.stopping = true;
+    // stop() returns before pg-boss has closed its connections; 'stopped' says it has.
+    const stopped = new Promise<void>((resolve) => this.boss.once('stopped', () => resolve()));
     await this.boss.stop({ graceful: true, timeout: 20_000 });
+    await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 25_000).unref())]);
   }
 }
