@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { isInteger, isSafeNumber, parse as parseLossless } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
 import { readWebhookFixture, WEBHOOK_FIXTURES } from '../fixtures/readWebhookFixture.ts';
 import { parseWebhookBody } from './parseWebhookBody.ts';
@@ -26,6 +28,32 @@ describe('parseWebhookBody', () => {
     expect(refund.refund_line_items[0].subtotal).toBe(89.99);
     expect(refund.refund_line_items[0].total_tax).toBe(0);
     expect(parseWebhookBody('{"a":-9007199254740993,"b":9007199254740991,"c":1.5e3}')).toEqual({ a: '-9007199254740993', b: 9007199254740991, c: 1500 });
+  });
+
+  it('reads any JSON exactly as lossless-json does (unsafe integers as strings, other numbers as numbers)', () => {
+    const reference = (text: string) => parseLossless(text, null, (value) => (isInteger(value) && !isSafeNumber(value) ? value : Number(value)));
+    class RawToken {
+      constructor(readonly text: string) {}
+    }
+    const longInteger = fc.bigInt({ min: -(10n ** 22n), max: 10n ** 22n }).map((n) => new RawToken(n.toString()));
+    // JSON values with long integers spliced in as raw tokens, also as object members and inside strings.
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 1 }), longInteger, fc.array(tie('node'), { maxLength: 4 }), fc.dictionary(fc.string(), tie('node'), { maxKeys: 4 })),
+    })).node;
+    const write = (v: unknown): string =>
+      v instanceof RawToken ? v.text
+        : Array.isArray(v) ? `[${v.map(write).join(', ')}]`
+          : v && typeof v === 'object' ? `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)} :${write(x)}`).join(',')}}`
+            : JSON.stringify(v);
+    fc.assert(fc.property(value, fc.bigInt({ min: 10n ** 15n, max: 10n ** 20n }), (v, digits) => {
+      const text = write({ v, inString: `id ${digits} end`, exponent: Number(`${digits}e-3`), decimal: `${digits}.5` });
+      expect(parseWebhookBody(text)).toEqual(reference(text));
+    }), { numRuns: 400 });
+  });
+
+  it('does not turn a long integer used as an object key into valid JSON', () => {
+    expect(() => parseWebhookBody('{12345678901234567890: 1}')).toThrow(PayloadError);
+    expect(() => parseWebhookBody('{"a": 1, 12345678901234567890 : 2}')).toThrow(PayloadError);
   });
 
   it('refuses a body that is not JSON with a PayloadError for the whole body', () => {
