@@ -12,6 +12,7 @@ import { api } from './routes/api/index.ts';
 import { errorMapping } from './routes/errors.ts';
 import { webhooks } from './routes/webhooks.ts';
 import type { GdprService } from './services/GdprService.ts';
+import type { OrderIntake } from './services/OrderIntake.ts';
 import type { ScoringService } from './services/ScoringService.ts';
 import type { Stores } from './store/index.ts';
 
@@ -20,6 +21,8 @@ export interface AppDeps {
   stores: Stores;
   registry: SignalRegistry;
   scoring: ScoringService;
+  /** Group commit for order webhooks. */
+  intake: OrderIntake;
   gdpr: GdprService;
   queue: JobQueue;
   shopify: Shopify;

@@ -9,6 +9,7 @@ import { ActionRunner } from './jobs/ActionRunner.ts';
 import { JobQueue } from './jobs/JobQueue.ts';
 import { startWorkers } from './jobs/startWorkers.ts';
 import { GdprService } from './services/GdprService.ts';
+import { OrderIntake } from './services/OrderIntake.ts';
 import { ScoringService } from './services/ScoringService.ts';
 import type { Stores } from './store/index.ts';
 
@@ -25,6 +26,7 @@ export interface ComposeOptions {
 export interface ComposedApp {
   server: Server;
   queue: JobQueue;
+  intake: OrderIntake;
 }
 
 /**
@@ -46,11 +48,17 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     ...(options.fastRetries ? { sleep: async () => {}, retryBaseSeconds: 0 } : {}),
   });
   await startWorkers({ queue, stores, scoring, runAction: (shopId, id) => actions.run(shopId, id), log });
+  const intake = new OrderIntake({
+    recordOrders: (items) => stores.deliveries.recordOrders(items),
+    sendScores: (jobs) => queue.sendScores(jobs),
+    onEnqueueFailed: (error, jobs) => log.error({ err: error, jobs: jobs.length }, 'score jobs not enqueued; the unscored-subject sweeper will enqueue them'),
+  });
   const server = await createApp({
     config,
     stores,
     registry,
     scoring,
+    intake,
     gdpr: new GdprService(stores),
     queue,
     shopify,
@@ -58,5 +66,5 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     defaultRuleset: options.defaultRuleset,
     releaseHold: (shopId, actionId, actor) => actions.release(shopId, actionId, actor),
   });
-  return { server, queue };
+  return { server, queue, intake };
 }

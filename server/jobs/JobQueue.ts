@@ -1,5 +1,5 @@
 import { PgBoss } from 'pg-boss';
-import { QUEUES, scoreJobKey, type ActionJob, type ScoreJob } from './queues.ts';
+import { actionJobKey, QUEUES, scoreJobKey, type ActionJob, type ScoreJob } from './queues.ts';
 
 /**
  * pg-boss behind the two things the app asks of it: send a scoring job, send an action job.
@@ -28,12 +28,24 @@ export class JobQueue {
   }
 
   async sendScore(job: ScoreJob): Promise<void> {
-    await this.boss.send(QUEUES.score, job, { singletonKey: scoreJobKey(job) });
+    await this.sendScores([job]);
+  }
+
+  /** Several scoring jobs in one insert (one round trip), with the queue's retry policy. */
+  async sendScores(jobs: readonly ScoreJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.boss.insert(QUEUES.score, jobs.map((job) => ({ data: job, singletonKey: scoreJobKey(job) })));
+  }
+
+  /** Several first-attempt action jobs in one insert. */
+  async sendActions(jobs: readonly ActionJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.boss.insert(QUEUES.action, jobs.map((job) => ({ data: job, singletonKey: actionJobKey(job, 0) })));
   }
 
   /** `attempt` keys the job, so a retry can be queued while the failing run is still active. */
   async sendAction(job: ActionJob, attempt = 0, delaySeconds = 0): Promise<void> {
-    await this.boss.send(QUEUES.action, job, { singletonKey: `${job.shopId}|${job.actionId}|${attempt}`, startAfter: delaySeconds });
+    await this.boss.send(QUEUES.action, job, { singletonKey: actionJobKey(job, attempt), startAfter: delaySeconds });
   }
 
   /** Stops taking jobs, waits for the running ones to finish, then closes. */

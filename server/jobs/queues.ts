@@ -23,3 +23,8 @@ export interface ActionJob {
 export function scoreJobKey(job: ScoreJob): string {
   return `${job.shopId}|${job.kind}|${job.subjectId}`;
 }
+
+/** An action job per attempt, so a retry can be queued while the failing run is still active. */
+export function actionJobKey(job: ActionJob, attempt: number): string {
+  return `${job.shopId}|${job.actionId}|${attempt}`;
+}

@@ -52,6 +52,15 @@ async function resetShop(ruleset: Ruleset = STRICT_RULESET): Promise<void> {
   double.state.flowTriggerHandles.add('high-risk-order');
 }
 
+/** Shopify's sample order with its own order id and one of a few customers. */
+function orderVariant(i: number, customer: number): { body: string; orderId: string } {
+  const orderNumber = String(900000000000000000n + BigInt(i));
+  return {
+    body: orderBody.replaceAll('820982911946154508', orderNumber).replaceAll('115310627314723954', String(700000000000000000n + BigInt(customer))),
+    orderId: `gid://shopify/Order/${orderNumber}`,
+  };
+}
+
 const decisionCount = async () => Number((await app.stores.db('decisions').count('* as n').first())!.n);
 const actionsDone = async () => {
   const rows = await app.stores.db('actions').orderBy('id');
@@ -135,6 +144,33 @@ describe('POST /webhooks → decision → actions', () => {
     await app.webhook('orders/updated', readWebhookFixture('orders_updated'), { webhookId: 'delivery-3', eventId: 'event-2' });
     await app.waitFor(actionsDone, 'the actions');
     expect(await decisionCount()).toBe(1);
+  });
+
+  it('writes a burst of order webhooks in batches: each new one decided once, duplicates within the burst caught', async () => {
+    await resetShop(DEFAULT_RULESET);
+    await app.stores.shops.install(SHOP, '', 'read_orders'); // no store connection: actions settle at decision time
+    const orders = Array.from({ length: 40 }, (_, i) => orderVariant(i, i % 5));
+    const before = { ...app.intake.stats };
+    const responses = await Promise.all([
+      ...orders.map((o, i) => app.webhook('orders/create', o.body, { webhookId: `burst-${i}`, eventId: `burst-event-${i}` })),
+      // The same delivery again, the same event from a second subscription, and a later update, all in the same burst.
+      app.webhook('orders/create', orders[0]!.body, { webhookId: 'burst-0', eventId: 'burst-event-0' }),
+      app.webhook('orders/create', orders[1]!.body, { webhookId: 'burst-1-other-subscription', eventId: 'burst-event-1' }),
+      app.webhook('orders/updated', orders[2]!.body, { webhookId: 'burst-2-update', eventId: 'burst-event-2-update' }),
+    ]);
+    expect(responses.map((r) => r.statusCode)).toEqual(responses.map(() => 200));
+    const verdicts = responses.map((r) => JSON.parse(r.payload).duplicate ?? 'new');
+    expect(verdicts.slice(0, 40)).toEqual(orders.map(() => 'new'));
+    expect(verdicts.slice(40)).toEqual(['duplicate-delivery', 'duplicate-effect', 'new']);
+    expect(app.intake.stats.largestBatch).toBeGreaterThan(1);
+    expect(app.intake.stats.deliveries - before.deliveries).toBe(43);
+    await app.waitFor(async () => (await decisionCount()) === 40, 'a decision per order');
+    const stored = await app.stores.db('events').where({ shop_id: SHOP }).select('kind').count('* as n').groupBy('kind').orderBy('kind');
+    expect(stored).toEqual([{ kind: 'customer', n: '5' }, { kind: 'order', n: '40' }]);
+    const deliveries = await app.stores.db('webhook_deliveries').where({ shop_id: SHOP }).select('status').count('* as n').groupBy('status').orderBy('status');
+    expect(deliveries).toEqual([{ status: 'duplicate-effect', n: '1' }, { status: 'enqueued', n: '41' }]);
+    const profiles = await app.stores.db('customers').where({ shop_id: SHOP }).orderBy('id').select('decisions_count');
+    expect(profiles.map((p) => p.decisions_count)).toEqual([8, 8, 8, 8, 8]);
   });
 
   it('refuses a bad HMAC with 401 and stores nothing', async () => {

@@ -3,7 +3,6 @@ import type { Plugin, Request, ResponseToolkit } from '@hapi/hapi';
 import type { HistoryEvent } from '../../engine/history/index.ts';
 import type { ReturnRecord, SubjectKind } from '../../sdk/index.ts';
 import type { AppDeps } from '../app.ts';
-import type { DeliveryInput } from '../store/DeliveryStore.ts';
 import { normalizeWebhook, PayloadError, type NormalizedWebhook } from '../shopify/normalize/index.ts';
 
 /** Topics whose record is scored (when the subject has no decision yet). */
@@ -75,25 +74,28 @@ async function receiveWebhook(deps: AppDeps, request: Request, h: ResponseToolki
     await deps.stores.deliveries.record(delivery, 'stale');
     return { ok: true, ignored: 'stale retry' };
   }
-  const verdict = normalized.kind === 'order' && delivery.eventId && delivery.resourceId
-    ? await recordOrder(deps, shopId, delivery, normalized)
-    : await deps.stores.db.transaction(async (trx) => {
-        const seen = await deps.stores.deliveries.record(delivery, 'enqueued', trx);
-        if (seen !== 'new') return seen;
-        await applyWebhook(deps, shopId, normalized, trx);
-        return seen;
-      });
-  if (verdict !== 'new') return { ok: true, duplicate: verdict };
   const kind = SCORED[normalized.topic];
-  if (kind && shop.status === 'active') await deps.queue.sendScore({ shopId, kind, subjectId: normalized.resourceId });
+  const score = kind && shop.status === 'active' ? { shopId, kind, subjectId: normalized.resourceId } : null;
+  if (normalized.kind === 'order' && delivery.eventId && delivery.resourceId) {
+    // The busiest topics: written in a group commit with the other order webhooks in flight.
+    const verdict = await deps.intake.submit({ delivery, customer: normalized.customer, events: await orderRows(deps, shopId, normalized), score });
+    return verdict === 'new' ? { ok: true } : { ok: true, duplicate: verdict };
+  }
+  const verdict = await deps.stores.db.transaction(async (trx) => {
+    const seen = await deps.stores.deliveries.record(delivery, 'enqueued', trx);
+    if (seen !== 'new') return seen;
+    await applyWebhook(deps, shopId, normalized, trx);
+    return seen;
+  });
+  if (verdict !== 'new') return { ok: true, duplicate: verdict };
+  if (score) await deps.queue.sendScore(score);
   return { ok: true };
 }
 
-/** An order webhook (the busiest topic): the dedupe, the customer snapshot and the records in one statement. */
-async function recordOrder(deps: AppDeps, shopId: string, delivery: DeliveryInput, webhook: Extract<NormalizedWebhook, { kind: 'order' }>) {
+/** The `events` rows of an order webhook: the customer's snapshot (when there is a customer) and the order. */
+function orderRows(deps: AppDeps, shopId: string, webhook: Extract<NormalizedWebhook, { kind: 'order' }>) {
   const events: HistoryEvent[] = webhook.customer ? [{ type: 'customer', customer: webhook.customer }, { type: 'order', order: webhook.order }] : [{ type: 'order', order: webhook.order }];
-  const rows = await deps.stores.events.rowsOf(shopId, events);
-  return deps.stores.deliveries.recordOrder(delivery, webhook.customer ?? null, rows);
+  return deps.stores.events.rowsOf(shopId, events);
 }
 
 async function applyWebhook(deps: AppDeps, shopId: string, webhook: Exclude<NormalizedWebhook, { kind: 'ignored' | 'shop/redact' }>, trx: AppDeps['stores']['db']): Promise<void> {

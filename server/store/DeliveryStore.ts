@@ -4,6 +4,13 @@ import type { EventInsertRow } from './EventStore.ts';
 
 export type DeliveryVerdict = 'new' | 'duplicate-delivery' | 'duplicate-effect';
 
+/** An order webhook's delivery with what it writes when new: the customer snapshot and the `events` rows. */
+export interface OrderDelivery {
+  delivery: DeliveryInput;
+  customer: CustomerSnapshot | null;
+  events: readonly EventInsertRow[];
+}
+
 export interface DeliveryInput {
   shopId: string;
   webhookId: string;
@@ -44,37 +51,68 @@ export class DeliveryStore {
   }
 
   /**
-   * The hot path of an order webhook in ONE statement (one transaction, one round trip): the
-   * delivery's dedupe as `record(input, 'enqueued')`, and only for a new delivery of a new effect
-   * the customer's snapshot (as `CustomerStore.upsertSnapshot`) and the records (rows from
-   * `EventStore.rowsOf`, written as `EventStore.upsertAll`).
+   * The hot path of order webhooks: a batch of them in ONE statement (one transaction, one round
+   * trip). Per delivery, the dedupe as `record(input, 'enqueued')`; only for a new delivery of a
+   * new effect, the customer's snapshot (as `CustomerStore.upsertSnapshot`) and the records (rows
+   * from `EventStore.rowsOf`, written as `EventStore.upsertAll`). A customer or record named by
+   * several new deliveries of the batch is written once, from the last of them. The caller keeps
+   * webhook ids and effects distinct within a batch (`OrderIntake` does); the verdicts come back
+   * in the order of `items`.
    */
-  async recordOrder(input: DeliveryInput, customer: CustomerSnapshot | null, events: readonly EventInsertRow[]): Promise<DeliveryVerdict> {
-    if (!input.eventId || !input.resourceId) throw new Error('recordOrder needs the event id and the resource id');
+  async recordOrders(items: readonly OrderDelivery[]): Promise<DeliveryVerdict[]> {
+    if (items.length === 0) return [];
+    const deliveries = items.map(({ delivery: d }, ord) => {
+      if (!d.eventId || !d.resourceId) throw new Error('recordOrders needs the event id and the resource id of every delivery');
+      return { ord, shop_id: d.shopId, webhook_id: d.webhookId, topic: d.topic, event_id: d.eventId, resource_id: d.resourceId, triggered_at: d.triggeredAt };
+    });
+    const customers = items.flatMap(({ delivery: d, customer: c }, ord) => (c ? [{ ord, shop_id: d.shopId, id: c.id, identity: c.identity, tags: c.tags, created_at_shopify: c.createdAt ?? null }] : []));
+    const records = items.flatMap(({ events }, ord) => events.map((e) => ({ ord, ...e })));
     const { rows } = await this.db.raw(
-      `with ${DEDUPE_CTES},
-       customer as (
+      `with input as (
+         select * from jsonb_to_recordset(cast(? as jsonb)) as i (ord int, shop_id text, webhook_id text, topic text, event_id text, resource_id text, triggered_at timestamptz)
+       ), fresh as (
+         insert into webhook_deliveries (shop_id, webhook_id, topic, event_id, resource_id, triggered_at, status)
+         select shop_id, webhook_id, topic, event_id, resource_id, triggered_at, 'enqueued' from input order by ord
+         on conflict do nothing
+         returning shop_id, webhook_id
+       ), fresh_input as (
+         select i.* from input i join fresh f on f.shop_id = i.shop_id and f.webhook_id = i.webhook_id
+       ), effect as (
+         select i.ord from input i
+          where not exists (select 1 from fresh_input f where f.ord = i.ord)
+            and exists (select 1 from webhook_deliveries d
+                         where d.shop_id = i.shop_id and d.topic = i.topic and d.event_id = i.event_id and d.resource_id = i.resource_id
+                           and d.status = 'enqueued' and d.webhook_id <> i.webhook_id)
+       ), duplicate as (
+         insert into webhook_deliveries (shop_id, webhook_id, topic, event_id, resource_id, triggered_at, status)
+         select shop_id, webhook_id, topic, event_id, resource_id, triggered_at, 'duplicate-effect' from input i
+          where not exists (select 1 from fresh_input f where f.ord = i.ord)
+            and not exists (select 1 from webhook_deliveries d where d.shop_id = i.shop_id and d.webhook_id = i.webhook_id)
+         on conflict (shop_id, webhook_id) do nothing
+         returning shop_id, webhook_id
+       ), customer as (
          insert into customers (shop_id, id, identity, tags, created_at_shopify)
-         select c.shop_id, c.id, c.identity, c.tags, c.created_at_shopify
-           from jsonb_to_recordset(cast(? as jsonb)) as c (shop_id text, id text, identity jsonb, tags jsonb, created_at_shopify timestamptz)
-          where exists (select 1 from fresh)
+         select distinct on (c.shop_id, c.id) c.shop_id, c.id, c.identity, c.tags, c.created_at_shopify
+           from jsonb_to_recordset(cast(? as jsonb)) as c (ord int, shop_id text, id text, identity jsonb, tags jsonb, created_at_shopify timestamptz)
+           join fresh_input f on f.ord = c.ord
+          order by c.shop_id, c.id, c.ord desc
          on conflict (shop_id, id) do update set identity = excluded.identity, tags = excluded.tags, updated_at = now()
        ), records as (
          insert into events (shop_id, kind, resource_id, customer_id, order_id, occurred_at, body)
-         select e.shop_id, e.kind, e.resource_id, e.customer_id, e.order_id, e.occurred_at, cast(e.body as jsonb)
-           from jsonb_to_recordset(cast(? as jsonb)) as e (shop_id text, kind text, resource_id text, customer_id text, order_id text, occurred_at timestamptz, body text)
-          where exists (select 1 from fresh)
+         select distinct on (e.shop_id, e.kind, e.resource_id) e.shop_id, e.kind, e.resource_id, e.customer_id, e.order_id, e.occurred_at, cast(e.body as jsonb)
+           from jsonb_to_recordset(cast(? as jsonb)) as e (ord int, shop_id text, kind text, resource_id text, customer_id text, order_id text, occurred_at timestamptz, body text)
+           join fresh_input f on f.ord = e.ord
+          order by e.shop_id, e.kind, e.resource_id, e.ord desc
          on conflict (shop_id, kind, resource_id) do update set customer_id = excluded.customer_id, order_id = excluded.order_id,
            occurred_at = excluded.occurred_at, body = excluded.body, received_at = excluded.received_at
        )
-       ${VERDICT}`,
-      [
-        input.shopId, input.webhookId, input.topic, input.eventId, input.resourceId, input.triggeredAt,
-        JSON.stringify(customer ? [{ shop_id: input.shopId, id: customer.id, identity: customer.identity, tags: customer.tags, created_at_shopify: customer.createdAt ?? null }] : []),
-        JSON.stringify(events),
-      ],
+       select i.ord,
+              exists (select 1 from fresh_input f where f.ord = i.ord) as fresh,
+              exists (select 1 from duplicate d where d.shop_id = i.shop_id and d.webhook_id = i.webhook_id) or exists (select 1 from effect e where e.ord = i.ord) as duplicate_effect
+         from input i order by i.ord`,
+      [JSON.stringify(deliveries), JSON.stringify(customers), JSON.stringify(records)],
     );
-    return verdictOf(rows[0]);
+    return (rows as { fresh: boolean; duplicate_effect: boolean }[]).map(verdictOf);
   }
 }
 

@@ -7,6 +7,7 @@ import type { Ruleset } from '../../engine/index.ts';
 import { composeApp } from '../composeApp.ts';
 import { loadConfig, type Config } from '../config.ts';
 import type { JobQueue } from '../jobs/JobQueue.ts';
+import type { OrderIntake } from '../services/OrderIntake.ts';
 import { createStores, type Stores } from '../store/index.ts';
 import { createTestDatabase, type TestDatabase } from './testDatabase.ts';
 
@@ -21,6 +22,7 @@ export interface TestApp {
   stores: Stores;
   config: Config;
   queue: JobQueue;
+  intake: OrderIntake;
   /** Installs a shop with an offline token and a published ruleset. */
   installShop(shop: string, ruleset?: Ruleset, accessToken?: string): Promise<void>;
   /** Posts a webhook signed with the app secret (all five headers shopify-api requires). */
@@ -59,7 +61,7 @@ export async function startTestApp(options: { adminOrigin?: string; env?: Record
   });
   const log = pino({ level: 'silent' });
   const stores = createStores(db.knex);
-  const { server, queue } = await composeApp({ config, stores, databaseUrl: db.url, log, defaultRuleset: DEFAULT_RULESET, fastRetries: true });
+  const { server, queue, intake } = await composeApp({ config, stores, databaseUrl: db.url, log, defaultRuleset: DEFAULT_RULESET, fastRetries: true });
   await server.initialize();
 
   return {
@@ -68,6 +70,7 @@ export async function startTestApp(options: { adminOrigin?: string; env?: Record
     stores,
     config,
     queue,
+    intake,
     async installShop(shop, ruleset = DEFAULT_RULESET, accessToken = 'shpat_test_token') {
       await stores.shops.install(shop, accessToken, config.shopify.scopes.join(','));
       await stores.rulesets.ensurePublished(shop, ruleset);

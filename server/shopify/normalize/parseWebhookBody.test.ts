@@ -33,7 +33,10 @@ describe('parseWebhookBody', () => {
   it('reads any JSON exactly as lossless-json does (unsafe integers as strings, other numbers as numbers)', () => {
     const reference = (text: string) => parseLossless(text, null, (value) => (isInteger(value) && !isSafeNumber(value) ? value : Number(value)));
     class RawToken {
-      constructor(readonly text: string) {}
+      readonly text: string;
+      constructor(text: string) {
+        this.text = text;
+      }
     }
     const longInteger = fc.bigInt({ min: -(10n ** 22n), max: 10n ** 22n }).map((n) => new RawToken(n.toString()));
     // JSON values with long integers spliced in as raw tokens, also as object members and inside strings.

@@ -1,0 +1,110 @@
+import type { ScoreJob } from '../jobs/queues.ts';
+import type { DeliveryVerdict, OrderDelivery } from '../store/DeliveryStore.ts';
+
+export interface OrderIntakeDeps {
+  /** Writes a batch in one statement and returns a verdict per delivery (`DeliveryStore.recordOrders`). */
+  recordOrders(items: readonly OrderDelivery[]): Promise<DeliveryVerdict[]>;
+  /** Enqueues scoring jobs in one round trip (`JobQueue.sendScores`). */
+  sendScores(jobs: readonly ScoreJob[]): Promise<void>;
+  /** Told when stored deliveries' jobs could not be enqueued (the sweeper will enqueue them). */
+  onEnqueueFailed(error: unknown, jobs: readonly ScoreJob[]): void;
+}
+
+/** An order webhook ready to be written, and the scoring job to enqueue if it is new (null: none). */
+export interface OrderSubmission extends OrderDelivery {
+  score: ScoreJob | null;
+}
+
+interface Waiting {
+  submission: OrderSubmission;
+  resolve(verdict: DeliveryVerdict): void;
+  reject(error: unknown): void;
+}
+
+const MAX_BATCH = 256;
+
+/**
+ * Group commit for order webhooks, the busiest topics. Each webhook request waits for its
+ * delivery to be durably written (and its scoring job enqueued) before Shopify gets its 200, as
+ * before; but deliveries that arrive while a write is in flight are written together by the next
+ * one, in one statement, and their scoring jobs sent in one insert. At a trickle every webhook is
+ * written at once on its own (no added wait); under load the batches grow with the load, so the
+ * database sees a few round trips per batch instead of a few per webhook.
+ *
+ * A batch never holds two deliveries with the same webhook id or the same business effect
+ * (dedupe must see the first committed): the later one waits for the next batch. If a batch
+ * fails, its deliveries are retried one by one, so one bad delivery fails alone.
+ */
+export class OrderIntake {
+  private readonly deps: OrderIntakeDeps;
+  private queue: Waiting[] = [];
+  private writing: Promise<void> | null = null;
+  /** Batches written and the largest one (for logs, and to show batching happens). */
+  readonly stats = { batches: 0, deliveries: 0, largestBatch: 0 };
+
+  constructor(deps: OrderIntakeDeps) {
+    this.deps = deps;
+  }
+
+  submit(submission: OrderSubmission): Promise<DeliveryVerdict> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ submission, resolve, reject });
+      // Let the requests that arrived in the same turn of the event loop join the batch.
+      if (!this.writing) this.writing = new Promise((done) => setImmediate(() => this.drain().finally(done)));
+    });
+  }
+
+  /** Resolves once everything submitted so far is written (for shutdown). */
+  async idle(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.takeBatch();
+        try {
+          await this.write(batch);
+        } catch {
+          for (const item of batch) await this.write([item]).catch((error: unknown) => item.reject(error));
+        }
+      }
+    } finally {
+      this.writing = null;
+    }
+  }
+
+  private takeBatch(): Waiting[] {
+    const batch: Waiting[] = [];
+    const rest: Waiting[] = [];
+    const keys = new Set<string>();
+    for (const item of this.queue) {
+      const { delivery: d } = item.submission;
+      const webhookKey = `w|${d.shopId}|${d.webhookId}`;
+      const effectKey = `e|${d.shopId}|${d.topic}|${d.eventId}|${d.resourceId}`;
+      if (batch.length >= MAX_BATCH || keys.has(webhookKey) || keys.has(effectKey)) {
+        rest.push(item);
+        continue;
+      }
+      keys.add(webhookKey).add(effectKey);
+      batch.push(item);
+    }
+    this.queue = rest;
+    return batch;
+  }
+
+  /** Throws only when the batch's statement failed (nothing of it is written then). */
+  private async write(batch: Waiting[]): Promise<void> {
+    const verdicts = await this.deps.recordOrders(batch.map((item) => item.submission));
+    this.stats.batches++;
+    this.stats.deliveries += batch.length;
+    this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
+    const jobs = batch.flatMap((item, i) => (verdicts[i] === 'new' && item.submission.score ? [item.submission.score] : []));
+    if (jobs.length > 0) {
+      // Written but not enqueued: answering with an error would make Shopify retry into a
+      // duplicate, so the deliveries are acknowledged and the unscored-subject sweeper enqueues them.
+      await this.deps.sendScores(jobs).catch((error: unknown) => this.deps.onEnqueueFailed(error, jobs));
+    }
+    batch.forEach((item, i) => item.resolve(verdicts[i]!));
+  }
+}
