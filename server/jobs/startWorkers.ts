@@ -6,7 +6,7 @@ import type { JobQueue } from './JobQueue.ts';
 import { QUEUES, type ActionJob, type ScoreJob } from './queues.ts';
 
 const SCORE_WORK_OPTIONS = {
-  batchSize: 16,
+  batchSize: 64,
   perJobResults: true,
   burstWhenBatchFull: true,
   localConcurrency: 2,
@@ -37,31 +37,10 @@ export interface WorkerDeps {
  * uninstalled shop are dropped.
  */
 export async function startWorkers(deps: WorkerDeps): Promise<void> {
-  const { queue, stores, scoring, log } = deps;
-  // Batches for throughput (and continuous fetching while batches come back full), but each job
-  // settles on its own: a subject whose order has not arrived fails and retries alone. NOTIFY
-  // wakes the workers; polling stays at 1 s as a backstop, since bursts coalesce notifications.
-  await queue.boss.work<ScoreJob>(QUEUES.score, SCORE_WORK_OPTIONS, async (jobs: Job<ScoreJob>[]) =>
-    Promise.all(
-      jobs.map(async (job): Promise<JobResult> => {
-        const { shopId, kind, subjectId } = job.data;
-        try {
-          const shop = await stores.shops.getCached(shopId);
-          if (!shop || shop.status === 'uninstalled') {
-            log.info({ shopId, subjectId }, 'score job dropped: shop not installed');
-            return { id: job.id, status: 'completed', output: { dropped: 'shop not installed' } };
-          }
-          const result = await scoring.score(shopId, kind, subjectId);
-          if (result.created) log.info({ shopId, kind, subjectId, score: Number(result.decision.score), zone: result.decision.zone }, 'decided');
-          for (const action of result.actions) if (action.status === 'pending') await queue.sendAction({ shopId, actionId: action.id });
-          return { id: job.id, status: 'completed' };
-        } catch (error) {
-          log.warn({ shopId, subjectId, err: error }, 'scoring failed; pg-boss retries it');
-          return { id: job.id, status: 'failed', output: { message: (error as Error).message } };
-        }
-      }),
-    ),
-  );
+  const { queue, log } = deps;
+  // Batches for throughput (and continuous fetching while batches come back full). NOTIFY wakes
+  // the workers; polling stays at 1 s as a backstop, since bursts coalesce notifications.
+  await queue.boss.work<ScoreJob>(QUEUES.score, SCORE_WORK_OPTIONS, (jobs: Job<ScoreJob>[]) => scoreJobs(deps, jobs));
   // Up to 4 actions at a time as before, but fetched by 2 pollers of 2 (each NOTIFY wakes every
   // poller, and each poller's fetch is a query); each job still settles on its own.
   await queue.boss.work<ActionJob>(QUEUES.action, ACTION_WORK_OPTIONS, async (jobs: Job<ActionJob>[]) =>
@@ -77,6 +56,52 @@ export async function startWorkers(deps: WorkerDeps): Promise<void> {
       }),
     ),
   );
+}
+
+/**
+ * One batch of scoring jobs: scored together (`ScoringService.scoreBatch`: a few round trips for
+ * the whole batch), then the new pending actions enqueued in one insert. Each job settles on its
+ * own: a subject whose order has not arrived fails and retries alone.
+ */
+async function scoreJobs(deps: WorkerDeps, jobs: Job<ScoreJob>[]): Promise<JobResult[]> {
+  const { stores, scoring, queue, log } = deps;
+  const results: JobResult[] = [];
+  const live: Job<ScoreJob>[] = [];
+  for (const job of jobs) {
+    const shop = await stores.shops.getCached(job.data.shopId);
+    if (shop && shop.status !== 'uninstalled') live.push(job);
+    else {
+      log.info({ shopId: job.data.shopId, subjectId: job.data.subjectId }, 'score job dropped: shop not installed');
+      results.push({ id: job.id, status: 'completed', output: { dropped: 'shop not installed' } });
+    }
+  }
+  let outcomes: Awaited<ReturnType<typeof scoring.scoreBatch>>;
+  try {
+    outcomes = await scoring.scoreBatch(live.map((job) => job.data));
+  } catch (error) {
+    // The batch's reads or its one write failed: nothing of it was stored; every job retries.
+    log.warn({ jobs: live.length, err: error }, 'scoring batch failed; pg-boss retries its jobs');
+    return [...results, ...live.map((job): JobResult => ({ id: job.id, status: 'failed', output: { message: (error as Error).message } }))];
+  }
+  const pending: ActionJob[] = [];
+  live.forEach((job, i) => {
+    const outcome = outcomes[i]!;
+    const { shopId, kind, subjectId } = job.data;
+    if (outcome instanceof Error) {
+      log.warn({ shopId, subjectId, err: outcome }, 'scoring failed; pg-boss retries it');
+      results.push({ id: job.id, status: 'failed', output: { message: outcome.message } });
+      return;
+    }
+    if (outcome.created) {
+      log.info({ shopId, kind, subjectId, score: Number(outcome.decision.score), zone: outcome.decision.zone }, 'decided');
+      for (const action of outcome.actions) if (action.status === 'pending') pending.push({ shopId, actionId: action.id });
+    }
+    results.push({ id: job.id, status: 'completed' });
+  });
+  // The action rows are committed with their decisions: if this send fails, the pending-action
+  // sweeper enqueues them, so the scoring jobs still complete.
+  await queue.sendActions(pending).catch((error: unknown) => log.error({ err: error, actions: pending.length }, 'action jobs not enqueued; the sweeper will'));
+  return results;
 }
 
 /** Re-enqueues actions left pending (a crash between the decision's commit and the send). */

@@ -2,8 +2,15 @@ import { performance } from 'node:perf_hooks';
 import { compileRuleset, type ChosenAction, type CompiledRuleset, type SignalRegistry } from '../../engine/index.ts';
 import { buildBaseline, contextAt, ShopHistory } from '../../engine/history/index.ts';
 import type { OrderRecord, RefundRecord, ReturnRecord, ShopBaseline, Subject, SubjectKind } from '../../sdk/index.ts';
-import type { SettledAction } from '../store/DecisionStore.ts';
+import type { DecisionEntry, SettledAction } from '../store/DecisionStore.ts';
 import type { ActionRow, DecisionRow, Stores } from '../store/index.ts';
+
+/** What to score: one order, return or refund of a shop (a scoring job's payload). */
+export interface ScoreRequest {
+  shopId: string;
+  kind: SubjectKind;
+  subjectId: string;
+}
 
 export interface ScoreResult {
   decision: DecisionRow;
@@ -40,35 +47,85 @@ export class ScoringService {
     this.now = now;
   }
 
+  /** Scores one subject (a batch of one); throws what `scoreBatch` would report for it. */
   async score(shopId: string, kind: SubjectKind, subjectId: string): Promise<ScoreResult> {
-    // One round trip for "decided yet?" and the subject's record, one for the context's material.
-    const first = await this.stores.context.subject<OrderRecord | ReturnRecord | RefundRecord>(shopId, kind, subjectId);
-    if (first.decided) {
-      const existing = await this.stores.decisions.bySubject(shopId, subjectId);
-      if (existing) return { decision: existing, created: false, actions: [] };
+    const [outcome] = await this.scoreBatch([{ shopId, kind, subjectId }]);
+    if (outcome instanceof Error) throw outcome;
+    return outcome!;
+  }
+
+  /**
+   * Scores a batch of subjects in a handful of round trips whatever its size: one for whether
+   * each is decided and its record, one for the orders of returns and refunds, one per shop for
+   * the material of every context, one for all the decisions with their effects. Within a batch
+   * the subjects are decided in time order, and each decision is added to the shared history
+   * before the next, so a customer's later subject sees the earlier decision as it would have if
+   * they had come in separate batches. The outcome of each request comes back in its place: its
+   * result, or the error that subject alone failed with (`SubjectNotReadyError` when its order is
+   * not stored yet). The same subject twice gets the same result.
+   */
+  async scoreBatch(requests: readonly ScoreRequest[]): Promise<(ScoreResult | Error)[]> {
+    const keyOf = (r: ScoreRequest) => `${r.shopId}|${r.kind}|${r.subjectId}`;
+    const unique = [...new Map(requests.map((r) => [keyOf(r), r])).values()];
+    const outcomes = new Map<string, ScoreResult | Error>();
+    const stored = await this.stores.context.subjects<OrderRecord | ReturnRecord | RefundRecord>(unique.map((r) => ({ shopId: r.shopId, kind: r.kind, id: r.subjectId })));
+    const undecided: { request: ScoreRequest; record: OrderRecord | ReturnRecord | RefundRecord | undefined }[] = [];
+    for (const [i, request] of unique.entries()) {
+      const { decided, record } = stored[i]!;
+      const existing = decided ? await this.stores.decisions.bySubject(request.shopId, request.subjectId) : undefined;
+      if (existing) outcomes.set(keyOf(request), { decision: existing, created: false, actions: [] });
+      else undecided.push({ request, record });
     }
-    const subject = await this.loadSubject(shopId, kind, subjectId, first.record);
-    const customerId = subject.order.customerId ?? null;
+    const subjects = await this.loadSubjects(undecided);
+    const byShop = Map.groupBy(
+      subjects.flatMap((s, i) => (s instanceof Error ? (outcomes.set(keyOf(undecided[i]!.request), s), []) : [{ request: undecided[i]!.request, subject: s }])),
+      (item) => item.request.shopId,
+    );
+    const entries: (DecisionEntry & { key: string })[] = [];
+    for (const [shopId, items] of byShop) {
+      try {
+        entries.push(...(await this.decideForShop(shopId, items)).map((entry, i) => ({ ...entry, key: keyOf(items[i]!.request) })));
+      } catch (error) {
+        for (const item of items) outcomes.set(keyOf(item.request), error as Error);
+      }
+    }
+    const written = await this.stores.decisions.insertManyWithEffects(entries);
+    written.forEach((result, i) => outcomes.set(entries[i]!.key, { decision: result.row, created: result.created, actions: result.actions }));
+    return requests.map((r) => outcomes.get(keyOf(r))!);
+  }
+
+  /** The decisions of one shop's subjects, decided in time order over one shared history. */
+  private async decideForShop(shopId: string, items: readonly { request: ScoreRequest; subject: Subject }[]): Promise<DecisionEntry[]> {
+    const customerIds = new Set<string>();
+    const orderIds = new Set<string>();
+    for (const { subject } of items) {
+      if (subject.order.customerId) customerIds.add(subject.order.customerId);
+      orderIds.add(subject.order.id);
+    }
     const [material, lists, compiled, baseline, shop] = await Promise.all([
-      this.stores.context.material(shopId, customerId, subject.order.id),
+      this.stores.context.material(shopId, [...customerIds], [...orderIds]),
       this.stores.lists.forShopCached(shopId),
       this.rulesetFor(shopId),
       this.baselineFor(shopId),
       this.stores.shops.getCached(shopId),
     ]);
     const history = ShopHistory.from(material.events);
-    for (const decision of material.past) history.addDecision(customerId, subject.order.id, decision);
+    for (const decision of material.past) history.addDecision(decision.customerId, decision.orderId ?? decision.subjectId, decision);
     for (const outcome of material.outcomes) history.add({ type: 'outcome', outcome });
-    if (customerId && material.manualOverride) {
+    for (const [customerId, manualOverride] of material.manualOverrides) {
       const snapshot = history.customers.get(customerId) ?? { id: customerId, tags: [], identity: {} };
-      history.customers.set(customerId, { ...snapshot, manualOverride: material.manualOverride });
+      history.customers.set(customerId, { ...snapshot, manualOverride });
     }
-    const context = contextAt(subject, history, { shopId, baseline, lists });
-    const decision = compiled.decide(context, { clock: () => performance.now() });
-    // Decision, customer profile and actions: one statement, so one transaction.
-    const settled = decision.actions.map((action) => settle(action, Boolean(shop?.access_token)));
-    const stored = await this.stores.decisions.insertOnceWithEffects(shopId, decision, { orderId: subject.order.id, customerId }, settled);
-    return { decision: stored.row, created: stored.created, actions: stored.actions };
+    const connected = Boolean(shop?.access_token);
+    const inTimeOrder = items.map((item, i) => ({ ...item, i })).sort((a, b) => Date.parse(a.subject.at) - Date.parse(b.subject.at) || a.i - b.i);
+    const entries: DecisionEntry[] = new Array(items.length);
+    for (const { subject, i } of inTimeOrder) {
+      const customerId = subject.order.customerId ?? null;
+      const decision = compiled.decide(contextAt(subject, history, { shopId, baseline, lists }), { clock: () => performance.now() });
+      history.addDecision(customerId, subject.order.id, { subjectId: subject.id, kind: subject.kind, at: subject.at, score: decision.score, zone: decision.zone });
+      entries[i] = { shopId, decision, orderId: subject.order.id, customerId, actions: decision.actions.map((action) => settle(action, connected)) };
+    }
+    return entries;
   }
 
   /** The shop's published ruleset, compiled once per content hash. */
@@ -93,27 +150,38 @@ export class ScoringService {
     return baseline;
   }
 
-  /** `record` is the subject's own stored record, already read (undefined when not stored). */
-  private async loadSubject(shopId: string, kind: SubjectKind, subjectId: string, record: OrderRecord | ReturnRecord | RefundRecord | undefined): Promise<Subject> {
-    const events = this.stores.events;
-    if (kind === 'order') {
-      const order = record as OrderRecord | undefined;
-      if (!order) throw new SubjectNotReadyError(`order ${subjectId} is not stored`);
-      return { kind, id: order.id, at: order.createdAt, order };
-    }
-    if (kind === 'return') {
-      const ret = record as ReturnRecord | undefined;
-      if (!ret) throw new SubjectNotReadyError(`return ${subjectId} is not stored`);
-      const order = await events.get<OrderRecord>(shopId, 'order', ret.orderId);
-      if (!order) throw new SubjectNotReadyError(`order ${ret.orderId} of return ${subjectId} is not stored yet`);
-      return { kind, id: ret.id, at: ret.createdAt, return: ret, order };
-    }
-    const refund = record as RefundRecord | undefined;
-    if (!refund) throw new SubjectNotReadyError(`refund ${subjectId} is not stored`);
-    const order = await events.get<OrderRecord>(shopId, 'order', refund.orderId);
-    if (!order) throw new SubjectNotReadyError(`order ${refund.orderId} of refund ${subjectId} is not stored yet`);
-    const ret = refund.returnId ? await events.get<ReturnRecord>(shopId, 'return', refund.returnId) : undefined;
-    return { kind, id: refund.id, at: refund.createdAt, refund, order, return: ret ?? null };
+  /**
+   * Each subject with its order (and a refund's return), reading the orders of all the batch's
+   * returns and refunds in one round trip; a subject not stored yet, or whose order is not, is a
+   * `SubjectNotReadyError` in its place.
+   */
+  private async loadSubjects(items: readonly { request: ScoreRequest; record: OrderRecord | ReturnRecord | RefundRecord | undefined }[]): Promise<(Subject | Error)[]> {
+    const linked = items.flatMap(({ request, record }) => {
+      if (!record || request.kind === 'order') return [];
+      const keys = [{ shopId: request.shopId, kind: 'order' as const, id: (record as ReturnRecord | RefundRecord).orderId }];
+      const returnId = request.kind === 'refund' ? (record as RefundRecord).returnId : null;
+      return returnId ? [...keys, { shopId: request.shopId, kind: 'return' as const, id: returnId }] : keys;
+    });
+    const linkedRecords = await this.stores.context.subjects<OrderRecord | ReturnRecord>(linked);
+    const found = new Map(linked.map((key, i) => [`${key.shopId}|${key.kind}|${key.id}`, linkedRecords[i]!.record]));
+    const get = <T>(shopId: string, kind: string, id: string) => found.get(`${shopId}|${kind}|${id}`) as T | undefined;
+    return items.map(({ request: { shopId, kind, subjectId }, record }): Subject | Error => {
+      if (!record) return new SubjectNotReadyError(`${kind} ${subjectId} is not stored`);
+      if (kind === 'order') {
+        const order = record as OrderRecord;
+        return { kind, id: order.id, at: order.createdAt, order };
+      }
+      const linkedTo = record as ReturnRecord | RefundRecord;
+      const order = get<OrderRecord>(shopId, 'order', linkedTo.orderId);
+      if (!order) return new SubjectNotReadyError(`order ${linkedTo.orderId} of ${kind} ${subjectId} is not stored yet`);
+      if (kind === 'return') {
+        const ret = record as ReturnRecord;
+        return { kind, id: ret.id, at: ret.createdAt, return: ret, order };
+      }
+      const refund = record as RefundRecord;
+      const ret = refund.returnId ? get<ReturnRecord>(shopId, 'return', refund.returnId) : undefined;
+      return { kind, id: refund.id, at: refund.createdAt, refund, order, return: ret ?? null };
+    });
   }
 }
 

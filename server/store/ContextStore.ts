@@ -1,24 +1,42 @@
 import type { Knex } from 'knex';
 import type { HistoryEvent } from '../../engine/history/index.ts';
-import type { PastDecision, PastOutcome } from '../../sdk/index.ts';
+import type { PastDecision, PastOutcome, ShopifyId } from '../../sdk/index.ts';
 import type { CustomerRow } from './CustomerStore.ts';
 
-/** Everything a point-in-time context is built from, for one subject (`contextAt` cuts it at the subject's time). */
-export interface ContextMaterial {
-  /** The customer's records (for a guest: the order's), all of them; `contextAt` cuts them at the subject's time. */
-  events: HistoryEvent[];
-  /** RefundSentry's decisions about the customer (guest: the order). */
-  past: PastDecision[];
-  /** Confirmed outcomes of the customer's subjects. */
-  outcomes: PastOutcome[];
-  /** The customer's manual override (`CustomerStore.get(...).manual_override`). */
-  manualOverride: CustomerRow['manual_override'];
+/** A subject to score: an order, return or refund of a shop. */
+export interface SubjectKey {
+  shopId: string;
+  kind: HistoryEvent['type'];
+  id: string;
+}
+
+/** A past decision with the keys `ShopHistory.addDecision` files it under. */
+export interface StoredPastDecision extends PastDecision {
+  customerId: ShopifyId | null;
+  orderId: ShopifyId | null;
 }
 
 /**
- * The scoring worker's reads, each in one round trip: whether a subject is decided together with
- * its stored record, then the raw material of its context (events, earlier decisions, outcomes,
- * the customer's override) as one row of JSON aggregates.
+ * The raw material of the point-in-time contexts of a batch of subjects of one shop: everything
+ * about their customers (for a guest, their order). `contextAt` cuts it at each subject's time;
+ * a `ShopHistory` built from it files each record in its customer's ledger, so one history serves
+ * the whole batch and each context sees exactly what a context built for it alone would.
+ */
+export interface ContextMaterial {
+  /** The customers' records, and the subject orders' (all of them, in time order). */
+  events: HistoryEvent[];
+  /** RefundSentry's decisions about the customers (guests: the orders). */
+  past: StoredPastDecision[];
+  /** Confirmed outcomes of the customers' subjects. */
+  outcomes: PastOutcome[];
+  /** Manual overrides by customer id (`CustomerStore.get(...).manual_override`), only those set. */
+  manualOverrides: Map<ShopifyId, NonNullable<CustomerRow['manual_override']>>;
+}
+
+/**
+ * The scoring worker's reads, batched: a round trip for whether each subject of a batch is decided
+ * and its stored record, one for the orders of returns and refunds, and one per shop for the raw
+ * material of all the batch's contexts.
  */
 export class ContextStore {
   private readonly db: Knex;
@@ -27,53 +45,74 @@ export class ContextStore {
   }
 
   /**
-   * Whether the subject already has a decision (the key `insertOnce` keeps unique: shop, kind, id),
-   * and its stored record (as `EventStore.get`).
+   * For each key, whether it already has a decision (the key `insertOnce` keeps unique: shop, kind,
+   * id) and its stored record (as `EventStore.get`); in the order of `keys`.
    */
-  async subject<T>(shopId: string, kind: HistoryEvent['type'], subjectId: string): Promise<{ decided: boolean; record: T | undefined }> {
+  async subjects<T>(keys: readonly SubjectKey[]): Promise<{ decided: boolean; record: T | undefined }[]> {
+    if (keys.length === 0) return [];
     const { rows } = await this.db.raw(
-      `select exists (select 1 from decisions where shop_id = ? and subject_kind = ? and subject_id = ?) as decided,
-              (select body from events where shop_id = ? and kind = ? and resource_id = ?) as record`,
-      [shopId, kind, subjectId, shopId, kind, subjectId],
+      `select k.ord,
+              exists (select 1 from decisions d where d.shop_id = k.shop_id and d.subject_kind = k.kind and d.subject_id = k.id) as decided,
+              (select e.body from events e where e.shop_id = k.shop_id and e.kind = k.kind and e.resource_id = k.id) as record
+         from jsonb_to_recordset(cast(? as jsonb)) as k (ord int, shop_id text, kind text, id text)
+        order by k.ord`,
+      [JSON.stringify(keys.map((k, ord) => ({ ord, shop_id: k.shopId, kind: k.kind, id: k.id })))],
     );
-    return { decided: rows[0].decided, record: (rows[0].record ?? undefined) as T | undefined };
+    return (rows as { decided: boolean; record: T | null }[]).map((row) => ({ decided: row.decided, record: row.record ?? undefined }));
   }
 
-  async material(shopId: string, customerId: string | null, orderId: string): Promise<ContextMaterial> {
-    // Plain parameters (no CTE for the keys), so the planner sees constants: index scans, and
-    // a hashed sub-plan for the customer's orders rather than a correlated one.
+  /**
+   * Everything the contexts of a batch are built from, for some customers and orders of one shop.
+   * Each part is a union of index scans (a customer's records, their customer record, the records
+   * of their orders and of the subject orders), so the cost follows the customers' histories and
+   * not the shop's size.
+   */
+  async material(shopId: string, customerIds: readonly string[], orderIds: readonly string[]): Promise<ContextMaterial> {
     const { rows } = await this.db.raw(
-      `select
-         (select coalesce(json_agg(json_build_object('kind', e.kind, 'body', e.body) order by e.occurred_at), '[]'::json)
-            from events e
-           where e.shop_id = :shopId
-             and (e.order_id = :orderId
-                  or (e.kind = 'order' and e.resource_id = :orderId)
-                  or (cast(:customerId as text) is not null
-                      and (e.customer_id = :customerId
-                           or (e.kind = 'customer' and e.resource_id = :customerId)
-                           or e.order_id in (select o.resource_id from events o where o.shop_id = :shopId and o.kind = 'order' and o.customer_id = :customerId))))) as events,
-         (select coalesce(json_agg(json_build_object('subjectId', d.subject_id, 'kind', d.subject_kind, 'at', d.decided_at, 'score', d.score, 'zone', d.zone) order by d.decided_at), '[]'::json)
+      `with customer_ids as (
+         select array(select jsonb_array_elements_text(cast(:customers as jsonb))) as ids
+       ), order_ids as (
+         select array(select jsonb_array_elements_text(cast(:orders as jsonb))) as ids
+       ), linked_orders as (
+         select o.resource_id from events o where o.shop_id = :shopId and o.kind = 'order' and o.customer_id = any(cast((select ids from customer_ids) as text[]))
+         union
+         select unnest((select ids from order_ids))
+       ), matched as (
+         select e.id from events e where e.shop_id = :shopId and e.customer_id = any(cast((select ids from customer_ids) as text[]))
+         union
+         select e.id from events e where e.shop_id = :shopId and e.kind = 'customer' and e.resource_id = any(cast((select ids from customer_ids) as text[]))
+         union
+         select e.id from events e where e.shop_id = :shopId and e.order_id in (select resource_id from linked_orders)
+         union
+         select e.id from events e where e.shop_id = :shopId and e.kind = 'order' and e.resource_id = any(cast((select ids from order_ids) as text[]))
+       )
+       select
+         (select coalesce(json_agg(json_build_object('kind', e.kind, 'body', e.body) order by e.occurred_at, e.id), '[]'::json)
+            from events e join matched m on m.id = e.id) as events,
+         (select coalesce(json_agg(json_build_object('subjectId', d.subject_id, 'kind', d.subject_kind, 'at', d.decided_at, 'score', d.score, 'zone', d.zone,
+                                                     'customerId', d.customer_id, 'orderId', d.order_id) order by d.decided_at, d.id), '[]'::json)
             from decisions d
            where d.shop_id = :shopId
-             and ((cast(:customerId as text) is not null and d.customer_id = :customerId) or (cast(:customerId as text) is null and d.order_id = :orderId))) as past,
-         (select coalesce(json_agg(json_build_object('subjectId', o.subject_id, 'label', o.label, 'at', o.labelled_at, 'source', o.source) order by o.labelled_at), '[]'::json)
+             and (d.customer_id = any(cast((select ids from customer_ids) as text[])) or (d.customer_id is null and d.order_id = any(cast((select ids from order_ids) as text[]))))) as past,
+         (select coalesce(json_agg(json_build_object('subjectId', o.subject_id, 'label', o.label, 'at', o.labelled_at, 'source', o.source) order by o.labelled_at, o.id), '[]'::json)
             from outcomes o
-           where o.shop_id = :shopId and o.customer_id = :customerId) as outcomes,
-         (select c.manual_override from customers c where c.shop_id = :shopId and c.id = :customerId) as manual_override`,
-      { shopId, customerId, orderId },
+           where o.shop_id = :shopId and o.customer_id = any(cast((select ids from customer_ids) as text[]))) as outcomes,
+         (select coalesce(json_agg(json_build_object('id', c.id, 'override', c.manual_override)), '[]'::json)
+            from customers c
+           where c.shop_id = :shopId and c.id = any(cast((select ids from customer_ids) as text[])) and c.manual_override is not null) as overrides`,
+      { shopId, customers: JSON.stringify(customerIds), orders: JSON.stringify(orderIds) },
     );
     const row = rows[0] as {
       events: { kind: HistoryEvent['type']; body: unknown }[];
-      past: (Omit<PastDecision, 'score'> & { score: number | string })[];
+      past: (Omit<StoredPastDecision, 'score'> & { score: number | string })[];
       outcomes: PastOutcome[];
-      manual_override: CustomerRow['manual_override'];
+      overrides: { id: string; override: NonNullable<CustomerRow['manual_override']> }[];
     };
     return {
       events: row.events.map((e) => ({ type: e.kind, [e.kind]: e.body }) as HistoryEvent),
-      past: row.past.map((d) => ({ subjectId: d.subjectId, kind: d.kind, at: isoTime(d.at), score: Number(d.score), zone: d.zone })),
+      past: row.past.map((d) => ({ subjectId: d.subjectId, kind: d.kind, at: isoTime(d.at), score: Number(d.score), zone: d.zone, customerId: d.customerId, orderId: d.orderId })),
       outcomes: row.outcomes.map((o) => ({ subjectId: o.subjectId, label: o.label, at: isoTime(o.at), source: o.source })),
-      manualOverride: row.manual_override ?? null,
+      manualOverrides: new Map(row.overrides.map((o) => [o.id, o.override])),
     };
   }
 }

@@ -29,6 +29,15 @@ export interface SettledAction {
   result?: Record<string, unknown>;
 }
 
+/** One decision to store with its effects. */
+export interface DecisionEntry {
+  shopId: string;
+  decision: Decision;
+  orderId: string | null;
+  customerId: string | null;
+  actions: readonly SettledAction[];
+}
+
 export interface DecisionFilters {
   zone?: Zone;
   kind?: string;
@@ -49,64 +58,80 @@ export class DecisionStore {
 
 
   /**
-   * The decision, the customer's profile and the chosen actions in ONE statement (so one
-   * transaction, and one round trip instead of five): the same rows as `insertOnce`, then
-   * `CustomerStore.recordDecision` and `ActionStore.insertForDecision`, written only when the
-   * decision is new. A subject already decided gets its stored row back and nothing is written.
+   * Decisions of a batch, with their customers' profiles and their chosen actions, in ONE
+   * statement (so one transaction and one round trip for the whole batch). A subject already
+   * decided keeps its stored decision, and nothing is written for it. A customer decided several
+   * times in the batch gets its count raised by as many and the zone and score of the latest.
+   * The rows come back in the order of `entries`; a new row carries its trace from memory rather
+   * than reading the stored copy back.
    */
-  async insertOnceWithEffects(
-    shopId: string,
-    decision: Decision,
-    ids: { orderId: string | null; customerId: string | null },
-    actions: readonly SettledAction[],
-  ): Promise<{ row: DecisionRow; created: boolean; actions: ActionRow[] }> {
-    const unique = [...new Map(actions.map((a) => [`${a.action.ruleId}|${a.action.type}`, a])).values()];
+  async insertManyWithEffects(entries: readonly DecisionEntry[]): Promise<{ row: DecisionRow; created: boolean; actions: ActionRow[] }[]> {
+    if (entries.length === 0) return [];
+    const input = entries.map(({ shopId, decision, orderId, customerId, actions }, ord) => ({
+      ord,
+      shop_id: shopId,
+      subject_kind: decision.subject.kind,
+      subject_id: decision.subject.id,
+      order_id: orderId,
+      customer_id: customerId,
+      ruleset_id: decision.ruleset.id,
+      ruleset_version: decision.ruleset.version,
+      content_hash: decision.ruleset.contentHash,
+      score: String(decision.score),
+      zone: decision.zone,
+      trace: decision,
+      decided_at: decision.subject.at,
+      actions: [...new Map(actions.map((a) => [`${a.action.ruleId}|${a.action.type}`, a])).values()].map((a) => ({ rule_id: a.action.ruleId, type: a.action.type, spec: a.action, status: a.status, result: a.result ?? null })),
+    }));
     const { rows } = await this.db.raw(
-      `with ins as (
+      `with input as (
+         select * from jsonb_to_recordset(cast(? as jsonb)) as r (ord int, shop_id text, subject_kind text, subject_id text, order_id text, customer_id text,
+           ruleset_id text, ruleset_version int, content_hash text, score numeric, zone text, trace jsonb, decided_at timestamptz, actions jsonb)
+       ), ins as (
          insert into decisions (shop_id, subject_kind, subject_id, order_id, customer_id, ruleset_id, ruleset_version, content_hash, score, zone, trace, decided_at)
-         values (:shopId, :kind, :subjectId, :orderId, :customerId, :rulesetId, :rulesetVersion, :contentHash, :score, :zone, :trace, :decidedAt)
+         select shop_id, subject_kind, subject_id, order_id, customer_id, ruleset_id, ruleset_version, content_hash, score, zone, trace, decided_at from input order by ord
          on conflict (shop_id, subject_kind, subject_id) do nothing
-         returning *
+         returning id, shop_id, subject_kind, subject_id, order_id, customer_id, ruleset_id, ruleset_version, content_hash, score, zone, decided_at, created_at
        ), profile as (
          insert into customers (shop_id, id, current_zone, last_score, decisions_count)
-         select ins.shop_id, ins.customer_id, ins.zone, cast(:score as numeric), 1 from ins where ins.customer_id is not null
+         select distinct on (shop_id, customer_id) shop_id, customer_id, zone, score, count(*) over (partition by shop_id, customer_id)
+           from ins where customer_id is not null
+          order by shop_id, customer_id, decided_at desc, id desc
          on conflict (shop_id, id) do update set current_zone = excluded.current_zone, last_score = excluded.last_score,
-           decisions_count = customers.decisions_count + 1, updated_at = now()
+           decisions_count = customers.decisions_count + excluded.decisions_count, updated_at = now()
        ), chosen as (
          insert into actions (shop_id, decision_id, rule_id, type, spec, status, result)
          select ins.shop_id, ins.id, a.rule_id, a.type, a.spec, a.status, a.result
-           from ins, jsonb_to_recordset(cast(:actions as jsonb)) as a (rule_id text, type text, spec jsonb, status text, result jsonb)
+           from ins join input i on i.shop_id = ins.shop_id and i.subject_kind = ins.subject_kind and i.subject_id = ins.subject_id,
+                jsonb_to_recordset(i.actions) as a (rule_id text, type text, spec jsonb, status text, result jsonb)
          on conflict (decision_id, rule_id, type) do nothing
          returning *
        )
-       select ins.*,
+       select i.ord, ins.*,
               (select coalesce(json_agg(json_build_object('id', c.id::text, 'shop_id', c.shop_id, 'decision_id', c.decision_id::text, 'rule_id', c.rule_id, 'type', c.type,
-                        'spec', c.spec, 'status', c.status, 'attempts', c.attempts, 'result', c.result, 'error', c.error, 'created_at', c.created_at, 'updated_at', c.updated_at)), '[]'::json)
-                 from chosen c) as chosen_actions
-         from ins`,
-      {
-        shopId,
-        kind: decision.subject.kind,
-        subjectId: decision.subject.id,
-        orderId: ids.orderId,
-        customerId: ids.customerId,
-        rulesetId: decision.ruleset.id,
-        rulesetVersion: decision.ruleset.version,
-        contentHash: decision.ruleset.contentHash,
-        score: String(decision.score),
-        zone: decision.zone,
-        trace: JSON.stringify(decision),
-        decidedAt: decision.subject.at,
-        actions: JSON.stringify(unique.map((a) => ({ rule_id: a.action.ruleId, type: a.action.type, spec: a.action, status: a.status, result: a.result ?? null }))),
-      },
+                        'spec', c.spec, 'status', c.status, 'attempts', c.attempts, 'result', c.result, 'error', c.error, 'created_at', c.created_at, 'updated_at', c.updated_at) order by c.id), '[]'::json)
+                 from chosen c where c.decision_id = ins.id) as chosen_actions
+         from input i join ins on i.shop_id = ins.shop_id and i.subject_kind = ins.subject_kind and i.subject_id = ins.subject_id`,
+      [JSON.stringify(input)],
     );
-    const inserted = rows[0] as (DecisionRow & { chosen_actions: (Omit<ActionRow, 'created_at' | 'updated_at'> & { created_at: string; updated_at: string })[] }) | undefined;
-    if (!inserted) {
-      const existing = await this.db<DecisionRow>('decisions').where({ shop_id: shopId, subject_kind: decision.subject.kind, subject_id: decision.subject.id }).first();
-      return { row: existing!, created: false, actions: [] };
-    }
-    const { chosen_actions: chosen, ...row } = inserted;
-    return { row, created: true, actions: chosen.map((a) => ({ ...a, created_at: new Date(a.created_at), updated_at: new Date(a.updated_at) })) };
+    type Inserted = Omit<DecisionRow, 'trace'> & { ord: number; chosen_actions: (Omit<ActionRow, 'created_at' | 'updated_at'> & { created_at: string; updated_at: string })[] };
+    const byOrd = new Map((rows as Inserted[]).map((row) => [row.ord, row]));
+    return Promise.all(
+      entries.map(async (entry, ord) => {
+        const inserted = byOrd.get(ord);
+        if (!inserted) {
+          const { kind, id } = entry.decision.subject;
+          const existing = await this.db<DecisionRow>('decisions').where({ shop_id: entry.shopId, subject_kind: kind, subject_id: id }).first();
+          return { row: existing!, created: false, actions: [] };
+        }
+        const { chosen_actions: chosen, ord: _ord, ...row } = inserted;
+        return {
+          row: { ...row, trace: entry.decision },
+          created: true,
+          actions: chosen.map((a) => ({ ...a, created_at: new Date(a.created_at), updated_at: new Date(a.updated_at) })),
+        };
+      }),
+    );
   }
 
   get(shopId: string, id: string): Promise<DecisionRow | undefined> {

@@ -44,7 +44,7 @@ export class EventStore {
       .merge(['customer_id', 'order_id', 'occurred_at', 'body', 'received_at']);
   }
 
-  /** The rows `upsertAll` writes (`DeliveryStore.recordOrder` writes them in its own statement). */
+  /** The rows `upsertAll` writes (`DeliveryStore.recordOrders` writes them in its own statement). */
   async rowsOf(shopId: string, events: readonly HistoryEvent[], trx: Knex = this.db): Promise<EventInsertRow[]> {
     const rows: EventInsertRow[] = [];
     for (const event of events) {

@@ -59,7 +59,7 @@ export async function startTestApp(options: { adminOrigin?: string; env?: Record
     ...(options.adminOrigin ? { SHOPIFY_ADMIN_ORIGIN: options.adminOrigin } : {}),
     ...options.env,
   });
-  const log = pino({ level: 'silent' });
+  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const stores = createStores(db.knex);
   const { server, queue, intake } = await composeApp({ config, stores, databaseUrl: db.url, log, defaultRuleset: DEFAULT_RULESET, fastRetries: true });
   await server.initialize();

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRegistry, type Ruleset } from '../../engine/index.ts';
+import { eventTime, type HistoryEvent } from '../../engine/history/index.ts';
+import { generateShop } from '../../scenarios/generateShop.ts';
+import { builtinSignals } from '../../signals/index.ts';
+import { createStores, type Stores } from '../store/index.ts';
+import { DEFAULT_RULESET } from '../testing/testApp.ts';
+import { createTestDatabase, type TestDatabase } from '../testing/testDatabase.ts';
+import { ScoringService, SubjectNotReadyError, type ScoreRequest } from './ScoringService.ts';
+
+const NOW = Date.parse('2026-06-01T00:00:00Z');
+const registry = createRegistry(builtinSignals);
+let db: TestDatabase;
+let stores: Stores;
+
+/** A generated shop's records stored under `shopId`, and its orders, returns and refunds in time order. */
+async function storeShop(shopId: string, events: readonly HistoryEvent[], ruleset: Ruleset = DEFAULT_RULESET): Promise<ScoreRequest[]> {
+  await stores.shops.install(shopId, '', 'read_orders');
+  await stores.rulesets.ensurePublished(shopId, ruleset);
+  const records = events.filter((e) => e.type !== 'outcome');
+  for (let i = 0; i < records.length; i += 500) await stores.events.upsertAll(shopId, records.slice(i, i + 500));
+  return [...events]
+    .sort((a, b) => Date.parse(eventTime(a)) - Date.parse(eventTime(b)))
+    .flatMap((e): ScoreRequest[] => (e.type === 'order' || e.type === 'return' || e.type === 'refund' ? [{ shopId, kind: e.type, subjectId: (e as unknown as Record<string, { id: string }>)[e.type]!.id }] : []));
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  stores = createStores(db.knex);
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+describe('ScoringService.scoreBatch', () => {
+  it('decides every subject exactly as scoring them one at a time in time order does', async () => {
+    const { events } = generateShop({ seed: 7, customers: 60, days: 90 });
+    const single = await storeShop('one-by-one.myshopify.com', events);
+    const batched = await storeShop('batched.myshopify.com', events);
+    expect(single.length).toBeGreaterThan(150);
+    const oneByOne = new ScoringService(stores, registry, () => NOW);
+    for (const request of single) await oneByOne.score(request.shopId, request.kind, request.subjectId);
+    const inBatches = new ScoringService(stores, registry, () => NOW);
+    for (let i = 0; i < batched.length; i += 37) {
+      const outcomes = await inBatches.scoreBatch(batched.slice(i, i + 37));
+      for (const outcome of outcomes) expect(outcome).not.toBeInstanceOf(Error);
+    }
+    const decisions = async (shopId: string) =>
+      (await db.knex('decisions').where({ shop_id: shopId }).orderBy(['subject_kind', 'subject_id']).select('subject_kind', 'subject_id', 'score', 'zone', 'trace')).map((d) => ({
+        subject: `${d.subject_kind} ${d.subject_id}`,
+        score: d.score,
+        zone: d.zone,
+        signals: d.trace.signals.map((s: { id: string; status: string; points: number }) => `${s.id}:${s.status}:${s.points}`),
+      }));
+    const expected = await decisions('one-by-one.myshopify.com');
+    expect(expected).toHaveLength(single.length);
+    expect(await decisions('batched.myshopify.com')).toEqual(expected);
+    // Each customer's profile counts each of their decisions once, batched or not.
+    const counted = await db.knex('customers').where({ shop_id: 'batched.myshopify.com' }).sum('decisions_count as n').first();
+    const withCustomer = await db.knex('decisions').where({ shop_id: 'batched.myshopify.com' }).whereNotNull('customer_id').count('* as n').first();
+    expect(Number(counted!.n)).toBe(Number(withCustomer!.n));
+  });
+
+  it('reports per subject: a missing order fails that subject alone; a repeat or a decided subject creates nothing', async () => {
+    const { events } = generateShop({ seed: 11, customers: 20, days: 60 });
+    const requests = await storeShop('mixed.myshopify.com', events);
+    const order = requests.find((r) => r.kind === 'order')!;
+    const ret = requests.find((r) => r.kind === 'return')!;
+    const scoring = new ScoringService(stores, registry, () => NOW);
+    const first = await scoring.scoreBatch([order, order, { shopId: 'mixed.myshopify.com', kind: 'refund', subjectId: 'gid://shopify/Refund/404' }, ret]);
+    expect(first[0]).toMatchObject({ created: true });
+    expect(first[1]).toBe(first[0]);
+    expect(first[2]).toBeInstanceOf(SubjectNotReadyError);
+    expect(first[3]).toMatchObject({ created: true, decision: { subject_kind: 'return', subject_id: ret.subjectId } });
+    const again = await scoring.scoreBatch([order]);
+    expect(again[0]).toMatchObject({ created: false, decision: { id: (first[0] as { decision: { id: string } }).decision.id } });
+    expect(await db.knex('decisions').where({ shop_id: 'mixed.myshopify.com' }).count('* as n').first()).toEqual({ n: '2' });
+  });
+});
