@@ -1,11 +1,15 @@
 import type { Knex } from 'knex';
 import * as initial from './20261122000000_initial.ts';
+import * as scoringIndexes from './20261122100000_scoring_indexes.ts';
 
 /**
  * The migrations, in order. Listed explicitly (a knex MigrationSource) rather than read from the
  * folder, so they load as ES modules under Node's type stripping with no loader.
  */
-const MIGRATIONS: [string, Knex.Migration][] = [['20261122000000_initial', initial]];
+const MIGRATIONS: [string, Knex.Migration][] = [
+  ['20261122000000_initial', initial],
+  ['20261122100000_scoring_indexes', scoringIndexes],
+];
 
 export const migrationSource: Knex.MigrationSource<string> = {
   getMigrations: async () => MIGRATIONS.map(([name]) => name),

@@ -51,10 +51,11 @@ export class ContextStore {
   async subjects<T>(keys: readonly SubjectKey[]): Promise<{ decided: boolean; record: T | undefined }[]> {
     if (keys.length === 0) return [];
     const { rows } = await this.db.raw(
-      `select k.ord,
-              exists (select 1 from decisions d where d.shop_id = k.shop_id and d.subject_kind = k.kind and d.subject_id = k.id) as decided,
-              (select e.body from events e where e.shop_id = k.shop_id and e.kind = k.kind and e.resource_id = k.id) as record
+      // Lateral lookups: one unique-index probe per key, whatever the planner thinks of the tables.
+      `select k.ord, coalesce(d.decided, false) as decided, e.body as record
          from jsonb_to_recordset(cast(? as jsonb)) as k (ord int, shop_id text, kind text, id text)
+         left join lateral (select true as decided from decisions d where d.shop_id = k.shop_id and d.subject_kind = k.kind and d.subject_id = k.id limit 1) d on true
+         left join lateral (select e.body from events e where e.shop_id = k.shop_id and e.kind = k.kind and e.resource_id = k.id limit 1) e on true
         order by k.ord`,
       [JSON.stringify(keys.map((k, ord) => ({ ord, shop_id: k.shopId, kind: k.kind, id: k.id })))],
     );
@@ -74,26 +75,30 @@ export class ContextStore {
        ), order_ids as (
          select array(select jsonb_array_elements_text(cast(:orders as jsonb))) as ids
        ), linked_orders as (
-         select o.resource_id from events o where o.shop_id = :shopId and o.kind = 'order' and o.customer_id = any(cast((select ids from customer_ids) as text[]))
-         union
-         select unnest((select ids from order_ids))
+         select array(
+           select o.resource_id from events o where o.shop_id = :shopId and o.kind = 'order' and o.customer_id = any(cast((select ids from customer_ids) as text[]))
+           union
+           select unnest((select ids from order_ids))) as ids
        ), matched as (
-         select e.id from events e where e.shop_id = :shopId and e.customer_id = any(cast((select ids from customer_ids) as text[]))
-         union
-         select e.id from events e where e.shop_id = :shopId and e.kind = 'customer' and e.resource_id = any(cast((select ids from customer_ids) as text[]))
-         union
-         select e.id from events e where e.shop_id = :shopId and e.order_id in (select resource_id from linked_orders)
-         union
-         select e.id from events e where e.shop_id = :shopId and e.kind = 'order' and e.resource_id = any(cast((select ids from order_ids) as text[]))
+         select array(
+           select e.id from events e where e.shop_id = :shopId and e.customer_id = any(cast((select ids from customer_ids) as text[]))
+           union
+           select e.id from events e where e.shop_id = :shopId and e.kind = 'customer' and e.resource_id = any(cast((select ids from customer_ids) as text[]))
+           union
+           select e.id from events e where e.shop_id = :shopId and e.order_id = any(cast((select ids from linked_orders) as text[]))
+           union
+           select e.id from events e where e.shop_id = :shopId and e.kind = 'order' and e.resource_id = any(cast((select ids from order_ids) as text[]))) as ids
+       ), past as (
+         select d.* from decisions d where d.shop_id = :shopId and d.customer_id = any(cast((select ids from customer_ids) as text[]))
+         union all
+         select d.* from decisions d where d.shop_id = :shopId and d.customer_id is null and d.order_id = any(cast((select ids from order_ids) as text[]))
        )
        select
          (select coalesce(json_agg(json_build_object('kind', e.kind, 'body', e.body) order by e.occurred_at, e.id), '[]'::json)
-            from events e join matched m on m.id = e.id) as events,
+            from events e where e.id = any(cast((select ids from matched) as bigint[]))) as events,
          (select coalesce(json_agg(json_build_object('subjectId', d.subject_id, 'kind', d.subject_kind, 'at', d.decided_at, 'score', d.score, 'zone', d.zone,
                                                      'customerId', d.customer_id, 'orderId', d.order_id) order by d.decided_at, d.id), '[]'::json)
-            from decisions d
-           where d.shop_id = :shopId
-             and (d.customer_id = any(cast((select ids from customer_ids) as text[])) or (d.customer_id is null and d.order_id = any(cast((select ids from order_ids) as text[]))))) as past,
+            from past d) as past,
          (select coalesce(json_agg(json_build_object('subjectId', o.subject_id, 'label', o.label, 'at', o.labelled_at, 'source', o.source) order by o.labelled_at, o.id), '[]'::json)
             from outcomes o
            where o.shop_id = :shopId and o.customer_id = any(cast((select ids from customer_ids) as text[]))) as outcomes,

@@ -77,17 +77,20 @@ export class DeliveryStore {
          returning shop_id, webhook_id
        ), fresh_input as (
          select i.* from input i join fresh f on f.shop_id = i.shop_id and f.webhook_id = i.webhook_id
-       ), effect as (
-         select i.ord from input i
+       ), stale as (
+         -- Lateral probes (one index lookup each) rather than semi-joins the planner may hash over the whole table.
+         select i.*, coalesce(seen.found, false) as seen, coalesce(same.found, false) as same_effect
+           from input i
+           left join lateral (select true as found from webhook_deliveries d where d.shop_id = i.shop_id and d.webhook_id = i.webhook_id limit 1) seen on true
+           left join lateral (select true as found from webhook_deliveries d
+                               where d.shop_id = i.shop_id and d.topic = i.topic and d.event_id = i.event_id and d.resource_id = i.resource_id
+                                 and d.status = 'enqueued' and d.webhook_id <> i.webhook_id limit 1) same on true
           where not exists (select 1 from fresh_input f where f.ord = i.ord)
-            and exists (select 1 from webhook_deliveries d
-                         where d.shop_id = i.shop_id and d.topic = i.topic and d.event_id = i.event_id and d.resource_id = i.resource_id
-                           and d.status = 'enqueued' and d.webhook_id <> i.webhook_id)
+       ), effect as (
+         select ord from stale where same_effect
        ), duplicate as (
          insert into webhook_deliveries (shop_id, webhook_id, topic, event_id, resource_id, triggered_at, status)
-         select shop_id, webhook_id, topic, event_id, resource_id, triggered_at, 'duplicate-effect' from input i
-          where not exists (select 1 from fresh_input f where f.ord = i.ord)
-            and not exists (select 1 from webhook_deliveries d where d.shop_id = i.shop_id and d.webhook_id = i.webhook_id)
+         select shop_id, webhook_id, topic, event_id, resource_id, triggered_at, 'duplicate-effect' from stale where not seen
          on conflict (shop_id, webhook_id) do nothing
          returning shop_id, webhook_id
        ), customer as (
