@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as initial from './20261122000000_initial.ts';
 import * as scoringIndexes from './20261122100000_scoring_indexes.ts';
+import * as backfill from './20261122110000_backfill.ts';
 
 /**
  * The migrations, in order. Listed explicitly (a knex MigrationSource) rather than read from the
@@ -9,6 +10,7 @@ import * as scoringIndexes from './20261122100000_scoring_indexes.ts';
 const MIGRATIONS: [string, Knex.Migration][] = [
   ['20261122000000_initial', initial],
   ['20261122100000_scoring_indexes', scoringIndexes],
+  ['20261122110000_backfill', backfill],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

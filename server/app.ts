@@ -12,6 +12,7 @@ import { api } from './routes/api/index.ts';
 import { errorMapping } from './routes/errors.ts';
 import { webhooks } from './routes/webhooks.ts';
 import type { GdprService } from './services/GdprService.ts';
+import type { BackfillService } from './backfill/BackfillService.ts';
 import type { OrderIntake } from './services/OrderIntake.ts';
 import type { ScoringService } from './services/ScoringService.ts';
 import type { Stores } from './store/index.ts';
@@ -21,6 +22,7 @@ export interface AppDeps {
   stores: Stores;
   registry: SignalRegistry;
   scoring: ScoringService;
+  backfill: BackfillService;
   /** Group commit for order webhooks. */
   intake: OrderIntake;
   gdpr: GdprService;
@@ -62,7 +64,7 @@ export async function createApp(deps: AppDeps): Promise<Hapi.Server> {
     { plugin: webhooks, options: deps },
     {
       plugin: api,
-      options: { stores: deps.stores, registry: deps.registry, scoring: deps.scoring, shopify: deps.shopify, releaseHold: deps.releaseHold },
+      options: { stores: deps.stores, registry: deps.registry, scoring: deps.scoring, backfill: deps.backfill, shopify: deps.shopify, releaseHold: deps.releaseHold },
     },
   ]);
   server.route({ method: 'GET', path: '/health', options: { auth: false }, handler: () => ({ ok: true, demoMode: deps.config.demoMode }) });

@@ -5,6 +5,8 @@ import { builtinSignals } from '../signals/index.ts';
 import { createApp } from './app.ts';
 import { createShopifyApi } from './auth/shopifyApi.ts';
 import type { Config } from './config.ts';
+import { BackfillRunner, type BackfillOptions } from './backfill/BackfillRunner.ts';
+import { BackfillService } from './backfill/BackfillService.ts';
 import { ActionRunner } from './jobs/ActionRunner.ts';
 import { JobQueue } from './jobs/JobQueue.ts';
 import { startWorkers } from './jobs/startWorkers.ts';
@@ -21,12 +23,15 @@ export interface ComposeOptions {
   defaultRuleset: Ruleset;
   /** Tests: no waiting between Admin API retries or job retries. */
   fastRetries?: boolean;
+  /** Page sizes and the source opener of backfills (tests). */
+  backfill?: BackfillOptions;
 }
 
 export interface ComposedApp {
   server: Server;
   queue: JobQueue;
   intake: OrderIntake;
+  backfill: BackfillService;
 }
 
 /**
@@ -47,7 +52,8 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     retryLater: (shopId, actionId, attempt, delay) => queue.sendAction({ shopId, actionId }, attempt, delay),
     ...(options.fastRetries ? { sleep: async () => {}, retryBaseSeconds: 0 } : {}),
   });
-  await startWorkers({ queue, stores, scoring, runAction: (shopId, id) => actions.run(shopId, id), log });
+  const backfill = new BackfillService(stores, new BackfillRunner(stores, scoring, log, options.backfill), (shopId) => queue.sendBackfill({ shopId }));
+  await startWorkers({ queue, stores, scoring, runAction: (shopId, id) => actions.run(shopId, id), runBackfill: (shopId) => backfill.runJob(shopId), log });
   const intake = new OrderIntake({
     recordOrders: (items) => stores.deliveries.recordOrders(items),
     sendScores: (jobs) => queue.sendScores(jobs),
@@ -58,6 +64,7 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     stores,
     registry,
     scoring,
+    backfill,
     intake,
     gdpr: new GdprService(stores),
     queue,
@@ -66,5 +73,5 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     defaultRuleset: options.defaultRuleset,
     releaseHold: (shopId, actionId, actor) => actions.release(shopId, actionId, actor),
   });
-  return { server, queue, intake };
+  return { server, queue, intake, backfill };
 }

@@ -6,7 +6,13 @@ export const QUEUES = Object.freeze({
   score: 'refundsentry-score',
   /** Run one stored action (hold, tag, risk assessment, Flow trigger, review). */
   action: 'refundsentry-action',
+  /** Run a shop's backfill for a while (checkpointed steps), then hand over to the next job. */
+  backfill: 'refundsentry-backfill',
 });
+
+export interface BackfillJob {
+  shopId: string;
+}
 
 export interface ScoreJob {
   shopId: string;

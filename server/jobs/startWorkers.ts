@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { ScoringService } from '../services/ScoringService.ts';
 import type { Stores } from '../store/index.ts';
 import type { JobQueue } from './JobQueue.ts';
-import { QUEUES, type ActionJob, type ScoreJob } from './queues.ts';
+import { QUEUES, type ActionJob, type BackfillJob, type ScoreJob } from './queues.ts';
 
 const SCORE_WORK_OPTIONS = {
   batchSize: 64,
@@ -27,6 +27,7 @@ export interface WorkerDeps {
   stores: Stores;
   scoring: ScoringService;
   runAction: (shopId: string, actionId: string) => Promise<void>;
+  runBackfill: (shopId: string) => Promise<void>;
   log: Logger;
 }
 
@@ -41,6 +42,10 @@ export async function startWorkers(deps: WorkerDeps): Promise<void> {
   // Batches for throughput (and continuous fetching while batches come back full). NOTIFY wakes
   // the workers; polling stays at 1 s as a backstop, since bursts coalesce notifications.
   await queue.boss.work<ScoreJob>(QUEUES.score, SCORE_WORK_OPTIONS, (jobs: Job<ScoreJob>[]) => scoreJobs(deps, jobs));
+  // One backfill job at a time: each runs checkpointed steps for a while and hands over.
+  await queue.boss.work<BackfillJob>(QUEUES.backfill, { batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 }, async ([job]: Job<BackfillJob>[]) => {
+    await deps.runBackfill(job!.data.shopId);
+  });
   // Up to 4 actions at a time as before, but fetched by 2 pollers of 2 (each NOTIFY wakes every
   // poller, and each poller's fetch is a query); each job still settles on its own.
   await queue.boss.work<ActionJob>(QUEUES.action, ACTION_WORK_OPTIONS, async (jobs: Job<ActionJob>[]) =>

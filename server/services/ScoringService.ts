@@ -12,6 +12,14 @@ export interface ScoreRequest {
   subjectId: string;
 }
 
+export interface ScoreOptions {
+  /**
+   * Past events (a backfill): decided as they would have been then, but never acted on now; the
+   * chosen actions are recorded as skipped.
+   */
+  historical?: boolean;
+}
+
 export interface ScoreResult {
   decision: DecisionRow;
   created: boolean;
@@ -64,7 +72,7 @@ export class ScoringService {
    * result, or the error that subject alone failed with (`SubjectNotReadyError` when its order is
    * not stored yet). The same subject twice gets the same result.
    */
-  async scoreBatch(requests: readonly ScoreRequest[]): Promise<(ScoreResult | Error)[]> {
+  async scoreBatch(requests: readonly ScoreRequest[], options: ScoreOptions = {}): Promise<(ScoreResult | Error)[]> {
     const keyOf = (r: ScoreRequest) => `${r.shopId}|${r.kind}|${r.subjectId}`;
     const unique = [...new Map(requests.map((r) => [keyOf(r), r])).values()];
     const outcomes = new Map<string, ScoreResult | Error>();
@@ -84,7 +92,7 @@ export class ScoringService {
     const entries: (DecisionEntry & { key: string })[] = [];
     for (const [shopId, items] of byShop) {
       try {
-        entries.push(...(await this.decideForShop(shopId, items)).map((entry, i) => ({ ...entry, key: keyOf(items[i]!.request) })));
+        entries.push(...(await this.decideForShop(shopId, items, options)).map((entry, i) => ({ ...entry, key: keyOf(items[i]!.request) })));
       } catch (error) {
         for (const item of items) outcomes.set(keyOf(item.request), error as Error);
       }
@@ -95,7 +103,7 @@ export class ScoringService {
   }
 
   /** The decisions of one shop's subjects, decided in time order over one shared history. */
-  private async decideForShop(shopId: string, items: readonly { request: ScoreRequest; subject: Subject }[]): Promise<DecisionEntry[]> {
+  private async decideForShop(shopId: string, items: readonly { request: ScoreRequest; subject: Subject }[], options: ScoreOptions): Promise<DecisionEntry[]> {
     const customerIds = new Set<string>();
     const orderIds = new Set<string>();
     for (const { subject } of items) {
@@ -123,7 +131,7 @@ export class ScoringService {
       const customerId = subject.order.customerId ?? null;
       const decision = compiled.decide(contextAt(subject, history, { shopId, baseline, lists }), { clock: () => performance.now() });
       history.addDecision(customerId, subject.order.id, { subjectId: subject.id, kind: subject.kind, at: subject.at, score: decision.score, zone: decision.zone });
-      entries[i] = { shopId, decision, orderId: subject.order.id, customerId, actions: decision.actions.map((action) => settle(action, connected)) };
+      entries[i] = { shopId, decision, orderId: subject.order.id, customerId, actions: decision.actions.map((action) => (options.historical ? historical(action) : settle(action, connected))) };
     }
     return entries;
   }
@@ -140,10 +148,15 @@ export class ScoringService {
     return compiled;
   }
 
-  /** The shop baseline, rebuilt from its stored history every few hours. */
-  async baselineFor(shopId: string): Promise<ShopBaseline> {
+  /** Pins a shop's baseline (until the next rebuild): the simulator and tests judge with a chosen one. */
+  pinBaseline(shopId: string, baseline: ShopBaseline): void {
+    this.baselines.set(shopId, { builtAt: this.now(), baseline });
+  }
+
+  /** The shop baseline, rebuilt from its stored history every few hours (or now, with `rebuild`). */
+  async baselineFor(shopId: string, rebuild = false): Promise<ShopBaseline> {
     const cached = this.baselines.get(shopId);
-    if (cached && this.now() - cached.builtAt < BASELINE_TTL_MS) return cached.baseline;
+    if (!rebuild && cached && this.now() - cached.builtAt < BASELINE_TTL_MS) return cached.baseline;
     const history = ShopHistory.from(await this.stores.events.allForBaseline(shopId));
     const baseline = buildBaseline(history.all, { asOf: new Date(this.now()).toISOString() });
     this.baselines.set(shopId, { builtAt: this.now(), baseline });
@@ -183,6 +196,10 @@ export class ScoringService {
       return { kind, id: refund.id, at: refund.createdAt, refund, order, return: ret ?? null };
     });
   }
+}
+
+function historical(action: ChosenAction): SettledAction {
+  return { action, status: 'skipped', result: { reason: 'historical event (backfill): decided, not acted on' } };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { ActionStore } from './ActionStore.ts';
 import { AuditStore } from './AuditStore.ts';
+import { BackfillStore } from './BackfillStore.ts';
 import { ContextStore } from './ContextStore.ts';
 import { CustomerStore } from './CustomerStore.ts';
 import { DecisionStore } from './DecisionStore.ts';
@@ -25,6 +26,7 @@ export interface Stores {
   deliveries: DeliveryStore;
   lists: ListStore;
   context: ContextStore;
+  backfills: BackfillStore;
 }
 
 export function createStores(db: Knex): Stores {
@@ -44,11 +46,13 @@ export function createStores(db: Knex): Stores {
     deliveries: new DeliveryStore(db),
     lists,
     context: new ContextStore(db),
+    backfills: new BackfillStore(db),
   };
 }
 
 export { RulesetConflictError } from './RulesetStore.ts';
 export type { ActionRow, ActionStatus } from './ActionStore.ts';
+export type { BackfillRow, BackfillSource, StageRow } from './BackfillStore.ts';
 export type { ContextMaterial } from './ContextStore.ts';
 export type { CustomerRow } from './CustomerStore.ts';
 export type { DecisionRow, DecisionFilters } from './DecisionStore.ts';

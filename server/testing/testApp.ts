@@ -8,6 +8,8 @@ import { composeApp } from '../composeApp.ts';
 import { loadConfig, type Config } from '../config.ts';
 import type { JobQueue } from '../jobs/JobQueue.ts';
 import type { OrderIntake } from '../services/OrderIntake.ts';
+import type { BackfillOptions } from '../backfill/BackfillRunner.ts';
+import type { BackfillService } from '../backfill/BackfillService.ts';
 import { createStores, type Stores } from '../store/index.ts';
 import { createTestDatabase, type TestDatabase } from './testDatabase.ts';
 
@@ -23,6 +25,7 @@ export interface TestApp {
   config: Config;
   queue: JobQueue;
   intake: OrderIntake;
+  backfill: BackfillService;
   /** Installs a shop with an offline token and a published ruleset. */
   installShop(shop: string, ruleset?: Ruleset, accessToken?: string): Promise<void>;
   /** Posts a webhook signed with the app secret (all five headers shopify-api requires). */
@@ -48,7 +51,7 @@ export interface WebhookOptions {
  * real hapi app (driven with `server.inject`), Admin API calls going to `adminOrigin` (the test
  * double). Nothing of ours is mocked.
  */
-export async function startTestApp(options: { adminOrigin?: string; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function startTestApp(options: { adminOrigin?: string; env?: Record<string, string>; backfill?: BackfillOptions } = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const config = loadConfig({
     SHOPIFY_API_KEY: TEST_API_KEY,
@@ -61,7 +64,7 @@ export async function startTestApp(options: { adminOrigin?: string; env?: Record
   });
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const stores = createStores(db.knex);
-  const { server, queue, intake } = await composeApp({ config, stores, databaseUrl: db.url, log, defaultRuleset: DEFAULT_RULESET, fastRetries: true });
+  const { server, queue, intake, backfill } = await composeApp({ config, stores, databaseUrl: db.url, log, defaultRuleset: DEFAULT_RULESET, fastRetries: true, backfill: options.backfill });
   await server.initialize();
 
   return {
@@ -71,6 +74,7 @@ export async function startTestApp(options: { adminOrigin?: string; env?: Record
     config,
     queue,
     intake,
+    backfill,
     async installShop(shop, ruleset = DEFAULT_RULESET, accessToken = 'shpat_test_token') {
       await stores.shops.install(shop, accessToken, config.shopify.scopes.join(','));
       await stores.rulesets.ensurePublished(shop, ruleset);

@@ -48,11 +48,5 @@ export function catalogRoutes(deps: ApiDeps): ServerRoute[] {
         return deps.releaseHold(shop, id, user);
       },
     },
-    {
-      method: 'GET',
-      path: '/api/backfill',
-      // Filled by the backfill issue; until then the stages are reported as not started.
-      handler: () => ({ stages: ['orders', 'fulfillments', 'returns', 'refunds', 'chargebacks', 'aging', 'baseline'].map((name) => ({ name, status: 'pending' })) }),
-    },
   ];
 }

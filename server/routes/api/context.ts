@@ -1,5 +1,6 @@
 import type { Shopify } from '@shopify/shopify-api';
 import type { SignalRegistry } from '../../../engine/index.ts';
+import type { BackfillService } from '../../backfill/BackfillService.ts';
 import type { ScoringService } from '../../services/ScoringService.ts';
 import type { Stores } from '../../store/index.ts';
 
@@ -8,6 +9,7 @@ export interface ApiDeps {
   stores: Stores;
   registry: SignalRegistry;
   scoring: ScoringService;
+  backfill: BackfillService;
   shopify: Shopify;
   /** Releases a hold action now (audited); provided by the action runner. */
   releaseHold(shopId: string, actionId: string, actor: string): Promise<{ released: string[] }>;

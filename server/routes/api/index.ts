@@ -1,4 +1,5 @@
 import type { Plugin } from '@hapi/hapi';
+import { backfillRoutes } from './backfill.ts';
 import { catalogRoutes } from './catalog.ts';
 import type { ApiDeps } from './context.ts';
 import { customerRoutes } from './customers.ts';
@@ -9,7 +10,7 @@ import { rulesetRoutes } from './rulesets.ts';
 export const api: Plugin<ApiDeps> = {
   name: 'refundsentry-api',
   register(server, deps) {
-    const routes = [...decisionRoutes(deps), ...customerRoutes(deps), ...rulesetRoutes(deps), ...catalogRoutes(deps)];
+    const routes = [...decisionRoutes(deps), ...customerRoutes(deps), ...rulesetRoutes(deps), ...catalogRoutes(deps), ...backfillRoutes(deps)];
     for (const route of routes) server.route({ ...route, options: { ...(route.options as object), auth: 'session' } });
   },
 };

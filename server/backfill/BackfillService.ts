@@ -1,0 +1,113 @@
+import type { BackfillSource, StageRow, Stores } from '../store/index.ts';
+import type { BackfillRunner } from './BackfillRunner.ts';
+
+const DAY = 86_400_000;
+
+export interface StageProgress {
+  stage: string;
+  status: StageRow['status'];
+  pages: number;
+  processed: number;
+  total: number | null;
+  error: string | null;
+  attempts: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** Seconds left for a running stage whose total is known, from its rate so far. */
+  etaSeconds: number | null;
+}
+
+export interface BackfillProgress {
+  status: 'not-started' | 'running' | 'done' | 'failed' | 'paused';
+  source: BackfillSource | null;
+  window: { from: string; to: string } | null;
+  stages: StageProgress[];
+  /** Seconds left for the stage under way (null when unknown). */
+  etaSeconds: number | null;
+  /** What the merchant can do: retry a failed stage, reconnect a paused backfill. */
+  next: 'retry' | 'reconnect' | null;
+}
+
+/** Starts, resumes and reports backfills; the steps run on the backfill queue (`runJob`). */
+export class BackfillService {
+  private readonly stores: Stores;
+  private readonly runner: BackfillRunner;
+  private readonly enqueue: (shopId: string) => Promise<void>;
+  private readonly now: () => number;
+
+  constructor(stores: Stores, runner: BackfillRunner, enqueue: (shopId: string) => Promise<void>, now: () => number = Date.now) {
+    this.stores = stores;
+    this.runner = runner;
+    this.enqueue = enqueue;
+    this.now = now;
+  }
+
+  /** Starts a backfill of the last `days` days from `source` (a shop that has one keeps it). Returns whether it was created. */
+  async start(shopId: string, source: BackfillSource, options: { days?: number; agingDays?: number; to?: string } = {}): Promise<boolean> {
+    const to = options.to ? Date.parse(options.to) : this.now();
+    const window = { from: new Date(to - (options.days ?? 60) * DAY).toISOString(), to: new Date(to).toISOString() };
+    const created = await this.stores.backfills.create(shopId, source, window, options.agingDays ?? 120);
+    if (created) await this.enqueue(shopId);
+    return created;
+  }
+
+  /** Retries failed stages or resumes a paused backfill (after re-auth), from their checkpoints. */
+  async resume(shopId: string): Promise<boolean> {
+    const resumed = await this.stores.backfills.resume(shopId);
+    if (resumed) await this.enqueue(shopId);
+    return resumed;
+  }
+
+  /** After a restart: a job for every backfill still under way (a duplicate job is harmless). */
+  async resumeAll(): Promise<number> {
+    const shops = await this.stores.backfills.running();
+    for (const shopId of shops) await this.enqueue(shopId);
+    return shops.length;
+  }
+
+  /** Runs steps for up to `budgetMs`, then hands over to a new job (so one shop never holds a worker). */
+  async runJob(shopId: string, budgetMs = 2_000): Promise<void> {
+    const started = this.now();
+    for (;;) {
+      const outcome = await this.runner.step(shopId);
+      if (outcome !== 'more') return;
+      if (this.now() - started > budgetMs) {
+        await this.enqueue(shopId);
+        return;
+      }
+    }
+  }
+
+  async progress(shopId: string): Promise<BackfillProgress> {
+    const backfill = await this.stores.backfills.get(shopId);
+    if (!backfill) return { status: 'not-started', source: null, window: null, stages: [], etaSeconds: null, next: null };
+    const stages = (await this.stores.backfills.stages(shopId)).map((s) => this.stageProgress(s));
+    const running = stages.find((s) => s.status === 'running');
+    return {
+      status: backfill.status,
+      source: backfill.source,
+      window: { from: backfill.window_from.toISOString(), to: backfill.window_to.toISOString() },
+      stages,
+      etaSeconds: running?.etaSeconds ?? null,
+      next: backfill.status === 'failed' ? 'retry' : backfill.status === 'paused' ? 'reconnect' : null,
+    };
+  }
+
+  private stageProgress(s: StageRow): StageProgress {
+    const elapsed = s.started_at ? (this.now() - s.started_at.getTime()) / 1000 : 0;
+    const rate = elapsed > 0 ? s.processed / elapsed : 0;
+    const eta = s.status === 'running' && s.total !== null && rate > 0 ? Math.max(0, Math.round((s.total - s.processed) / rate)) : null;
+    return {
+      stage: s.stage,
+      status: s.status,
+      pages: s.pages,
+      processed: s.processed,
+      total: s.total,
+      error: s.error,
+      attempts: s.attempts,
+      startedAt: s.started_at?.toISOString() ?? null,
+      finishedAt: s.finished_at?.toISOString() ?? null,
+      etaSeconds: eta,
+    };
+  }
+}
