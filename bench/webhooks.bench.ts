@@ -27,7 +27,7 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 const dataDir = await mkdtemp(join(tmpdir(), 'refundsentry-bench-'));
 await chmod(dataDir, 0o755);
 const server = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), join(root, 'server/main.ts')], {
-  env: { ...process.env, PORT: String(PORT), EMBEDDED_PG_PORT: String(PG_PORT), DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+  env: { ...process.env, PORT: String(PORT), EMBEDDED_PG_PORT: String(PG_PORT), DATA_DIR: dataDir, LOG_LEVEL: 'warn', DEMO_HISTORY: 'none' },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 const stop = async () => {

@@ -26,6 +26,8 @@ export interface Config {
   /** True when no Shopify credentials are set. */
   demoMode: boolean;
   demoShop: string;
+  /** Demo mode: backfill the demo shop on first start from a generated labelled history (`DEMO_HISTORY=generated`, the default), or leave it empty (`none`). */
+  demoHistory: 'generated' | 'none';
   webhook: { maxBytes: number; staleAfterHours: number };
 }
 
@@ -45,6 +47,7 @@ const ENV_SCHEMA = {
     SHOPIFY_ADMIN_ORIGIN: { type: 'string', pattern: '^https?://' },
     DEMO_SHOP: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*\\.myshopify\\.com$' },
     DEMO_WEBHOOK_SECRET: { type: 'string', minLength: 8 },
+    DEMO_HISTORY: { enum: ['generated', 'none'] },
     WEBHOOK_MAX_BYTES: { type: 'string', pattern: '^[0-9]+$' },
     WEBHOOK_STALE_AFTER_HOURS: { type: 'string', pattern: '^[0-9]+$' },
   },
@@ -100,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     demoMode,
     demoShop: relevant.DEMO_SHOP ?? 'demo.myshopify.com',
+    demoHistory: (relevant.DEMO_HISTORY as Config['demoHistory']) ?? 'generated',
     webhook: {
       maxBytes: Number(relevant.WEBHOOK_MAX_BYTES ?? 1_048_576),
       staleAfterHours: Number(relevant.WEBHOOK_STALE_AFTER_HOURS ?? 48),

@@ -1,10 +1,14 @@
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { migrateLatest } from './db/migrate.ts';
 import { openDatabase, type Database } from './db/openDatabase.ts';
 import type { Ruleset } from '../engine/index.ts';
 import { composeApp } from './composeApp.ts';
+import type { BackfillService } from './backfill/BackfillService.ts';
+import { generateShop } from '../scenarios/generateShop.ts';
 import { sweepPendingActions, sweepUnscoredSubjects } from './jobs/startWorkers.ts';
 import { createStores } from './store/index.ts';
 
@@ -30,7 +34,13 @@ export async function startRefundSentry(env: NodeJS.ProcessEnv = process.env): P
     await stores.shops.install(config.demoShop, null, null);
     await stores.rulesets.ensurePublished(config.demoShop, defaultRuleset);
   }
-  const { server, queue } = await composeApp({ config, stores, databaseUrl: database.url, log, defaultRuleset });
+  const { server, queue, backfill } = await composeApp({ config, stores, databaseUrl: database.url, log, defaultRuleset });
+  // A backfill interrupted by a stop or a crash resumes from its checkpoints.
+  await backfill.resumeAll();
+  if (config.demoMode && config.demoHistory === 'generated') {
+    const started = await startDemoBackfill(backfill, config.demoShop, config.dataDir);
+    if (started) log.info({ shop: config.demoShop }, 'demo shop: backfilling a generated history');
+  }
   // Backstops for work lost between a commit and a job send (or given up too early).
   const sweeper = setInterval(() => {
     sweepPendingActions({ queue, stores }).catch((err) => log.error({ err }, 'action sweep failed'));
@@ -45,12 +55,37 @@ export async function startRefundSentry(env: NodeJS.ProcessEnv = process.env): P
     config,
     stop: () =>
       (stopping ??= (async () => {
+        // Once stopping, PostgreSQL closing a connection some library still holds (57P01,
+        // "terminating connection due to administrator command") is expected: a pg client
+        // without an error listener would otherwise crash the exit. Anything else still does.
+        process.on('uncaughtException', (error) => {
+          if ((error as { code?: string }).code === '57P01') return;
+          console.error(error);
+          process.exit(1);
+        });
         clearInterval(sweeper);
         await server.stop({ timeout: 10_000 });
         await queue.stop();
         await database.close();
       })()),
   };
+}
+
+/**
+ * The demo shop's history: a labelled shop from the scenario generator (the last six months, so
+ * the dashboard has recent data), written once to the data folder as history JSONL and
+ * backfilled through the file source like any shop's. Idempotent across restarts.
+ */
+async function startDemoBackfill(backfill: BackfillService, shop: string, dataDir: string): Promise<boolean> {
+  const path = join(dataDir, 'demo-history.jsonl');
+  if (!existsSync(path)) {
+    await mkdir(dataDir, { recursive: true });
+    const start = new Date(Date.now() - 180 * 86_400_000).toISOString().slice(0, 10);
+    const { events } = generateShop({ seed: 2026, customers: 400, start, days: 178 });
+    await writeFile(`${path}.partial`, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    await rename(`${path}.partial`, path);
+  }
+  return backfill.start(shop, { kind: 'file', path }, { days: 365 });
 }
 
 if (import.meta.main) {
