@@ -189,4 +189,23 @@ describe('backfill from a history file, through pg-boss and real PostgreSQL', ()
     expect((await untilSettled(shop)).status).toBe('done');
     expect(await countOf('events', { shop_id: shop, kind: 'return' })).toBe(events.filter((e) => e.type === 'return').length);
   });
+
+  it('fails the orders stage with the line number of a bad history line, storing nothing of it; retry without a backfill is a 404', async () => {
+    const shop = 'backfill-f.myshopify.com';
+    await app.installShop(shop);
+    const badPath = join(dir, 'bad-history.jsonl');
+    await writeFile(badPath, `${JSON.stringify(events.find((e) => e.type === 'order'))}\n{"type":"order","order":{"id":820982911946154508}}\n`);
+    sources.set(shop, new FaultySource(badPath));
+    await app.backfill.start(shop, { kind: 'file', path: badPath }, { days: 365, to: END });
+    const failed = await untilSettled(shop);
+    expect(failed).toMatchObject({ status: 'failed', next: 'retry' });
+    expect(failed.stages[0]).toMatchObject({ stage: 'orders', status: 'failed', attempts: 1, error: expect.stringMatching(/line 2: order\.id must be a string/) });
+    expect(await countOf('events', { shop_id: shop })).toBe(0);
+    const other = 'backfill-none.myshopify.com';
+    await app.installShop(other);
+    const token = await app.sessionToken(other);
+    const retry = await app.server.inject({ method: 'POST', url: '/api/backfill/retry', headers: { authorization: `Bearer ${token}` } });
+    expect(retry.statusCode).toBe(404);
+    expect(JSON.parse(retry.payload).message).toMatch(/no backfill/);
+  });
 });
