@@ -46,8 +46,9 @@ export class DeliveryStore {
       );
       return rows.length > 0 ? 'new' : 'duplicate-delivery';
     }
-    const { rows } = await trx.raw(`with ${DEDUPE_CTES} ${VERDICT}`, row);
-    return verdictOf(rows[0]);
+    // The same dedupe as a batch of order webhooks, for one delivery that writes nothing else here.
+    const [verdict] = await this.recordOrders([{ delivery: input, customer: null, events: [] }], trx);
+    return verdict!;
   }
 
   /**
@@ -59,7 +60,7 @@ export class DeliveryStore {
    * webhook ids and effects distinct within a batch (`OrderIntake` does); the verdicts come back
    * in the order of `items`.
    */
-  async recordOrders(items: readonly OrderDelivery[]): Promise<DeliveryVerdict[]> {
+  async recordOrders(items: readonly OrderDelivery[], trx: Knex = this.db): Promise<DeliveryVerdict[]> {
     if (items.length === 0) return [];
     const deliveries = items.map(({ delivery: d }, ord) => {
       if (!d.eventId || !d.resourceId) throw new Error('recordOrders needs the event id and the resource id of every delivery');
@@ -67,7 +68,7 @@ export class DeliveryStore {
     });
     const customers = items.flatMap(({ delivery: d, customer: c }, ord) => (c ? [{ ord, shop_id: d.shopId, id: c.id, identity: c.identity, tags: c.tags, created_at_shopify: c.createdAt ?? null }] : []));
     const records = items.flatMap(({ events }, ord) => events.map((e) => ({ ord, ...e })));
-    const { rows } = await this.db.raw(
+    const { rows } = await trx.raw(
       `with input as (
          select * from jsonb_to_recordset(cast(? as jsonb)) as i (ord int, shop_id text, webhook_id text, topic text, event_id text, resource_id text, triggered_at timestamptz)
        ), fresh as (
@@ -118,35 +119,6 @@ export class DeliveryStore {
     return (rows as { fresh: boolean; duplicate_effect: boolean }[]).map(verdictOf);
   }
 }
-
-/**
- * The dedupe of an 'enqueued' delivery with an event id and a resource id, as CTEs over six
- * parameters (shop, webhook id, topic, event id, resource id, triggered at). The insert succeeds
- * (`fresh`) only for a new delivery of a new effect: `on conflict do nothing` covers both the
- * webhook-id key and the partial unique index `webhook_deliveries_effect`. Otherwise a delivery
- * not seen before is recorded as a `duplicate-effect`.
- */
-const DEDUPE_CTES = `input (shop_id, webhook_id, topic, event_id, resource_id, triggered_at) as (
-     values (?::text, ?::text, ?::text, ?::text, ?::text, ?::timestamptz)
-   ), fresh as (
-     insert into webhook_deliveries (shop_id, webhook_id, topic, event_id, resource_id, triggered_at, status)
-     select shop_id, webhook_id, topic, event_id, resource_id, triggered_at, 'enqueued' from input
-     on conflict do nothing
-     returning webhook_id
-   ), effect as (
-     select d.webhook_id from webhook_deliveries d, input i
-     where d.shop_id = i.shop_id and d.topic = i.topic and d.event_id = i.event_id and d.resource_id = i.resource_id and d.status = 'enqueued' and d.webhook_id <> i.webhook_id
-     limit 1
-   ), duplicate as (
-     insert into webhook_deliveries (shop_id, webhook_id, topic, event_id, resource_id, triggered_at, status)
-     select shop_id, webhook_id, topic, event_id, resource_id, triggered_at, 'duplicate-effect' from input
-     where not exists (select 1 from fresh)
-       and not exists (select 1 from webhook_deliveries d where d.shop_id = input.shop_id and d.webhook_id = input.webhook_id)
-     on conflict (shop_id, webhook_id) do nothing
-     returning webhook_id
-   )`;
-
-const VERDICT = `select exists (select 1 from fresh) as fresh, exists (select 1 from duplicate) or exists (select 1 from effect) as duplicate_effect`;
 
 function verdictOf(row: { fresh: boolean; duplicate_effect: boolean }): DeliveryVerdict {
   return row.fresh ? 'new' : row.duplicate_effect ? 'duplicate-effect' : 'duplicate-delivery';
