@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as initial from './20261122000000_initial.ts';
 import * as scoringIndexes from './20261122100000_scoring_indexes.ts';
 import * as backfill from './20261122110000_backfill.ts';
+import * as backfillPass from './20261122120000_backfill_pass.ts';
 
 /**
  * The migrations, in order. Listed explicitly (a knex MigrationSource) rather than read from the
@@ -11,6 +12,7 @@ const MIGRATIONS: [string, Knex.Migration][] = [
   ['20261122000000_initial', initial],
   ['20261122100000_scoring_indexes', scoringIndexes],
   ['20261122110000_backfill', backfill],
+  ['20261122120000_backfill_pass', backfillPass],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

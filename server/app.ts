@@ -12,7 +12,7 @@ import { api } from './routes/api/index.ts';
 import { errorMapping } from './routes/errors.ts';
 import { webhooks } from './routes/webhooks.ts';
 import type { GdprService } from './services/GdprService.ts';
-import type { BackfillService } from './backfill/BackfillService.ts';
+import { hasExtendedOrderAccess, type BackfillService } from './backfill/BackfillService.ts';
 import type { OrderIntake } from './services/OrderIntake.ts';
 import type { ScoringService } from './services/ScoringService.ts';
 import type { Stores } from './store/index.ts';
@@ -44,7 +44,12 @@ export async function createApp(deps: AppDeps): Promise<Hapi.Server> {
   server.events.on('log', (event) => {
     if (event.tags.includes('error')) deps.log.error({ err: event.error ?? event.data }, 'server error');
   });
-  const installer = new ShopInstaller(deps.shopify, deps.stores, deps.defaultRuleset);
+  // A new shop's history is backfilled from Shopify (60 days, 12 months with read_all_orders);
+  // a reconnected shop's paused backfill resumes from its checkpoint.
+  const installer = new ShopInstaller(deps.shopify, deps.stores, deps.defaultRuleset, async (shop, scopes, reconnected) => {
+    if (reconnected && (await deps.backfill.progress(shop)).status === 'paused') await deps.backfill.resume(shop);
+    else await deps.backfill.start(shop, { kind: 'bulk' }, { days: hasExtendedOrderAccess(scopes) ? 365 : 60 });
+  });
   // The first admin call of an embedded shop installs it (token exchange), before any handler runs.
   server.ext('onPostAuth', async (request, h) => {
     const credentials = request.auth.credentials as unknown as ShopCredentials | null;

@@ -7,6 +7,7 @@ import { createShopifyApi } from './auth/shopifyApi.ts';
 import type { Config } from './config.ts';
 import { BackfillRunner, type BackfillOptions } from './backfill/BackfillRunner.ts';
 import { BackfillService } from './backfill/BackfillService.ts';
+import { historySourceOpener } from './backfill/openHistorySource.ts';
 import { ActionRunner } from './jobs/ActionRunner.ts';
 import { JobQueue } from './jobs/JobQueue.ts';
 import { startWorkers } from './jobs/startWorkers.ts';
@@ -52,7 +53,9 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     retryLater: (shopId, actionId, attempt, delay) => queue.sendAction({ shopId, actionId }, attempt, delay),
     ...(options.fastRetries ? { sleep: async () => {}, retryBaseSeconds: 0 } : {}),
   });
-  const backfill = new BackfillService(stores, new BackfillRunner(stores, scoring, log, options.backfill), (shopId) => queue.sendBackfill({ shopId }));
+  const openSource = options.backfill?.openSource ?? historySourceOpener({ stores, config, log, bulk: options.backfill?.bulk, ...(options.fastRetries ? { sleep: async () => {} } : {}) });
+  const runner = new BackfillRunner(stores, scoring, log, { ...options.backfill, openSource });
+  const backfill = new BackfillService(stores, runner, (shopId, delaySeconds) => queue.sendBackfill({ shopId }, delaySeconds));
   await startWorkers({ queue, stores, scoring, runAction: (shopId, id) => actions.run(shopId, id), runBackfill: (shopId) => backfill.runJob(shopId), log });
   const intake = new OrderIntake({
     recordOrders: (items) => stores.deliveries.recordOrders(items),

@@ -11,10 +11,13 @@ export class ShopInstaller {
   private readonly shopify: Shopify;
   private readonly stores: Stores;
   private readonly defaultRuleset: Ruleset;
-  constructor(shopify: Shopify, stores: Stores, defaultRuleset: Ruleset) {
+  private readonly onInstalled?: (shop: string, scopes: string | null, reconnected: boolean) => Promise<void>;
+  /** `onInstalled` runs after each install or reconnect (the backfill starts, or resumes after re-auth). */
+  constructor(shopify: Shopify, stores: Stores, defaultRuleset: Ruleset, onInstalled?: (shop: string, scopes: string | null, reconnected: boolean) => Promise<void>) {
     this.shopify = shopify;
     this.stores = stores;
     this.defaultRuleset = defaultRuleset;
+    this.onInstalled = onInstalled;
   }
 
   /** Exchanges the session token when the shop has no live offline token; a no-op otherwise. */
@@ -30,5 +33,6 @@ export class ShopInstaller {
     await this.stores.shops.install(shop, accessToken, scopes);
     await this.stores.rulesets.ensurePublished(shop, this.defaultRuleset);
     await this.stores.audit.record(shop, 'shopify', existed ? 'shop.reconnect' : 'shop.install', shop, { via, scopes });
+    if (accessToken) await this.onInstalled?.(shop, scopes, !!existed);
   }
 }

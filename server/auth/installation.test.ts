@@ -29,6 +29,14 @@ describe('installation', () => {
     await app.server.inject({ method: 'GET', url: '/api/decisions', headers: { authorization: `Bearer ${await app.sessionToken(shop)}` } });
     expect(double.state.tokenExchanges).toHaveLength(1);
     expect((await app.stores.audit.list(shop)).map((a) => a.action)).toContain('shop.install');
+    // Installing starts the shop's backfill from Shopify's bulk operations: 60 days without read_all_orders.
+    const backfill = await app.waitFor(async () => {
+      const progress = await app.backfill.progress(shop);
+      return progress.status === 'done' ? progress : undefined;
+    }, 'the backfill started by the install');
+    expect(backfill.source).toEqual({ kind: 'bulk' });
+    expect(Date.parse(backfill.window!.to) - Date.parse(backfill.window!.from)).toBe(60 * 86_400_000);
+    expect(double.requests.filter((r) => r.rootFields.includes('bulkOperationRunQuery'))).toHaveLength(5);
   });
 
   it('reconnects a shop whose token was lost', async () => {

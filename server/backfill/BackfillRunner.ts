@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import type { ScoringService } from '../services/ScoringService.ts';
 import type { BackfillRow, BackfillSource, StageRow, Stores } from '../store/index.ts';
-import { FileHistorySource, HistoryFileError } from './FileHistorySource.ts';
-import { FETCH_STAGES, SourceAuthError, type BackfillStage, type FetchStage, type HistorySource } from './HistorySource.ts';
+import type { BulkSourceOptions } from './BulkOperationHistorySource.ts';
+import { FileHistorySource } from './FileHistorySource.ts';
+import { FETCH_STAGES, PermanentSourceError, SourceAuthError, type BackfillStage, type FetchStage, type HistorySource } from './HistorySource.ts';
 
 export interface BackfillOptions {
   /** Records per fetched page. */
@@ -11,11 +12,14 @@ export interface BackfillOptions {
   scorePageSize?: number;
   /** Attempts of a failing page before its stage is marked failed. */
   maxAttempts?: number;
-  /** Opens the source a backfill row names (tests and the bulk-operation source plug in here). */
+  /** Opens the source a backfill row names (composeApp passes `historySourceOpener`; tests may pass their own). */
   openSource?: (source: BackfillSource, shopId: string) => HistorySource;
+  /** Polling and batching of the bulk-operation source (tests poll fast). */
+  bulk?: BulkSourceOptions;
 }
 
-export type StepOutcome = 'more' | 'done' | 'stopped';
+/** `more`: go on; `done` / `stopped`: no more steps now; `{ waitMs }`: the source waits on Shopify, step again later. */
+export type StepOutcome = 'more' | 'done' | 'stopped' | { waitMs: number };
 
 /**
  * Runs a shop's backfill one checkpointed step at a time: a page of a fetch stage (records
@@ -57,8 +61,8 @@ export class BackfillRunner {
           return 'done';
         }
         if (current.status !== 'pending' && current.status !== 'running') return 'stopped';
-        await this.runStage(trx, backfill, current);
-        return 'more';
+        const waitMs = await this.runStage(trx, backfill, current);
+        return waitMs === undefined ? 'more' : { waitMs };
       });
     } catch (error) {
       if (!current) throw error;
@@ -68,8 +72,9 @@ export class BackfillRunner {
         this.log.warn({ shopId, stage: current.stage, err: error }, 'backfill paused: the shop must reconnect');
         return 'stopped';
       }
-      const giveUp = error instanceof HistoryFileError || current.attempts + 1 >= this.maxAttempts;
-      const attempts = await this.stores.backfills.recordError(shopId, current.stage, message, giveUp ? 'failed' : 'running');
+      const giveUp = error instanceof PermanentSourceError || current.attempts + 1 >= this.maxAttempts;
+      const retryCursor = giveUp && error instanceof PermanentSourceError ? error.retryCursor : undefined;
+      const attempts = await this.stores.backfills.recordError(shopId, current.stage, message, giveUp ? 'failed' : 'running', retryCursor);
       if (giveUp) {
         this.log.error({ shopId, stage: current.stage, attempts, err: error }, 'backfill stage failed');
         return 'stopped';
@@ -78,16 +83,21 @@ export class BackfillRunner {
     }
   }
 
-  private async runStage(trx: Stores['db'], backfill: BackfillRow, stage: StageRow): Promise<void> {
+  /** Runs one step of the stage; returns how long to wait when the source is waiting on Shopify. */
+  private async runStage(trx: Stores['db'], backfill: BackfillRow, stage: StageRow): Promise<number | undefined> {
     const shopId = backfill.shop_id;
-    const window = { from: backfill.window_from, to: backfill.window_to };
+    // The current pass: the whole window, or after an extension only the gap before it.
+    const window = { from: backfill.pass_from ?? backfill.window_from, to: backfill.pass_to ?? backfill.window_to };
     const name = stage.stage as BackfillStage;
     if ((FETCH_STAGES as readonly string[]).includes(name)) {
       const source = this.openSource(backfill.source, shopId);
       const page = await source.readPage(name as FetchStage, stage.cursor, { from: window.from.toISOString(), to: window.to.toISOString() }, this.pageSize);
       await this.stores.events.upsertAll(shopId, page.events, trx);
-      await this.stores.backfills.savePage(trx, shopId, name, { cursor: page.next, processed: page.events.length, total: page.total, done: page.next === null });
-      return;
+      const waiting = page.waitMs !== undefined && page.next !== null;
+      // Progress counts the stage's records; buyers' snapshots come along with their orders.
+      const records = page.events.filter((e) => e.type !== 'customer').length;
+      await this.stores.backfills.savePage(trx, shopId, name, { cursor: page.next, processed: records, total: page.total, done: page.next === null, waiting });
+      return waiting ? page.waitMs : undefined;
     }
     if (name === 'aging') {
       const labelled = await this.stores.backfills.labelAgedRefunds(trx, shopId, backfill.aging_days, window);
@@ -122,5 +132,5 @@ export class BackfillRunner {
 
 function defaultSource(source: BackfillSource): HistorySource {
   if (source.kind === 'file') return new FileHistorySource(source.path);
-  throw new HistoryFileError('the Shopify bulk-operation source is not built yet (see issue 5 notes); backfill from a history file');
+  throw new PermanentSourceError('this runner was built without Shopify access (no openSource for bulk operations)');
 }

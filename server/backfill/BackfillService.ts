@@ -3,6 +3,14 @@ import type { BackfillRunner } from './BackfillRunner.ts';
 
 const DAY = 86_400_000;
 
+/** Shopify shows an app only the last 60 days of orders unless it has `read_all_orders` (extended order access). */
+export const DEFAULT_ORDER_DAYS = 60;
+export const EXTENDED_ORDER_DAYS = 365;
+
+export function hasExtendedOrderAccess(scopes: string | null | undefined): boolean {
+  return (scopes ?? '').split(',').map((s) => s.trim()).includes('read_all_orders');
+}
+
 export interface StageProgress {
   stage: string;
   status: StageRow['status'];
@@ -21,6 +29,8 @@ export interface BackfillProgress {
   status: 'not-started' | 'running' | 'done' | 'failed' | 'paused';
   source: BackfillSource | null;
   window: { from: string; to: string } | null;
+  /** What the current pass fetches: the whole window, or after an extension only the gap. */
+  pass: { from: string; to: string } | null;
   stages: StageProgress[];
   /** Seconds left for the stage under way (null when unknown). */
   etaSeconds: number | null;
@@ -32,10 +42,10 @@ export interface BackfillProgress {
 export class BackfillService {
   private readonly stores: Stores;
   private readonly runner: BackfillRunner;
-  private readonly enqueue: (shopId: string) => Promise<void>;
+  private readonly enqueue: (shopId: string, delaySeconds?: number) => Promise<void>;
   private readonly now: () => number;
 
-  constructor(stores: Stores, runner: BackfillRunner, enqueue: (shopId: string) => Promise<void>, now: () => number = Date.now) {
+  constructor(stores: Stores, runner: BackfillRunner, enqueue: (shopId: string, delaySeconds?: number) => Promise<void>, now: () => number = Date.now) {
     this.stores = stores;
     this.runner = runner;
     this.enqueue = enqueue;
@@ -58,6 +68,27 @@ export class BackfillService {
     return resumed;
   }
 
+  /**
+   * Extends a finished backfill back to `days` before its end, fetching and scoring only the gap.
+   * 'covered' when the window already reaches that far; 'busy' while a pass is under way.
+   */
+  async extend(shopId: string, days: number): Promise<'extended' | 'covered' | 'busy' | 'none'> {
+    const backfill = await this.stores.backfills.get(shopId);
+    if (!backfill) return 'none';
+    const from = new Date(backfill.window_to.getTime() - days * DAY);
+    const outcome = await this.stores.backfills.extend(shopId, from);
+    if (outcome === 'extended') await this.enqueue(shopId);
+    return outcome;
+  }
+
+  /** Wakes a backfill waiting on a bulk operation (Shopify's bulk_operations/finish webhook). */
+  async wake(shopId: string): Promise<boolean> {
+    const backfill = await this.stores.backfills.get(shopId);
+    if (backfill?.status !== 'running') return false;
+    await this.enqueue(shopId);
+    return true;
+  }
+
   /** After a restart: a job for every backfill still under way (a duplicate job is harmless). */
   async resumeAll(): Promise<number> {
     const shops = await this.stores.backfills.running();
@@ -70,6 +101,16 @@ export class BackfillService {
     const started = this.now();
     for (;;) {
       const outcome = await this.runner.step(shopId);
+      if (typeof outcome === 'object') {
+        // Waiting on a Shopify bulk operation: a short wait within this job's budget is slept here;
+        // a longer one is a delayed job (the operation's finish webhook wakes it sooner).
+        if (this.now() - started + outcome.waitMs <= budgetMs) {
+          await new Promise((resolve) => setTimeout(resolve, outcome.waitMs));
+          continue;
+        }
+        await this.enqueue(shopId, Math.ceil(outcome.waitMs / 1000));
+        return;
+      }
       if (outcome !== 'more') return;
       if (this.now() - started > budgetMs) {
         await this.enqueue(shopId);
@@ -80,13 +121,14 @@ export class BackfillService {
 
   async progress(shopId: string): Promise<BackfillProgress> {
     const backfill = await this.stores.backfills.get(shopId);
-    if (!backfill) return { status: 'not-started', source: null, window: null, stages: [], etaSeconds: null, next: null };
+    if (!backfill) return { status: 'not-started', source: null, window: null, pass: null, stages: [], etaSeconds: null, next: null };
     const stages = (await this.stores.backfills.stages(shopId)).map((s) => this.stageProgress(s));
     const running = stages.find((s) => s.status === 'running');
     return {
       status: backfill.status,
       source: backfill.source,
       window: { from: backfill.window_from.toISOString(), to: backfill.window_to.toISOString() },
+      pass: { from: (backfill.pass_from ?? backfill.window_from).toISOString(), to: (backfill.pass_to ?? backfill.window_to).toISOString() },
       stages,
       etaSeconds: running?.etaSeconds ?? null,
       next: backfill.status === 'failed' ? 'retry' : backfill.status === 'paused' ? 'reconnect' : null,

@@ -1,10 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { readHistory } from '../../cli/readHistory.ts';
 import { eventTime, type HistoryEvent } from '../../engine/history/index.ts';
-import { STAGE_TYPES, type FetchStage, type HistoryPage, type HistorySource, type HistoryWindow } from './HistorySource.ts';
+import { PermanentSourceError, STAGE_TYPES, type FetchStage, type HistoryPage, type HistorySource, type HistoryWindow } from './HistorySource.ts';
 
 /** A history file that does not read as one: the backfill stage fails with this message. */
-export class HistoryFileError extends Error {
+export class HistoryFileError extends PermanentSourceError {
   constructor(message: string) {
     super(message);
     this.name = 'HistoryFileError';
@@ -38,7 +38,8 @@ export class FileHistorySource implements HistorySource {
     const start = cursor === null ? 0 : Number(cursor);
     if (!Number.isInteger(start) || start < 0) throw new HistoryFileError(`bad cursor ${JSON.stringify(cursor)} for ${this.description}`);
     const end = Math.min(inWindow.length, start + pageSize);
-    return { events: inWindow.slice(start, end), next: end < inWindow.length ? String(end) : null, total: inWindow.length };
+    const total = inWindow.filter((e) => e.type !== 'customer').length;
+    return { events: inWindow.slice(start, end), next: end < inWindow.length ? String(end) : null, total };
   }
 
   private async recordsOf(stage: FetchStage): Promise<HistoryEvent[]> {

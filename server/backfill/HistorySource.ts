@@ -18,8 +18,10 @@ export interface HistoryPage {
   events: HistoryEvent[];
   /** Where the next page starts, or null when the stage has no more. */
   next: string | null;
-  /** How many records the stage has in all, when the source knows. */
+  /** How many records the stage has in all (buyers' snapshots not counted), when the source knows. */
   total?: number;
+  /** The source is waiting on Shopify (a bulk operation still running): ask again after this long. */
+  waitMs?: number;
 }
 
 /**
@@ -37,6 +39,17 @@ export class SourceAuthError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'SourceAuthError';
+  }
+}
+
+/** A source failure that retrying will not fix (a bad file, a refused query): the stage fails at once with this message. */
+export class PermanentSourceError extends Error {
+  /** Where a retry of the failed stage should start (e.g. a new bulk operation), when not at the saved checkpoint. */
+  readonly retryCursor?: string | null;
+  constructor(message: string, retryCursor?: string | null) {
+    super(message);
+    this.name = 'PermanentSourceError';
+    if (retryCursor !== undefined) this.retryCursor = retryCursor;
   }
 }
 

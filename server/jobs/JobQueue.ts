@@ -45,8 +45,9 @@ export class JobQueue {
     await this.boss.insert(QUEUES.action, jobs.map((job) => ({ data: job, singletonKey: actionJobKey(job, 0) })));
   }
 
-  async sendBackfill(job: BackfillJob): Promise<void> {
-    await this.boss.send(QUEUES.backfill, job);
+  /** A backfill step job, now or after `delaySeconds` (a bulk operation still running). */
+  async sendBackfill(job: BackfillJob, delaySeconds = 0): Promise<void> {
+    await this.boss.send(QUEUES.backfill, job, delaySeconds > 0 ? { startAfter: delaySeconds } : {});
   }
 
   /** `attempt` keys the job, so a retry can be queued while the failing run is still active. */

@@ -52,6 +52,11 @@ async function receiveWebhook(deps: AppDeps, request: Request, h: ResponseToolki
   const eventId = (check.webhookType === 'webhooks' ? check.eventId : undefined) ?? headerOrNull(request, 'x-shopify-event-id');
   const triggeredAt = (check.webhookType === 'webhooks' ? check.triggeredAt : undefined) ?? headerOrNull(request, 'x-shopify-triggered-at');
   const shop = await deps.stores.shops.getCached(shopId);
+  if (['bulk_operations/finish', 'bulk_operations_finish'].includes(topic.trim().toLowerCase())) {
+    // A backfill stage's bulk query is done: step it now instead of at its next poll.
+    const woken = shop ? await deps.backfill.wake(shopId) : false;
+    return { ok: true, woken };
+  }
   let normalized: NormalizedWebhook;
   try {
     normalized = normalizeWebhook(topic, rawBody, shop?.hash_key ?? '', { triggeredAt: triggeredAt ?? undefined });

@@ -16,3 +16,7 @@ export const TAGS_ADD = load('TagsAdd');
 export const TAGS_REMOVE = load('TagsRemove');
 export const ORDER_RISK_ASSESSMENT_CREATE = load('OrderRiskAssessmentCreate');
 export const FLOW_TRIGGER_RECEIVE = load('FlowTriggerReceive');
+export const BULK_OPERATION_RUN_QUERY = load('BulkOperationRunQuery');
+export const BULK_OPERATION_STATUS = load('BulkOperationStatus');
+export const BACKFILL_RETURN_DETAILS = load('BackfillReturnDetails');
+export const BACKFILL_REFUND_DETAILS = load('BackfillRefundDetails');

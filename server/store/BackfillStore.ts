@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { BACKFILL_STAGES, type BackfillStage } from '../backfill/HistorySource.ts';
 
+/** Where a backfill reads from: a history file (demo, imports, tests) or the shop's Shopify bulk operations. */
 export type BackfillSource = { kind: 'file'; path: string } | { kind: 'bulk' };
 export type StageStatus = 'pending' | 'running' | 'done' | 'failed' | 'paused';
 
@@ -10,6 +11,9 @@ export interface BackfillRow {
   window_from: Date;
   window_to: Date;
   aging_days: number;
+  /** The window of the current pass (null: the whole window); an extension fetches only its gap. */
+  pass_from: Date | null;
+  pass_to: Date | null;
   status: 'running' | 'done' | 'failed' | 'paused';
   created_at: Date;
   finished_at: Date | null;
@@ -76,12 +80,12 @@ export class BackfillStore {
   }
 
   /** Records a committed page: the cursor to continue from, what it held, and whether the stage is done. */
-  async savePage(trx: Knex, shopId: string, stage: BackfillStage, page: { cursor: string | null; processed: number; total?: number | null; done: boolean }): Promise<void> {
+  async savePage(trx: Knex, shopId: string, stage: BackfillStage, page: { cursor: string | null; processed: number; total?: number | null; done: boolean; waiting?: boolean }): Promise<void> {
     await trx('backfill_stages')
       .where({ shop_id: shopId, stage })
       .update({
         cursor: page.cursor,
-        pages: trx.raw('pages + 1'),
+        pages: trx.raw(page.waiting ? 'pages' : 'pages + 1'),
         processed: trx.raw('processed + ?', [page.processed]),
         ...(page.total !== undefined ? { total: page.total } : {}),
         status: page.done ? 'done' : 'running',
@@ -94,11 +98,11 @@ export class BackfillStore {
   }
 
   /** A failed attempt: counted, with its error; `status` failed (given up) or paused (needs re-auth) stops the backfill. */
-  async recordError(shopId: string, stage: BackfillStage, error: string, status: 'running' | 'failed' | 'paused'): Promise<number> {
+  async recordError(shopId: string, stage: BackfillStage, error: string, status: 'running' | 'failed' | 'paused', retryCursor?: string | null): Promise<number> {
     return this.db.transaction(async (trx) => {
       const [row] = await trx('backfill_stages')
         .where({ shop_id: shopId, stage })
-        .update({ status, error, attempts: trx.raw('attempts + 1'), updated_at: trx.fn.now() })
+        .update({ status, error: error.slice(0, 2000), attempts: trx.raw('attempts + 1'), updated_at: trx.fn.now(), ...(retryCursor !== undefined ? { cursor: retryCursor } : {}) })
         .returning('attempts');
       if (status !== 'running') await trx('backfills').where({ shop_id: shopId }).update({ status });
       return Number(row?.attempts ?? 0);
@@ -111,6 +115,27 @@ export class BackfillStore {
       await trx('backfill_stages').where({ shop_id: shopId }).whereIn('status', ['failed', 'paused']).update({ status: 'pending', attempts: 0, updated_at: trx.fn.now() });
       const updated = await trx('backfills').where({ shop_id: shopId }).whereIn('status', ['failed', 'paused', 'running']).update({ status: 'running' });
       return updated > 0;
+    });
+  }
+
+  /**
+   * Moves a finished backfill's start back to `from` and opens a pass over the gap only
+   * (`from`..the old start): every stage pending again with a fresh checkpoint.
+   * 'covered' when the window already reaches back that far; 'busy' until the current pass is done.
+   */
+  async extend(shopId: string, from: Date): Promise<'extended' | 'covered' | 'busy' | 'none'> {
+    return this.db.transaction(async (trx) => {
+      const backfill = await this.lock(trx, shopId);
+      if (!backfill) return 'none';
+      if (from.getTime() >= backfill.window_from.getTime()) return 'covered';
+      // A pass under way, paused or failed finishes (or is retried) first.
+      if (backfill.status !== 'done') return 'busy';
+      await trx('backfills').where({ shop_id: shopId }).update({ window_from: from, pass_from: from, pass_to: backfill.window_from, status: 'running', finished_at: null });
+      await trx('backfill_stages').where({ shop_id: shopId }).update({
+        status: 'pending', cursor: null, pages: 0, processed: 0, total: null, error: null, attempts: 0,
+        started_at: null, finished_at: null, updated_at: trx.fn.now(),
+      });
+      return 'extended';
     });
   }
 

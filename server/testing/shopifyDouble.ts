@@ -29,6 +29,7 @@ import {
 } from 'graphql';
 import type { ASTNode, DocumentNode, GraphQLFormattedError, GraphQLSchema, OperationDefinitionNode, SelectionSetNode } from 'graphql';
 import { LosslessNumber, isSafeNumber, parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
+import { bulkResolvers, historyFieldResolver, type DoubleBulkOperation, type DoubleHistory, type GqlObject } from './bulkOperationsDouble.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Schema
@@ -112,7 +113,30 @@ export class ShopifyDoubleState {
   readonly flowTriggers: { handle: string; payload: unknown }[] = [];
   /** Every token exchange answered, in order. */
   readonly tokenExchanges: { clientId: string; subjectToken: string }[] = [];
+  /** The shop's past in GraphQL shape, for bulk operations and `nodes` (see bulkOperationsDouble.ts). */
+  history: DoubleHistory = { orders: [], disputes: [] };
+  /** Every bulk operation started, by id. */
+  readonly bulkOperations = new Map<string, DoubleBulkOperation>();
+  /** Status polls a bulk operation answers as CREATED/RUNNING before it completes. */
+  bulkPollsUntilDone = 1;
+  /** The next bulk operations end FAILED with these error codes, one each (then they succeed). */
+  readonly failNextBulk: NonNullable<DoubleBulkOperation['errorCode']>[] = [];
   #nextHoldId = 262926795058;
+  #nextBulkId = 7933223797042;
+
+  /** Records and returns a new bulk operation id (the captured id's neighbourhood). */
+  nextBulkId(): string {
+    return `gid://shopify/BulkOperation/${this.#nextBulkId++}`;
+  }
+
+  /** Returns and refunds of the history by id, for `nodes(ids:)`. */
+  historyNode(id: string): GqlObject | undefined {
+    for (const order of this.history.orders) {
+      for (const r of (order.returns as GqlObject[] | undefined) ?? []) if (r.id === id) return { __typename: 'Return', ...r };
+      for (const r of (order.refunds as GqlObject[] | undefined) ?? []) if (r.id === id) return { __typename: 'Refund', ...r };
+    }
+    return undefined;
+  }
 
   addOrder(seed: OrderSeed): DoubleOrder {
     const order: DoubleOrder = {
@@ -164,8 +188,9 @@ interface UserError {
 }
 
 const SUPPORTED_ROOTS: Record<'query' | 'mutation', ReadonlySet<string>> = {
-  query: new Set(['order', 'fulfillmentOrder', 'customer']),
+  query: new Set(['order', 'fulfillmentOrder', 'customer', 'bulkOperation', 'nodes']),
   mutation: new Set([
+    'bulkOperationRunQuery',
     'fulfillmentOrderHold',
     'fulfillmentOrderReleaseHold',
     'tagsAdd',
@@ -270,8 +295,9 @@ interface RiskAssessmentInput {
   facts: { sentiment: string; description: string }[];
 }
 
-function rootResolvers(state: ShopifyDoubleState): Record<string, (args: never) => unknown> {
+function rootResolvers(state: ShopifyDoubleState, resultUrl: (id: string) => string): Record<string, (args: never) => unknown> {
   return {
+    ...bulkResolvers(state, adminSchema, resultUrl),
     order: ({ id }: { id: string }) => {
       const order = state.orders.get(id);
       if (!order) return null;
@@ -626,7 +652,9 @@ async function exchangeToken(request: IncomingMessage, response: ServerResponse,
 export async function startShopifyDouble(options: ShopifyDoubleOptions = {}): Promise<ShopifyDouble> {
   const schema = adminSchema();
   const state = new ShopifyDoubleState();
-  const resolvers = rootResolvers(state);
+  let origin = '';
+  const resultUrl = (id: string) => `${origin}/bulk-results/${id.split('/').pop()}.jsonl`;
+  const resolvers = rootResolvers(state, resultUrl);
   const requests: DoubleRequest[] = [];
   const throttles: { kind: ThrottleKind; options: ThrottleOptions }[] = [];
   const raw: RawResponse[] = [];
@@ -634,6 +662,14 @@ export async function startShopifyDouble(options: ShopifyDoubleOptions = {}): Pr
   const restoreRate = options.restoreRate ?? 100;
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // A bulk operation's result file (Shopify serves it from storage by a signed URL; no token needed).
+    const download = /^\/bulk-results\/(\d+)\.jsonl$/.exec(request.url?.split('?')[0] ?? '');
+    if (request.method === 'GET' && download) {
+      const op = state.bulkOperations.get(`gid://shopify/BulkOperation/${download[1]}`);
+      if (!op || op.status !== 'COMPLETED' || op.result === null) return send(response, 404, 'NoSuchKey'); // not captured
+      response.writeHead(200, { 'Content-Type': 'application/jsonl' });
+      return void response.end(op.result);
+    }
     if (request.method === 'POST' && request.url?.split('?')[0] === '/admin/oauth/access_token') {
       return exchangeToken(request, response, state);
     }
@@ -727,7 +763,7 @@ export async function startShopifyDouble(options: ShopifyDoubleOptions = {}): Pr
       }
     }
 
-    const result = await execute({ schema, document, rootValue: resolvers, variableValues: variables, operationName });
+    const result = await execute({ schema, document, rootValue: resolvers, variableValues: variables, operationName, fieldResolver: historyFieldResolver });
     const cost = estimateCost(schema, operation);
     send(response, 200, {
       ...(result.errors?.length ? { errors: result.errors.map((error) => error.toJSON()) } : {}),
@@ -749,9 +785,10 @@ export async function startShopifyDouble(options: ShopifyDoubleOptions = {}): Pr
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  origin = `http://127.0.0.1:${port}`;
 
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin,
     state,
     requests,
     throttleNext(n, kind, throttleOptions = {}) {

@@ -3,7 +3,7 @@ export { normalizeWebhook, type NormalizedWebhook, type NormalizeWebhookOptions 
 export { parseWebhookBody } from './parseWebhookBody.ts';
 export { PayloadError } from './PayloadError.ts';
 export { canonicalTopic, isSupportedTopic, TOPIC_KINDS, type SupportedTopic } from './webhookTopic.ts';
-export { normalizeOrder, splitTags, type NormalizedOrder } from './normalizeOrder.ts';
+export { normalizeLineItem, normalizeOrder, splitTags, type NormalizedOrder } from './normalizeOrder.ts';
 export { normalizeFulfillment } from './normalizeFulfillment.ts';
 export { normalizeReturn, returnLinesComplete, withOrderLines } from './normalizeReturn.ts';
 export { normalizeRefund, refundMethodOfGateway } from './normalizeRefund.ts';

@@ -34,7 +34,7 @@ function lineDiscount(item: LineItemPayload): number {
   return shopMoney(item.total_discount_set, item.total_discount);
 }
 
-function normalizeLineItem(item: LineItemPayload): LineItem {
+export function normalizeLineItem(item: LineItemPayload): LineItem {
   return compact<LineItem>({
     id: gidOf('LineItem', item)!,
     productId: item.product_id === null || item.product_id === undefined ? undefined : shopifyGid('Product', item.product_id),

@@ -33,7 +33,7 @@ function normalizeLine(item: ReturnLineItemPayload): ReturnLineItem | undefined 
  * Fills what only the order knows (SKU, product, variant, unit price paid) into a return's
  * lines, and its total value. Pure: returns a new record.
  */
-export function withOrderLines(ret: ReturnRecord, order: OrderRecord): ReturnRecord {
+export function withOrderLines(ret: ReturnRecord, order: Pick<OrderRecord, 'lineItems' | 'customerId'>): ReturnRecord {
   const lines = new Map(order.lineItems.map((line) => [line.id, line]));
   const lineItems = ret.lineItems.map((item): ReturnLineItem => {
     const line = lines.get(item.lineItemId);
