@@ -5,10 +5,7 @@ import { PayloadError } from '../shopify/normalize/index.ts';
 import { ShopifyApiError } from '../shopify/ShopifyApiError.ts';
 import { assembleBulkJsonl, BulkResultError, type AssembledNode } from './bulk/bulkJsonl.ts';
 import { bulkQueryFor } from './bulk/bulkQueries.ts';
-import {
-  chargebackEvents, fulfillmentEvents, orderEvents, pendingRefunds, pendingReturns, refundEvent, returnEvent,
-  type PendingRecord, type RecordDetails,
-} from './bulk/bulkRecords.ts';
+import { pageEvents, stageItems, type RecordDetails, type StageItem } from './bulk/bulkRecords.ts';
 import { PermanentSourceError, SourceAuthError, type FetchStage, type HistoryPage, type HistorySource, type HistoryWindow } from './HistorySource.ts';
 
 /** The shop's Admin API client and hash key, or null when the shop has no token (the backfill pauses). */
@@ -45,11 +42,8 @@ interface BulkStatus {
   partialDataUrl: string | null;
 }
 
-/** One record of a stage's result, in the order the stage pages through them. */
-type Item = { at: string; id: string; events?: HistoryEvent[]; pending?: PendingRecord };
-
 /** Downloaded and assembled results, by operation id (a resumed process downloads again). */
-const results = new Map<string, Item[]>();
+const results = new Map<string, StageItem[]>();
 const MAX_CACHED_RESULTS = 8;
 
 /**
@@ -135,7 +129,7 @@ export class BulkOperationHistorySource implements HistorySource {
   }
 
   /** The stage's records in time order (ties by id), downloaded once per operation and process. */
-  private async items(stage: FetchStage, status: BulkStatus, window: HistoryWindow, shopKey: string): Promise<Item[]> {
+  private async items(stage: FetchStage, status: BulkStatus, window: HistoryWindow, shopKey: string): Promise<StageItem[]> {
     const cached = results.get(status.id);
     if (cached) return cached;
     let roots: AssembledNode[] = [];
@@ -144,45 +138,24 @@ export class BulkOperationHistorySource implements HistorySource {
       if (!response.ok) throw new Error(`downloading the ${stage} bulk result failed: HTTP ${response.status}`);
       roots = assembleBulkJsonl(await response.text(), `${stage} bulk result`);
     }
-    const items: Item[] = [];
-    for (const root of roots) {
-      switch (stage) {
-        case 'orders': {
-          const at = root.node.createdAt as string;
-          items.push({ at, id: root.node.id, events: orderEvents(root, shopKey) });
-          break;
-        }
-        case 'fulfillments':
-          for (const event of fulfillmentEvents(root, window)) items.push({ at: (event as { fulfillment: { createdAt: string } }).fulfillment.createdAt, id: (event as { fulfillment: { id: string } }).fulfillment.id, events: [event] });
-          break;
-        case 'returns':
-          for (const pending of pendingReturns(root, window)) items.push({ at: pending.at, id: pending.id, pending });
-          break;
-        case 'refunds':
-          for (const pending of pendingRefunds(root, window)) items.push({ at: pending.at, id: pending.id, pending });
-          break;
-        case 'chargebacks':
-          for (const event of chargebackEvents(root, window)) items.push({ at: (event as { chargeback: { initiatedAt: string } }).chargeback.initiatedAt, id: root.node.id, events: [event] });
-          break;
-      }
-    }
-    items.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const items = stageItems(stage, roots, window, shopKey);
     if (results.size >= MAX_CACHED_RESULTS) results.delete(results.keys().next().value!);
     results.set(status.id, items);
     return items;
   }
 
-  /** The page's events; returns and refunds first get their lines by id. */
-  private async eventsOf(client: AdminGraphqlClient, stage: FetchStage, slice: Item[]): Promise<HistoryEvent[]> {
-    if (stage !== 'returns' && stage !== 'refunds') return onceEach(slice.flatMap((item) => item.events ?? []));
+  /** The page's events; returns and refunds first get their lines by id (`nodes`). */
+  private async eventsOf(client: AdminGraphqlClient, stage: FetchStage, slice: StageItem[]): Promise<HistoryEvent[]> {
     const details = new Map<string, RecordDetails>();
-    const document = stage === 'returns' ? BACKFILL_RETURN_DETAILS : BACKFILL_REFUND_DETAILS;
-    for (let i = 0; i < slice.length; i += this.detailsBatch) {
-      const ids = slice.slice(i, i + this.detailsBatch).map((item) => item.id);
-      const { data } = await client.request<{ nodes: (RecordDetails | null)[] }>(document, { ids });
-      for (const node of data.nodes) if (node && typeof node.id === 'string') details.set(node.id, node);
+    if (stage === 'returns' || stage === 'refunds') {
+      const document = stage === 'returns' ? BACKFILL_RETURN_DETAILS : BACKFILL_REFUND_DETAILS;
+      for (let i = 0; i < slice.length; i += this.detailsBatch) {
+        const ids = slice.slice(i, i + this.detailsBatch).map((item) => item.id);
+        const { data } = await client.request<{ nodes: (RecordDetails | null)[] }>(document, { ids });
+        for (const node of data.nodes) if (node && typeof node.id === 'string') details.set(node.id, node);
+      }
     }
-    return slice.map((item) => (stage === 'returns' ? returnEvent(item.pending!, details.get(item.id)) : refundEvent(item.pending!, details.get(item.id))));
+    return pageEvents(stage, slice, details);
   }
 
   /** Maps Admin API failures onto what the backfill does about them. */
@@ -198,15 +171,6 @@ export class BulkOperationHistorySource implements HistorySource {
       throw error; // throttled, 5xx, network: transient, retried from the checkpoint
     }
   }
-}
-
-/** A buyer with several orders on the page is stored once, as of the latest of them (one upsert may not touch a row twice). */
-function onceEach(events: HistoryEvent[]): HistoryEvent[] {
-  const customers = new Map<string, number>();
-  events.forEach((event, index) => {
-    if (event.type === 'customer') customers.set(event.customer.id, index);
-  });
-  return events.filter((event, index) => event.type !== 'customer' || customers.get(event.customer.id) === index);
 }
 
 function parseCursor(cursor: string): BulkCursor {

@@ -1,4 +1,9 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AdminGraphqlClient } from '../shopify/AdminGraphqlClient.ts';
+import { BACKFILL_REFUND_DETAILS, BACKFILL_RETURN_DETAILS, BULK_OPERATION_RUN_QUERY, BULK_OPERATION_STATUS } from '../shopify/operations.ts';
 import type { HistoryEvent } from '../../engine/history/index.ts';
 import { generateShop } from '../../scenarios/generateShop.ts';
 import { graphqlHistory } from '../testing/graphqlHistory.ts';
@@ -211,6 +216,54 @@ describe.skipIf(!adminSchemaAvailable())('backfill through Shopify bulk operatio
     const bad = await app.server.inject({ method: 'POST', url: '/api/backfill/extend', headers: { authorization: `Bearer ${token}` }, payload: { days: 'lots' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.payload).toMatch(/days/);
+  });
+
+  it('the file source reads the same shapes: bulk results and nodes answers saved to files give the same records', async () => {
+    // Export the history as Shopify gives it: each stage's bulk result, and the lines of returns and refunds.
+    const dir = await mkdtemp(join(tmpdir(), 'refundsentry-bulk-files-'));
+    const client = new AdminGraphqlClient({ shop: 'export.myshopify.com', accessToken: TOKEN, origin: double.origin });
+    const window = { from: new Date(Date.parse(END) - 365 * DAY).toISOString(), to: END };
+    for (const stage of FETCH_STAGES) {
+      const run = await client.request<{ bulkOperationRunQuery: { bulkOperation: { id: string } } }>(BULK_OPERATION_RUN_QUERY, { query: bulkQueryFor(stage, window) });
+      let url: string | null = null;
+      for (let i = 0; i < 10 && !url; i++) {
+        url = (await client.request<{ bulkOperation: { url: string | null } }>(BULK_OPERATION_STATUS, { id: run.data.bulkOperationRunQuery.bulkOperation.id })).data.bulkOperation.url;
+      }
+      await writeFile(join(dir, `${stage}.jsonl`), url ? await (await fetch(url)).text() : '');
+    }
+    for (const [stage, document, type] of [['returns', BACKFILL_RETURN_DETAILS, 'return'], ['refunds', BACKFILL_REFUND_DETAILS, 'refund']] as const) {
+      const ids = events.filter((e) => e.type === type).map((e) => (e as unknown as Record<string, { id: string }>)[type].id);
+      const { data } = await client.request<{ nodes: unknown[] }>(document, { ids });
+      await writeFile(join(dir, `${stage}.details.jsonl`), data.nodes.map((n) => JSON.stringify(n)).join('\n') + '\n');
+    }
+    try {
+      const shop = 'bulk-files.myshopify.com';
+      await app.installShop(shop, undefined, TOKEN);
+      await app.backfill.start(shop, { kind: 'bulk-files', dir }, { days: 365, to: END });
+      const progress = await untilSettled(shop);
+      expect(progress.stages.map((s) => [s.stage, s.status, s.error])).toEqual(
+        ['orders', 'fulfillments', 'returns', 'refunds', 'chargebacks', 'aging', 'baseline', 'scoring'].map((s) => [s, 'done', null]),
+      );
+      for (const type of ['order', 'fulfillment', 'return', 'refund', 'chargeback'] as const) {
+        const expected = events.filter((e) => e.type === type);
+        const got = await stored(shop, type);
+        expect(got.size, type).toBe(expected.length);
+        for (const event of expected) {
+          const id = ((event as unknown as Record<string, { id: string }>)[type]).id;
+          expect(comparable({ type, [type]: got.get(id) } as HistoryEvent), `${type} ${id}`).toEqual(comparable(event));
+        }
+      }
+      // A damaged file fails its stage with the file and line.
+      await writeFile(join(dir, 'orders.jsonl'), '{"id":"gid://shopify/Order/1","createdAt":"2025-06-01T00:00:00Z"}\n{"id": oops}\n');
+      const broken = 'bulk-files-broken.myshopify.com';
+      await app.installShop(broken, undefined, TOKEN);
+      await app.backfill.start(broken, { kind: 'bulk-files', dir }, { days: 365, to: END });
+      const failed = await untilSettled(broken);
+      expect(failed.status).toBe('failed');
+      expect(failed.stages[0].error).toMatch(/orders\.jsonl line 2: not JSON/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('a bulk_operations/finish webhook wakes a waiting backfill', async () => {

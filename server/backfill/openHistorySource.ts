@@ -3,7 +3,8 @@ import type { Config } from '../config.ts';
 import { AdminGraphqlClient } from '../shopify/AdminGraphqlClient.ts';
 import type { BackfillSource, Stores } from '../store/index.ts';
 import { BulkOperationHistorySource, type BulkSourceOptions } from './BulkOperationHistorySource.ts';
-import { FileHistorySource } from './FileHistorySource.ts';
+import { BulkFileHistorySource } from './BulkFileHistorySource.ts';
+import { FileHistorySource, HistoryFileError } from './FileHistorySource.ts';
 import type { HistorySource } from './HistorySource.ts';
 
 export interface SourceDeps {
@@ -19,6 +20,13 @@ export interface SourceDeps {
 export function historySourceOpener(deps: SourceDeps): (source: BackfillSource, shopId: string) => HistorySource {
   return (source, shopId) => {
     if (source.kind === 'file') return new FileHistorySource(source.path);
+    if (source.kind === 'bulk-files') {
+      return new BulkFileHistorySource(source.dir, async () => {
+        const shop = await deps.stores.shops.get(shopId);
+        if (!shop) throw new HistoryFileError(`no shop ${shopId} to backfill`);
+        return shop.hash_key;
+      });
+    }
     return new BulkOperationHistorySource(
       shopId,
       async () => {

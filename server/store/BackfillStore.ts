@@ -1,8 +1,11 @@
 import type { Knex } from 'knex';
 import { BACKFILL_STAGES, type BackfillStage } from '../backfill/HistorySource.ts';
 
-/** Where a backfill reads from: a history file (demo, imports, tests) or the shop's Shopify bulk operations. */
-export type BackfillSource = { kind: 'file'; path: string } | { kind: 'bulk' };
+/**
+ * Where a backfill reads from: the shop's Shopify bulk operations, a folder of bulk result files
+ * in Shopify's shapes, or a normalized history file (the demo generator, `import-uci`).
+ */
+export type BackfillSource = { kind: 'bulk' } | { kind: 'bulk-files'; dir: string } | { kind: 'file'; path: string };
 export type StageStatus = 'pending' | 'running' | 'done' | 'failed' | 'paused';
 
 export interface BackfillRow {

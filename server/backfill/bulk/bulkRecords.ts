@@ -6,7 +6,7 @@ import type { ReturnLineItemPayload } from '../../shopify/normalize/returnPayloa
 import type { RefundPayload } from '../../shopify/normalize/refundPayload.ts';
 import { normalizeLineItem, normalizeOrder, normalizeRefund, normalizeReturn, withOrderLines } from '../../shopify/normalize/index.ts';
 import { toMoney } from '../../shopify/normalize/money.ts';
-import type { HistoryWindow } from '../HistorySource.ts';
+import type { FetchStage, HistoryWindow } from '../HistorySource.ts';
 import { BulkResultError, type AssembledNode, type BulkNode } from './bulkJsonl.ts';
 
 /**
@@ -274,4 +274,61 @@ export function chargebackEvents(root: AssembledNode, window: HistoryWindow): Hi
     ...(type === 'chargeback' || type === 'inquiry' ? { type } : {}),
   };
   return [{ type: 'chargeback', chargeback }];
+}
+
+/** One record of a stage's result, in the order the stage pages through them. */
+export interface StageItem {
+  at: string;
+  id: string;
+  /** Ready events (orders with their buyer, fulfilments, chargebacks). */
+  events?: HistoryEvent[];
+  /** A return or refund still to be completed with its lines. */
+  pending?: PendingRecord;
+}
+
+/** A stage's records from its assembled bulk result, in time order (ties by id), the window applied. */
+export function stageItems(stage: FetchStage, roots: readonly AssembledNode[], window: HistoryWindow, shopKey: string): StageItem[] {
+  const items: StageItem[] = [];
+  for (const root of roots) {
+    switch (stage) {
+      case 'orders':
+        items.push({ at: root.node.createdAt as string, id: root.node.id, events: orderEvents(root, shopKey) });
+        break;
+      case 'fulfillments':
+        for (const event of fulfillmentEvents(root, window)) {
+          const { fulfillment } = event as Extract<HistoryEvent, { type: 'fulfillment' }>;
+          items.push({ at: fulfillment.createdAt, id: fulfillment.id, events: [event] });
+        }
+        break;
+      case 'returns':
+        for (const pending of pendingReturns(root, window)) items.push({ at: pending.at, id: pending.id, pending });
+        break;
+      case 'refunds':
+        for (const pending of pendingRefunds(root, window)) items.push({ at: pending.at, id: pending.id, pending });
+        break;
+      case 'chargebacks':
+        for (const event of chargebackEvents(root, window)) {
+          const { chargeback } = event as Extract<HistoryEvent, { type: 'chargeback' }>;
+          items.push({ at: chargeback.initiatedAt, id: chargeback.id, events: [event] });
+        }
+        break;
+    }
+  }
+  return items.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** A page's events: returns and refunds completed with their details (by id), buyers once each. */
+export function pageEvents(stage: FetchStage, slice: readonly StageItem[], details: ReadonlyMap<string, RecordDetails>): HistoryEvent[] {
+  if (stage === 'returns') return slice.map((item) => returnEvent(item.pending!, details.get(item.id)));
+  if (stage === 'refunds') return slice.map((item) => refundEvent(item.pending!, details.get(item.id)));
+  return onceEach(slice.flatMap((item) => item.events ?? []));
+}
+
+/** A buyer with several orders on the page is stored once, as of the latest of them (one upsert may not touch a row twice). */
+function onceEach(events: HistoryEvent[]): HistoryEvent[] {
+  const customers = new Map<string, number>();
+  events.forEach((event, index) => {
+    if (event.type === 'customer') customers.set(event.customer.id, index);
+  });
+  return events.filter((event, index) => event.type !== 'customer' || customers.get(event.customer.id) === index);
 }
