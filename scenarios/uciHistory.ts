@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse';
 import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import type { HistoryEvent } from '../engine/history/index.ts';
 import type { LineItem, OrderRecord, RefundRecord, ReturnRecord } from '../sdk/index.ts';
@@ -28,10 +29,21 @@ interface Row {
   Country: string;
 }
 
+/** The data set's header, in its order. */
+export const UCI_COLUMNS = ['InvoiceNo', 'StockCode', 'Description', 'Quantity', 'InvoiceDate', 'UnitPrice', 'CustomerID', 'Country'] as const;
+
 export async function readUciHistory(path: string): Promise<UciHistory> {
   const invoices = new Map<string, Row[]>();
-  const parser = createReadStream(path).pipe(createGunzip()).pipe(parse({ columns: true, skip_empty_lines: true }));
+  const parser = parse({ columns: true, skip_empty_lines: true });
+  // A read or gunzip error destroys the parser with it, so the loop below throws it.
+  pipeline(createReadStream(path), createGunzip(), parser).catch(() => {});
+  let first = true;
   for await (const row of parser as AsyncIterable<Row>) {
+    if (first) {
+      first = false;
+      const missing = UCI_COLUMNS.filter((column) => !(column in row));
+      if (missing.length > 0) throw new Error(`the header lacks ${missing.join(', ')} (expected ${UCI_COLUMNS.join(',')})`);
+    }
     const list = invoices.get(row.InvoiceNo);
     if (list) list.push(row);
     else invoices.set(row.InvoiceNo, [row]);
