@@ -114,9 +114,11 @@ export class BackfillRunner {
     const after = stage.cursor ? (JSON.parse(stage.cursor) as { at: string; id: string }) : null;
     const total = stage.total ?? (await this.stores.backfills.countSubjects(shopId, window));
     const subjects = await this.stores.backfills.subjectsPage(shopId, window, after, this.scorePageSize);
+    // One in-memory history for the whole pass (reloaded if another process scored a page in between).
+    const session = { id: `${shopId}|${window.from.toISOString()}|${window.to.toISOString()}`, step: stage.pages };
     const outcomes = await this.scoring.scoreBatch(
       subjects.map((s) => ({ shopId, kind: s.kind, subjectId: s.resource_id })),
-      { historical: true },
+      { historical: true, session },
     );
     const failed = outcomes.filter((o) => o instanceof Error);
     if (failed.length > 0) this.log.warn({ shopId, failed: failed.length, first: (failed[0] as Error).message }, 'backfill: subjects not scored (their order is outside the history)');
@@ -127,6 +129,7 @@ export class BackfillRunner {
       total,
       done: subjects.length < this.scorePageSize,
     });
+    if (subjects.length < this.scorePageSize) this.scoring.endSession(shopId);
   }
 }
 

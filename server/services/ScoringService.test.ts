@@ -61,6 +61,29 @@ describe('ScoringService.scoreBatch', () => {
     expect(Number(counted!.n)).toBe(Number(withCustomer!.n));
   });
 
+  it('a backfill session (whole shop in memory across pages) decides as per-page reads do, and reloads when another process scored in between', async () => {
+    const { events } = generateShop({ seed: 8, customers: 50, days: 90 });
+    const reference = await storeShop('session-reference.myshopify.com', events);
+    const sessioned = await storeShop('session.myshopify.com', events);
+    const plain = new ScoringService(stores, registry, () => NOW);
+    for (let i = 0; i < reference.length; i += 40) await plain.scoreBatch(reference.slice(i, i + 40), { historical: true });
+    // Two "processes" take turns in runs of pages, as pg-boss may hand a backfill's jobs around:
+    // each keeps its own in-memory history, which is stale when the other has scored since.
+    const processes = [new ScoringService(stores, registry, () => NOW), new ScoringService(stores, registry, () => NOW)];
+    let step = 0;
+    for (let i = 0; i < sessioned.length; i += 40, step++) {
+      const scorer = processes[Math.floor(step / 3) % 2]!;
+      const outcomes = await scorer.scoreBatch(sessioned.slice(i, i + 40), { historical: true, session: { id: 'pass-1', step } });
+      for (const outcome of outcomes) expect(outcome).not.toBeInstanceOf(Error);
+    }
+    const decisions = async (shopId: string) =>
+      (await db.knex('decisions').where({ shop_id: shopId }).orderBy(['subject_kind', 'subject_id']).select('subject_kind', 'subject_id', 'score', 'zone'))
+        .map((d) => `${d.subject_kind} ${d.subject_id} ${d.score} ${d.zone}`);
+    const expected = await decisions('session-reference.myshopify.com');
+    expect(expected.length).toBe(reference.length);
+    expect(await decisions('session.myshopify.com')).toEqual(expected);
+  });
+
   it('reports per subject: a missing order fails that subject alone; a repeat or a decided subject creates nothing', async () => {
     const { events } = generateShop({ seed: 11, customers: 20, days: 60 });
     const requests = await storeShop('mixed.myshopify.com', events);

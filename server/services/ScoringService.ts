@@ -18,6 +18,13 @@ export interface ScoreOptions {
    * chosen actions are recorded as skipped.
    */
   historical?: boolean;
+  /**
+   * A backfill's scoring pass: the shop's whole history is loaded once and kept in memory across
+   * its pages (each decision fed into it), instead of the customers' records being read for every
+   * page. `step` is the pass's count of committed pages: a page that is not the one after the
+   * cached one (another process scored in between, or the last page failed) reloads from the store.
+   */
+  session?: { id: string; step: number };
 }
 
 export interface ScoreResult {
@@ -48,6 +55,7 @@ export class ScoringService {
   private readonly compiled = new Map<string, CompiledRuleset>();
   private readonly baselines = new Map<string, { builtAt: number; baseline: ShopBaseline }>();
   private readonly now: () => number;
+  private readonly sessions = new Map<string, { id: string; step: number; history: ShopHistory }>();
 
   constructor(stores: Stores, registry: SignalRegistry, now: () => number = Date.now) {
     this.stores = stores;
@@ -110,20 +118,17 @@ export class ScoringService {
       if (subject.order.customerId) customerIds.add(subject.order.customerId);
       orderIds.add(subject.order.id);
     }
-    const [material, lists, compiled, baseline, shop] = await Promise.all([
-      this.stores.context.material(shopId, [...customerIds], [...orderIds]),
+    const { session } = options;
+    const cached = session ? this.sessions.get(shopId) : undefined;
+    const reuse = cached && session && cached.id === session.id && cached.step === session.step ? cached.history : undefined;
+    this.sessions.delete(shopId); // taken: a failure below must not leave a half-fed history behind
+    const [history, lists, compiled, baseline, shop] = await Promise.all([
+      reuse ?? this.historyFor(shopId, [...customerIds], [...orderIds], session !== undefined),
       this.stores.lists.forShopCached(shopId),
       this.rulesetFor(shopId),
       this.baselineFor(shopId),
       this.stores.shops.getCached(shopId),
     ]);
-    const history = ShopHistory.from(material.events);
-    for (const decision of material.past) history.addDecision(decision.customerId, decision.orderId ?? decision.subjectId, decision);
-    for (const outcome of material.outcomes) history.add({ type: 'outcome', outcome });
-    for (const [customerId, manualOverride] of material.manualOverrides) {
-      const snapshot = history.customers.get(customerId) ?? { id: customerId, tags: [], identity: {} };
-      history.customers.set(customerId, { ...snapshot, manualOverride });
-    }
     const connected = Boolean(shop?.access_token);
     const inTimeOrder = items.map((item, i) => ({ ...item, i })).sort((a, b) => Date.parse(a.subject.at) - Date.parse(b.subject.at) || a.i - b.i);
     const entries: DecisionEntry[] = new Array(items.length);
@@ -133,7 +138,26 @@ export class ScoringService {
       history.addDecision(customerId, subject.order.id, { subjectId: subject.id, kind: subject.kind, at: subject.at, score: decision.score, zone: decision.zone });
       entries[i] = { shopId, decision, orderId: subject.order.id, customerId, actions: decision.actions.map((action) => (options.historical ? historical(action) : settle(action, connected))) };
     }
+    if (session) this.sessions.set(shopId, { id: session.id, step: session.step + 1, history });
     return entries;
+  }
+
+  /** Ends a backfill's scoring pass: its in-memory history is dropped. */
+  endSession(shopId: string): void {
+    this.sessions.delete(shopId);
+  }
+
+  /** The history the contexts are cut from: the batch's customers and orders, or (a backfill pass) the whole shop. */
+  private async historyFor(shopId: string, customerIds: string[], orderIds: string[], wholeShop: boolean): Promise<ShopHistory> {
+    const material = (wholeShop ? await this.stores.context.wholeShop(shopId) : undefined) ?? (await this.stores.context.material(shopId, customerIds, orderIds));
+    const history = ShopHistory.from(material.events);
+    for (const decision of material.past) history.addDecision(decision.customerId, decision.orderId ?? decision.subjectId, decision);
+    for (const outcome of material.outcomes) history.add({ type: 'outcome', outcome });
+    for (const [customerId, manualOverride] of material.manualOverrides) {
+      const snapshot = history.customers.get(customerId) ?? { id: customerId, tags: [], identity: {} };
+      history.customers.set(customerId, { ...snapshot, manualOverride });
+    }
+    return history;
   }
 
   /** The shop's published ruleset, compiled once per content hash. */

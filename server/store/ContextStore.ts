@@ -107,21 +107,53 @@ export class ContextStore {
            where c.shop_id = :shopId and c.id = any(cast((select ids from customer_ids) as text[])) and c.manual_override is not null) as overrides`,
       { shopId, customers: JSON.stringify(customerIds), orders: JSON.stringify(orderIds) },
     );
-    const row = rows[0] as {
-      events: { kind: HistoryEvent['type']; body: unknown }[];
-      past: (Omit<StoredPastDecision, 'score'> & { score: number | string })[];
-      outcomes: PastOutcome[];
-      overrides: { id: string; override: NonNullable<CustomerRow['manual_override']> }[];
-    };
-    return {
-      events: row.events.map((e) => ({ type: e.kind, [e.kind]: e.body }) as HistoryEvent),
-      past: row.past.map((d) => ({ subjectId: d.subjectId, kind: d.kind, at: isoTime(d.at), score: Number(d.score), zone: d.zone, customerId: d.customerId, orderId: d.orderId })),
-      outcomes: row.outcomes.map((o) => ({ subjectId: o.subjectId, label: o.label, at: isoTime(o.at), source: o.source })),
-      manualOverrides: new Map(row.overrides.map((o) => [o.id, o.override])),
-    };
+    return materialOf(rows[0]);
+  }
+
+  /**
+   * The material of every context of the shop at once, for a backfill's scoring (which walks the
+   * whole history in time order): the same parts as `material` for all customers and orders —
+   * every record, every decision, the outcomes and overrides of customers. Undefined when the
+   * shop has more than `maxEvents` records (then the backfill reads per page).
+   */
+  async wholeShop(shopId: string, maxEvents = WHOLE_SHOP_MAX_EVENTS): Promise<ContextMaterial | undefined> {
+    const counted = await this.db('events').where({ shop_id: shopId }).count('* as n').first();
+    if (Number(counted?.n ?? 0) > maxEvents) return undefined;
+    const { rows } = await this.db.raw(
+      `select
+         (select coalesce(json_agg(json_build_object('kind', e.kind, 'body', e.body) order by e.occurred_at, e.id), '[]'::json)
+            from events e where e.shop_id = :shopId) as events,
+         (select coalesce(json_agg(json_build_object('subjectId', d.subject_id, 'kind', d.subject_kind, 'at', d.decided_at, 'score', d.score, 'zone', d.zone,
+                                                     'customerId', d.customer_id, 'orderId', d.order_id) order by d.decided_at, d.id), '[]'::json)
+            from decisions d where d.shop_id = :shopId) as past,
+         (select coalesce(json_agg(json_build_object('subjectId', o.subject_id, 'label', o.label, 'at', o.labelled_at, 'source', o.source) order by o.labelled_at, o.id), '[]'::json)
+            from outcomes o where o.shop_id = :shopId and o.customer_id is not null) as outcomes,
+         (select coalesce(json_agg(json_build_object('id', c.id, 'override', c.manual_override)), '[]'::json)
+            from customers c where c.shop_id = :shopId and c.manual_override is not null) as overrides`,
+      { shopId },
+    );
+    return materialOf(rows[0]);
   }
 }
 
+/** The JSON parts of a material query as records. */
+function materialOf(raw: unknown): ContextMaterial {
+  const row = raw as {
+    events: { kind: HistoryEvent['type']; body: unknown }[];
+    past: (Omit<StoredPastDecision, 'score'> & { score: number | string })[];
+    outcomes: PastOutcome[];
+    overrides: { id: string; override: NonNullable<CustomerRow['manual_override']> }[];
+  };
+  return {
+    events: row.events.map((e) => ({ type: e.kind, [e.kind]: e.body }) as HistoryEvent),
+    past: row.past.map((d) => ({ subjectId: d.subjectId, kind: d.kind, at: isoTime(d.at), score: Number(d.score), zone: d.zone, customerId: d.customerId, orderId: d.orderId })),
+    outcomes: row.outcomes.map((o) => ({ subjectId: o.subjectId, label: o.label, at: isoTime(o.at), source: o.source })),
+    manualOverrides: new Map(row.overrides.map((o) => [o.id, o.override])),
+  };
+}
+
+/** Shops with more stored events than this are not loaded whole (a backfill then reads per page). */
+export const WHOLE_SHOP_MAX_EVENTS = 400_000;
 /** A timestamptz as JSON renders it (`2026-01-02T03:04:05.678901+00:00`) → `Date#toISOString` form, as the row reads give. */
 function isoTime(value: string): string {
   return new Date(value).toISOString();

@@ -8,6 +8,17 @@ interface Params {
   minSold: number;
 }
 
+/** Whether a baseline has SKU rates, remembered per (frozen, shared) rates object: listing thousands of SKUs for each event is slow. */
+const nonEmpty = new WeakMap<object, boolean>();
+function hasAny(record: object): boolean {
+  let known = nonEmpty.get(record);
+  if (known === undefined) {
+    known = Object.keys(record).length > 0;
+    nonEmpty.set(record, known);
+  }
+  return known;
+}
+
 /** SKU and units of the items being judged: the order's lines, or the returned lines. */
 function judgedItems(ctx: SignalContext): { sku?: string; quantity: number }[] {
   if (ctx.subject.kind === 'return') return ctx.subject.return.lineItems;
@@ -61,7 +72,7 @@ export default defineSignal<Params>({
   evaluate(ctx, params) {
     const rates = ctx.baseline.skuReturnRates;
     const shopRate = ctx.baseline.shopReturnRate;
-    if (shopRate === undefined || Object.keys(rates).length === 0) {
+    if (shopRate === undefined || !hasAny(rates)) {
       return { status: 'insufficient_data', messageId: 'noRates' };
     }
     const limit = Math.max(params.minRate, params.minRatio * shopRate);
