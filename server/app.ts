@@ -10,6 +10,7 @@ import type { Config } from './config.ts';
 import type { JobQueue } from './jobs/JobQueue.ts';
 import { api } from './routes/api/index.ts';
 import { errorMapping } from './routes/errors.ts';
+import { admin } from './routes/admin.ts';
 import { webhooks } from './routes/webhooks.ts';
 import type { GdprService } from './services/GdprService.ts';
 import { hasExtendedOrderAccess, type BackfillService } from './backfill/BackfillService.ts';
@@ -67,6 +68,7 @@ export async function createApp(deps: AppDeps): Promise<Hapi.Server> {
     { plugin: errorMapping },
     { plugin: sessionAuth, options: { shopify: deps.shopify, demoShop: deps.config.demoMode ? deps.config.demoShop : undefined } },
     { plugin: webhooks, options: deps },
+    { plugin: admin, options: { config: deps.config } },
     {
       plugin: api,
       options: { stores: deps.stores, registry: deps.registry, scoring: deps.scoring, backfill: deps.backfill, shopify: deps.shopify, releaseHold: deps.releaseHold },

@@ -28,6 +28,8 @@ export interface Config {
   demoShop: string;
   /** Demo mode: backfill the demo shop on first start from a generated labelled history (`DEMO_HISTORY=generated`, the default), or leave it empty (`none`). */
   demoHistory: 'generated' | 'none';
+  /** Customers in the generated demo history (`DEMO_CUSTOMERS`, default 400; tests use fewer). */
+  demoCustomers: number;
   webhook: { maxBytes: number; staleAfterHours: number };
 }
 
@@ -48,6 +50,7 @@ const ENV_SCHEMA = {
     DEMO_SHOP: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*\\.myshopify\\.com$' },
     DEMO_WEBHOOK_SECRET: { type: 'string', minLength: 8 },
     DEMO_HISTORY: { enum: ['generated', 'none'] },
+    DEMO_CUSTOMERS: { type: 'string', pattern: '^[0-9]{1,5}$' },
     WEBHOOK_MAX_BYTES: { type: 'string', pattern: '^[0-9]+$' },
     WEBHOOK_STALE_AFTER_HOURS: { type: 'string', pattern: '^[0-9]+$' },
   },
@@ -80,7 +83,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (hasKey !== hasSecret) problems.push('set both SHOPIFY_API_KEY and SHOPIFY_API_SECRET, or neither (demo mode)');
   if (hasKey && relevant.SHOPIFY_APP_URL === undefined) problems.push('SHOPIFY_APP_URL is required with Shopify credentials (the public https URL of this app)');
   const port = Number(relevant.PORT ?? 3000);
-  if (port < 1 || port > 65535) problems.push(`PORT=${port} must be between 1 and 65535`);
+  if (port < 0 || port > 65535) problems.push(`PORT=${port} must be between 0 (any free port) and 65535`);
+  const demoCustomers = Number(relevant.DEMO_CUSTOMERS ?? 400);
+  if (demoCustomers < 10 || demoCustomers > 5000) problems.push(`DEMO_CUSTOMERS=${demoCustomers} must be between 10 and 5000`);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const demoMode = !hasKey;
@@ -104,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoMode,
     demoShop: relevant.DEMO_SHOP ?? 'demo.myshopify.com',
     demoHistory: (relevant.DEMO_HISTORY as Config['demoHistory']) ?? 'generated',
+    demoCustomers,
     webhook: {
       maxBytes: Number(relevant.WEBHOOK_MAX_BYTES ?? 1_048_576),
       staleAfterHours: Number(relevant.WEBHOOK_STALE_AFTER_HOURS ?? 48),

@@ -19,6 +19,8 @@ import { createStores } from './store/index.ts';
 export interface RunningApp {
   url: string;
   config: Config;
+  /** The backfills (demo shop's included), e.g. to start one from a history file. */
+  backfill: BackfillService;
   stop(): Promise<void>;
 }
 
@@ -38,7 +40,7 @@ export async function startRefundSentry(env: NodeJS.ProcessEnv = process.env): P
   // A backfill interrupted by a stop or a crash resumes from its checkpoints.
   await backfill.resumeAll();
   if (config.demoMode && config.demoHistory === 'generated') {
-    const started = await startDemoBackfill(backfill, config.demoShop, config.dataDir);
+    const started = await startDemoBackfill(backfill, config.demoShop, config.dataDir, config.demoCustomers);
     if (started) log.info({ shop: config.demoShop }, 'demo shop: backfilling a generated history');
   }
   // Backstops for work lost between a commit and a job send (or given up too early).
@@ -53,6 +55,7 @@ export async function startRefundSentry(env: NodeJS.ProcessEnv = process.env): P
   return {
     url,
     config,
+    backfill,
     stop: () =>
       (stopping ??= (async () => {
         // Once stopping, PostgreSQL closing a connection some library still holds (57P01,
@@ -76,12 +79,12 @@ export async function startRefundSentry(env: NodeJS.ProcessEnv = process.env): P
  * the dashboard has recent data), written once to the data folder as history JSONL and
  * backfilled through the file source like any shop's. Idempotent across restarts.
  */
-async function startDemoBackfill(backfill: BackfillService, shop: string, dataDir: string): Promise<boolean> {
+async function startDemoBackfill(backfill: BackfillService, shop: string, dataDir: string, customers: number): Promise<boolean> {
   const path = join(dataDir, 'demo-history.jsonl');
   if (!existsSync(path)) {
     await mkdir(dataDir, { recursive: true });
     const start = new Date(Date.now() - 180 * 86_400_000).toISOString().slice(0, 10);
-    const { events } = generateShop({ seed: 2026, customers: 400, start, days: 178 });
+    const { events } = generateShop({ seed: 2026, customers, start, days: 178 });
     await writeFile(`${path}.partial`, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
     await rename(`${path}.partial`, path);
   }

@@ -173,5 +173,49 @@ export class DecisionStore {
     return Object.fromEntries(rows.map((r) => [r.zone, Number(r.count)]));
   }
 
+  /**
+   * A shop's history at a glance (the admin's insights page): signals that fired most (times and
+   * points), the customers with the most HIGH decisions, and the refund value decided HIGH and
+   * MEDIUM (from the stored refund records).
+   */
+  async insights(shopId: string, limit = 10): Promise<{
+    topSignals: { id: string; fired: number; points: number }[];
+    riskyCustomers: { id: string; lastScore: number; zone: string; decisions: number; highDecisions: number }[];
+    refundValueAtRisk: { high: number; medium: number; refunds: number };
+  }> {
+    const [signals, customers, refunds] = await Promise.all([
+      this.db.raw(
+        `select s->>'id' as id, count(*)::int as fired, round(sum((s->>'points')::numeric))::int as points
+           from decisions d cross join lateral jsonb_array_elements(d.trace->'signals') as s
+          where d.shop_id = ? and (s->>'status') = 'hit' and (s->>'points')::numeric > 0
+          group by 1 order by fired desc, id limit ?`,
+        [shopId, limit],
+      ),
+      this.db.raw(
+        `select d.customer_id as id, count(*)::int as decisions, count(*) filter (where d.zone = 'high')::int as high_decisions,
+                (array_agg(d.score order by d.decided_at desc))[1] as last_score, (array_agg(d.zone order by d.decided_at desc))[1] as zone
+           from decisions d where d.shop_id = ? and d.customer_id is not null
+          group by d.customer_id having count(*) filter (where d.zone = 'high') > 0
+          order by high_decisions desc, last_score desc limit ?`,
+        [shopId, limit],
+      ),
+      this.db.raw(
+        `select coalesce(sum((e.body->>'amount')::numeric) filter (where d.zone = 'high'), 0) as high,
+                coalesce(sum((e.body->>'amount')::numeric) filter (where d.zone = 'medium'), 0) as medium, count(*)::int as refunds
+           from decisions d join events e on e.shop_id = d.shop_id and e.kind = 'refund' and e.resource_id = d.subject_id
+          where d.shop_id = ? and d.subject_kind = 'refund'`,
+        [shopId],
+      ),
+    ]);
+    const r = refunds.rows[0] as { high: string; medium: string; refunds: number };
+    return {
+      topSignals: signals.rows as { id: string; fired: number; points: number }[],
+      riskyCustomers: (customers.rows as { id: string; decisions: number; high_decisions: number; last_score: string; zone: string }[]).map((c) => ({
+        id: c.id, lastScore: Number(c.last_score), zone: c.zone, decisions: c.decisions, highDecisions: c.high_decisions,
+      })),
+      refundValueAtRisk: { high: Number(r.high), medium: Number(r.medium), refunds: r.refunds },
+    };
+  }
+
 
 }

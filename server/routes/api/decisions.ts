@@ -63,6 +63,15 @@ export function decisionRoutes(deps: ApiDeps): ServerRoute[] {
     },
     {
       method: 'GET',
+      path: '/api/insights',
+      handler: async (request) => {
+        const { shop } = shopOf(request);
+        const [zones, insights] = await Promise.all([deps.stores.decisions.countsByZone(shop), deps.stores.decisions.insights(shop)]);
+        return { zones, ...insights };
+      },
+    },
+    {
+      method: 'GET',
       path: '/api/decisions/{id}',
       options: { validate: { params: schema({ type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } } }, 'params') } },
       handler: async (request) => {

@@ -1,0 +1,185 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateShop } from '../../scenarios/generateShop.ts';
+import { startRefundSentry, type RunningApp } from '../../server/main.ts';
+import { createTestDatabase, type TestDatabase } from '../../server/testing/testDatabase.ts';
+import { buildAdmin } from '../build.ts';
+
+/**
+ * The admin in Debian's Chromium against the real server in demo mode (embedded-style start:
+ * migrations, pg-boss workers, the demo shop backfilled from a generated history) on the test
+ * database. Screenshots of each page go to web/e2e/screenshots/ (look at them).
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
+
+let db: TestDatabase;
+let app: RunningApp;
+let dataDir: string;
+let browser: Browser;
+let page: Page;
+/** Uncaught errors in the page: a test fails if any appear. */
+const pageErrors: string[] = [];
+
+async function shot(name: string) {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function apiGet<T>(path: string): Promise<T> {
+  const response = await fetch(`${app.url}${path}`);
+  expect(response.status, path).toBe(200);
+  return (await response.json()) as T;
+}
+
+beforeAll(async () => {
+  await buildAdmin({ ifStale: true });
+  await mkdir(SHOTS, { recursive: true });
+  db = await createTestDatabase();
+  dataDir = await mkdtemp(join(tmpdir(), 'refundsentry-admin-'));
+  await chmod(dataDir, 0o755);
+  // The demo shop starts empty: the first test starts its backfill with the page open.
+  app = await startRefundSentry({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_HISTORY: 'none', LOG_LEVEL: 'silent' });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+}, 120_000);
+
+afterAll(async () => {
+  expect(pageErrors).toEqual([]);
+  await browser?.close();
+  await app?.stop();
+  await db?.drop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe.skipIf(!existsSync(CHROMIUM))('the admin in Chromium (demo shop, real server and PostgreSQL)', () => {
+  it('shows the backfill advancing stage by stage, then done', async () => {
+    await page.goto(`${app.url}/app/backfill`);
+    await page.getByText('No backfill has been started for this shop.').waitFor();
+    await shot('backfill-not-started');
+    // The demo's generated history (smaller), backfilled as npm start does it.
+    const start = new Date(Date.now() - 180 * 86_400_000).toISOString().slice(0, 10);
+    const historyPath = join(dataDir, 'history.jsonl');
+    await writeFile(historyPath, generateShop({ seed: 2026, customers: 80, start, days: 178 }).events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    expect(await app.backfill.start(app.config.demoShop, { kind: 'file', path: historyPath }, { days: 365 })).toBe(true);
+    const seen = new Set<string>();
+    const deadline = Date.now() + 90_000;
+    let shotWhileRunning = false;
+    for (;;) {
+      const statuses = await page.locator('[data-stage]').evaluateAll((nodes) => nodes.map((n) => `${n.getAttribute('data-stage')}:${n.getAttribute('data-status')}`));
+      for (const s of statuses) seen.add(s);
+      if (!shotWhileRunning && statuses.some((s) => s.endsWith(':running'))) {
+        await shot('backfill-running');
+        shotWhileRunning = true;
+      }
+      if (statuses.length === 8 && statuses.every((s) => s.endsWith(':done'))) break;
+      if (Date.now() > deadline) throw new Error(`the backfill did not finish; saw ${[...seen].join(', ')}`);
+      await page.waitForTimeout(200);
+    }
+    // The page polled its way through: stages were seen running or pending before all were done.
+    expect([...seen].filter((s) => !s.endsWith(':done')).length).toBeGreaterThan(0);
+    await page.getByText('Your history is in').waitFor();
+    await shot('backfill-done');
+  });
+
+  it('dashboard: counts per zone, decisions with top signals, filtering by zone', async () => {
+    const api = await apiGet<{ counts: Record<string, number>; decisions: unknown[] }>('/api/decisions?limit=25');
+    await page.goto(`${app.url}/app/`);
+    await page.getByRole('button', { name: /^High \(/ }).waitFor();
+    for (const zone of ['high', 'medium', 'low']) expect(await page.locator(`#count-${zone}`).innerText()).toBe(String(api.counts[zone] ?? 0));
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(api.decisions.length);
+    await shot('dashboard');
+    await page.getByRole('button', { name: /^High \(/ }).click();
+    await page.waitForURL(/zone=high/);
+    await expect.poll(async () => {
+      const zones = await page.locator('tbody [data-zone]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-zone')));
+      return zones.length > 0 && zones.every((z) => z === 'high');
+    }).toBe(true);
+    await shot('dashboard-high');
+  });
+
+  it('decision detail: every signal with status and points; labelling an outcome stores it', async () => {
+    await page.locator('tbody tr').first().click();
+    await page.waitForURL(/\/app\/decisions\/\d+/);
+    const id = page.url().split('/').pop()!;
+    const detail = await apiGet<{ trace: { signals: unknown[] }; score: number }>(`/api/decisions/${id}`);
+    await page.getByText(/^Why [\d.]+:/).waitFor({ timeout: 10_000 }).catch(async (error) => {
+      await shot('decision-detail-failed');
+      throw new Error(`${(error as Error).message}; page errors: ${pageErrors.join(' | ')}`);
+    });
+    expect(await page.locator('.Polaris-DataTable tbody tr').count()).toBe(detail.trace.signals.length);
+    await expect.poll(() => page.getByText('Not enough data').count()).toBeGreaterThanOrEqual(0);
+    await shot('decision-detail');
+    await page.getByRole('button', { name: 'Label fraud' }).click();
+    await page.getByText('Labelled fraud').waitFor();
+    await page.getByText('Fraud (merchant)').waitFor();
+    const stored = await apiGet<{ outcomes: { label: string; source: string }[] }>(`/api/decisions/${id}`);
+    expect(stored.outcomes).toEqual([expect.objectContaining({ label: 'fraud', source: 'merchant' })]);
+  });
+
+  it('releases a held order from the dashboard', async () => {
+    // A hold as the action runner leaves it once Shopify placed it (demo mode has no store to hold in).
+    const decision = (await db.knex('decisions').where({ subject_kind: 'order' }).orderBy('score', 'desc').first('id', 'shop_id'))!;
+    const [action] = await db.knex('actions')
+      .insert({ shop_id: decision.shop_id, decision_id: decision.id, rule_id: 'hold-high', type: 'fulfillment.hold', spec: { type: 'fulfillment.hold', ruleId: 'hold-high' }, status: 'done', result: { holds: [] } })
+      .onConflict(['decision_id', 'rule_id', 'type']).merge(['status', 'result'])
+      .returning('id');
+    await page.goto(`${app.url}/app/`);
+    const release = page.getByRole('button', { name: `Release the hold of decision ${decision.id}` });
+    await release.waitFor();
+    await shot('dashboard-hold');
+    await release.click();
+    await page.getByText('No order is on hold.').waitFor();
+    expect((await db.knex('actions').where({ id: action.id }).first('status')).status).toBe('released');
+  });
+
+  it('customer profile: aggregate, trajectory and a chart of scores over time', async () => {
+    const customer = (await db.knex('customers').orderBy('decisions_count', 'desc').first('id'))!;
+    await page.goto(`${app.url}/app/customers/${encodeURIComponent(customer.id)}`);
+    await page.getByText('Scores over time').waitFor();
+    await page.locator('[data-testid="score-chart"] svg').first().waitFor();
+    const profile = await apiGet<{ decisionsCount: number; trajectory: string }>(`/api/customers/${encodeURIComponent(customer.id)}`);
+    await page.getByText(profile.trajectory, { exact: true }).waitFor();
+    expect(await page.locator('tbody tr').count()).toBe(profile.decisionsCount);
+    await shot('customer-profile');
+  });
+
+  it('insights: zone mix, top signals, riskiest customers, refund value at risk', async () => {
+    const insights = await apiGet<{ refundValueAtRisk: { high: number; medium: number } }>('/api/insights');
+    await page.goto(`${app.url}/app/insights`);
+    await page.getByText('Signals that fired most').waitFor();
+    const value = await page.locator('#value-at-risk').innerText();
+    expect(value).toBe(`${Math.round(insights.refundValueAtRisk.high).toLocaleString('en')} / ${Math.round(insights.refundValueAtRisk.medium).toLocaleString('en')}`);
+    await shot('insights');
+  });
+
+  it('settings: a new zone threshold is saved as a ruleset draft', async () => {
+    await page.goto(`${app.url}/app/settings`);
+    const high = page.getByLabel('High from score');
+    await high.waitFor();
+    await high.fill('70');
+    await page.getByRole('button', { name: 'Save as draft' }).click();
+    await page.getByText(/Saved as draft version \d+/).waitFor();
+    const versions = await apiGet<{ versions: { version: number; status: string }[] }>('/api/rulesets');
+    const draft = versions.versions.find((v) => v.status === 'draft')!;
+    const body = await apiGet<{ body: { zones: { high: number } } }>(`/api/rulesets/${draft.version}`);
+    expect(body.body.zones.high).toBe(70);
+    await shot('settings');
+  });
+
+  it('a failing API shows a banner with the server message, not a blank page', async () => {
+    await page.route('**/api/decisions?**', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ statusCode: 503, error: 'Service Unavailable', message: 'the database is restarting' }) }));
+    await page.goto(`${app.url}/app/`);
+    await page.getByText('The decisions could not be loaded').waitFor();
+    await page.getByText('the database is restarting').waitFor();
+    await shot('dashboard-error');
+    await page.unroute('**/api/decisions?**');
+  });
+});

@@ -1,0 +1,113 @@
+/** What the admin reads from the server's /api (the same shapes the routes return). */
+
+export type Zone = 'low' | 'medium' | 'high';
+export type Kind = 'order' | 'return' | 'refund';
+
+export interface DecisionSummary {
+  id: string;
+  kind: Kind;
+  subjectId: string;
+  orderId: string | null;
+  customerId: string | null;
+  score: number;
+  zone: Zone;
+  decidedAt: string;
+  ruleset: { id: string; version: number };
+  topSignals: { id: string; points: number; message: string }[];
+  insufficient: number;
+  errors: number;
+}
+
+export interface SignalLine {
+  id: string;
+  version: string;
+  source: 'signal' | 'custom';
+  status: 'hit' | 'no_hit' | 'insufficient_data' | 'error';
+  strength: number;
+  weight: number;
+  points: number;
+  message: string;
+  evidence: Record<string, unknown>;
+}
+
+export interface DecisionDetail extends DecisionSummary {
+  trace: { signals: SignalLine[]; rawScore: number; scaled: boolean; coverage: Record<string, number>; subject: { at: string } };
+  actions: { id: string; type: string; ruleId: string; status: string; attempts: number; result: unknown; error: string | null }[];
+  outcomes: { label: 'fraud' | 'legit'; source: string; labelled_at?: string; labelledAt?: string }[];
+}
+
+export interface DecisionList {
+  decisions: DecisionSummary[];
+  next: string | null;
+  counts: Record<string, number>;
+}
+
+export interface StageProgress {
+  stage: string;
+  status: 'pending' | 'running' | 'done' | 'failed' | 'paused';
+  pages: number;
+  processed: number;
+  total: number | null;
+  error: string | null;
+  etaSeconds: number | null;
+}
+
+export interface BackfillProgress {
+  status: 'not-started' | 'running' | 'done' | 'failed' | 'paused';
+  window: { from: string; to: string } | null;
+  stages: StageProgress[];
+  etaSeconds: number | null;
+  next: 'retry' | 'reconnect' | null;
+}
+
+export interface CustomerProfile {
+  id: string;
+  tags: string[];
+  currentZone: Zone | null;
+  lastScore: number | null;
+  decisionsCount: number;
+  averageScore: number | null;
+  trajectory: string;
+  history: DecisionSummary[];
+}
+
+/** An API answer that is not a success: the server's message, for a banner. */
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+declare global {
+  interface Window {
+    /** App Bridge (embedded in Shopify Admin): session tokens for the API. */
+    shopify?: { idToken(): Promise<string> };
+  }
+}
+
+/** Calls the server's API with the session token when embedded; a failure throws ApiError with the server's message. */
+export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (window.shopify) headers.authorization = `Bearer ${await window.shopify.idToken()}`;
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(path, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+  } catch (error) {
+    throw new ApiError(0, `The server could not be reached (${(error as Error).message})`);
+  }
+  const text = await response.text();
+  let payload: unknown = null;
+  try {
+    payload = text ? JSON.parse(text) : null;
+  } catch {
+    payload = null;
+  }
+  if (!response.ok) {
+    const message = (payload as { message?: string } | null)?.message ?? `${response.status} ${response.statusText}`;
+    throw new ApiError(response.status, message);
+  }
+  return payload as T;
+}

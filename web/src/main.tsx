@@ -1,0 +1,59 @@
+import '@shopify/polaris/build/esm/styles.css';
+import { AppProvider, Frame, Navigation } from '@shopify/polaris';
+import { ChartVerticalIcon, HomeIcon, ImportIcon, SettingsIcon } from '@shopify/polaris-icons';
+import en from '@shopify/polaris/locales/en.json';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter, Link as RouterLink, Route, Routes, useLocation } from 'react-router-dom';
+import type { LinkLikeComponentProps } from '@shopify/polaris/build/ts/src/utilities/link';
+import { Backfill } from './pages/Backfill.tsx';
+import { CustomerProfile } from './pages/CustomerProfile.tsx';
+import { Dashboard } from './pages/Dashboard.tsx';
+import { DecisionDetail } from './pages/DecisionDetail.tsx';
+import { Insights } from './pages/Insights.tsx';
+import { Settings } from './pages/Settings.tsx';
+
+/** Polaris links go through the router (no full page loads inside the admin). */
+function Link({ children, url = '', external, ...rest }: LinkLikeComponentProps) {
+  if (external || /^https?:/.test(url)) return <a href={url} target="_blank" rel="noopener noreferrer" {...rest}>{children}</a>;
+  return <RouterLink to={url} {...rest}>{children}</RouterLink>;
+}
+
+function Shell() {
+  const { pathname } = useLocation();
+  const navigation = (
+    <Navigation location={pathname}>
+      <Navigation.Section
+        items={[
+          { url: '/', label: 'Dashboard', icon: HomeIcon, exactMatch: true, selected: pathname === '/' || pathname.startsWith('/decisions') || pathname.startsWith('/customers') },
+          { url: '/backfill', label: 'Backfill', icon: ImportIcon },
+          { url: '/insights', label: 'Insights', icon: ChartVerticalIcon },
+          { url: '/settings', label: 'Settings', icon: SettingsIcon },
+        ]}
+      />
+    </Navigation>
+  );
+  return (
+    <Frame navigation={navigation}>
+      <Routes>
+        <Route path="/" element={<Dashboard />} />
+        <Route path="/decisions/:id" element={<DecisionDetail />} />
+        <Route path="/customers/:id" element={<CustomerProfile />} />
+        <Route path="/backfill" element={<Backfill />} />
+        <Route path="/insights" element={<Insights />} />
+        <Route path="/settings" element={<Settings />} />
+        <Route path="*" element={<Dashboard />} />
+      </Routes>
+    </Frame>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <AppProvider i18n={en} linkComponent={Link}>
+      <BrowserRouter basename="/app">
+        <Shell />
+      </BrowserRouter>
+    </AppProvider>
+  </StrictMode>,
+);

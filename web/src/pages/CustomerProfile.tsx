@@ -1,0 +1,80 @@
+import { Badge, BlockStack, Card, IndexTable, InlineStack, Layout, Page, SkeletonBodyText, Text } from '@shopify/polaris';
+import { LineChart, PolarisVizProvider } from '@shopify/polaris-viz';
+import '@shopify/polaris-viz/build/esm/styles.css';
+import { useNavigate, useParams } from 'react-router-dom';
+import type { CustomerProfile as Profile } from '../api.ts';
+import { ErrorBanner } from '../components/ErrorBanner.tsx';
+import { dateTime, gidLabel, kindLabel } from '../components/format.ts';
+import { useApi } from '../components/useApi.ts';
+import { ZoneBadge } from '../components/ZoneBadge.tsx';
+
+const TRAJECTORY_TONE = { rising: 'critical', stable: undefined, declining: 'success' } as const;
+
+/** One customer's risk: aggregate, trajectory and scores over time, tags, every decision (ids only: no PII is stored). */
+export function CustomerProfile() {
+  const { id = '' } = useParams();
+  const navigate = useNavigate();
+  const profile = useApi<Profile>(`/api/customers/${encodeURIComponent(id)}`);
+  const p = profile.data;
+  const points = (p?.history ?? []).map((d) => ({ key: d.decidedAt.slice(0, 10), value: d.score }));
+  return (
+    <Page backAction={{ content: 'Dashboard', onAction: () => navigate('/') }} title={gidLabel(decodeURIComponent(id))} titleMetadata={p?.currentZone ? <ZoneBadge zone={p.currentZone} score={p.lastScore ?? undefined} /> : undefined}>
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            <ErrorBanner error={profile.error} onRetry={profile.reload} title="The customer could not be loaded" />
+            {!p && profile.loading ? <Card><SkeletonBodyText lines={8} /></Card> : null}
+            {p ? (
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingMd">Scores over time</Text>
+                  <div style={{ height: 240 }} data-testid="score-chart">
+                    <PolarisVizProvider>
+                      <LineChart data={[{ name: 'Score', data: points }]} theme="Light" isAnimated={false} showLegend={false} xAxisOptions={{ hide: points.length > 12 }} />
+                    </PolarisVizProvider>
+                  </div>
+                </BlockStack>
+              </Card>
+            ) : null}
+            {p ? (
+              <Card padding="0">
+                <IndexTable
+                  resourceName={{ singular: 'decision', plural: 'decisions' }}
+                  itemCount={p.history.length}
+                  selectable={false}
+                  headings={[{ title: 'Subject' }, { title: 'Type' }, { title: 'Risk' }, { title: 'When' }]}
+                >
+                  {[...p.history].reverse().map((d, index) => (
+                    <IndexTable.Row id={d.id} key={d.id} position={index} onClick={() => navigate(`/decisions/${d.id}`)}>
+                      <IndexTable.Cell>{gidLabel(d.subjectId)}</IndexTable.Cell>
+                      <IndexTable.Cell>{kindLabel(d.kind)}</IndexTable.Cell>
+                      <IndexTable.Cell><ZoneBadge zone={d.zone} score={d.score} /></IndexTable.Cell>
+                      <IndexTable.Cell>{dateTime(d.decidedAt)}</IndexTable.Cell>
+                    </IndexTable.Row>
+                  ))}
+                </IndexTable>
+              </Card>
+            ) : null}
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section variant="oneThird">
+          {p ? (
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">Aggregate risk</Text>
+                <InlineStack align="space-between"><Text as="span">Decisions</Text><Text as="span">{p.decisionsCount}</Text></InlineStack>
+                <InlineStack align="space-between"><Text as="span">Average score</Text><Text as="span">{p.averageScore ?? '—'}</Text></InlineStack>
+                <InlineStack align="space-between">
+                  <Text as="span">Trajectory</Text>
+                  <Badge tone={TRAJECTORY_TONE[p.trajectory as keyof typeof TRAJECTORY_TONE]}>{p.trajectory}</Badge>
+                </InlineStack>
+                <Text as="h3" variant="headingSm">Tags</Text>
+                {p.tags.length === 0 ? <Text as="p" tone="subdued">No tags.</Text> : <InlineStack gap="100">{p.tags.map((t) => <Badge key={t}>{t}</Badge>)}</InlineStack>}
+              </BlockStack>
+            </Card>
+          ) : null}
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}

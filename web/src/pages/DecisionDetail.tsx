@@ -1,0 +1,148 @@
+import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineStack, Layout, Page, SkeletonBodyText, Text } from '@shopify/polaris';
+import { useState } from 'react';
+import { useNavigate, useParams } from 'react-router-dom';
+import { api, type DecisionDetail as Detail, type DecisionList, type SignalLine } from '../api.ts';
+import { ErrorBanner } from '../components/ErrorBanner.tsx';
+import { dateTime, gidLabel, kindLabel } from '../components/format.ts';
+import { useApi } from '../components/useApi.ts';
+import { ZoneBadge } from '../components/ZoneBadge.tsx';
+
+const STATUS_TONE = { hit: 'critical', no_hit: undefined, insufficient_data: 'attention', error: 'warning' } as const;
+const STATUS_LABEL = { hit: 'Fired', no_hit: 'Quiet', insufficient_data: 'Not enough data', error: 'Error' } as const;
+
+/** A signal's evidence in plain words: "units 3, share percent 40". */
+function evidenceText(evidence: Record<string, unknown>): string {
+  return Object.entries(evidence)
+    .map(([key, value]) => `${key.replace(/([A-Z])/g, ' $1').toLowerCase()} ${Array.isArray(value) ? value.join(', ') : String(value)}`)
+    .join('; ');
+}
+
+/** Everything about one decision: the signal breakdown, the ruleset, actions, outcome labels, the customer's earlier returns. */
+export function DecisionDetail() {
+  const { id } = useParams();
+  const navigate = useNavigate();
+  const detail = useApi<Detail>(`/api/decisions/${id}`);
+  const d = detail.data;
+  const previous = useApi<DecisionList>(d?.customerId ? `/api/decisions?customerId=${encodeURIComponent(d.customerId)}&kind=return&limit=20` : null);
+  const [busy, setBusy] = useState<string>();
+  const [failure, setFailure] = useState<Error>();
+  const [done, setDone] = useState<string>();
+
+  const run = async (what: string, call: () => Promise<unknown>) => {
+    setBusy(what);
+    setFailure(undefined);
+    setDone(undefined);
+    try {
+      await call();
+      setDone(what);
+      detail.reload();
+    } catch (error) {
+      setFailure(error as Error);
+    } finally {
+      setBusy(undefined);
+    }
+  };
+  const label = (value: 'fraud' | 'legit') => run(`Labelled ${value}`, () => api(`/api/decisions/${id}/outcome`, { method: 'POST', body: { label: value } }));
+  const hold = d?.actions.find((a) => a.type === 'fulfillment.hold' && a.status === 'done');
+
+  const signals: SignalLine[] = d ? [...d.trace.signals].sort((a, b) => b.points - a.points || a.id.localeCompare(b.id)) : [];
+  return (
+    <Page
+      backAction={{ content: 'Dashboard', onAction: () => navigate('/') }}
+      title={d ? `${kindLabel(d.kind)} ${gidLabel(d.subjectId).split(' ')[1]}` : 'Decision'}
+      titleMetadata={d ? <ZoneBadge zone={d.zone} score={d.score} /> : undefined}
+      subtitle={d ? `Decided ${dateTime(d.decidedAt)} by ruleset ${d.ruleset.id} v${d.ruleset.version}` : undefined}
+    >
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            <ErrorBanner error={detail.error} onRetry={detail.reload} title="The decision could not be loaded" />
+            <ErrorBanner error={failure} title="That did not work" />
+            {done ? <Banner tone="success" title={done} onDismiss={() => setDone(undefined)} /> : null}
+            {!d && detail.loading ? <Card><SkeletonBodyText lines={10} /></Card> : null}
+            {d ? (
+              <Card padding="0">
+                <div style={{ padding: 16 }}>
+                  <Text as="h2" variant="headingMd">{`Why ${d.score}: ${signals.filter((s) => s.status === 'hit').length} of ${signals.length} signals fired`}</Text>
+                </div>
+                <DataTable
+                  columnContentTypes={['text', 'text', 'numeric', 'numeric', 'text']}
+                  headings={['Signal', 'Status', 'Strength', 'Points', 'Evidence']}
+                  rows={signals.map((s) => [
+                    <div key={s.id} style={{ whiteSpace: 'normal', minWidth: 240, maxWidth: 360 }}>
+                      <BlockStack gap="050">
+                        <Text as="span" fontWeight="semibold">{s.id}</Text>
+                        <Text as="span" variant="bodySm" tone="subdued">{s.message}</Text>
+                      </BlockStack>
+                    </div>,
+                    <Badge key="status" tone={STATUS_TONE[s.status]}>{STATUS_LABEL[s.status]}</Badge>,
+                    s.strength.toFixed(2),
+                    s.points,
+                    <div key="evidence" style={{ whiteSpace: 'normal', maxWidth: 260 }}>
+                      <Text as="span" variant="bodySm">{evidenceText(s.evidence ?? {})}</Text>
+                    </div>,
+                  ])}
+                />
+              </Card>
+            ) : null}
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section variant="oneThird">
+          <BlockStack gap="400">
+            {d ? (
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">Outcome</Text>
+                  {d.outcomes.length === 0 ? <Text as="p" tone="subdued">Not labelled yet.</Text> : null}
+                  {d.outcomes.map((o, i) => (
+                    <Text as="p" key={i}>{`${o.label === 'fraud' ? 'Fraud' : 'Legit'} (${o.source})`}</Text>
+                  ))}
+                  <InlineStack gap="200">
+                    <Button tone="critical" loading={busy === 'Labelled fraud'} onClick={() => label('fraud')}>Label fraud</Button>
+                    <Button loading={busy === 'Labelled legit'} onClick={() => label('legit')}>Label legit</Button>
+                  </InlineStack>
+                </BlockStack>
+              </Card>
+            ) : null}
+            {d ? (
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingMd">Actions</Text>
+                  {d.actions.length === 0 ? <Text as="p" tone="subdued">The ruleset chose no action.</Text> : null}
+                  {d.actions.map((a) => (
+                    <InlineStack key={a.id} align="space-between">
+                      <Text as="span">{a.type}</Text>
+                      <Badge tone={a.status === 'done' ? 'success' : a.status === 'failed' ? 'critical' : undefined}>{a.status}</Badge>
+                    </InlineStack>
+                  ))}
+                  {hold ? (
+                    <Button loading={busy === 'Hold released'} onClick={() => run('Hold released', () => api(`/api/actions/${hold.id}/release`, { method: 'POST' }))}>
+                      Release hold
+                    </Button>
+                  ) : null}
+                </BlockStack>
+              </Card>
+            ) : null}
+            {d?.customerId ? (
+              <Card>
+                <BlockStack gap="200">
+                  <InlineStack align="space-between">
+                    <Text as="h2" variant="headingMd">Customer's returns</Text>
+                    <Button variant="plain" onClick={() => navigate(`/customers/${encodeURIComponent(d.customerId!)}`)}>Profile</Button>
+                  </InlineStack>
+                  {previous.data?.decisions.filter((p) => p.id !== d.id).length === 0 ? <Text as="p" tone="subdued">No other return.</Text> : null}
+                  {previous.data?.decisions.filter((p) => p.id !== d.id).map((p) => (
+                    <InlineStack key={p.id} align="space-between">
+                      <Button variant="plain" onClick={() => navigate(`/decisions/${p.id}`)}>{gidLabel(p.subjectId)}</Button>
+                      <ZoneBadge zone={p.zone} score={p.score} />
+                    </InlineStack>
+                  ))}
+                </BlockStack>
+              </Card>
+            ) : null}
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}

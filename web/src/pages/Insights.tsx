@@ -1,0 +1,84 @@
+import { BlockStack, Button, Card, DataTable, InlineStack, Layout, Page, SkeletonBodyText, Text } from '@shopify/polaris';
+import { BarChart, PolarisVizProvider } from '@shopify/polaris-viz';
+import '@shopify/polaris-viz/build/esm/styles.css';
+import { useNavigate } from 'react-router-dom';
+import { ErrorBanner } from '../components/ErrorBanner.tsx';
+import { gidLabel } from '../components/format.ts';
+import { useApi } from '../components/useApi.ts';
+import { ZoneBadge } from '../components/ZoneBadge.tsx';
+import type { Zone } from '../api.ts';
+
+interface InsightsData {
+  zones: Record<string, number>;
+  topSignals: { id: string; fired: number; points: number }[];
+  riskyCustomers: { id: string; lastScore: number; zone: Zone; decisions: number; highDecisions: number }[];
+  refundValueAtRisk: { high: number; medium: number; refunds: number };
+}
+
+const money = (value: number) => value.toLocaleString('en', { maximumFractionDigits: 0 });
+
+/** What the history showed, once the backfill is done: zone mix, top signals, riskiest customers, refund value at risk. */
+export function Insights() {
+  const navigate = useNavigate();
+  const insights = useApi<InsightsData>('/api/insights');
+  const i = insights.data;
+  return (
+    <Page title="Welcome: what your history shows" backAction={{ content: 'Dashboard', onAction: () => navigate('/') }}>
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            <ErrorBanner error={insights.error} onRetry={insights.reload} title="Insights could not be loaded" />
+            {!i && insights.loading ? <Card><SkeletonBodyText lines={8} /></Card> : null}
+            {i ? (
+              <InlineStack gap="400" wrap>
+                {(['high', 'medium', 'low'] as const).map((z) => (
+                  <Card key={z}>
+                    <BlockStack gap="100">
+                      <ZoneBadge zone={z} />
+                      <Text as="p" variant="headingLg">{i.zones[z] ?? 0}</Text>
+                    </BlockStack>
+                  </Card>
+                ))}
+                <Card>
+                  <BlockStack gap="100">
+                    <Text as="span" tone="subdued">Refund value at risk (high / medium)</Text>
+                    <Text as="p" variant="headingLg" id="value-at-risk">{`${money(i.refundValueAtRisk.high)} / ${money(i.refundValueAtRisk.medium)}`}</Text>
+                    <Text as="span" tone="subdued">{`over ${i.refundValueAtRisk.refunds} refunds`}</Text>
+                  </BlockStack>
+                </Card>
+              </InlineStack>
+            ) : null}
+            {i ? (
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingMd">Signals that fired most</Text>
+                  <div style={{ height: 280 }}>
+                    <PolarisVizProvider>
+                      <BarChart direction="horizontal" theme="Light" isAnimated={false} showLegend={false} data={[{ name: 'Times fired', data: i.topSignals.map((s) => ({ key: s.id, value: s.fired })) }]} />
+                    </PolarisVizProvider>
+                  </div>
+                </BlockStack>
+              </Card>
+            ) : null}
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section variant="oneThird">
+          {i ? (
+            <Card padding="0">
+              <div style={{ padding: 16 }}><Text as="h2" variant="headingMd">Riskiest customers</Text></div>
+              <DataTable
+                columnContentTypes={['text', 'text', 'numeric']}
+                headings={['Customer', 'Risk', 'High']}
+                rows={i.riskyCustomers.map((c) => [
+                  <Button key={c.id} variant="plain" onClick={() => navigate(`/customers/${encodeURIComponent(c.id)}`)}>{gidLabel(c.id)}</Button>,
+                  <ZoneBadge key="zone" zone={c.zone} score={c.lastScore} />,
+                  c.highDecisions,
+                ])}
+              />
+            </Card>
+          ) : null}
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
