@@ -79,14 +79,16 @@ describe.skipIf(!existsSync(CHROMIUM))('the admin in Chromium (demo shop, real s
         await shot('backfill-running');
         shotWhileRunning = true;
       }
-      if (statuses.length === 8 && statuses.every((s) => s.endsWith(':done'))) break;
+      if (page.url().endsWith('/app/insights')) break; // done: the page moves on to the insights welcome
+      if (statuses.length === 8 && statuses.every((s) => s.endsWith(':done'))) await shot('backfill-done');
       if (Date.now() > deadline) throw new Error(`the backfill did not finish; saw ${[...seen].join(', ')}`);
       await page.waitForTimeout(200);
     }
     // The page polled its way through: stages were seen running or pending before all were done.
     expect([...seen].filter((s) => !s.endsWith(':done')).length).toBeGreaterThan(0);
-    await page.getByText('Your history is in').waitFor();
-    await shot('backfill-done');
+    await page.getByText('Welcome: what your history shows', { exact: true }).waitFor();
+    expect((await apiGet<{ status: string }>('/api/backfill')).status).toBe('done');
+    await shot('insights-welcome');
   });
 
   it('dashboard: counts per zone, decisions with top signals, filtering by zone', async () => {

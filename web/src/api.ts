@@ -111,3 +111,9 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   }
   return payload as T;
 }
+
+/** The shop this admin is for, when known: the server's meta tag (embedded) or the `shop` query parameter. */
+export function currentShop(): string | null {
+  const meta = document.querySelector('meta[name="shopify-shop"]')?.getAttribute('content');
+  return meta ?? new URLSearchParams(window.location.search).get('shop');
+}

@@ -1,8 +1,8 @@
 import { Badge, Banner, BlockStack, Button, Card, Icon, InlineStack, Page, ProgressBar, Spinner, Text } from '@shopify/polaris';
 import { AlertCircleIcon, CheckCircleIcon } from '@shopify/polaris-icons';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, type BackfillProgress, type StageProgress } from '../api.ts';
+import { api, currentShop, type BackfillProgress, type StageProgress } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { useApi } from '../components/useApi.ts';
 
@@ -48,6 +48,13 @@ export function Backfill() {
   const [retrying, setRetrying] = useState(false);
   const [failure, setFailure] = useState<Error>();
   const p = progress.data;
+  // Watched to the end here: on to the one-shot summary of what the history showed.
+  const sawRunning = useRef(false);
+  useEffect(() => {
+    if (p?.status === 'running') sawRunning.current = true;
+    if (p?.status === 'done' && sawRunning.current) navigate('/insights');
+  }, [p?.status, navigate]);
+  const shop = currentShop();
   const retry = async () => {
     setRetrying(true);
     setFailure(undefined);
@@ -66,7 +73,7 @@ export function Backfill() {
         <ErrorBanner error={progress.error} onRetry={progress.reload} title="Progress could not be loaded" />
         <ErrorBanner error={failure} title="Retry failed" />
         {p?.next === 'reconnect' ? (
-          <Banner tone="critical" title="RefundSentry lost access to your store" action={{ content: 'Reconnect', url: '/auth' }}>
+          <Banner tone="critical" title="RefundSentry lost access to your store" action={{ content: 'Reconnect', url: shop ? `/auth?shop=${encodeURIComponent(shop)}` : '/auth', external: true }}>
             <p>The backfill is paused where it stopped. Reconnect the app and it resumes from there.</p>
           </Banner>
         ) : null}
@@ -76,7 +83,7 @@ export function Backfill() {
           </Banner>
         ) : null}
         {p?.status === 'done' ? (
-          <Banner tone="success" title="Your history is in" action={{ content: 'Open the dashboard', onAction: () => navigate('/') }}>
+          <Banner tone="success" title="Your history is in" action={{ content: 'See what it shows', onAction: () => navigate('/insights') }} secondaryAction={{ content: 'Open the dashboard', onAction: () => navigate('/') }}>
             <p>Every past order, return and refund of the window has been scored.</p>
           </Banner>
         ) : null}
