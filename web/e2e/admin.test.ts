@@ -185,3 +185,85 @@ describe.skipIf(!existsSync(CHROMIUM))('the admin in Chromium (demo shop, real s
     await page.unroute('**/api/decisions?**');
   });
 });
+
+describe.skipIf(!existsSync(CHROMIUM))('the rule editor in Chromium', () => {
+  type EditorWindow = Window & {
+    refundsentryEditor: { getModel(): { getValue(): string; setValue(v: string): void; uri: unknown }; setPosition(p: { lineNumber: number; column: number }): void; focus(): void; trigger(s: string, id: string, a: unknown): void };
+    refundsentryMonaco: { editor: { getModelMarkers(f: { owner?: string }): { message: string; startLineNumber: number }[] } };
+  };
+  const editorText = () => page.evaluate(() => (window as unknown as EditorWindow).refundsentryEditor.getModel().getValue());
+  const setEditorText = (text: string) => page.evaluate((t) => (window as unknown as EditorWindow).refundsentryEditor.getModel().setValue(t), text);
+
+  it('edits the ruleset with schema completion and server markers; saves, diffs, publishes, rolls back; refuses a stale save', async () => {
+    await page.goto(`${app.url}/app/rules`);
+    await page.locator('[data-testid="ruleset-editor"] .monaco-editor').waitFor();
+    await page.waitForFunction(() => 'refundsentryEditor' in window);
+    await page.locator('#problem-count', { hasText: 'No problems' }).waitFor();
+    const published = JSON.parse(await editorText());
+
+    // Completion of signal ids from the catalog inside "signals".
+    const lines = (await editorText()).split('\n');
+    const signalsLine = lines.findIndex((l) => l.includes('"signals": {')) + 1;
+    await page.evaluate(([line, column]) => {
+      const editor = (window as unknown as EditorWindow).refundsentryEditor;
+      editor.focus();
+      editor.setPosition({ lineNumber: line, column });
+    }, [signalsLine, lines[signalsLine - 1].length + 1]);
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('"velocity.retu', { delay: 60 });
+    await page.keyboard.press('Control+Space');
+    await page.locator('.suggest-widget .monaco-list-row', { hasText: 'velocity.return-rate' }).first().waitFor({ timeout: 10_000 }).catch(async (error) => {
+      await shot('rules-completion-failed');
+      throw error;
+    });
+    await shot('rules-completion');
+    await page.keyboard.press('Escape');
+
+    // An unknown signal and zones out of order: the server's validator marks them where they are.
+    const broken = structuredClone(published);
+    broken.signals['no.such-signal'] = { weight: 5 };
+    broken.zones = { medium: 80, high: 40 };
+    await setEditorText(JSON.stringify(broken, null, 2));
+    await page.locator('#problem-count', { hasText: /[1-9]\d* problems?/ }).waitFor();
+    const markers = await page.evaluate(() => (window as unknown as EditorWindow).refundsentryMonaco.editor.getModelMarkers({ owner: 'refundsentry' }));
+    const text = JSON.stringify(broken, null, 2).split('\n');
+    const unknown = markers.find((m) => /no\.such-signal/.test(m.message) || /unknown-signal/.test(m.message));
+    expect(unknown, JSON.stringify(markers)).toBeDefined();
+    expect(text[unknown!.startLineNumber - 1]).toContain('no.such-signal');
+    expect(markers.some((m) => /zones/.test(m.message) || text[m.startLineNumber - 1].includes('"medium"') || text[m.startLineNumber - 1].includes('"zones"'))).toBe(true);
+    await shot('rules-markers');
+    expect(await page.getByRole('button', { name: 'Save as draft' }).isDisabled()).toBe(true);
+
+    // A valid change saved as a draft, compared, published.
+    const changed = structuredClone(published);
+    changed.zones = { ...published.zones, high: 72 };
+    await setEditorText(JSON.stringify(changed, null, 2));
+    await page.locator('#problem-count', { hasText: 'No problems' }).waitFor();
+    await page.getByRole('button', { name: 'Save as draft' }).click();
+    const saved = await page.getByText(/Saved as draft version \d+\./).innerText();
+    const draft = Number(/version (\d+)/.exec(saved)![1]);
+    await page.getByRole('button', { name: 'Show the difference' }).click();
+    await page.locator('[data-testid="ruleset-diff"] .monaco-diff-editor').waitFor();
+    await shot('rules-diff');
+    await page.getByRole('button', { name: `Publish version ${draft}` }).click();
+    await page.getByText(`Version ${draft} is live.`).waitFor();
+    const afterPublish = await apiGet<{ versions: { version: number; status: string }[] }>('/api/rulesets');
+    expect(afterPublish.versions.find((v) => v.status === 'published')!.version).toBe(draft);
+    expect((await apiGet<{ body: { zones: { high: number } } }>(`/api/rulesets/${draft}`)).body.zones.high).toBe(72);
+
+    // Roll back to the first version: its rules live again as a new version.
+    await page.getByRole('button', { name: 'Roll back to version 1' }).click();
+    const rolled = Number(/as version (\d+)/.exec(await page.getByText(/live again as version \d+/).innerText())![1]);
+    const live = await apiGet<{ versions: { version: number; status: string }[] }>('/api/rulesets');
+    expect(live.versions.find((v) => v.status === 'published')!.version).toBe(rolled);
+    expect((await apiGet<{ body: { zones: { high: number } } }>(`/api/rulesets/${rolled}`)).body.zones).toEqual(published.zones);
+
+    // Someone else saves meanwhile: this editor's save is refused with the reason.
+    await fetch(`${app.url}/api/rulesets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ body: published, baseVersion: rolled }) });
+    await setEditorText(JSON.stringify(changed, null, 2));
+    await page.locator('#problem-count', { hasText: 'No problems' }).waitFor();
+    await page.getByRole('button', { name: 'Save as draft' }).click();
+    await page.getByText(/was saved after version/).waitFor();
+    await shot('rules-conflict');
+  });
+});

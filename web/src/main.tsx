@@ -1,8 +1,8 @@
 import '@shopify/polaris/build/esm/styles.css';
-import { AppProvider, Frame, Navigation } from '@shopify/polaris';
-import { ChartVerticalIcon, HomeIcon, ImportIcon, SettingsIcon } from '@shopify/polaris-icons';
+import { AppProvider, Frame, Loading, Navigation } from '@shopify/polaris';
+import { ChartVerticalIcon, CodeIcon, HomeIcon, ImportIcon, SettingsIcon } from '@shopify/polaris-icons';
 import en from '@shopify/polaris/locales/en.json';
-import { StrictMode } from 'react';
+import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Link as RouterLink, Route, Routes, useLocation } from 'react-router-dom';
 import type { LinkLikeComponentProps } from '@shopify/polaris/build/ts/src/utilities/link';
@@ -12,6 +12,9 @@ import { Dashboard } from './pages/Dashboard.tsx';
 import { DecisionDetail } from './pages/DecisionDetail.tsx';
 import { Insights } from './pages/Insights.tsx';
 import { Settings } from './pages/Settings.tsx';
+
+/** The rule editor brings Monaco: loaded only when it is opened. */
+const RulesEditor = lazy(() => import('./pages/RulesEditor.tsx').then((m) => ({ default: m.RulesEditor })));
 
 /** Polaris links go through the router (no full page loads inside the admin). */
 function Link({ children, url = '', external, ...rest }: LinkLikeComponentProps) {
@@ -28,6 +31,7 @@ function Shell() {
           { url: '/', label: 'Dashboard', icon: HomeIcon, exactMatch: true, selected: pathname === '/' || pathname.startsWith('/decisions') || pathname.startsWith('/customers') },
           { url: '/backfill', label: 'Backfill', icon: ImportIcon },
           { url: '/insights', label: 'Insights', icon: ChartVerticalIcon },
+          { url: '/rules', label: 'Rules', icon: CodeIcon },
           { url: '/settings', label: 'Settings', icon: SettingsIcon },
         ]}
       />
@@ -42,6 +46,7 @@ function Shell() {
         <Route path="/backfill" element={<Backfill />} />
         <Route path="/insights" element={<Insights />} />
         <Route path="/settings" element={<Settings />} />
+        <Route path="/rules" element={<Suspense fallback={<Loading />}><RulesEditor /></Suspense>} />
         <Route path="*" element={<Dashboard />} />
       </Routes>
     </Frame>

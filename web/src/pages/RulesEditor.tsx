@@ -1,0 +1,276 @@
+import Editor, { DiffEditor, type OnMount } from '@monaco-editor/react';
+import { Badge, Banner, BlockStack, Button, Card, InlineStack, Layout, Page, Select, SkeletonBodyText, Text } from '@shopify/polaris';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useNavigate } from 'react-router-dom';
+import rulesetSchema from '../../../rulesets/schema/ruleset.schema.json';
+import { api, ApiError } from '../api.ts';
+import { ErrorBanner } from '../components/ErrorBanner.tsx';
+import { dateTime } from '../components/format.ts';
+import { monaco } from '../components/monacoSetup.ts';
+import { problemRange, type Problem } from '../components/rulesetMarkers.ts';
+import { useApi } from '../components/useApi.ts';
+
+interface Version {
+  version: number;
+  status: 'draft' | 'published' | 'archived';
+  createdBy: string | null;
+  createdAt: string;
+  publishedAt: string | null;
+  body?: unknown;
+}
+interface CatalogSignal {
+  id: string;
+  title: string;
+  description: string;
+  params?: Record<string, unknown>;
+  defaultWeight: number;
+}
+
+const MODEL_URI = 'inmemory://refundsentry/ruleset.json';
+const STATUS_TONE = { draft: 'info', published: 'success', archived: undefined } as const;
+
+/**
+ * The ruleset JSON Schema with the shop's catalog folded in: each known signal id becomes a
+ * property (completion, hover with its description, its params schema).
+ */
+function schemaWithCatalog(signals: CatalogSignal[]) {
+  const schema = structuredClone(rulesetSchema) as Record<string, any>;
+  const config = schema.$defs.signalConfig;
+  schema.properties.signals.properties = Object.fromEntries(
+    signals.map((s) => [
+      s.id,
+      {
+        ...config,
+        description: `${s.title} — ${s.description} (default weight ${s.defaultWeight})`,
+        properties: { ...config.properties, ...(s.params ? { params: s.params } : {}) },
+      },
+    ]),
+  );
+  return schema;
+}
+
+/** The ruleset as code: Monaco with schema and server validation markers, versions, diff, save, publish, roll back. */
+export function RulesEditor() {
+  const navigate = useNavigate();
+  const versions = useApi<{ versions: Version[] }>('/api/rulesets');
+  const catalog = useApi<{ signals: CatalogSignal[] }>('/api/signals');
+  const [selected, setSelected] = useState<number>();
+  const [text, setText] = useState<string>();
+  const [problems, setProblems] = useState<Problem[]>([]);
+  const [notice, setNotice] = useState<string>();
+  const [failure, setFailure] = useState<Error>();
+  const [busy, setBusy] = useState<string>();
+  const [diff, setDiff] = useState<{ left: number; right: number }>();
+  const [diffTexts, setDiffTexts] = useState<{ left: string; right: string }>();
+  const editorRef = useRef<Parameters<OnMount>[0]>();
+
+  const list = versions.data?.versions ?? [];
+  const latest = list.reduce((max, v) => Math.max(max, v.version), 0);
+  const published = list.find((v) => v.status === 'published');
+
+  // Open the published version first.
+  useEffect(() => {
+    if (selected === undefined && published) setSelected(published.version);
+  }, [published, selected]);
+  useEffect(() => {
+    if (selected === undefined) return;
+    api<Version>(`/api/rulesets/${selected}`).then(
+      (row) => setText(JSON.stringify(row.body, null, 2)),
+      (error: unknown) => setFailure(error as Error),
+    );
+  }, [selected]);
+
+  // The schema (with the catalog's signal ids) drives completion, hover docs and live markers.
+  useEffect(() => {
+    if (!catalog.data) return;
+    monaco.json.jsonDefaults.setDiagnosticsOptions({
+      validate: true,
+      allowComments: false,
+      enableSchemaRequest: false,
+      schemas: [{ uri: 'inmemory://refundsentry/ruleset.schema.json', fileMatch: [MODEL_URI], schema: schemaWithCatalog(catalog.data.signals) }],
+    });
+  }, [catalog.data]);
+
+  // The server's validator (unknown signals, bad params, zones out of order, expressions) as markers.
+  const validate = useCallback(async (value: string) => {
+    const model = monaco.editor.getModel(monaco.Uri.parse(MODEL_URI));
+    let body: unknown;
+    try {
+      body = JSON.parse(value);
+    } catch {
+      return; // Monaco's JSON service already marks syntax errors
+    }
+    try {
+      const result = await api<{ valid: boolean; problems: Problem[] }>('/api/rulesets/validate', { method: 'POST', body: { body } });
+      setProblems(result.problems);
+      if (!model || model.getValue() !== value) return;
+      monaco.editor.setModelMarkers(
+        model,
+        'refundsentry',
+        result.problems.map((p) => {
+          const range = problemRange(value, p);
+          const start = model.getPositionAt(range.start);
+          const end = model.getPositionAt(range.end);
+          return {
+            severity: p.severity === 'error' ? monaco.MarkerSeverity.Error : monaco.MarkerSeverity.Warning,
+            message: `${p.message} (${p.code})`,
+            startLineNumber: start.lineNumber,
+            startColumn: start.column,
+            endLineNumber: end.lineNumber,
+            endColumn: end.column,
+          };
+        }),
+      );
+    } catch (error) {
+      setFailure(error as Error);
+    }
+  }, []);
+  useEffect(() => {
+    if (text === undefined) return;
+    const timer = setTimeout(() => void validate(text), 400);
+    return () => clearTimeout(timer);
+  }, [text, validate]);
+
+  const act = async (what: string, call: () => Promise<string>) => {
+    setBusy(what);
+    setFailure(undefined);
+    setNotice(undefined);
+    try {
+      setNotice(await call());
+      versions.reload();
+    } catch (error) {
+      setFailure(error instanceof ApiError ? error : (error as Error));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+  const save = () =>
+    act('save', async () => {
+      const row = await api<Version>('/api/rulesets', { method: 'POST', body: { body: JSON.parse(text ?? 'null'), baseVersion: latest || null } });
+      setSelected(row.version);
+      return `Saved as draft version ${row.version}.`;
+    });
+  const publish = (version: number) =>
+    act(`publish-${version}`, async () => {
+      await api(`/api/rulesets/${version}/publish`, { method: 'POST' });
+      return `Version ${version} is live.`;
+    });
+  const rollback = (version: number) =>
+    act(`rollback-${version}`, async () => {
+      const row = await api<Version>(`/api/rulesets/${version}/rollback`, { method: 'POST' });
+      setSelected(row.version);
+      return `Version ${version}'s rules are live again as version ${row.version}.`;
+    });
+
+  useEffect(() => {
+    if (!diff) return;
+    Promise.all([api<Version>(`/api/rulesets/${diff.left}`), api<Version>(`/api/rulesets/${diff.right}`)]).then(
+      ([left, right]) => setDiffTexts({ left: JSON.stringify(left.body, null, 2), right: JSON.stringify(right.body, null, 2) }),
+      (error: unknown) => setFailure(error as Error),
+    );
+  }, [diff]);
+
+  const errors = problems.filter((p) => p.severity === 'error');
+  const options = useMemo(() => list.map((v) => ({ label: `v${v.version} (${v.status})`, value: String(v.version) })), [list]);
+  const selectedRow = list.find((v) => v.version === selected);
+  return (
+    <Page
+      title="Rules"
+      subtitle="The ruleset as code: edit, check, save a draft, publish"
+      backAction={{ content: 'Dashboard', onAction: () => navigate('/') }}
+      primaryAction={{ content: 'Save as draft', onAction: save, loading: busy === 'save', disabled: text === undefined || errors.length > 0 }}
+    >
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            <ErrorBanner error={versions.error ?? catalog.error ?? failure} title="The rules" />
+            {notice ? <Banner tone="success" title={notice} onDismiss={() => setNotice(undefined)} /> : null}
+            <Card padding="0">
+              <div style={{ padding: 12 }}>
+                <InlineStack align="space-between" blockAlign="center">
+                  <Text as="h2" variant="headingMd">{selectedRow ? `Version ${selectedRow.version} (${selectedRow.status})` : 'Loading…'}</Text>
+                  <Text as="span" tone={errors.length ? 'critical' : 'subdued'} id="problem-count">
+                    {errors.length ? `${errors.length} problem${errors.length === 1 ? '' : 's'}` : 'No problems'}
+                  </Text>
+                </InlineStack>
+              </div>
+              {text === undefined ? (
+                <div style={{ padding: 12 }}><SkeletonBodyText lines={12} /></div>
+              ) : (
+                <div data-testid="ruleset-editor">
+                  <Editor
+                    height="560px"
+                    language="json"
+                    path={MODEL_URI}
+                    value={text}
+                    onChange={(value) => setText(value ?? '')}
+                    onMount={(editor) => {
+                      editorRef.current = editor;
+                      // For browser tests and support sessions: the live editor and Monaco, from the console.
+                      Object.assign(window, { refundsentryEditor: editor, refundsentryMonaco: monaco });
+                      editor.onDidDispose(() => {
+                        if ((window as { refundsentryEditor?: unknown }).refundsentryEditor === editor) delete (window as { refundsentryEditor?: unknown }).refundsentryEditor;
+                      });
+                    }}
+                    options={{ minimap: { enabled: false }, fontSize: 13, scrollBeyondLastLine: false, automaticLayout: true, quickSuggestions: { strings: true, other: true } }}
+                  />
+                </div>
+              )}
+              {errors.length > 0 ? (
+                <div style={{ padding: 12 }}>
+                  <BlockStack gap="100">
+                    {errors.slice(0, 8).map((p, i) => (
+                      <Text as="p" tone="critical" key={i} variant="bodySm">{`${p.pointer || '/'}: ${p.message}`}</Text>
+                    ))}
+                  </BlockStack>
+                </div>
+              ) : null}
+            </Card>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">Compare versions</Text>
+                <InlineStack gap="300" blockAlign="end">
+                  <Select label="From" options={options} value={String(diff?.left ?? published?.version ?? '')} onChange={(v) => setDiff({ left: Number(v), right: diff?.right ?? latest })} />
+                  <Select label="To" options={options} value={String(diff?.right ?? latest)} onChange={(v) => setDiff({ left: diff?.left ?? published?.version ?? 1, right: Number(v) })} />
+                  <Button onClick={() => setDiff({ left: diff?.left ?? published?.version ?? 1, right: diff?.right ?? latest })}>Show the difference</Button>
+                </InlineStack>
+                {diff && diffTexts ? (
+                  <div data-testid="ruleset-diff">
+                    <DiffEditor height="360px" language="json" original={diffTexts.left} modified={diffTexts.right} options={{ readOnly: true, renderSideBySide: true, minimap: { enabled: false } }} />
+                  </div>
+                ) : null}
+              </BlockStack>
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section variant="oneThird">
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">Versions</Text>
+              {list.length === 0 ? <SkeletonBodyText lines={4} /> : null}
+              {[...list].sort((a, b) => b.version - a.version).map((v) => (
+                <div key={v.version} data-version={v.version} data-status={v.status}>
+                  <BlockStack gap="100">
+                    <InlineStack align="space-between" blockAlign="center">
+                      <Button variant="plain" onClick={() => setSelected(v.version)}>{`Version ${v.version}`}</Button>
+                      <Badge tone={STATUS_TONE[v.status]}>{v.status}</Badge>
+                    </InlineStack>
+                    <Text as="span" variant="bodySm" tone="subdued">{`${v.createdBy ?? 'RefundSentry'} · ${dateTime(v.createdAt)}`}</Text>
+                    <InlineStack gap="200">
+                      {v.status === 'draft' ? (
+                        <Button size="slim" loading={busy === `publish-${v.version}`} onClick={() => publish(v.version)}>{`Publish version ${v.version}`}</Button>
+                      ) : null}
+                      {v.status === 'archived' ? (
+                        <Button size="slim" loading={busy === `rollback-${v.version}`} onClick={() => rollback(v.version)}>{`Roll back to version ${v.version}`}</Button>
+                      ) : null}
+                    </InlineStack>
+                  </BlockStack>
+                </div>
+              ))}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
