@@ -10,3 +10,5 @@ export type { ActionRuleTrace, ChosenAction, Coverage, Decision, SignalTrace } f
 export type { ActionRule, ActionSpec, ActionType, CustomSignalConfig, Ruleset, SignalConfig, Zone } from './ruleset.ts';
 export { ACTION_FACTS, EXPRESSION_ROOTS } from './ruleset.ts';
 export { allocateScore } from './score.ts';
+export { simulate } from './simulate/simulate.ts';
+export type { Flip, SimulationReport, SimulationWindow } from './simulate/simulate.ts';

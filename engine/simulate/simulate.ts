@@ -1,0 +1,217 @@
+import type { HashedLists } from '../../sdk/index.ts';
+import type { Zone } from '../ruleset.ts';
+import type { CompiledRuleset } from '../compileRuleset.ts';
+import type { Decision, SignalTrace } from '../decision.ts';
+import type { HistoryEvent } from '../history/ShopHistory.ts';
+import { replayHistory } from '../history/replayHistory.ts';
+
+export interface SimulationWindow {
+  from: string;
+  to: string;
+}
+
+export interface SimulationOptions {
+  shopId: string;
+  window: SimulationWindow;
+  lists?: HashedLists;
+  /** Chargebacks arrive weeks after the order: subjects of the last this many days are "immature". Default 120. */
+  maturityDays?: number;
+}
+
+/** One side of a flip: the score, zone and the signals that fired. */
+export interface FlipSide {
+  score: number;
+  zone: Zone;
+  actions: string[];
+  signals: Pick<SignalTrace, 'id' | 'status' | 'points' | 'message'>[];
+}
+
+export interface Flip {
+  subjectId: string;
+  kind: string;
+  at: string;
+  customerId: string | null;
+  before: FlipSide;
+  after: FlipSide;
+  /** What is known of the subject: fraud (a chargeback or a fraud label), legit (a legit label), or nothing. */
+  label: 'fraud' | 'legit' | null;
+  /** Within the maturity period at the end of the window (chargebacks may still come). */
+  immature: boolean;
+}
+
+export interface GroupOutcomes {
+  subjects: number;
+  chargebacks: { count: number; amount: number };
+  fraud: number;
+  legit: number;
+  refunds: { count: number; amount: number };
+  holds: number;
+}
+
+export interface Quality {
+  /** Labelled subjects (fraud or legit). */
+  labelled: number;
+  truePositives: number;
+  falsePositives: number;
+  falseNegatives: number;
+  precision: number | null;
+  recall: number | null;
+  f1: number | null;
+}
+
+export interface SimulationReport {
+  window: SimulationWindow;
+  subjects: number;
+  zones: { before: Record<Zone, number>; after: Record<Zone, number> };
+  /** Subjects whose zone changed, in time order. */
+  flips: Flip[];
+  signals: { id: string; before: number; after: number }[];
+  actions: { type: string; before: number; after: number }[];
+  /** Outcomes among subjects that become HIGH (newly flagged) and that leave HIGH (newly cleared). */
+  newlyFlagged: GroupOutcomes;
+  newlyCleared: GroupOutcomes;
+  /** HIGH as the prediction, against subjects labelled fraud or legit (immature ones left out). */
+  quality: { before: Quality; after: Quality };
+  /** Subjects from this time on are too recent for their chargebacks to be known. */
+  immatureFrom: string;
+}
+
+const DAY_MS = 86_400_000;
+const emptyZones = (): Record<Zone, number> => ({ low: 0, medium: 0, high: 0 });
+const emptyGroup = (): GroupOutcomes => ({ subjects: 0, chargebacks: { count: 0, amount: 0 }, fraud: 0, legit: 0, refunds: { count: 0, amount: 0 }, holds: 0 });
+const round2 = (value: number) => Math.round(value * 100) / 100;
+
+function side(decision: Decision): FlipSide {
+  return {
+    score: decision.score,
+    zone: decision.zone,
+    actions: decision.actions.map((a) => a.type),
+    signals: decision.signals.filter((s) => s.status !== 'no_hit' || s.points !== 0).map(({ id, status, points, message }) => ({ id, status, points, message })),
+  };
+}
+
+function quality(pairs: readonly { predicted: boolean; label: 'fraud' | 'legit' }[]): Quality {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (const { predicted, label } of pairs) {
+    if (predicted && label === 'fraud') tp++;
+    else if (predicted && label === 'legit') fp++;
+    else if (!predicted && label === 'fraud') fn++;
+  }
+  const precision = tp + fp > 0 ? tp / (tp + fp) : null;
+  const recall = tp + fn > 0 ? tp / (tp + fn) : null;
+  const f1 = precision !== null && recall !== null && precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : null;
+  const r = (v: number | null) => (v === null ? null : Math.round(v * 10_000) / 10_000);
+  return { labelled: pairs.length, truePositives: tp, falsePositives: fp, falseNegatives: fn, precision: r(precision), recall: r(recall), f1: r(f1) };
+}
+
+/**
+ * What a ruleset (`after`) would have done to a shop's history against another (`before`, the
+ * live one): both replay the whole history in time order with point-in-time contexts, each fed
+ * its own earlier decisions (as it would have been live), and the subjects of the window are
+ * compared. Pure: the history comes in, the report goes out.
+ */
+export function simulate(events: readonly HistoryEvent[], before: CompiledRuleset, after: CompiledRuleset, options: SimulationOptions): SimulationReport {
+  const from = Date.parse(options.window.from);
+  const to = Date.parse(options.window.to);
+  const immatureFrom = to - (options.maturityDays ?? 120) * DAY_MS;
+  const inWindow = (decision: Decision) => {
+    const at = Date.parse(decision.subject.at);
+    return at >= from && at < to;
+  };
+  const replay = (compiled: CompiledRuleset) => {
+    const byId = new Map<string, Decision>();
+    for (const { decision } of replayHistory(events, compiled, { shopId: options.shopId, lists: options.lists })) if (inWindow(decision)) byId.set(decision.subject.id, decision);
+    return byId;
+  };
+  const beforeDecisions = replay(before);
+  const afterDecisions = replay(after);
+
+  // What is known of each subject: labels, chargebacks on its order, refund amounts, customers.
+  const labels = new Map<string, 'fraud' | 'legit'>();
+  const chargebacks = new Map<string, number>();
+  const refunds = new Map<string, number>();
+  const orderOf = new Map<string, string>();
+  const customerOf = new Map<string, string | null>();
+  for (const event of events) {
+    if (event.type === 'outcome') labels.set(event.outcome.subjectId, event.outcome.label);
+    else if (event.type === 'chargeback') chargebacks.set(event.chargeback.orderId, (chargebacks.get(event.chargeback.orderId) ?? 0) + event.chargeback.amount);
+    else if (event.type === 'refund') {
+      refunds.set(event.refund.id, event.refund.amount);
+      orderOf.set(event.refund.id, event.refund.orderId);
+    } else if (event.type === 'return') orderOf.set(event.return.id, event.return.orderId);
+    else if (event.type === 'order') {
+      orderOf.set(event.order.id, event.order.id);
+      customerOf.set(event.order.id, event.order.customerId ?? null);
+    }
+  }
+  const labelOf = (subjectId: string): 'fraud' | 'legit' | null => {
+    if (chargebacks.has(orderOf.get(subjectId) ?? '')) return 'fraud';
+    return labels.get(subjectId) ?? null;
+  };
+
+  const zones = { before: emptyZones(), after: emptyZones() };
+  const signals = new Map<string, { before: number; after: number }>();
+  const actions = new Map<string, { before: number; after: number }>();
+  const flips: Flip[] = [];
+  const newlyFlagged = emptyGroup();
+  const newlyCleared = emptyGroup();
+  const pairsBefore: { predicted: boolean; label: 'fraud' | 'legit' }[] = [];
+  const pairsAfter: { predicted: boolean; label: 'fraud' | 'legit' }[] = [];
+  const count = (map: Map<string, { before: number; after: number }>, key: string, which: 'before' | 'after') => {
+    const entry = map.get(key) ?? { before: 0, after: 0 };
+    entry[which]++;
+    map.set(key, entry);
+  };
+  const ordered = [...beforeDecisions.values()].sort((a, b) => Date.parse(a.subject.at) - Date.parse(b.subject.at) || (a.subject.id < b.subject.id ? -1 : 1));
+  for (const b of ordered) {
+    const a = afterDecisions.get(b.subject.id);
+    if (!a) continue;
+    zones.before[b.zone]++;
+    zones.after[a.zone]++;
+    for (const [decision, which] of [[b, 'before'], [a, 'after']] as const) {
+      for (const s of decision.signals) if (s.status === 'hit') count(signals, s.id, which);
+      for (const action of decision.actions) count(actions, action.type, which);
+    }
+    const id = b.subject.id;
+    const label = labelOf(id);
+    const immature = Date.parse(b.subject.at) >= immatureFrom;
+    if (label && !immature) {
+      pairsBefore.push({ predicted: b.zone === 'high', label });
+      pairsAfter.push({ predicted: a.zone === 'high', label });
+    }
+    const group = b.zone !== 'high' && a.zone === 'high' ? newlyFlagged : b.zone === 'high' && a.zone !== 'high' ? newlyCleared : undefined;
+    if (group) {
+      group.subjects++;
+      const chargeback = chargebacks.get(orderOf.get(id) ?? '');
+      if (chargeback !== undefined) {
+        group.chargebacks.count++;
+        group.chargebacks.amount = round2(group.chargebacks.amount + chargeback);
+      }
+      if (labels.get(id) === 'fraud') group.fraud++;
+      if (labels.get(id) === 'legit') group.legit++;
+      if (refunds.has(id)) {
+        group.refunds.count++;
+        group.refunds.amount = round2(group.refunds.amount + refunds.get(id)!);
+      }
+      if ((group === newlyFlagged ? a : b).actions.some((action) => action.type === 'fulfillment.hold')) group.holds++;
+    }
+    if (a.zone !== b.zone) {
+      flips.push({ subjectId: id, kind: b.subject.kind, at: b.subject.at, customerId: customerOf.get(orderOf.get(id) ?? '') ?? null, before: side(b), after: side(a), label, immature });
+    }
+  }
+  const table = (map: Map<string, { before: number; after: number }>) => [...map.entries()].map(([id, c]) => ({ id, ...c })).sort((x, y) => y.after + y.before - (x.after + x.before) || (x.id < y.id ? -1 : 1));
+  return {
+    window: options.window,
+    subjects: zones.before.low + zones.before.medium + zones.before.high,
+    zones,
+    flips,
+    signals: table(signals),
+    actions: table(actions).map(({ id, before, after }) => ({ type: id, before, after })),
+    newlyFlagged,
+    newlyCleared,
+    quality: { before: quality(pairsBefore), after: quality(pairsAfter) },
+    immatureFrom: new Date(Math.max(from, immatureFrom)).toISOString(),
+  };
+}
