@@ -3,6 +3,7 @@ import * as initial from './20261122000000_initial.ts';
 import * as scoringIndexes from './20261122100000_scoring_indexes.ts';
 import * as backfill from './20261122110000_backfill.ts';
 import * as backfillPass from './20261122120000_backfill_pass.ts';
+import * as simulations from './20261122130000_simulations.ts';
 
 /**
  * The migrations, in order. Listed explicitly (a knex MigrationSource) rather than read from the
@@ -13,6 +14,7 @@ const MIGRATIONS: [string, Knex.Migration][] = [
   ['20261122100000_scoring_indexes', scoringIndexes],
   ['20261122110000_backfill', backfill],
   ['20261122120000_backfill_pass', backfillPass],
+  ['20261122130000_simulations', simulations],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -10,6 +10,8 @@ export interface ReplayOptions {
   lists?: HashedLists;
   /** Rebuild the shop baseline every this many days, from earlier events only. Default 7; 0 = never. */
   baselineEveryDays?: number;
+  /** With `baselineEveryDays: 0`: the one baseline to judge every event with (e.g. the shop's current one). */
+  baseline?: ShopBaseline;
   /** Keep each decision's context in the output (for debugging and tests). */
   keepContexts?: boolean;
 }
@@ -38,7 +40,7 @@ export function sortEvents(events: readonly HistoryEvent[]): HistoryEvent[] {
 export function* replayHistory(events: readonly HistoryEvent[], compiled: CompiledRuleset, options: ReplayOptions): Generator<ReplayedDecision> {
   const history = new ShopHistory();
   const every = (options.baselineEveryDays ?? 7) * DAY_MS;
-  let baseline: ShopBaseline | undefined;
+  let baseline: ShopBaseline | undefined = options.baseline;
   let nextRebuild = -Infinity;
   const scored = new Set(compiled.ruleset.appliesTo);
   for (const event of sortEvents(events)) {

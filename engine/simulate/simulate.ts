@@ -1,4 +1,4 @@
-import type { HashedLists } from '../../sdk/index.ts';
+import type { HashedLists, ShopBaseline } from '../../sdk/index.ts';
 import type { Zone } from '../ruleset.ts';
 import type { CompiledRuleset } from '../compileRuleset.ts';
 import type { Decision, SignalTrace } from '../decision.ts';
@@ -14,6 +14,11 @@ export interface SimulationOptions {
   shopId: string;
   window: SimulationWindow;
   lists?: HashedLists;
+  /**
+   * Judge every event with this baseline (as the backfill and live scoring do with the shop's
+   * current one); without it, a point-in-time baseline is rebuilt weekly from earlier events.
+   */
+  baseline?: ShopBaseline;
   /** Chargebacks arrive weeks after the order: subjects of the last this many days are "immature". Default 120. */
   maturityDays?: number;
 }
@@ -122,7 +127,7 @@ export function simulate(events: readonly HistoryEvent[], before: CompiledRulese
   };
   const replay = (compiled: CompiledRuleset) => {
     const byId = new Map<string, Decision>();
-    for (const { decision } of replayHistory(events, compiled, { shopId: options.shopId, lists: options.lists })) if (inWindow(decision)) byId.set(decision.subject.id, decision);
+    for (const { decision } of replayHistory(events, compiled, { shopId: options.shopId, lists: options.lists, ...(options.baseline ? { baselineEveryDays: 0, baseline: options.baseline } : {}) })) if (inWindow(decision)) byId.set(decision.subject.id, decision);
     return byId;
   };
   const beforeDecisions = replay(before);

@@ -62,7 +62,8 @@ export class GdprService {
     const outcomes = await this.stores.outcomes.deleteForCustomer(shopId, customerId, trx);
     const events = await this.stores.events.deleteForCustomer(shopId, customerId, orders, trx);
     const customers = await this.stores.customers.delete(shopId, customerId, trx);
-    const counts = { decisions, outcomes, events, customers };
+    const simulations = await this.stores.simulations.forgetCustomer(shopId, customerId, trx);
+    const counts = { decisions, outcomes, events, customers, simulations };
     await this.stores.audit.record(shopId, 'shopify', 'gdpr.customers_redact', customerId, counts, trx);
     return counts;
   }

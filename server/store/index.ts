@@ -11,6 +11,7 @@ import { ListStore } from './ListStore.ts';
 import { OutcomeStore } from './OutcomeStore.ts';
 import { RulesetStore } from './RulesetStore.ts';
 import { ShopStore } from './ShopStore.ts';
+import { SimulationStore } from './SimulationStore.ts';
 
 /** The store layer: the only place with SQL. One repository per table family. */
 export interface Stores {
@@ -27,6 +28,7 @@ export interface Stores {
   lists: ListStore;
   context: ContextStore;
   backfills: BackfillStore;
+  simulations: SimulationStore;
 }
 
 export function createStores(db: Knex): Stores {
@@ -47,6 +49,7 @@ export function createStores(db: Knex): Stores {
     lists,
     context: new ContextStore(db),
     backfills: new BackfillStore(db),
+    simulations: new SimulationStore(db),
   };
 }
 
@@ -55,6 +58,7 @@ export type { ActionRow, ActionStatus } from './ActionStore.ts';
 export type { BackfillRow, BackfillSource, StageRow } from './BackfillStore.ts';
 export type { ContextMaterial } from './ContextStore.ts';
 export type { CustomerRow } from './CustomerStore.ts';
+export type { SimulationRow } from './SimulationStore.ts';
 export type { DecisionRow, DecisionFilters } from './DecisionStore.ts';
 export type { RulesetRow } from './RulesetStore.ts';
 export type { ShopRow } from './ShopStore.ts';

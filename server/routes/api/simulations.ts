@@ -1,0 +1,106 @@
+import Boom from '@hapi/boom';
+import type { ServerRoute } from '@hapi/hapi';
+import { stringify } from 'csv-stringify/sync';
+import { compileRuleset, simulate, type SimulationReport } from '../../../engine/index.ts';
+import type { HistoryEvent } from '../../../engine/history/index.ts';
+import { shopOf } from '../../auth/sessionAuth.ts';
+import type { SimulationRow } from '../../store/index.ts';
+import { schema } from '../validate.ts';
+import type { ApiDeps } from './context.ts';
+
+const DAY = 86_400_000;
+const idParams = schema({ type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } } }, 'params');
+
+function summary(row: Omit<SimulationRow, 'report'> & { report?: SimulationReport }) {
+  return {
+    id: row.id,
+    version: row.version,
+    againstVersion: row.against_version,
+    window: { from: row.window_from, to: row.window_to },
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    durationMs: row.duration_ms,
+  };
+}
+
+/**
+ * The simulator: a ruleset version replayed against the live one over the shop's backfilled
+ * history (point-in-time, each fed its own decisions), the report stored to reopen and export.
+ */
+export function simulationRoutes(deps: ApiDeps): ServerRoute[] {
+  return [
+    {
+      method: 'POST',
+      path: '/api/rulesets/{version}/simulate',
+      options: {
+        validate: {
+          params: schema({ type: 'object', properties: { version: { type: 'integer', minimum: 1 } } }, 'params'),
+          payload: schema(
+            {
+              type: ['object', 'null'],
+              additionalProperties: false,
+              properties: { from: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}' }, to: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}' }, days: { type: 'integer', minimum: 1, maximum: 730 } },
+            },
+            'payload',
+          ),
+        },
+      },
+      handler: async (request, h) => {
+        const { shop, user } = shopOf(request);
+        const version = (request.params as unknown as { version: number }).version;
+        const body = (request.payload ?? {}) as { from?: string; to?: string; days?: number };
+        const [draft, live] = await Promise.all([deps.stores.rulesets.get(shop, version), deps.stores.rulesets.published(shop)]);
+        if (!draft) throw Boom.notFound(`No ruleset version ${version} in this shop`);
+        if (!live) throw Boom.conflict('This shop has no published ruleset to compare with');
+        const to = body.to ? Date.parse(body.to) : Date.now();
+        const from = body.from ? Date.parse(body.from) : to - (body.days ?? 90) * DAY;
+        if (Number.isNaN(from) || Number.isNaN(to)) throw Boom.badRequest('"from" and "to" must be ISO 8601 times');
+        if (!(from < to)) throw Boom.badRequest('"from" must be before "to"');
+        const started = Date.now();
+        const material = await deps.stores.context.wholeShop(shop);
+        if (!material) throw Boom.entityTooLarge('This shop history is too large to simulate in one request yet');
+        const events: HistoryEvent[] = [...material.events, ...material.outcomes.map((outcome): HistoryEvent => ({ type: 'outcome', outcome }))];
+        const report = simulate(events, compileRuleset(live.body, deps.registry), compileRuleset(draft.body, deps.registry), {
+          shopId: shop,
+          window: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
+          lists: await deps.stores.lists.forShopCached(shop),
+          baseline: await deps.scoring.baselineFor(shop),
+        });
+        const row = await deps.stores.simulations.save({
+          shop_id: shop, version, against_version: live.version, window_from: new Date(from), window_to: new Date(to), created_by: user, report, duration_ms: Date.now() - started,
+        });
+        await deps.stores.audit.record(shop, user, 'ruleset.simulate', String(version), { simulation: row.id, against: live.version });
+        return h.response({ ...summary(row), report }).code(201);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/simulations',
+      handler: async (request) => ({ simulations: (await deps.stores.simulations.list(shopOf(request).shop)).map(summary) }),
+    },
+    {
+      method: 'GET',
+      path: '/api/simulations/{id}',
+      options: { validate: { params: idParams } },
+      handler: async (request) => {
+        const row = await deps.stores.simulations.get(shopOf(request).shop, (request.params as { id: string }).id);
+        if (!row) throw Boom.notFound('No such simulation in this shop');
+        return { ...summary(row), report: row.report };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/simulations/{id}/flips.csv',
+      options: { validate: { params: idParams } },
+      handler: async (request, h) => {
+        const row = await deps.stores.simulations.get(shopOf(request).shop, (request.params as { id: string }).id);
+        if (!row) throw Boom.notFound('No such simulation in this shop');
+        const csv = stringify(
+          row.report.flips.map((f) => [f.subjectId, f.kind, f.at, f.customerId ?? '', f.before.score, f.before.zone, f.after.score, f.after.zone, f.label ?? '', f.immature ? 'yes' : 'no']),
+          { header: true, columns: ['subject', 'kind', 'at', 'customer', 'score_before', 'zone_before', 'score_after', 'zone_after', 'label', 'immature'] },
+        );
+        return h.response(csv).type('text/csv').header('content-disposition', `attachment; filename="simulation-${row.id}-flips.csv"`);
+      },
+    },
+  ];
+}
