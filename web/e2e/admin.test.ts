@@ -193,6 +193,14 @@ describe.skipIf(!existsSync(CHROMIUM))('the rule editor in Chromium', () => {
   };
   const editorText = () => page.evaluate(() => (window as unknown as EditorWindow).refundsentryEditor.getModel().getValue());
   const setEditorText = (text: string) => page.evaluate((t) => (window as unknown as EditorWindow).refundsentryEditor.getModel().setValue(t), text);
+  /** Puts the caret of the live ruleset editor (Monaco's own list: never a disposed one) at a line's end. */
+  const caretAtEndOf = (line: number, column: number) =>
+    page.evaluate(([l, c]) => {
+      const monaco = (window as unknown as { refundsentryMonaco: { editor: { getEditors(): { getModel(): { uri: { toString(): string } } | null; focus(): void; setPosition(p: object): void }[] } } }).refundsentryMonaco;
+      const editor = monaco.editor.getEditors().find((e) => e.getModel()?.uri.toString() === 'inmemory://refundsentry/ruleset.json')!;
+      editor.focus();
+      editor.setPosition({ lineNumber: l, column: c });
+    }, [line, column]);
 
   it('edits the ruleset with schema completion and server markers; saves, diffs, publishes, rolls back; refuses a stale save', async () => {
     await page.goto(`${app.url}/app/rules`);
@@ -204,11 +212,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the rule editor in Chromium', () => {
     // Completion of signal ids from the catalog inside "signals".
     const lines = (await editorText()).split('\n');
     const signalsLine = lines.findIndex((l) => l.includes('"signals": {')) + 1;
-    await page.evaluate(([line, column]) => {
-      const editor = (window as unknown as EditorWindow).refundsentryEditor;
-      editor.focus();
-      editor.setPosition({ lineNumber: line, column });
-    }, [signalsLine, lines[signalsLine - 1].length + 1]);
+    await caretAtEndOf(signalsLine, lines[signalsLine - 1].length + 1);
+    await page.waitForTimeout(300);
     await page.keyboard.press('Enter');
     await page.keyboard.type('"velocity.retu', { delay: 60 });
     await page.keyboard.press('Control+Space');
@@ -245,6 +250,21 @@ describe.skipIf(!existsSync(CHROMIUM))('the rule editor in Chromium', () => {
     await page.getByRole('button', { name: 'Show the difference' }).click();
     await page.locator('[data-testid="ruleset-diff"] .monaco-diff-editor').waitFor();
     await shot('rules-diff');
+    // Simulate the draft on the shop's history: the report, a zone change opened side by side.
+    await page.getByRole('button', { name: `Simulate version ${draft}` }).click();
+    await page.locator('[data-testid="simulation-report"]').waitFor();
+    const simulations = await apiGet<{ simulations: { id: string; version: number }[] }>('/api/simulations');
+    expect(simulations.simulations[0].version).toBe(draft);
+    const stored = await apiGet<{ report: { flips: unknown[]; zones: { before: { high: number }; after: { high: number } } } }>(`/api/simulations/${simulations.simulations[0].id}`);
+    expect(stored.report.zones.after.high).toBeLessThanOrEqual(stored.report.zones.before.high);
+    await page.getByText(`Zone changes (${stored.report.flips.length})`).waitFor();
+    if (stored.report.flips.length > 0) {
+      await page.locator('[data-testid="simulation-flips"] tbody tr').first().click();
+      await page.getByText('why the zone changes').waitFor();
+      await shot('rules-simulation-flip');
+      await page.getByRole('button', { name: 'Close' }).click();
+    }
+    await shot('rules-simulation');
     await page.getByRole('button', { name: `Publish version ${draft}` }).click();
     await page.getByText(`Version ${draft} is live.`).waitFor();
     const afterPublish = await apiGet<{ versions: { version: number; status: string }[] }>('/api/rulesets');

@@ -8,6 +8,7 @@ import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { dateTime } from '../components/format.ts';
 import { monaco } from '../components/monacoSetup.ts';
 import { problemRange, type Problem } from '../components/rulesetMarkers.ts';
+import { SimulationReport, type Report } from '../components/SimulationReport.tsx';
 import { useApi } from '../components/useApi.ts';
 
 interface Version {
@@ -56,6 +57,8 @@ export function RulesEditor() {
   const catalog = useApi<{ signals: CatalogSignal[] }>('/api/signals');
   const [selected, setSelected] = useState<number>();
   const [text, setText] = useState<string>();
+  /** The version's text as loaded: the editor starts from it (uncontrolled, so typing never fights a re-render). */
+  const [loaded, setLoaded] = useState<{ version: number; text: string }>();
   const [problems, setProblems] = useState<Problem[]>([]);
   const [notice, setNotice] = useState<string>();
   const [failure, setFailure] = useState<Error>();
@@ -63,6 +66,8 @@ export function RulesEditor() {
   const [diff, setDiff] = useState<{ left: number; right: number }>();
   const [diffTexts, setDiffTexts] = useState<{ left: string; right: string }>();
   const editorRef = useRef<Parameters<OnMount>[0]>();
+  const [simulation, setSimulation] = useState<{ id: string; version: number; againstVersion: number; report: Report }>();
+  const [days, setDays] = useState('90');
 
   const list = versions.data?.versions ?? [];
   const latest = list.reduce((max, v) => Math.max(max, v.version), 0);
@@ -75,7 +80,11 @@ export function RulesEditor() {
   useEffect(() => {
     if (selected === undefined) return;
     api<Version>(`/api/rulesets/${selected}`).then(
-      (row) => setText(JSON.stringify(row.body, null, 2)),
+      (row) => {
+        const body = JSON.stringify(row.body, null, 2);
+        setLoaded({ version: row.version, text: body });
+        setText(body);
+      },
       (error: unknown) => setFailure(error as Error),
     );
   }, [selected]);
@@ -170,6 +179,24 @@ export function RulesEditor() {
     );
   }, [diff]);
 
+  const simulateSelected = () =>
+    act('simulate', async () => {
+      const run = await api<{ id: string; version: number; againstVersion: number; report: Report }>(`/api/rulesets/${selected}/simulate`, { method: 'POST', body: { days: Number(days) } });
+      setSimulation(run);
+      return `Simulated version ${run.version} against live version ${run.againstVersion}.`;
+    });
+  const exportCsv = async () => {
+    if (!simulation) return;
+    const headers: Record<string, string> = {};
+    if (window.shopify) headers.authorization = `Bearer ${await window.shopify.idToken()}`;
+    const blob = await (await fetch(`/api/simulations/${simulation.id}/flips.csv`, { headers })).blob();
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(blob);
+    link.download = `simulation-${simulation.id}-flips.csv`;
+    link.click();
+    URL.revokeObjectURL(link.href);
+  };
+
   const errors = problems.filter((p) => p.severity === 'error');
   const options = useMemo(() => list.map((v) => ({ label: `v${v.version} (${v.status})`, value: String(v.version) })), [list]);
   const selectedRow = list.find((v) => v.version === selected);
@@ -194,15 +221,16 @@ export function RulesEditor() {
                   </Text>
                 </InlineStack>
               </div>
-              {text === undefined ? (
+              {loaded === undefined ? (
                 <div style={{ padding: 12 }}><SkeletonBodyText lines={12} /></div>
               ) : (
                 <div data-testid="ruleset-editor">
                   <Editor
+                    key={loaded.version}
                     height="560px"
                     language="json"
                     path={MODEL_URI}
-                    value={text}
+                    defaultValue={loaded.text}
                     onChange={(value) => setText(value ?? '')}
                     onMount={(editor) => {
                       editorRef.current = editor;
@@ -225,6 +253,17 @@ export function RulesEditor() {
                   </BlockStack>
                 </div>
               ) : null}
+            </Card>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">Simulate on your history</Text>
+                <Text as="p" tone="subdued">What this version would have decided, event by event, against the live version (nothing is acted on).</Text>
+                <InlineStack gap="300" blockAlign="end">
+                  <Select label="Window" options={[{ label: 'Last 30 days', value: '30' }, { label: 'Last 90 days', value: '90' }, { label: 'Last 6 months', value: '182' }, { label: 'Last 12 months', value: '365' }]} value={days} onChange={setDays} />
+                  <Button variant="primary" loading={busy === 'simulate'} disabled={selected === undefined} onClick={simulateSelected}>{`Simulate version ${selected ?? ''}`}</Button>
+                </InlineStack>
+                {simulation ? <div data-testid="simulation-report"><SimulationReport report={simulation.report} onExport={exportCsv} /></div> : null}
+              </BlockStack>
             </Card>
             <Card>
               <BlockStack gap="300">

@@ -1,0 +1,164 @@
+import { Badge, BlockStack, Button, Card, DataTable, IndexTable, InlineGrid, InlineStack, Modal, Text } from '@shopify/polaris';
+import { useState } from 'react';
+import type { Zone } from '../api.ts';
+import { dateTime, gidLabel, kindLabel } from './format.ts';
+import { ZoneBadge } from './ZoneBadge.tsx';
+
+interface FlipSide {
+  score: number;
+  zone: Zone;
+  actions: string[];
+  signals: { id: string; status: string; points: number; message: string }[];
+}
+export interface Flip {
+  subjectId: string;
+  kind: string;
+  at: string;
+  customerId: string | null;
+  before: FlipSide;
+  after: FlipSide;
+  label: 'fraud' | 'legit' | null;
+  immature: boolean;
+}
+interface Group {
+  subjects: number;
+  chargebacks: { count: number; amount: number };
+  fraud: number;
+  legit: number;
+  refunds: { count: number; amount: number };
+  holds: number;
+}
+interface Quality {
+  labelled: number;
+  precision: number | null;
+  recall: number | null;
+  f1: number | null;
+}
+export interface Report {
+  window: { from: string; to: string };
+  subjects: number;
+  zones: { before: Record<Zone, number>; after: Record<Zone, number> };
+  flips: Flip[];
+  signals: { id: string; before: number; after: number }[];
+  actions: { type: string; before: number; after: number }[];
+  newlyFlagged: Group;
+  newlyCleared: Group;
+  quality: { before: Quality; after: Quality };
+  immatureFrom: string;
+}
+
+const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
+const money = (v: number) => v.toLocaleString('en', { maximumFractionDigits: 2 });
+const delta = (before: number, after: number) => (after === before ? '0' : `${after > before ? '+' : ''}${after - before}`);
+
+function SideColumn({ title, side }: { title: string; side: FlipSide }) {
+  return (
+    <BlockStack gap="200">
+      <InlineStack gap="200" blockAlign="center">
+        <Text as="h3" variant="headingSm">{title}</Text>
+        <ZoneBadge zone={side.zone} score={side.score} />
+      </InlineStack>
+      {side.signals.length === 0 ? <Text as="p" tone="subdued">No signal fired.</Text> : null}
+      {side.signals.map((s) => (
+        <Text as="p" variant="bodySm" key={s.id}>{`${s.points > 0 ? '+' : ''}${s.points} ${s.id}: ${s.message}`}</Text>
+      ))}
+      <Text as="p" variant="bodySm" tone="subdued">{side.actions.length ? `Actions: ${side.actions.join(', ')}` : 'No action'}</Text>
+    </BlockStack>
+  );
+}
+
+/** A simulator report: zones, quality, outcomes of the changes, signal and action hits, and the flips (each opening its two traces). */
+export function SimulationReport({ report, onExport }: { report: Report; onExport?: () => void }) {
+  const [open, setOpen] = useState<Flip>();
+  const zones: Zone[] = ['high', 'medium', 'low'];
+  return (
+    <BlockStack gap="400">
+      <Text as="p" tone="subdued">
+        {`${report.subjects.toLocaleString('en')} orders, returns and refunds from ${report.window.from.slice(0, 10)} to ${report.window.to.slice(0, 10)}; ${report.flips.length} change zone. Subjects after ${report.immatureFrom.slice(0, 10)} are too recent for their chargebacks to be known.`}
+      </Text>
+      <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+        <Card>
+          <Text as="h3" variant="headingSm">Zones</Text>
+          <DataTable
+            columnContentTypes={['text', 'numeric', 'numeric', 'numeric']}
+            headings={['Zone', 'Live', 'This version', 'Change']}
+            rows={zones.map((z) => [<ZoneBadge key={z} zone={z} />, report.zones.before[z], report.zones.after[z], delta(report.zones.before[z], report.zones.after[z])])}
+          />
+        </Card>
+        <Card>
+          <Text as="h3" variant="headingSm">Against labelled outcomes (HIGH as the call)</Text>
+          <DataTable
+            columnContentTypes={['text', 'numeric', 'numeric']}
+            headings={['', 'Live', 'This version']}
+            rows={[
+              ['Precision', pct(report.quality.before.precision), pct(report.quality.after.precision)],
+              ['Recall', pct(report.quality.before.recall), pct(report.quality.after.recall)],
+              ['F1', pct(report.quality.before.f1), pct(report.quality.after.f1)],
+              ['Labelled', report.quality.before.labelled, report.quality.after.labelled],
+            ]}
+          />
+        </Card>
+      </InlineGrid>
+      <Card>
+        <Text as="h3" variant="headingSm">What the changes catch and cost</Text>
+        <DataTable
+          columnContentTypes={['text', 'numeric', 'numeric', 'numeric', 'numeric', 'numeric', 'numeric']}
+          headings={['', 'Subjects', 'Chargebacks', 'Confirmed fraud', 'Confirmed legit', 'Refunds', 'Holds']}
+          rows={[
+            ['Newly HIGH', report.newlyFlagged.subjects, `${report.newlyFlagged.chargebacks.count} (${money(report.newlyFlagged.chargebacks.amount)})`, report.newlyFlagged.fraud, report.newlyFlagged.legit, `${report.newlyFlagged.refunds.count} (${money(report.newlyFlagged.refunds.amount)})`, report.newlyFlagged.holds],
+            ['No longer HIGH', report.newlyCleared.subjects, `${report.newlyCleared.chargebacks.count} (${money(report.newlyCleared.chargebacks.amount)})`, report.newlyCleared.fraud, report.newlyCleared.legit, `${report.newlyCleared.refunds.count} (${money(report.newlyCleared.refunds.amount)})`, report.newlyCleared.holds],
+          ]}
+        />
+      </Card>
+      <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+        <Card>
+          <Text as="h3" variant="headingSm">Signals that fired</Text>
+          <DataTable columnContentTypes={['text', 'numeric', 'numeric']} headings={['Signal', 'Live', 'This version']} rows={report.signals.slice(0, 15).map((s) => [s.id, s.before, s.after])} />
+        </Card>
+        <Card>
+          <Text as="h3" variant="headingSm">Actions chosen</Text>
+          <DataTable columnContentTypes={['text', 'numeric', 'numeric']} headings={['Action', 'Live', 'This version']} rows={report.actions.map((a) => [a.type, a.before, a.after])} />
+        </Card>
+      </InlineGrid>
+      <Card padding="0">
+        <div style={{ padding: 16 }}>
+          <InlineStack align="space-between">
+            <Text as="h3" variant="headingSm">{`Zone changes (${report.flips.length})`}</Text>
+            {onExport ? <Button onClick={onExport}>Export CSV</Button> : null}
+          </InlineStack>
+        </div>
+        <div data-testid="simulation-flips">
+        <IndexTable
+          resourceName={{ singular: 'change', plural: 'changes' }}
+          itemCount={report.flips.length}
+          selectable={false}
+          headings={[{ title: 'Subject' }, { title: 'When' }, { title: 'Live' }, { title: 'This version' }, { title: 'Known' }]}
+        >
+          {report.flips.slice(0, 200).map((f, i) => (
+            <IndexTable.Row id={f.subjectId} key={f.subjectId} position={i} onClick={() => setOpen(f)}>
+              <IndexTable.Cell>{`${kindLabel(f.kind)} ${gidLabel(f.subjectId).split(' ')[1]}`}</IndexTable.Cell>
+              <IndexTable.Cell>{dateTime(f.at)}</IndexTable.Cell>
+              <IndexTable.Cell><ZoneBadge zone={f.before.zone} score={f.before.score} /></IndexTable.Cell>
+              <IndexTable.Cell><ZoneBadge zone={f.after.zone} score={f.after.score} /></IndexTable.Cell>
+              <IndexTable.Cell>
+                {f.label ? <Badge tone={f.label === 'fraud' ? 'critical' : 'success'}>{f.label}</Badge> : null}
+                {f.immature ? <Badge>too recent</Badge> : null}
+              </IndexTable.Cell>
+            </IndexTable.Row>
+          ))}
+        </IndexTable>
+        </div>
+      </Card>
+      {open ? (
+        <Modal open onClose={() => setOpen(undefined)} title={`${kindLabel(open.kind)} ${gidLabel(open.subjectId).split(' ')[1]}: why the zone changes`} size="large">
+          <Modal.Section>
+            <InlineGrid columns={2} gap="400">
+              <SideColumn title="Live" side={open.before} />
+              <SideColumn title="This version" side={open.after} />
+            </InlineGrid>
+          </Modal.Section>
+        </Modal>
+      ) : null}
+    </BlockStack>
+  );
+}
