@@ -45,6 +45,14 @@ export interface CompiledRuleset {
   decideWithResults(ctx: SignalContext, results: PrecomputedResults, options?: DecideOptions): Decision;
   /** Same decisions as `decide`, one per context, without per-decision option handling. */
   decideBatch(contexts: readonly SignalContext[], options?: DecideOptions): Decision[];
+  /** Weights, zones and cap, for bulk re-weighting of stored signal results (the simulator). */
+  scoringModel(): ScoringModel;
+}
+
+export interface ScoringModel {
+  signals: { id: string; weight: number; insufficientWeight: number }[];
+  zones: { medium: number; high: number };
+  capCents: number;
 }
 
 /** One runnable line of the ruleset for a subject kind: a configured signal or a custom one. */
@@ -245,6 +253,21 @@ class RulesetProgram implements CompiledRuleset {
       }
     }
     return errors;
+  }
+
+  /**
+   * What the score is made of, for bulk re-weighting (the simulator): each signal's weight and
+   * insufficient-data weight, the zones and the cap. Signals not in the ruleset, or switched
+   * off, are absent (they add nothing).
+   */
+  scoringModel(): ScoringModel {
+    const byId = new Map<string, Step>();
+    for (const kind of ['order', 'return', 'refund'] as const) for (const step of this.stepsByKind[kind]) byId.set(step.id, step);
+    return {
+      signals: [...byId.values()].map((s) => ({ id: s.id, weight: s.weight, insufficientWeight: s.insufficientWeight })),
+      zones: { ...this.zones },
+      capCents: this.capCents,
+    };
   }
 
   private derivedValues(facts: ExpressionFacts): Record<string, unknown> {
