@@ -235,7 +235,14 @@ describe('privacy and GDPR', () => {
     expect((await app.webhook('customers/data_request', requestBody)).statusCode).toBe(200);
     const report = (await app.stores.audit.list(SHOP)).find((a) => a.action === 'gdpr.data_request');
     expect(report?.details).toMatchObject({ decisions: 1 });
+    // A simulator report that lists the customer among its zone changes, and one that does not.
+    const flip = (customerId: string) => ({ subjectId: ORDER_ID, kind: 'order', at: '2026-01-01T00:00:00Z', customerId, before: {}, after: {}, label: null, immature: false });
+    const simulationRow = (customerId: string) => ({ shop_id: SHOP, version: 1, against_version: 1, window_from: '2026-01-01', window_to: '2026-02-01', report: JSON.stringify({ flips: [flip(customerId)] }), duration_ms: 1 });
+    const [naming] = await app.stores.db('simulations').insert(simulationRow(CUSTOMER_ID)).returning('id');
+    const [other] = await app.stores.db('simulations').insert(simulationRow('gid://shopify/Customer/1')).returning('id');
     expect((await app.webhook('customers/redact', redactBody)).statusCode).toBe(200);
+    expect(await app.stores.db('simulations').where({ id: naming.id }).first()).toBeUndefined();
+    expect(await app.stores.db('simulations').where({ id: other.id }).first()).toBeDefined();
     expect(await app.stores.db('decisions').where({ customer_id: CUSTOMER_ID }).count('* as n').first()).toEqual({ n: '0' });
     expect(await app.stores.db('events').where({ customer_id: CUSTOMER_ID }).count('* as n').first()).toEqual({ n: '0' });
     expect(await app.stores.db('events').where({ resource_id: ORDER_ID }).count('* as n').first()).toEqual({ n: '0' });

@@ -174,6 +174,26 @@ export class DecisionStore {
   }
 
   /**
+   * Decisions with what became known of their subject (for learned weight suggestions): fraud
+   * when the order had a chargeback or the subject was labelled fraud, legit when labelled legit
+   * (by the merchant or by aging). The signal lines only, newest first.
+   */
+  async labelledSignals(shopId: string, limit = 20_000): Promise<{ label: 'fraud' | 'legit'; signals: Decision['signals'] }[]> {
+    const { rows } = await this.db.raw(
+      `select d.trace->'signals' as signals,
+              case when exists (select 1 from events c where c.shop_id = d.shop_id and c.kind = 'chargeback' and c.order_id = d.order_id) then 'fraud'
+                   else (select o.label from outcomes o where o.shop_id = d.shop_id and o.subject_id = d.subject_id order by o.labelled_at desc limit 1) end as label
+         from decisions d
+        where d.shop_id = ?
+          and (exists (select 1 from events c where c.shop_id = d.shop_id and c.kind = 'chargeback' and c.order_id = d.order_id)
+               or exists (select 1 from outcomes o where o.shop_id = d.shop_id and o.subject_id = d.subject_id))
+        order by d.decided_at desc limit ?`,
+      [shopId, limit],
+    );
+    return rows as { label: 'fraud' | 'legit'; signals: Decision['signals'] }[];
+  }
+
+  /**
    * A shop's history at a glance (the admin's insights page): signals that fired most (times and
    * points), the customers with the most HIGH decisions, and the refund value decided HIGH and
    * MEDIUM (from the stored refund records).

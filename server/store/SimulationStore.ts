@@ -38,6 +38,6 @@ export class SimulationStore {
 
   /** customers/redact: reports that name the customer are deleted (they list flips by customer). */
   async forgetCustomer(shopId: string, customerId: string, trx: Knex = this.db): Promise<number> {
-    return trx('simulations').where({ shop_id: shopId }).andWhereRaw(`jsonb_path_exists(report, '$.flips[*] ? (@.customerId == $id)', jsonb_build_object('id', ?::text))`, [customerId]).delete();
+    return trx('simulations').where({ shop_id: shopId }).andWhereRaw(`jsonb_path_exists(report, '$.flips[*] \\? (@.customerId == $id)', jsonb_build_object('id', ?::text))`, [customerId]).delete();
   }
 }

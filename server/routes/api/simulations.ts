@@ -2,6 +2,7 @@ import Boom from '@hapi/boom';
 import type { ServerRoute } from '@hapi/hapi';
 import { stringify } from 'csv-stringify/sync';
 import { compileRuleset, simulate, type SimulationReport } from '../../../engine/index.ts';
+import { suggestWeights } from '../../../engine/learn/suggestWeights.ts';
 import type { HistoryEvent } from '../../../engine/history/index.ts';
 import { shopOf } from '../../auth/sessionAuth.ts';
 import type { SimulationRow } from '../../store/index.ts';
@@ -71,6 +72,18 @@ export function simulationRoutes(deps: ApiDeps): ServerRoute[] {
         });
         await deps.stores.audit.record(shop, user, 'ruleset.simulate', String(version), { simulation: row.id, against: live.version });
         return h.response({ ...summary(row), report }).code(201);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/suggestions',
+      handler: async (request) => {
+        const { shop } = shopOf(request);
+        const live = await deps.stores.rulesets.published(shop);
+        if (!live) throw Boom.conflict('This shop has no published ruleset to suggest weights for');
+        const labelled = await deps.stores.decisions.labelledSignals(shop);
+        const result = suggestWeights(labelled.map((l) => ({ label: l.label, decision: { signals: l.signals } })), compileRuleset(live.body, deps.registry));
+        return { version: live.version, ...result };
       },
     },
     {
