@@ -45,7 +45,8 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
  * Per-signal weight recommendations from labelled outcomes (merchant labels, chargebacks,
  * aging-inferred legit): an L2-regularised logistic regression of fraud on each signal's
  * strength (0 when it did not fire), fitted by gradient descent, its coefficients turned into
- * points so that the odds of fraud reaching even corresponds to the HIGH threshold. Never
+ * points so that the odds of fraud reaching even corresponds to the HIGH threshold, and moved
+ * toward from the current weight only as far as the evidence allows (the confidence). Never
  * applied automatically: each suggestion carries its evidence (support, lift, confidence).
  */
 export function suggestWeights(labelled: readonly LabelledDecision[], ruleset: CompiledRuleset, options: SuggestOptions = {}): Suggestions {
@@ -101,7 +102,10 @@ export function suggestWeights(labelled: readonly LabelledDecision[], ruleset: C
   const suggestions: WeightSuggestion[] = [];
   model.signals.forEach((signal, i) => {
     if (support[i] < minSupport) return;
-    const suggested = Math.max(-100, Math.min(100, Math.round(beta[i] * pointsPerLogit)));
+    const fitted = Math.max(-100, Math.min(100, beta[i] * pointsPerLogit));
+    const confidence = Math.round(Math.min(1, support[i] / (minSupport * 5)) * Math.min(1, n / 200) * 100) / 100;
+    // Weak evidence moves a weight a little: the step toward the fitted value shrinks with the confidence.
+    const suggested = Math.round(signal.weight + (fitted - signal.weight) * confidence);
     if (Math.abs(suggested - signal.weight) < minChange) return;
     suggestions.push({
       signalId: signal.id,
@@ -110,7 +114,7 @@ export function suggestWeights(labelled: readonly LabelledDecision[], ruleset: C
       support: support[i],
       fraudWhenFired: fraudFired[i],
       lift: base > 0 ? Math.round((fraudFired[i] / support[i] / base) * 100) / 100 : null,
-      confidence: Math.round(Math.min(1, support[i] / (minSupport * 5)) * Math.min(1, n / 200) * 100) / 100,
+      confidence,
     });
   });
   suggestions.sort((a, b) => b.confidence - a.confidence || Math.abs(b.suggestedWeight - b.currentWeight) - Math.abs(a.suggestedWeight - a.currentWeight));

@@ -188,24 +188,18 @@ describe.skipIf(!existsSync(CHROMIUM))('the admin in Chromium (demo shop, real s
 
 describe.skipIf(!existsSync(CHROMIUM))('the rule editor in Chromium', () => {
   type EditorWindow = Window & {
-    refundsentryEditor: { getModel(): { getValue(): string; setValue(v: string): void; uri: unknown }; setPosition(p: { lineNumber: number; column: number }): void; focus(): void; trigger(s: string, id: string, a: unknown): void };
     refundsentryMonaco: { editor: { getModelMarkers(f: { owner?: string }): { message: string; startLineNumber: number }[] } };
   };
-  const editorText = () => page.evaluate(() => (window as unknown as EditorWindow).refundsentryEditor.getModel().getValue());
-  const setEditorText = (text: string) => page.evaluate((t) => (window as unknown as EditorWindow).refundsentryEditor.getModel().setValue(t), text);
-  /** Puts the caret of the live ruleset editor (Monaco's own list: never a disposed one) at a line's end. */
-  const caretAtEndOf = (line: number, column: number) =>
-    page.evaluate(([l, c]) => {
-      const monaco = (window as unknown as { refundsentryMonaco: { editor: { getEditors(): { getModel(): { uri: { toString(): string } } | null; focus(): void; setPosition(p: object): void }[] } } }).refundsentryMonaco;
-      const editor = monaco.editor.getEditors().find((e) => e.getModel()?.uri.toString() === 'inmemory://refundsentry/ruleset.json')!;
-      editor.focus();
-      editor.setPosition({ lineNumber: l, column: c });
-    }, [line, column]);
+  /** The live ruleset editor, from Monaco's own list (never a disposed one). */
+  const LIVE_EDITOR = `(window.refundsentryMonaco.editor.getEditors().find((e) => e.getModel() && e.getModel().uri.toString() === 'inmemory://refundsentry/ruleset.json'))`;
+  const editorText = () => page.evaluate(`${LIVE_EDITOR}.getModel().getValue()`) as Promise<string>;
+  const setEditorText = (text: string) => page.evaluate(`${LIVE_EDITOR}.getModel().setValue(${JSON.stringify(text)})`);
+  const caretAtEndOf = (line: number, column: number) => page.evaluate(`(() => { const e = ${LIVE_EDITOR}; e.focus(); e.setPosition({ lineNumber: ${line}, column: ${column} }); })()`);
 
   it('edits the ruleset with schema completion and server markers; saves, diffs, publishes, rolls back; refuses a stale save', async () => {
     await page.goto(`${app.url}/app/rules`);
     await page.locator('[data-testid="ruleset-editor"] .monaco-editor').waitFor();
-    await page.waitForFunction(() => 'refundsentryEditor' in window);
+    await page.waitForFunction(`Boolean(${LIVE_EDITOR})`);
     await page.locator('#problem-count', { hasText: 'No problems' }).waitFor();
     const published = JSON.parse(await editorText());
 
@@ -285,5 +279,24 @@ describe.skipIf(!existsSync(CHROMIUM))('the rule editor in Chromium', () => {
     await page.getByRole('button', { name: 'Save as draft' }).click();
     await page.getByText(/was saved after version/).waitFor();
     await shot('rules-conflict');
+  });
+
+  it('weight suggestions learned from outcomes become a draft in one click', async () => {
+    const list = await apiGet<{ suggestions: { signalId: string; suggestedWeight: number }[]; labelled: number; note?: string }>('/api/suggestions');
+    await page.goto(`${app.url}/app/rules`);
+    await page.getByText(`Learned from ${list.labelled} labelled outcomes`, { exact: false }).waitFor();
+    await shot('rules-suggestions');
+    if (list.suggestions.length === 0) {
+      await page.getByText(list.note ?? 'nothing to suggest', { exact: false }).waitFor();
+      return;
+    }
+    const first = list.suggestions[0];
+    await page.getByLabel(new RegExp(`^${first.signalId.replace('.', '\\.')}:`)).check();
+    await page.getByRole('button', { name: 'Make a draft with 1 accepted' }).click();
+    const notice = await page.getByText(/as draft version \d+: simulate it/).innerText();
+    const version = Number(/draft version (\d+)/.exec(notice)![1]);
+    const draft = await apiGet<{ status: string; body: { signals: Record<string, { weight: number }> } }>(`/api/rulesets/${version}`);
+    expect(draft.status).toBe('draft');
+    expect(draft.body.signals[first.signalId].weight).toBe(first.suggestedWeight);
   });
 });

@@ -1,5 +1,5 @@
 import Editor, { DiffEditor, type OnMount } from '@monaco-editor/react';
-import { Badge, Banner, BlockStack, Button, Card, InlineStack, Layout, Page, Select, SkeletonBodyText, Text } from '@shopify/polaris';
+import { Badge, Banner, BlockStack, Button, Card, Checkbox, InlineStack, Layout, Page, Select, SkeletonBodyText, Text } from '@shopify/polaris';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import rulesetSchema from '../../../rulesets/schema/ruleset.schema.json';
@@ -28,6 +28,23 @@ interface CatalogSignal {
 }
 
 const MODEL_URI = 'inmemory://refundsentry/ruleset.json';
+
+interface Suggestion {
+  signalId: string;
+  currentWeight: number;
+  suggestedWeight: number;
+  support: number;
+  fraudWhenFired: number;
+  lift: number | null;
+  confidence: number;
+}
+interface SuggestionList {
+  version: number;
+  labelled: number;
+  fraud: number;
+  suggestions: Suggestion[];
+  note?: string;
+}
 const STATUS_TONE = { draft: 'info', published: 'success', archived: undefined } as const;
 
 /**
@@ -68,6 +85,8 @@ export function RulesEditor() {
   const editorRef = useRef<Parameters<OnMount>[0]>();
   const [simulation, setSimulation] = useState<{ id: string; version: number; againstVersion: number; report: Report }>();
   const [days, setDays] = useState('90');
+  const suggestions = useApi<SuggestionList>('/api/suggestions');
+  const [accepted, setAccepted] = useState<Set<string>>(new Set());
 
   const list = versions.data?.versions ?? [];
   const latest = list.reduce((max, v) => Math.max(max, v.version), 0);
@@ -197,6 +216,18 @@ export function RulesEditor() {
     URL.revokeObjectURL(link.href);
   };
 
+  const acceptSuggestions = () =>
+    act('suggestions', async () => {
+      const list = suggestions.data!;
+      const live = await api<Version>(`/api/rulesets/${list.version}`);
+      const body = structuredClone(live.body) as { signals: Record<string, { weight?: number }> };
+      for (const s of list.suggestions) if (accepted.has(s.signalId)) body.signals[s.signalId] = { ...body.signals[s.signalId], weight: s.suggestedWeight };
+      const row = await api<Version>('/api/rulesets', { method: 'POST', body: { body, baseVersion: latest || null } });
+      setSelected(row.version);
+      setAccepted(new Set());
+      return `Saved the ${list.suggestions.filter((s) => accepted.has(s.signalId)).length} accepted suggestion(s) as draft version ${row.version}: simulate it before publishing.`;
+    });
+
   const errors = problems.filter((p) => p.severity === 'error');
   const options = useMemo(() => list.map((v) => ({ label: `v${v.version} (${v.status})`, value: String(v.version) })), [list]);
   const selectedRow = list.find((v) => v.version === selected);
@@ -283,6 +314,7 @@ export function RulesEditor() {
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
+          <BlockStack gap="400">
           <Card>
             <BlockStack gap="300">
               <Text as="h2" variant="headingMd">Versions</Text>
@@ -308,6 +340,33 @@ export function RulesEditor() {
               ))}
             </BlockStack>
           </Card>
+          <Card>
+            <BlockStack gap="300" >
+              <Text as="h2" variant="headingMd">Suggested weights</Text>
+              {suggestions.data ? (
+                <Text as="p" tone="subdued">{`Learned from ${suggestions.data.labelled} labelled outcomes (${suggestions.data.fraud} fraud). Never applied by themselves.`}</Text>
+              ) : null}
+              {suggestions.data?.note ? <Text as="p">{suggestions.data.note}</Text> : null}
+              {suggestions.data && suggestions.data.suggestions.length === 0 && !suggestions.data.note ? <Text as="p">The live weights fit the outcomes: nothing to suggest.</Text> : null}
+              <div data-testid="suggestions">
+                <BlockStack gap="200">
+                  {suggestions.data?.suggestions.slice(0, 12).map((s) => (
+                    <Checkbox
+                      key={s.signalId}
+                      label={`${s.signalId}: ${s.currentWeight} → ${s.suggestedWeight}`}
+                      helpText={`fired on ${s.support} labelled (${s.fraudWhenFired} fraud), lift ${s.lift ?? '—'}, confidence ${Math.round(s.confidence * 100)}%`}
+                      checked={accepted.has(s.signalId)}
+                      onChange={(on) => setAccepted((current) => { const next = new Set(current); if (on) next.add(s.signalId); else next.delete(s.signalId); return next; })}
+                    />
+                  ))}
+                </BlockStack>
+              </div>
+              {suggestions.data && suggestions.data.suggestions.length > 0 ? (
+                <Button disabled={accepted.size === 0} loading={busy === 'suggestions'} onClick={acceptSuggestions}>{`Make a draft with ${accepted.size} accepted`}</Button>
+              ) : null}
+            </BlockStack>
+          </Card>
+          </BlockStack>
         </Layout.Section>
       </Layout>
     </Page>
