@@ -4,6 +4,7 @@ import * as scoringIndexes from './20261122100000_scoring_indexes.ts';
 import * as backfill from './20261122110000_backfill.ts';
 import * as backfillPass from './20261122120000_backfill_pass.ts';
 import * as simulations from './20261122130000_simulations.ts';
+import * as shadow from './20261122140000_shadow.ts';
 
 /**
  * The migrations, in order. Listed explicitly (a knex MigrationSource) rather than read from the
@@ -15,6 +16,7 @@ const MIGRATIONS: [string, Knex.Migration][] = [
   ['20261122110000_backfill', backfill],
   ['20261122120000_backfill_pass', backfillPass],
   ['20261122130000_simulations', simulations],
+  ['20261122140000_shadow', shadow],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -133,7 +133,19 @@ export function simulate(events: readonly HistoryEvent[], before: CompiledRulese
   const beforeDecisions = replay(before);
   const afterDecisions = replay(after);
 
-  // What is known of each subject: labels, chargebacks on its order, refund amounts, customers.
+  return compareDecisions([...beforeDecisions.values()], afterDecisions, { ...knowledgeOf(events), window: options.window, immatureFrom });
+}
+
+/** What is known of the subjects of a history: labels, chargebacks by order, refund amounts, orders and customers. */
+export interface Knowledge {
+  labels: ReadonlyMap<string, 'fraud' | 'legit'>;
+  chargebacks: ReadonlyMap<string, number>;
+  refunds: ReadonlyMap<string, number>;
+  orderOf: ReadonlyMap<string, string>;
+  customerOf: ReadonlyMap<string, string | null>;
+}
+
+export function knowledgeOf(events: readonly HistoryEvent[]): Knowledge {
   const labels = new Map<string, 'fraud' | 'legit'>();
   const chargebacks = new Map<string, number>();
   const refunds = new Map<string, number>();
@@ -151,11 +163,28 @@ export function simulate(events: readonly HistoryEvent[], before: CompiledRulese
       customerOf.set(event.order.id, event.order.customerId ?? null);
     }
   }
+
+  return { labels, chargebacks, refunds, orderOf, customerOf };
+}
+
+const NOTHING_KNOWN: Knowledge = { labels: new Map(), chargebacks: new Map(), refunds: new Map(), orderOf: new Map(), customerOf: new Map() };
+
+/**
+ * The report of two sets of decisions about the same subjects (the live ones first): zones,
+ * zone changes with both sides, signal and action hits, what the changes catch and cost, and
+ * precision/recall/F1 where labels are known. `simulate` and shadow mode both report with it.
+ */
+export function compareDecisions(
+  beforeList: readonly Decision[],
+  afterDecisions: ReadonlyMap<string, Decision>,
+  context: Partial<Knowledge> & { window: SimulationWindow; immatureFrom: number },
+): SimulationReport {
+  const { labels, chargebacks, refunds, orderOf, customerOf } = { ...NOTHING_KNOWN, ...context };
+  const immatureFrom = context.immatureFrom;
   const labelOf = (subjectId: string): 'fraud' | 'legit' | null => {
     if (chargebacks.has(orderOf.get(subjectId) ?? '')) return 'fraud';
     return labels.get(subjectId) ?? null;
   };
-
   const zones = { before: emptyZones(), after: emptyZones() };
   const signals = new Map<string, { before: number; after: number }>();
   const actions = new Map<string, { before: number; after: number }>();
@@ -169,7 +198,7 @@ export function simulate(events: readonly HistoryEvent[], before: CompiledRulese
     entry[which]++;
     map.set(key, entry);
   };
-  const ordered = [...beforeDecisions.values()].sort((a, b) => Date.parse(a.subject.at) - Date.parse(b.subject.at) || (a.subject.id < b.subject.id ? -1 : 1));
+  const ordered = [...beforeList].sort((a, b) => Date.parse(a.subject.at) - Date.parse(b.subject.at) || (a.subject.id < b.subject.id ? -1 : 1));
   for (const b of ordered) {
     const a = afterDecisions.get(b.subject.id);
     if (!a) continue;
@@ -208,7 +237,7 @@ export function simulate(events: readonly HistoryEvent[], before: CompiledRulese
   }
   const table = (map: Map<string, { before: number; after: number }>) => [...map.entries()].map(([id, c]) => ({ id, ...c })).sort((x, y) => y.after + y.before - (x.after + x.before) || (x.id < y.id ? -1 : 1));
   return {
-    window: options.window,
+    window: context.window,
     subjects: zones.before.low + zones.before.medium + zones.before.high,
     zones,
     flips,
@@ -217,6 +246,6 @@ export function simulate(events: readonly HistoryEvent[], before: CompiledRulese
     newlyFlagged,
     newlyCleared,
     quality: { before: quality(pairsBefore), after: quality(pairsAfter) },
-    immatureFrom: new Date(Math.max(from, immatureFrom)).toISOString(),
+    immatureFrom: new Date(Math.max(Date.parse(context.window.from), immatureFrom)).toISOString(),
   };
 }

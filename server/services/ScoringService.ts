@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { compileRuleset, type ChosenAction, type CompiledRuleset, type SignalRegistry } from '../../engine/index.ts';
+import { compileRuleset, type ChosenAction, type CompiledRuleset, type Ruleset, type SignalRegistry } from '../../engine/index.ts';
 import { buildBaseline, contextAt, ShopHistory } from '../../engine/history/index.ts';
 import type { OrderRecord, RefundRecord, ReturnRecord, ShopBaseline, Subject, SubjectKind } from '../../sdk/index.ts';
 import type { DecisionEntry, SettledAction } from '../store/DecisionStore.ts';
@@ -42,6 +42,9 @@ export class SubjectNotReadyError extends Error {
 }
 
 const BASELINE_TTL_MS = 6 * 3_600_000;
+
+/** A shadow version's decision of a live subject (stored beside the live one, never acted on). */
+type ShadowEntry = { shop_id: string; ruleset_version: number; subject_kind: string; subject_id: string; customer_id: string | null; score: number; zone: string; trace: unknown; decided_at: string };
 
 /**
  * Scores one order, return or refund: the point-in-time context from the store (what was known
@@ -98,20 +101,26 @@ export class ScoringService {
       (item) => item.request.shopId,
     );
     const entries: (DecisionEntry & { key: string })[] = [];
+    const shadows: ShadowEntry[] = [];
     for (const [shopId, items] of byShop) {
       try {
-        entries.push(...(await this.decideForShop(shopId, items, options)).map((entry, i) => ({ ...entry, key: keyOf(items[i]!.request) })));
+        const decided = await this.decideForShop(shopId, items, options);
+        entries.push(...decided.entries.map((entry, i) => ({ ...entry, key: keyOf(items[i]!.request) })));
+        shadows.push(...decided.shadows);
       } catch (error) {
         for (const item of items) outcomes.set(keyOf(item.request), error as Error);
       }
     }
     const written = await this.stores.decisions.insertManyWithEffects(entries);
     written.forEach((result, i) => outcomes.set(entries[i]!.key, { decision: result.row, created: result.created, actions: result.actions }));
+    // Shadow decisions of the subjects decided now; a failure here never touches live scoring.
+    const created = new Set(written.flatMap((result, i) => (result.created ? [entries[i]!.decision.subject.id] : [])));
+    await this.stores.rulesets.insertShadowDecisions(shadows.filter((s) => created.has(s.subject_id))).catch(() => undefined);
     return requests.map((r) => outcomes.get(keyOf(r))!);
   }
 
   /** The decisions of one shop's subjects, decided in time order over one shared history. */
-  private async decideForShop(shopId: string, items: readonly { request: ScoreRequest; subject: Subject }[], options: ScoreOptions): Promise<DecisionEntry[]> {
+  private async decideForShop(shopId: string, items: readonly { request: ScoreRequest; subject: Subject }[], options: ScoreOptions): Promise<{ entries: DecisionEntry[]; shadows: ShadowEntry[] }> {
     const customerIds = new Set<string>();
     const orderIds = new Set<string>();
     for (const { subject } of items) {
@@ -130,16 +139,29 @@ export class ScoringService {
       this.stores.shops.getCached(shopId),
     ]);
     const connected = Boolean(shop?.access_token);
+    // Shadow mode (live events only): a draft decides each subject beside the live version, never acting.
+    const shadowRow = options.historical ? undefined : await this.stores.rulesets.shadowCached(shopId).catch(() => undefined);
+    const shadow = shadowRow && shadowRow.status === 'draft' ? this.compiledFor(shadowRow) : undefined;
+    const shadows: ShadowEntry[] = [];
     const inTimeOrder = items.map((item, i) => ({ ...item, i })).sort((a, b) => Date.parse(a.subject.at) - Date.parse(b.subject.at) || a.i - b.i);
     const entries: DecisionEntry[] = new Array(items.length);
     for (const { subject, i } of inTimeOrder) {
       const customerId = subject.order.customerId ?? null;
-      const decision = compiled.decide(contextAt(subject, history, { shopId, baseline, lists }), { clock: () => performance.now() });
+      const context = contextAt(subject, history, { shopId, baseline, lists });
+      const decision = compiled.decide(context, { clock: () => performance.now() });
+      if (shadow && shadowRow) {
+        try {
+          const s = shadow.decide(context);
+          shadows.push({ shop_id: shopId, ruleset_version: shadowRow.version, subject_kind: subject.kind, subject_id: subject.id, customer_id: subject.order.customerId ?? null, score: s.score, zone: s.zone, trace: s, decided_at: subject.at });
+        } catch {
+          // A shadow version that fails on an event simply has no decision for it.
+        }
+      }
       history.addDecision(customerId, subject.order.id, { subjectId: subject.id, kind: subject.kind, at: subject.at, score: decision.score, zone: decision.zone });
       entries[i] = { shopId, decision, orderId: subject.order.id, customerId, actions: decision.actions.map((action) => (options.historical ? historical(action) : settle(action, connected))) };
     }
     if (session) this.sessions.set(shopId, { id: session.id, step: session.step + 1, history });
-    return entries;
+    return { entries, shadows };
   }
 
   /** Ends a backfill's scoring pass: its in-memory history is dropped. */
@@ -164,6 +186,10 @@ export class ScoringService {
   async rulesetFor(shopId: string): Promise<CompiledRuleset> {
     const row = await this.stores.rulesets.publishedCached(shopId);
     if (!row) throw new SubjectNotReadyError(`shop ${shopId} has no published ruleset`);
+    return this.compiledFor(row);
+  }
+
+  private compiledFor(row: { body: Ruleset; content_hash: string }): CompiledRuleset {
     let compiled = this.compiled.get(row.content_hash);
     if (!compiled) {
       compiled = compileRuleset(row.body, this.registry);

@@ -13,6 +13,8 @@ export interface RulesetRow {
   created_by: string;
   created_at: Date;
   published_at: Date | null;
+  /** Set while the version runs in shadow beside the live one (at most one per shop). */
+  shadow_since?: Date | null;
 }
 
 export class RulesetConflictError extends Error {
@@ -31,6 +33,7 @@ export class RulesetConflictError extends Error {
 export class RulesetStore {
   private readonly db: Knex;
   private readonly cache = new TtlCache<RulesetRow | undefined>(SHOP_DATA_TTL_MS);
+  private readonly shadowCache = new TtlCache<RulesetRow | undefined>(SHOP_DATA_TTL_MS);
   constructor(db: Knex) {
     this.db = db;
   }
@@ -49,6 +52,52 @@ export class RulesetStore {
 
   forget(shopId: string): void {
     this.cache.forget(shopId);
+    this.shadowCache.forget(shopId);
+  }
+
+  /** The version running in shadow, if any. */
+  shadow(shopId: string): Promise<RulesetRow | undefined> {
+    return this.db<RulesetRow>('rulesets').where({ shop_id: shopId }).whereNotNull('shadow_since').first();
+  }
+
+  /** The shadow version for scoring (reused for a couple of seconds, like the published one). */
+  shadowCached(shopId: string): Promise<RulesetRow | undefined> {
+    return this.shadowCache.get(shopId, () => this.shadow(shopId));
+  }
+
+  /** Runs a draft in shadow (replacing any other shadow version), or stops shadow mode with null. */
+  async setShadow(shopId: string, version: number | null): Promise<RulesetRow | undefined> {
+    return this.forgetAfter(shopId, this.db.transaction(async (trx) => {
+      await trx('rulesets').where({ shop_id: shopId }).whereNotNull('shadow_since').update({ shadow_since: null });
+      if (version === null) return undefined;
+      const row = await trx<RulesetRow>('rulesets').where({ shop_id: shopId, version }).forUpdate().first();
+      if (!row) throw new RulesetConflictError(`version ${version} does not exist`, await this.latestVersion(trx, shopId));
+      if (row.status !== 'draft') throw new RulesetConflictError(`version ${version} is ${row.status}; only a draft runs in shadow`, await this.latestVersion(trx, shopId));
+      const [updated] = await trx<RulesetRow>('rulesets').where({ id: row.id }).update({ shadow_since: trx.fn.now() as never }, '*');
+      return updated;
+    }));
+  }
+
+  /** Shadow decisions of a version, with the live decision of the same subject (its trace). */
+  async shadowPairs(shopId: string, version: number, limit = 5_000): Promise<{ live: unknown; shadow: unknown }[]> {
+    const { rows } = await this.db.raw(
+      `select d.trace as live, s.trace as shadow
+         from shadow_decisions s
+         join decisions d on d.shop_id = s.shop_id and d.subject_kind = s.subject_kind and d.subject_id = s.subject_id
+        where s.shop_id = ? and s.ruleset_version = ?
+        order by s.decided_at desc limit ?`,
+      [shopId, version, limit],
+    );
+    return rows as { live: unknown; shadow: unknown }[];
+  }
+
+  /** Shadow decisions, written beside the live ones (never acted on); a subject decided twice keeps the first. */
+  async insertShadowDecisions(rows: readonly { shop_id: string; ruleset_version: number; subject_kind: string; subject_id: string; customer_id: string | null; score: number; zone: string; trace: unknown; decided_at: string }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db('shadow_decisions')
+      .insert(rows.map((r) => ({ ...r, trace: JSON.stringify(r.trace) })))
+      .onConflict(['shop_id', 'ruleset_version', 'subject_kind', 'subject_id'])
+      .ignore();
   }
 
   list(shopId: string): Promise<RulesetRow[]> {

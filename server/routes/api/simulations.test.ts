@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateShop } from '../../../scenarios/generateShop.ts';
+import { readWebhookFixture } from '../../shopify/fixtures/readWebhookFixture.ts';
 import { DEFAULT_RULESET, startTestApp, type TestApp } from '../../testing/testApp.ts';
 
 const SHOP = 'simulate.myshopify.com';
@@ -12,7 +13,7 @@ const END = '2025-06-01T00:00:00.000Z';
 let app: TestApp;
 let dir: string;
 
-async function call(method: 'GET' | 'POST', url: string, shop: string, payload?: unknown) {
+async function call(method: 'GET' | 'POST' | 'DELETE', url: string, shop: string, payload?: unknown) {
   const response = await app.server.inject({ method, url, payload: payload as object, headers: { authorization: `Bearer ${await app.sessionToken(shop)}` } });
   return { status: response.statusCode, body: response.headers['content-type']?.toString().includes('json') ? JSON.parse(response.payload) : response.payload, headers: response.headers };
 }
@@ -77,6 +78,31 @@ describe('the simulator API', () => {
       expect(Math.abs(s.suggestedWeight - s.currentWeight)).toBeGreaterThanOrEqual(2);
     }
     expect((await call('GET', '/api/suggestions', OTHER)).body).toMatchObject({ labelled: 0, suggestions: [] });
+  });
+
+  it('shadow mode: a draft decides new live events beside the live version, without acting, and reports the difference', async () => {
+    const draft = await call('POST', '/api/rulesets', SHOP, { body: { ...DEFAULT_RULESET, zones: { medium: 5, high: 10 } }, baseVersion: (await call('GET', '/api/rulesets', SHOP)).body.versions[0].version });
+    expect(draft.status).toBe(201);
+    expect((await call('POST', '/api/rulesets/1/shadow', SHOP)).status).toBe(409); // published, not a draft
+    const started = await call('POST', `/api/rulesets/${draft.body.version}/shadow`, SHOP);
+    expect(started.body.shadowVersion).toBe(draft.body.version);
+    app.stores.rulesets.forget(SHOP);
+    const actionsBefore = Number((await app.stores.db('actions').where({ shop_id: SHOP }).count('* as n').first())!.n);
+    // A new live order arrives.
+    await app.webhook('orders/create', readWebhookFixture('orders_create'), { shop: SHOP });
+    const ORDER = 'gid://shopify/Order/820982911946154508';
+    const live = await app.waitFor(() => app.stores.decisions.bySubject(SHOP, ORDER), 'the live decision');
+    const shadowRow = await app.waitFor(() => app.stores.db('shadow_decisions').where({ shop_id: SHOP, subject_id: ORDER }).first(), 'the shadow decision');
+    expect(shadowRow.ruleset_version).toBe(draft.body.version);
+    expect(Number(shadowRow.score)).toBe(Number(live.score)); // same signals and weights, other zones
+    const actionsAfter = Number((await app.stores.db('actions').where({ shop_id: SHOP }).count('* as n').first())!.n);
+    expect(actionsAfter - actionsBefore).toBe(Number((await app.stores.db('actions').where({ decision_id: live.id }).count('* as n').first())!.n)); // only the live decision's actions
+    const report = await call('GET', '/api/shadow', SHOP);
+    expect(report.body.shadowVersion).toBe(draft.body.version);
+    expect(report.body.report.subjects).toBe(1);
+    expect(report.body.report.zones.after[shadowRow.zone]).toBe(1);
+    expect((await call('DELETE', '/api/rulesets/shadow', SHOP)).body).toEqual({ shadowVersion: null });
+    expect((await call('GET', '/api/shadow', SHOP)).body).toEqual({ shadowVersion: null, report: null });
   });
 
   it('refuses what it cannot do, by name; another shop sees none of it', async () => {

@@ -1,7 +1,8 @@
 import Boom from '@hapi/boom';
 import type { ServerRoute } from '@hapi/hapi';
 import { stringify } from 'csv-stringify/sync';
-import { compileRuleset, simulate, type SimulationReport } from '../../../engine/index.ts';
+import { compileRuleset, simulate, type Decision, type SimulationReport } from '../../../engine/index.ts';
+import { compareDecisions } from '../../../engine/simulate/simulate.ts';
 import { suggestWeights } from '../../../engine/learn/suggestWeights.ts';
 import type { HistoryEvent } from '../../../engine/history/index.ts';
 import { shopOf } from '../../auth/sessionAuth.ts';
@@ -72,6 +73,43 @@ export function simulationRoutes(deps: ApiDeps): ServerRoute[] {
         });
         await deps.stores.audit.record(shop, user, 'ruleset.simulate', String(version), { simulation: row.id, against: live.version });
         return h.response({ ...summary(row), report }).code(201);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/rulesets/{version}/shadow',
+      options: { validate: { params: schema({ type: 'object', properties: { version: { type: 'integer', minimum: 1 } } }, 'params') } },
+      handler: async (request) => {
+        const { shop, user } = shopOf(request);
+        const version = (request.params as unknown as { version: number }).version;
+        const row = await deps.stores.rulesets.setShadow(shop, version);
+        await deps.stores.audit.record(shop, user, 'ruleset.shadow', String(version), {});
+        return { shadowVersion: row!.version, since: row!.shadow_since };
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/api/rulesets/shadow',
+      handler: async (request) => {
+        const { shop, user } = shopOf(request);
+        await deps.stores.rulesets.setShadow(shop, null);
+        await deps.stores.audit.record(shop, user, 'ruleset.shadow.stop', null, {});
+        return { shadowVersion: null };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/shadow',
+      handler: async (request) => {
+        const { shop } = shopOf(request);
+        const row = await deps.stores.rulesets.shadow(shop);
+        if (!row) return { shadowVersion: null, report: null };
+        const pairs = await deps.stores.rulesets.shadowPairs(shop, row.version);
+        const live = pairs.map((p) => p.live as Decision);
+        const shadow = new Map(pairs.map((p) => [(p.shadow as Decision).subject.id, p.shadow as Decision]));
+        const since = row.shadow_since!.getTime();
+        const report = compareDecisions(live, shadow, { window: { from: new Date(since).toISOString(), to: new Date().toISOString() }, immatureFrom: since });
+        return { shadowVersion: row.version, since: row.shadow_since, report };
       },
     },
     {
