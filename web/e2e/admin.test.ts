@@ -1,3 +1,4 @@
+import { createHmac, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,6 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateShop } from '../../scenarios/generateShop.ts';
 import { startRefundSentry, type RunningApp } from '../../server/main.ts';
+import { readWebhookFixture } from '../../server/shopify/fixtures/readWebhookFixture.ts';
 import { createTestDatabase, type TestDatabase } from '../../server/testing/testDatabase.ts';
 import { buildAdmin } from '../build.ts';
 
@@ -298,5 +300,38 @@ describe.skipIf(!existsSync(CHROMIUM))('the rule editor in Chromium', () => {
     const draft = await apiGet<{ status: string; body: { signals: Record<string, { weight: number }> } }>(`/api/rulesets/${version}`);
     expect(draft.status).toBe('draft');
     expect(draft.body.signals[first.signalId].weight).toBe(first.suggestedWeight);
+  });
+
+  it('runs a draft in shadow: a new live order is decided by both, the shadow report shows it', async () => {
+    const versions = await apiGet<{ versions: { version: number; status: string }[] }>('/api/rulesets');
+    const draft = versions.versions.find((v) => v.status === 'draft')!;
+    await page.goto(`${app.url}/app/rules`);
+    await page.getByRole('button', { name: `Run version ${draft.version} in shadow` }).click();
+    await page.getByText(`Version ${draft.version} now decides every new event in shadow`).waitFor();
+    await page.getByText('No new event has been decided since shadow mode started.').waitFor();
+    // A live order arrives (Shopify's sample, signed with the demo secret).
+    const body = readWebhookFixture('orders_create');
+    const response = await fetch(`${app.url}/webhooks`, {
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'x-shopify-topic': 'orders/create',
+        'x-shopify-hmac-sha256': createHmac('sha256', 'refundsentry-demo-secret').update(body, 'utf8').digest('base64'),
+        'x-shopify-shop-domain': app.config.demoShop,
+        'x-shopify-api-version': '2026-07',
+        'x-shopify-webhook-id': randomUUID(),
+        'x-shopify-event-id': randomUUID(),
+        'x-shopify-triggered-at': new Date().toISOString(),
+      },
+    });
+    expect(response.status).toBe(200);
+    await expect.poll(async () => (await apiGet<{ report: { subjects: number } | null }>('/api/shadow')).report?.subjects ?? 0, { timeout: 30_000 }).toBe(1);
+    await page.reload();
+    await page.locator('[data-testid="shadow-report"]').waitFor();
+    await shot('rules-shadow');
+    await page.getByRole('button', { name: 'Stop shadow' }).click();
+    await page.getByText('Shadow mode stopped.').waitFor();
+    expect((await apiGet<{ shadowVersion: number | null }>('/api/shadow')).shadowVersion).toBeNull();
   });
 });

@@ -17,6 +17,7 @@ function view(row: RulesetRow, withBody: boolean) {
     createdBy: row.created_by,
     createdAt: row.created_at,
     publishedAt: row.published_at,
+    shadowSince: row.shadow_since ?? null,
     ...(withBody ? { body: row.body } : {}),
   };
 }

@@ -17,6 +17,7 @@ interface Version {
   createdBy: string | null;
   createdAt: string;
   publishedAt: string | null;
+  shadowSince?: string | null;
   body?: unknown;
 }
 interface CatalogSignal {
@@ -86,6 +87,7 @@ export function RulesEditor() {
   const [simulation, setSimulation] = useState<{ id: string; version: number; againstVersion: number; report: Report }>();
   const [days, setDays] = useState('90');
   const suggestions = useApi<SuggestionList>('/api/suggestions');
+  const shadow = useApi<{ shadowVersion: number | null; since?: string; report: Report | null }>('/api/shadow', 5000);
   const [accepted, setAccepted] = useState<Set<string>>(new Set());
 
   const list = versions.data?.versions ?? [];
@@ -216,6 +218,18 @@ export function RulesEditor() {
     URL.revokeObjectURL(link.href);
   };
 
+  const startShadow = (version: number) =>
+    act(`shadow-${version}`, async () => {
+      await api(`/api/rulesets/${version}/shadow`, { method: 'POST' });
+      shadow.reload();
+      return `Version ${version} now decides every new event in shadow, beside the live version, without acting.`;
+    });
+  const stopShadow = () =>
+    act('shadow-stop', async () => {
+      await api('/api/rulesets/shadow', { method: 'DELETE' });
+      shadow.reload();
+      return 'Shadow mode stopped.';
+    });
   const acceptSuggestions = () =>
     act('suggestions', async () => {
       const list = suggestions.data!;
@@ -296,6 +310,21 @@ export function RulesEditor() {
                 {simulation ? <div data-testid="simulation-report"><SimulationReport report={simulation.report} onExport={exportCsv} /></div> : null}
               </BlockStack>
             </Card>
+            {shadow.data?.shadowVersion ? (
+              <Card>
+                <BlockStack gap="300">
+                  <InlineStack align="space-between" blockAlign="center">
+                    <Text as="h2" variant="headingMd">{`Shadow: version ${shadow.data.shadowVersion} beside the live version`}</Text>
+                    <Button loading={busy === 'shadow-stop'} onClick={stopShadow}>Stop shadow</Button>
+                  </InlineStack>
+                  {shadow.data.report && shadow.data.report.subjects > 0 ? (
+                    <div data-testid="shadow-report"><SimulationReport report={shadow.data.report} /></div>
+                  ) : (
+                    <Text as="p" tone="subdued">No new event has been decided since shadow mode started.</Text>
+                  )}
+                </BlockStack>
+              </Card>
+            ) : null}
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">Compare versions</Text>
@@ -331,6 +360,10 @@ export function RulesEditor() {
                       {v.status === 'draft' ? (
                         <Button size="slim" loading={busy === `publish-${v.version}`} onClick={() => publish(v.version)}>{`Publish version ${v.version}`}</Button>
                       ) : null}
+                      {v.status === 'draft' && !v.shadowSince ? (
+                        <Button size="slim" loading={busy === `shadow-${v.version}`} onClick={() => startShadow(v.version)}>{`Run version ${v.version} in shadow`}</Button>
+                      ) : null}
+                      {v.shadowSince ? <Badge tone="attention">in shadow</Badge> : null}
                       {v.status === 'archived' ? (
                         <Button size="slim" loading={busy === `rollback-${v.version}`} onClick={() => rollback(v.version)}>{`Roll back to version ${v.version}`}</Button>
                       ) : null}
