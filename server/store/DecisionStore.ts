@@ -173,6 +173,15 @@ export class DecisionStore {
     return Object.fromEntries(rows.map((r) => [r.zone, Number(r.count)]));
   }
 
+  /** The signal lines of the shop's decisions since `from` (for instant re-weighting previews), oldest first. */
+  async signalsSince(shopId: string, from: Date, limit = 1_000_000): Promise<{ subject_id: string; zone: string; score: string; signals: Decision['signals'] }[]> {
+    const { rows } = await this.db.raw(
+      `select subject_id, zone, score, trace->'signals' as signals from decisions where shop_id = ? and decided_at >= ? order by decided_at, id limit ?`,
+      [shopId, from, limit],
+    );
+    return rows;
+  }
+
   /**
    * Decisions with what became known of their subject (for learned weight suggestions): fraud
    * when the order had a chargeback or the subject was labelled fraud, legit when labelled legit

@@ -240,6 +240,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the rule editor in Chromium', () => {
     changed.zones = { ...published.zones, high: 72 };
     await setEditorText(JSON.stringify(changed, null, 2));
     await page.locator('#problem-count', { hasText: 'No problems' }).waitFor();
+    // The instant preview re-weights the stored results with the edited zones.
+    await page.locator('[data-testid="instant-preview"]', { hasText: /HIGH \d+ → \d+/ }).waitFor();
     await page.getByRole('button', { name: 'Save as draft' }).click();
     const saved = await page.getByText(/Saved as draft version \d+\./).innerText();
     const draft = Number(/version (\d+)/.exec(saved)![1]);

@@ -105,6 +105,22 @@ describe('the simulator API', () => {
     expect((await call('GET', '/api/shadow', SHOP)).body).toEqual({ shadowVersion: null, report: null });
   });
 
+  it('previews an edited body instantly by re-weighting the stored signal results', async () => {
+    const window = { days: 730 };
+    const same = await call('POST', '/api/rulesets/preview', SHOP, { body: DEFAULT_RULESET, ...window });
+    expect(same.status).toBe(200);
+    expect(same.body.events).toBeGreaterThan(100);
+    expect(same.body.preview).toEqual(same.body.live); // the live ruleset gives back the stored zones
+    expect(same.body.changed).toBe(0);
+    const stricter = await call('POST', '/api/rulesets/preview', SHOP, { body: { ...DEFAULT_RULESET, zones: { medium: 31, high: 85 } }, ...window });
+    expect(stricter.body.preview.high).toBeLessThan(stricter.body.live.high);
+    expect(stricter.body.preview.low).toBe(stricter.body.live.low);
+    expect(stricter.body.changed).toBe(stricter.body.live.high - stricter.body.preview.high);
+    const broken = await call('POST', '/api/rulesets/preview', SHOP, { body: { ...DEFAULT_RULESET, zones: { medium: 80, high: 20 } } });
+    expect(broken.status).toBe(400);
+    expect(broken.body.message).toMatch(/zone/i);
+  });
+
   it('refuses what it cannot do, by name; another shop sees none of it', async () => {
     expect((await call('POST', '/api/rulesets/99/simulate', SHOP, {})).status).toBe(404);
     const bad = await call('POST', '/api/rulesets/1/simulate', SHOP, { from: 'yesterday' });

@@ -3,6 +3,8 @@ import type { ServerRoute } from '@hapi/hapi';
 import { stringify } from 'csv-stringify/sync';
 import { compileRuleset, simulate, type Decision, type SimulationReport } from '../../../engine/index.ts';
 import { compareDecisions } from '../../../engine/simulate/simulate.ts';
+import { reweigh, SignalMatrix } from '../../../engine/simulate/signalMatrix.ts';
+import { RulesetValidationError, type Ruleset } from '../../../engine/index.ts';
 import { suggestWeights } from '../../../engine/learn/suggestWeights.ts';
 import type { HistoryEvent } from '../../../engine/history/index.ts';
 import { shopOf } from '../../auth/sessionAuth.ts';
@@ -73,6 +75,40 @@ export function simulationRoutes(deps: ApiDeps): ServerRoute[] {
         });
         await deps.stores.audit.record(shop, user, 'ruleset.simulate', String(version), { simulation: row.id, against: live.version });
         return h.response({ ...summary(row), report }).code(201);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/rulesets/preview',
+      options: {
+        validate: {
+          payload: schema({ type: 'object', required: ['body'], additionalProperties: false, properties: { body: { type: 'object' }, days: { type: 'integer', minimum: 1, maximum: 730, default: 90 } } }, 'payload'),
+        },
+      },
+      handler: async (request) => {
+        // Instant preview while editing: the stored signal results of the window re-weighted with
+        // the edited body (weights, switches, zones, cap); signals are not re-run, so param changes
+        // and signals reading earlier verdicts show in the full simulation only.
+        const { shop } = shopOf(request);
+        const { body, days } = request.payload as { body: Ruleset; days: number };
+        let compiled;
+        try {
+          compiled = compileRuleset(body, deps.registry);
+        } catch (error) {
+          if (error instanceof RulesetValidationError) throw Boom.badRequest(`The ruleset has problems: ${error.message}`);
+          throw error;
+        }
+        const started = performance.now();
+        const rows = await deps.stores.decisions.signalsSince(shop, new Date(Date.now() - days * DAY));
+        const matrix = SignalMatrix.fromDecisions(rows.map((r) => ({ signals: r.signals, subject: { id: r.subject_id } }) as unknown as Decision));
+        const result = reweigh(matrix, compiled);
+        const live = { low: 0, medium: 0, high: 0 };
+        let changed = 0;
+        rows.forEach((r, i) => {
+          live[r.zone as 'low']++;
+          if (['low', 'medium', 'high'][result.zones[i]] !== r.zone) changed++;
+        });
+        return { events: rows.length, live, preview: result.counts, changed, ms: Math.round(performance.now() - started) };
       },
     },
     {

@@ -78,6 +78,7 @@ export function RulesEditor() {
   /** The version's text as loaded: the editor starts from it (uncontrolled, so typing never fights a re-render). */
   const [loaded, setLoaded] = useState<{ version: number; text: string }>();
   const [problems, setProblems] = useState<Problem[]>([]);
+  const [preview, setPreview] = useState<{ events: number; live: Record<string, number>; preview: Record<string, number>; changed: number; ms: number }>();
   const [notice, setNotice] = useState<string>();
   const [failure, setFailure] = useState<Error>();
   const [busy, setBusy] = useState<string>();
@@ -133,6 +134,9 @@ export function RulesEditor() {
     try {
       const result = await api<{ valid: boolean; problems: Problem[] }>('/api/rulesets/validate', { method: 'POST', body: { body } });
       setProblems(result.problems);
+      // A valid body: its zones over the stored history, re-weighted at once (no signal re-run).
+      if (result.valid) api<typeof preview>('/api/rulesets/preview', { method: 'POST', body: { body, days: 90 } }).then(setPreview, () => setPreview(undefined));
+      else setPreview(undefined);
       if (!model || model.getValue() !== value) return;
       monaco.editor.setModelMarkers(
         model,
@@ -289,6 +293,13 @@ export function RulesEditor() {
                   />
                 </div>
               )}
+              {preview && errors.length === 0 ? (
+                <div style={{ padding: 12 }} data-testid="instant-preview">
+                  <Text as="p" variant="bodySm" tone="subdued">
+                    {`Instant preview, last 90 days (${preview.events} events): HIGH ${preview.live.high} → ${preview.preview.high}, MEDIUM ${preview.live.medium} → ${preview.preview.medium}, LOW ${preview.live.low} → ${preview.preview.low}; ${preview.changed} change zone. Stored signal results re-weighted in ${preview.ms} ms; simulate for the full replay.`}
+                  </Text>
+                </div>
+              ) : null}
               {errors.length > 0 ? (
                 <div style={{ padding: 12 }}>
                   <BlockStack gap="100">
