@@ -195,7 +195,15 @@ describe.skipIf(!existsSync(CHROMIUM))('the rule editor in Chromium', () => {
   /** The live ruleset editor, from Monaco's own list (never a disposed one). */
   const LIVE_EDITOR = `(window.refundsentryMonaco.editor.getEditors().find((e) => e.getModel() && e.getModel().uri.toString() === 'inmemory://refundsentry/ruleset.json'))`;
   const editorText = () => page.evaluate(`${LIVE_EDITOR}.getModel().getValue()`) as Promise<string>;
-  const setEditorText = (text: string) => page.evaluate(`${LIVE_EDITOR}.getModel().setValue(${JSON.stringify(text)})`);
+  const setEditorText = async (text: string) => {
+    await page.waitForFunction(`Boolean(${LIVE_EDITOR})`);
+    await page.evaluate(`${LIVE_EDITOR}.getModel().setValue(${JSON.stringify(text)})`);
+  };
+  /** Waits until the editor shows this version (after a save or rollback it reloads and remounts). */
+  const editorShows = async (version: number) => {
+    await page.getByText(new RegExp(`^Version ${version} \\((draft|published|archived)\\)$`)).waitFor();
+    await page.waitForFunction(`Boolean(${LIVE_EDITOR})`);
+  };
   const caretAtEndOf = (line: number, column: number) => page.evaluate(`(() => { const e = ${LIVE_EDITOR}; e.focus(); e.setPosition({ lineNumber: ${line}, column: ${column} }); })()`);
 
   it('edits the ruleset with schema completion and server markers; saves, diffs, publishes, rolls back; refuses a stale save', async () => {
@@ -277,6 +285,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the rule editor in Chromium', () => {
     expect((await apiGet<{ body: { zones: { high: number } } }>(`/api/rulesets/${rolled}`)).body.zones).toEqual(published.zones);
 
     // Someone else saves meanwhile: this editor's save is refused with the reason.
+    await editorShows(rolled);
     await fetch(`${app.url}/api/rulesets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ body: published, baseVersion: rolled }) });
     await setEditorText(JSON.stringify(changed, null, 2));
     await page.locator('#problem-count', { hasText: 'No problems' }).waitFor();
