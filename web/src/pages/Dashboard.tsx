@@ -80,7 +80,7 @@ export function Dashboard() {
             </InlineStack>
             <Card>
               <BlockStack gap="300">
-                <InlineStack gap="400" wrap blockAlign="end">
+                <InlineStack gap="300" wrap blockAlign="center">
                   <ButtonGroup variant="segmented">
                     <Button pressed={!zone} onClick={() => setFilter('zone', null)}>All zones</Button>
                     {ZONES.map((z) => (
@@ -93,12 +93,14 @@ export function Dashboard() {
                       <Button key={k} pressed={kind === k} onClick={() => setFilter('kind', k)}>{`${kindLabel(k)}s`}</Button>
                     ))}
                   </ButtonGroup>
-                  <div style={{ width: 160 }}>
-                    <TextField label="From" type="date" value={from} onChange={(value) => setFilter('from', value)} autoComplete="off" />
-                  </div>
-                  <div style={{ width: 160 }}>
-                    <TextField label="To" type="date" value={to} onChange={(value) => setFilter('to', value)} autoComplete="off" />
-                  </div>
+                  <InlineStack gap="200" wrap={false}>
+                    <div style={{ width: 150 }}>
+                      <TextField label="From" labelHidden placeholder="From" type="date" value={from} onChange={(value) => setFilter('from', value)} autoComplete="off" />
+                    </div>
+                    <div style={{ width: 150 }}>
+                      <TextField label="To" labelHidden placeholder="To" type="date" value={to} onChange={(value) => setFilter('to', value)} autoComplete="off" />
+                    </div>
+                  </InlineStack>
                 </InlineStack>
                 {list.loading && !list.data ? (
                   <SkeletonBodyText lines={8} />
