@@ -11,6 +11,7 @@ import type { JobQueue } from './jobs/JobQueue.ts';
 import { api } from './routes/api/index.ts';
 import { errorMapping } from './routes/errors.ts';
 import { admin } from './routes/admin.ts';
+import type { SimulationService } from './services/SimulationService.ts';
 import { webhooks } from './routes/webhooks.ts';
 import type { GdprService } from './services/GdprService.ts';
 import { hasExtendedOrderAccess, type BackfillService } from './backfill/BackfillService.ts';
@@ -24,6 +25,7 @@ export interface AppDeps {
   registry: SignalRegistry;
   scoring: ScoringService;
   backfill: BackfillService;
+  simulations: SimulationService;
   /** Group commit for order webhooks. */
   intake: OrderIntake;
   gdpr: GdprService;
@@ -71,7 +73,7 @@ export async function createApp(deps: AppDeps): Promise<Hapi.Server> {
     { plugin: admin, options: { config: deps.config } },
     {
       plugin: api,
-      options: { stores: deps.stores, registry: deps.registry, scoring: deps.scoring, backfill: deps.backfill, shopify: deps.shopify, releaseHold: deps.releaseHold },
+      options: { stores: deps.stores, registry: deps.registry, scoring: deps.scoring, backfill: deps.backfill, simulations: deps.simulations, shopify: deps.shopify, releaseHold: deps.releaseHold },
     },
   ]);
   server.route({ method: 'GET', path: '/health', options: { auth: false }, handler: () => ({ ok: true, demoMode: deps.config.demoMode }) });

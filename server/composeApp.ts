@@ -8,6 +8,7 @@ import type { Config } from './config.ts';
 import { BackfillRunner, type BackfillOptions } from './backfill/BackfillRunner.ts';
 import { BackfillService } from './backfill/BackfillService.ts';
 import { historySourceOpener } from './backfill/openHistorySource.ts';
+import { SimulationService } from './services/SimulationService.ts';
 import { ActionRunner } from './jobs/ActionRunner.ts';
 import { JobQueue } from './jobs/JobQueue.ts';
 import { startWorkers } from './jobs/startWorkers.ts';
@@ -56,7 +57,13 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
   const openSource = options.backfill?.openSource ?? historySourceOpener({ stores, config, log, bulk: options.backfill?.bulk, ...(options.fastRetries ? { sleep: async () => {} } : {}) });
   const runner = new BackfillRunner(stores, scoring, log, { ...options.backfill, openSource });
   const backfill = new BackfillService(stores, runner, (shopId, delaySeconds) => queue.sendBackfill({ shopId }, delaySeconds));
-  await startWorkers({ queue, stores, scoring, runAction: (shopId, id) => actions.run(shopId, id), runBackfill: (shopId) => backfill.runJob(shopId), log });
+  const simulations = new SimulationService(stores, registry, scoring, (shopId, simulationId) => queue.sendSimulation({ shopId, simulationId }));
+  await startWorkers({
+    queue, stores, scoring, log,
+    runAction: (shopId, id) => actions.run(shopId, id),
+    runBackfill: (shopId) => backfill.runJob(shopId),
+    runSimulation: (shopId, id) => simulations.run(shopId, id),
+  });
   const intake = new OrderIntake({
     recordOrders: (items) => stores.deliveries.recordOrders(items),
     sendScores: (jobs) => queue.sendScores(jobs),
@@ -68,6 +75,7 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     registry,
     scoring,
     backfill,
+    simulations,
     intake,
     gdpr: new GdprService(stores),
     queue,

@@ -7,7 +7,7 @@ import { replayHistory } from '../history/replayHistory.ts';
 import type { HistoryEvent } from '../history/ShopHistory.ts';
 import { createRegistry } from '../registry.ts';
 import type { Ruleset } from '../ruleset.ts';
-import { simulate } from './simulate.ts';
+import { simulate, simulateAsync, SimulationCancelled } from './simulate.ts';
 
 const registry = createRegistry(builtinSignals);
 const { events: generated } = generateShop({ seed: 11, customers: 120, start: '2025-01-01', days: 200 });
@@ -82,5 +82,17 @@ describe('simulate', () => {
     expect(report.immatureFrom).toBe(new Date(Date.parse(window.to) - 60 * 86_400_000).toISOString());
     const all = simulate(events, live, live, { shopId: 's', window, maturityDays: 0 });
     expect(all.quality.before.labelled).toBeGreaterThan(q.labelled);
+  });
+
+  it('the long-run form gives the same report, reports progress, and stops when asked', async () => {
+    const variantRuleset = variant((r) => (r.zones = { ...r.zones, high: 80 }));
+    const progress: number[] = [];
+    const report = await simulateAsync(events, live, variantRuleset, { shopId: 's', window, progressEvery: 100, onProgress: (f) => void progress.push(f) });
+    expect(report).toEqual(simulate(events, live, variantRuleset, { shopId: 's', window }));
+    expect(progress.length).toBeGreaterThan(3);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    let calls = 0;
+    await expect(simulateAsync(events, live, variantRuleset, { shopId: 's', window, progressEvery: 100, onProgress: () => ++calls < 3 })).rejects.toBeInstanceOf(SimulationCancelled);
+    expect(calls).toBe(3);
   });
 });

@@ -136,6 +136,45 @@ export function simulate(events: readonly HistoryEvent[], before: CompiledRulese
   return compareDecisions([...beforeDecisions.values()], afterDecisions, { ...knowledgeOf(events), window: options.window, immatureFrom });
 }
 
+/** Thrown when a simulation's progress callback asks it to stop. */
+export class SimulationCancelled extends Error {
+  constructor() {
+    super('the simulation was cancelled');
+    this.name = 'SimulationCancelled';
+  }
+}
+
+export interface ProgressOptions {
+  /** Called every `progressEvery` replayed events with the share done (0..1); returning false stops the run. */
+  onProgress?: (fraction: number) => Promise<boolean | void> | boolean | void;
+  progressEvery?: number;
+}
+
+/**
+ * `simulate` for long runs: the same report, yielding to the caller every `progressEvery`
+ * replayed events so it can record progress (and stop the run, by returning false).
+ */
+export async function simulateAsync(events: readonly HistoryEvent[], before: CompiledRuleset, after: CompiledRuleset, options: SimulationOptions & ProgressOptions): Promise<SimulationReport> {
+  const from = Date.parse(options.window.from);
+  const to = Date.parse(options.window.to);
+  const immatureFrom = to - (options.maturityDays ?? 120) * DAY_MS;
+  const every = Math.max(1, options.progressEvery ?? 500);
+  const total = Math.max(1, 2 * events.length);
+  let done = 0;
+  const replay = async (compiled: CompiledRuleset) => {
+    const byId = new Map<string, Decision>();
+    for (const { decision } of replayHistory(events, compiled, { shopId: options.shopId, lists: options.lists, ...(options.baseline ? { baselineEveryDays: 0, baseline: options.baseline } : {}) })) {
+      const at = Date.parse(decision.subject.at);
+      if (at >= from && at < to) byId.set(decision.subject.id, decision);
+      if (++done % every === 0 && options.onProgress && (await options.onProgress(Math.min(0.99, done / total))) === false) throw new SimulationCancelled();
+    }
+    return byId;
+  };
+  const beforeDecisions = await replay(before);
+  const afterDecisions = await replay(after);
+  return compareDecisions([...beforeDecisions.values()], afterDecisions, { ...knowledgeOf(events), window: options.window, immatureFrom });
+}
+
 /** What is known of the subjects of a history: labels, chargebacks by order, refund amounts, orders and customers. */
 export interface Knowledge {
   labels: ReadonlyMap<string, 'fraud' | 'legit'>;

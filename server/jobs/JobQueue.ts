@@ -1,5 +1,5 @@
 import { PgBoss } from 'pg-boss';
-import { actionJobKey, QUEUES, scoreJobKey, type ActionJob, type BackfillJob, type ScoreJob } from './queues.ts';
+import { actionJobKey, QUEUES, scoreJobKey, type ActionJob, type BackfillJob, type ScoreJob, type SimulationJob } from './queues.ts';
 
 /**
  * pg-boss behind the two things the app asks of it: send a scoring job, send an action job.
@@ -25,6 +25,7 @@ export class JobQueue {
     // Action retries are the runner's own (visible on the action row), not pg-boss's.
     await boss.createQueue(QUEUES.action, { retryLimit: 0, notify: true });
     // A failing backfill step retries with backoff (rate limits, transient errors) from its checkpoint.
+    await boss.createQueue(QUEUES.simulate, { retryLimit: 0, expireInSeconds: 3600, notify: true });
     await boss.createQueue(QUEUES.backfill, { retryLimit: 8, retryDelay: Math.max(retryDelay, 1), retryBackoff: retryDelay > 0, expireInSeconds: 120, notify: true });
     return queue;
   }
@@ -43,6 +44,10 @@ export class JobQueue {
   async sendActions(jobs: readonly ActionJob[]): Promise<void> {
     if (jobs.length === 0) return;
     await this.boss.insert(QUEUES.action, jobs.map((job) => ({ data: job, singletonKey: actionJobKey(job, 0) })));
+  }
+
+  async sendSimulation(job: SimulationJob): Promise<void> {
+    await this.boss.send(QUEUES.simulate, job);
   }
 
   /** A backfill step job, now or after `delaySeconds` (a bulk operation still running). */

@@ -8,7 +8,14 @@ export const QUEUES = Object.freeze({
   action: 'refundsentry-action',
   /** Run a shop's backfill for a while (checkpointed steps), then hand over to the next job. */
   backfill: 'refundsentry-backfill',
+  /** Run one simulation (a ruleset version replayed over a shop's history). */
+  simulate: 'refundsentry-simulate',
 });
+
+export interface SimulationJob {
+  shopId: string;
+  simulationId: string;
+}
 
 export interface BackfillJob {
   shopId: string;

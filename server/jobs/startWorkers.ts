@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { ScoringService } from '../services/ScoringService.ts';
 import type { Stores } from '../store/index.ts';
 import type { JobQueue } from './JobQueue.ts';
-import { QUEUES, type ActionJob, type BackfillJob, type ScoreJob } from './queues.ts';
+import { QUEUES, type ActionJob, type BackfillJob, type ScoreJob, type SimulationJob } from './queues.ts';
 
 const SCORE_WORK_OPTIONS = {
   batchSize: 64,
@@ -28,6 +28,7 @@ export interface WorkerDeps {
   scoring: ScoringService;
   runAction: (shopId: string, actionId: string) => Promise<void>;
   runBackfill: (shopId: string) => Promise<void>;
+  runSimulation: (shopId: string, simulationId: string) => Promise<void>;
   log: Logger;
 }
 
@@ -45,6 +46,10 @@ export async function startWorkers(deps: WorkerDeps): Promise<void> {
   // One backfill job at a time: each runs checkpointed steps for a while and hands over.
   await queue.boss.work<BackfillJob>(QUEUES.backfill, { batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 }, async ([job]: Job<BackfillJob>[]) => {
     await deps.runBackfill(job!.data.shopId);
+  });
+  // One simulation at a time per process (each runs to its end, or until cancelled).
+  await queue.boss.work<SimulationJob>(QUEUES.simulate, { batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 }, async ([job]: Job<SimulationJob>[]) => {
+    await deps.runSimulation(job!.data.shopId, job!.data.simulationId);
   });
   // Up to 4 actions at a time as before, but fetched by 2 pollers of 2 (each NOTIFY wakes every
   // poller, and each poller's fetch is a query); each job still settles on its own.

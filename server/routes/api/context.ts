@@ -2,6 +2,7 @@ import type { Shopify } from '@shopify/shopify-api';
 import type { SignalRegistry } from '../../../engine/index.ts';
 import type { BackfillService } from '../../backfill/BackfillService.ts';
 import type { ScoringService } from '../../services/ScoringService.ts';
+import type { SimulationService } from '../../services/SimulationService.ts';
 import type { Stores } from '../../store/index.ts';
 
 /** What API handlers may use; handed to the api plugin by the composition root. */
@@ -10,6 +11,7 @@ export interface ApiDeps {
   registry: SignalRegistry;
   scoring: ScoringService;
   backfill: BackfillService;
+  simulations: SimulationService;
   shopify: Shopify;
   /** Releases a hold action now (audited); provided by the action runner. */
   releaseHold(shopId: string, actionId: string, actor: string): Promise<{ released: string[] }>;

@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateShop } from '../../../scenarios/generateShop.ts';
+import { createRegistry } from '../../../engine/index.ts';
+import { builtinSignals } from '../../../signals/index.ts';
+import { ScoringService } from '../../services/ScoringService.ts';
+import { SimulationService } from '../../services/SimulationService.ts';
 import { readWebhookFixture } from '../../shopify/fixtures/readWebhookFixture.ts';
 import { DEFAULT_RULESET, startTestApp, type TestApp } from '../../testing/testApp.ts';
 
@@ -37,10 +41,16 @@ describe('the simulator API', () => {
   it('replays a draft against the live ruleset over the window, stores the report, and exports its flips as CSV', async () => {
     const draft = await call('POST', '/api/rulesets', SHOP, { body: { ...DEFAULT_RULESET, zones: { medium: 31, high: 85 } }, baseVersion: 1 });
     expect(draft.status).toBe(201);
-    const run = await call('POST', `/api/rulesets/${draft.body.version}/simulate`, SHOP, { from: '2025-02-01T00:00:00Z', to: END });
-    expect(run.status, JSON.stringify(run.body)).toBe(201);
+    const started = await call('POST', `/api/rulesets/${draft.body.version}/simulate`, SHOP, { from: '2025-02-01T00:00:00Z', to: END });
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    expect(started.body).toMatchObject({ version: draft.body.version, againstVersion: 1, status: 'running' });
+    // It runs as a job: polled until done.
+    const run = await app.waitFor(async () => {
+      const current = await call('GET', `/api/simulations/${started.body.id}`, SHOP);
+      return current.body.status === 'done' ? current : undefined;
+    }, 'the simulation');
+    expect(run.body.progress).toBe(1);
     const report = run.body.report;
-    expect(run.body).toMatchObject({ version: draft.body.version, againstVersion: 1 });
     // The live side is what the backfill decided for the window (same history, same ruleset, point-in-time).
     const stored = await app.stores.db('decisions').where({ shop_id: SHOP }).andWhere('decided_at', '>=', '2025-02-01T00:00:00Z').andWhere('decided_at', '<', END).select('zone');
     const zones = { low: 0, medium: 0, high: 0 };
@@ -119,6 +129,19 @@ describe('the simulator API', () => {
     const broken = await call('POST', '/api/rulesets/preview', SHOP, { body: { ...DEFAULT_RULESET, zones: { medium: 80, high: 20 } } });
     expect(broken.status).toBe(400);
     expect(broken.body.message).toMatch(/zone/i);
+  });
+
+  it('a simulation asked to stop stops at its next progress report, with no report', async () => {
+    const service = new SimulationService(app.stores, createRegistry(builtinSignals), new ScoringService(app.stores, createRegistry(builtinSignals)), async () => {});
+    const row = await service.start(SHOP, 1, { from: new Date('2025-01-01T00:00:00Z'), to: new Date(END) }, 'test');
+    const cancelled = await call('POST', `/api/simulations/${row.id}/cancel`, SHOP);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('cancelling');
+    await service.run(SHOP, row.id);
+    const after = await call('GET', `/api/simulations/${row.id}`, SHOP);
+    expect(after.body).toMatchObject({ status: 'cancelled', report: null });
+    expect((await call('POST', `/api/simulations/${row.id}/cancel`, SHOP)).status).toBe(409);
+    expect((await call('GET', `/api/simulations/${row.id}/flips.csv`, SHOP)).status).toBe(409);
   });
 
   it('refuses what it cannot do, by name; another shop sees none of it', async () => {

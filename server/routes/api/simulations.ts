@@ -6,6 +6,7 @@ import { compareDecisions } from '../../../engine/simulate/simulate.ts';
 import { reweigh, SignalMatrix } from '../../../engine/simulate/signalMatrix.ts';
 import { RulesetValidationError, type Ruleset } from '../../../engine/index.ts';
 import { suggestWeights } from '../../../engine/learn/suggestWeights.ts';
+import { SimulationRefused } from '../../services/SimulationService.ts';
 import type { HistoryEvent } from '../../../engine/history/index.ts';
 import { shopOf } from '../../auth/sessionAuth.ts';
 import type { SimulationRow } from '../../store/index.ts';
@@ -15,7 +16,7 @@ import type { ApiDeps } from './context.ts';
 const DAY = 86_400_000;
 const idParams = schema({ type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } } }, 'params');
 
-function summary(row: Omit<SimulationRow, 'report'> & { report?: SimulationReport }) {
+function view(row: Omit<SimulationRow, 'report'> & { report?: SimulationReport | null }) {
   return {
     id: row.id,
     version: row.version,
@@ -24,6 +25,10 @@ function summary(row: Omit<SimulationRow, 'report'> & { report?: SimulationRepor
     createdBy: row.created_by,
     createdAt: row.created_at,
     durationMs: row.duration_ms,
+    status: row.status,
+    progress: row.progress,
+    error: row.error,
+    ...(row.report !== undefined ? { report: row.report } : {}),
   };
 }
 
@@ -53,28 +58,18 @@ export function simulationRoutes(deps: ApiDeps): ServerRoute[] {
         const { shop, user } = shopOf(request);
         const version = (request.params as unknown as { version: number }).version;
         const body = (request.payload ?? {}) as { from?: string; to?: string; days?: number };
-        const [draft, live] = await Promise.all([deps.stores.rulesets.get(shop, version), deps.stores.rulesets.published(shop)]);
-        if (!draft) throw Boom.notFound(`No ruleset version ${version} in this shop`);
-        if (!live) throw Boom.conflict('This shop has no published ruleset to compare with');
         const to = body.to ? Date.parse(body.to) : Date.now();
         const from = body.from ? Date.parse(body.from) : to - (body.days ?? 90) * DAY;
         if (Number.isNaN(from) || Number.isNaN(to)) throw Boom.badRequest('"from" and "to" must be ISO 8601 times');
         if (!(from < to)) throw Boom.badRequest('"from" must be before "to"');
-        const started = Date.now();
-        const material = await deps.stores.context.wholeShop(shop);
-        if (!material) throw Boom.entityTooLarge('This shop history is too large to simulate in one request yet');
-        const events: HistoryEvent[] = [...material.events, ...material.outcomes.map((outcome): HistoryEvent => ({ type: 'outcome', outcome }))];
-        const report = simulate(events, compileRuleset(live.body, deps.registry), compileRuleset(draft.body, deps.registry), {
-          shopId: shop,
-          window: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
-          lists: await deps.stores.lists.forShopCached(shop),
-          baseline: await deps.scoring.baselineFor(shop),
-        });
-        const row = await deps.stores.simulations.save({
-          shop_id: shop, version, against_version: live.version, window_from: new Date(from), window_to: new Date(to), created_by: user, report, duration_ms: Date.now() - started,
-        });
-        await deps.stores.audit.record(shop, user, 'ruleset.simulate', String(version), { simulation: row.id, against: live.version });
-        return h.response({ ...summary(row), report }).code(201);
+        try {
+          const row = await deps.simulations.start(shop, version, { from: new Date(from), to: new Date(to) }, user);
+          await deps.stores.audit.record(shop, user, 'ruleset.simulate', String(version), { simulation: row.id, against: row.against_version });
+          return h.response(view(row)).code(202);
+        } catch (error) {
+          if (error instanceof SimulationRefused) throw error.status === 404 ? Boom.notFound(error.message) : Boom.conflict(error.message);
+          throw error;
+        }
       },
     },
     {
@@ -163,7 +158,7 @@ export function simulationRoutes(deps: ApiDeps): ServerRoute[] {
     {
       method: 'GET',
       path: '/api/simulations',
-      handler: async (request) => ({ simulations: (await deps.stores.simulations.list(shopOf(request).shop)).map(summary) }),
+      handler: async (request) => ({ simulations: (await deps.stores.simulations.list(shopOf(request).shop)).map(view) }),
     },
     {
       method: 'GET',
@@ -172,7 +167,20 @@ export function simulationRoutes(deps: ApiDeps): ServerRoute[] {
       handler: async (request) => {
         const row = await deps.stores.simulations.get(shopOf(request).shop, (request.params as { id: string }).id);
         if (!row) throw Boom.notFound('No such simulation in this shop');
-        return { ...summary(row), report: row.report };
+        return view(row);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/simulations/{id}/cancel',
+      options: { validate: { params: idParams } },
+      handler: async (request) => {
+        const { shop } = shopOf(request);
+        const id = (request.params as { id: string }).id;
+        const row = await deps.stores.simulations.get(shop, id);
+        if (!row) throw Boom.notFound('No such simulation in this shop');
+        if (!(await deps.stores.simulations.cancel(shop, id))) throw Boom.conflict(`The simulation is ${row.status}; only a running one can be cancelled`);
+        return view({ ...row, status: 'cancelling' });
       },
     },
     {
@@ -182,6 +190,7 @@ export function simulationRoutes(deps: ApiDeps): ServerRoute[] {
       handler: async (request, h) => {
         const row = await deps.stores.simulations.get(shopOf(request).shop, (request.params as { id: string }).id);
         if (!row) throw Boom.notFound('No such simulation in this shop');
+        if (!row.report) throw Boom.conflict(`The simulation is ${row.status}; its report is not there yet`);
         const csv = stringify(
           row.report.flips.map((f) => [f.subjectId, f.kind, f.at, f.customerId ?? '', f.before.score, f.before.zone, f.after.score, f.after.zone, f.label ?? '', f.immature ? 'yes' : 'no']),
           { header: true, columns: ['subject', 'kind', 'at', 'customer', 'score_before', 'zone_before', 'score_after', 'zone_after', 'label', 'immature'] },

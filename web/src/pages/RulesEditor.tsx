@@ -1,5 +1,5 @@
 import Editor, { DiffEditor, type OnMount } from '@monaco-editor/react';
-import { Badge, Banner, BlockStack, Button, Card, Checkbox, InlineStack, Layout, Page, Select, SkeletonBodyText, Text } from '@shopify/polaris';
+import { Badge, Banner, BlockStack, Button, Card, Checkbox, InlineStack, Layout, Page, ProgressBar, Select, SkeletonBodyText, Text } from '@shopify/polaris';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import rulesetSchema from '../../../rulesets/schema/ruleset.schema.json';
@@ -87,6 +87,7 @@ export function RulesEditor() {
   const editorRef = useRef<Parameters<OnMount>[0]>();
   const [simulation, setSimulation] = useState<{ id: string; version: number; againstVersion: number; report: Report }>();
   const [days, setDays] = useState('90');
+  const [running, setRunning] = useState<{ id: string; progress: number; status: string }>();
   const suggestions = useApi<SuggestionList>('/api/suggestions');
   const shadow = useApi<{ shadowVersion: number | null; since?: string; report: Report | null }>('/api/shadow', 5000);
   const [accepted, setAccepted] = useState<Set<string>>(new Set());
@@ -204,12 +205,26 @@ export function RulesEditor() {
     );
   }, [diff]);
 
+  type Run = { id: string; version: number; againstVersion: number; status: string; progress: number; error: string | null; report: Report | null };
   const simulateSelected = () =>
     act('simulate', async () => {
-      const run = await api<{ id: string; version: number; againstVersion: number; report: Report }>(`/api/rulesets/${selected}/simulate`, { method: 'POST', body: { days: Number(days) } });
-      setSimulation(run);
+      let run = await api<Run>(`/api/rulesets/${selected}/simulate`, { method: 'POST', body: { days: Number(days) } });
+      setRunning(run);
+      // A job: polled until it ends (the merchant may cancel it meanwhile).
+      while (run.status === 'running' || run.status === 'cancelling') {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        run = await api<Run>(`/api/simulations/${run.id}`);
+        setRunning(run);
+      }
+      setRunning(undefined);
+      if (run.status === 'cancelled') return 'Simulation cancelled.';
+      if (run.status === 'failed' || !run.report) throw new Error(`The simulation failed: ${run.error ?? 'no report'}`);
+      setSimulation({ ...run, report: run.report });
       return `Simulated version ${run.version} against live version ${run.againstVersion}.`;
     });
+  const cancelSimulation = async () => {
+    if (running) await api(`/api/simulations/${running.id}/cancel`, { method: 'POST' }).catch((error: unknown) => setFailure(error as Error));
+  };
   const exportCsv = async () => {
     if (!simulation) return;
     const headers: Record<string, string> = {};
@@ -318,6 +333,15 @@ export function RulesEditor() {
                   <Select label="Window" options={[{ label: 'Last 30 days', value: '30' }, { label: 'Last 90 days', value: '90' }, { label: 'Last 6 months', value: '182' }, { label: 'Last 12 months', value: '365' }]} value={days} onChange={setDays} />
                   <Button variant="primary" loading={busy === 'simulate'} disabled={selected === undefined} onClick={simulateSelected}>{`Simulate version ${selected ?? ''}`}</Button>
                 </InlineStack>
+                {running ? (
+                  <BlockStack gap="200">
+                    <Text as="p" tone="subdued">{running.status === 'cancelling' ? 'Stopping…' : `Replaying the history… ${Math.round(running.progress * 100)}%`}</Text>
+                    <ProgressBar progress={Math.round(running.progress * 100)} size="small" />
+                    <InlineStack>
+                      <Button onClick={cancelSimulation} disabled={running.status !== 'running'}>Cancel the simulation</Button>
+                    </InlineStack>
+                  </BlockStack>
+                ) : null}
                 {simulation ? <div data-testid="simulation-report"><SimulationReport report={simulation.report} onExport={exportCsv} /></div> : null}
               </BlockStack>
             </Card>

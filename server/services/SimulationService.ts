@@ -1,0 +1,73 @@
+import { compileRuleset, type SignalRegistry } from '../../engine/index.ts';
+import type { HistoryEvent } from '../../engine/history/index.ts';
+import { simulateAsync, SimulationCancelled } from '../../engine/simulate/simulate.ts';
+import type { SimulationRow, Stores } from '../store/index.ts';
+import type { ScoringService } from './ScoringService.ts';
+
+/** Thrown for a simulation that cannot start (no such version, nothing live to compare with). */
+export class SimulationRefused extends Error {
+  readonly status: 404 | 409;
+  constructor(status: 404 | 409, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/**
+ * Simulations as jobs: `start` stores a running simulation and enqueues it; `run` (the job)
+ * replays the version against the live one over the shop's history, recording progress as it
+ * goes and stopping when the merchant cancels; the report is stored when done.
+ */
+export class SimulationService {
+  private readonly stores: Stores;
+  private readonly registry: SignalRegistry;
+  private readonly scoring: ScoringService;
+  private readonly enqueue: (shopId: string, simulationId: string) => Promise<void>;
+
+  constructor(stores: Stores, registry: SignalRegistry, scoring: ScoringService, enqueue: (shopId: string, simulationId: string) => Promise<void>) {
+    this.stores = stores;
+    this.registry = registry;
+    this.scoring = scoring;
+    this.enqueue = enqueue;
+  }
+
+  async start(shopId: string, version: number, window: { from: Date; to: Date }, user: string): Promise<SimulationRow> {
+    const [draft, live] = await Promise.all([this.stores.rulesets.get(shopId, version), this.stores.rulesets.published(shopId)]);
+    if (!draft) throw new SimulationRefused(404, `No ruleset version ${version} in this shop`);
+    if (!live) throw new SimulationRefused(409, 'This shop has no published ruleset to compare with');
+    const row = await this.stores.simulations.create({ shop_id: shopId, version, against_version: live.version, window_from: window.from, window_to: window.to, created_by: user });
+    await this.enqueue(shopId, row.id);
+    return row;
+  }
+
+  async run(shopId: string, simulationId: string): Promise<void> {
+    const started = Date.now();
+    const row = await this.stores.simulations.get(shopId, simulationId);
+    if (!row || (row.status !== 'running' && row.status !== 'cancelling')) return;
+    try {
+      if (row.status === 'cancelling') throw new SimulationCancelled();
+      const [draft, live, material, lists, baseline] = await Promise.all([
+        this.stores.rulesets.get(shopId, row.version),
+        this.stores.rulesets.get(shopId, row.against_version),
+        this.stores.context.wholeShop(shopId),
+        this.stores.lists.forShopCached(shopId),
+        this.scoring.baselineFor(shopId),
+      ]);
+      if (!draft || !live) throw new Error('a ruleset version of this simulation no longer exists');
+      if (!material) throw new Error('this shop history is too large to simulate in one run yet');
+      const events: HistoryEvent[] = [...material.events, ...material.outcomes.map((outcome): HistoryEvent => ({ type: 'outcome', outcome }))];
+      const report = await simulateAsync(events, compileRuleset(live.body, this.registry), compileRuleset(draft.body, this.registry), {
+        shopId,
+        window: { from: row.window_from.toISOString(), to: row.window_to.toISOString() },
+        lists,
+        baseline,
+        progressEvery: 1000,
+        onProgress: async (fraction) => (await this.stores.simulations.progress(simulationId, fraction)) === 'running',
+      });
+      await this.stores.simulations.finish(simulationId, report, Date.now() - started);
+    } catch (error) {
+      if (error instanceof SimulationCancelled) await this.stores.simulations.end(simulationId, 'cancelled', null, Date.now() - started);
+      else await this.stores.simulations.end(simulationId, 'failed', (error as Error).message, Date.now() - started);
+    }
+  }
+}
