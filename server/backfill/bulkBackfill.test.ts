@@ -78,6 +78,19 @@ async function stored(shop: string, kind: string): Promise<Map<string, unknown>>
   return new Map(rows.map((r) => [r.resource_id as string, r.body]));
 }
 
+/** Every record of the generated history is stored once for the shop, as the source had it. */
+async function expectEveryRecordAsGenerated(shop: string): Promise<void> {
+  for (const type of ['order', 'fulfillment', 'return', 'refund', 'chargeback'] as const) {
+    const expected = events.filter((e) => e.type === type);
+    const got = await stored(shop, type);
+    expect(got.size, type).toBe(expected.length);
+    for (const event of expected) {
+      const id = ((event as unknown as Record<string, { id: string }>)[type]).id;
+      expect(comparable({ type, [type]: got.get(id) } as HistoryEvent), `${type} ${id}`).toEqual(comparable(event));
+    }
+  }
+}
+
 describe.skipIf(!adminSchemaAvailable())('backfill through Shopify bulk operations (the double validates every query against the 2026-07 schema)', () => {
   it("each stage's bulk query passes Shopify's bulk-query rules", () => {
     const window = { from: '2025-01-01T00:00:00.000Z', to: END };
@@ -104,15 +117,7 @@ describe.skipIf(!adminSchemaAvailable())('backfill through Shopify bulk operatio
     expect(requests.some((r) => r.rootFields.includes('bulkOperation'))).toBe(true);
     expect(requests.filter((r) => r.rootFields.includes('nodes')).length).toBeGreaterThan(0);
 
-    for (const type of ['order', 'fulfillment', 'return', 'refund', 'chargeback'] as const) {
-      const expected = events.filter((e) => e.type === type);
-      const got = await stored(shop, type);
-      expect(got.size, type).toBe(expected.length);
-      for (const event of expected) {
-        const id = ((event as unknown as Record<string, { id: string }>)[type]).id;
-        expect(comparable({ type, [type]: got.get(id) } as HistoryEvent), `${type} ${id}`).toEqual(comparable(event));
-      }
-    }
+    await expectEveryRecordAsGenerated(shop);
     // The same buyer is the same hash on every order (made-up raw values, one per original hash).
     const orders = [...(await stored(shop, 'order')).values()] as { customerId: string; identity: { email?: string } }[];
     const hashesByCustomer = new Map<string, Set<string>>();
@@ -244,15 +249,7 @@ describe.skipIf(!adminSchemaAvailable())('backfill through Shopify bulk operatio
       expect(progress.stages.map((s) => [s.stage, s.status, s.error])).toEqual(
         ['orders', 'fulfillments', 'returns', 'refunds', 'chargebacks', 'aging', 'baseline', 'scoring'].map((s) => [s, 'done', null]),
       );
-      for (const type of ['order', 'fulfillment', 'return', 'refund', 'chargeback'] as const) {
-        const expected = events.filter((e) => e.type === type);
-        const got = await stored(shop, type);
-        expect(got.size, type).toBe(expected.length);
-        for (const event of expected) {
-          const id = ((event as unknown as Record<string, { id: string }>)[type]).id;
-          expect(comparable({ type, [type]: got.get(id) } as HistoryEvent), `${type} ${id}`).toEqual(comparable(event));
-        }
-      }
+      await expectEveryRecordAsGenerated(shop);
       // A damaged file fails its stage with the file and line.
       await writeFile(join(dir, 'orders.jsonl'), '{"id":"gid://shopify/Order/1","createdAt":"2025-06-01T00:00:00Z"}\n{"id": oops}\n');
       const broken = 'bulk-files-broken.myshopify.com';

@@ -1,51 +1,13 @@
 import { Badge, BlockStack, Button, Card, DataTable, IndexTable, InlineGrid, InlineStack, Modal, Text } from '@shopify/polaris';
 import { useState } from 'react';
 import type { Zone } from '../api.ts';
+import type { Flip, SimulationReport as Report } from '../../../engine/simulate/simulate.ts';
+
+export type { Flip, Report };
 import { dateTime, gidLabel, kindLabel } from './format.ts';
 import { ZoneBadge } from './ZoneBadge.tsx';
 
-interface FlipSide {
-  score: number;
-  zone: Zone;
-  actions: string[];
-  signals: { id: string; status: string; points: number; message: string }[];
-}
-export interface Flip {
-  subjectId: string;
-  kind: string;
-  at: string;
-  customerId: string | null;
-  before: FlipSide;
-  after: FlipSide;
-  label: 'fraud' | 'legit' | null;
-  immature: boolean;
-}
-interface Group {
-  subjects: number;
-  chargebacks: { count: number; amount: number };
-  fraud: number;
-  legit: number;
-  refunds: { count: number; amount: number };
-  holds: number;
-}
-interface Quality {
-  labelled: number;
-  precision: number | null;
-  recall: number | null;
-  f1: number | null;
-}
-export interface Report {
-  window: { from: string; to: string };
-  subjects: number;
-  zones: { before: Record<Zone, number>; after: Record<Zone, number> };
-  flips: Flip[];
-  signals: { id: string; before: number; after: number }[];
-  actions: { type: string; before: number; after: number }[];
-  newlyFlagged: Group;
-  newlyCleared: Group;
-  quality: { before: Quality; after: Quality };
-  immatureFrom: string;
-}
+type FlipSide = Flip['before'];
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
 const money = (v: number) => v.toLocaleString('en', { maximumFractionDigits: 2 });

@@ -8,6 +8,7 @@ import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { dateTime } from '../components/format.ts';
 import { monaco } from '../components/monacoSetup.ts';
 import { problemRange, type Problem } from '../components/rulesetMarkers.ts';
+import type { Suggestions } from '../../../engine/learn/suggestWeights.ts';
 import { SimulationReport, type Report } from '../components/SimulationReport.tsx';
 import { useApi } from '../components/useApi.ts';
 
@@ -30,22 +31,7 @@ interface CatalogSignal {
 
 const MODEL_URI = 'inmemory://refundsentry/ruleset.json';
 
-interface Suggestion {
-  signalId: string;
-  currentWeight: number;
-  suggestedWeight: number;
-  support: number;
-  fraudWhenFired: number;
-  lift: number | null;
-  confidence: number;
-}
-interface SuggestionList {
-  version: number;
-  labelled: number;
-  fraud: number;
-  suggestions: Suggestion[];
-  note?: string;
-}
+type SuggestionList = Suggestions & { version: number };
 const STATUS_TONE = { draft: 'info', published: 'success', archived: undefined } as const;
 
 /**
