@@ -3,6 +3,7 @@ import Hapi from '@hapi/hapi';
 import type { Shopify } from '@shopify/shopify-api';
 import type { Logger } from 'pino';
 import type { Ruleset, SignalRegistry } from '../engine/index.ts';
+import type { PluginHost } from '../plugins/PluginHost.ts';
 import { sessionAuth, type ShopCredentials } from './auth/sessionAuth.ts';
 import { ShopInstaller } from './auth/ShopInstaller.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -23,6 +24,7 @@ export interface AppDeps {
   config: Config;
   stores: Stores;
   registry: SignalRegistry;
+  plugins: PluginHost;
   scoring: ScoringService;
   backfill: BackfillService;
   simulations: SimulationService;
@@ -73,7 +75,7 @@ export async function createApp(deps: AppDeps): Promise<Hapi.Server> {
     { plugin: admin, options: { config: deps.config } },
     {
       plugin: api,
-      options: { stores: deps.stores, registry: deps.registry, scoring: deps.scoring, backfill: deps.backfill, simulations: deps.simulations, shopify: deps.shopify, releaseHold: deps.releaseHold },
+      options: { stores: deps.stores, registry: deps.registry, plugins: deps.plugins, scoring: deps.scoring, backfill: deps.backfill, simulations: deps.simulations, shopify: deps.shopify, releaseHold: deps.releaseHold },
     },
   ]);
   server.route({ method: 'GET', path: '/health', options: { auth: false }, handler: () => ({ ok: true, demoMode: deps.config.demoMode }) });

@@ -1,6 +1,7 @@
 import type { Server } from '@hapi/hapi';
 import type { Logger } from 'pino';
 import { createRegistry, type Ruleset } from '../engine/index.ts';
+import { PluginHost } from '../plugins/PluginHost.ts';
 import { builtinSignals } from '../signals/index.ts';
 import { createApp } from './app.ts';
 import { createShopifyApi } from './auth/shopifyApi.ts';
@@ -34,6 +35,8 @@ export interface ComposedApp {
   queue: JobQueue;
   intake: OrderIntake;
   backfill: BackfillService;
+  /** The loaded signal plugins (close it on shutdown: it stops their workers). */
+  plugins: PluginHost;
 }
 
 /**
@@ -42,10 +45,11 @@ export interface ComposedApp {
  */
 export async function composeApp(options: ComposeOptions): Promise<ComposedApp> {
   const { config, stores, log } = options;
-  const registry = createRegistry(builtinSignals);
+  const plugins = await loadPlugins(config, log);
+  const registry = createRegistry([...builtinSignals, ...plugins.signals]);
   const shopify = createShopifyApi(config);
   const queue = await JobQueue.start(options.databaseUrl, (error) => log.error({ err: error }, 'pg-boss error'), options.fastRetries ? { retryDelaySeconds: 0 } : {});
-  const scoring = new ScoringService(stores, registry);
+  const scoring = new ScoringService(stores, registry, Date.now, (id) => plugins.unavailableReason(id));
   const actions = new ActionRunner({
     stores,
     config,
@@ -73,6 +77,7 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     config,
     stores,
     registry,
+    plugins,
     scoring,
     backfill,
     simulations,
@@ -84,5 +89,19 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     defaultRuleset: options.defaultRuleset,
     releaseHold: (shopId, actionId, actor) => actions.release(shopId, actionId, actor),
   });
-  return { server, queue, intake, backfill };
+  return { server, queue, intake, backfill, plugins };
+}
+
+/** Loads the configured plugins; one that fails is logged with its reason and left out. */
+async function loadPlugins(config: Config, log: Logger): Promise<PluginHost> {
+  if (config.plugins.specs.length === 0) return PluginHost.none();
+  const host = await PluginHost.load(config.plugins.specs, {
+    builtinIds: builtinSignals.map((s) => s.meta.id),
+    limits: { timeBudgetMs: config.plugins.timeBudgetMs, memoryMb: config.plugins.memoryMb },
+  });
+  for (const report of host.reports()) {
+    if (report.status === 'loaded') log.info({ plugin: report.name, version: report.version, signals: report.signalIds }, 'signal plugin loaded');
+    else log.error({ plugin: report.spec, reason: report.error }, `signal plugin ${report.spec} NOT loaded: ${report.error}`);
+  }
+  return host;
 }

@@ -31,6 +31,12 @@ export interface Config {
   /** Customers in the generated demo history (`DEMO_CUSTOMERS`, default 400; tests use fewer). */
   demoCustomers: number;
   webhook: { maxBytes: number; staleAfterHours: number };
+  /**
+   * Signal plugins to load at start (`PLUGINS`, comma-separated: directories, absolute or
+   * relative to the working directory, or installed package names), each in its own worker with
+   * a per-call time budget (`PLUGIN_TIME_BUDGET_MS`, default 50) and heap limit (`PLUGIN_MEMORY_MB`, default 64).
+   */
+  plugins: { specs: string[]; timeBudgetMs: number; memoryMb: number };
 }
 
 const ENV_SCHEMA = {
@@ -53,6 +59,9 @@ const ENV_SCHEMA = {
     DEMO_CUSTOMERS: { type: 'string', pattern: '^[0-9]{1,5}$' },
     WEBHOOK_MAX_BYTES: { type: 'string', pattern: '^[0-9]+$' },
     WEBHOOK_STALE_AFTER_HOURS: { type: 'string', pattern: '^[0-9]+$' },
+    PLUGINS: { type: 'string', pattern: '^[^,]+(,[^,]+)*$' },
+    PLUGIN_TIME_BUDGET_MS: { type: 'string', pattern: '^[0-9]{1,5}$' },
+    PLUGIN_MEMORY_MB: { type: 'string', pattern: '^[0-9]{1,5}$' },
   },
 } as const;
 
@@ -86,6 +95,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (port < 0 || port > 65535) problems.push(`PORT=${port} must be between 0 (any free port) and 65535`);
   const demoCustomers = Number(relevant.DEMO_CUSTOMERS ?? 400);
   if (demoCustomers < 10 || demoCustomers > 5000) problems.push(`DEMO_CUSTOMERS=${demoCustomers} must be between 10 and 5000`);
+  const pluginBudget = Number(relevant.PLUGIN_TIME_BUDGET_MS ?? 50);
+  if (pluginBudget < 1 || pluginBudget > 10_000) problems.push(`PLUGIN_TIME_BUDGET_MS=${pluginBudget} must be between 1 and 10000 (ms per signal call)`);
+  const pluginMemory = Number(relevant.PLUGIN_MEMORY_MB ?? 64);
+  if (pluginMemory < 16 || pluginMemory > 4096) problems.push(`PLUGIN_MEMORY_MB=${pluginMemory} must be between 16 and 4096`);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const demoMode = !hasKey;
@@ -114,6 +127,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBytes: Number(relevant.WEBHOOK_MAX_BYTES ?? 1_048_576),
       staleAfterHours: Number(relevant.WEBHOOK_STALE_AFTER_HOURS ?? 48),
     },
+    plugins: {
+      specs: (relevant.PLUGINS ?? '').split(',').map((spec) => spec.trim()).filter(Boolean),
+      timeBudgetMs: pluginBudget,
+      memoryMb: pluginMemory,
+    },
   };
 }
 
@@ -123,5 +141,7 @@ function hint(name: string): string {
   if (name.endsWith('URL') || name.endsWith('ORIGIN')) return 'an http(s) URL';
   if (name === 'SHOPIFY_SCOPES') return 'comma-separated scopes, e.g. read_orders,write_customers';
   if (name === 'DEMO_SHOP') return 'name.myshopify.com';
+  if (name === 'PLUGINS') return 'comma-separated plugin directories or package names, e.g. ./plugins/acme,@acme/refundsentry-signals';
+  if (name.startsWith('PLUGIN_')) return 'a whole number';
   return 'see README';
 }

@@ -36,7 +36,7 @@ export async function startRefundSentry(env: NodeJS.ProcessEnv = process.env): P
     await stores.shops.install(config.demoShop, null, null);
     await stores.rulesets.ensurePublished(config.demoShop, defaultRuleset);
   }
-  const { server, queue, backfill } = await composeApp({ config, stores, databaseUrl: database.url, log, defaultRuleset });
+  const { server, queue, backfill, plugins } = await composeApp({ config, stores, databaseUrl: database.url, log, defaultRuleset });
   // A backfill interrupted by a stop or a crash resumes from its checkpoints.
   await backfill.resumeAll();
   if (config.demoMode && config.demoHistory === 'generated') {
@@ -69,6 +69,7 @@ export async function startRefundSentry(env: NodeJS.ProcessEnv = process.env): P
         clearInterval(sweeper);
         await server.stop({ timeout: 10_000 });
         await queue.stop();
+        await plugins.close();
         await database.close();
       })()),
   };

@@ -1,8 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import { compileRuleset, type ChosenAction, type CompiledRuleset, type Ruleset, type SignalRegistry } from '../../engine/index.ts';
+import { type ChosenAction, type CompiledRuleset, type Ruleset, type SignalRegistry } from '../../engine/index.ts';
 import { buildBaseline, contextAt, ShopHistory } from '../../engine/history/index.ts';
 import type { OrderRecord, RefundRecord, ReturnRecord, ShopBaseline, Subject, SubjectKind } from '../../sdk/index.ts';
 import type { DecisionEntry, SettledAction } from '../store/DecisionStore.ts';
+import { compilePublished } from './compilePublished.ts';
 import type { ActionRow, DecisionRow, Stores } from '../store/index.ts';
 
 /** What to score: one order, return or refund of a shop (a scoring job's payload). */
@@ -59,11 +60,14 @@ export class ScoringService {
   private readonly baselines = new Map<string, { builtAt: number; baseline: ShopBaseline }>();
   private readonly now: () => number;
   private readonly sessions = new Map<string, { id: string; step: number; history: ShopHistory }>();
+  private readonly unavailable: (signalId: string) => string;
 
-  constructor(stores: Stores, registry: SignalRegistry, now: () => number = Date.now) {
+  /** `unavailable` says why a signal a published version names is missing (e.g. its plugin failed to load). */
+  constructor(stores: Stores, registry: SignalRegistry, now: () => number = Date.now, unavailable?: (signalId: string) => string) {
     this.stores = stores;
     this.registry = registry;
     this.now = now;
+    this.unavailable = unavailable ?? (() => 'no loaded plugin provides it');
   }
 
   /** Scores one subject (a batch of one); throws what `scoreBatch` would report for it. */
@@ -189,10 +193,14 @@ export class ScoringService {
     return this.compiledFor(row);
   }
 
-  private compiledFor(row: { body: Ruleset; content_hash: string }): CompiledRuleset {
+  /**
+   * A published (or shadow, or once published) version, compiled once per content hash. A
+   * signal it names that this server lacks answers `error` rather than stopping the shop's scoring.
+   */
+  compiledFor(row: { body: Ruleset; content_hash: string }): CompiledRuleset {
     let compiled = this.compiled.get(row.content_hash);
     if (!compiled) {
-      compiled = compileRuleset(row.body, this.registry);
+      compiled = compilePublished(row.body, this.registry, this.unavailable);
       this.compiled.set(row.content_hash, compiled);
     }
     return compiled;

@@ -56,7 +56,7 @@ export class SimulationService {
       if (!draft || !live) throw new Error('a ruleset version of this simulation no longer exists');
       if (!material) throw new Error('this shop history is too large to simulate in one run yet');
       const events: HistoryEvent[] = [...material.events, ...material.outcomes.map((outcome): HistoryEvent => ({ type: 'outcome', outcome }))];
-      const report = await simulateAsync(events, compileRuleset(live.body, this.registry), compileRuleset(draft.body, this.registry), {
+      const report = await simulateAsync(events, this.scoring.compiledFor(live), compileRuleset(draft.body, this.registry), {
         shopId,
         window: { from: row.window_from.toISOString(), to: row.window_to.toISOString() },
         lists,

@@ -64,7 +64,7 @@ export async function startTestApp(options: { adminOrigin?: string; env?: Record
   });
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const stores = createStores(db.knex);
-  const { server, queue, intake, backfill } = await composeApp({ config, stores, databaseUrl: db.url, log, defaultRuleset: DEFAULT_RULESET, fastRetries: true, backfill: { bulk: { pollMs: 20 }, ...options.backfill } });
+  const { server, queue, intake, backfill, plugins } = await composeApp({ config, stores, databaseUrl: db.url, log, defaultRuleset: DEFAULT_RULESET, fastRetries: true, backfill: { bulk: { pollMs: 20 }, ...options.backfill } });
   await server.initialize();
 
   return {
@@ -111,6 +111,7 @@ export async function startTestApp(options: { adminOrigin?: string; env?: Record
     async stop() {
       await server.stop();
       await queue.stop();
+      await plugins.close();
       await db.drop();
     },
   };

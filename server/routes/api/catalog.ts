@@ -21,8 +21,18 @@ export function catalogRoutes(deps: ApiDeps): ServerRoute[] {
           defaultWeight: s.meta.defaultWeight,
           params: s.meta.params,
           deprecated: s.meta.deprecated ?? false,
+          ...(deps.plugins.pluginOf(s.meta.id) ? { plugin: deps.plugins.pluginOf(s.meta.id) } : {}),
         })),
       }),
+    },
+    {
+      method: 'GET',
+      path: '/api/plugins',
+      handler: () => {
+        const plugins = deps.plugins.reports();
+        const failing = plugins.flatMap((p) => p.signals.filter((s) => s.failures > 0 || s.suspendedUntil).map((s) => s.id));
+        return { plugins, problems: { notLoaded: plugins.filter((p) => p.status === 'failed').length, failingSignals: failing } };
+      },
     },
     {
       method: 'GET',

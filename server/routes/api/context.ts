@@ -1,5 +1,6 @@
 import type { Shopify } from '@shopify/shopify-api';
 import type { SignalRegistry } from '../../../engine/index.ts';
+import type { PluginHost } from '../../../plugins/PluginHost.ts';
 import type { BackfillService } from '../../backfill/BackfillService.ts';
 import type { ScoringService } from '../../services/ScoringService.ts';
 import type { SimulationService } from '../../services/SimulationService.ts';
@@ -9,6 +10,8 @@ import type { Stores } from '../../store/index.ts';
 export interface ApiDeps {
   stores: Stores;
   registry: SignalRegistry;
+  /** Loaded signal plugins: origin of each plugin signal, load failures and health. */
+  plugins: PluginHost;
   scoring: ScoringService;
   backfill: BackfillService;
   simulations: SimulationService;
