@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
 import { compileRuleset, createRegistry, RulesetValidationError, validateRuleset, type CompiledRuleset, type RulesetProblem } from '../engine/index.ts';
 import { replayHistory, type HistoryEvent } from '../engine/history/index.ts';
+import { PluginHost } from '../plugins/PluginHost.ts';
+import { ScaffoldError, scaffoldPlugin } from '../plugins/scaffold.ts';
+import { passed as passedPluginTest, testPlugin } from '../plugins/testPlugin.ts';
 import { builtinSignals } from '../signals/index.ts';
 import { CliInputError, readJsonFile } from './loadRuleset.ts';
 import { readContexts } from './readContexts.ts';
@@ -12,6 +15,12 @@ const USAGE = `Usage:
                                                                     score a shop's whole history point-in-time (JSONL decisions)
   refundsentry validate <ruleset.json>                              print the ruleset's problems
   refundsentry signals                                              list the registered signals
+  refundsentry plugin new <name> [--dir <parent>] [--namespace <ns>]
+                                                                    scaffold a signal plugin package (one signal, its test, README)
+  refundsentry plugin test [<dir>]                                  load a plugin as the server would and run its SignalTester tests
+
+score, replay, validate and signals take --plugin <dir or package> (repeatable): the plugin's
+signals are loaded (each plugin in its own worker) beside the built-ins.
   refundsentry import-uci <uci_online_retail.csv.gz> [--shop <name.myshopify.com>] [--days N] [--out <history.jsonl>]
                                                                     convert the UCI Online Retail CSV to history JSONL and backfill
                                                                     a shop from it in the app's database (DATABASE_URL, or the
@@ -22,9 +31,14 @@ history.jsonl a normalized event { "type": "order", "order": {...} } (see engine
 
 /** Runs the CLI; returns the exit code (0 ok, 1 problems found or a failed backfill, 2 bad usage or input). */
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const [command, ...rest] = argv;
-  const registry = createRegistry(builtinSignals);
+  const [command, ...afterCommand] = argv;
+  let plugins: PluginHost | undefined;
   try {
+    if (command === 'plugin') return await plugin(afterCommand, out, err);
+    const { specs, rest } = takePluginOptions(afterCommand);
+    plugins = specs.length > 0 ? await PluginHost.load(specs, { builtinIds: builtinSignals.map((s) => s.meta.id) }) : PluginHost.none();
+    for (const report of plugins.reports()) if (report.status === 'failed') err.write(`refundsentry: plugin ${report.spec} not loaded: ${report.error}\n`);
+    const registry = createRegistry([...builtinSignals, ...plugins.signals]);
     switch (command) {
       case 'score':
         return await score(rest, registry, out, err);
@@ -38,7 +52,10 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         return await importUci(rest, out, err, env);
       }
       case 'signals':
-        for (const s of registry.list()) out.write(`${s.meta.id}\t${s.meta.version}\t${s.meta.appliesTo.join(',')}\t${s.meta.defaultWeight}\t${s.meta.title}\n`);
+        for (const s of registry.list()) {
+          const origin = plugins.pluginOf(s.meta.id);
+          out.write(`${s.meta.id}\t${s.meta.version}\t${s.meta.appliesTo.join(',')}\t${s.meta.defaultWeight}\t${s.meta.title}${origin ? `\t(plugin ${origin.name}@${origin.version})` : ''}\n`);
+        }
         return 0;
       case undefined:
       case '--help':
@@ -55,7 +72,51 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       return 2;
     }
     throw e;
+  } finally {
+    await plugins?.close();
   }
+}
+
+/** `--plugin <spec>` / `--plugin=<spec>`, anywhere after the command, repeatable. */
+function takePluginOptions(args: string[]): { specs: string[]; rest: string[] } {
+  const specs: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--plugin') {
+      const spec = args[++i];
+      if (!spec) throw new CliInputError('--plugin needs a plugin directory or package name');
+      specs.push(spec);
+    } else if (arg.startsWith('--plugin=')) specs.push(arg.slice('--plugin='.length));
+    else rest.push(arg);
+  }
+  return { specs, rest };
+}
+
+async function plugin(args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === 'new') {
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { dir: { type: 'string' }, namespace: { type: 'string' } } });
+    if (positionals.length !== 1) throw new CliInputError('plugin new needs exactly one package name, e.g. refundsentry plugin new @acme/refundsentry-signals');
+    try {
+      const made = await scaffoldPlugin({ name: positionals[0]!, ...(values.dir ? { parentDir: values.dir } : {}), ...(values.namespace ? { namespace: values.namespace } : {}) });
+      out.write(`created ${made.dir} with signal ${made.signalId}:\n${made.files.map((f) => `  ${f}\n`).join('')}next: refundsentry plugin test ${made.dir}\n`);
+      return 0;
+    } catch (e) {
+      if (!(e instanceof ScaffoldError)) throw e;
+      err.write(`refundsentry: ${e.message}\n`);
+      return 2;
+    }
+  }
+  if (sub === 'test') {
+    const { positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true });
+    if (positionals.length > 1) throw new CliInputError('plugin test takes at most one directory (default: the current one)');
+    const report = await testPlugin(positionals[0] ?? '.', out, err);
+    const ok = passedPluginTest(report);
+    (ok ? out : err).write(`${ok ? 'plugin test passed' : 'plugin test FAILED'}: ${report.tests.passed} passed, ${report.tests.failed} failed in ${report.tests.files} file(s)${report.problems.length ? `; ${report.problems.length} problem(s)` : ''}\n`);
+    return ok ? 0 : 1;
+  }
+  throw new CliInputError(`plugin needs "new" or "test"${sub ? ` (not "${sub}")` : ''}`);
 }
 
 async function score(args: string[], registry: ReturnType<typeof createRegistry>, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {

@@ -64,8 +64,14 @@ export class PluginWorker {
   /** Starts the worker and waits (without blocking the event loop) for its signals' metas. */
   async start(): Promise<unknown[]> {
     const running = this.spawn();
+    // A pending Atomics.waitAsync does not keep the process alive: the worker does, meanwhile.
+    running.worker.ref();
     const waited = Atomics.waitAsync(running.wake, 0, 0, this.limits.bootBudgetMs);
-    if (waited.async) await waited.value;
+    try {
+      if (waited.async) await waited.value;
+    } finally {
+      running.worker.unref();
+    }
     return this.bootAnswer(running);
   }
 
