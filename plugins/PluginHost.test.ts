@@ -51,7 +51,7 @@ describe('loading plugins', () => {
     expect(registry.get('acme.high-risk-postcode')?.meta).toMatchObject({ title: 'Ships to a high-risk postcode', appliesTo: ['order', 'return', 'refund'], defaultWeight: 20 });
     expect(host.pluginOf('acme.high-risk-postcode')).toEqual({ name: '@acme/refundsentry-high-risk-postcodes', version: '1.0.0' });
     expect(host.pluginOf('velocity.return-rate')).toBeUndefined();
-    expect(host.signals.map((s) => s.meta.id).sort()).toEqual(['acme.high-risk-postcode', 'misbehaving.bad-strength', 'misbehaving.hangs', 'misbehaving.memory-hog', 'misbehaving.mutates-context', 'misbehaving.throws', 'misbehaving.well-behaved']);
+    expect(host.signals.map((s) => s.meta.id).sort()).toEqual(['acme.high-risk-postcode', 'misbehaving.bad-strength', 'misbehaving.hangs', 'misbehaving.memory-hog', 'misbehaving.mutates-context', 'misbehaving.reads-undeclared', 'misbehaving.throws', 'misbehaving.well-behaved']);
   });
 
   it('runs the example plugin off the main thread with the ruleset params, live and for returns', () => {
@@ -78,6 +78,7 @@ describe('loading plugins', () => {
       ['mutates-context', /TypeError: Cannot assign to read only property 'totalPrice'/],
       ['hangs', /no answer within 200 ms: the plugin's worker was stopped/],
       ['memory-hog', /no answer within 200 ms/],
+      ['reads-undeclared', /TypeError: Cannot read properties of undefined \(reading 'orders'\)/],
     ];
     for (const [tag, reason] of expectations) {
       const decision = compiled.decide(orderContext(order([tag], 'E1W')));
@@ -89,6 +90,12 @@ describe('loading plugins', () => {
       expect(lines.get('acme.high-risk-postcode')).toMatchObject({ status: 'hit', points: 10 });
       expect(decision.score).toBeGreaterThan(0);
     }
+  });
+
+  it('sends each plugin signal the context parts it declared, and only those', () => {
+    const wellBehaved = host.signals.find((s) => s.meta.id === 'misbehaving.well-behaved')!;
+    const ctx = orderContext(order([]), { history: { orders: [makeOrder(), makeOrder()] } });
+    expect(wellBehaved.evaluate(ctx, {})).toMatchObject({ status: 'hit', evidence: { priorOrders: 2 } });
   });
 
   it('counts failures per signal and reports restarts', async () => {

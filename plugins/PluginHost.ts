@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { defineSignal, type AnySignal, type SignalMeta, type SignalOutcome } from '../sdk/index.ts';
+import { contextProjector } from './projectContext.ts';
 import { idClashes, PluginManifestError, readPluginPackage, type PluginPackage } from './manifest.ts';
 import { DEFAULT_LIMITS, PluginCallError, PluginWorker, type PluginLimits } from './PluginWorker.ts';
 
@@ -125,6 +126,7 @@ export class PluginHost {
         report.error = `${pkg.name} failed to load: ${(error as Error).message}`;
         continue;
       }
+      worker.project = contextProjector(made.flatMap((signal) => signal.meta.needs));
       plugin.worker = worker;
       report.status = 'loaded';
       for (const id of report.signalIds) taken.set(id, `plugin ${pkg.name}`);

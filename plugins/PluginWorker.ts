@@ -55,6 +55,9 @@ export class PluginWorker {
   private closed = false;
   private readonly onExit: (reason: string) => void;
 
+  /** What of a context is sent (see projectContext.ts); set once the signals' needs are known. */
+  project: (ctx: SignalContext) => SignalContext = (ctx) => ctx;
+
   constructor(modules: ReadonlyMap<string, string>, limits: PluginLimits, onExit: (reason: string) => void = () => {}) {
     this.modules = modules;
     this.limits = limits;
@@ -92,11 +95,11 @@ export class PluginWorker {
     const request: WorkerRequest = { seq, signalId, params, contextId: running.lastContextId };
     if (running.lastContext !== context) {
       request.contextId = running.lastContextId = ++this.contextIds;
-      request.context = context;
+      request.context = this.project(context);
       running.lastContext = context;
     }
     let answer = this.exchange(running, request);
-    if (answer.op === 'need-context') answer = this.exchange(running, { ...request, context });
+    if (answer.op === 'need-context') answer = this.exchange(running, { ...request, context: this.project(context) });
     if (answer.op !== 'result') throw new PluginCallError('crashed', `unexpected answer ${answer.op} from the plugin worker`);
     return answer.result as SignalOutcome;
   }

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { type MessagePort, workerData } from 'node:worker_threads';
 import { deepFreeze } from '../sdk/params.ts';
 import { evaluateSignal, isSignal, type AnySignal, type SignalContext } from '../sdk/index.ts';
+import { contextProjector } from './projectContext.ts';
 
 export interface WorkerInput {
   port: MessagePort;
@@ -66,6 +67,8 @@ function answer(message: WorkerAnswer): void {
 }
 
 const signals = new Map<string, AnySignal>();
+/** Each signal sees only the parts of the context it declared in `meta.needs`. */
+const views = new Map<string, (ctx: SignalContext) => SignalContext>();
 try {
   for (const [id, path] of modules) {
     const module = (await import(pathToFileURL(path).href)) as { default?: unknown };
@@ -73,6 +76,7 @@ try {
     if (!isSignal(signal)) throw new Error(`${path}: the default export is not a signal made with defineSignal`);
     if (signal.meta.id !== id) throw new Error(`${path}: exports signal "${signal.meta.id}" but the manifest names it "${id}"`);
     signals.set(id, signal);
+    views.set(id, contextProjector(signal.meta.needs));
   }
   answer({ op: 'ready', metas: [...signals.values()].map((s) => JSON.parse(JSON.stringify(s.meta)) as unknown) });
 } catch (error) {
@@ -85,7 +89,7 @@ port.on('message', (request: WorkerRequest) => {
   if (!current || current.id !== request.contextId) return answer({ op: 'need-context', seq: request.seq });
   const signal = signals.get(request.signalId);
   const result = signal
-    ? evaluateSignal(signal, current.context, deepFreeze(request.params))
+    ? evaluateSignal(signal, deepFreeze(views.get(request.signalId)!(current.context)), deepFreeze(request.params))
     : { status: 'error', strength: 0, evidence: {}, message: `no signal ${request.signalId} in this plugin` };
   answer({ op: 'result', seq: request.seq, result });
 });
