@@ -6,6 +6,7 @@ import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Link as RouterLink, Route, Routes, useLocation } from 'react-router-dom';
 import type { LinkLikeComponentProps } from '@shopify/polaris/build/ts/src/utilities/link';
+import { PluginBanner } from './components/PluginHealth.tsx';
 import { Backfill } from './pages/Backfill.tsx';
 import { CustomerProfile } from './pages/CustomerProfile.tsx';
 import { Dashboard } from './pages/Dashboard.tsx';
@@ -39,6 +40,7 @@ function Shell() {
   );
   return (
     <Frame navigation={navigation}>
+      <PluginBanner />
       <Routes>
         <Route path="/" element={<Dashboard />} />
         <Route path="/decisions/:id" element={<DecisionDetail />} />

@@ -27,6 +27,8 @@ interface CatalogSignal {
   description: string;
   params?: Record<string, unknown>;
   defaultWeight: number;
+  /** Set for signals from a plugin. */
+  plugin?: { name: string; version: string };
 }
 
 const MODEL_URI = 'inmemory://refundsentry/ruleset.json';
@@ -46,7 +48,7 @@ function schemaWithCatalog(signals: CatalogSignal[]) {
       s.id,
       {
         ...config,
-        description: `${s.title} — ${s.description} (default weight ${s.defaultWeight})`,
+        description: `${s.title} — ${s.description} (default weight ${s.defaultWeight}${s.plugin ? `; from plugin ${s.plugin.name}@${s.plugin.version}` : ''})`,
         properties: { ...config.properties, ...(s.params ? { params: s.params } : {}) },
       },
     ]),

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { api, type BackfillProgress } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
+import { PluginsCard } from '../components/PluginHealth.tsx';
 import { useApi } from '../components/useApi.ts';
 
 interface RulesetBody {
@@ -110,6 +111,9 @@ export function Settings() {
               <Text as="p" tone="subdued">Only the gap is fetched and scored. Beyond 60 days Shopify needs the read_all_orders scope.</Text>
             </BlockStack>
           </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <PluginsCard />
         </Layout.Section>
       </Layout>
     </Page>
