@@ -11,7 +11,7 @@ export interface PluginLimits {
   bootBudgetMs: number;
 }
 
-export const DEFAULT_LIMITS: PluginLimits = Object.freeze({ timeBudgetMs: 50, memoryMb: 64, bootBudgetMs: 10_000 });
+export const DEFAULT_LIMITS: PluginLimits = Object.freeze({ timeBudgetMs: 100, memoryMb: 64, bootBudgetMs: 10_000 });
 
 /** Why a call did not return the signal's own result. */
 export type CallFailure = 'timeout' | 'crashed' | 'boot-failed';

@@ -14,6 +14,18 @@ describe('loadConfig', () => {
     expect(config.shopify.appUrl).toBe('https://app.example.com');
   });
 
+  it('reads the plugins to load and their limits, and refuses bad ones', () => {
+    expect(loadConfig({}).plugins).toEqual({ specs: [], timeBudgetMs: 100, memoryMb: 64 });
+    expect(loadConfig({ PLUGINS: './plugins/acme, @acme/refundsentry-signals', PLUGIN_TIME_BUDGET_MS: '250', PLUGIN_MEMORY_MB: '128' }).plugins).toEqual({
+      specs: ['./plugins/acme', '@acme/refundsentry-signals'],
+      timeBudgetMs: 250,
+      memoryMb: 128,
+    });
+    expect(() => loadConfig({ PLUGINS: 'a,,b', PLUGIN_TIME_BUDGET_MS: '0', PLUGIN_MEMORY_MB: '8' })).toThrow(
+      /PLUGINS="a,,b" is not in the expected form \(comma-separated plugin directories or package names[\s\S]*PLUGIN_TIME_BUDGET_MS=0 must be between 1 and 10000[\s\S]*PLUGIN_MEMORY_MB=8 must be between 16 and 4096/,
+    );
+  });
+
   it('reports every problem in one clear message', () => {
     try {
       loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', SHOPIFY_API_KEY: 'k', LOG_LEVEL: 'loud' });

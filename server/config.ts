@@ -34,7 +34,7 @@ export interface Config {
   /**
    * Signal plugins to load at start (`PLUGINS`, comma-separated: directories, absolute or
    * relative to the working directory, or installed package names), each in its own worker with
-   * a per-call time budget (`PLUGIN_TIME_BUDGET_MS`, default 50) and heap limit (`PLUGIN_MEMORY_MB`, default 64).
+   * a per-call time budget (`PLUGIN_TIME_BUDGET_MS`, default 100) and heap limit (`PLUGIN_MEMORY_MB`, default 64).
    */
   plugins: { specs: string[]; timeBudgetMs: number; memoryMb: number };
 }
@@ -95,7 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (port < 0 || port > 65535) problems.push(`PORT=${port} must be between 0 (any free port) and 65535`);
   const demoCustomers = Number(relevant.DEMO_CUSTOMERS ?? 400);
   if (demoCustomers < 10 || demoCustomers > 5000) problems.push(`DEMO_CUSTOMERS=${demoCustomers} must be between 10 and 5000`);
-  const pluginBudget = Number(relevant.PLUGIN_TIME_BUDGET_MS ?? 50);
+  const pluginBudget = Number(relevant.PLUGIN_TIME_BUDGET_MS ?? 100);
   if (pluginBudget < 1 || pluginBudget > 10_000) problems.push(`PLUGIN_TIME_BUDGET_MS=${pluginBudget} must be between 1 and 10000 (ms per signal call)`);
   const pluginMemory = Number(relevant.PLUGIN_MEMORY_MB ?? 64);
   if (pluginMemory < 16 || pluginMemory > 4096) problems.push(`PLUGIN_MEMORY_MB=${pluginMemory} must be between 16 and 4096`);

@@ -41,7 +41,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'refundsentry-admin-plugins-'));
   await chmod(dataDir, 0o755);
   const plugins = [join(root, 'examples/high-risk-postcodes'), join(root, 'plugins/fixtures/misbehaving'), join(root, 'plugins/fixtures/clashing')];
-  app = await startRefundSentry({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_HISTORY: 'none', LOG_LEVEL: 'silent', PLUGINS: plugins.join(',') });
+  app = await startRefundSentry({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_HISTORY: 'none', LOG_LEVEL: 'silent', PLUGINS: plugins.join(','), PLUGIN_TIME_BUDGET_MS: '2000' });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],

@@ -32,7 +32,7 @@ const withoutActions = (ruleset: Ruleset): Ruleset => ({ ...ruleset, actions: []
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'refundsentry-plugins-'));
-  app = await startTestApp({ env: { PLUGINS: [example, fixture('misbehaving'), fixture('clashing'), fixture('bad-manifest')].join(','), PLUGIN_TIME_BUDGET_MS: '300' } });
+  app = await startTestApp({ env: { PLUGINS: [example, fixture('misbehaving'), fixture('clashing'), fixture('bad-manifest'), fixture('incompatible-sdk')].join(','), PLUGIN_TIME_BUDGET_MS: '300' } });
   await app.installShop(SHOP, withoutActions(withSignals({
     'acme.high-risk-postcode': { weight: 25, params: { areas: [{ country: 'US', prefix: '400' }] } },
     'misbehaving.hangs': { weight: 5 },
@@ -54,9 +54,12 @@ describe('signal plugins in the server', () => {
       ['fixture-misbehaving', 'loaded'],
       ['fixture-clashing', 'failed'],
       ['fixture-bad-manifest', 'failed'],
+      ['fixture-incompatible-sdk', 'failed'],
     ]);
     expect(plugins.body.plugins[2].error).toMatch(/velocity\.return-rate is already registered by a built-in signal/);
-    expect(plugins.body.problems.notLoaded).toBe(2);
+    expect(plugins.body.plugins[3].error).toMatch(/fixtures\/bad-manifest\/package\.json: the "refundsentry" manifest is not valid: refundsentry: missing "sdk"/);
+    expect(plugins.body.plugins[4].error).toBe('fixture-incompatible-sdk needs @refundsentry/sdk ^2.0.0; this RefundSentry provides sdk 1.0.0');
+    expect(plugins.body.problems.notLoaded).toBe(3);
     const catalog = await call('GET', '/api/signals', SHOP);
     const postcode = catalog.body.signals.find((s: { id: string }) => s.id === 'acme.high-risk-postcode');
     expect(postcode).toMatchObject({ plugin: { name: '@acme/refundsentry-high-risk-postcodes', version: '1.0.0' }, defaultWeight: 20, params: { properties: { areas: { type: 'array' } } } });
