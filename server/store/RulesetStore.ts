@@ -79,16 +79,16 @@ export class RulesetStore {
   }
 
   /** Shadow decisions of a version, with the live decision of the same subject (its trace). */
-  async shadowPairs(shopId: string, version: number, limit = 5_000): Promise<{ live: unknown; shadow: unknown }[]> {
+  async shadowPairs(shopId: string, version: number, limit = 5_000): Promise<{ live: unknown; shadow: unknown; order_id: string | null; customer_id: string | null }[]> {
     const { rows } = await this.db.raw(
-      `select d.trace as live, s.trace as shadow
+      `select d.trace as live, s.trace as shadow, d.order_id, d.customer_id
          from shadow_decisions s
          join decisions d on d.shop_id = s.shop_id and d.subject_kind = s.subject_kind and d.subject_id = s.subject_id
         where s.shop_id = ? and s.ruleset_version = ?
         order by s.decided_at desc limit ?`,
       [shopId, version, limit],
     );
-    return rows as { live: unknown; shadow: unknown }[];
+    return rows as { live: unknown; shadow: unknown; order_id: string | null; customer_id: string | null }[];
   }
 
   /** Shadow decisions, written beside the live ones (never acted on); a subject decided twice keeps the first. */

@@ -91,7 +91,7 @@ describe('the simulator API', () => {
   });
 
   it('shadow mode: a draft decides new live events beside the live version, without acting, and reports the difference', async () => {
-    const draft = await call('POST', '/api/rulesets', SHOP, { body: { ...DEFAULT_RULESET, zones: { medium: 5, high: 10 } }, baseVersion: (await call('GET', '/api/rulesets', SHOP)).body.versions[0].version });
+    const draft = await call('POST', '/api/rulesets', SHOP, { body: { ...DEFAULT_RULESET, zones: { medium: 5, high: 10 }, customSignals: [{ id: 'custom.any-paid-order', appliesTo: ['order'], when: 'order.totalPrice > 0', weight: 20 }] }, baseVersion: (await call('GET', '/api/rulesets', SHOP)).body.versions[0].version });
     expect(draft.status).toBe(201);
     expect((await call('POST', '/api/rulesets/1/shadow', SHOP)).status).toBe(409); // published, not a draft
     const started = await call('POST', `/api/rulesets/${draft.body.version}/shadow`, SHOP);
@@ -104,13 +104,24 @@ describe('the simulator API', () => {
     const live = await app.waitFor(() => app.stores.decisions.bySubject(SHOP, ORDER), 'the live decision');
     const shadowRow = await app.waitFor(() => app.stores.db('shadow_decisions').where({ shop_id: SHOP, subject_id: ORDER }).first(), 'the shadow decision');
     expect(shadowRow.ruleset_version).toBe(draft.body.version);
-    expect(Number(shadowRow.score)).toBe(Number(live.score)); // same signals and weights, other zones
+    expect(Number(shadowRow.score)).toBe(Number(live.score) + 20); // the same signals and weights, plus the custom one; other zones
     const actionsAfter = Number((await app.stores.db('actions').where({ shop_id: SHOP }).count('* as n').first())!.n);
     expect(actionsAfter - actionsBefore).toBe(Number((await app.stores.db('actions').where({ decision_id: live.id }).count('* as n').first())!.n)); // only the live decision's actions
     const report = await call('GET', '/api/shadow', SHOP);
     expect(report.body.shadowVersion).toBe(draft.body.version);
     expect(report.body.report.subjects).toBe(1);
     expect(report.body.report.zones.after[shadowRow.zone]).toBe(1);
+    // What is known of the subject shows in the report: the merchant confirms it as fraud.
+    expect(live.zone).not.toBe('high');
+    expect(shadowRow.zone).toBe('high');
+    expect(report.body.report.newlyFlagged).toMatchObject({ subjects: 1, fraud: 0 });
+    expect((await call('POST', `/api/decisions/${live.id}/outcome`, SHOP, { label: 'fraud' })).status).toBe(200);
+    const labelled = (await call('GET', '/api/shadow', SHOP)).body.report;
+    expect(labelled.newlyFlagged).toMatchObject({ subjects: 1, fraud: 1, legit: 0 });
+    // (Shopify's sample order is dated 2022, so it is old enough to count in precision and recall.)
+    expect(labelled.quality.before).toMatchObject({ labelled: 1, truePositives: 0, falseNegatives: 1 });
+    expect(labelled.quality.after).toMatchObject({ labelled: 1, truePositives: 1, falseNegatives: 0, precision: 1, recall: 1 });
+    expect(labelled.flips).toEqual([expect.objectContaining({ subjectId: ORDER, label: 'fraud', before: expect.objectContaining({ zone: live.zone }), after: expect.objectContaining({ zone: 'high' }) })]);
     expect((await call('DELETE', '/api/rulesets/shadow', SHOP)).body).toEqual({ shadowVersion: null });
     expect((await call('GET', '/api/shadow', SHOP)).body).toEqual({ shadowVersion: null, report: null });
   });

@@ -2,7 +2,7 @@ import Boom from '@hapi/boom';
 import type { ServerRoute } from '@hapi/hapi';
 import { stringify } from 'csv-stringify/sync';
 import { compileRuleset, simulate, type Decision, type SimulationReport } from '../../../engine/index.ts';
-import { compareDecisions } from '../../../engine/simulate/simulate.ts';
+import { compareDecisions, knowledgeOf } from '../../../engine/simulate/simulate.ts';
 import { reweigh, SignalMatrix } from '../../../engine/simulate/signalMatrix.ts';
 import { RulesetValidationError, type Ruleset } from '../../../engine/index.ts';
 import { suggestWeights } from '../../../engine/learn/suggestWeights.ts';
@@ -139,7 +139,12 @@ export function simulationRoutes(deps: ApiDeps): ServerRoute[] {
         const live = pairs.map((p) => p.live as Decision);
         const shadow = new Map(pairs.map((p) => [(p.shadow as Decision).subject.id, p.shadow as Decision]));
         const since = row.shadow_since!.getTime();
-        const report = compareDecisions(live, shadow, { window: { from: new Date(since).toISOString(), to: new Date().toISOString() }, immatureFrom: since });
+        // What is known of these subjects now (labels, chargebacks, refunds), for the outcome columns.
+        const customers = [...new Set(pairs.flatMap((p) => (p.customer_id ? [p.customer_id] : [])))];
+        const orders = [...new Set(pairs.flatMap((p) => (p.order_id ? [p.order_id] : [])))];
+        const material = live.length > 0 ? await deps.stores.context.material(shop, customers, orders) : { events: [], outcomes: [] };
+        const known = knowledgeOf([...material.events, ...material.outcomes.map((outcome): HistoryEvent => ({ type: 'outcome', outcome }))]);
+        const report = compareDecisions(live, shadow, { ...known, window: { from: new Date(since).toISOString(), to: new Date().toISOString() }, immatureFrom: since });
         return { shadowVersion: row.version, since: row.shadow_since, report };
       },
     },
