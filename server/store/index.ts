@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { ActionStore } from './ActionStore.ts';
 import { AuditStore } from './AuditStore.ts';
 import { BackfillStore } from './BackfillStore.ts';
+import { ChargebackStore } from './ChargebackStore.ts';
 import { ContextStore } from './ContextStore.ts';
 import { CustomerStore } from './CustomerStore.ts';
 import { DecisionStore } from './DecisionStore.ts';
@@ -29,6 +30,7 @@ export interface Stores {
   context: ContextStore;
   backfills: BackfillStore;
   simulations: SimulationStore;
+  chargebacks: ChargebackStore;
 }
 
 export function createStores(db: Knex): Stores {
@@ -50,6 +52,7 @@ export function createStores(db: Knex): Stores {
     context: new ContextStore(db),
     backfills: new BackfillStore(db),
     simulations: new SimulationStore(db),
+    chargebacks: new ChargebackStore(db),
   };
 }
 
@@ -62,3 +65,4 @@ export type { SimulationRow } from './SimulationStore.ts';
 export type { DecisionRow, DecisionFilters } from './DecisionStore.ts';
 export type { RulesetRow } from './RulesetStore.ts';
 export type { ShopRow } from './ShopStore.ts';
+export type { ChargebackSummary, DoubleDip, EvidenceMaterial, PredictionRow, RepeatOffender, UnshippedOrder } from './ChargebackStore.ts';

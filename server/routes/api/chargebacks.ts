@@ -1,0 +1,98 @@
+import Boom from '@hapi/boom';
+import type { ServerRoute } from '@hapi/hapi';
+import { stringify } from 'csv-stringify/sync';
+import { shopOf } from '../../auth/sessionAuth.ts';
+import { ChargebackService, type ChargebackReport } from '../../services/ChargebackService.ts';
+import { renderEvidenceReport } from '../../services/evidenceReport.ts';
+import { schema } from '../validate.ts';
+import type { ApiDeps } from './context.ts';
+
+const DAY_MS = 86_400_000;
+const windowQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    from: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}' },
+    to: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}' },
+  },
+};
+const TABLES = ['disputes', 'repeat-offenders', 'double-dips', 'unshipped', 'by-month'] as const;
+type Table = (typeof TABLES)[number];
+const orderParams = schema({ type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,20}$' } } }, 'params');
+
+/** The period asked for: `from`/`to` (ISO dates or date-times), by default the last 365 days. */
+function windowOf(query: { from?: string; to?: string }): { from: Date; to: Date } {
+  const to = query.to ? new Date(query.to) : new Date();
+  const from = query.from ? new Date(query.from) : new Date(to.getTime() - 365 * DAY_MS);
+  for (const [name, date] of [['from', from], ['to', to]] as const) if (Number.isNaN(date.getTime())) throw Boom.badRequest(`${name} is not a date (use ISO 8601, e.g. 2026-01-31 or 2026-01-31T00:00:00Z)`);
+  if (from >= to) throw Boom.badRequest(`from (${from.toISOString()}) must be before to (${to.toISOString()})`);
+  return { from, to };
+}
+
+function tableOf(report: ChargebackReport, table: Table): { columns: string[]; rows: unknown[][] } {
+  switch (table) {
+    case 'disputes':
+      return { columns: ['order', 'disputed_at', 'amount', 'order_score', 'order_zone', 'decision'], rows: report.prediction.rows.map((r) => [r.orderId, r.disputedAt, r.amount, r.score ?? '', r.zone ?? '', r.decisionId ?? '']) };
+    case 'repeat-offenders':
+      return { columns: ['customer', 'chargebacks', 'amount', 'last_at'], rows: report.repeatOffenders.map((r) => [r.customerId, r.chargebacks, r.amount, r.lastAt]) };
+    case 'double-dips':
+      return { columns: ['order', 'customer', 'refunded', 'returns', 'charged_back', 'first_refund_or_return_at', 'disputed_at'], rows: report.doubleDips.rows.map((r) => [r.orderId, r.customerId ?? '', r.refunded, r.returns, r.chargedBack, r.firstRefundOrReturnAt, r.disputedAt]) };
+    case 'unshipped':
+      return { columns: ['order', 'decision', 'customer', 'score', 'zone', 'total', 'ordered_at', 'chargeback_probability'], rows: report.unshipped.map((r) => [r.orderId, r.decisionId, r.customerId ?? '', r.score, r.zone, r.total, r.orderedAt, r.chargebackRisk?.probability ?? '']) };
+    case 'by-month':
+      return { columns: ['month', 'disputes', 'amount'], rows: report.summary.byMonth.map((r) => [r.month, r.disputes, r.amount]) };
+  }
+}
+
+/** Chargeback analytics (exposure, repeat offenders, prediction accuracy, double dips, orders at risk) and dispute evidence. */
+export function chargebackRoutes(deps: ApiDeps): ServerRoute[] {
+  const chargebacks = new ChargebackService(deps.stores);
+  return [
+    {
+      method: 'GET',
+      path: '/api/chargebacks',
+      options: { validate: { query: schema(windowQuery, 'query') } },
+      handler: async (request) => {
+        const { from, to } = windowOf(request.query as { from?: string; to?: string });
+        return chargebacks.report(shopOf(request).shop, from, to);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/chargebacks/{table}.csv',
+      options: {
+        validate: {
+          params: schema({ type: 'object', properties: { table: { enum: TABLES } } }, 'params'),
+          query: schema(windowQuery, 'query'),
+        },
+      },
+      handler: async (request, h) => {
+        const { from, to } = windowOf(request.query as { from?: string; to?: string });
+        const table = (request.params as { table: Table }).table;
+        const { columns, rows } = tableOf(await chargebacks.report(shopOf(request).shop, from, to), table);
+        return h.response(stringify(rows, { header: true, columns })).type('text/csv').header('content-disposition', `attachment; filename="chargebacks-${table}.csv"`);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/orders/{id}/evidence',
+      options: { validate: { params: orderParams } },
+      handler: async (request) => {
+        const evidence = await chargebacks.evidence(shopOf(request).shop, `gid://shopify/Order/${(request.params as { id: string }).id}`);
+        if (!evidence) throw Boom.notFound('No such order in this shop');
+        return evidence;
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/orders/{id}/evidence.html',
+      options: { validate: { params: orderParams } },
+      handler: async (request, h) => {
+        const id = (request.params as { id: string }).id;
+        const evidence = await chargebacks.evidence(shopOf(request).shop, `gid://shopify/Order/${id}`);
+        if (!evidence) throw Boom.notFound('No such order in this shop');
+        return h.response(renderEvidenceReport(evidence)).type('text/html; charset=utf-8').header('content-disposition', `inline; filename="order-${id}-evidence.html"`);
+      },
+    },
+  ];
+}
