@@ -10,6 +10,11 @@ export interface TimelineEntry {
 }
 
 const money = (amount: number, currency: string) => `${amount.toFixed(2)} ${currency}`;
+const actionStatus = (a: Evidence['actions'][number]) => {
+  const reason = (a.result as { reason?: unknown } | null)?.reason;
+  if (a.status === 'skipped') return `not taken${typeof reason === 'string' ? `: ${reason}` : ''}`;
+  return a.status + (a.error ? ` (${a.error})` : '');
+};
 const when = (iso: string) => iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC');
 const ACTION_WORDS: Record<string, string> = {
   'fulfillment.hold': 'Fulfilment hold',
@@ -45,11 +50,21 @@ export function evidenceTimeline(evidence: Evidence): TimelineEntry[] {
   for (const d of evidence.decisions) {
     entries.push({ at: d.decidedAt, what: `Scored (${d.subjectKind})`, detail: `${d.score} / 100, ${d.zone.toUpperCase()} risk, ruleset v${d.trace.ruleset.version}` });
   }
+  // Actions that were taken (or tried); skipped ones (history backfill, no store connected) did not happen.
   for (const a of evidence.actions) {
-    entries.push({ at: a.updatedAt, what: ACTION_WORDS[a.type] ?? a.type, detail: a.status + (a.error ? ` (${a.error})` : '') });
+    if (a.status !== 'skipped') entries.push({ at: a.updatedAt, what: ACTION_WORDS[a.type] ?? a.type, detail: a.status + (a.error ? ` (${a.error})` : '') });
   }
   for (const o of evidence.outcomes) entries.push({ at: o.at, what: 'Labelled', detail: `${o.label} (${o.source})` });
   return entries.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}
+
+/** The order was both refunded (or returned) and disputed: which came first, and how much each was. */
+function doubleDipSentence(order: OrderRecord, refunds: RefundRecord[], returns: ReturnRecord[], disputes: ChargebackRecord[]): string {
+  const disputed = `disputed for ${disputes.map((d) => d.amount.toFixed(2)).join(' + ')}`;
+  const refunded = refunds.length ? `refunded ${money(refunds.reduce((s, r) => s + r.amount, 0), order.currency)}` : `returned (${returns.length} return${returns.length === 1 ? '' : 's'})`;
+  const firstDispute = Math.min(...disputes.map((d) => Date.parse(d.initiatedAt)));
+  const firstPayback = Math.min(...[...refunds.map((r) => r.createdAt), ...returns.map((r) => r.createdAt)].map((t) => Date.parse(t)));
+  return firstPayback <= firstDispute ? `this order was ${refunded}, then ${disputed}.` : `this order was ${disputed}, then ${refunded} as well.`;
 }
 
 /**
@@ -64,7 +79,6 @@ export function renderEvidenceReport(evidence: Evidence): string {
   const refunds = evidence.events.filter((x) => x.kind === 'refund').map((x) => x.body as unknown as RefundRecord);
   const returns = evidence.events.filter((x) => x.kind === 'return').map((x) => x.body as unknown as ReturnRecord);
   const disputes = evidence.events.filter((x) => x.kind === 'chargeback').map((x) => x.body as unknown as ChargebackRecord);
-  const refunded = refunds.reduce((s, r) => s + r.amount, 0);
   const orderDecision = evidence.decisions.find((d) => d.subjectKind === 'order');
   const holds = evidence.actions.filter((a) => a.type === 'fulfillment.hold');
   const table = (headings: string[], rows: (string | number)[][]) =>
@@ -86,7 +100,7 @@ export function renderEvidenceReport(evidence: Evidence): string {
 </style></head><body>
 <h1>Dispute evidence: order ${e(order.name ?? order.id)}</h1>
 <p class="meta">${e(evidence.shopId)} · ${e(order.id)} · generated ${e(when(evidence.generatedAt))} by RefundSentry · identifiers appear only as keyed hashes</p>
-${doubleDip ? `<p class="flag" id="double-dip"><strong>Double dip:</strong> this order was ${refunds.length ? `refunded ${e(money(refunded, order.currency))}` : 'returned'} before or besides the dispute of ${e(disputes.map((d) => d.amount.toFixed(2)).join(' + '))}.</p>` : ''}
+${doubleDip ? `<p class="flag" id="double-dip"><strong>Double dip:</strong> ${e(doubleDipSentence(order, refunds, returns, disputes))}</p>` : ''}
 <h2>Order</h2>
 <dl>
   <dt>Placed</dt><dd>${e(when(order.createdAt))}</dd>
@@ -99,9 +113,9 @@ ${doubleDip ? `<p class="flag" id="double-dip"><strong>Double dip:</strong> this
 ${table(['Item', 'SKU', 'Qty', 'Unit price'], order.lineItems.map((l) => [`${l.title ?? 'item'}${l.variantTitle ? ` (${l.variantTitle})` : ''}`, l.sku ?? '', l.quantity, money(l.price, order.currency)]))}
 <h2>Risk assessment when the order was placed</h2>
 ${orderDecision ? `<p><strong>${orderDecision.score} / 100, ${e(orderDecision.zone.toUpperCase())} risk</strong> (ruleset ${e(orderDecision.trace.ruleset.id)} v${orderDecision.trace.ruleset.version}, decided ${e(when(orderDecision.decidedAt))}).${evidence.chargebackRisk ? ` Chargeback risk: ${e(evidence.chargebackRisk.explanation)}` : ''}</p>
-${table(['Signal', 'Points', 'Why'], fired.map((s) => [s.id, s.points, s.message]))}` : '<p class="none">The order was not scored.</p>'}
+${fired.length ? table(['Signal', 'Points', 'Why'], fired.map((s) => [s.id, s.points, s.message])) : '<p class="none">No risk signal fired on the order.</p>'}` : '<p class="none">The order was not scored.</p>'}
 <h2>Actions taken</h2>
-${table(['Action', 'Status', 'When'], evidence.actions.map((a) => [ACTION_WORDS[a.type] ?? a.type, a.status + (a.error ? ` (${a.error})` : ''), when(a.updatedAt)]))}
+${table(['Action', 'Status', 'When'], evidence.actions.map((a) => [ACTION_WORDS[a.type] ?? a.type, actionStatus(a), when(a.updatedAt)]))}
 ${holds.length ? `<p>Fulfilment ${holds.some((h) => h.status === 'released') ? 'was held, then released' : holds.some((h) => h.status === 'done') ? 'was held' : 'hold was not applied'}.</p>` : ''}
 <h2>Returns and refunds</h2>
 ${table(['Kind', 'When', 'Amount', 'Detail'], [

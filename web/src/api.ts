@@ -117,3 +117,32 @@ export function currentShop(): string | null {
   const meta = document.querySelector('meta[name="shopify-shop"]')?.getAttribute('content');
   return meta ?? new URLSearchParams(window.location.search).get('shop');
 }
+
+/** Fetches a non-JSON resource of the API (CSV, HTML) with the session token; a failure throws ApiError. */
+async function fetchBlob(path: string): Promise<Blob> {
+  const headers: Record<string, string> = {};
+  if (window.shopify) headers.authorization = `Bearer ${await window.shopify.idToken()}`;
+  const response = await fetch(path, { headers });
+  if (!response.ok) {
+    const message = ((await response.json().catch(() => null)) as { message?: string } | null)?.message ?? `${response.status} ${response.statusText}`;
+    throw new ApiError(response.status, message);
+  }
+  return response.blob();
+}
+
+/** Downloads an API resource (e.g. a CSV export) as a file. */
+export async function download(path: string, filename: string): Promise<void> {
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(await fetchBlob(path));
+  link.download = filename;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+/** Opens an HTML resource of the API (e.g. a printable report) in a new tab. */
+export async function openHtml(path: string): Promise<void> {
+  const tab = window.open('', '_blank');
+  const url = URL.createObjectURL(await fetchBlob(path));
+  if (tab) tab.location.href = url;
+  else window.location.href = url;
+}

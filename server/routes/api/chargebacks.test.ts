@@ -133,7 +133,16 @@ describe('dispute evidence', () => {
     expect(html.headers['content-type']).toMatch(/text\/html/);
     const page = html.body as string;
     expect(page).toContain(`<h1>Dispute evidence: order `);
-    expect(page).toMatch(/<p class="flag" id="double-dip"><strong>Double dip:<\/strong>/);
+    // The double dip in words, in the order it happened.
+    const times = (type: 'refund' | 'return' | 'chargeback') =>
+      events.flatMap((e) => {
+        if (e.type === 'refund' && type === 'refund' && e.refund.orderId === dip.orderId) return [Date.parse(e.refund.createdAt)];
+        if (e.type === 'return' && type === 'return' && e.return.orderId === dip.orderId) return [Date.parse(e.return.createdAt)];
+        if (e.type === 'chargeback' && type === 'chargeback' && e.chargeback.orderId === dip.orderId) return [Date.parse(e.chargeback.initiatedAt)];
+        return [];
+      });
+    const paidBackFirst = Math.min(...times('refund'), ...times('return')) <= Math.min(...times('chargeback'));
+    expect(page).toMatch(paidBackFirst ? /<strong>Double dip:<\/strong> this order was (refunded [\d.]+ USD|returned \(\d+ returns?\)), then disputed for / : /<strong>Double dip:<\/strong> this order was disputed for [\d. +]+, then (refunded|returned)/);
     expect(page).toContain(`<strong>${orderDecision.score} / 100, ${orderDecision.zone.toUpperCase()} risk</strong>`);
     expect(page).toContain('Chargeback opened');
     expect(page).not.toMatch(/<script/i);

@@ -3,7 +3,7 @@ import { Badge, Banner, BlockStack, Button, Card, Checkbox, InlineStack, Layout,
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import rulesetSchema from '../../../rulesets/schema/ruleset.schema.json';
-import { api, ApiError } from '../api.ts';
+import { api, ApiError, download } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { dateTime } from '../components/format.ts';
 import { monaco } from '../components/monacoSetup.ts';
@@ -214,15 +214,7 @@ export function RulesEditor() {
     if (running) await api(`/api/simulations/${running.id}/cancel`, { method: 'POST' }).catch((error: unknown) => setFailure(error as Error));
   };
   const exportCsv = async () => {
-    if (!simulation) return;
-    const headers: Record<string, string> = {};
-    if (window.shopify) headers.authorization = `Bearer ${await window.shopify.idToken()}`;
-    const blob = await (await fetch(`/api/simulations/${simulation.id}/flips.csv`, { headers })).blob();
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(blob);
-    link.download = `simulation-${simulation.id}-flips.csv`;
-    link.click();
-    URL.revokeObjectURL(link.href);
+    if (simulation) await download(`/api/simulations/${simulation.id}/flips.csv`, `simulation-${simulation.id}-flips.csv`).catch((error: unknown) => setFailure(error as Error));
   };
 
   const startShadow = (version: number) =>

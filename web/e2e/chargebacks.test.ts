@@ -1,0 +1,101 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateShop } from '../../scenarios/generateShop.ts';
+import { startRefundSentry, type RunningApp } from '../../server/main.ts';
+import { createTestDatabase, type TestDatabase } from '../../server/testing/testDatabase.ts';
+import { buildAdmin } from '../build.ts';
+
+/**
+ * The chargebacks page in Chromium on the demo shop, backfilled from ten months of generated
+ * history: its figures are the API's, an evidence report opens printable in a new tab, tables
+ * export as CSV.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
+const DAY_MS = 86_400_000;
+
+let db: TestDatabase;
+let app: RunningApp;
+let dataDir: string;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+const shot = (p: Page, name: string) => p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+async function apiGet<T>(path: string): Promise<T> {
+  const response = await fetch(`${app.url}${path}`);
+  expect(response.status, path).toBe(200);
+  return (await response.json()) as T;
+}
+
+beforeAll(async () => {
+  await buildAdmin({ ifStale: true });
+  await mkdir(SHOTS, { recursive: true });
+  db = await createTestDatabase();
+  dataDir = await mkdtemp(join(tmpdir(), 'refundsentry-admin-chargebacks-'));
+  await chmod(dataDir, 0o755);
+  app = await startRefundSentry({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_HISTORY: 'none', LOG_LEVEL: 'silent' });
+  const historyPath = join(dataDir, 'history.jsonl');
+  const start = new Date(Date.now() - 300 * DAY_MS).toISOString().slice(0, 10);
+  await writeFile(historyPath, generateShop({ seed: 2026, customers: 120, start, days: 298 }).events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  await app.backfill.start(app.config.demoShop, { kind: 'file', path: historyPath }, { days: 365 });
+  const deadline = Date.now() + 120_000;
+  while ((await apiGet<{ status: string }>('/api/backfill')).status !== 'done') {
+    if (Date.now() > deadline) throw new Error('the backfill did not finish');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+}, 180_000);
+
+afterAll(async () => {
+  expect(pageErrors).toEqual([]);
+  await browser?.close();
+  await app?.stop();
+  await db?.drop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe.skipIf(!existsSync(CHROMIUM))('the chargebacks page (Chromium, demo shop)', () => {
+  it('shows the period\'s disputes, prediction accuracy and double dips as the API computes them', async () => {
+    const report = await apiGet<{ summary: { disputes: number }; prediction: { accuracy: number | null; flagged: number; scored: number }; doubleDips: { orders: number; rows: { orderId: string }[] } }>('/api/chargebacks');
+    expect(report.summary.disputes).toBeGreaterThan(0);
+    await page.goto(`${app.url}/app/chargebacks`);
+    await page.locator('#disputes').waitFor();
+    expect(await page.locator('#disputes').innerText()).toBe(String(report.summary.disputes));
+    expect(await page.locator('#double-dips').innerText()).toBe(String(report.doubleDips.orders));
+    expect(await page.locator('#accuracy').innerText()).toBe(report.prediction.accuracy === null ? '—' : `${(report.prediction.accuracy * 100).toFixed(1)}%`);
+    await page.getByText(`${report.prediction.flagged} of ${report.prediction.scored} scored disputed orders`, { exact: false }).waitFor();
+    await shot(page, 'chargebacks');
+  });
+
+  it('opens a double dip\'s evidence report, printable, in a new tab', async () => {
+    const report = await apiGet<{ doubleDips: { rows: { orderId: string }[] } }>('/api/chargebacks');
+    const first = report.doubleDips.rows[0]!;
+    const label = `Order ${first.orderId.split('/').pop()}`;
+    const [tab] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('button', { name: `Evidence report for ${label}` }).first().click()]);
+    await tab.waitForLoadState();
+    await tab.getByRole('heading', { name: /^Dispute evidence: order / }).waitFor();
+    await tab.locator('#double-dip').waitFor();
+    expect(await tab.locator('h2').allInnerTexts()).toEqual(['Order', 'Risk assessment when the order was placed', 'Actions taken', 'Returns and refunds', 'Dispute', 'Score history', 'Timeline']);
+    await shot(tab, 'chargebacks-evidence');
+    await tab.close();
+  });
+
+  it('exports the double dips as CSV', async () => {
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export double-dips as CSV' }).click()]);
+    expect(file.suggestedFilename()).toBe('chargebacks-double-dips.csv');
+    const text = await readFile((await file.path())!, 'utf8');
+    const report = await apiGet<{ doubleDips: { rows: { orderId: string }[] } }>('/api/chargebacks');
+    expect(text.trim().split('\n')).toHaveLength(report.doubleDips.rows.length + 1);
+    expect(text.split('\n')[0]).toBe('order,customer,refunded,returns,charged_back,first_refund_or_return_at,disputed_at');
+  });
+});
