@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { ActionStore } from './ActionStore.ts';
 import { AuditStore } from './AuditStore.ts';
+import { AnalyticsStore } from './AnalyticsStore.ts';
 import { BackfillStore } from './BackfillStore.ts';
 import { ChargebackStore } from './ChargebackStore.ts';
 import { ContextStore } from './ContextStore.ts';
@@ -31,6 +32,7 @@ export interface Stores {
   backfills: BackfillStore;
   simulations: SimulationStore;
   chargebacks: ChargebackStore;
+  analytics: AnalyticsStore;
 }
 
 export function createStores(db: Knex): Stores {
@@ -53,6 +55,7 @@ export function createStores(db: Knex): Stores {
     backfills: new BackfillStore(db),
     simulations: new SimulationStore(db),
     chargebacks: new ChargebackStore(db),
+    analytics: new AnalyticsStore(db),
   };
 }
 
@@ -66,3 +69,4 @@ export type { DecisionRow, DecisionFilters } from './DecisionStore.ts';
 export type { RulesetRow } from './RulesetStore.ts';
 export type { ShopRow } from './ShopStore.ts';
 export type { ChargebackSummary, DoubleDip, EvidenceMaterial, PredictionRow, RepeatOffender, UnshippedOrder } from './ChargebackStore.ts';
+export type { GoalMetric, GoalRow, PeriodMetrics, SkuTrend } from './AnalyticsStore.ts';

@@ -1,4 +1,5 @@
 import type { Plugin } from '@hapi/hapi';
+import { analyticsRoutes } from './analytics.ts';
 import { backfillRoutes } from './backfill.ts';
 import { catalogRoutes } from './catalog.ts';
 import { chargebackRoutes } from './chargebacks.ts';
@@ -12,7 +13,7 @@ import { rulesetRoutes } from './rulesets.ts';
 export const api: Plugin<ApiDeps> = {
   name: 'refundsentry-api',
   register(server, deps) {
-    const routes = [...decisionRoutes(deps), ...customerRoutes(deps), ...rulesetRoutes(deps), ...catalogRoutes(deps), ...backfillRoutes(deps), ...simulationRoutes(deps), ...chargebackRoutes(deps)];
+    const routes = [...decisionRoutes(deps), ...customerRoutes(deps), ...rulesetRoutes(deps), ...catalogRoutes(deps), ...backfillRoutes(deps), ...simulationRoutes(deps), ...chargebackRoutes(deps), ...analyticsRoutes(deps)];
     for (const route of routes) server.route({ ...route, options: { ...(route.options as object), auth: 'session' } });
   },
 };
