@@ -1,12 +1,13 @@
 import '@shopify/polaris/build/esm/styles.css';
 import { AppProvider, Frame, Loading, Navigation } from '@shopify/polaris';
-import { ChartVerticalIcon, CodeIcon, CreditCardIcon, HomeIcon, ImportIcon, SettingsIcon } from '@shopify/polaris-icons';
+import { ChartLineIcon, ChartVerticalIcon, CodeIcon, CreditCardIcon, HomeIcon, ImportIcon, SettingsIcon } from '@shopify/polaris-icons';
 import en from '@shopify/polaris/locales/en.json';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Link as RouterLink, Route, Routes, useLocation } from 'react-router-dom';
 import type { LinkLikeComponentProps } from '@shopify/polaris/build/ts/src/utilities/link';
 import { PluginBanner } from './components/PluginHealth.tsx';
+import { Analytics } from './pages/Analytics.tsx';
 import { Backfill } from './pages/Backfill.tsx';
 import { Chargebacks } from './pages/Chargebacks.tsx';
 import { CustomerProfile } from './pages/CustomerProfile.tsx';
@@ -33,6 +34,7 @@ function Shell() {
           { url: '/', label: 'Dashboard', icon: HomeIcon, exactMatch: true, selected: pathname === '/' || pathname.startsWith('/decisions') || pathname.startsWith('/customers') },
           { url: '/backfill', label: 'Backfill', icon: ImportIcon },
           { url: '/insights', label: 'Insights', icon: ChartVerticalIcon },
+          { url: '/analytics', label: 'Analytics', icon: ChartLineIcon },
           { url: '/chargebacks', label: 'Chargebacks', icon: CreditCardIcon },
           { url: '/rules', label: 'Rules', icon: CodeIcon },
           { url: '/settings', label: 'Settings', icon: SettingsIcon },
@@ -50,6 +52,7 @@ function Shell() {
         <Route path="/backfill" element={<Backfill />} />
         <Route path="/insights" element={<Insights />} />
         <Route path="/chargebacks" element={<Chargebacks />} />
+        <Route path="/analytics" element={<Analytics />} />
         <Route path="/settings" element={<Settings />} />
         <Route path="/rules" element={<Suspense fallback={<Loading />}><RulesEditor /></Suspense>} />
         <Route path="*" element={<Dashboard />} />

@@ -10,9 +10,9 @@ import { createTestDatabase, type TestDatabase } from '../../server/testing/test
 import { buildAdmin } from '../build.ts';
 
 /**
- * The chargebacks page in Chromium on the demo shop, backfilled from ten months of generated
- * history: its figures are the API's, an evidence report opens printable in a new tab, tables
- * export as CSV.
+ * The report pages in Chromium on the demo shop, backfilled from ten months of generated
+ * history: chargebacks (figures as the API computes them, an evidence report printable in a new
+ * tab, CSV) and analytics (period over period, SKU return trends, goals, CSV).
  */
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
@@ -24,6 +24,7 @@ let dataDir: string;
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
+const day = (offset: number) => new Date(Date.now() + offset * DAY_MS).toISOString().slice(0, 10);
 
 const shot = (p: Page, name: string) => p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 async function apiGet<T>(path: string): Promise<T> {
@@ -36,7 +37,7 @@ beforeAll(async () => {
   await buildAdmin({ ifStale: true });
   await mkdir(SHOTS, { recursive: true });
   db = await createTestDatabase();
-  dataDir = await mkdtemp(join(tmpdir(), 'refundsentry-admin-chargebacks-'));
+  dataDir = await mkdtemp(join(tmpdir(), 'refundsentry-admin-reports-'));
   await chmod(dataDir, 0o755);
   app = await startRefundSentry({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_HISTORY: 'none', LOG_LEVEL: 'silent' });
   const historyPath = join(dataDir, 'history.jsonl');
@@ -97,5 +98,48 @@ describe.skipIf(!existsSync(CHROMIUM))('the chargebacks page (Chromium, demo sho
     const report = await apiGet<{ doubleDips: { rows: { orderId: string }[] } }>('/api/chargebacks');
     expect(text.trim().split('\n')).toHaveLength(report.doubleDips.rows.length + 1);
     expect(text.split('\n')[0]).toBe('order,customer,refunded,returns,charged_back,first_refund_or_return_at,disputed_at');
+  });
+});
+
+describe.skipIf(!existsSync(CHROMIUM))('the analytics page (Chromium, demo shop)', () => {
+  it('compares the last 60 days with the 60 before, as the API does', async () => {
+    const query = `from=${day(-60)}&to=${day(0)}`;
+    const report = await apiGet<{ changes: { metric: string; current: number | null; changePct: number | null }[] }>(`/api/analytics?${query}`);
+    await page.goto(`${app.url}/app/analytics?${query}`);
+    await page.locator('#metric-returns').waitFor();
+    const returns = report.changes.find((c) => c.metric === 'returns')!;
+    expect(await page.locator('#metric-returns').innerText()).toBe(returns.current!.toLocaleString('en'));
+    const orders = report.changes.find((c) => c.metric === 'orders')!;
+    if (orders.changePct !== null) expect(await page.locator('#change-orders').innerText()).toMatch(new RegExp(`^${orders.changePct > 0 ? '\\+' : ''}${(orders.changePct * 100).toFixed(1).replace('.', '\\.')}% \\(`));
+    const skus = await apiGet<{ skus: { sku: string; returned: number }[] }>(`/api/analytics/skus?${query}`);
+    await page.locator('[data-testid="sku-trend-chart"] svg').first().waitFor();
+    expect(await page.locator('tbody tr').first().locator('td, th').first().innerText()).toBe(skus.skus[0]!.sku);
+    await shot(page, 'analytics');
+  });
+
+  it('adds a fraud-reduction goal with its progress, then deletes it', async () => {
+    await page.getByLabel('Reduce').selectOption('chargebacks');
+    await page.getByLabel('By (%)').fill('30');
+    await page.getByLabel('From', { exact: true }).last().fill(day(-45));
+    await page.getByLabel('Until').fill(day(45));
+    await page.getByLabel('Note').fill('Holiday season');
+    await page.getByRole('button', { name: 'Add goal' }).click();
+    const goal = page.locator('[data-goal="chargebacks"]');
+    await goal.waitFor();
+    const api = await apiGet<{ goals: { status: string; reduceByPct: number; note: string }[] }>('/api/goals');
+    expect(api.goals).toEqual([expect.objectContaining({ reduceByPct: 30, note: 'Holiday season' })]);
+    expect(await goal.innerText()).toContain(api.goals[0]!.status);
+    expect(await goal.innerText()).toContain('Chargebacks −30%');
+    await shot(page, 'analytics-goal');
+    await goal.getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('No goal yet.').waitFor();
+    expect((await apiGet<{ goals: unknown[] }>('/api/goals')).goals).toEqual([]);
+  });
+
+  it('exports the SKU trends as CSV', async () => {
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export skus as CSV' }).click()]);
+    expect(file.suggestedFilename()).toBe('skus.csv');
+    const header = (await readFile((await file.path())!, 'utf8')).split('\n')[0]!;
+    expect(header).toMatch(/^sku,title,sold,returned,\d{4}-\d{2}-\d{2}/);
   });
 });
