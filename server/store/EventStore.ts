@@ -98,6 +98,28 @@ export class EventStore {
       .select('kind', 'resource_id', 'occurred_at');
   }
 
+  /** What the shop has seen of a customer, by kind: counts and money (orders by total, refunds and chargebacks by amount). */
+  async customerTotals(shopId: string, customerId: string): Promise<{ orders: number; orderValue: number; returns: number; refunds: number; refundedValue: number; chargebacks: number }> {
+    const { rows } = await this.db.raw(
+      `select kind, count(*)::int as n,
+              coalesce(sum(case kind when 'order' then (body->>'totalPrice')::numeric else (body->>'amount')::numeric end), 0) as value
+         from events e
+        where e.shop_id = ? and e.kind in ('order', 'return', 'refund', 'chargeback')
+          and (e.customer_id = ? or e.order_id in (select resource_id from events o where o.shop_id = ? and o.kind = 'order' and o.customer_id = ?))
+        group by kind`,
+      [shopId, customerId, shopId, customerId],
+    );
+    const byKind = new Map((rows as { kind: string; n: number; value: string }[]).map((r) => [r.kind, r]));
+    return {
+      orders: byKind.get('order')?.n ?? 0,
+      orderValue: Number(byKind.get('order')?.value ?? 0),
+      returns: byKind.get('return')?.n ?? 0,
+      refunds: byKind.get('refund')?.n ?? 0,
+      refundedValue: Number(byKind.get('refund')?.value ?? 0),
+      chargebacks: byKind.get('chargeback')?.n ?? 0,
+    };
+  }
+
   async deleteForCustomer(shopId: string, customerId: string, orderIds: string[], trx: Knex = this.db): Promise<number> {
     return trx('events')
       .where('shop_id', shopId)

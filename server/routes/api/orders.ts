@@ -1,0 +1,33 @@
+import Boom from '@hapi/boom';
+import type { ServerRoute } from '@hapi/hapi';
+import { shopOf } from '../../auth/sessionAuth.ts';
+import { ChargebackService } from '../../services/ChargebackService.ts';
+import { orderRiskCard } from '../../services/OrderRiskCard.ts';
+import { schema } from '../validate.ts';
+import type { ApiDeps } from './context.ts';
+
+/**
+ * The order-details block in Shopify admin (extensions/order-risk-card) calls this from
+ * Shopify's extension sandbox, a cross-origin request carrying the session token: CORS allows
+ * that origin and the Authorization header.
+ */
+export const EXTENSION_ORIGINS = ['https://extensions.shopifycdn.com'];
+
+export function orderRoutes(deps: ApiDeps): ServerRoute[] {
+  const chargebacks = new ChargebackService(deps.stores);
+  return [
+    {
+      method: 'GET',
+      path: '/api/orders/{id}/risk',
+      options: {
+        cors: { origin: EXTENSION_ORIGINS, headers: ['Authorization', 'Content-Type'], credentials: false },
+        validate: { params: schema({ type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,20}$' } } }, 'params') },
+      },
+      handler: async (request) => {
+        const card = await orderRiskCard(deps.stores, chargebacks, shopOf(request).shop, `gid://shopify/Order/${(request.params as { id: string }).id}`);
+        if (!card) throw Boom.notFound('No such order in this shop (not received yet, or outside the backfilled history)');
+        return card;
+      },
+    },
+  ];
+}
