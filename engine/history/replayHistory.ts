@@ -1,4 +1,4 @@
-import type { HashedLists, ShopBaseline, SignalContext, Subject } from '../../sdk/index.ts';
+import type { HashedLists, OrderRecord, ReturnRecord, ShopBaseline, SignalContext, Subject } from '../../sdk/index.ts';
 import type { CompiledRuleset } from '../compileRuleset.ts';
 import type { Decision } from '../decision.ts';
 import { buildBaseline } from './buildBaseline.ts';
@@ -66,8 +66,14 @@ export function* replayHistory(events: readonly HistoryEvent[], compiled: Compil
   }
 }
 
+/** What `subjectOf` reads of a history: ShopHistory and HistoryStream both have it. */
+export interface SubjectLookup {
+  readonly orders: ReadonlyMap<string, OrderRecord>;
+  ledgerFor(customerId: string | null | undefined, orderId: string): { readonly returns: readonly ReturnRecord[] };
+}
+
 /** The subject an event asks to score, if any (its order must be known). */
-function subjectOf(event: HistoryEvent, history: ShopHistory): Subject | undefined {
+export function subjectOf(event: HistoryEvent, history: SubjectLookup): Subject | undefined {
   switch (event.type) {
     case 'order':
       return { kind: 'order', id: event.order.id, at: event.order.createdAt, order: event.order };
