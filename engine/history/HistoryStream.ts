@@ -56,8 +56,9 @@ export interface StreamContextOptions {
  * the subject just reached — the same context as `contextAt` on a `ShopHistory` holding the same
  * events — without re-reading the whole history each time: records are indexed by customer (or
  * guest order) as they arrive, with their times parsed once, and a context materialises only the
- * history lists the caller `needs` (the others are empty). Records are frozen as they arrive so
- * that freezing a context costs only its own new arrays.
+ * history lists the caller `needs` (the others are empty). A context comes frozen, as the
+ * engine would freeze it, but cheaply: each record is frozen the first time a context holds it,
+ * and the engine's own `deepFreeze` then stops at the context's top.
  *
  * The keying (customer, guest order, outcome by subject) is ShopHistory's; a test compares every
  * context with `contextAt`'s.
@@ -70,7 +71,6 @@ export class HistoryStream {
   private readonly subjectKey = new Map<ShopifyId, string>();
 
   add(event: HistoryEvent): void {
-    deepFreeze(event);
     switch (event.type) {
       case 'customer':
         this.customers.set(event.customer.id, event.customer);
@@ -160,16 +160,20 @@ export class HistoryStream {
       decisions: needs.has('history.decisions') ? decisions : (EMPTY as never[]),
       outcomes: needs.has('history.outcomes') ? cut(ledger.outcomes, at) : (EMPTY as never[]),
     };
-    return {
+    for (const list of Object.values(history) as unknown[][]) {
+      for (const record of list) deepFreeze(record);
+      Object.freeze(list);
+    }
+    return Object.freeze({
       shopId: options.shopId,
       now: subject.at,
-      subject,
-      customer: customerAt(customerId ? this.customers.get(customerId) : undefined, customerId, decisions.at(-1)),
-      history,
-      baseline: options.baseline ?? EMPTY_BASELINE,
-      lists: options.lists ?? EMPTY_LISTS,
-      derived: {},
-    };
+      subject: deepFreeze(subject),
+      customer: deepFreeze(customerAt(customerId ? this.customers.get(customerId) : undefined, customerId, decisions.at(-1))),
+      history: Object.freeze(history),
+      baseline: deepFreeze(options.baseline ?? EMPTY_BASELINE),
+      lists: deepFreeze(options.lists ?? EMPTY_LISTS),
+      derived: Object.freeze({}),
+    });
   }
 
   private ledger(key: string): StreamLedger {
