@@ -17,29 +17,33 @@ import type { HistoryEvent, Ledger } from './ShopHistory.ts';
 class TimedList<T> {
   readonly records: T[] = [];
   readonly times: number[] = [];
+  /** A second parsed time per record, for fulfilments (delivery) and returns (closing); NaN when none. */
+  readonly later: number[] | undefined;
+
+  constructor(withLater: boolean) {
+    this.later = withLater ? [] : undefined;
+  }
   /** False once a record arrived earlier than the one before it (the list then needs sorting). */
   ordered = true;
 
-  push(record: T, time: number): void {
+  push(record: T, time: number, later: number): void {
     const last = this.times.length === 0 ? -Infinity : this.times[this.times.length - 1];
     if (!(time >= last)) this.ordered = false;
     this.records.push(record);
     this.times.push(time);
+    this.later?.push(later);
   }
 }
 
+/** A customer's (or guest order's) records; each list made when its first record arrives. */
 class StreamLedger {
-  readonly orders = new TimedList<Ledger['orders'][number]>();
-  readonly fulfillments = new TimedList<Ledger['fulfillments'][number]>();
-  /** Parsed delivery times of `fulfillments` (NaN when none). */
-  readonly deliveredTimes: number[] = [];
-  readonly returns = new TimedList<Ledger['returns'][number]>();
-  /** Parsed closing times of `returns` (NaN when none). */
-  readonly closedTimes: number[] = [];
-  readonly refunds = new TimedList<Ledger['refunds'][number]>();
-  readonly chargebacks = new TimedList<Ledger['chargebacks'][number]>();
-  readonly decisions = new TimedList<PastDecision>();
-  readonly outcomes = new TimedList<Ledger['outcomes'][number]>();
+  orders?: TimedList<Ledger['orders'][number]>;
+  fulfillments?: TimedList<Ledger['fulfillments'][number]>;
+  returns?: TimedList<Ledger['returns'][number]>;
+  refunds?: TimedList<Ledger['refunds'][number]>;
+  chargebacks?: TimedList<Ledger['chargebacks'][number]>;
+  decisions?: TimedList<PastDecision>;
+  outcomes?: TimedList<Ledger['outcomes'][number]>;
 }
 
 const EMPTY: readonly never[] = Object.freeze([]);
@@ -65,10 +69,15 @@ export interface StreamContextOptions {
  */
 export class HistoryStream {
   readonly customers = new Map<ShopifyId, CustomerSnapshot>();
-  readonly orders = new Map<ShopifyId, Ledger['orders'][number]>();
-  private readonly ledgers = new Map<string, StreamLedger>();
-  private readonly orderKey = new Map<ShopifyId, string>();
-  private readonly subjectKey = new Map<ShopifyId, string>();
+  private readonly byCustomer = new Map<ShopifyId, StreamLedger>();
+  /** Guest orders' ledgers, and those of records whose order was unknown when they arrived. */
+  private readonly byGuestOrder = new Map<ShopifyId, StreamLedger>();
+  /** Each known order, with the ledger its records go to (one map: one lookup per record). */
+  private readonly byOrder = new Map<ShopifyId, { order: Ledger['orders'][number]; ledger: StreamLedger }>();
+  /** The orders known so far, by id. */
+  readonly orders = { get: (orderId: ShopifyId): Ledger['orders'][number] | undefined => this.byOrder.get(orderId)?.order };
+  /** The ledger of each return and refund, for outcomes about them. */
+  private readonly bySubject = new Map<ShopifyId, StreamLedger>();
 
   add(event: HistoryEvent): void {
     switch (event.type) {
@@ -77,56 +86,55 @@ export class HistoryStream {
         return;
       case 'order': {
         const order = event.order;
-        const key = order.customerId ? `customer:${order.customerId}` : `guest:${order.id}`;
-        this.orders.set(order.id, order);
-        this.orderKey.set(order.id, key);
-        this.subjectKey.set(order.id, key);
-        this.ledger(key).orders.push(order, parse(order.createdAt));
+        const ledger = order.customerId ? this.customerLedger(order.customerId) : this.guestLedger(order.id);
+        this.byOrder.set(order.id, { order, ledger });
+        push(ledger, 'orders', order, parse(order.createdAt));
         return;
       }
-      case 'fulfillment': {
-        const ledger = this.ledger(this.keyOfOrder(event.fulfillment.orderId));
-        ledger.fulfillments.push(event.fulfillment, parse(event.fulfillment.createdAt));
-        ledger.deliveredTimes.push(parse(event.fulfillment.deliveredAt));
+      case 'fulfillment':
+        push(this.orderLedger(event.fulfillment.orderId), 'fulfillments', event.fulfillment, parse(event.fulfillment.createdAt), parse(event.fulfillment.deliveredAt));
         return;
-      }
       case 'return': {
-        const key = this.keyOfOrder(event.return.orderId);
-        this.subjectKey.set(event.return.id, key);
-        const ledger = this.ledger(key);
-        ledger.returns.push(event.return, parse(event.return.createdAt));
-        ledger.closedTimes.push(parse(event.return.closedAt));
+        const ledger = this.orderLedger(event.return.orderId);
+        this.bySubject.set(event.return.id, ledger);
+        push(ledger, 'returns', event.return, parse(event.return.createdAt), parse(event.return.closedAt));
         return;
       }
       case 'refund': {
-        const key = this.keyOfOrder(event.refund.orderId);
-        this.subjectKey.set(event.refund.id, key);
-        this.ledger(key).refunds.push(event.refund, parse(event.refund.createdAt));
+        const ledger = this.orderLedger(event.refund.orderId);
+        this.bySubject.set(event.refund.id, ledger);
+        push(ledger, 'refunds', event.refund, parse(event.refund.createdAt));
         return;
       }
       case 'chargeback':
-        this.ledger(this.keyOfOrder(event.chargeback.orderId)).chargebacks.push(event.chargeback, parse(event.chargeback.initiatedAt));
+        push(this.orderLedger(event.chargeback.orderId), 'chargebacks', event.chargeback, parse(event.chargeback.initiatedAt));
         return;
-      case 'outcome':
-        this.ledger(this.subjectKey.get(event.outcome.subjectId) ?? `unlinked:${event.outcome.subjectId}`).outcomes.push(event.outcome, parse(event.outcome.at));
+      case 'outcome': {
+        // An outcome about an unknown subject lands in a ledger no subject reads (ShopHistory's `unlinked:`).
+        const ledger = this.byOrder.get(event.outcome.subjectId)?.ledger ?? this.bySubject.get(event.outcome.subjectId);
+        if (ledger) push(ledger, 'outcomes', event.outcome, parse(event.outcome.at));
         return;
+      }
     }
   }
 
   /** Records a decision, so later contexts of the same customer (or guest order) see it. */
   addDecision(customerId: ShopifyId | null | undefined, orderId: ShopifyId, decision: PastDecision): void {
-    this.ledger(this.keyFor(customerId, orderId)).decisions.push(Object.freeze(decision), parse(decision.at));
+    push(this.ledgerOf(customerId, orderId), 'decisions', Object.freeze(decision), parse(decision.at));
   }
 
-  /** The ledger key of a customer, or of a guest order: decisions of one key share their fate. */
-  keyFor(customerId: ShopifyId | null | undefined, orderId: ShopifyId): string {
-    return customerId ? `customer:${customerId}` : this.keyOfOrder(orderId);
+  /**
+   * The ledger of a customer, or of a guest order, made if new: decisions of one ledger are what
+   * later subjects of it read (an opaque key for callers).
+   */
+  ledgerOf(customerId: ShopifyId | null | undefined, orderId: ShopifyId): object {
+    return customerId ? this.customerLedger(customerId) : this.orderLedger(orderId);
   }
 
   /** What `replayHistory` needs to find a refund's return: the ledger's returns so far. */
   ledgerFor(customerId: ShopifyId | null | undefined, orderId: ShopifyId): { returns: readonly Ledger['returns'][number][] } {
-    const ledger = this.ledgers.get(this.keyFor(customerId, orderId));
-    return { returns: ledger ? ledger.returns.records : EMPTY };
+    const ledger = this.find(customerId, orderId);
+    return { returns: ledger?.returns ? ledger.returns.records : EMPTY };
   }
 
   /**
@@ -134,7 +142,7 @@ export class HistoryStream {
    * time order: what `history.decisions` holds and what the customer's risk tag comes from.
    */
   decisionsBefore(subject: Subject): PastDecision[] {
-    const ledger = this.ledgers.get(this.keyFor(subject.order.customerId, subject.order.id));
+    const ledger = this.find(subject.order.customerId, subject.order.id);
     if (!ledger) return [];
     const at = Date.parse(subject.at);
     return cut(ledger.decisions, at, (d) => d.subjectId !== subject.id);
@@ -148,7 +156,7 @@ export class HistoryStream {
   contextOf(subject: Subject, needs: ReadonlySet<ContextNeed>, options: StreamContextOptions): SignalContext {
     const at = Date.parse(subject.at);
     const customerId = subject.order.customerId ?? null;
-    const ledger = this.ledgers.get(this.keyFor(customerId, subject.order.id)) ?? new StreamLedger();
+    const ledger = this.find(customerId, subject.order.id) ?? new StreamLedger();
     const id = subject.id;
     const decisions = cut(ledger.decisions, at, (d) => d.subjectId !== id);
     const history: CustomerHistory = {
@@ -176,22 +184,37 @@ export class HistoryStream {
     });
   }
 
-  private ledger(key: string): StreamLedger {
-    let ledger = this.ledgers.get(key);
-    if (!ledger) {
-      ledger = new StreamLedger();
-      this.ledgers.set(key, ledger);
-    }
+  private find(customerId: ShopifyId | null | undefined, orderId: ShopifyId): StreamLedger | undefined {
+    return customerId ? this.byCustomer.get(customerId) : (this.byOrder.get(orderId)?.ledger ?? this.byGuestOrder.get(orderId));
+  }
+
+  private customerLedger(customerId: ShopifyId): StreamLedger {
+    let ledger = this.byCustomer.get(customerId);
+    if (!ledger) this.byCustomer.set(customerId, (ledger = new StreamLedger()));
     return ledger;
   }
 
-  private keyOfOrder(orderId: ShopifyId): string {
-    return this.orderKey.get(orderId) ?? `guest:${orderId}`;
+  private guestLedger(orderId: ShopifyId): StreamLedger {
+    let ledger = this.byGuestOrder.get(orderId);
+    if (!ledger) this.byGuestOrder.set(orderId, (ledger = new StreamLedger()));
+    return ledger;
+  }
+
+  /** Where an order's records go: its customer's ledger, or (guest or unknown order) the order's own. */
+  private orderLedger(orderId: ShopifyId): StreamLedger {
+    return this.byOrder.get(orderId)?.ledger ?? this.guestLedger(orderId);
   }
 }
 
+function push<K extends keyof StreamLedger>(ledger: StreamLedger, kind: K, record: NonNullable<StreamLedger[K]>['records'][number], time: number, later?: number): void {
+  let list = ledger[kind] as TimedList<typeof record> | undefined;
+  if (!list) (ledger as Record<K, unknown>)[kind] = list = new TimedList(later !== undefined);
+  list.push(record, time, later ?? NaN);
+}
+
 /** The records strictly before `at` (and passing `keep`), in time order. */
-function cut<T>(list: TimedList<T>, at: number, keep?: (record: T) => boolean): T[] {
+function cut<T>(list: TimedList<T> | undefined, at: number, keep?: (record: T) => boolean): T[] {
+  if (!list) return [];
   const { records, times } = list;
   const out: T[] = [];
   for (let i = 0; i < records.length; i++) if (times[i] < at && (keep === undefined || keep(records[i]))) out.push(records[i]);
@@ -200,26 +223,32 @@ function cut<T>(list: TimedList<T>, at: number, keep?: (record: T) => boolean): 
 }
 
 function fulfillmentsBefore(ledger: StreamLedger, at: number): Ledger['fulfillments'] {
-  const { records, times } = ledger.fulfillments;
+  const list = ledger.fulfillments;
+  if (!list) return [];
+  const { records, times } = list;
+  const later = list.later!;
   const out: Ledger['fulfillments'] = [];
   for (let i = 0; i < records.length; i++) {
     if (!(times[i] < at)) continue;
     const f = records[i];
-    out.push(f.deliveredAt && !(ledger.deliveredTimes[i] < at) ? Object.freeze({ ...f, deliveredAt: null }) : f);
+    out.push(f.deliveredAt && !(later[i] < at) ? Object.freeze({ ...f, deliveredAt: null }) : f);
   }
-  if (!ledger.fulfillments.ordered) sortByTimes(out, records, times, (f) => f.createdAt);
+  if (!list.ordered) sortByTimes(out, records, times, (f) => f.createdAt);
   return out;
 }
 
 function returnsBefore(ledger: StreamLedger, at: number, subjectId: string): Ledger['returns'] {
-  const { records, times } = ledger.returns;
+  const list = ledger.returns;
+  if (!list) return [];
+  const { records, times } = list;
+  const later = list.later!;
   const out: Ledger['returns'] = [];
   for (let i = 0; i < records.length; i++) {
     const r = records[i];
     if (!(times[i] < at) || r.id === subjectId) continue;
-    out.push(r.closedAt && !(ledger.closedTimes[i] < at) ? Object.freeze({ ...r, closedAt: null }) : r);
+    out.push(r.closedAt && !(later[i] < at) ? Object.freeze({ ...r, closedAt: null }) : r);
   }
-  if (!ledger.returns.ordered) sortByTimes(out, records, times, (r) => r.createdAt);
+  if (!list.ordered) sortByTimes(out, records, times, (r) => r.createdAt);
   return out;
 }
 

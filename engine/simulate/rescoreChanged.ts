@@ -134,7 +134,7 @@ export function rescoreChanged(events: readonly HistoryEvent[], stored: SignalMa
   const mark = new Uint8Array(width);
   const changedVerdict = new WeakSet<PastDecision>();
   const changedZone = new WeakSet<PastDecision>();
-  const divergedKeys = new Set<string>();
+  const divergedKeys = new Set<object>();
   let feedForwardSubjects = 0;
 
   const stream = new HistoryStream();
@@ -159,7 +159,7 @@ export function rescoreChanged(events: readonly HistoryEvent[], stored: SignalMa
     }
     row = rowById(subject.id, row + 1);
     reached[row] = 1;
-    const key = stream.keyFor(subject.order.customerId, subject.order.id);
+    const key = stream.ledgerOf(subject.order.customerId, subject.order.id);
     let verdicts = false;
     let tag = false;
     if (feedForward && divergedKeys.has(key)) {
@@ -243,12 +243,19 @@ function points(status: number, strength: number, weight: number, insufficientCe
   return status === STATUS_CODE.hit ? Math.round(strength * weight * 100) : status === STATUS_CODE.insufficient_data ? insufficientCents : 0;
 }
 
-/** Row of a subject: the expected one when the stream meets subjects in row order, else looked up. */
+const rowIndexes = new WeakMap<SignalMatrix, Map<string, number>>();
+
+/**
+ * Row of a subject: the expected one when the stream meets subjects in row order (stored
+ * decisions in the order they were made), else looked up (the index is kept per matrix, for the
+ * next draft).
+ */
 function aligned(matrix: SignalMatrix): (id: string, expected: number) => number {
   let byId: Map<string, number> | undefined;
   return (id, expected) => {
     if (expected < matrix.subjects && matrix.subjectIds[expected] === id) return expected;
-    byId ??= new Map(matrix.subjectIds.map((s, i) => [s, i]));
+    byId ??= rowIndexes.get(matrix);
+    if (!byId) rowIndexes.set(matrix, (byId = new Map(matrix.subjectIds.map((s, i) => [s, i]))));
     const row = byId.get(id);
     if (row === undefined) throw new RescoreUnsupported(`no stored results for subject ${id}: store its live decision first, or replay in full`);
     return row;
