@@ -238,3 +238,38 @@ describe('compileRuleset → decide', () => {
     }
   });
 });
+
+describe('compileRuleset → evaluateSignals and signalSpecs (for the simulator)', () => {
+  it('runs only the named signals, with the results decide gives, and nothing for kinds they do not score', () => {
+    const compiled = compileRuleset(
+      ruleset({
+        signals: { 'test.hit-half': {}, 'test.returns-only': {}, 'test.throws': {} },
+        derived: { big: 'order.totalPrice > 10' },
+        customSignals: [{ id: 'custom.big', when: 'derived.big', weight: 5 }],
+      }),
+      registry,
+    );
+    const ctx = returnContext();
+    const decided = new Map(compiled.decide(ctx).signals.map((s) => [s.id, s]));
+    const ids = ['custom.big', 'test.throws', 'test.returns-only'];
+    const results = compiled.evaluateSignals(ctx, ids);
+    results.forEach((result, i) => {
+      const trace = decided.get(ids[i])!;
+      expect(result).toMatchObject({ status: trace.status, strength: trace.strength, message: trace.message });
+    });
+    expect(results.map((r) => r!.status)).toEqual(['hit', 'error', 'hit']);
+    expect(compiled.evaluateSignals(orderContext(), ['test.returns-only', 'test.hit-half']).map((r) => r?.status)).toEqual([undefined, 'hit']);
+  });
+
+  it('keys each signal by its version and resolved params, and custom signals by their config and the derived facts', () => {
+    const specs = (r: Partial<Ruleset>) => new Map(compileRuleset(ruleset(r), registry).signalSpecs().map((s) => [s.id, s]));
+    const base = specs({ signals: { 'test.hit-half': {}, 'test.returns-only': {} }, customSignals: [{ id: 'custom.a', when: 'true', weight: 1 }] });
+    expect(base.get('test.returns-only')!.kinds).toEqual(['return']);
+    expect(base.get('custom.a')!.needs.length).toBeGreaterThan(5);
+    const reweighted = specs({ signals: { 'test.hit-half': { weight: 99 }, 'test.returns-only': {} }, customSignals: [{ id: 'custom.a', when: 'true', weight: 7 }] });
+    expect(reweighted.get('test.hit-half')!.key).toBe(base.get('test.hit-half')!.key);
+    expect(reweighted.get('custom.a')!.key).toBe(base.get('custom.a')!.key);
+    const otherDerived = specs({ signals: { 'test.hit-half': {} }, derived: { x: '1' }, customSignals: [{ id: 'custom.a', when: 'true', weight: 1 }] });
+    expect(otherDerived.get('custom.a')!.key).not.toBe(base.get('custom.a')!.key);
+  });
+});

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { deepFreeze } from '../sdk/params.ts';
-import { errorResult, evaluateSignal, type SignalContext, type SignalResult, type SubjectKind } from '../sdk/index.ts';
+import { CONTEXT_NEEDS, errorResult, evaluateSignal, type ContextNeed, type SignalContext, type SignalResult, type SubjectKind } from '../sdk/index.ts';
 import type { ActionRuleTrace, ChosenAction, Coverage, Decision, SignalTrace } from './decision.ts';
 import { RulesetValidationError, type RulesetProblem } from './problems.ts';
 import type { SignalRegistry } from './registry.ts';
@@ -47,6 +47,29 @@ export interface CompiledRuleset {
   decideBatch(contexts: readonly SignalContext[], options?: DecideOptions): Decision[];
   /** Weights, zones and cap, for bulk re-weighting of stored signal results (the simulator). */
   scoringModel(): ScoringModel;
+  /**
+   * Each signal that runs (registered and custom), with what decides its result besides the
+   * context: its version and resolved params (`key`), the kinds it scores and the context parts
+   * it reads. Two rulesets give a signal the same results on the same contexts when the keys are
+   * equal (the simulator reuses stored results on that ground).
+   */
+  signalSpecs(): SignalSpec[];
+  /**
+   * The results of the named signals only, for one context, exactly as `decide` computes them
+   * (aligned with `ids`; `undefined` where a signal does not score the subject's kind).
+   */
+  evaluateSignals(ctx: SignalContext, ids: readonly string[]): (SignalResult | undefined)[];
+}
+
+export interface SignalSpec {
+  id: string;
+  version: string;
+  source: 'signal' | 'custom';
+  /** Canonical JSON of what fixes the signal's logic: version and resolved params (custom: its config and the derived facts). */
+  key: string;
+  kinds: SubjectKind[];
+  /** The context parts it reads; custom signals may read any. */
+  needs: readonly ContextNeed[];
 }
 
 export interface ScoringModel {
@@ -60,6 +83,8 @@ interface Step {
   id: string;
   version: string;
   source: 'signal' | 'custom';
+  key: string;
+  needs: readonly ContextNeed[];
   weight: number;
   insufficientWeight: number;
   insufficientCents: number;
@@ -132,7 +157,7 @@ class RulesetProgram implements CompiledRuleset {
       ]),
     );
     this.actionFactsUsed = factsNamedIn(analysis.actionRules.map((r) => r.rule.conditions), new Set());
-    const steps = [...analysis.signals.map(signalStep), ...analysis.customSignals.map(customStep)];
+    const steps = [...analysis.signals.map(signalStep), ...analysis.customSignals.map((custom) => customStep(custom, ruleset.derived ?? {}))];
     const kinds: SubjectKind[] = ['order', 'return', 'refund'];
     const scored = (kind: SubjectKind) => ruleset.appliesTo.includes(kind);
     this.stepsByKind = Object.fromEntries(
@@ -270,6 +295,35 @@ class RulesetProgram implements CompiledRuleset {
     };
   }
 
+  signalSpecs(): SignalSpec[] {
+    const byId = new Map<string, SignalSpec>();
+    for (const kind of ['order', 'return', 'refund'] as const) {
+      for (const step of this.stepsByKind[kind]) {
+        const spec = byId.get(step.id);
+        if (spec) spec.kinds.push(kind);
+        else byId.set(step.id, { id: step.id, version: step.version, source: step.source, key: step.key, kinds: [kind], needs: step.needs });
+      }
+    }
+    return [...byId.values()];
+  }
+
+  evaluateSignals(input: SignalContext, ids: readonly string[]): (SignalResult | undefined)[] {
+    const ctx = deepFreeze(input);
+    const steps = this.stepsByKind[ctx.subject.kind];
+    const results = new Array<SignalResult | undefined>(ids.length);
+    let facts: ExpressionFacts | undefined;
+    for (let i = 0; i < ids.length; i++) {
+      const step = steps.find((s) => s.id === ids[i]);
+      if (!step) continue;
+      if (step.source === 'custom' && facts === undefined) {
+        facts = expressionFacts(ctx, this.derived.length > 0);
+        if (this.derived.length > 0) this.computeDerived(facts);
+      }
+      results[i] = step.run(ctx, facts!);
+    }
+    return results;
+  }
+
   private derivedValues(facts: ExpressionFacts): Record<string, unknown> {
     const values: Record<string, unknown> = {};
     for (const [name] of this.derived) values[name] = facts.derived[name] ?? null;
@@ -353,6 +407,8 @@ function signalStep(configured: ConfiguredSignal): Step {
     id: signal.meta.id,
     version: signal.meta.version,
     source: 'signal',
+    key: canonicalJson({ version: signal.meta.version, params }),
+    needs: signal.meta.needs,
     weight: configured.weight,
     insufficientWeight: configured.insufficientWeight,
     insufficientCents: toCents(configured.insufficientWeight),
@@ -360,13 +416,17 @@ function signalStep(configured: ConfiguredSignal): Step {
   };
 }
 
-function customStep(custom: CompiledCustomSignal): Step {
+function customStep(custom: CompiledCustomSignal, derived: Readonly<Record<string, string>>): Step {
   const { config } = custom;
   const requires = requiredFacts(custom);
   return {
     id: config.id,
     version: CUSTOM_SIGNAL_VERSION,
     source: 'custom',
+    // Its expressions may read any derived fact: a change of either changes its results. The
+    // weight is scoring, not logic.
+    key: canonicalJson({ config: { ...config, weight: 0 }, derived }),
+    needs: CONTEXT_NEEDS,
     weight: config.weight,
     insufficientWeight: 0,
     insufficientCents: 0,

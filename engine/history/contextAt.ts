@@ -2,6 +2,7 @@ import type {
   CustomerHistory,
   CustomerSnapshot,
   HashedLists,
+  PastDecision,
   ShopBaseline,
   SignalContext,
   Subject,
@@ -15,8 +16,8 @@ export interface ContextOptions {
   lists?: HashedLists;
 }
 
-const EMPTY_BASELINE: ShopBaseline = Object.freeze({ measures: {}, skuReturnRates: {} }) as ShopBaseline;
-const EMPTY_LISTS: HashedLists = Object.freeze({ blocked: {}, allowed: {} }) as HashedLists;
+export const EMPTY_BASELINE: ShopBaseline = Object.freeze({ measures: {}, skuReturnRates: {} }) as ShopBaseline;
+export const EMPTY_LISTS: HashedLists = Object.freeze({ blocked: {}, allowed: {} }) as HashedLists;
 const RISK_TAG = /^refundsentry:(low|medium|high)-risk$/;
 
 /**
@@ -46,7 +47,7 @@ export function contextAt(subject: Subject, history: ShopHistory, options: Conte
     shopId: options.shopId,
     now: subject.at,
     subject,
-    customer: customerAt(customerId ? history.customers.get(customerId) : undefined, customerId, customerHistory),
+    customer: customerAt(customerId ? history.customers.get(customerId) : undefined, customerId, customerHistory.decisions.at(-1)),
     history: customerHistory,
     baseline: options.baseline ?? EMPTY_BASELINE,
     lists: options.lists ?? EMPTY_LISTS,
@@ -58,11 +59,10 @@ export function contextAt(subject: Subject, history: ShopHistory, options: Conte
  * The customer as known then: their stored snapshot, with RefundSentry's own risk tag taken
  * from the latest earlier decision rather than from whatever the tag is today.
  */
-function customerAt(snapshot: CustomerSnapshot | undefined, id: string | null, history: CustomerHistory): CustomerSnapshot | null {
+export function customerAt(snapshot: CustomerSnapshot | undefined, id: string | null, latest: PastDecision | undefined): CustomerSnapshot | null {
   if (!id) return null;
   const base = snapshot ?? { id, tags: [], identity: {} };
   const tags = base.tags.filter((tag) => !RISK_TAG.test(tag));
-  const latest = history.decisions.at(-1);
   if (latest) tags.push(`refundsentry:${latest.zone}-risk`);
   return { ...base, tags };
 }

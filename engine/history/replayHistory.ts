@@ -1,4 +1,4 @@
-import type { HashedLists, ShopBaseline, SignalContext, Subject } from '../../sdk/index.ts';
+import type { HashedLists, OrderRecord, ReturnRecord, ShopBaseline, SignalContext, Subject } from '../../sdk/index.ts';
 import type { CompiledRuleset } from '../compileRuleset.ts';
 import type { Decision } from '../decision.ts';
 import { buildBaseline } from './buildBaseline.ts';
@@ -26,10 +26,20 @@ const TYPE_ORDER = new Map<string, number>(HISTORY_EVENT_TYPES.map((type, i) => 
 
 /** Events in time order; ties keep customers before orders before fulfilments, then input order. */
 export function sortEvents(events: readonly HistoryEvent[]): HistoryEvent[] {
-  return events
-    .map((event, index) => ({ event, index, at: Date.parse(eventTime(event)) }))
-    .sort((a, b) => a.at - b.at || TYPE_ORDER.get(a.event.type)! - TYPE_ORDER.get(b.event.type)! || a.index - b.index)
-    .map((entry) => entry.event);
+  // Keys in flat arrays, compared by position: no wrapper objects, no lookups while sorting.
+  const n = events.length;
+  const at = new Float64Array(n);
+  const type = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    at[i] = Date.parse(eventTime(events[i]));
+    type[i] = TYPE_ORDER.get(events[i].type)!;
+  }
+  const compare = (a: number, b: number) => at[a] - at[b] || type[a] - type[b] || a - b;
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) sorted = compare(i - 1, i) < 0;
+  if (sorted) return events.slice();
+  const order = Array.from({ length: n }, (_, i) => i).sort(compare);
+  return order.map((i) => events[i]);
 }
 
 /**
@@ -66,8 +76,14 @@ export function* replayHistory(events: readonly HistoryEvent[], compiled: Compil
   }
 }
 
+/** What `subjectOf` reads of a history: ShopHistory and HistoryStream both have it. */
+export interface SubjectLookup {
+  readonly orders: { get(orderId: string): OrderRecord | undefined };
+  ledgerFor(customerId: string | null | undefined, orderId: string): { readonly returns: readonly ReturnRecord[] };
+}
+
 /** The subject an event asks to score, if any (its order must be known). */
-function subjectOf(event: HistoryEvent, history: ShopHistory): Subject | undefined {
+export function subjectOf(event: HistoryEvent, history: SubjectLookup): Subject | undefined {
   switch (event.type) {
     case 'order':
       return { kind: 'order', id: event.order.id, at: event.order.createdAt, order: event.order };

@@ -1,0 +1,264 @@
+import type {
+  ContextNeed,
+  CustomerHistory,
+  CustomerSnapshot,
+  HashedLists,
+  PastDecision,
+  ShopBaseline,
+  ShopifyId,
+  SignalContext,
+  Subject,
+} from '../../sdk/index.ts';
+import { deepFreeze } from '../../sdk/params.ts';
+import { customerAt, EMPTY_BASELINE, EMPTY_LISTS } from './contextAt.ts';
+import type { HistoryEvent, Ledger } from './ShopHistory.ts';
+
+/** One list of a ledger: the records in arrival order with their times parsed once. */
+class TimedList<T> {
+  readonly records: T[] = [];
+  readonly times: number[] = [];
+  /** A second parsed time per record, for fulfilments (delivery) and returns (closing); NaN when none. */
+  readonly later: number[] | undefined;
+
+  constructor(withLater: boolean) {
+    this.later = withLater ? [] : undefined;
+  }
+  /** False once a record arrived earlier than the one before it (the list then needs sorting). */
+  ordered = true;
+
+  push(record: T, time: number, later: number): void {
+    const last = this.times.length === 0 ? -Infinity : this.times[this.times.length - 1];
+    if (!(time >= last)) this.ordered = false;
+    this.records.push(record);
+    this.times.push(time);
+    this.later?.push(later);
+  }
+}
+
+/** A customer's (or guest order's) records; each list made when its first record arrives. */
+class StreamLedger {
+  orders?: TimedList<Ledger['orders'][number]>;
+  fulfillments?: TimedList<Ledger['fulfillments'][number]>;
+  returns?: TimedList<Ledger['returns'][number]>;
+  refunds?: TimedList<Ledger['refunds'][number]>;
+  chargebacks?: TimedList<Ledger['chargebacks'][number]>;
+  decisions?: TimedList<PastDecision>;
+  outcomes?: TimedList<Ledger['outcomes'][number]>;
+}
+
+const EMPTY: readonly never[] = Object.freeze([]);
+const parse = (time: string | null | undefined): number => (time ? Date.parse(time) : NaN);
+
+export interface StreamContextOptions {
+  shopId: string;
+  baseline?: ShopBaseline;
+  lists?: HashedLists;
+}
+
+/**
+ * A shop history fed one event at a time in time order, that gives the point-in-time context of
+ * the subject just reached — the same context as `contextAt` on a `ShopHistory` holding the same
+ * events — without re-reading the whole history each time: records are indexed by customer (or
+ * guest order) as they arrive, with their times parsed once, and a context materialises only the
+ * history lists the caller `needs` (the others are empty). A context comes frozen, as the
+ * engine would freeze it, but cheaply: each record is frozen the first time a context holds it,
+ * and the engine's own `deepFreeze` then stops at the context's top.
+ *
+ * The keying (customer, guest order, outcome by subject) is ShopHistory's; a test compares every
+ * context with `contextAt`'s.
+ */
+export class HistoryStream {
+  readonly customers = new Map<ShopifyId, CustomerSnapshot>();
+  private readonly byCustomer = new Map<ShopifyId, StreamLedger>();
+  /** Guest orders' ledgers, and those of records whose order was unknown when they arrived. */
+  private readonly byGuestOrder = new Map<ShopifyId, StreamLedger>();
+  /** Each known order, with the ledger its records go to (one map: one lookup per record). */
+  private readonly byOrder = new Map<ShopifyId, { order: Ledger['orders'][number]; ledger: StreamLedger }>();
+  /** The orders known so far, by id. */
+  readonly orders = { get: (orderId: ShopifyId): Ledger['orders'][number] | undefined => this.byOrder.get(orderId)?.order };
+  /** The ledger of each return and refund, for outcomes about them. */
+  private readonly bySubject = new Map<ShopifyId, StreamLedger>();
+
+  add(event: HistoryEvent): void {
+    switch (event.type) {
+      case 'customer':
+        this.customers.set(event.customer.id, event.customer);
+        return;
+      case 'order': {
+        const order = event.order;
+        const ledger = order.customerId ? this.customerLedger(order.customerId) : this.guestLedger(order.id);
+        this.byOrder.set(order.id, { order, ledger });
+        push(ledger, 'orders', order, parse(order.createdAt));
+        return;
+      }
+      case 'fulfillment':
+        push(this.orderLedger(event.fulfillment.orderId), 'fulfillments', event.fulfillment, parse(event.fulfillment.createdAt), parse(event.fulfillment.deliveredAt));
+        return;
+      case 'return': {
+        const ledger = this.orderLedger(event.return.orderId);
+        this.bySubject.set(event.return.id, ledger);
+        push(ledger, 'returns', event.return, parse(event.return.createdAt), parse(event.return.closedAt));
+        return;
+      }
+      case 'refund': {
+        const ledger = this.orderLedger(event.refund.orderId);
+        this.bySubject.set(event.refund.id, ledger);
+        push(ledger, 'refunds', event.refund, parse(event.refund.createdAt));
+        return;
+      }
+      case 'chargeback':
+        push(this.orderLedger(event.chargeback.orderId), 'chargebacks', event.chargeback, parse(event.chargeback.initiatedAt));
+        return;
+      case 'outcome': {
+        // An outcome about an unknown subject lands in a ledger no subject reads (ShopHistory's `unlinked:`).
+        const ledger = this.byOrder.get(event.outcome.subjectId)?.ledger ?? this.bySubject.get(event.outcome.subjectId);
+        if (ledger) push(ledger, 'outcomes', event.outcome, parse(event.outcome.at));
+        return;
+      }
+    }
+  }
+
+  /** Records a decision, so later contexts of the same customer (or guest order) see it. */
+  addDecision(customerId: ShopifyId | null | undefined, orderId: ShopifyId, decision: PastDecision): void {
+    push(this.ledgerOf(customerId, orderId), 'decisions', Object.freeze(decision), parse(decision.at));
+  }
+
+  /**
+   * The ledger of a customer, or of a guest order, made if new: decisions of one ledger are what
+   * later subjects of it read (an opaque key for callers).
+   */
+  ledgerOf(customerId: ShopifyId | null | undefined, orderId: ShopifyId): object {
+    return customerId ? this.customerLedger(customerId) : this.orderLedger(orderId);
+  }
+
+  /** What `replayHistory` needs to find a refund's return: the ledger's returns so far. */
+  ledgerFor(customerId: ShopifyId | null | undefined, orderId: ShopifyId): { returns: readonly Ledger['returns'][number][] } {
+    const ledger = this.find(customerId, orderId);
+    return { returns: ledger?.returns ? ledger.returns.records : EMPTY };
+  }
+
+  /**
+   * The decisions of the subject's customer known before it (strictly earlier, not its own), in
+   * time order: what `history.decisions` holds and what the customer's risk tag comes from.
+   */
+  decisionsBefore(subject: Subject): PastDecision[] {
+    const ledger = this.find(subject.order.customerId, subject.order.id);
+    if (!ledger) return [];
+    const at = Date.parse(subject.at);
+    return cut(ledger.decisions, at, (d) => d.subjectId !== subject.id);
+  }
+
+  /**
+   * The point-in-time context of `subject` (the event just added), as `contextAt` builds it,
+   * with only the history lists named in `needs` (the others empty). The customer snapshot,
+   * baseline and lists are always given.
+   */
+  contextOf(subject: Subject, needs: ReadonlySet<ContextNeed>, options: StreamContextOptions): SignalContext {
+    const at = Date.parse(subject.at);
+    const customerId = subject.order.customerId ?? null;
+    const ledger = this.find(customerId, subject.order.id) ?? new StreamLedger();
+    const id = subject.id;
+    const decisions = cut(ledger.decisions, at, (d) => d.subjectId !== id);
+    const history: CustomerHistory = {
+      orders: needs.has('history.orders') ? cut(ledger.orders, at, (o) => o.id !== id) : (EMPTY as never[]),
+      fulfillments: needs.has('history.fulfillments') ? fulfillmentsBefore(ledger, at) : (EMPTY as never[]),
+      returns: needs.has('history.returns') ? returnsBefore(ledger, at, id) : (EMPTY as never[]),
+      refunds: needs.has('history.refunds') ? cut(ledger.refunds, at, (r) => r.id !== id) : (EMPTY as never[]),
+      chargebacks: needs.has('history.chargebacks') ? cut(ledger.chargebacks, at) : (EMPTY as never[]),
+      decisions: needs.has('history.decisions') ? decisions : (EMPTY as never[]),
+      outcomes: needs.has('history.outcomes') ? cut(ledger.outcomes, at) : (EMPTY as never[]),
+    };
+    for (const list of Object.values(history) as unknown[][]) {
+      for (const record of list) deepFreeze(record);
+      Object.freeze(list);
+    }
+    return Object.freeze({
+      shopId: options.shopId,
+      now: subject.at,
+      subject: deepFreeze(subject),
+      customer: deepFreeze(customerAt(customerId ? this.customers.get(customerId) : undefined, customerId, decisions.at(-1))),
+      history: Object.freeze(history),
+      baseline: deepFreeze(options.baseline ?? EMPTY_BASELINE),
+      lists: deepFreeze(options.lists ?? EMPTY_LISTS),
+      derived: Object.freeze({}),
+    });
+  }
+
+  private find(customerId: ShopifyId | null | undefined, orderId: ShopifyId): StreamLedger | undefined {
+    return customerId ? this.byCustomer.get(customerId) : (this.byOrder.get(orderId)?.ledger ?? this.byGuestOrder.get(orderId));
+  }
+
+  private customerLedger(customerId: ShopifyId): StreamLedger {
+    let ledger = this.byCustomer.get(customerId);
+    if (!ledger) this.byCustomer.set(customerId, (ledger = new StreamLedger()));
+    return ledger;
+  }
+
+  private guestLedger(orderId: ShopifyId): StreamLedger {
+    let ledger = this.byGuestOrder.get(orderId);
+    if (!ledger) this.byGuestOrder.set(orderId, (ledger = new StreamLedger()));
+    return ledger;
+  }
+
+  /** Where an order's records go: its customer's ledger, or (guest or unknown order) the order's own. */
+  private orderLedger(orderId: ShopifyId): StreamLedger {
+    return this.byOrder.get(orderId)?.ledger ?? this.guestLedger(orderId);
+  }
+}
+
+function push<K extends keyof StreamLedger>(ledger: StreamLedger, kind: K, record: NonNullable<StreamLedger[K]>['records'][number], time: number, later?: number): void {
+  let list = ledger[kind] as TimedList<typeof record> | undefined;
+  if (!list) (ledger as Record<K, unknown>)[kind] = list = new TimedList(later !== undefined);
+  list.push(record, time, later ?? NaN);
+}
+
+/** The records strictly before `at` (and passing `keep`), in time order. */
+function cut<T>(list: TimedList<T> | undefined, at: number, keep?: (record: T) => boolean): T[] {
+  if (!list) return [];
+  const { records, times } = list;
+  const out: T[] = [];
+  for (let i = 0; i < records.length; i++) if (times[i] < at && (keep === undefined || keep(records[i]))) out.push(records[i]);
+  if (!list.ordered) sortByTimes(out, records, times);
+  return out;
+}
+
+function fulfillmentsBefore(ledger: StreamLedger, at: number): Ledger['fulfillments'] {
+  const list = ledger.fulfillments;
+  if (!list) return [];
+  const { records, times } = list;
+  const later = list.later!;
+  const out: Ledger['fulfillments'] = [];
+  for (let i = 0; i < records.length; i++) {
+    if (!(times[i] < at)) continue;
+    const f = records[i];
+    out.push(f.deliveredAt && !(later[i] < at) ? Object.freeze({ ...f, deliveredAt: null }) : f);
+  }
+  if (!list.ordered) sortByTimes(out, records, times, (f) => f.createdAt);
+  return out;
+}
+
+function returnsBefore(ledger: StreamLedger, at: number, subjectId: string): Ledger['returns'] {
+  const list = ledger.returns;
+  if (!list) return [];
+  const { records, times } = list;
+  const later = list.later!;
+  const out: Ledger['returns'] = [];
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    if (!(times[i] < at) || r.id === subjectId) continue;
+    out.push(r.closedAt && !(later[i] < at) ? Object.freeze({ ...r, closedAt: null }) : r);
+  }
+  if (!list.ordered) sortByTimes(out, records, times, (r) => r.createdAt);
+  return out;
+}
+
+/**
+ * Stable sort by time, for a list whose records arrived out of order (`contextAt` sorts every
+ * list; in a time-ordered stream they arrive sorted and this never runs).
+ */
+function sortByTimes<T>(out: T[], records: readonly T[], times: readonly number[], timeOf?: (record: T) => string): void {
+  const timeByRecord = new Map<T, number>();
+  records.forEach((record, i) => timeByRecord.set(record, times[i]));
+  const time = (record: T) => timeByRecord.get(record) ?? Date.parse(timeOf!(record));
+  out.sort((a, b) => time(a) - time(b));
+}
