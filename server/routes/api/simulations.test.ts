@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateShop } from '../../../scenarios/generateShop.ts';
-import { createRegistry } from '../../../engine/index.ts';
+import { compileRuleset, createRegistry, simulate } from '../../../engine/index.ts';
 import { builtinSignals } from '../../../signals/index.ts';
 import { ScoringService } from '../../services/ScoringService.ts';
 import { SimulationService } from '../../services/SimulationService.ts';
@@ -137,6 +137,27 @@ describe('the simulator API', () => {
     expect(stricter.body.preview.high).toBeLessThan(stricter.body.live.high);
     expect(stricter.body.preview.low).toBe(stricter.body.live.low);
     expect(stricter.body.changed).toBe(stricter.body.live.high - stricter.body.preview.high);
+    expect(stricter.body.mode).toBe('reweighted');
+    // A changed param: the changed signal re-runs over the history (and what reads changed
+    // verdicts), exactly as the full replay of the draft gives it.
+    const draftBody = { ...DEFAULT_RULESET, signals: { ...DEFAULT_RULESET.signals, 'velocity.return-rate': { ...DEFAULT_RULESET.signals['velocity.return-rate'], params: { minOrders: 2 } } } };
+    const rescored = await call('POST', '/api/rulesets/preview', SHOP, { body: draftBody, ...window });
+    expect(rescored.status, JSON.stringify(rescored.body)).toBe(200);
+    expect(rescored.body).toMatchObject({ mode: 'rescored', rescore: { exact: true, changed: [{ id: 'velocity.return-rate' }] } });
+    expect(rescored.body.rescore.recomputed['velocity.return-rate']).toBeGreaterThan(0);
+    const registry = createRegistry(builtinSignals);
+    const material = (await app.stores.context.wholeShop(SHOP))!;
+    const events = [...material.events, ...material.outcomes.map((outcome) => ({ type: 'outcome' as const, outcome }))];
+    const since = Date.now() - 730 * 86_400_000;
+    const replay = simulate(events, compileRuleset(DEFAULT_RULESET, registry), compileRuleset(draftBody, registry), {
+      shopId: SHOP,
+      window: { from: new Date(since - 60_000).toISOString(), to: new Date().toISOString() },
+      lists: await app.stores.lists.forShopCached(SHOP),
+      baseline: await new ScoringService(app.stores, registry).baselineFor(SHOP),
+    });
+    expect(rescored.body.live).toEqual(replay.zones.before);
+    expect(rescored.body.preview).toEqual(replay.zones.after);
+    expect(rescored.body.changed).toBe(replay.flips.length);
     const broken = await call('POST', '/api/rulesets/preview', SHOP, { body: { ...DEFAULT_RULESET, zones: { medium: 80, high: 20 } } });
     expect(broken.status).toBe(400);
     expect(broken.body.message).toMatch(/zone/i);
