@@ -1,6 +1,6 @@
 import '@shopify/polaris/build/esm/styles.css';
 import { AppProvider, Frame, Loading, Navigation } from '@shopify/polaris';
-import { ChartVerticalIcon, CodeIcon, HomeIcon, ImportIcon, SettingsIcon } from '@shopify/polaris-icons';
+import { ChartVerticalIcon, CodeIcon, HomeIcon, ImportIcon, SettingsIcon, TeamIcon } from '@shopify/polaris-icons';
 import en from '@shopify/polaris/locales/en.json';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -12,10 +12,13 @@ import { CustomerProfile } from './pages/CustomerProfile.tsx';
 import { Dashboard } from './pages/Dashboard.tsx';
 import { DecisionDetail } from './pages/DecisionDetail.tsx';
 import { Insights } from './pages/Insights.tsx';
+import { Rings } from './pages/Rings.tsx';
 import { Settings } from './pages/Settings.tsx';
 
 /** The rule editor brings Monaco: loaded only when it is opened. */
 const RulesEditor = lazy(() => import('./pages/RulesEditor.tsx').then((m) => ({ default: m.RulesEditor })));
+/** A ring's network view brings cytoscape: loaded only when a ring is opened. */
+const RingDetail = lazy(() => import('./pages/RingDetail.tsx').then((m) => ({ default: m.RingDetail })));
 
 /** Polaris links go through the router (no full page loads inside the admin). */
 function Link({ children, url = '', external, ...rest }: LinkLikeComponentProps) {
@@ -32,6 +35,7 @@ function Shell() {
           { url: '/', label: 'Dashboard', icon: HomeIcon, exactMatch: true, selected: pathname === '/' || pathname.startsWith('/decisions') || pathname.startsWith('/customers') },
           { url: '/backfill', label: 'Backfill', icon: ImportIcon },
           { url: '/insights', label: 'Insights', icon: ChartVerticalIcon },
+          { url: '/rings', label: 'Fraud rings', icon: TeamIcon },
           { url: '/rules', label: 'Rules', icon: CodeIcon },
           { url: '/settings', label: 'Settings', icon: SettingsIcon },
         ]}
@@ -47,6 +51,8 @@ function Shell() {
         <Route path="/customers/:id" element={<CustomerProfile />} />
         <Route path="/backfill" element={<Backfill />} />
         <Route path="/insights" element={<Insights />} />
+        <Route path="/rings" element={<Rings />} />
+        <Route path="/rings/:id" element={<Suspense fallback={<Loading />}><RingDetail /></Suspense>} />
         <Route path="/settings" element={<Settings />} />
         <Route path="/rules" element={<Suspense fallback={<Loading />}><RulesEditor /></Suspense>} />
         <Route path="*" element={<Dashboard />} />
