@@ -7,6 +7,7 @@ import { generateShop } from './generateShop.ts';
 import { formatMix, percent, qualityOfReplay, zoneMix } from './qualityReport.ts';
 import { replayHistory } from '../engine/history/index.ts';
 import { readUciHistory } from './uciHistory.ts';
+import { buildRings } from '../engine/rings/index.ts';
 
 /**
  * `npm run quality`: scores a generated, labelled shop history with the default ruleset,
@@ -37,6 +38,16 @@ for (const p of report.patterns) {
 console.log(`  HIGH precision (abusive customers among HIGH decisions): ${percent(report.precisionHigh)} of ${report.highDecisions}`);
 console.log(`  honest customers:          ${formatMix(report.honest)}`);
 console.log(`  honest heavy returners:    ${formatMix(report.honestHeavyReturners)}`);
+const ringStarted = performance.now();
+const rings = buildRings(shop.events);
+const labelled = new Set(shop.labels.filter((l) => l.pattern === 'fraud-ring').map((l) => `customer:${l.customerId}`));
+const clustered = new Set(rings.rings.flatMap((r) => r.members.map((m) => m.key)));
+const ordering = new Set(shop.events.flatMap((e) => (e.type === 'order' && e.order.customerId && labelled.has(`customer:${e.order.customerId}`) ? [`customer:${e.order.customerId}`] : [])));
+const caught = [...clustered].filter((k) => labelled.has(k)).length;
+console.log(
+  `  fraud rings (engine/rings, ${((performance.now() - ringStarted) / 1000).toFixed(2)} s): ${rings.rings.length} found, scores ${rings.rings.map((r) => r.score).join(', ')}; ` +
+    `${caught} of ${ordering.size} ring members who ordered clustered, ${clustered.size - caught} other customers clustered; ${rings.stats.hubIdentifiers} hub identifiers skipped`,
+);
 
 if (!existsSync(values.uci)) {
   console.log(`\nUCI Online Retail not found at ${values.uci}; pass --uci <path to uci_online_retail.csv.gz>`);
@@ -54,4 +65,8 @@ if (!existsSync(values.uci)) {
   for (const d of high) for (const s of d.signals) if (s.status === 'hit' && s.points > 0) hits.set(s.id, (hits.get(s.id) ?? 0) + 1);
   const top = [...hits].sort((a, b) => b[1] - a[1]).slice(0, 6);
   console.log(`  signals firing most in its ${high.length} HIGH decisions: ${top.map(([id, n]) => `${id} ${percent(n / high.length)}`).join(', ')}`);
+  const ringStatus = new Map<string, number>();
+  for (const d of decisions) for (const sig of d.signals) if (sig.id === 'customer.fraud-ring') ringStatus.set(sig.status, (ringStatus.get(sig.status) ?? 0) + 1);
+  const uciRings = buildRings(uci.events);
+  console.log(`  fraud rings: ${uciRings.rings.length} found (${uciRings.stats.identifiers} identifier hashes in the data); customer.fraud-ring: ${[...ringStatus].map(([st, n]) => `${st} ${n}`).join(', ')}`);
 }

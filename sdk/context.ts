@@ -279,3 +279,29 @@ export interface SignalContext {
    */
   derived: Record<string, unknown>;
 }
+
+/**
+ * `ctx.derived.ring`, computed by the context builder for every subject (point-in-time): the
+ * other customers (or guest orders) who used one of this customer's identifiers (the keyed
+ * hashes on the subject's order and on their earlier orders) in an order strictly before `now`,
+ * with what was known about them then. Identifiers shared by more than `RING_LIST_LIMIT` others
+ * (hubs: a marketplace warehouse, a shared office network) are only counted, not listed.
+ */
+export interface RingNeighbourhood {
+  /** This customer's identifiers by kind, with how many others had used each before `now`. */
+  identifiers: { kind: IdentifierKind; sharedWith: number }[];
+  /** The others linked through an identifier shared by at most `RING_LIST_LIMIT` others. */
+  linked: RingNeighbour[];
+}
+
+export interface RingNeighbour {
+  /** A customer id, or a guest order's id. */
+  id: ShopifyId;
+  /** The identifiers linking them (one entry per identifier), with each one's `sharedWith`. */
+  via: { kind: IdentifierKind; sharedWith: number }[];
+  /** Their orders, orders with a return, chargebacks and fraud labels, all before `now`. */
+  orders: number;
+  returnedOrders: number;
+  chargebacks: number;
+  fraudLabels: number;
+}

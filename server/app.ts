@@ -18,6 +18,7 @@ import type { GdprService } from './services/GdprService.ts';
 import { hasExtendedOrderAccess, type BackfillService } from './backfill/BackfillService.ts';
 import type { OrderIntake } from './services/OrderIntake.ts';
 import type { ScoringService } from './services/ScoringService.ts';
+import type { RingService } from './services/RingService.ts';
 import type { Stores } from './store/index.ts';
 
 export interface AppDeps {
@@ -28,6 +29,7 @@ export interface AppDeps {
   scoring: ScoringService;
   backfill: BackfillService;
   simulations: SimulationService;
+  rings: RingService;
   /** Group commit for order webhooks. */
   intake: OrderIntake;
   gdpr: GdprService;
@@ -75,7 +77,7 @@ export async function createApp(deps: AppDeps): Promise<Hapi.Server> {
     { plugin: admin, options: { config: deps.config } },
     {
       plugin: api,
-      options: { stores: deps.stores, registry: deps.registry, plugins: deps.plugins, scoring: deps.scoring, backfill: deps.backfill, simulations: deps.simulations, shopify: deps.shopify, releaseHold: deps.releaseHold },
+      options: { stores: deps.stores, registry: deps.registry, plugins: deps.plugins, scoring: deps.scoring, backfill: deps.backfill, simulations: deps.simulations, rings: deps.rings, shopify: deps.shopify, releaseHold: deps.releaseHold },
     },
   ]);
   server.route({ method: 'GET', path: '/health', options: { auth: false }, handler: () => ({ ok: true, demoMode: deps.config.demoMode }) });

@@ -10,6 +10,7 @@ import { BackfillRunner, type BackfillOptions } from './backfill/BackfillRunner.
 import { BackfillService } from './backfill/BackfillService.ts';
 import { historySourceOpener } from './backfill/openHistorySource.ts';
 import { SimulationService } from './services/SimulationService.ts';
+import { RingService } from './services/RingService.ts';
 import { ActionRunner } from './jobs/ActionRunner.ts';
 import { JobQueue } from './jobs/JobQueue.ts';
 import { startWorkers } from './jobs/startWorkers.ts';
@@ -62,12 +63,23 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
   const runner = new BackfillRunner(stores, scoring, log, { ...options.backfill, openSource });
   const backfill = new BackfillService(stores, runner, (shopId, delaySeconds) => queue.sendBackfill({ shopId }, delaySeconds));
   const simulations = new SimulationService(stores, registry, scoring, (shopId, simulationId) => queue.sendSimulation({ shopId, simulationId }));
+  const rings = new RingService(stores, (shopId) => queue.sendRings({ shopId }));
+  // A finished backfill rebuilds the shop's rings (its whole history is in now).
+  backfill.onFinished = (shopId) => rings.request(shopId).catch((err) => log.error({ err, shopId }, 'rings rebuild not requested after the backfill'));
   await startWorkers({
     queue, stores, scoring, log,
     runAction: (shopId, id) => actions.run(shopId, id),
     runBackfill: (shopId) => backfill.runJob(shopId),
     runSimulation: (shopId, id) => simulations.run(shopId, id),
+    runRings: async (shopId) => {
+      const stats = await rings.run(shopId);
+      log.info({ shopId, ...stats }, 'fraud rings rebuilt');
+    },
+    requestAllRings: async () => {
+      await rings.requestAll();
+    },
   });
+  await queue.scheduleRings().catch((err) => log.error({ err }, 'periodic rings rebuild not scheduled'));
   const intake = new OrderIntake({
     recordOrders: (items) => stores.deliveries.recordOrders(items),
     sendScores: (jobs) => queue.sendScores(jobs),
@@ -81,6 +93,7 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     scoring,
     backfill,
     simulations,
+    rings,
     intake,
     gdpr: new GdprService(stores),
     queue,

@@ -2,6 +2,7 @@ import type { AnySignal } from '../sdk/index.ts';
 import customerConfirmedFraud from './customer/confirmed-fraud.ts';
 import customerConfirmedLegit from './customer/confirmed-legit.ts';
 import customerDoubleDip from './customer/double-dip.ts';
+import customerFraudRing from './customer/fraud-ring.ts';
 import customerGuestCheckout from './customer/guest-checkout.ts';
 import customerLifetimeRefundRatio from './customer/lifetime-refund-ratio.ts';
 import customerManualFlag from './customer/manual-flag.ts';
@@ -73,6 +74,7 @@ export const builtinSignals: readonly AnySignal[] = Object.freeze([
   customerConfirmedFraud,
   customerConfirmedLegit,
   customerDoubleDip,
+  customerFraudRing,
   customerGuestCheckout,
   customerLifetimeRefundRatio,
   customerManualFlag,

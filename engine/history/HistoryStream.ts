@@ -4,6 +4,7 @@ import type {
   CustomerSnapshot,
   HashedLists,
   PastDecision,
+  RingNeighbourhood,
   ShopBaseline,
   ShopifyId,
   SignalContext,
@@ -11,6 +12,7 @@ import type {
 } from '../../sdk/index.ts';
 import { deepFreeze } from '../../sdk/params.ts';
 import { customerAt, EMPTY_BASELINE, EMPTY_LISTS } from './contextAt.ts';
+import { ringAt } from './ringAt.ts';
 import type { HistoryEvent, Ledger } from './ShopHistory.ts';
 
 /** One list of a ledger: the records in arrival order with their times parsed once. */
@@ -78,6 +80,8 @@ export class HistoryStream {
   readonly orders = { get: (orderId: ShopifyId): Ledger['orders'][number] | undefined => this.byOrder.get(orderId)?.order };
   /** The ledger of each return and refund, for outcomes about them. */
   private readonly bySubject = new Map<ShopifyId, StreamLedger>();
+  /** Who used each identifier hash (`kind:hash`) and when, keyed as ShopHistory keys ledgers: for the ring neighbourhood. */
+  readonly identifiers = new Map<string, { key: string; at: number }[]>();
 
   add(event: HistoryEvent): void {
     switch (event.type) {
@@ -88,7 +92,15 @@ export class HistoryStream {
         const order = event.order;
         const ledger = order.customerId ? this.customerLedger(order.customerId) : this.guestLedger(order.id);
         this.byOrder.set(order.id, { order, ledger });
-        push(ledger, 'orders', order, parse(order.createdAt));
+        const at = parse(order.createdAt);
+        push(ledger, 'orders', order, at);
+        const key = order.customerId ? `customer:${order.customerId}` : `guest:${order.id}`;
+        for (const [kind, hash] of Object.entries(order.identity ?? {})) {
+          if (!hash) continue;
+          const users = this.identifiers.get(`${kind}:${hash}`);
+          if (users) users.push({ key, at });
+          else this.identifiers.set(`${kind}:${hash}`, [{ key, at }]);
+        }
         return;
       }
       case 'fulfillment':
@@ -180,8 +192,28 @@ export class HistoryStream {
       history: Object.freeze(history),
       baseline: deepFreeze(options.baseline ?? EMPTY_BASELINE),
       lists: deepFreeze(options.lists ?? EMPTY_LISTS),
-      derived: Object.freeze({}),
+      derived: needs.has('derived') ? deepFreeze({ ring: this.ringOf(subject, ledger, at) }) : Object.freeze({}),
     });
+  }
+
+  /** The ring neighbourhood, as contextAt gives it: from the subject's order and the customer's earlier ones. */
+  private ringOf(subject: Subject, ledger: StreamLedger, at: number): RingNeighbourhood {
+    const earlier = cut(ledger.orders, at, (o) => o.id !== subject.id);
+    const own = subject.kind === 'order' ? [subject.order, ...earlier] : earlier.some((o) => o.id === subject.order.id) ? earlier : [subject.order, ...earlier];
+    const customerId = subject.order.customerId;
+    return ringAt(this, customerId ? `customer:${customerId}` : `guest:${subject.order.id}`, own, at);
+  }
+
+  /** The records of a ledger by its ShopHistory key (`customer:<id>` or `guest:<order id>`), in arrival order. */
+  ledgerByKey(key: string): Pick<Ledger, 'orders' | 'returns' | 'chargebacks' | 'outcomes'> {
+    const id = key.slice(key.indexOf(':') + 1);
+    const ledger = key.startsWith('customer:') ? this.byCustomer.get(id) : (this.byOrder.get(id)?.ledger ?? this.byGuestOrder.get(id));
+    return {
+      orders: ledger?.orders?.records ?? (EMPTY as never[]),
+      returns: ledger?.returns?.records ?? (EMPTY as never[]),
+      chargebacks: ledger?.chargebacks?.records ?? (EMPTY as never[]),
+      outcomes: ledger?.outcomes?.records ?? (EMPTY as never[]),
+    };
   }
 
   private find(customerId: ShopifyId | null | undefined, orderId: ShopifyId): StreamLedger | undefined {

@@ -75,6 +75,11 @@ export class ShopHistory {
   private readonly subjectKey = new Map<ShopifyId, string>();
   /** Every record, for baselines: the shop-wide view. */
   readonly all: Ledger = emptyLedger();
+  /**
+   * Who used each identifier (`kind:hash` of an order's identity hashes) and when: the ledger key
+   * (`customer:<id>` or `guest:<order id>`) and the order's time, for point-in-time ring links.
+   */
+  readonly identifiers = new Map<string, { key: string; at: number }[]>();
 
   static from(events: Iterable<HistoryEvent>): ShopHistory {
     const history = new ShopHistory();
@@ -94,6 +99,13 @@ export class ShopHistory {
         this.orderKey.set(order.id, key);
         this.subjectKey.set(order.id, key);
         this.push(key, 'orders', order);
+        const at = Date.parse(order.createdAt);
+        for (const [kind, hash] of Object.entries(order.identity ?? {})) {
+          if (!hash) continue;
+          const users = this.identifiers.get(`${kind}:${hash}`);
+          if (users) users.push({ key, at });
+          else this.identifiers.set(`${kind}:${hash}`, [{ key, at }]);
+        }
         return;
       }
       case 'fulfillment':
@@ -124,6 +136,16 @@ export class ShopHistory {
   /** The ledger of a customer, or of a guest order. */
   ledgerFor(customerId: ShopifyId | null | undefined, orderId: ShopifyId): Ledger {
     return this.ledgers.get(customerId ? `customer:${customerId}` : this.keyOfOrder(orderId)) ?? emptyLedger();
+  }
+
+  /** The ledger under a key (`customer:<id>` or `guest:<order id>`), as `identifiers` names them. */
+  ledgerByKey(key: string): Ledger {
+    return this.ledgers.get(key) ?? emptyLedger();
+  }
+
+  /** The ledger key of a customer, or of a guest order. */
+  keyFor(customerId: ShopifyId | null | undefined, orderId: ShopifyId): string {
+    return customerId ? `customer:${customerId}` : this.keyOfOrder(orderId);
   }
 
   private keyOfOrder(orderId: ShopifyId): string {

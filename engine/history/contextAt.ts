@@ -7,6 +7,7 @@ import type {
   SignalContext,
   Subject,
 } from '../../sdk/index.ts';
+import { ringAt } from './ringAt.ts';
 import type { Ledger, ShopHistory } from './ShopHistory.ts';
 
 export interface ContextOptions {
@@ -43,6 +44,9 @@ export function contextAt(subject: Subject, history: ShopHistory, options: Conte
     outcomes: ledger.outcomes.filter((o) => before(o.at)),
   };
   sortByTime(customerHistory);
+  // The subject's own order is known at its time (an order subject is excluded from its history).
+  const ownOrders = subject.kind === 'order' ? [subject.order, ...customerHistory.orders] : customerHistory.orders.some((o) => o.id === subject.order.id) ? customerHistory.orders : [subject.order, ...customerHistory.orders];
+  const ring = ringAt(history, history.keyFor(customerId, subject.order.id), ownOrders, at);
   return {
     shopId: options.shopId,
     now: subject.at,
@@ -51,7 +55,7 @@ export function contextAt(subject: Subject, history: ShopHistory, options: Conte
     history: customerHistory,
     baseline: options.baseline ?? EMPTY_BASELINE,
     lists: options.lists ?? EMPTY_LISTS,
-    derived: {},
+    derived: { ring },
   };
 }
 

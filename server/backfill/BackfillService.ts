@@ -45,6 +45,9 @@ export class BackfillService {
   private readonly enqueue: (shopId: string, delaySeconds?: number) => Promise<void>;
   private readonly now: () => number;
 
+  /** Called once a backfill is done (e.g. to rebuild the shop's fraud rings); a failure is the caller's to report. */
+  onFinished: (shopId: string) => Promise<void> = async () => {};
+
   constructor(stores: Stores, runner: BackfillRunner, enqueue: (shopId: string, delaySeconds?: number) => Promise<void>, now: () => number = Date.now) {
     this.stores = stores;
     this.runner = runner;
@@ -111,6 +114,7 @@ export class BackfillService {
         await this.enqueue(shopId, Math.ceil(outcome.waitMs / 1000));
         return;
       }
+      if (outcome === 'done') await this.onFinished(shopId);
       if (outcome !== 'more') return;
       if (this.now() - started > budgetMs) {
         await this.enqueue(shopId);

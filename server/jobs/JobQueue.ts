@@ -1,5 +1,5 @@
 import { PgBoss } from 'pg-boss';
-import { actionJobKey, QUEUES, scoreJobKey, type ActionJob, type BackfillJob, type ScoreJob, type SimulationJob } from './queues.ts';
+import { actionJobKey, QUEUES, scoreJobKey, type ActionJob, type BackfillJob, type RingsJob, type ScoreJob, type SimulationJob } from './queues.ts';
 
 /**
  * pg-boss behind the two things the app asks of it: send a scoring job, send an action job.
@@ -27,7 +27,20 @@ export class JobQueue {
     // A failing backfill step retries with backoff (rate limits, transient errors) from its checkpoint.
     await boss.createQueue(QUEUES.simulate, { retryLimit: 0, expireInSeconds: 3600, notify: true });
     await boss.createQueue(QUEUES.backfill, { retryLimit: 8, retryDelay: Math.max(retryDelay, 1), retryBackoff: retryDelay > 0, expireInSeconds: 120, notify: true });
+    // One rings build per shop queued and one running at a time (a request while one waits is that build).
+    await boss.createQueue(QUEUES.rings, { retryLimit: 2, retryDelay: Math.max(retryDelay, 1), expireInSeconds: 900, notify: true, policy: 'stately' });
+    await boss.createQueue(QUEUES.ringsAll, { retryLimit: 0 });
     return queue;
+  }
+
+  /** A fraud-rings rebuild of a shop (dropped if one is already queued). */
+  async sendRings(job: RingsJob): Promise<void> {
+    await this.boss.send(QUEUES.rings, job, { singletonKey: job.shopId });
+  }
+
+  /** Rebuilds every shop's rings every `cron` (pg-boss schedule, once across processes). */
+  async scheduleRings(cron = '17 */6 * * *'): Promise<void> {
+    await this.boss.schedule(QUEUES.ringsAll, cron, {});
   }
 
   async sendScore(job: ScoreJob): Promise<void> {

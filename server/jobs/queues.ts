@@ -10,7 +10,15 @@ export const QUEUES = Object.freeze({
   backfill: 'refundsentry-backfill',
   /** Run one simulation (a ruleset version replayed over a shop's history). */
   simulate: 'refundsentry-simulate',
+  /** Rebuild one shop's fraud rings from its whole history. */
+  rings: 'refundsentry-rings',
+  /** Every few hours: a rings job for every installed shop. */
+  ringsAll: 'refundsentry-rings-all',
 });
+
+export interface RingsJob {
+  shopId: string;
+}
 
 export interface SimulationJob {
   shopId: string;

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { ScoringService } from '../services/ScoringService.ts';
 import type { Stores } from '../store/index.ts';
 import type { JobQueue } from './JobQueue.ts';
-import { QUEUES, type ActionJob, type BackfillJob, type ScoreJob, type SimulationJob } from './queues.ts';
+import { QUEUES, type ActionJob, type BackfillJob, type RingsJob, type ScoreJob, type SimulationJob } from './queues.ts';
 
 const SCORE_WORK_OPTIONS = {
   batchSize: 64,
@@ -29,6 +29,9 @@ export interface WorkerDeps {
   runAction: (shopId: string, actionId: string) => Promise<void>;
   runBackfill: (shopId: string) => Promise<void>;
   runSimulation: (shopId: string, simulationId: string) => Promise<void>;
+  /** Rebuild a shop's fraud rings; and request that for every shop (the periodic job). */
+  runRings: (shopId: string) => Promise<void>;
+  requestAllRings: () => Promise<void>;
   log: Logger;
 }
 
@@ -50,6 +53,13 @@ export async function startWorkers(deps: WorkerDeps): Promise<void> {
   // One simulation at a time per process (each runs to its end, or until cancelled).
   await queue.boss.work<SimulationJob>(QUEUES.simulate, { batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 }, async ([job]: Job<SimulationJob>[]) => {
     await deps.runSimulation(job!.data.shopId, job!.data.simulationId);
+  });
+  // Fraud rings: one rebuild at a time per process (a whole-shop read and an in-memory graph).
+  await queue.boss.work<RingsJob>(QUEUES.rings, { batchSize: 1, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 2 }, async ([job]: Job<RingsJob>[]) => {
+    await deps.runRings(job!.data.shopId);
+  });
+  await queue.boss.work(QUEUES.ringsAll, { batchSize: 1, pollingIntervalSeconds: 30 }, async () => {
+    await deps.requestAllRings();
   });
   // Up to 4 actions at a time as before, but fetched by 2 pollers of 2 (each NOTIFY wakes every
   // poller, and each poller's fetch is a query); each job still settles on its own.

@@ -120,6 +120,8 @@ export class ScoringService {
     // Shadow decisions of the subjects decided now; a failure here never touches live scoring.
     const created = new Set(written.flatMap((result, i) => (result.created ? [entries[i]!.decision.subject.id] : [])));
     await this.stores.rulesets.insertShadowDecisions(shadows.filter((s) => created.has(s.subject_id))).catch(() => undefined);
+    // A new live order whose identifiers match a known ring raises a ring alert (never for a backfill's past orders).
+    if (!options.historical) await this.alertRings(subjects.flatMap((s, i) => (s instanceof Error || s.kind !== 'order' || !created.has(s.id) ? [] : [{ shopId: undecided[i]!.request.shopId, order: s.order }])));
     return requests.map((r) => outcomes.get(keyOf(r))!);
   }
 
@@ -166,6 +168,15 @@ export class ScoringService {
     }
     if (session) this.sessions.set(shopId, { id: session.id, step: session.step + 1, history });
     return { entries, shadows };
+  }
+
+  /** Ring alerts for newly decided live orders; best effort: a failure here never fails scoring. */
+  private async alertRings(orders: { shopId: string; order: OrderRecord }[]): Promise<void> {
+    for (const [shopId, items] of Map.groupBy(orders, (o) => o.shopId)) {
+      await this.stores.rings
+        .alertMatches(shopId, items.map(({ order }) => ({ orderId: order.id, customerId: order.customerId ?? null, at: order.createdAt, identity: order.identity ?? {} })))
+        .catch(() => undefined);
+    }
   }
 
   /** Ends a backfill's scoring pass: its in-memory history is dropped. */

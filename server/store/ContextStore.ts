@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { HistoryEvent } from '../../engine/history/index.ts';
-import type { PastDecision, PastOutcome, ShopifyId } from '../../sdk/index.ts';
+import { RING_LIST_LIMIT, type PastDecision, type PastOutcome, type ShopifyId } from '../../sdk/index.ts';
 import type { CustomerRow } from './CustomerStore.ts';
 
 /** A subject to score: an order, return or refund of a shop. */
@@ -63,17 +63,39 @@ export class ContextStore {
   }
 
   /**
-   * Everything the contexts of a batch are built from, for some customers and orders of one shop.
-   * Each part is a union of index scans (a customer's records, their customer record, the records
+   * Everything the contexts of a batch are built from, for some customers and orders of one shop,
+   * and for their ring neighbours (the customers and guest orders that used one of their orders'
+   * identifier hashes: the earliest `RING_LIST_LIMIT + 2` users of each, enough for `contextAt`
+   * to tell a hub, found through the GIN index on order identities). Each part is a union of index scans (a customer's records, their customer record, the records
    * of their orders and of the subject orders), so the cost follows the customers' histories and
    * not the shop's size.
    */
   async material(shopId: string, customerIds: readonly string[], orderIds: readonly string[]): Promise<ContextMaterial> {
     const { rows } = await this.db.raw(
-      `with customer_ids as (
+      `with batch_customers as (
          select array(select jsonb_array_elements_text(cast(:customers as jsonb))) as ids
-       ), order_ids as (
+       ), batch_orders as (
          select array(select jsonb_array_elements_text(cast(:orders as jsonb))) as ids
+       ), batch_identity as (
+         select distinct kv.key as kind, kv.value as hash
+           from events o, jsonb_each_text(case when jsonb_typeof(o.body -> 'identity') = 'object' then o.body -> 'identity' else '{}'::jsonb end) kv
+          where o.shop_id = :shopId and o.kind = 'order'
+            and (o.customer_id = any(cast((select ids from batch_customers) as text[])) or o.resource_id = any(cast((select ids from batch_orders) as text[])))
+       ), linked as (
+         -- Ring neighbours: the earliest users of each identifier (enough to tell a hub, see RING_LIST_LIMIT).
+         select l.customer_id, l.guest_order
+           from batch_identity h
+           cross join lateral (
+             select o.customer_id, case when o.customer_id is null then o.resource_id end as guest_order, min(o.occurred_at) as first_use
+               from events o
+              where o.shop_id = :shopId and o.kind = 'order' and o.body -> 'identity' @> jsonb_build_object(h.kind, h.hash)
+              group by 1, 2
+              order by first_use
+              limit :usersPerIdentifier) l
+       ), customer_ids as (
+         select array(select unnest((select ids from batch_customers)) union select customer_id from linked where customer_id is not null) as ids
+       ), order_ids as (
+         select array(select unnest((select ids from batch_orders)) union select guest_order from linked where guest_order is not null) as ids
        ), linked_orders as (
          select array(
            select o.resource_id from events o where o.shop_id = :shopId and o.kind = 'order' and o.customer_id = any(cast((select ids from customer_ids) as text[]))
@@ -89,9 +111,9 @@ export class ContextStore {
            union
            select e.id from events e where e.shop_id = :shopId and e.kind = 'order' and e.resource_id = any(cast((select ids from order_ids) as text[]))) as ids
        ), past as (
-         select d.* from decisions d where d.shop_id = :shopId and d.customer_id = any(cast((select ids from customer_ids) as text[]))
+         select d.* from decisions d where d.shop_id = :shopId and d.customer_id = any(cast((select ids from batch_customers) as text[]))
          union all
-         select d.* from decisions d where d.shop_id = :shopId and d.customer_id is null and d.order_id = any(cast((select ids from order_ids) as text[]))
+         select d.* from decisions d where d.shop_id = :shopId and d.customer_id is null and d.order_id = any(cast((select ids from batch_orders) as text[]))
        )
        select
          (select coalesce(json_agg(json_build_object('kind', e.kind, 'body', e.body) order by e.occurred_at, e.id), '[]'::json)
@@ -104,8 +126,8 @@ export class ContextStore {
            where o.shop_id = :shopId and o.customer_id = any(cast((select ids from customer_ids) as text[]))) as outcomes,
          (select coalesce(json_agg(json_build_object('id', c.id, 'override', c.manual_override)), '[]'::json)
             from customers c
-           where c.shop_id = :shopId and c.id = any(cast((select ids from customer_ids) as text[])) and c.manual_override is not null) as overrides`,
-      { shopId, customers: JSON.stringify(customerIds), orders: JSON.stringify(orderIds) },
+           where c.shop_id = :shopId and c.id = any(cast((select ids from batch_customers) as text[])) and c.manual_override is not null) as overrides`,
+      { shopId, customers: JSON.stringify(customerIds), orders: JSON.stringify(orderIds), usersPerIdentifier: RING_LIST_LIMIT + 2 },
     );
     return materialOf(rows[0]);
   }

@@ -65,6 +65,11 @@ export class ShopStore {
     this.forget(shopId);
   }
 
+  /** Ids of the shops not uninstalled (for periodic per-shop jobs). */
+  activeIds(): Promise<string[]> {
+    return this.db('shops').whereNot({ status: 'uninstalled' }).orderBy('id').pluck('id');
+  }
+
   /** shop/redact: every row of the shop goes (foreign keys cascade), deliveries included. */
   async deleteEverything(shopId: string): Promise<void> {
     await this.db.transaction(async (trx) => {

@@ -11,6 +11,7 @@ import { DeliveryStore } from './DeliveryStore.ts';
 import { EventStore } from './EventStore.ts';
 import { ListStore } from './ListStore.ts';
 import { OutcomeStore } from './OutcomeStore.ts';
+import { RingStore } from './RingStore.ts';
 import { RulesetStore } from './RulesetStore.ts';
 import { ShopStore } from './ShopStore.ts';
 import { SimulationStore } from './SimulationStore.ts';
@@ -33,6 +34,7 @@ export interface Stores {
   simulations: SimulationStore;
   chargebacks: ChargebackStore;
   analytics: AnalyticsStore;
+  rings: RingStore;
 }
 
 export function createStores(db: Knex): Stores {
@@ -56,6 +58,7 @@ export function createStores(db: Knex): Stores {
     simulations: new SimulationStore(db),
     chargebacks: new ChargebackStore(db),
     analytics: new AnalyticsStore(db),
+    rings: new RingStore(db),
   };
 }
 
@@ -65,6 +68,7 @@ export type { BackfillRow, BackfillSource, StageRow } from './BackfillStore.ts';
 export type { ContextMaterial } from './ContextStore.ts';
 export type { CustomerRow } from './CustomerStore.ts';
 export type { SimulationRow } from './SimulationStore.ts';
+export type { RingAlertRow, RingBuildRow, RingLinkRow, RingMemberRow, RingRow } from './RingStore.ts';
 export type { DecisionRow, DecisionFilters } from './DecisionStore.ts';
 export type { RulesetRow } from './RulesetStore.ts';
 export type { ShopRow } from './ShopStore.ts';

@@ -146,3 +146,83 @@ export async function openHtml(path: string): Promise<void> {
   if (tab) tab.location.href = url;
   else window.location.href = url;
 }
+
+export type IdentifierKind = 'email' | 'phone' | 'address' | 'ip' | 'device' | 'payment';
+
+/** A ring's score parts (engine/rings RingComponents): each `points` entry adds to the score. */
+export interface RingComponents {
+  members: number;
+  links: number;
+  strongLinks: number;
+  linksByKind: Partial<Record<IdentifierKind, number>>;
+  orders: number;
+  returnedOrders: number;
+  returnRate: number;
+  shopReturnRate: number;
+  chargebacks: number;
+  chargebackMembers: number;
+  fraudLabels: number;
+  fraudMembers: number;
+  points: { size: number; links: number; returns: number; chargebacks: number; fraud: number };
+}
+
+export interface RingSummary {
+  id: string;
+  key: string;
+  score: number;
+  members: number;
+  components: RingComponents;
+  firstOrderAt: string | null;
+  lastOrderAt: string | null;
+  builtAt: string;
+}
+
+export interface RingBuildStatus {
+  status: 'never' | 'queued' | 'running' | 'done' | 'failed';
+  requestedAt?: string;
+  finishedAt?: string | null;
+  stats?: { customers: number; identifiers: number; hubIdentifiers: number; linkedCustomers: number; rings: number; shopReturnRate: number; maxSharedWith: number } | null;
+  error?: string | null;
+}
+
+export interface RingList {
+  rings: RingSummary[];
+  total: number;
+  build: RingBuildStatus;
+  scoring: { maxPoints: RingComponents['points'] };
+}
+
+export interface RingAlert {
+  id: string;
+  ringId: string | null;
+  ringKey: string;
+  orderId: string;
+  customerId: string | null;
+  member: boolean;
+  matched: IdentifierKind[];
+  ringScore: number;
+  ringMembers: number;
+  orderAt: string;
+  createdAt: string;
+}
+
+export interface RingMember {
+  key: string;
+  customerId: string | null;
+  guestOrderId: string | null;
+  orders: number;
+  returnedOrders: number;
+  chargebacks: number;
+  fraudLabels: number;
+  firstOrderAt: string | null;
+  lastOrderAt: string | null;
+  zone: Zone | null;
+  lastScore: number | null;
+}
+
+export interface RingDetail extends RingSummary {
+  memberList: RingMember[];
+  links: { source: string; target: string; kinds: IdentifierKind[]; identifiers: number }[];
+  linksByKind: Partial<Record<IdentifierKind, number>>;
+  alerts: RingAlert[];
+}

@@ -1,6 +1,6 @@
 import '@shopify/polaris/build/esm/styles.css';
 import { AppProvider, Frame, Loading, Navigation } from '@shopify/polaris';
-import { ChartLineIcon, ChartVerticalIcon, CodeIcon, CreditCardIcon, HomeIcon, ImportIcon, SettingsIcon } from '@shopify/polaris-icons';
+import { ChartLineIcon, ChartVerticalIcon, CodeIcon, CreditCardIcon, HomeIcon, ImportIcon, SettingsIcon, TeamIcon } from '@shopify/polaris-icons';
 import en from '@shopify/polaris/locales/en.json';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -14,10 +14,13 @@ import { CustomerProfile } from './pages/CustomerProfile.tsx';
 import { Dashboard } from './pages/Dashboard.tsx';
 import { DecisionDetail } from './pages/DecisionDetail.tsx';
 import { Insights } from './pages/Insights.tsx';
+import { Rings } from './pages/Rings.tsx';
 import { Settings } from './pages/Settings.tsx';
 
 /** The rule editor brings Monaco: loaded only when it is opened. */
 const RulesEditor = lazy(() => import('./pages/RulesEditor.tsx').then((m) => ({ default: m.RulesEditor })));
+/** A ring's network view brings cytoscape: loaded only when a ring is opened. */
+const RingDetail = lazy(() => import('./pages/RingDetail.tsx').then((m) => ({ default: m.RingDetail })));
 
 /** Polaris links go through the router (no full page loads inside the admin). */
 function Link({ children, url = '', external, ...rest }: LinkLikeComponentProps) {
@@ -36,6 +39,7 @@ function Shell() {
           { url: '/insights', label: 'Insights', icon: ChartVerticalIcon },
           { url: '/analytics', label: 'Analytics', icon: ChartLineIcon },
           { url: '/chargebacks', label: 'Chargebacks', icon: CreditCardIcon },
+          { url: '/rings', label: 'Fraud rings', icon: TeamIcon },
           { url: '/rules', label: 'Rules', icon: CodeIcon },
           { url: '/settings', label: 'Settings', icon: SettingsIcon },
         ]}
@@ -53,6 +57,8 @@ function Shell() {
         <Route path="/insights" element={<Insights />} />
         <Route path="/chargebacks" element={<Chargebacks />} />
         <Route path="/analytics" element={<Analytics />} />
+        <Route path="/rings" element={<Rings />} />
+        <Route path="/rings/:id" element={<Suspense fallback={<Loading />}><RingDetail /></Suspense>} />
         <Route path="/settings" element={<Settings />} />
         <Route path="/rules" element={<Suspense fallback={<Loading />}><RulesEditor /></Suspense>} />
         <Route path="*" element={<Dashboard />} />

@@ -8,13 +8,14 @@ import { customerRoutes } from './customers.ts';
 import { decisionRoutes } from './decisions.ts';
 import { simulationRoutes } from './simulations.ts';
 import { orderRoutes } from './orders.ts';
+import { ringRoutes } from './rings.ts';
 import { rulesetRoutes } from './rulesets.ts';
 
 /** The admin JSON API under /api: every route needs a session token and is scoped to its shop. */
 export const api: Plugin<ApiDeps> = {
   name: 'refundsentry-api',
   register(server, deps) {
-    const routes = [...decisionRoutes(deps), ...customerRoutes(deps), ...rulesetRoutes(deps), ...catalogRoutes(deps), ...backfillRoutes(deps), ...simulationRoutes(deps), ...chargebackRoutes(deps), ...analyticsRoutes(deps), ...orderRoutes(deps)];
+    const routes = [...decisionRoutes(deps), ...customerRoutes(deps), ...rulesetRoutes(deps), ...catalogRoutes(deps), ...backfillRoutes(deps), ...simulationRoutes(deps), ...chargebackRoutes(deps), ...analyticsRoutes(deps), ...orderRoutes(deps), ...ringRoutes(deps)];
     for (const route of routes) server.route({ ...route, options: { ...(route.options as object), auth: 'session' } });
   },
 };

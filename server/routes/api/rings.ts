@@ -1,0 +1,126 @@
+import Boom from '@hapi/boom';
+import type { ServerRoute } from '@hapi/hapi';
+import { RING_POINTS } from '../../../engine/rings/index.ts';
+import { shopOf } from '../../auth/sessionAuth.ts';
+import type { RingAlertRow, RingBuildRow, RingRow } from '../../store/index.ts';
+import { schema } from '../validate.ts';
+import type { ApiDeps } from './context.ts';
+
+const idParams = schema({ type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } } }, 'params');
+const listQuery = schema(
+  { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 }, minScore: { type: 'number', minimum: 0, maximum: 100, default: 0 } } },
+  'query',
+);
+const alertQuery = schema({ type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 } } }, 'query');
+
+/** `customer:<id>` → the customer id; `guest:<order id>` → the guest order's id. */
+function memberOf(key: string): { customerId: string | null; guestOrderId: string | null } {
+  return key.startsWith('customer:') ? { customerId: key.slice('customer:'.length), guestOrderId: null } : { customerId: null, guestOrderId: key.slice(key.indexOf(':') + 1) };
+}
+
+function ringView(row: RingRow) {
+  return {
+    id: String(row.id),
+    key: row.ring_key,
+    score: Number(row.score),
+    members: row.members,
+    components: row.components,
+    firstOrderAt: row.first_order_at,
+    lastOrderAt: row.last_order_at,
+    builtAt: row.built_at,
+  };
+}
+
+function buildView(row: RingBuildRow | undefined) {
+  return row ? { status: row.status, requestedAt: row.requested_at, startedAt: row.started_at, finishedAt: row.finished_at, stats: row.stats, error: row.error } : { status: 'never' as const };
+}
+
+function alertView(row: RingAlertRow) {
+  return {
+    id: String(row.id),
+    ringId: row.ring_id === null ? null : String(row.ring_id),
+    ringKey: row.ring_key,
+    orderId: row.order_id,
+    customerId: row.customer_id,
+    member: row.member,
+    matched: row.matched,
+    ringScore: Number(row.ring_score),
+    ringMembers: row.ring_members,
+    orderAt: row.order_at,
+    createdAt: row.created_at,
+  };
+}
+
+/**
+ * Fraud rings: the shop's rings (clusters of customers linked by shared identifier hashes) with
+ * their score and its parts, one ring's members and links, the alerts raised by new orders that
+ * matched a ring, and a rebuild on demand (the rings job).
+ */
+export function ringRoutes(deps: ApiDeps): ServerRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/rings',
+      options: { validate: { query: listQuery } },
+      handler: async (request) => {
+        const { shop } = shopOf(request);
+        const { limit, minScore } = request.query as unknown as { limit: number; minScore: number };
+        const [rows, total, build] = await Promise.all([deps.stores.rings.list(shop, { limit, minScore }), deps.stores.rings.count(shop), deps.stores.rings.build(shop)]);
+        return { rings: rows.map(ringView), total, build: buildView(build), scoring: { maxPoints: RING_POINTS } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/rings/rebuild',
+      handler: async (request, h) => {
+        const { shop, user } = shopOf(request);
+        await deps.rings.request(shop);
+        await deps.stores.audit.record(shop, user, 'rings.rebuild', shop, {});
+        return h.response({ build: buildView(await deps.stores.rings.build(shop)) }).code(202);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/rings/alerts',
+      options: { validate: { query: alertQuery } },
+      handler: async (request) => {
+        const { shop } = shopOf(request);
+        const { limit } = request.query as unknown as { limit: number };
+        return { alerts: (await deps.stores.rings.alerts(shop, { limit })).map(alertView) };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/rings/{id}',
+      options: { validate: { params: idParams } },
+      handler: async (request) => {
+        const { shop } = shopOf(request);
+        const { id } = request.params as { id: string };
+        const found = await deps.stores.rings.get(shop, id);
+        if (!found) throw Boom.notFound(`ring ${id} not found (rings are rebuilt whole: reload the list)`);
+        const { ring, members, links } = found;
+        const alerts = await deps.stores.rings.alerts(shop, { ringKey: ring.ring_key, limit: 50 });
+        const linksByKind: Record<string, number> = {};
+        for (const link of links) for (const kind of link.kinds) linksByKind[kind] = (linksByKind[kind] ?? 0) + 1;
+        return {
+          ...ringView(ring),
+          memberList: members.map((m) => ({
+            key: m.member_key,
+            ...memberOf(m.member_key),
+            orders: m.orders,
+            returnedOrders: m.returned_orders,
+            chargebacks: m.chargebacks,
+            fraudLabels: m.fraud_labels,
+            firstOrderAt: m.first_order_at,
+            lastOrderAt: m.last_order_at,
+            zone: m.current_zone,
+            lastScore: m.last_score,
+          })),
+          links: links.map((l) => ({ source: l.source, target: l.target, kinds: l.kinds, identifiers: l.identifiers })),
+          linksByKind,
+          alerts: alerts.map(alertView),
+        };
+      },
+    },
+  ];
+}

@@ -1,0 +1,123 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateShop } from '../../scenarios/generateShop.ts';
+import { startRefundSentry, type RunningApp } from '../../server/main.ts';
+import { createTestDatabase, type TestDatabase } from '../../server/testing/testDatabase.ts';
+import { buildAdmin } from '../build.ts';
+
+/**
+ * Fraud rings in Debian's Chromium against the real server in demo mode: a generated history
+ * (with its labelled fraud ring) is backfilled as `npm start` does, the backfill's end triggers
+ * the rings job, then the ring list, one ring's network and a click through to a member's profile.
+ * Screenshots in web/e2e/screenshots/rings-*.png.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
+
+let db: TestDatabase;
+let app: RunningApp;
+let dataDir: string;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+const history = generateShop({ seed: 2026, customers: 80, start: new Date(Date.now() - 180 * 86_400_000).toISOString().slice(0, 10), days: 178 });
+const ringCustomers = new Set(history.labels.filter((l) => l.pattern === 'fraud-ring').map((l) => l.customerId));
+
+async function shot(name: string) {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function apiGet<T>(path: string): Promise<T> {
+  const response = await fetch(`${app.url}${path}`);
+  expect(response.status, path).toBe(200);
+  return (await response.json()) as T;
+}
+
+async function until<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+beforeAll(async () => {
+  await buildAdmin({ ifStale: true });
+  await mkdir(SHOTS, { recursive: true });
+  db = await createTestDatabase();
+  dataDir = await mkdtemp(join(tmpdir(), 'refundsentry-rings-'));
+  await chmod(dataDir, 0o755);
+  app = await startRefundSentry({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_HISTORY: 'none', LOG_LEVEL: 'silent' });
+  const historyPath = join(dataDir, 'history.jsonl');
+  await writeFile(historyPath, history.events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  await app.backfill.start(app.config.demoShop, { kind: 'file', path: historyPath }, { days: 365 });
+  await until(async () => (await app.backfill.progress(app.config.demoShop)).status === 'done', 'the backfill');
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+}, 180_000);
+
+afterAll(async () => {
+  expect(pageErrors).toEqual([]);
+  await browser?.close();
+  await app?.stop();
+  await db?.drop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+interface Ring { id: string; score: number; members: number }
+
+describe.skipIf(!existsSync(CHROMIUM))('fraud rings in the admin (demo shop, real server, PostgreSQL and Chromium)', () => {
+  it('lists the rings the job built after the backfill', async () => {
+    const list = await until(async () => {
+      const body = await apiGet<{ rings: Ring[]; build: { status: string } }>('/api/rings');
+      return body.build.status === 'done' && body;
+    }, 'the rings build that the backfill’s end requests');
+    expect(list.rings.length).toBeGreaterThan(0);
+    await page.goto(`${app.url}/app/rings`);
+    await page.locator('[data-ring-id]').first().waitFor();
+    await page.getByTestId('ring-build').waitFor();
+    expect(await page.locator('[data-ring-id]').count()).toBe(list.rings.length);
+    // Highest score first, as the API lists them, each row showing its score.
+    const top = list.rings[0]!;
+    expect(await page.locator('[data-ring-id]').first().getAttribute('data-ring-id')).toBe(top.id);
+    await expect.poll(() => page.getByText(String(top.score), { exact: true }).count()).toBeGreaterThan(0);
+    await shot('rings-list');
+  });
+
+  it('shows a ring as a network: one node per member, coloured by risk; clicking one opens their profile', async () => {
+    const { rings } = await apiGet<{ rings: Ring[] }>('/api/rings');
+    const ring = await apiGet<{ memberList: { key: string; customerId: string | null; zone: string | null }[]; links: unknown[] }>(`/api/rings/${rings[0]!.id}`);
+    // The generator's ring is what was found.
+    for (const m of ring.memberList) expect(ringCustomers.has(m.customerId!)).toBe(true);
+    await page.locator(`[data-ring-id="${rings[0]!.id}"]`).click();
+    await page.waitForURL(`**/app/rings/${rings[0]!.id}`);
+    const network = page.getByTestId('ring-network');
+    await network.locator('canvas').first().waitFor();
+    const nodes = await until(async () => {
+      const raw = await network.getAttribute('data-nodes');
+      const parsed = raw ? (JSON.parse(raw) as { key: string; x: number; y: number }[]) : [];
+      return parsed.length === ring.memberList.length && parsed;
+    }, 'the network layout', 15_000);
+    expect(new Set(nodes.map((n) => n.key))).toEqual(new Set(ring.memberList.map((m) => m.key)));
+    await page.getByText('Why this score').waitFor();
+    await shot('rings-network');
+    // A real click on the canvas where cytoscape drew the member goes to their profile.
+    const target = nodes.find((n) => ring.memberList.find((m) => m.key === n.key)?.customerId)!;
+    const box = (await network.boundingBox())!;
+    await page.mouse.click(box.x + target.x, box.y + target.y);
+    const customerId = ring.memberList.find((m) => m.key === target.key)!.customerId!;
+    await page.waitForURL(`**/app/customers/${encodeURIComponent(customerId)}`);
+    await page.getByText('Aggregate risk').waitFor();
+    await shot('rings-member-profile');
+  });
+});

@@ -1,0 +1,121 @@
+import { Badge, Banner, BlockStack, Card, EmptyState, IndexTable, InlineStack, Page, SkeletonBodyText, Text } from '@shopify/polaris';
+import { useState } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { api, type RingAlert, type RingList } from '../api.ts';
+import { ErrorBanner } from '../components/ErrorBanner.tsx';
+import { dateTime, gidLabel } from '../components/format.ts';
+import { useApi } from '../components/useApi.ts';
+
+/** A ring score's tone, on the zones' scale. */
+export function scoreTone(score: number): 'critical' | 'warning' | 'success' {
+  return score >= 66 ? 'critical' : score >= 31 ? 'warning' : 'success';
+}
+
+const KIND_LABEL: Record<string, string> = { address: 'address', device: 'device', payment: 'payment', email: 'email', phone: 'phone', ip: 'IP' };
+
+/** Fraud rings: customers linked by shared identifier hashes, highest score first; alerts from new orders; rebuild on demand. */
+export function Rings() {
+  const navigate = useNavigate();
+  const list = useApi<RingList>('/api/rings', 3000);
+  const alerts = useApi<{ alerts: RingAlert[] }>('/api/rings/alerts', 5000);
+  const [rebuilding, setRebuilding] = useState(false);
+  const [failure, setFailure] = useState<Error>();
+  const data = list.data;
+  const rebuild = async () => {
+    setRebuilding(true);
+    setFailure(undefined);
+    try {
+      await api('/api/rings/rebuild', { method: 'POST' });
+      list.reload();
+    } catch (error) {
+      setFailure(error as Error);
+    } finally {
+      setRebuilding(false);
+    }
+  };
+  const build = data?.build;
+  const busy = build?.status === 'queued' || build?.status === 'running';
+  return (
+    <Page
+      title="Fraud rings"
+      subtitle="Customers linked by a shared address, device, payment method, email, phone or IP (keyed hashes: no raw details are stored)"
+      primaryAction={{ content: busy ? 'Rebuilding…' : 'Rebuild now', onAction: rebuild, loading: rebuilding, disabled: busy }}
+    >
+      <BlockStack gap="400">
+        <ErrorBanner error={list.error} onRetry={list.reload} title="The rings could not be loaded" />
+        <ErrorBanner error={failure} title="The rebuild could not be started" />
+        {build?.status === 'failed' ? <Banner tone="critical" title="The last rebuild failed"><p>{build.error}</p></Banner> : null}
+        {build && build.status !== 'never' ? (
+          <div data-testid="ring-build" data-status={build.status}><Text as="p" tone="subdued">
+            {busy ? `Rebuild ${build.status}…` : `Built ${build.finishedAt ? dateTime(build.finishedAt) : ''}`}
+            {build.stats ? ` · ${build.stats.linkedCustomers} linked customers · ${build.stats.hubIdentifiers} hub identifier(s) ignored (shared by more than ${build.stats.maxSharedWith + 1} customers) · shop return rate ${(build.stats.shopReturnRate * 100).toFixed(1)}%` : ''}
+          </Text></div>
+        ) : null}
+        {!data && list.loading ? <Card><SkeletonBodyText lines={6} /></Card> : null}
+        {data && data.rings.length === 0 ? (
+          <Card>
+            <EmptyState heading={build?.status === 'never' ? 'Rings have not been built yet' : 'No rings found'} image="">
+              <p>{build?.status === 'never' ? 'They are built after the history backfill and every six hours; rebuild now to build them at once.' : 'No customers share identifiers with each other (hubs such as a shared warehouse address are ignored).'}</p>
+            </EmptyState>
+          </Card>
+        ) : null}
+        {data && data.rings.length > 0 ? (
+          <Card padding="0">
+            <IndexTable
+              resourceName={{ singular: 'ring', plural: 'rings' }}
+              itemCount={data.rings.length}
+              selectable={false}
+              headings={[{ title: 'Ring' }, { title: 'Score' }, { title: 'Members' }, { title: 'Linked by' }, { title: 'Chargebacks' }, { title: 'Confirmed fraud' }, { title: 'Return rate' }, { title: 'Last order' }]}
+            >
+              {data.rings.map((ring, index) => (
+                <IndexTable.Row id={ring.id} key={ring.id} position={index} onClick={() => navigate(`/rings/${ring.id}`)}>
+                  <IndexTable.Cell><span data-ring-id={ring.id}>{gidLabel(ring.key.slice(ring.key.indexOf(':') + 1))}</span></IndexTable.Cell>
+                  <IndexTable.Cell><Badge tone={scoreTone(ring.score)}>{String(ring.score)}</Badge></IndexTable.Cell>
+                  <IndexTable.Cell>{ring.members}</IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <InlineStack gap="100">
+                      {Object.entries(ring.components.linksByKind).map(([kind, n]) => <Badge key={kind}>{`${KIND_LABEL[kind] ?? kind} ×${n}`}</Badge>)}
+                    </InlineStack>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>{`${ring.components.chargebacks} (from ${ring.components.chargebackMembers})`}</IndexTable.Cell>
+                  <IndexTable.Cell>{ring.components.fraudLabels}</IndexTable.Cell>
+                  <IndexTable.Cell>{`${(ring.components.returnRate * 100).toFixed(0)}% vs ${(ring.components.shopReturnRate * 100).toFixed(0)}%`}</IndexTable.Cell>
+                  <IndexTable.Cell>{ring.lastOrderAt ? dateTime(ring.lastOrderAt) : '—'}</IndexTable.Cell>
+                </IndexTable.Row>
+              ))}
+            </IndexTable>
+          </Card>
+        ) : null}
+        <Card>
+          <BlockStack gap="200">
+            <Text as="h2" variant="headingMd">Alerts: new orders matching a ring</Text>
+            {alerts.data && alerts.data.alerts.length === 0 ? <Text as="p" tone="subdued">No new order has matched a known ring.</Text> : null}
+            {alerts.data && alerts.data.alerts.length > 0 ? <AlertTable alerts={alerts.data.alerts} /> : null}
+          </BlockStack>
+        </Card>
+      </BlockStack>
+    </Page>
+  );
+}
+
+export function AlertTable({ alerts }: { alerts: RingAlert[] }) {
+  const navigate = useNavigate();
+  return (
+    <IndexTable
+      resourceName={{ singular: 'alert', plural: 'alerts' }}
+      itemCount={alerts.length}
+      selectable={false}
+      headings={[{ title: 'Order' }, { title: 'Customer' }, { title: 'Matched' }, { title: 'Ring' }, { title: 'When' }]}
+    >
+      {alerts.map((a, index) => (
+        <IndexTable.Row id={a.id} key={a.id} position={index} onClick={() => (a.ringId ? navigate(`/rings/${a.ringId}`) : undefined)}>
+          <IndexTable.Cell><span data-alert-order={a.orderId}>{gidLabel(a.orderId)}</span></IndexTable.Cell>
+          <IndexTable.Cell>{a.customerId ? `${gidLabel(a.customerId)}${a.member ? ' (member)' : ' (new)'}` : 'guest'}</IndexTable.Cell>
+          <IndexTable.Cell><InlineStack gap="100">{a.matched.map((k) => <Badge key={k} tone="attention">{KIND_LABEL[k] ?? k}</Badge>)}</InlineStack></IndexTable.Cell>
+          <IndexTable.Cell><Badge tone={scoreTone(a.ringScore)}>{`${a.ringScore} · ${a.ringMembers} members`}</Badge></IndexTable.Cell>
+          <IndexTable.Cell>{dateTime(a.orderAt)}</IndexTable.Cell>
+        </IndexTable.Row>
+      ))}
+    </IndexTable>
+  );
+}
