@@ -1,17 +1,9 @@
-import { chargebackRiskOf, type ChargebackRisk } from '../../engine/chargebacks/chargebackRisk.ts';
+import { chargebackRiskOf } from '../../engine/chargebacks/chargebackRisk.ts';
+import type { OrderRiskCard } from './orderRiskCardShape.ts';
 import type { Stores } from '../store/index.ts';
 import type { ChargebackService } from './ChargebackService.ts';
 
-/** What the admin's order-details block shows: the order's score and why, the customer, what to do. */
-export interface OrderRiskCard {
-  orderId: string;
-  decision: { id: string; score: number; zone: 'low' | 'medium' | 'high'; decidedAt: string; rulesetVersion: number } | null;
-  topSignals: { id: string; points: number; message: string }[];
-  customer: { id: string; orders: number; returns: number; refunds: number; refundedValue: number; chargebacks: number; highDecisions: number; currentZone: string | null } | null;
-  hold: { actionId: string; status: string } | null;
-  chargebackRisk: ChargebackRisk | null;
-  recommendation: string;
-}
+export type { OrderRiskCard } from './orderRiskCardShape.ts';
 
 /** The recommendation, from the zone, whether RefundSentry holds the fulfilment, and the chargeback risk. */
 export function recommend(card: Pick<OrderRiskCard, 'decision' | 'hold' | 'chargebackRisk'>): string {
