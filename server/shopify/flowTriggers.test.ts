@@ -40,8 +40,9 @@ function payloadKey(field: Record<string, string>): string {
 const TRIGGER_FIELD_TYPES = ['boolean', 'email', 'single_line_text_field', 'url', 'number_decimal'];
 const TRIGGER_REFERENCES = ['customer_reference', 'order_reference', 'product_reference', 'company_reference', 'company_contact_reference'];
 
+// The Flow trigger extensions (other extensions, such as the admin order-details block, have other types).
 const handles = readdirSync(EXTENSIONS, { withFileTypes: true })
-  .filter((entry) => entry.isDirectory())
+  .filter((entry) => entry.isDirectory() && /^type\s*=\s*"flow_trigger"$/m.test(readFileSync(new URL(`${entry.name}/shopify.extension.toml`, EXTENSIONS), 'utf8')))
   .map((entry) => entry.name)
   .sort();
 

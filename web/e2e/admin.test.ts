@@ -62,7 +62,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!existsSync(CHROMIUM))('the admin in Chromium (demo shop, real server and PostgreSQL)', () => {
-  it('shows the backfill advancing stage by stage, then done', async () => {
+  it('shows the backfill advancing stage by stage, then done', { timeout: 150_000 }, async () => {
     await page.goto(`${app.url}/app/backfill`);
     await page.getByText('No backfill has been started for this shop.').waitFor();
     await shot('backfill-not-started');
@@ -72,7 +72,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the admin in Chromium (demo shop, real s
     await writeFile(historyPath, generateShop({ seed: 2026, customers: 80, start, days: 178 }).events.map((e) => JSON.stringify(e)).join('\n') + '\n');
     expect(await app.backfill.start(app.config.demoShop, { kind: 'file', path: historyPath }, { days: 365 })).toBe(true);
     const seen = new Set<string>();
-    const deadline = Date.now() + 90_000;
+    const deadline = Date.now() + 140_000;
     let shotWhileRunning = false;
     for (;;) {
       const statuses = await page.locator('[data-stage]').evaluateAll((nodes) => nodes.map((n) => `${n.getAttribute('data-stage')}:${n.getAttribute('data-status')}`));
