@@ -228,10 +228,15 @@ export interface ShopBaseline {
   shopReturnRate?: number;
 }
 
-/** Hashed identifiers the merchant blocked or trusted, by kind. */
+/**
+ * Hashed identifiers the merchant blocked or trusted, by kind. An allow entry beats a block
+ * entry, unless the block is non-overridable (`locked`, a subset of `blocked`).
+ */
 export interface HashedLists {
   blocked: Partial<Record<IdentifierKind, IdentifierHash[]>>;
   allowed: Partial<Record<IdentifierKind, IdentifierHash[]>>;
+  /** Blocked identifiers that no allow entry overrides (each is also in `blocked`). */
+  locked?: Partial<Record<IdentifierKind, IdentifierHash[]>>;
 }
 
 export interface OrderSubject {
