@@ -63,7 +63,8 @@ export class GdprService {
     const events = await this.stores.events.deleteForCustomer(shopId, customerId, orders, trx);
     const customers = await this.stores.customers.delete(shopId, customerId, trx);
     const simulations = await this.stores.simulations.forgetCustomer(shopId, customerId, trx);
-    const counts = { decisions, outcomes, events, customers, simulations };
+    const snoozes = await this.stores.snoozes.deleteForCustomer(trx, shopId, customerId);
+    const counts = { decisions, outcomes, events, customers, simulations, snoozes };
     await this.stores.audit.record(shopId, 'shopify', 'gdpr.customers_redact', customerId, counts, trx);
     return counts;
   }

@@ -12,6 +12,8 @@ import { OutcomeStore } from './OutcomeStore.ts';
 import { RulesetStore } from './RulesetStore.ts';
 import { ShopStore } from './ShopStore.ts';
 import { SimulationStore } from './SimulationStore.ts';
+import { SnoozeStore } from './SnoozeStore.ts';
+import { RefundReportStore } from './RefundReportStore.ts';
 
 /** The store layer: the only place with SQL. One repository per table family. */
 export interface Stores {
@@ -29,6 +31,8 @@ export interface Stores {
   context: ContextStore;
   backfills: BackfillStore;
   simulations: SimulationStore;
+  snoozes: SnoozeStore;
+  refundReports: RefundReportStore;
 }
 
 export function createStores(db: Knex): Stores {
@@ -50,6 +54,8 @@ export function createStores(db: Knex): Stores {
     context: new ContextStore(db),
     backfills: new BackfillStore(db),
     simulations: new SimulationStore(db),
+    snoozes: new SnoozeStore(db),
+    refundReports: new RefundReportStore(db),
   };
 }
 
@@ -59,6 +65,9 @@ export type { BackfillRow, BackfillSource, StageRow } from './BackfillStore.ts';
 export type { ContextMaterial } from './ContextStore.ts';
 export type { CustomerRow } from './CustomerStore.ts';
 export type { SimulationRow } from './SimulationStore.ts';
+export type { SnoozeRow } from './SnoozeStore.ts';
+export type { ListEntryRow, ListName } from './ListStore.ts';
+export type { HoldoutReport, RefundMethodReport } from './RefundReportStore.ts';
 export type { DecisionRow, DecisionFilters } from './DecisionStore.ts';
 export type { RulesetRow } from './RulesetStore.ts';
 export type { ShopRow } from './ShopStore.ts';

@@ -1,5 +1,5 @@
 import { defineSignal } from '../../sdk/index.ts';
-import type { IdentifierKind } from '../../sdk/index.ts';
+import type { Evidence, IdentifierKind, SignalOutcome } from '../../sdk/index.ts';
 import { identityHashes, listMatches } from '../support.ts';
 
 /**
@@ -29,13 +29,14 @@ export default defineSignal<Record<string, never>>({
       noIdentity: 'No hashed identifiers are known for this buyer.',
     },
   },
-  evaluate(ctx) {
+  evaluate(ctx): SignalOutcome {
     const hashes = identityHashes(ctx);
     if (hashes.size === 0) return { status: 'insufficient_data', messageId: 'noIdentity' };
     const { allowed: kinds, locked } = listMatches(ctx, hashes);
     if (kinds.length === 0) return { status: 'no_hit', messageId: 'notListed', evidence: { kinds: [], checked: hashes.size } };
     if (locked.length > 0) {
-      return { status: 'no_hit', messageId: 'lockedBlock', evidence: { kinds, checked: hashes.size, lockedBy: locked }, data: { kinds: kinds.join(', '), lockedKinds: locked.join(', ') } };
+      const evidence: Evidence = { kinds, checked: hashes.size, lockedBy: locked };
+      return { status: 'no_hit', messageId: 'lockedBlock', evidence, data: { kinds: kinds.join(', '), lockedKinds: locked.join(', ') } };
     }
     const strength = Math.min(1, Math.max(...kinds.map((kind) => KIND_STRENGTH[kind])) + 0.1 * (kinds.length - 1));
     const evidence = { kinds, checked: hashes.size };

@@ -1,5 +1,5 @@
 import { defineSignal } from '../../sdk/index.ts';
-import type { IdentifierKind } from '../../sdk/index.ts';
+import type { Evidence, IdentifierKind, SignalOutcome } from '../../sdk/index.ts';
 import { identityHashes, listMatches } from '../support.ts';
 
 /**
@@ -30,7 +30,7 @@ export default defineSignal<Record<string, never>>({
       noIdentity: 'No hashed identifiers are known for this buyer.',
     },
   },
-  evaluate(ctx) {
+  evaluate(ctx): SignalOutcome {
     const hashes = identityHashes(ctx);
     if (hashes.size === 0) return { status: 'insufficient_data', messageId: 'noIdentity' };
     const { blocked, locked, allowed } = listMatches(ctx, hashes);
@@ -43,7 +43,8 @@ export default defineSignal<Record<string, never>>({
     // Over an allow match, only the locked blocks count.
     const kinds = allowed.length > 0 ? locked : blocked;
     const strength = Math.min(1, Math.max(...kinds.map((kind) => KIND_STRENGTH[kind])) + 0.1 * (kinds.length - 1));
-    const evidence = allowed.length > 0 ? { kinds, checked: hashes.size, nonOverridable: locked, allowlisted: allowed } : { kinds, checked: hashes.size, nonOverridable: locked };
+    const evidence: Evidence = { kinds, checked: hashes.size, nonOverridable: locked };
+    if (allowed.length > 0) evidence.allowlisted = allowed;
     return { status: 'hit', strength, messageId: allowed.length > 0 ? 'lockedOverAllow' : 'blocked', evidence, data: { kinds: kinds.join(', ') } };
   },
 });

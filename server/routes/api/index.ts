@@ -4,6 +4,8 @@ import { catalogRoutes } from './catalog.ts';
 import type { ApiDeps } from './context.ts';
 import { customerRoutes } from './customers.ts';
 import { decisionRoutes } from './decisions.ts';
+import { listRoutes } from './lists.ts';
+import { refundMethodRoutes } from './refundMethods.ts';
 import { simulationRoutes } from './simulations.ts';
 import { rulesetRoutes } from './rulesets.ts';
 
@@ -11,7 +13,7 @@ import { rulesetRoutes } from './rulesets.ts';
 export const api: Plugin<ApiDeps> = {
   name: 'refundsentry-api',
   register(server, deps) {
-    const routes = [...decisionRoutes(deps), ...customerRoutes(deps), ...rulesetRoutes(deps), ...catalogRoutes(deps), ...backfillRoutes(deps), ...simulationRoutes(deps)];
+    const routes = [...decisionRoutes(deps), ...customerRoutes(deps), ...rulesetRoutes(deps), ...catalogRoutes(deps), ...backfillRoutes(deps), ...simulationRoutes(deps), ...listRoutes(deps), ...refundMethodRoutes(deps)];
     for (const route of routes) server.route({ ...route, options: { ...(route.options as object), auth: 'session' } });
   },
 };
