@@ -55,6 +55,8 @@ export interface HoldoutReport {
   from: string | null;
   to: string | null;
   groups: HoldoutGroup[];
+  /** HIGH decisions neither held out nor acted on (backfilled history, or no store connected): left out of both groups. */
+  notActedOn: number;
 }
 
 const round = (n: number, places = 2) => Math.round(n * 10 ** places) / 10 ** places;
@@ -128,11 +130,13 @@ export class RefundReportStore {
 
   /**
    * HIGH decisions of the holdout sample (actions deliberately not executed) against those acted
-   * on: how many of their orders later saw a chargeback, a refund, or a fraud label.
+   * on (at least one action not skipped): how many of their orders later saw a chargeback, a
+   * refund, or a fraud label.
    */
   async holdout(shopId: string, range: { from?: string; to?: string } = {}): Promise<HoldoutReport> {
     const { rows } = await this.db.raw(
-      `select d.holdout, count(*)::int as decisions,
+      `select case when d.holdout then 'holdout' when exists (select 1 from actions a where a.shop_id = d.shop_id and a.decision_id = d.id and a.status <> 'skipped') then 'acted' else 'none' end as grp,
+              count(*)::int as decisions,
               count(*) filter (where exists (select 1 from events c where c.shop_id = d.shop_id and c.kind = 'chargeback' and c.order_id = d.order_id and c.occurred_at > d.decided_at))::int as with_chargeback,
               count(*) filter (where rf.n > 0)::int as with_refund,
               coalesce(sum(rf.amount), 0)::float8 as refunded_value,
@@ -143,12 +147,12 @@ export class RefundReportStore {
         where d.shop_id = ? and d.zone = 'high'
           and (cast(? as timestamptz) is null or d.decided_at >= cast(? as timestamptz))
           and (cast(? as timestamptz) is null or d.decided_at < cast(? as timestamptz))
-        group by d.holdout`,
+        group by 1`,
       [shopId, range.from ?? null, range.from ?? null, range.to ?? null, range.to ?? null],
     );
-    const byFlag = new Map((rows as { holdout: boolean; decisions: number; with_chargeback: number; with_refund: number; refunded_value: number; labelled_fraud: number }[]).map((r) => [r.holdout, r]));
-    const groups = ([['holdout', true], ['acted', false]] as const).map(([group, flag]): HoldoutGroup => {
-      const r = byFlag.get(flag);
+    const byGroup = new Map((rows as { grp: string; decisions: number; with_chargeback: number; with_refund: number; refunded_value: number; labelled_fraud: number }[]).map((r) => [r.grp, r]));
+    const groups = (['holdout', 'acted'] as const).map((group): HoldoutGroup => {
+      const r = byGroup.get(group);
       const decisions = r?.decisions ?? 0;
       return {
         group,
@@ -162,6 +166,6 @@ export class RefundReportStore {
         fraudLabelRate: rate(r?.labelled_fraud ?? 0, decisions),
       };
     });
-    return { from: range.from ?? null, to: range.to ?? null, groups };
+    return { from: range.from ?? null, to: range.to ?? null, groups, notActedOn: byGroup.get('none')?.decisions ?? 0 };
   }
 }
