@@ -73,10 +73,10 @@ export function Lists() {
   const rows = (entries.data?.entries ?? []).map((e) => [
     <Badge key="list" tone={e.list === 'blocked' ? 'critical' : 'success'}>{e.list === 'blocked' ? 'Blocked' : 'Allowed'}</Badge>,
     e.kind,
-    <Text key="hash" as="span" variant="bodySm"><code>{`${e.hash.slice(0, 12)}…`}</code></Text>,
+    <Text key="hash" as="span" variant="bodySm"><code title={e.hash}>{`${e.hash.slice(0, 12)}…`}</code></Text>,
     e.nonOverridable ? <Badge key="locked" tone="warning">Non-overridable</Badge> : '',
     e.note ?? '',
-    `${dateTime(e.createdAt)}${e.createdBy ? ` · ${e.createdBy}` : ''}`,
+    new Date(e.createdAt).toLocaleDateString('en', { dateStyle: 'medium' }),
     <Button key="remove" variant="plain" tone="critical" disabled={busy !== undefined} onClick={() => remove(e)}>Remove</Button>,
   ]);
   const groups = holdout.data?.report.groups ?? [];
@@ -145,7 +145,7 @@ export function Lists() {
                 <div id="holdout-report">
                   <DataTable
                     columnContentTypes={['text', 'numeric', 'numeric', 'numeric']}
-                    headings={['', 'HIGH decisions', 'Chargeback rate', 'Refund rate']}
+                    headings={['HIGH', 'n', 'Chargebacks', 'Refunds']}
                     rows={groups.map((g) => [g.group === 'holdout' ? 'Held out' : 'Acted on', g.decisions, percent(g.chargebackRate), percent(g.refundRate)])}
                   />
                 </div>
