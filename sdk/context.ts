@@ -145,7 +145,13 @@ export interface RefundRecord {
   customerId?: ShopifyId | null;
   createdAt: IsoTime;
   amount: number;
+  /** The method of the largest part of the refund. */
   method: RefundMethod;
+  /**
+   * Only for a refund split across methods (e.g. part to the card, part to store credit): the
+   * money paid back per method, adding up to `amount`.
+   */
+  methodAmounts?: Partial<Record<RefundMethod, number>>;
   lineItems: { lineItemId: ShopifyId; quantity: number; subtotal: number }[];
   restock?: boolean;
   /** True when the refund was issued by staff without a return record. */

@@ -7,6 +7,7 @@ export const PRESERVING_METHODS: ReadonlySet<string> = new Set(['store_credit', 
 
 export interface MethodFigures {
   method: string;
+  /** Refunds whose main (largest) part went this way. */
   count: number;
   /** Money paid back (an exchange pays nothing back). */
   amount: number;
@@ -73,17 +74,23 @@ export class RefundReportStore {
   async refundMethods(shopId: string, range: { from?: string; to?: string } = {}): Promise<RefundMethodReport> {
     const { rows } = await this.db.raw(
       `with r as (
-         select e.resource_id, coalesce(e.body->>'method', 'other') as method, coalesce((e.body->>'amount')::numeric, 0) as amount,
+         select e.resource_id, m.method, m.amount, m.method = coalesce(e.body->>'method', 'other') as main,
                 coalesce((select sum((li->>'subtotal')::numeric) from jsonb_array_elements(coalesce(e.body->'lineItems', '[]'::jsonb)) li), 0) as lines_value,
                 coalesce(dr.zone, 'undecided') as refund_zone, coalesce(dor.zone, 'undecided') as order_zone
            from events e
+           -- A refund split across methods (methodAmounts) counts each method's money; it is counted once, under its main method.
+           cross join lateral (
+             select key as method, value::numeric as amount from jsonb_each_text(case when jsonb_typeof(e.body->'methodAmounts') = 'object' then e.body->'methodAmounts' else '{}'::jsonb end)
+             union all
+             select coalesce(e.body->>'method', 'other'), coalesce((e.body->>'amount')::numeric, 0) where jsonb_typeof(e.body->'methodAmounts') is distinct from 'object'
+           ) m
            left join decisions dr on dr.shop_id = e.shop_id and dr.subject_kind = 'refund' and dr.subject_id = e.resource_id
            left join decisions dor on dor.shop_id = e.shop_id and dor.subject_kind = 'order' and dor.subject_id = e.order_id
           where e.shop_id = ? and e.kind = 'refund'
             and (cast(? as timestamptz) is null or e.occurred_at >= cast(? as timestamptz))
             and (cast(? as timestamptz) is null or e.occurred_at < cast(? as timestamptz))
        )
-       select method, refund_zone, order_zone, count(*)::int as count, sum(amount)::float8 as amount,
+       select method, refund_zone, order_zone, count(*) filter (where main)::int as count, sum(amount)::float8 as amount,
               sum(case when method = 'exchange' then greatest(amount, lines_value) else amount end)::float8 as value
          from r group by method, refund_zone, order_zone`,
       [shopId, range.from ?? null, range.from ?? null, range.to ?? null, range.to ?? null],
@@ -109,6 +116,7 @@ export class RefundReportStore {
       });
     const methods = byMethod(groups);
     const preserved = methods.filter((m) => PRESERVING_METHODS.has(m.method));
+    // preservedCount: refunds whose main part was kept in the shop.
     const total = {
       count: methods.reduce((s, m) => s + m.count, 0),
       amount: round(methods.reduce((s, m) => s + m.amount, 0)),

@@ -231,4 +231,22 @@ describe('refund methods', () => {
     expect((await call('GET', '/api/refund-methods?from=yesterday', HISTORY)).status).toBe(400);
     expect((await call('GET', '/api/refund-methods', OTHER)).body.total.count).toBe(0);
   });
+
+  it('splits the money of a refund paid partly to store credit and partly back to the card, counting the refund once', async () => {
+    const shop = 'lists-split.myshopify.com';
+    await app.installShop(shop);
+    const at = '2025-03-01T10:00:00Z';
+    const base = { orderId: 'gid://shopify/Order/1', createdAt: at, lineItems: [] };
+    await app.stores.events.upsertAll(shop, [
+      { type: 'refund', refund: { ...base, id: 'gid://shopify/Refund/1', amount: 50, method: 'store_credit', methodAmounts: { store_credit: 30, original_payment: 20 } } },
+      { type: 'refund', refund: { ...base, id: 'gid://shopify/Refund/2', amount: 70, method: 'original_payment' } },
+    ]);
+    const report = (await call('GET', '/api/refund-methods', shop)).body;
+    const line = (method: string) => report.byMethod.find((m: { method: string }) => m.method === method);
+    expect(report.total).toMatchObject({ count: 2, amount: 120, preservedValue: 30, preservedCount: 1 });
+    expect(line('store_credit')).toMatchObject({ count: 1, amount: 30 });
+    expect(line('original_payment')).toMatchObject({ count: 1, amount: 90 });
+    expect(report.preservationRate).toBeCloseTo(30 / 120, 4);
+    expect(report.byRefundZone.find((z: { zone: string }) => z.zone === 'undecided')).toMatchObject({ count: 2, value: 120, preservedValue: 30 });
+  });
 });
