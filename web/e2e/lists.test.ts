@@ -224,4 +224,19 @@ describe.skipIf(!existsSync(CHROMIUM))('lists, overrides and refund methods in t
     const total = csv.split('\n').filter((l) => l.startsWith('all,')).reduce((s, l) => s + Number(l.split(',')[3]), 0);
     expect(total).toBe(figures.total.count);
   });
+
+  it("blocks a decided order's buyer from the decision page, by the hashes stored with the order", async () => {
+    const decision = await placeOrder('another.buyer@example.com');
+    const before = (await api<{ entries: { kind: string; hash: string }[] }>('/api/lists?list=blocked')).entries;
+    await page.goto(`${app.url}/app/decisions/${decision}`);
+    await page.getByRole('button', { name: 'Block buyer' }).click();
+    await page.getByText('Buyer blocked').waitFor();
+    const after = (await api<{ entries: { kind: string; hash: string; note: string }[] }>('/api/lists?list=blocked')).entries;
+    const added = after.filter((e) => !before.some((b) => b.kind === e.kind && b.hash === e.hash));
+    expect(added.map((e) => e.kind)).toContain('email');
+    expect(added.every((e) => e.note === `from decision ${decision}`)).toBe(true);
+    await shot('lists-block-buyer');
+    // The buyer's phone is still on the allowlist (an earlier test), so these ordinary blocks are overridden.
+    expect(await signalRow(await placeOrder('another.buyer@example.com'), 'order.blocklist-match')).toMatch(/On the blocklist \(email[^)]*\), but the allowlist overrides it \(phone\)/);
+  });
 });

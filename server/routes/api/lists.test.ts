@@ -111,6 +111,27 @@ describe('block and allow lists', () => {
   });
 });
 
+describe('listing the identifiers of a decision', () => {
+  it("lists the identifiers behind a decided order, as the hashes stored with it, and the next order with them is blocked", async () => {
+    const shop = 'lists-from-decision.myshopify.com';
+    await app.installShop(shop);
+    const first = await decide(shop, { email: 'card.owner@example.com' });
+    expect((await call('POST', '/api/lists/from-decision', shop, { decisionId: first.decision.id, list: 'allowed', nonOverridable: true })).body.message).toBe('/nonOverridable applies to block entries only');
+    expect((await call('POST', '/api/lists/from-decision', shop, { decisionId: '999999', list: 'blocked' })).status).toBe(404);
+    expect((await call('POST', '/api/lists/from-decision', OTHER, { decisionId: first.decision.id, list: 'blocked' })).status).toBe(404);
+    const order = await app.stores.events.get<{ identity: Record<string, string> }>(shop, 'order', first.orderId);
+    const added = await call('POST', '/api/lists/from-decision', shop, { decisionId: first.decision.id, list: 'blocked', kinds: ['email', 'phone'] });
+    expect(added.status).toBe(201);
+    const entries = added.body.entries as { kind: string; hash: string; note: string }[];
+    expect(entries.map((e) => e.kind).sort()).toEqual(['email', 'phone'].filter((k) => order!.identity[k]).sort());
+    for (const e of entries) expect(e.hash).toBe(order!.identity[e.kind]);
+    expect(entries[0]!.note).toBe(`from decision ${first.decision.id}`);
+    // Another order by the same email is blocked now.
+    const next = await decide(shop, { email: 'card.owner@example.com' });
+    expect(next.lines.get('order.blocklist-match')).toMatchObject({ status: 'hit', evidence: { kinds: expect.arrayContaining(['email']) } });
+  });
+});
+
 describe('snoozes', () => {
   it('refuses an unknown signal, a past or missing expiry', async () => {
     expect((await call('POST', '/api/snoozes', SHOP, { customerId: CUSTOMER, signalId: 'no.such-signal', days: 3 })).body.message).toMatch(/no\.such-signal is not a known signal/);

@@ -1,6 +1,6 @@
 import Boom from '@hapi/boom';
 import type { ServerRoute } from '@hapi/hapi';
-import type { IdentifierKind } from '../../../sdk/index.ts';
+import type { IdentifierKind, OrderRecord } from '../../../sdk/index.ts';
 import { shopOf } from '../../auth/sessionAuth.ts';
 import { emailFacts } from '../../normalize/identityFacts.ts';
 import { ipHash, phoneHash } from '../../shopify/normalize/identityHashes.ts';
@@ -129,6 +129,47 @@ export function listRoutes(deps: ApiDeps): ServerRoute[] {
         const row = await deps.stores.lists.add(shop, input.list, input.kind, hash, input.note, { nonOverridable: input.nonOverridable, createdBy: user });
         await deps.stores.audit.record(shop, user, `lists.${input.list}.add`, `${input.kind}:${hash}`, { nonOverridable: row.non_overridable });
         return h.response({ entry: entryOut(row) }).code(201);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/lists/from-decision',
+      options: {
+        validate: {
+          payload: schema(
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['decisionId', 'list'],
+              properties: {
+                decisionId: { type: 'string', pattern: '^[0-9]{1,18}$' },
+                list: { enum: ['blocked', 'allowed'] },
+                kinds: { type: 'array', items: { enum: KINDS }, minItems: 1, uniqueItems: true },
+                note: { type: 'string', maxLength: 500 },
+                nonOverridable: { type: 'boolean' },
+              },
+            },
+            'payload',
+          ),
+        },
+      },
+      handler: async (request, h) => {
+        const { shop, user } = shopOf(request);
+        const input = request.payload as { decisionId: string; list: 'blocked' | 'allowed'; kinds?: IdentifierKind[]; note?: string; nonOverridable?: boolean };
+        if (input.nonOverridable && input.list !== 'blocked') throw Boom.badRequest('/nonOverridable applies to block entries only');
+        const decision = await deps.stores.decisions.get(shop, input.decisionId);
+        if (!decision) throw Boom.notFound('No such decision in this shop');
+        const order = decision.order_id ? await deps.stores.events.get<OrderRecord>(shop, 'order', decision.order_id) : undefined;
+        if (!order) throw Boom.conflict("The decision's order is not stored: its identifiers are unknown");
+        // The order's keyed hashes (as stored: the raw values never were), and its addresses'.
+        const known: [IdentifierKind, string][] = Object.entries(order.identity ?? {}).map(([kind, hash]) => [kind as IdentifierKind, hash as string]);
+        for (const address of [order.shippingAddress, order.billingAddress]) if (address?.hash) known.push(['address', address.hash]);
+        const wanted = known.filter(([kind], i) => (!input.kinds || input.kinds.includes(kind)) && known.findIndex((k) => k[0] === kind && k[1] === known[i]![1]) === i);
+        if (wanted.length === 0) throw Boom.conflict(`The order has no hashed ${input.kinds ? input.kinds.join('/') : ''} identifier to list`.replace(/\s+/g, ' '));
+        const rows = [];
+        for (const [kind, hash] of wanted) rows.push(await deps.stores.lists.add(shop, input.list, kind, hash, input.note ?? `from decision ${decision.id}`, { nonOverridable: input.nonOverridable, createdBy: user }));
+        await deps.stores.audit.record(shop, user, `lists.${input.list}.add`, decision.subject_id, { kinds: wanted.map(([kind]) => kind), nonOverridable: input.nonOverridable === true });
+        return h.response({ entries: rows.map(entryOut) }).code(201);
       },
     },
     {

@@ -132,6 +132,29 @@ export function DecisionDetail() {
                 </BlockStack>
               </Card>
             ) : null}
+            {d?.orderId ? (
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingMd">Lists</Text>
+                  <Text as="p" variant="bodySm" tone="subdued">Every identifier of this order (email, phone, card, device, IP, addresses) as the keyed hashes stored with it.</Text>
+                  <InlineStack gap="200">
+                    <Button
+                      tone="critical"
+                      loading={busy === 'Buyer blocked'}
+                      onClick={() => run('Buyer blocked', () => api('/api/lists/from-decision', { method: 'POST', body: { decisionId: d.id, list: 'blocked' } }))}
+                    >
+                      Block buyer
+                    </Button>
+                    <Button
+                      loading={busy === 'Buyer trusted'}
+                      onClick={() => run('Buyer trusted', () => api('/api/lists/from-decision', { method: 'POST', body: { decisionId: d.id, list: 'allowed' } }))}
+                    >
+                      Trust buyer
+                    </Button>
+                  </InlineStack>
+                </BlockStack>
+              </Card>
+            ) : null}
             {d?.customerId ? (
               <SnoozeCard
                 customerId={d.customerId}
