@@ -22,6 +22,19 @@ export interface DecideOptions {
   explainConditions?: boolean;
   /** A monotonic clock in ms (e.g. `performance.now`). Timings are recorded only when given. */
   clock?: () => number;
+  /**
+   * Signals the merchant snoozed for this subject's customer, in force at the subject's time
+   * (the caller picks them point-in-time; the engine reads no clock). A snoozed signal still
+   * runs and keeps its status in the trace, marked `snoozed`, but scores 0 points.
+   */
+  snoozed?: Readonly<Record<string, SnoozeNote>>;
+}
+
+/** Why a signal scores nothing for this customer: who snoozed it, until when, and why. */
+export interface SnoozeNote {
+  until: string;
+  by?: string;
+  reason?: string;
 }
 
 /**
@@ -176,11 +189,11 @@ class RulesetProgram implements CompiledRuleset {
   }
 
   decide(ctx: SignalContext, options: DecideOptions = {}): Decision {
-    return this.run(ctx, undefined, options.explainConditions ?? true, options.clock);
+    return this.run(ctx, undefined, options.explainConditions ?? true, options.clock, options.snoozed);
   }
 
   decideWithResults(ctx: SignalContext, results: PrecomputedResults, options: DecideOptions = {}): Decision {
-    return this.run(ctx, results, options.explainConditions ?? true, options.clock);
+    return this.run(ctx, results, options.explainConditions ?? true, options.clock, options.snoozed);
   }
 
   decideBatch(contexts: readonly SignalContext[], options: DecideOptions = {}): Decision[] {
@@ -195,6 +208,7 @@ class RulesetProgram implements CompiledRuleset {
     precomputed: PrecomputedResults | undefined,
     explain: boolean,
     clock: (() => number) | undefined,
+    snoozed?: Readonly<Record<string, SnoozeNote>>,
   ): Decision {
     const started = clock?.();
     const ctx = deepFreeze(input);
@@ -229,8 +243,11 @@ class RulesetProgram implements CompiledRuleset {
       } else {
         coverage.error++;
       }
+      const snooze = snoozed?.[step.id];
+      if (snooze !== undefined) cents = 0;
       rawCents[i] = cents;
       const trace = new SignalTraceEntry(step, result, cents / 100);
+      if (snooze !== undefined) trace.snoozed = { ...snooze };
       if (clock !== undefined) trace.durationMs = clock() - t0;
       signals[i] = trace;
     }
@@ -382,6 +399,7 @@ class SignalTraceEntry implements SignalTrace {
   declare points: number;
   declare evidence: SignalResult['evidence'];
   declare message: string;
+  declare snoozed?: SnoozeNote;
   declare durationMs?: number;
   constructor(step: Step, result: SignalResult, points: number) {
     this.id = step.id;

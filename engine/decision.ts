@@ -14,6 +14,8 @@ export interface SignalTrace {
   points: number;
   evidence: Evidence;
   message: string;
+  /** The merchant snoozed this signal for the customer: it kept its status but scored 0 points. */
+  snoozed?: { until: string; by?: string; reason?: string };
   /** Only when the caller passed a clock. */
   durationMs?: number;
 }

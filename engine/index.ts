@@ -1,6 +1,6 @@
 /** The decision engine: pure TypeScript, no I/O, no clock. */
 export { compileRuleset, canonicalJson, contentHashOf } from './compileRuleset.ts';
-export type { CompiledRuleset, DecideOptions, PrecomputedResults } from './compileRuleset.ts';
+export type { CompiledRuleset, DecideOptions, PrecomputedResults, SnoozeNote } from './compileRuleset.ts';
 export { validateRuleset, analyzeRuleset } from './validateRuleset.ts';
 export { createRegistry, RegistryError } from './registry.ts';
 export type { SignalRegistry } from './registry.ts';

@@ -6,6 +6,7 @@ import * as backfillPass from './20261122120000_backfill_pass.ts';
 import * as simulations from './20261122130000_simulations.ts';
 import * as shadow from './20261122140000_shadow.ts';
 import * as simulationJobs from './20261122150000_simulation_jobs.ts';
+import * as listsSnoozesHoldout from './20261122160000_lists_snoozes_holdout.ts';
 import * as rings from './20261122160000_rings.ts';
 import * as goals from './20261122163000_goals.ts';
 
@@ -21,6 +22,7 @@ const MIGRATIONS: [string, Knex.Migration][] = [
   ['20261122130000_simulations', simulations],
   ['20261122140000_shadow', shadow],
   ['20261122150000_simulation_jobs', simulationJobs],
+  ['20261122160000_lists_snoozes_holdout', listsSnoozesHoldout],
   ['20261122160000_rings', rings],
   ['20261122163000_goals', goals],
 ];

@@ -145,7 +145,13 @@ export interface RefundRecord {
   customerId?: ShopifyId | null;
   createdAt: IsoTime;
   amount: number;
+  /** The method of the largest part of the refund. */
   method: RefundMethod;
+  /**
+   * Only for a refund split across methods (e.g. part to the card, part to store credit): the
+   * money paid back per method, adding up to `amount`.
+   */
+  methodAmounts?: Partial<Record<RefundMethod, number>>;
   lineItems: { lineItemId: ShopifyId; quantity: number; subtotal: number }[];
   restock?: boolean;
   /** True when the refund was issued by staff without a return record. */
@@ -228,10 +234,15 @@ export interface ShopBaseline {
   shopReturnRate?: number;
 }
 
-/** Hashed identifiers the merchant blocked or trusted, by kind. */
+/**
+ * Hashed identifiers the merchant blocked or trusted, by kind. An allow entry beats a block
+ * entry, unless the block is non-overridable (`locked`, a subset of `blocked`).
+ */
 export interface HashedLists {
   blocked: Partial<Record<IdentifierKind, IdentifierHash[]>>;
   allowed: Partial<Record<IdentifierKind, IdentifierHash[]>>;
+  /** Blocked identifiers that no allow entry overrides (each is also in `blocked`). */
+  locked?: Partial<Record<IdentifierKind, IdentifierHash[]>>;
 }
 
 export interface OrderSubject {

@@ -115,6 +115,16 @@ export function identityHashes(ctx: SignalContext): Map<IdentifierKind, Set<stri
   return byKind;
 }
 
+/**
+ * The buyer's identifiers on the merchant's lists, by kind: blocked, non-overridable blocked
+ * (`locked`) and allowed. An allow match beats a block, unless a matched block is locked.
+ */
+export function listMatches(ctx: SignalContext, hashes: Map<IdentifierKind, Set<string>>): { blocked: IdentifierKind[]; locked: IdentifierKind[]; allowed: IdentifierKind[] } {
+  const on = (list: Partial<Record<IdentifierKind, string[]>> | undefined) =>
+    [...hashes].filter(([kind, set]) => (list?.[kind] ?? []).some((hash) => set.has(hash))).map(([kind]) => kind);
+  return { blocked: on(ctx.lists.blocked), locked: on(ctx.lists.locked), allowed: on(ctx.lists.allowed) };
+}
+
 /** Lowercase words joined by single spaces, padded, so phrases match on word boundaries. */
 function words(text: string): string {
   return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).join(' ');

@@ -64,7 +64,8 @@ export class GdprService {
     const customers = await this.stores.customers.delete(shopId, customerId, trx);
     const simulations = await this.stores.simulations.forgetCustomer(shopId, customerId, trx);
     const rings = await this.stores.rings.forgetCustomer(shopId, customerId, trx);
-    const counts = { decisions, outcomes, events, customers, simulations, rings };
+    const snoozes = await this.stores.snoozes.deleteForCustomer(trx, shopId, customerId);
+    const counts = { decisions, outcomes, events, customers, simulations, rings, snoozes };
     await this.stores.audit.record(shopId, 'shopify', 'gdpr.customers_redact', customerId, counts, trx);
     return counts;
   }

@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { type ChosenAction, type CompiledRuleset, type Ruleset, type SignalRegistry } from '../../engine/index.ts';
+import { type ChosenAction, type CompiledRuleset, type Ruleset, type SignalRegistry, type SnoozeNote } from '../../engine/index.ts';
 import { buildBaseline, contextAt, ShopHistory } from '../../engine/history/index.ts';
 import type { OrderRecord, RefundRecord, ReturnRecord, ShopBaseline, Subject, SubjectKind } from '../../sdk/index.ts';
 import type { DecisionEntry, SettledAction } from '../store/DecisionStore.ts';
 import { compilePublished } from './compilePublished.ts';
-import type { ActionRow, DecisionRow, Stores } from '../store/index.ts';
+import type { ActionRow, DecisionRow, SnoozeRow, Stores } from '../store/index.ts';
 
 /** What to score: one order, return or refund of a shop (a scoring job's payload). */
 export interface ScoreRequest {
@@ -137,14 +138,18 @@ export class ScoringService {
     const cached = session ? this.sessions.get(shopId) : undefined;
     const reuse = cached && session && cached.id === session.id && cached.step === session.step ? cached.history : undefined;
     this.sessions.delete(shopId); // taken: a failure below must not leave a half-fed history behind
-    const [history, lists, compiled, baseline, shop] = await Promise.all([
+    const earliest = items.reduce((min, { subject }) => (subject.at < min ? subject.at : min), items[0]?.subject.at ?? new Date(0).toISOString());
+    const [history, lists, compiled, baseline, shop, snoozeRows] = await Promise.all([
       reuse ?? this.historyFor(shopId, [...customerIds], [...orderIds], session !== undefined),
       this.stores.lists.forShopCached(shopId),
       this.rulesetFor(shopId),
       this.baselineFor(shopId),
       this.stores.shops.getCached(shopId),
+      this.stores.snoozes.forCustomers(shopId, [...customerIds], earliest),
     ]);
     const connected = Boolean(shop?.access_token);
+    const holdoutShare = options.historical ? 0 : holdoutShareOf(shop?.settings);
+    const snoozesOf = Map.groupBy(snoozeRows, (row) => row.customer_id);
     // Shadow mode (live events only): a draft decides each subject beside the live version, never acting.
     const shadowRow = options.historical ? undefined : await this.stores.rulesets.shadowCached(shopId).catch(() => undefined);
     const shadow = shadowRow && shadowRow.status === 'draft' ? this.compiledFor(shadowRow) : undefined;
@@ -154,7 +159,8 @@ export class ScoringService {
     for (const { subject, i } of inTimeOrder) {
       const customerId = subject.order.customerId ?? null;
       const context = contextAt(subject, history, { shopId, baseline, lists });
-      const decision = compiled.decide(context, { clock: () => performance.now() });
+      const snoozed = customerId ? snoozesAt(snoozesOf.get(customerId), subject.at) : undefined;
+      const decision = compiled.decide(context, snoozed ? { clock: () => performance.now(), snoozed } : { clock: () => performance.now() });
       if (shadow && shadowRow) {
         try {
           const s = shadow.decide(context);
@@ -164,7 +170,9 @@ export class ScoringService {
         }
       }
       history.addDecision(customerId, subject.order.id, { subjectId: subject.id, kind: subject.kind, at: subject.at, score: decision.score, zone: decision.zone });
-      entries[i] = { shopId, decision, orderId: subject.order.id, customerId, actions: decision.actions.map((action) => (options.historical ? historical(action) : settle(action, connected))) };
+      const holdout = decision.zone === 'high' && inHoldout(shopId, subject.id, holdoutShare);
+      const actions = decision.actions.map((action) => (options.historical ? historical(action) : holdout ? heldOut(action, holdoutShare) : settle(action, connected)));
+      entries[i] = { shopId, decision, orderId: subject.order.id, customerId, actions, ...(holdout ? { holdout } : {}) };
     }
     if (session) this.sessions.set(shopId, { id: session.id, step: session.step + 1, history });
     return { entries, shadows };
@@ -265,6 +273,42 @@ export class ScoringService {
       return { kind, id: refund.id, at: refund.createdAt, refund, order, return: ret ?? null };
     });
   }
+}
+
+/** The shop's holdout share of HIGH decisions (0..0.2), from its settings' `holdoutPercent`. */
+export function holdoutShareOf(settings: Record<string, unknown> | undefined): number {
+  const percent = Number(settings?.holdoutPercent ?? 0);
+  return Number.isFinite(percent) ? Math.min(20, Math.max(0, percent)) / 100 : 0;
+}
+
+/**
+ * Whether a subject falls in the holdout sample: a deterministic hash of shop and subject id in
+ * [0, 1) below the share, so the same subject is always in or out, and the choice is independent
+ * of its score.
+ */
+export function inHoldout(shopId: string, subjectId: string, share: number): boolean {
+  if (share <= 0) return false;
+  const h = createHash('sha256').update(`${shopId}|${subjectId}`).digest().readUInt32BE(0);
+  return h / 0x1_0000_0000 < share;
+}
+
+/** The snoozes in force at `at` (started at or before it, expiring after it), by signal id. */
+export function snoozesAt(rows: readonly SnoozeRow[] | undefined, at: string): Record<string, SnoozeNote> | undefined {
+  if (!rows) return undefined;
+  const t = Date.parse(at);
+  let active: Record<string, SnoozeNote> | undefined;
+  for (const row of rows) {
+    if (new Date(row.starts_at).getTime() > t || new Date(row.expires_at).getTime() <= t) continue;
+    const until = new Date(row.expires_at).toISOString();
+    const current = active?.[row.signal_id];
+    if (current && current.until >= until) continue;
+    (active ??= {})[row.signal_id] = { until, by: row.created_by, ...(row.reason ? { reason: row.reason } : {}) };
+  }
+  return active;
+}
+
+function heldOut(action: ChosenAction, share: number): SettledAction {
+  return { action, status: 'skipped', result: { reason: 'holdout', detail: `in the holdout sample (${Math.round(share * 1000) / 10}% of HIGH decisions are not acted on, to measure what the rules prevent)` } };
 }
 
 function historical(action: ChosenAction): SettledAction {

@@ -17,6 +17,8 @@ export interface DecisionRow {
   trace: Decision;
   decided_at: Date;
   created_at: Date;
+  /** In the holdout sample (a HIGH decision whose actions were not executed). */
+  holdout?: boolean;
 }
 
 /**
@@ -36,6 +38,8 @@ export interface DecisionEntry {
   orderId: string | null;
   customerId: string | null;
   actions: readonly SettledAction[];
+  /** In the holdout sample: a HIGH decision whose actions were deliberately not executed. */
+  holdout?: boolean;
 }
 
 export interface DecisionFilters {
@@ -67,7 +71,7 @@ export class DecisionStore {
    */
   async insertManyWithEffects(entries: readonly DecisionEntry[]): Promise<{ row: DecisionRow; created: boolean; actions: ActionRow[] }[]> {
     if (entries.length === 0) return [];
-    const input = entries.map(({ shopId, decision, orderId, customerId, actions }, ord) => ({
+    const input = entries.map(({ shopId, decision, orderId, customerId, actions, holdout }, ord) => ({
       ord,
       shop_id: shopId,
       subject_kind: decision.subject.kind,
@@ -81,17 +85,18 @@ export class DecisionStore {
       zone: decision.zone,
       trace: decision,
       decided_at: decision.subject.at,
+      holdout: holdout === true,
       actions: [...new Map(actions.map((a) => [`${a.action.ruleId}|${a.action.type}`, a])).values()].map((a) => ({ rule_id: a.action.ruleId, type: a.action.type, spec: a.action, status: a.status, result: a.result ?? null })),
     }));
     const { rows } = await this.db.raw(
       `with input as (
          select * from jsonb_to_recordset(cast(? as jsonb)) as r (ord int, shop_id text, subject_kind text, subject_id text, order_id text, customer_id text,
-           ruleset_id text, ruleset_version int, content_hash text, score numeric, zone text, trace jsonb, decided_at timestamptz, actions jsonb)
+           ruleset_id text, ruleset_version int, content_hash text, score numeric, zone text, trace jsonb, decided_at timestamptz, holdout boolean, actions jsonb)
        ), ins as (
-         insert into decisions (shop_id, subject_kind, subject_id, order_id, customer_id, ruleset_id, ruleset_version, content_hash, score, zone, trace, decided_at)
-         select shop_id, subject_kind, subject_id, order_id, customer_id, ruleset_id, ruleset_version, content_hash, score, zone, trace, decided_at from input order by ord
+         insert into decisions (shop_id, subject_kind, subject_id, order_id, customer_id, ruleset_id, ruleset_version, content_hash, score, zone, trace, decided_at, holdout)
+         select shop_id, subject_kind, subject_id, order_id, customer_id, ruleset_id, ruleset_version, content_hash, score, zone, trace, decided_at, holdout from input order by ord
          on conflict (shop_id, subject_kind, subject_id) do nothing
-         returning id, shop_id, subject_kind, subject_id, order_id, customer_id, ruleset_id, ruleset_version, content_hash, score, zone, decided_at, created_at
+         returning id, shop_id, subject_kind, subject_id, order_id, customer_id, ruleset_id, ruleset_version, content_hash, score, zone, decided_at, created_at, holdout
        ), profile as (
          insert into customers (shop_id, id, current_zone, last_score, decisions_count)
          select distinct on (shop_id, customer_id) shop_id, customer_id, zone, score, count(*) over (partition by shop_id, customer_id)

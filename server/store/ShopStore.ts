@@ -70,6 +70,16 @@ export class ShopStore {
     return this.db('shops').whereNot({ status: 'uninstalled' }).orderBy('id').pluck('id');
   }
 
+  /** Merges `patch` into the shop's settings (top-level keys); returns the settings after. */
+  async updateSettings(shopId: string, patch: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const [row] = await this.db<ShopRow>('shops')
+      .where({ id: shopId })
+      .update({ settings: this.db.raw('settings || cast(? as jsonb)', [JSON.stringify(patch)]) as unknown as Record<string, unknown> })
+      .returning('settings');
+    this.forget(shopId);
+    return (row?.settings ?? {}) as Record<string, unknown>;
+  }
+
   /** shop/redact: every row of the shop goes (foreign keys cascade), deliveries included. */
   async deleteEverything(shopId: string): Promise<void> {
     await this.db.transaction(async (trx) => {

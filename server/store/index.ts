@@ -15,6 +15,8 @@ import { RingStore } from './RingStore.ts';
 import { RulesetStore } from './RulesetStore.ts';
 import { ShopStore } from './ShopStore.ts';
 import { SimulationStore } from './SimulationStore.ts';
+import { SnoozeStore } from './SnoozeStore.ts';
+import { RefundReportStore } from './RefundReportStore.ts';
 
 /** The store layer: the only place with SQL. One repository per table family. */
 export interface Stores {
@@ -35,6 +37,8 @@ export interface Stores {
   chargebacks: ChargebackStore;
   analytics: AnalyticsStore;
   rings: RingStore;
+  snoozes: SnoozeStore;
+  refundReports: RefundReportStore;
 }
 
 export function createStores(db: Knex): Stores {
@@ -59,6 +63,8 @@ export function createStores(db: Knex): Stores {
     chargebacks: new ChargebackStore(db),
     analytics: new AnalyticsStore(db),
     rings: new RingStore(db),
+    snoozes: new SnoozeStore(db),
+    refundReports: new RefundReportStore(db),
   };
 }
 
@@ -69,6 +75,9 @@ export type { ContextMaterial } from './ContextStore.ts';
 export type { CustomerRow } from './CustomerStore.ts';
 export type { SimulationRow } from './SimulationStore.ts';
 export type { RingAlertRow, RingBuildRow, RingLinkRow, RingMemberRow, RingRow } from './RingStore.ts';
+export type { SnoozeRow } from './SnoozeStore.ts';
+export type { ListEntryRow, ListName } from './ListStore.ts';
+export type { HoldoutReport, RefundMethodReport } from './RefundReportStore.ts';
 export type { DecisionRow, DecisionFilters } from './DecisionStore.ts';
 export type { RulesetRow } from './RulesetStore.ts';
 export type { ShopRow } from './ShopStore.ts';

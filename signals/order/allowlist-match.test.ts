@@ -29,8 +29,21 @@ new SignalTester({ describe, it }).run(allowlistMatch, {
       strength: [0.59, 0.61],
       evidence: { kinds: ['ip', 'address'] },
     },
+    {
+      name: 'an ordinary block of the same buyer does not cancel the trust',
+      ctx: orderContext(order, { customer, lists: { allowed: { address: ['h-ship'] }, blocked: { ip: ['h-ip'] } } }),
+      strength: 0.5,
+      evidence: { kinds: ['address'] },
+    },
   ],
   quiet: [
+    {
+      name: 'a non-overridable block of the same buyer cancels the trust',
+      ctx: orderContext(order, { customer, lists: { allowed: { address: ['h-ship'] }, blocked: { ip: ['h-ip'] }, locked: { ip: ['h-ip'] } } }),
+      messageId: 'lockedBlock',
+      evidence: { kinds: ['address'], lockedBy: ['ip'] },
+      message: 'On the allowlist (address), but a non-overridable blocklist entry (ip) wins.',
+    },
     { name: 'an empty allowlist', ctx: orderContext(order, { customer }), messageId: 'notListed', evidence: { checked: 4 } },
     {
       name: 'a blocklisted email is not trust',

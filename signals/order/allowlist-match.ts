@@ -1,6 +1,6 @@
 import { defineSignal } from '../../sdk/index.ts';
-import type { IdentifierKind } from '../../sdk/index.ts';
-import { identityHashes } from '../support.ts';
+import type { Evidence, IdentifierKind, SignalOutcome } from '../../sdk/index.ts';
+import { identityHashes, listMatches } from '../support.ts';
 
 /**
  * Trust per matched kind: email, payment and device pin down one buyer (1); a phone nearly so
@@ -13,10 +13,10 @@ const KIND_STRENGTH: Record<IdentifierKind, number> = { email: 1, payment: 1, de
 export default defineSignal<Record<string, never>>({
   meta: {
     id: 'order.allowlist-match',
-    version: '1.0.0',
+    version: '1.1.0',
     title: 'Allowlisted buyer',
     description:
-      'The email, card, device, phone, address or IP address behind this order is on your allowlist of trusted buyers. Lowers the score (negative weight); email, card and device matches count fully, shared identifiers less.',
+      'The email, card, device, phone, address or IP address behind this order is on your allowlist of trusted buyers. Lowers the score (negative weight); email, card and device matches count fully, shared identifiers less. A non-overridable blocklist entry matching the same buyer cancels the trust.',
     category: 'order',
     appliesTo: ['order', 'return', 'refund'],
     defaultWeight: -25,
@@ -25,16 +25,19 @@ export default defineSignal<Record<string, never>>({
     messages: {
       trusted: 'On the allowlist: {{kinds}}.',
       notListed: 'None of the {{checked}} identifier(s) is on the allowlist.',
+      lockedBlock: 'On the allowlist ({{kinds}}), but a non-overridable blocklist entry ({{lockedKinds}}) wins.',
       noIdentity: 'No hashed identifiers are known for this buyer.',
     },
   },
-  evaluate(ctx) {
+  evaluate(ctx): SignalOutcome {
     const hashes = identityHashes(ctx);
     if (hashes.size === 0) return { status: 'insufficient_data', messageId: 'noIdentity' };
-    const kinds = [...hashes]
-      .filter(([kind, set]) => (ctx.lists.allowed[kind] ?? []).some((hash) => set.has(hash)))
-      .map(([kind]) => kind);
+    const { allowed: kinds, locked } = listMatches(ctx, hashes);
     if (kinds.length === 0) return { status: 'no_hit', messageId: 'notListed', evidence: { kinds: [], checked: hashes.size } };
+    if (locked.length > 0) {
+      const evidence: Evidence = { kinds, checked: hashes.size, lockedBy: locked };
+      return { status: 'no_hit', messageId: 'lockedBlock', evidence, data: { kinds: kinds.join(', '), lockedKinds: locked.join(', ') } };
+    }
     const strength = Math.min(1, Math.max(...kinds.map((kind) => KIND_STRENGTH[kind])) + 0.1 * (kinds.length - 1));
     const evidence = { kinds, checked: hashes.size };
     return { status: 'hit', strength, messageId: 'trusted', evidence, data: { kinds: kinds.join(', ') } };

@@ -31,6 +31,13 @@ new SignalTester({ describe, it }).run(blocklistMatch, {
       evidence: { kinds: ['payment'] },
     },
     {
+      name: 'a non-overridable block wins over an allow entry, and only the locked kinds count',
+      ctx: orderContext(order, { customer, lists: { blocked: { email: ['h-email'], ip: ['h-ip'] }, locked: { ip: ['h-ip'] }, allowed: { phone: ['h-phone'] } } }),
+      strength: 0.5,
+      evidence: { kinds: ['ip'], nonOverridable: ['ip'], allowlisted: ['phone'] },
+      messageId: 'lockedOverAllow',
+    },
+    {
       name: 'a blocked IP alone',
       ctx: orderContext(order, { customer, lists: { blocked: { ip: ['h-ip'] }, allowed: {} } }),
       strength: 0.5,
@@ -38,6 +45,18 @@ new SignalTester({ describe, it }).run(blocklistMatch, {
   ],
   quiet: [
     { name: 'an empty blocklist', ctx: orderContext(order, { customer }), messageId: 'clear', evidence: { checked: 6 } },
+    {
+      name: 'an allow entry overrides an ordinary block',
+      ctx: orderContext(order, { customer, lists: { blocked: { email: ['h-email'] }, allowed: { payment: ['h-card'] } } }),
+      messageId: 'overridden',
+      evidence: { kinds: ['email'], overriddenBy: ['payment'] },
+      message: 'On the blocklist (email), but the allowlist overrides it (payment).',
+    },
+    {
+      name: 'a locked entry of another buyer does not stop the override',
+      ctx: orderContext(order, { customer, lists: { blocked: { email: ['h-email'], ip: ['other'] }, locked: { ip: ['other'] }, allowed: { email: ['h-email'] } } }),
+      messageId: 'overridden',
+    },
     {
       name: 'hashes of another kind do not match',
       ctx: orderContext(order, { customer, lists: { blocked: { phone: ['h-email'] }, allowed: { email: ['h-email'] } } }),

@@ -1,6 +1,6 @@
 import { defineSignal } from '../../sdk/index.ts';
-import type { IdentifierKind } from '../../sdk/index.ts';
-import { identityHashes } from '../support.ts';
+import type { Evidence, IdentifierKind, SignalOutcome } from '../../sdk/index.ts';
+import { identityHashes, listMatches } from '../support.ts';
 
 /**
  * Strength per matched kind: email, payment and device pin down one buyer (1); a phone nearly
@@ -13,10 +13,10 @@ const KIND_STRENGTH: Record<IdentifierKind, number> = { email: 1, payment: 1, de
 export default defineSignal<Record<string, never>>({
   meta: {
     id: 'order.blocklist-match',
-    version: '1.0.0',
+    version: '1.1.0',
     title: 'Blocklisted buyer',
     description:
-      'The email, card, device, phone, address or IP address behind this order is on your blocklist. Email, card and device matches count fully; phone, address and IP matches count less because others can share them.',
+      'The email, card, device, phone, address or IP address behind this order is on your blocklist. Email, card and device matches count fully; phone, address and IP matches count less because others can share them. An allowlist match overrides the block, unless the block entry is non-overridable.',
     category: 'order',
     appliesTo: ['order', 'return', 'refund'],
     defaultWeight: 35,
@@ -24,19 +24,27 @@ export default defineSignal<Record<string, never>>({
     needs: ['subject', 'customer', 'lists'],
     messages: {
       blocked: 'On the blocklist: {{kinds}}.',
+      lockedOverAllow: 'On the blocklist: {{kinds}} (non-overridable: the allowlist match does not lift it).',
+      overridden: 'On the blocklist ({{kinds}}), but the allowlist overrides it ({{allowedKinds}}).',
       clear: 'None of the {{checked}} identifier(s) is on the blocklist.',
       noIdentity: 'No hashed identifiers are known for this buyer.',
     },
   },
-  evaluate(ctx) {
+  evaluate(ctx): SignalOutcome {
     const hashes = identityHashes(ctx);
     if (hashes.size === 0) return { status: 'insufficient_data', messageId: 'noIdentity' };
-    const kinds = [...hashes]
-      .filter(([kind, set]) => (ctx.lists.blocked[kind] ?? []).some((hash) => set.has(hash)))
-      .map(([kind]) => kind);
-    if (kinds.length === 0) return { status: 'no_hit', messageId: 'clear', evidence: { kinds: [], checked: hashes.size } };
+    const { blocked, locked, allowed } = listMatches(ctx, hashes);
+    if (blocked.length === 0) return { status: 'no_hit', messageId: 'clear', evidence: { kinds: [], checked: hashes.size } };
+    // An allow entry beats a block, unless one of the matched blocks is non-overridable.
+    if (allowed.length > 0 && locked.length === 0) {
+      const evidence = { kinds: blocked, checked: hashes.size, overriddenBy: allowed };
+      return { status: 'no_hit', messageId: 'overridden', evidence, data: { kinds: blocked.join(', '), allowedKinds: allowed.join(', ') } };
+    }
+    // Over an allow match, only the locked blocks count.
+    const kinds = allowed.length > 0 ? locked : blocked;
     const strength = Math.min(1, Math.max(...kinds.map((kind) => KIND_STRENGTH[kind])) + 0.1 * (kinds.length - 1));
-    const evidence = { kinds, checked: hashes.size };
-    return { status: 'hit', strength, messageId: 'blocked', evidence, data: { kinds: kinds.join(', ') } };
+    const evidence: Evidence = { kinds, checked: hashes.size, nonOverridable: locked };
+    if (allowed.length > 0) evidence.allowlisted = allowed;
+    return { status: 'hit', strength, messageId: allowed.length > 0 ? 'lockedOverAllow' : 'blocked', evidence, data: { kinds: kinds.join(', ') } };
   },
 });

@@ -16,6 +16,8 @@ export interface DecisionSummary {
   topSignals: { id: string; points: number; message: string }[];
   insufficient: number;
   errors: number;
+  /** In the holdout sample: a HIGH decision whose actions were deliberately not executed. */
+  holdout?: boolean;
 }
 
 export interface SignalLine {
@@ -28,6 +30,8 @@ export interface SignalLine {
   points: number;
   message: string;
   evidence: Record<string, unknown>;
+  /** The merchant snoozed this signal for the customer: it kept its status but scored 0 points. */
+  snoozed?: { until: string; by?: string; reason?: string };
 }
 
 export interface DecisionDetail extends DecisionSummary {
@@ -69,6 +73,87 @@ export interface CustomerProfile {
   averageScore: number | null;
   trajectory: string;
   history: DecisionSummary[];
+}
+
+export type IdentifierKind = 'email' | 'phone' | 'address' | 'ip' | 'device' | 'payment';
+
+export interface ListEntry {
+  list: 'blocked' | 'allowed';
+  kind: IdentifierKind;
+  /** The keyed hash: the raw identifier is never stored. */
+  hash: string;
+  note: string | null;
+  nonOverridable: boolean;
+  createdBy: string | null;
+  createdAt: string;
+}
+
+export interface Snooze {
+  id: string;
+  customerId: string;
+  signalId: string;
+  startsAt: string;
+  expiresAt: string;
+  createdBy: string;
+  reason: string | null;
+  active: boolean;
+}
+
+export interface HoldoutGroup {
+  group: 'holdout' | 'acted';
+  decisions: number;
+  withChargeback: number;
+  withRefund: number;
+  refundedValue: number;
+  labelledFraud: number;
+  chargebackRate: number | null;
+  refundRate: number | null;
+  fraudLabelRate: number | null;
+}
+
+export interface HoldoutData {
+  percent: number;
+  report: { from: string | null; to: string | null; groups: HoldoutGroup[]; notActedOn: number };
+}
+
+export interface MethodFigures {
+  method: string;
+  count: number;
+  amount: number;
+  value: number;
+}
+
+export interface ZoneSplit {
+  zone: string;
+  count: number;
+  value: number;
+  preservedValue: number;
+  preservationRate: number | null;
+  byMethod: MethodFigures[];
+}
+
+export interface RefundMethodReport {
+  from: string | null;
+  to: string | null;
+  total: { count: number; amount: number; value: number; preservedValue: number; preservedCount: number };
+  preservationRate: number | null;
+  preservationRateByCount: number | null;
+  byMethod: MethodFigures[];
+  byRefundZone: ZoneSplit[];
+  byOrderZone: ZoneSplit[];
+}
+
+/** Fetches a CSV from the API (with the session token when embedded) and saves it as `filename`. */
+export async function downloadCsv(path: string, filename: string): Promise<void> {
+  const headers: Record<string, string> = {};
+  if (window.shopify) headers.authorization = `Bearer ${await window.shopify.idToken()}`;
+  const response = await fetch(path, { headers });
+  if (!response.ok) throw new ApiError(response.status, `${response.status} ${response.statusText}`);
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = filename;
+  link.click();
+  URL.revokeObjectURL(link.href);
 }
 
 /** An API answer that is not a success: the server's message, for a banner. */
@@ -147,7 +232,6 @@ export async function openHtml(path: string): Promise<void> {
   else window.location.href = url;
 }
 
-export type IdentifierKind = 'email' | 'phone' | 'address' | 'ip' | 'device' | 'payment';
 
 /** A ring's score parts (engine/rings RingComponents): each `points` entry adds to the score. */
 export interface RingComponents {

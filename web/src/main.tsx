@@ -1,6 +1,6 @@
 import '@shopify/polaris/build/esm/styles.css';
 import { AppProvider, Frame, Loading, Navigation } from '@shopify/polaris';
-import { ChartLineIcon, ChartVerticalIcon, CodeIcon, CreditCardIcon, HomeIcon, ImportIcon, SettingsIcon, TeamIcon } from '@shopify/polaris-icons';
+import { ChartLineIcon, ChartVerticalIcon, CodeIcon, CreditCardIcon, HomeIcon, ImportIcon, ListBulletedIcon, ReceiptRefundIcon, SettingsIcon, TeamIcon } from '@shopify/polaris-icons';
 import en from '@shopify/polaris/locales/en.json';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -15,6 +15,8 @@ import { Dashboard } from './pages/Dashboard.tsx';
 import { DecisionDetail } from './pages/DecisionDetail.tsx';
 import { Insights } from './pages/Insights.tsx';
 import { Rings } from './pages/Rings.tsx';
+import { Lists } from './pages/Lists.tsx';
+import { RefundMethods } from './pages/RefundMethods.tsx';
 import { Settings } from './pages/Settings.tsx';
 
 /** The rule editor brings Monaco: loaded only when it is opened. */
@@ -40,6 +42,8 @@ function Shell() {
           { url: '/analytics', label: 'Analytics', icon: ChartLineIcon },
           { url: '/chargebacks', label: 'Chargebacks', icon: CreditCardIcon },
           { url: '/rings', label: 'Fraud rings', icon: TeamIcon },
+          { url: '/refund-methods', label: 'Refund methods', icon: ReceiptRefundIcon },
+          { url: '/lists', label: 'Lists', icon: ListBulletedIcon },
           { url: '/rules', label: 'Rules', icon: CodeIcon },
           { url: '/settings', label: 'Settings', icon: SettingsIcon },
         ]}
@@ -59,6 +63,8 @@ function Shell() {
         <Route path="/analytics" element={<Analytics />} />
         <Route path="/rings" element={<Rings />} />
         <Route path="/rings/:id" element={<Suspense fallback={<Loading />}><RingDetail /></Suspense>} />
+        <Route path="/lists" element={<Lists />} />
+        <Route path="/refund-methods" element={<RefundMethods />} />
         <Route path="/settings" element={<Settings />} />
         <Route path="/rules" element={<Suspense fallback={<Loading />}><RulesEditor /></Suspense>} />
         <Route path="*" element={<Dashboard />} />

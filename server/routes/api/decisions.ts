@@ -41,6 +41,7 @@ export function summarize(row: DecisionRow) {
     topSignals: top,
     insufficient: trace.coverage.insufficient,
     errors: trace.coverage.error,
+    holdout: row.holdout === true,
   };
 }
 

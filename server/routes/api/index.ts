@@ -6,6 +6,8 @@ import { chargebackRoutes } from './chargebacks.ts';
 import type { ApiDeps } from './context.ts';
 import { customerRoutes } from './customers.ts';
 import { decisionRoutes } from './decisions.ts';
+import { listRoutes } from './lists.ts';
+import { refundMethodRoutes } from './refundMethods.ts';
 import { simulationRoutes } from './simulations.ts';
 import { orderRoutes } from './orders.ts';
 import { ringRoutes } from './rings.ts';
@@ -15,7 +17,7 @@ import { rulesetRoutes } from './rulesets.ts';
 export const api: Plugin<ApiDeps> = {
   name: 'refundsentry-api',
   register(server, deps) {
-    const routes = [...decisionRoutes(deps), ...customerRoutes(deps), ...rulesetRoutes(deps), ...catalogRoutes(deps), ...backfillRoutes(deps), ...simulationRoutes(deps), ...chargebackRoutes(deps), ...analyticsRoutes(deps), ...orderRoutes(deps), ...ringRoutes(deps)];
+    const routes = [...decisionRoutes(deps), ...customerRoutes(deps), ...rulesetRoutes(deps), ...catalogRoutes(deps), ...backfillRoutes(deps), ...simulationRoutes(deps), ...chargebackRoutes(deps), ...analyticsRoutes(deps), ...orderRoutes(deps), ...ringRoutes(deps), ...listRoutes(deps), ...refundMethodRoutes(deps)];
     for (const route of routes) server.route({ ...route, options: { ...(route.options as object), auth: 'session' } });
   },
 };

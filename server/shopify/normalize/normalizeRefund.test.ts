@@ -59,6 +59,14 @@ describe('refund method and amount', () => {
     expect(r.method).toBe('gift_card');
   });
 
+  it('keeps the money per method of a refund split across methods', () => {
+    const r = refund((body) => {
+      body.transactions[0].gateway = 'shopify_store_credit';
+    });
+    expect(r).toMatchObject({ amount: 85, method: 'store_credit', methodAmounts: { store_credit: 75, original_payment: 10 } });
+    expect(refund(withGateway('gift_card')).methodAmounts).toBeUndefined();
+  });
+
   it('falls back to line subtotals when the body lists no transactions', () => {
     expect(refund((body) => delete body.transactions)).toMatchObject({ amount: 414.95, method: 'original_payment' });
   });

@@ -59,6 +59,10 @@ export function normalizeRefund(body: unknown, order?: OrderRecord): RefundRecor
   const amount = exchange ? 0
     : refunds.length > 0 ? paid.reduce((sum, tx) => sum + transactionAmount(tx), 0)
     : lineItems.reduce((sum, item) => sum + item.subtotal, 0);
+  // A refund split across methods keeps each method's part (the report splits its money).
+  const byMethod: Partial<Record<RefundMethod, number>> = {};
+  if (!exchange) for (const tx of paid) byMethod[refundMethodOfGateway(tx.gateway)] = round2((byMethod[refundMethodOfGateway(tx.gateway)] ?? 0) + transactionAmount(tx));
+  const split = Object.keys(byMethod).length > 1;
   const restock = p.restock === true || p.refund_line_items.some((item) => !!item.restock_type && item.restock_type !== 'no_restock');
   return {
     id: p.admin_graphql_api_id,
@@ -68,6 +72,7 @@ export function normalizeRefund(body: unknown, order?: OrderRecord): RefundRecor
     createdAt: p.created_at,
     amount: round2(amount),
     method,
+    ...(split ? { methodAmounts: byMethod } : {}),
     lineItems,
     restock,
     manual: !p.return,

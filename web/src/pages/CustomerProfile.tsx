@@ -4,6 +4,7 @@ import '@shopify/polaris-viz/build/esm/styles.css';
 import { useNavigate, useParams } from 'react-router-dom';
 import type { CustomerProfile as Profile } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
+import { SnoozeCard } from '../components/SnoozeCard.tsx';
 import { dateTime, gidLabel, kindLabel } from '../components/format.ts';
 import { useApi } from '../components/useApi.ts';
 import { ZoneBadge } from '../components/ZoneBadge.tsx';
@@ -16,6 +17,7 @@ export function CustomerProfile() {
   const navigate = useNavigate();
   const profile = useApi<Profile>(`/api/customers/${encodeURIComponent(id)}`);
   const p = profile.data;
+  const catalog = useApi<{ signals: { id: string }[] }>('/api/signals');
   const points = (p?.history ?? []).map((d) => ({ key: d.decidedAt.slice(0, 10), value: d.score }));
   return (
     <Page backAction={{ content: 'Dashboard', onAction: () => navigate('/') }} title={gidLabel(decodeURIComponent(id))} titleMetadata={p?.currentZone ? <ZoneBadge zone={p.currentZone} score={p.lastScore ?? undefined} /> : undefined}>
@@ -58,6 +60,7 @@ export function CustomerProfile() {
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
+          <BlockStack gap="400">
           {p ? (
             <Card>
               <BlockStack gap="200">
@@ -73,6 +76,8 @@ export function CustomerProfile() {
               </BlockStack>
             </Card>
           ) : null}
+          {p ? <SnoozeCard customerId={decodeURIComponent(id)} signalIds={(catalog.data?.signals ?? []).map((s) => s.id).sort()} /> : null}
+          </BlockStack>
         </Layout.Section>
       </Layout>
     </Page>

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { api, type DecisionDetail as Detail, type DecisionList, type SignalLine } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
+import { SnoozeCard } from '../components/SnoozeCard.tsx';
 import { dateTime, gidLabel, kindLabel } from '../components/format.ts';
 import { useApi } from '../components/useApi.ts';
 import { ZoneBadge } from '../components/ZoneBadge.tsx';
@@ -75,7 +76,10 @@ export function DecisionDetail() {
                         <Text as="span" variant="bodySm" tone="subdued">{s.message}</Text>
                       </BlockStack>
                     </div>,
-                    <Badge key="status" tone={STATUS_TONE[s.status]}>{STATUS_LABEL[s.status]}</Badge>,
+                    <BlockStack key="status" gap="050" inlineAlign="start">
+                      <Badge tone={STATUS_TONE[s.status]}>{STATUS_LABEL[s.status]}</Badge>
+                      {s.snoozed ? <Badge tone="info">{`Snoozed until ${dateTime(s.snoozed.until)}`}</Badge> : null}
+                    </BlockStack>,
                     s.strength.toFixed(2),
                     s.points,
                     <div key="evidence" style={{ whiteSpace: 'normal', maxWidth: 260 }}>
@@ -108,6 +112,11 @@ export function DecisionDetail() {
               <Card>
                 <BlockStack gap="200">
                   <Text as="h2" variant="headingMd">Actions</Text>
+                  {d.holdout ? (
+                    <Banner tone="info" title="Held out">
+                      <p>This HIGH decision is in the holdout sample: its actions were not executed, so that what the rules prevent can be measured.</p>
+                    </Banner>
+                  ) : null}
                   {d.actions.length === 0 ? <Text as="p" tone="subdued">The ruleset chose no action.</Text> : null}
                   {d.actions.map((a) => (
                     <InlineStack key={a.id} align="space-between">
@@ -122,6 +131,35 @@ export function DecisionDetail() {
                   ) : null}
                 </BlockStack>
               </Card>
+            ) : null}
+            {d?.orderId ? (
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingMd">Lists</Text>
+                  <Text as="p" variant="bodySm" tone="subdued">Every identifier of this order (email, phone, card, device, IP, addresses) as the keyed hashes stored with it.</Text>
+                  <InlineStack gap="200">
+                    <Button
+                      tone="critical"
+                      loading={busy === 'Buyer blocked'}
+                      onClick={() => run('Buyer blocked', () => api('/api/lists/from-decision', { method: 'POST', body: { decisionId: d.id, list: 'blocked' } }))}
+                    >
+                      Block buyer
+                    </Button>
+                    <Button
+                      loading={busy === 'Buyer trusted'}
+                      onClick={() => run('Buyer trusted', () => api('/api/lists/from-decision', { method: 'POST', body: { decisionId: d.id, list: 'allowed' } }))}
+                    >
+                      Trust buyer
+                    </Button>
+                  </InlineStack>
+                </BlockStack>
+              </Card>
+            ) : null}
+            {d?.customerId ? (
+              <SnoozeCard
+                customerId={d.customerId}
+                signalIds={[...signals.filter((s) => s.status === 'hit' && s.weight > 0), ...signals.filter((s) => !(s.status === 'hit' && s.weight > 0))].map((s) => s.id)}
+              />
             ) : null}
             {d?.customerId ? (
               <Card>

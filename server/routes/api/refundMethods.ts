@@ -1,0 +1,41 @@
+import Boom from '@hapi/boom';
+import type { ServerRoute } from '@hapi/hapi';
+import { stringify } from 'csv-stringify/sync';
+import { shopOf } from '../../auth/sessionAuth.ts';
+import { schema } from '../validate.ts';
+import type { ApiDeps } from './context.ts';
+
+const TIME = { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]+(Z|[+-][0-9:]+)?)?$', maxLength: 40 } as const;
+const RANGE = schema({ type: 'object', additionalProperties: false, properties: { from: TIME, to: TIME } }, 'query');
+
+function rangeOf(query: { from?: string; to?: string }) {
+  if (query.from && query.to && Date.parse(query.from) >= Date.parse(query.to)) throw Boom.badRequest('"from" must be before "to"');
+  return query;
+}
+
+/** Refunds by method (cash/original payment vs store credit, gift card, exchange), revenue preservation, split by risk zone. */
+export function refundMethodRoutes(deps: ApiDeps): ServerRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/refund-methods',
+      options: { validate: { query: RANGE } },
+      handler: async (request) => deps.stores.refundReports.refundMethods(shopOf(request).shop, rangeOf(request.query as { from?: string; to?: string })),
+    },
+    {
+      method: 'GET',
+      path: '/api/refund-methods.csv',
+      options: { validate: { query: RANGE } },
+      handler: async (request, h) => {
+        const report = await deps.stores.refundReports.refundMethods(shopOf(request).shop, rangeOf(request.query as { from?: string; to?: string }));
+        const rows: (string | number)[][] = [];
+        for (const m of report.byMethod) rows.push(['all', 'all', m.method, m.count, m.amount, m.value]);
+        for (const [by, splits] of [['refund_zone', report.byRefundZone], ['order_zone', report.byOrderZone]] as const) {
+          for (const split of splits) for (const m of split.byMethod) if (m.count > 0) rows.push([by, split.zone, m.method, m.count, m.amount, m.value]);
+        }
+        const csv = stringify(rows, { header: true, columns: ['split', 'zone', 'method', 'count', 'amount', 'value'] });
+        return h.response(csv).type('text/csv').header('content-disposition', 'attachment; filename="refund-methods.csv"');
+      },
+    },
+  ];
+}
