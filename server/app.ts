@@ -1,3 +1,4 @@
+import type { ReasonService } from './services/ReasonService.ts';
 import Boom from '@hapi/boom';
 import Hapi from '@hapi/hapi';
 import type { Shopify } from '@shopify/shopify-api';
@@ -28,6 +29,7 @@ export interface AppDeps {
   scoring: ScoringService;
   backfill: BackfillService;
   simulations: SimulationService;
+  reasons: ReasonService;
   /** Group commit for order webhooks. */
   intake: OrderIntake;
   gdpr: GdprService;
@@ -75,7 +77,7 @@ export async function createApp(deps: AppDeps): Promise<Hapi.Server> {
     { plugin: admin, options: { config: deps.config } },
     {
       plugin: api,
-      options: { stores: deps.stores, registry: deps.registry, plugins: deps.plugins, scoring: deps.scoring, backfill: deps.backfill, simulations: deps.simulations, shopify: deps.shopify, releaseHold: deps.releaseHold },
+      options: { stores: deps.stores, registry: deps.registry, plugins: deps.plugins, scoring: deps.scoring, backfill: deps.backfill, simulations: deps.simulations, reasons: deps.reasons, shopify: deps.shopify, releaseHold: deps.releaseHold },
     },
   ]);
   server.route({ method: 'GET', path: '/health', options: { auth: false }, handler: () => ({ ok: true, demoMode: deps.config.demoMode }) });

@@ -10,6 +10,8 @@ import { BackfillRunner, type BackfillOptions } from './backfill/BackfillRunner.
 import { BackfillService } from './backfill/BackfillService.ts';
 import { historySourceOpener } from './backfill/openHistorySource.ts';
 import { SimulationService } from './services/SimulationService.ts';
+import { LlmLabeler } from './services/LlmLabeler.ts';
+import { ReasonService } from './services/ReasonService.ts';
 import { ActionRunner } from './jobs/ActionRunner.ts';
 import { JobQueue } from './jobs/JobQueue.ts';
 import { startWorkers } from './jobs/startWorkers.ts';
@@ -61,12 +63,15 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
   const openSource = options.backfill?.openSource ?? historySourceOpener({ stores, config, log, bulk: options.backfill?.bulk, ...(options.fastRetries ? { sleep: async () => {} } : {}) });
   const runner = new BackfillRunner(stores, scoring, log, { ...options.backfill, openSource });
   const backfill = new BackfillService(stores, runner, (shopId, delaySeconds) => queue.sendBackfill({ shopId }, delaySeconds));
+  const reasons = new ReasonService(stores, config.llm ? new LlmLabeler(config.llm, stores.reasons) : null, log, (shopId, trigger) => queue.sendReasons({ shopId, trigger }));
+  backfill.afterDone = (shopId) => reasons.request(shopId, 'backfill');
   const simulations = new SimulationService(stores, registry, scoring, (shopId, simulationId) => queue.sendSimulation({ shopId, simulationId }));
   await startWorkers({
     queue, stores, scoring, log,
     runAction: (shopId, id) => actions.run(shopId, id),
     runBackfill: (shopId) => backfill.runJob(shopId),
     runSimulation: (shopId, id) => simulations.run(shopId, id),
+    runReasons: (shopId, trigger) => reasons.run(shopId, trigger),
   });
   const intake = new OrderIntake({
     recordOrders: (items) => stores.deliveries.recordOrders(items),
@@ -81,6 +86,7 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     scoring,
     backfill,
     simulations,
+    reasons,
     intake,
     gdpr: new GdprService(stores),
     queue,

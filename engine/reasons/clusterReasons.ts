@@ -1,3 +1,4 @@
+/// <reference path="./nlpModules.d.ts" />
 import { kmeans } from 'ml-kmeans';
 import bm25Vectorizer from 'wink-nlp/utilities/bm25-vectorizer.js';
 import { CATEGORIES, seedTerms, SEED_WORDS, type ReasonCategory } from './categories.ts';

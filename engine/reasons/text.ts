@@ -1,3 +1,4 @@
+/// <reference path="./nlpModules.d.ts" />
 import { eng } from 'stopword';
 import stem from 'wink-porter2-stemmer';
 

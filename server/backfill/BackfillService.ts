@@ -96,6 +96,9 @@ export class BackfillService {
     return shops.length;
   }
 
+  /** Called once when a shop's backfill finishes (the composition root queues the reason clusters). */
+  afterDone: ((shopId: string) => Promise<void>) | null = null;
+
   /** Runs steps for up to `budgetMs`, then hands over to a new job (so one shop never holds a worker). */
   async runJob(shopId: string, budgetMs = 2_000): Promise<void> {
     const started = this.now();
@@ -111,6 +114,7 @@ export class BackfillService {
         await this.enqueue(shopId, Math.ceil(outcome.waitMs / 1000));
         return;
       }
+      if (outcome === 'done' && this.afterDone) await this.afterDone(shopId);
       if (outcome !== 'more') return;
       if (this.now() - started > budgetMs) {
         await this.enqueue(shopId);

@@ -10,7 +10,14 @@ export const QUEUES = Object.freeze({
   backfill: 'refundsentry-backfill',
   /** Run one simulation (a ruleset version replayed over a shop's history). */
   simulate: 'refundsentry-simulate',
+  /** Recompute a shop's return-reason clusters (after a backfill, or on request). */
+  reasons: 'refundsentry-reasons',
 });
+
+export interface ReasonsJob {
+  shopId: string;
+  trigger: 'backfill' | 'request';
+}
 
 export interface SimulationJob {
   shopId: string;

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { ScoringService } from '../services/ScoringService.ts';
 import type { Stores } from '../store/index.ts';
 import type { JobQueue } from './JobQueue.ts';
-import { QUEUES, type ActionJob, type BackfillJob, type ScoreJob, type SimulationJob } from './queues.ts';
+import { QUEUES, type ActionJob, type BackfillJob, type ReasonsJob, type ScoreJob, type SimulationJob } from './queues.ts';
 
 const SCORE_WORK_OPTIONS = {
   batchSize: 64,
@@ -29,6 +29,7 @@ export interface WorkerDeps {
   runAction: (shopId: string, actionId: string) => Promise<void>;
   runBackfill: (shopId: string) => Promise<void>;
   runSimulation: (shopId: string, simulationId: string) => Promise<void>;
+  runReasons: (shopId: string, trigger: ReasonsJob['trigger']) => Promise<void>;
   log: Logger;
 }
 
@@ -50,6 +51,9 @@ export async function startWorkers(deps: WorkerDeps): Promise<void> {
   // One simulation at a time per process (each runs to its end, or until cancelled).
   await queue.boss.work<SimulationJob>(QUEUES.simulate, { batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 }, async ([job]: Job<SimulationJob>[]) => {
     await deps.runSimulation(job!.data.shopId, job!.data.simulationId);
+  });
+  await queue.boss.work<ReasonsJob>(QUEUES.reasons, { batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 }, async ([job]: Job<ReasonsJob>[]) => {
+    await deps.runReasons(job!.data.shopId, job!.data.trigger);
   });
   // Up to 4 actions at a time as before, but fetched by 2 pollers of 2 (each NOTIFY wakes every
   // poller, and each poller's fetch is a query); each job still settles on its own.

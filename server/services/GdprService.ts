@@ -63,7 +63,9 @@ export class GdprService {
     const events = await this.stores.events.deleteForCustomer(shopId, customerId, orders, trx);
     const customers = await this.stores.customers.delete(shopId, customerId, trx);
     const simulations = await this.stores.simulations.forgetCustomer(shopId, customerId, trx);
-    const counts = { decisions, outcomes, events, customers, simulations };
+    // Reason-cluster reports quote notes; the shop's go whole (the next run recomputes them).
+    const reasonReports = await this.stores.reasons.forgetShopReports(shopId, trx);
+    const counts = { decisions, outcomes, events, customers, simulations, reasonReports };
     await this.stores.audit.record(shopId, 'shopify', 'gdpr.customers_redact', customerId, counts, trx);
     return counts;
   }

@@ -9,6 +9,7 @@ import { DeliveryStore } from './DeliveryStore.ts';
 import { EventStore } from './EventStore.ts';
 import { ListStore } from './ListStore.ts';
 import { OutcomeStore } from './OutcomeStore.ts';
+import { ReasonStore } from './ReasonStore.ts';
 import { RulesetStore } from './RulesetStore.ts';
 import { ShopStore } from './ShopStore.ts';
 import { SimulationStore } from './SimulationStore.ts';
@@ -29,6 +30,7 @@ export interface Stores {
   context: ContextStore;
   backfills: BackfillStore;
   simulations: SimulationStore;
+  reasons: ReasonStore;
 }
 
 export function createStores(db: Knex): Stores {
@@ -50,6 +52,7 @@ export function createStores(db: Knex): Stores {
     context: new ContextStore(db),
     backfills: new BackfillStore(db),
     simulations: new SimulationStore(db),
+    reasons: new ReasonStore(db),
   };
 }
 
@@ -59,6 +62,7 @@ export type { BackfillRow, BackfillSource, StageRow } from './BackfillStore.ts';
 export type { ContextMaterial } from './ContextStore.ts';
 export type { CustomerRow } from './CustomerStore.ts';
 export type { SimulationRow } from './SimulationStore.ts';
+export type { ReasonClusteringRow, ReturnNoteRow } from './ReasonStore.ts';
 export type { DecisionRow, DecisionFilters } from './DecisionStore.ts';
 export type { RulesetRow } from './RulesetStore.ts';
 export type { ShopRow } from './ShopStore.ts';

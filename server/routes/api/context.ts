@@ -4,6 +4,7 @@ import type { PluginHost } from '../../../plugins/PluginHost.ts';
 import type { BackfillService } from '../../backfill/BackfillService.ts';
 import type { ScoringService } from '../../services/ScoringService.ts';
 import type { SimulationService } from '../../services/SimulationService.ts';
+import type { ReasonService } from '../../services/ReasonService.ts';
 import type { Stores } from '../../store/index.ts';
 
 /** What API handlers may use; handed to the api plugin by the composition root. */
@@ -15,6 +16,7 @@ export interface ApiDeps {
   scoring: ScoringService;
   backfill: BackfillService;
   simulations: SimulationService;
+  reasons: ReasonService;
   shopify: Shopify;
   /** Releases a hold action now (audited); provided by the action runner. */
   releaseHold(shopId: string, actionId: string, actor: string): Promise<{ released: string[] }>;

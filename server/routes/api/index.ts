@@ -5,13 +5,14 @@ import type { ApiDeps } from './context.ts';
 import { customerRoutes } from './customers.ts';
 import { decisionRoutes } from './decisions.ts';
 import { simulationRoutes } from './simulations.ts';
+import { reasonRoutes } from './reasons.ts';
 import { rulesetRoutes } from './rulesets.ts';
 
 /** The admin JSON API under /api: every route needs a session token and is scoped to its shop. */
 export const api: Plugin<ApiDeps> = {
   name: 'refundsentry-api',
   register(server, deps) {
-    const routes = [...decisionRoutes(deps), ...customerRoutes(deps), ...rulesetRoutes(deps), ...catalogRoutes(deps), ...backfillRoutes(deps), ...simulationRoutes(deps)];
+    const routes = [...decisionRoutes(deps), ...customerRoutes(deps), ...rulesetRoutes(deps), ...catalogRoutes(deps), ...backfillRoutes(deps), ...simulationRoutes(deps), ...reasonRoutes(deps)];
     for (const route of routes) server.route({ ...route, options: { ...(route.options as object), auth: 'session' } });
   },
 };

@@ -1,4 +1,4 @@
-// wink-nlp ships types for its utilities under extension-less module names; Node's ESM resolver
+// Types for the untyped NLP modules used here. wink-nlp ships types for its utilities under extension-less module names; Node's ESM resolver
 // needs the `.js` path (the package has no exports map), so the same types are declared for it.
 declare module 'wink-nlp/utilities/bm25-vectorizer.js' {
   export interface BM25Vectorizer {
@@ -14,4 +14,8 @@ declare module 'wink-nlp/src/its.js' {
 }
 declare module 'wink-porter2-stemmer' {
   export default function stem(word: string): string;
+}
+declare module 'stopword' {
+  /** The English stop word list. */
+  export const eng: string[];
 }
