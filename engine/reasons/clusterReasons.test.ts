@@ -27,6 +27,10 @@ describe('clusterReasons', () => {
     for (const category of Object.keys(WRITTEN)) expect(counts[category as keyof typeof counts]).toBeGreaterThan(0);
     expect(result.clusters.every((c) => c.terms.length > 0 && c.size > 0)).toBe(true);
     expect(result.clusters.reduce((s, c) => s + c.size, 0)).toBe(notes.length);
+    // No empty cluster, even for a category no note is about (only sizing notes here).
+    const sizingOnly = clusterReasons(notesOf({ sizing: WRITTEN.sizing! }));
+    expect(sizingOnly.clusters.every((c) => c.size > 0)).toBe(true);
+    expect(sizingOnly.clusters.reduce((s, c) => s + c.size, 0)).toBe(WRITTEN.sizing!.length);
   });
 
   it('is deterministic and handles no notes and notes without words', () => {

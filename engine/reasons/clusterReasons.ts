@@ -40,7 +40,7 @@ export interface ClusterOptions {
 }
 
 export interface ReasonCluster {
-  /** 0..k-1: k-means clusters. */
+  /** The k-means cluster (0..k-1; empty clusters are left out). */
   id: number;
   category: ReasonCategory;
   /** Top words of the centroid (the most frequent surface word of each stem or bigram). */
@@ -142,9 +142,11 @@ export function clusterReasons(notes: readonly ReasonNote[], options: ClusterOpt
         .map(([, j]) => label(order[j]!, surface));
       return { id, category: (margin > 0 ? best : 'other') as ReasonCategory, terms: top, size: sizes[id]!, seedShares: roundAll(seedShares), excess };
     });
+    // A seeded centroid no note came near (a category absent from this shop) is dropped.
+    clusters = clusters.filter((c) => c.size > 0);
     withTerms.forEach((i, row) => {
       const cluster = result.clusters[row]!;
-      assignments[i] = { id: notes[i]!.id, cluster, category: clusters[cluster]!.category };
+      assignments[i] = { id: notes[i]!.id, cluster, category: clusters.find((c) => c.id === cluster)!.category };
     });
   }
   const coordinated = coordinatedGroups(notes, options.duplicates);

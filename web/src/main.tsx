@@ -1,6 +1,6 @@
 import '@shopify/polaris/build/esm/styles.css';
 import { AppProvider, Frame, Loading, Navigation } from '@shopify/polaris';
-import { ChartVerticalIcon, CodeIcon, HomeIcon, ImportIcon, SettingsIcon } from '@shopify/polaris-icons';
+import { ChartVerticalIcon, ChatIcon, CodeIcon, HomeIcon, ImportIcon, SettingsIcon } from '@shopify/polaris-icons';
 import en from '@shopify/polaris/locales/en.json';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -12,6 +12,7 @@ import { CustomerProfile } from './pages/CustomerProfile.tsx';
 import { Dashboard } from './pages/Dashboard.tsx';
 import { DecisionDetail } from './pages/DecisionDetail.tsx';
 import { Insights } from './pages/Insights.tsx';
+import { Reasons } from './pages/Reasons.tsx';
 import { Settings } from './pages/Settings.tsx';
 
 /** The rule editor brings Monaco: loaded only when it is opened. */
@@ -32,6 +33,7 @@ function Shell() {
           { url: '/', label: 'Dashboard', icon: HomeIcon, exactMatch: true, selected: pathname === '/' || pathname.startsWith('/decisions') || pathname.startsWith('/customers') },
           { url: '/backfill', label: 'Backfill', icon: ImportIcon },
           { url: '/insights', label: 'Insights', icon: ChartVerticalIcon },
+          { url: '/reasons', label: 'Return reasons', icon: ChatIcon },
           { url: '/rules', label: 'Rules', icon: CodeIcon },
           { url: '/settings', label: 'Settings', icon: SettingsIcon },
         ]}
@@ -47,6 +49,7 @@ function Shell() {
         <Route path="/customers/:id" element={<CustomerProfile />} />
         <Route path="/backfill" element={<Backfill />} />
         <Route path="/insights" element={<Insights />} />
+        <Route path="/reasons" element={<Reasons />} />
         <Route path="/settings" element={<Settings />} />
         <Route path="/rules" element={<Suspense fallback={<Loading />}><RulesEditor /></Suspense>} />
         <Route path="*" element={<Dashboard />} />
