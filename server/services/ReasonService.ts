@@ -81,6 +81,11 @@ export class ReasonService {
   }
 
   async run(shopId: string, trigger: 'backfill' | 'request'): Promise<void> {
+    const shop = await this.stores.shops.getCached(shopId);
+    if (!shop || shop.status === 'uninstalled') {
+      this.log.info({ shopId }, 'reason clusters skipped: shop not installed');
+      return;
+    }
     const started = Date.now();
     const row = await this.stores.reasons.start(shopId, trigger);
     try {

@@ -129,8 +129,11 @@ describe.skipIf(!existsSync(CHROMIUM))('return reasons in the admin (Chromium, r
     // The page polls until the run it asked for is done, then shows it.
     await page.locator(`#reasons-summary[data-computed-at="${after.report!.computedAt}"]`).waitFor({ timeout: 30_000 });
     expect(await page.locator('#reasons-summary').innerText()).toContain(`${after.report!.notes} notes on ${after.report!.returns} returns`);
-    await page.getByRole('button', { name: 'Recompute' }).waitFor();
-    expect(await page.getByRole('button', { name: 'Recompute' }).isEnabled()).toBe(true);
+    // …and stops polling: the button leaves its loading (disabled) state.
+    await page.waitForFunction(() => {
+      const button = [...document.querySelectorAll('button')].find((b) => b.textContent?.includes('Recompute'));
+      return !!button && !button.disabled && button.getAttribute('aria-disabled') !== 'true' && button.getAttribute('aria-busy') !== 'true';
+    }, undefined, { timeout: 10_000 });
     await shot('reasons-recomputed');
   }, 120_000);
 });
