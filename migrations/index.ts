@@ -6,7 +6,7 @@ import * as backfillPass from './20261122120000_backfill_pass.ts';
 import * as simulations from './20261122130000_simulations.ts';
 import * as shadow from './20261122140000_shadow.ts';
 import * as simulationJobs from './20261122150000_simulation_jobs.ts';
-import * as reasonClusters from './20261122160000_reason_clusters.ts';
+import * as reasonClusters from './20261122170000_reason_clusters.ts';
 
 /**
  * The migrations, in order. Listed explicitly (a knex MigrationSource) rather than read from the
@@ -20,7 +20,7 @@ const MIGRATIONS: [string, Knex.Migration][] = [
   ['20261122130000_simulations', simulations],
   ['20261122140000_shadow', shadow],
   ['20261122150000_simulation_jobs', simulationJobs],
-  ['20261122160000_reason_clusters', reasonClusters],
+  ['20261122170000_reason_clusters', reasonClusters],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
