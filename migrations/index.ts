@@ -9,6 +9,7 @@ import * as simulationJobs from './20261122150000_simulation_jobs.ts';
 import * as listsSnoozesHoldout from './20261122160000_lists_snoozes_holdout.ts';
 import * as rings from './20261122160000_rings.ts';
 import * as goals from './20261122163000_goals.ts';
+import * as reasonClusters from './20261122170000_reason_clusters.ts';
 
 /**
  * The migrations, in order. Listed explicitly (a knex MigrationSource) rather than read from the
@@ -25,6 +26,7 @@ const MIGRATIONS: [string, Knex.Migration][] = [
   ['20261122160000_lists_snoozes_holdout', listsSnoozesHoldout],
   ['20261122160000_rings', rings],
   ['20261122163000_goals', goals],
+  ['20261122170000_reason_clusters', reasonClusters],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

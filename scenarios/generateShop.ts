@@ -13,6 +13,7 @@ import type {
 } from '../sdk/index.ts';
 import { CATALOG, SIZED, WORN_TYPES, sku, variantId, type Product } from './catalog.ts';
 import { Random } from './random.ts';
+import { REASON_NOTES } from './reasonNotes.ts';
 
 /**
  * A seeded generator of a realistic shop history with injected, labelled abuse: most customers
@@ -80,6 +81,9 @@ interface Purchase {
 
 class ShopGenerator {
   private readonly random: Random;
+  /** Return notes draw from their own stream, so adding them left every other draw as it was. */
+  private readonly noteRandom: Random;
+  private readonly scripted = new Map<string, boolean>();
   private readonly start: number;
   private readonly days: number;
   private readonly customers: number;
@@ -89,6 +93,7 @@ class ShopGenerator {
 
   constructor(options: GenerateOptions) {
     this.random = new Random(options.seed ?? 7);
+    this.noteRandom = new Random((options.seed ?? 7) * 7919 + 101);
     this.start = Date.parse(`${options.start ?? '2025-01-01'}T00:00:00Z`);
     this.days = options.days ?? 365;
     this.customers = options.customers ?? 600;
@@ -324,7 +329,7 @@ class ShopGenerator {
       customerId: customer.id,
       status: 'closed',
       createdAt: iso(at),
-      lineItems: items.map((item) => ({ lineItemId: item.id, sku: item.sku, productId: item.productId, variantId: item.variantId, quantity: item.quantity, unitPrice: item.price, reason: reason() })),
+      lineItems: items.map((item) => ({ lineItemId: item.id, sku: item.sku, productId: item.productId, variantId: item.variantId, quantity: item.quantity, unitPrice: item.price, reason: reason(), ...this.reasonNote(customer) })),
       exchangeLineItemCount: method === 'exchange' ? items.length : 0,
       totalValue: items.reduce((sum, item) => sum + item.price * item.quantity, 0),
     };
@@ -372,6 +377,27 @@ class ShopGenerator {
   private pick(products: readonly Product[]): Purchase {
     const product = this.random.pick(products);
     return { product, variant: this.random.pick(product.variants) };
+  }
+
+  /**
+   * The customer's free-text note on a returned item: most returns carry one, a real review text
+   * (`reasonNotes.ts`) drawn independently of the reason code, as customers' notes often say
+   * something else than the code they picked. Half of the serial returners work from one pasted
+   * refund script (a refund-service pattern), lightly reworded: the same story from different
+   * customers.
+   */
+  private reasonNote(customer: { id: string; pattern: Pattern }): { reasonNote?: string } {
+    const r = this.noteRandom;
+    if (customer.pattern === 'serial-returner') {
+      let scripted = this.scripted.get(customer.id);
+      if (scripted === undefined) this.scripted.set(customer.id, (scripted = r.chance(0.5)));
+      if (scripted) {
+        const state = r.pick(['damaged', 'broken', 'defective']);
+        const ask = r.pick(['Please issue a full refund', 'Please process my full refund', 'I expect a full refund']);
+        return { reasonNote: `Item arrived ${state} and the package looked opened before delivery. ${ask} to my original payment method as soon as possible, I do not want an exchange or store credit.` };
+      }
+    }
+    return r.chance(0.7) ? { reasonNote: r.pick(REASON_NOTES) } : {};
   }
 
   private mixedReason(): string {

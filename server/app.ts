@@ -1,3 +1,4 @@
+import type { ReasonService } from './services/ReasonService.ts';
 import Boom from '@hapi/boom';
 import Hapi from '@hapi/hapi';
 import type { Shopify } from '@shopify/shopify-api';
@@ -30,6 +31,7 @@ export interface AppDeps {
   backfill: BackfillService;
   simulations: SimulationService;
   rings: RingService;
+  reasons: ReasonService;
   /** Group commit for order webhooks. */
   intake: OrderIntake;
   gdpr: GdprService;
@@ -77,7 +79,7 @@ export async function createApp(deps: AppDeps): Promise<Hapi.Server> {
     { plugin: admin, options: { config: deps.config } },
     {
       plugin: api,
-      options: { stores: deps.stores, registry: deps.registry, plugins: deps.plugins, scoring: deps.scoring, backfill: deps.backfill, simulations: deps.simulations, rings: deps.rings, shopify: deps.shopify, releaseHold: deps.releaseHold },
+      options: { stores: deps.stores, registry: deps.registry, plugins: deps.plugins, scoring: deps.scoring, backfill: deps.backfill, simulations: deps.simulations, rings: deps.rings, reasons: deps.reasons, shopify: deps.shopify, releaseHold: deps.releaseHold },
     },
   ]);
   server.route({ method: 'GET', path: '/health', options: { auth: false }, handler: () => ({ ok: true, demoMode: deps.config.demoMode }) });

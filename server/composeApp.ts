@@ -11,6 +11,8 @@ import { BackfillService } from './backfill/BackfillService.ts';
 import { historySourceOpener } from './backfill/openHistorySource.ts';
 import { SimulationService } from './services/SimulationService.ts';
 import { RingService } from './services/RingService.ts';
+import { LlmLabeler } from './services/LlmLabeler.ts';
+import { ReasonService } from './services/ReasonService.ts';
 import { ActionRunner } from './jobs/ActionRunner.ts';
 import { JobQueue } from './jobs/JobQueue.ts';
 import { startWorkers } from './jobs/startWorkers.ts';
@@ -62,10 +64,14 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
   const openSource = options.backfill?.openSource ?? historySourceOpener({ stores, config, log, bulk: options.backfill?.bulk, ...(options.fastRetries ? { sleep: async () => {} } : {}) });
   const runner = new BackfillRunner(stores, scoring, log, { ...options.backfill, openSource });
   const backfill = new BackfillService(stores, runner, (shopId, delaySeconds) => queue.sendBackfill({ shopId }, delaySeconds));
+  const reasons = new ReasonService(stores, config.llm ? new LlmLabeler(config.llm, stores.reasons) : null, log, (shopId, trigger) => queue.sendReasons({ shopId, trigger }));
   const simulations = new SimulationService(stores, registry, scoring, (shopId, simulationId) => queue.sendSimulation({ shopId, simulationId }));
   const rings = new RingService(stores, (shopId) => queue.sendRings({ shopId }));
-  // A finished backfill rebuilds the shop's rings (its whole history is in now).
-  backfill.onFinished = (shopId) => rings.request(shopId).catch((err) => log.error({ err, shopId }, 'rings rebuild not requested after the backfill'));
+  // A finished backfill rebuilds the shop's rings and return-reason clusters (its whole history is in now).
+  backfill.onFinished = async (shopId) => {
+    await rings.request(shopId).catch((err) => log.error({ err, shopId }, 'rings rebuild not requested after the backfill'));
+    await reasons.request(shopId, 'backfill').catch((err) => log.error({ err, shopId }, 'reason clusters not requested after the backfill'));
+  };
   await startWorkers({
     queue, stores, scoring, log,
     runAction: (shopId, id) => actions.run(shopId, id),
@@ -78,6 +84,7 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     requestAllRings: async () => {
       await rings.requestAll();
     },
+    runReasons: (shopId, trigger) => reasons.run(shopId, trigger),
   });
   await queue.scheduleRings().catch((err) => log.error({ err }, 'periodic rings rebuild not scheduled'));
   const intake = new OrderIntake({
@@ -94,6 +101,7 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     backfill,
     simulations,
     rings,
+    reasons,
     intake,
     gdpr: new GdprService(stores),
     queue,

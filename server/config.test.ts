@@ -26,6 +26,15 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the optional LLM for reason labels, and refuses half a configuration', () => {
+    expect(loadConfig({}).llm).toBeNull();
+    expect(loadConfig({ LLM_BASE_URL: 'http://localhost:11434/v1/', LLM_MODEL: 'llama3.2' }).llm).toEqual({ baseUrl: 'http://localhost:11434/v1', model: 'llama3.2', timeoutMs: 8000 });
+    expect(loadConfig({ LLM_BASE_URL: 'https://api.example.com/v1', LLM_MODEL: 'm', LLM_API_KEY: 'sk-1', LLM_TIMEOUT_MS: '2500' }).llm).toEqual({ baseUrl: 'https://api.example.com/v1', model: 'm', apiKey: 'sk-1', timeoutMs: 2500 });
+    expect(() => loadConfig({ LLM_MODEL: 'm' })).toThrow(/LLM_MODEL and LLM_API_KEY need LLM_BASE_URL/);
+    expect(() => loadConfig({ LLM_BASE_URL: 'http://x' })).toThrow(/LLM_BASE_URL needs LLM_MODEL/);
+    expect(() => loadConfig({ LLM_BASE_URL: 'ftp://x', LLM_MODEL: 'm', LLM_TIMEOUT_MS: '5' })).toThrow(/LLM_BASE_URL="ftp:\/\/x" is not in the expected form \(an http\(s\) URL\)[\s\S]*LLM_TIMEOUT_MS=5 must be between 100 and 120000/);
+  });
+
   it('reports every problem in one clear message', () => {
     try {
       loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', SHOPIFY_API_KEY: 'k', LOG_LEVEL: 'loud' });

@@ -37,6 +37,12 @@ export interface Config {
    * a per-call time budget (`PLUGIN_TIME_BUDGET_MS`, default 100) and heap limit (`PLUGIN_MEMORY_MB`, default 64).
    */
   plugins: { specs: string[]; timeBudgetMs: number; memoryMb: number };
+  /**
+   * Optional LLM that refines the names of return-reason clusters (`LLM_BASE_URL` of an
+   * OpenAI-compatible API, e.g. http://localhost:11434/v1; `LLM_MODEL`; `LLM_API_KEY` if it needs
+   * one; `LLM_TIMEOUT_MS`, default 8000). Unset: the offline names stand.
+   */
+  llm: { baseUrl: string; apiKey?: string; model: string; timeoutMs: number } | null;
 }
 
 const ENV_SCHEMA = {
@@ -62,6 +68,10 @@ const ENV_SCHEMA = {
     PLUGINS: { type: 'string', pattern: '^[^,]+(,[^,]+)*$' },
     PLUGIN_TIME_BUDGET_MS: { type: 'string', pattern: '^[0-9]{1,5}$' },
     PLUGIN_MEMORY_MB: { type: 'string', pattern: '^[0-9]{1,5}$' },
+    LLM_BASE_URL: { type: 'string', pattern: '^https?://' },
+    LLM_API_KEY: { type: 'string', minLength: 1 },
+    LLM_MODEL: { type: 'string', minLength: 1, maxLength: 200 },
+    LLM_TIMEOUT_MS: { type: 'string', pattern: '^[0-9]{1,6}$' },
   },
 } as const;
 
@@ -99,6 +109,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (pluginBudget < 1 || pluginBudget > 10_000) problems.push(`PLUGIN_TIME_BUDGET_MS=${pluginBudget} must be between 1 and 10000 (ms per signal call)`);
   const pluginMemory = Number(relevant.PLUGIN_MEMORY_MB ?? 64);
   if (pluginMemory < 16 || pluginMemory > 4096) problems.push(`PLUGIN_MEMORY_MB=${pluginMemory} must be between 16 and 4096`);
+  const llmTimeout = Number(relevant.LLM_TIMEOUT_MS ?? 8000);
+  if (llmTimeout < 100 || llmTimeout > 120_000) problems.push(`LLM_TIMEOUT_MS=${llmTimeout} must be between 100 and 120000`);
+  if (relevant.LLM_BASE_URL === undefined && (relevant.LLM_MODEL !== undefined || relevant.LLM_API_KEY !== undefined)) problems.push('LLM_MODEL and LLM_API_KEY need LLM_BASE_URL (the OpenAI-compatible API, e.g. http://localhost:11434/v1)');
+  if (relevant.LLM_BASE_URL !== undefined && relevant.LLM_MODEL === undefined) problems.push('LLM_BASE_URL needs LLM_MODEL (the model name the endpoint serves)');
   if (problems.length > 0) throw new ConfigError(problems);
 
   const demoMode = !hasKey;
@@ -132,6 +146,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeBudgetMs: pluginBudget,
       memoryMb: pluginMemory,
     },
+    llm: relevant.LLM_BASE_URL
+      ? { baseUrl: relevant.LLM_BASE_URL.replace(/\/+$/, ''), model: relevant.LLM_MODEL!, timeoutMs: llmTimeout, ...(relevant.LLM_API_KEY ? { apiKey: relevant.LLM_API_KEY } : {}) }
+      : null,
   };
 }
 
@@ -142,6 +159,6 @@ function hint(name: string): string {
   if (name === 'SHOPIFY_SCOPES') return 'comma-separated scopes, e.g. read_orders,write_customers';
   if (name === 'DEMO_SHOP') return 'name.myshopify.com';
   if (name === 'PLUGINS') return 'comma-separated plugin directories or package names, e.g. ./plugins/acme,@acme/refundsentry-signals';
-  if (name.startsWith('PLUGIN_')) return 'a whole number';
+  if (name.startsWith('PLUGIN_') || name === 'LLM_TIMEOUT_MS') return 'a whole number';
   return 'see README';
 }

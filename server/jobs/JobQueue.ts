@@ -1,5 +1,5 @@
 import { PgBoss } from 'pg-boss';
-import { actionJobKey, QUEUES, scoreJobKey, type ActionJob, type BackfillJob, type RingsJob, type ScoreJob, type SimulationJob } from './queues.ts';
+import { actionJobKey, QUEUES, scoreJobKey, type ActionJob, type BackfillJob, type ReasonsJob, type RingsJob, type ScoreJob, type SimulationJob } from './queues.ts';
 
 /**
  * pg-boss behind the two things the app asks of it: send a scoring job, send an action job.
@@ -26,6 +26,8 @@ export class JobQueue {
     await boss.createQueue(QUEUES.action, { retryLimit: 0, notify: true });
     // A failing backfill step retries with backoff (rate limits, transient errors) from its checkpoint.
     await boss.createQueue(QUEUES.simulate, { retryLimit: 0, expireInSeconds: 3600, notify: true });
+    // One clustering per shop at a time: a request while one is queued is dropped (singleton key).
+    await boss.createQueue(QUEUES.reasons, { retryLimit: 1, retryDelay, expireInSeconds: 900, notify: true });
     await boss.createQueue(QUEUES.backfill, { retryLimit: 8, retryDelay: Math.max(retryDelay, 1), retryBackoff: retryDelay > 0, expireInSeconds: 120, notify: true });
     // One rings build per shop queued and one running at a time (a request while one waits is that build).
     await boss.createQueue(QUEUES.rings, { retryLimit: 2, retryDelay: Math.max(retryDelay, 1), expireInSeconds: 900, notify: true, policy: 'stately' });
@@ -61,6 +63,10 @@ export class JobQueue {
 
   async sendSimulation(job: SimulationJob): Promise<void> {
     await this.boss.send(QUEUES.simulate, job);
+  }
+
+  async sendReasons(job: ReasonsJob): Promise<void> {
+    await this.boss.send(QUEUES.reasons, job, { singletonKey: job.shopId });
   }
 
   /** A backfill step job, now or after `delaySeconds` (a bulk operation still running). */

@@ -14,7 +14,14 @@ export const QUEUES = Object.freeze({
   rings: 'refundsentry-rings',
   /** Every few hours: a rings job for every installed shop. */
   ringsAll: 'refundsentry-rings-all',
+  /** Recompute a shop's return-reason clusters (after a backfill, or on request). */
+  reasons: 'refundsentry-reasons',
 });
+
+export interface ReasonsJob {
+  shopId: string;
+  trigger: 'backfill' | 'request';
+}
 
 export interface RingsJob {
   shopId: string;

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { ScoringService } from '../services/ScoringService.ts';
 import type { Stores } from '../store/index.ts';
 import type { JobQueue } from './JobQueue.ts';
-import { QUEUES, type ActionJob, type BackfillJob, type RingsJob, type ScoreJob, type SimulationJob } from './queues.ts';
+import { QUEUES, type ActionJob, type BackfillJob, type ReasonsJob, type RingsJob, type ScoreJob, type SimulationJob } from './queues.ts';
 
 const SCORE_WORK_OPTIONS = {
   batchSize: 64,
@@ -32,6 +32,7 @@ export interface WorkerDeps {
   /** Rebuild a shop's fraud rings; and request that for every shop (the periodic job). */
   runRings: (shopId: string) => Promise<void>;
   requestAllRings: () => Promise<void>;
+  runReasons: (shopId: string, trigger: ReasonsJob['trigger']) => Promise<void>;
   log: Logger;
 }
 
@@ -60,6 +61,9 @@ export async function startWorkers(deps: WorkerDeps): Promise<void> {
   });
   await queue.boss.work(QUEUES.ringsAll, { batchSize: 1, pollingIntervalSeconds: 30 }, async () => {
     await deps.requestAllRings();
+  });
+  await queue.boss.work<ReasonsJob>(QUEUES.reasons, { batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 }, async ([job]: Job<ReasonsJob>[]) => {
+    await deps.runReasons(job!.data.shopId, job!.data.trigger);
   });
   // Up to 4 actions at a time as before, but fetched by 2 pollers of 2 (each NOTIFY wakes every
   // poller, and each poller's fetch is a query); each job still settles on its own.

@@ -65,7 +65,9 @@ export class GdprService {
     const simulations = await this.stores.simulations.forgetCustomer(shopId, customerId, trx);
     const rings = await this.stores.rings.forgetCustomer(shopId, customerId, trx);
     const snoozes = await this.stores.snoozes.deleteForCustomer(trx, shopId, customerId);
-    const counts = { decisions, outcomes, events, customers, simulations, rings, snoozes };
+    // Reason-cluster reports quote notes; the shop's go whole (the next run recomputes them).
+    const reasonReports = await this.stores.reasons.forgetShopReports(shopId, trx);
+    const counts = { decisions, outcomes, events, customers, simulations, rings, snoozes, reasonReports };
     await this.stores.audit.record(shopId, 'shopify', 'gdpr.customers_redact', customerId, counts, trx);
     return counts;
   }

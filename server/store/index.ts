@@ -12,6 +12,7 @@ import { EventStore } from './EventStore.ts';
 import { ListStore } from './ListStore.ts';
 import { OutcomeStore } from './OutcomeStore.ts';
 import { RingStore } from './RingStore.ts';
+import { ReasonStore } from './ReasonStore.ts';
 import { RulesetStore } from './RulesetStore.ts';
 import { ShopStore } from './ShopStore.ts';
 import { SimulationStore } from './SimulationStore.ts';
@@ -39,6 +40,7 @@ export interface Stores {
   rings: RingStore;
   snoozes: SnoozeStore;
   refundReports: RefundReportStore;
+  reasons: ReasonStore;
 }
 
 export function createStores(db: Knex): Stores {
@@ -65,6 +67,7 @@ export function createStores(db: Knex): Stores {
     rings: new RingStore(db),
     snoozes: new SnoozeStore(db),
     refundReports: new RefundReportStore(db),
+    reasons: new ReasonStore(db),
   };
 }
 
@@ -78,6 +81,7 @@ export type { RingAlertRow, RingBuildRow, RingLinkRow, RingMemberRow, RingRow } 
 export type { SnoozeRow } from './SnoozeStore.ts';
 export type { ListEntryRow, ListName } from './ListStore.ts';
 export type { HoldoutReport, RefundMethodReport } from './RefundReportStore.ts';
+export type { ReasonClusteringRow, ReturnNoteRow } from './ReasonStore.ts';
 export type { DecisionRow, DecisionFilters } from './DecisionStore.ts';
 export type { RulesetRow } from './RulesetStore.ts';
 export type { ShopRow } from './ShopStore.ts';

@@ -157,6 +157,33 @@ export async function downloadCsv(path: string, filename: string): Promise<void>
 }
 
 /** An API answer that is not a success: the server's message, for a banner. */
+export type ReasonCategory = 'sizing' | 'quality_defect' | 'not_as_described' | 'changed_mind' | 'suspicious' | 'other';
+export interface ReasonCount { key: string; count: number }
+export interface ReasonProduct {
+  productId: string;
+  notes: number;
+  categories: Partial<Record<ReasonCategory, number>>;
+  skus: { sku: string; notes: number; categories: Partial<Record<ReasonCategory, number>> }[];
+  examples: Partial<Record<ReasonCategory, string[]>>;
+}
+/** GET /api/reasons: the shop's latest return-reason clusters (see server/services/ReasonService.ts). */
+export interface ReasonsResponse {
+  status: 'none' | 'running' | 'done' | 'failed';
+  lastRun: { status: string; trigger: string; createdAt: string; finishedAt: string | null; durationMs: number; error: string | null } | null;
+  report: {
+    computedAt: string;
+    notes: number;
+    returns: number;
+    productCount: number;
+    categories: { category: ReasonCategory; label: string; count: number; share: number; examples: string[]; topProducts: ReasonCount[]; topSkus: ReasonCount[]; reasonCodes: ReasonCount[] }[];
+    clusters: { id: number; category: ReasonCategory; label: string; terms: string[]; size: number; examples: string[]; refinedLabel?: string; refined: boolean; refineError?: string }[];
+    coordinated: { returnIds: string[]; customers: number; from: string | null; to: string | null; similarity: number; example: string; products: ReasonCount[] }[];
+    products: ReasonProduct[];
+    method: { k: number; vocabulary: number; engine: string };
+    llm: { configured: boolean; model: string | null; refined: number; failed: number; error: string | null };
+  } | null;
+}
+
 export class ApiError extends Error {
   readonly status: number;
   constructor(status: number, message: string) {

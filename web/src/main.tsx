@@ -1,6 +1,6 @@
 import '@shopify/polaris/build/esm/styles.css';
 import { AppProvider, Frame, Loading, Navigation } from '@shopify/polaris';
-import { ChartLineIcon, ChartVerticalIcon, CodeIcon, CreditCardIcon, HomeIcon, ImportIcon, ListBulletedIcon, ReceiptRefundIcon, SettingsIcon, TeamIcon } from '@shopify/polaris-icons';
+import { ChartLineIcon, ChartVerticalIcon, ChatIcon, CodeIcon, CreditCardIcon, HomeIcon, ImportIcon, ListBulletedIcon, ReceiptRefundIcon, SettingsIcon, TeamIcon } from '@shopify/polaris-icons';
 import en from '@shopify/polaris/locales/en.json';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -17,6 +17,7 @@ import { Insights } from './pages/Insights.tsx';
 import { Rings } from './pages/Rings.tsx';
 import { Lists } from './pages/Lists.tsx';
 import { RefundMethods } from './pages/RefundMethods.tsx';
+import { Reasons } from './pages/Reasons.tsx';
 import { Settings } from './pages/Settings.tsx';
 
 /** The rule editor brings Monaco: loaded only when it is opened. */
@@ -44,6 +45,7 @@ function Shell() {
           { url: '/rings', label: 'Fraud rings', icon: TeamIcon },
           { url: '/refund-methods', label: 'Refund methods', icon: ReceiptRefundIcon },
           { url: '/lists', label: 'Lists', icon: ListBulletedIcon },
+          { url: '/reasons', label: 'Return reasons', icon: ChatIcon },
           { url: '/rules', label: 'Rules', icon: CodeIcon },
           { url: '/settings', label: 'Settings', icon: SettingsIcon },
         ]}
@@ -65,6 +67,7 @@ function Shell() {
         <Route path="/rings/:id" element={<Suspense fallback={<Loading />}><RingDetail /></Suspense>} />
         <Route path="/lists" element={<Lists />} />
         <Route path="/refund-methods" element={<RefundMethods />} />
+        <Route path="/reasons" element={<Reasons />} />
         <Route path="/settings" element={<Settings />} />
         <Route path="/rules" element={<Suspense fallback={<Loading />}><RulesEditor /></Suspense>} />
         <Route path="*" element={<Dashboard />} />

@@ -5,6 +5,7 @@ import type { BackfillService } from '../../backfill/BackfillService.ts';
 import type { ScoringService } from '../../services/ScoringService.ts';
 import type { SimulationService } from '../../services/SimulationService.ts';
 import type { RingService } from '../../services/RingService.ts';
+import type { ReasonService } from '../../services/ReasonService.ts';
 import type { Stores } from '../../store/index.ts';
 
 /** What API handlers may use; handed to the api plugin by the composition root. */
@@ -17,6 +18,7 @@ export interface ApiDeps {
   backfill: BackfillService;
   simulations: SimulationService;
   rings: RingService;
+  reasons: ReasonService;
   shopify: Shopify;
   /** Releases a hold action now (audited); provided by the action runner. */
   releaseHold(shopId: string, actionId: string, actor: string): Promise<{ released: string[] }>;

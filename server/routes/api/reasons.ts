@@ -1,0 +1,70 @@
+import Boom from '@hapi/boom';
+import type { ServerRoute } from '@hapi/hapi';
+import { shopOf } from '../../auth/sessionAuth.ts';
+import type { ReasonClusteringRow } from '../../store/index.ts';
+import { GID, schema } from '../validate.ts';
+import type { ApiDeps } from './context.ts';
+
+function run(row: ReasonClusteringRow | undefined) {
+  return row ? { status: row.status, trigger: row.trigger, createdAt: row.created_at, finishedAt: row.finished_at, durationMs: row.duration_ms, error: row.error } : null;
+}
+
+/**
+ * Return-reason clusters: the latest report (clusters with counts, example notes, top products
+ * and SKUs, coordinated near-duplicates, per-product breakdown), one product's or SKU's view,
+ * and a recompute on request (a pg-boss job; also queued when a backfill finishes).
+ */
+export function reasonRoutes(deps: ApiDeps): ServerRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/reasons',
+      options: { validate: { query: schema({ type: 'object', additionalProperties: false, properties: { products: { type: 'integer', minimum: 0, maximum: 200, default: 50 } } }, 'query') } },
+      handler: async (request) => {
+        const { shop } = shopOf(request);
+        const { products } = request.query as unknown as { products: number };
+        const { last, done } = await deps.stores.reasons.latest(shop);
+        const report = done?.report ? { ...done.report, productCount: done.report.products.length, products: done.report.products.slice(0, products) } : null;
+        return { status: last?.status ?? 'none', lastRun: run(last), report };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/reasons/product',
+      options: {
+        validate: {
+          query: schema(
+            { type: 'object', additionalProperties: false, minProperties: 1, maxProperties: 1, properties: { productId: GID, sku: { type: 'string', minLength: 1, maxLength: 255 } } },
+            'query',
+          ),
+        },
+      },
+      handler: async (request) => {
+        const { shop } = shopOf(request);
+        const { productId, sku } = request.query as { productId?: string; sku?: string };
+        const { done } = await deps.stores.reasons.latest(shop);
+        if (!done?.report) throw Boom.notFound('no reason clusters yet: they are computed after the backfill, or POST /api/reasons/refresh');
+        if (productId) {
+          const product = done.report.products.find((p) => p.productId === productId);
+          if (!product) throw Boom.notFound(`no return notes for product ${productId} (or it is not among the ${done.report.products.length} products with the most notes)`);
+          return { computedAt: done.report.computedAt, product };
+        }
+        for (const product of done.report.products) {
+          const found = product.skus.find((s) => s.sku === sku);
+          if (found) return { computedAt: done.report.computedAt, productId: product.productId, sku: found };
+        }
+        throw Boom.notFound(`no return notes for SKU ${sku}`);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/reasons/refresh',
+      handler: async (request, h) => {
+        const { shop, user } = shopOf(request);
+        await deps.reasons.request(shop, 'request');
+        await deps.stores.audit.record(shop, user, 'reasons.refresh', shop, {});
+        return h.response({ status: 'queued' }).code(202);
+      },
+    },
+  ];
+}

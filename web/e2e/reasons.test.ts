@@ -1,0 +1,139 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReasonsResponse } from '../src/api.ts';
+import { startRefundSentry, type RunningApp } from '../../server/main.ts';
+import { createTestDatabase, type TestDatabase } from '../../server/testing/testDatabase.ts';
+import { buildAdmin } from '../build.ts';
+
+/**
+ * Return reasons on the demo shop, in Chromium, against the real server in demo mode: the shop's
+ * generated history is backfilled as `npm start` does it, the reason job runs when the backfill
+ * finishes, and the page shows the clusters the API reports, the per-product view, and a
+ * recompute on request.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
+
+let db: TestDatabase;
+let app: RunningApp;
+let dataDir: string;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+async function apiGet<T>(path: string): Promise<T> {
+  const response = await fetch(`${app.url}${path}`);
+  expect(response.status, path).toBe(200);
+  return (await response.json()) as T;
+}
+async function waitFor<T>(check: () => Promise<T | undefined>, what: string, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+beforeAll(async () => {
+  await buildAdmin({ ifStale: true });
+  await mkdir(SHOTS, { recursive: true });
+  db = await createTestDatabase();
+  dataDir = await mkdtemp(join(tmpdir(), 'refundsentry-admin-reasons-'));
+  await chmod(dataDir, 0o755);
+  // Demo mode with the generated history, as `npm start` runs it (400 customers).
+  app = await startRefundSentry({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+}, 120_000);
+
+afterAll(async () => {
+  expect(pageErrors).toEqual([]);
+  await browser?.close();
+  await app?.stop();
+  await db?.drop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe.skipIf(!existsSync(CHROMIUM))('return reasons in the admin (Chromium, real server, demo shop)', () => {
+  it('shows the clusters the reason job computed after the demo backfill', async () => {
+    const reasons = await waitFor(async () => {
+      const r = await apiGet<ReasonsResponse>('/api/reasons');
+      return r.status === 'done' ? r : undefined;
+    }, 'the reason clusters after the demo backfill', 240_000);
+    expect(reasons.lastRun!.trigger).toBe('backfill');
+    const report = reasons.report!;
+    expect(report.notes).toBeGreaterThan(20);
+    expect(report.llm.configured).toBe(false);
+    // Half the demo's serial returners paste one refund script: found as coordinated notes.
+    expect(report.coordinated.length).toBeGreaterThan(0);
+    expect(report.coordinated[0]!.customers).toBeGreaterThanOrEqual(3);
+
+    await page.goto(`${app.url}/app/reasons`);
+    await page.getByRole('heading', { name: 'Return reasons' }).waitFor();
+    const summary = page.locator('#reasons-summary');
+    await summary.waitFor();
+    expect(await summary.innerText()).toContain(`${report.notes} notes on ${report.returns} returns · ${report.clusters.length} clusters`);
+    await page.getByText('Offline names (no LLM configured)').waitFor();
+    // The categories table: one row per non-empty category, with the API's counts.
+    const table = page.locator('.Polaris-DataTable').first();
+    const rows = await table.locator('tbody tr').allInnerTexts();
+    const nonEmpty = report.categories.filter((c) => c.count > 0);
+    expect(rows).toHaveLength(nonEmpty.length);
+    for (const category of nonEmpty) {
+      const row = rows.find((r) => r.split('\t')[0]!.includes(category.label));
+      expect(row, category.label).toBeDefined();
+      expect(row).toContain(`\t${category.count}\t`);
+    }
+    // Every cluster is listed with its name and size.
+    for (const cluster of report.clusters) await page.getByText(cluster.label, { exact: true }).first().waitFor();
+    // Coordinated notes: the banner exactly when the API found some.
+    const banner = page.locator('.Polaris-Banner', { hasText: 'near-identical notes from different customers' });
+    expect(await banner.count()).toBe(report.coordinated.length > 0 ? 1 : 0);
+    await shot('reasons-clusters');
+
+    // Per product: the selected product's categories add up to its notes.
+    const second = report.products[1] ?? report.products[0]!;
+    await page.getByLabel('Product').selectOption(second.productId);
+    const perProduct = page.locator('#product-categories');
+    await page.waitForFunction(
+      ([total]) => {
+        const text = document.querySelector('#product-categories')?.textContent ?? '';
+        return (text.match(/\d+/g) ?? []).reduce((s, n) => s + Number(n), 0) === total;
+      },
+      [second.notes],
+    );
+    expect(await perProduct.innerText()).toBeTruthy();
+    await shot('reasons-product');
+  }, 300_000);
+
+  it('recomputes on request and shows the new run', async () => {
+    const before = await apiGet<ReasonsResponse>('/api/reasons');
+    await page.getByRole('button', { name: 'Recompute' }).click();
+    const after = await waitFor(async () => {
+      const r = await apiGet<ReasonsResponse>('/api/reasons');
+      return r.status === 'done' && r.lastRun!.trigger === 'request' ? r : undefined;
+    }, 'the recomputed clusters', 60_000);
+    expect(after.report!.computedAt).not.toBe(before.report!.computedAt);
+    expect(after.report!.notes).toBe(before.report!.notes);
+    // The page polls until the run it asked for is done, then shows it.
+    await page.locator(`#reasons-summary[data-computed-at="${after.report!.computedAt}"]`).waitFor({ timeout: 30_000 });
+    expect(await page.locator('#reasons-summary').innerText()).toContain(`${after.report!.notes} notes on ${after.report!.returns} returns`);
+    // …and stops polling: the button leaves its loading (disabled) state.
+    await page.waitForFunction(() => {
+      const button = [...document.querySelectorAll('button')].find((b) => b.textContent?.includes('Recompute'));
+      return !!button && !button.disabled && button.getAttribute('aria-disabled') !== 'true' && button.getAttribute('aria-busy') !== 'true';
+    }, undefined, { timeout: 10_000 });
+    await shot('reasons-recomputed');
+  }, 120_000);
+});
