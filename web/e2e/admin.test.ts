@@ -66,10 +66,11 @@ describe.skipIf(!existsSync(CHROMIUM))('the admin in Chromium (demo shop, real s
     await page.goto(`${app.url}/app/backfill`);
     await page.getByText('No backfill has been started for this shop.').waitFor();
     await shot('backfill-not-started');
-    // The demo's generated history (smaller), backfilled as npm start does it.
+    // The demo's generated history (a little smaller), backfilled as npm start does it: big enough
+    // that the page sees stages under way (a tiny one is done between two polls).
     const start = new Date(Date.now() - 180 * 86_400_000).toISOString().slice(0, 10);
     const historyPath = join(dataDir, 'history.jsonl');
-    await writeFile(historyPath, generateShop({ seed: 2026, customers: 80, start, days: 178 }).events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    await writeFile(historyPath, generateShop({ seed: 2026, customers: 300, start, days: 178 }).events.map((e) => JSON.stringify(e)).join('\n') + '\n');
     expect(await app.backfill.start(app.config.demoShop, { kind: 'file', path: historyPath }, { days: 365 })).toBe(true);
     const seen = new Set<string>();
     const deadline = Date.now() + 140_000;

@@ -48,11 +48,12 @@ export function Backfill() {
   const [retrying, setRetrying] = useState(false);
   const [failure, setFailure] = useState<Error>();
   const p = progress.data;
-  // Watched to the end here: on to the one-shot summary of what the history showed.
-  const sawRunning = useRef(false);
+  // Watched to the end here (seen unfinished, then done, however quickly a small history goes):
+  // on to the one-shot summary of what the history showed. Opened after the end: stay.
+  const sawUnfinished = useRef(false);
   useEffect(() => {
-    if (p?.status === 'running') sawRunning.current = true;
-    if (p?.status === 'done' && sawRunning.current) navigate('/insights');
+    if (p && p.status !== 'done') sawUnfinished.current = true;
+    if (p?.status === 'done' && sawUnfinished.current) navigate('/insights');
   }, [p?.status, navigate]);
   const shop = currentShop();
   const retry = async () => {
