@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { CATEGORIES, CATEGORY_LABELS, type ReasonCategory } from '../../engine/reasons/categories.ts';
-import { clusterReasons, type ReasonClustering } from '../../engine/reasons/clusterReasons.ts';
+import type { ReasonClustering } from '../../engine/reasons/clusterReasons.ts';
+import { clusterReasonsOffThread } from './clusterReasonsOffThread.ts';
 import type { Stores } from '../store/index.ts';
 import type { ReturnNoteRow } from '../store/ReasonStore.ts';
 import type { LlmLabeler } from './LlmLabeler.ts';
@@ -101,7 +102,7 @@ export class ReasonService {
 
   async compute(rows: readonly ReturnNoteRow[]): Promise<ReasonReport> {
     const notes = rows.map((r) => ({ id: `${r.return_id}#${r.line}`, text: r.note, customerId: r.customer_id, at: r.occurred_at.getTime() }));
-    const result = clusterReasons(notes);
+    const result = await clusterReasonsOffThread(notes);
     const cats = result.assignments.map((a) => a.category);
     const newestFirst = rows.map((_, i) => i).reverse();
     const examplesOf = (indexes: number[]) => distinct(indexes.map((i) => rows[i]!.note)).slice(0, EXAMPLES);
