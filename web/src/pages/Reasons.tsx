@@ -32,22 +32,26 @@ const clip = (text: string, n = 140) => (text.length > n ? `${text.slice(0, n - 
 
 /** Return reasons: the customers' free-text notes grouped into actionable clusters, per product and SKU. */
 export function Reasons() {
-  /** Set by Recompute: when it was asked (polling runs until a run started since then has ended). */
-  const [requestedAt, setRequestedAt] = useState<number | null>(null);
-  const polling = requestedAt !== null;
+  /**
+   * Set by Recompute: the run that was the latest when it was asked (polling runs until another
+   * run, the one asked for, has ended). Not a time window: a run that ended just before the click
+   * must not count as the new one.
+   */
+  const [awaiting, setAwaiting] = useState<{ previousRun: string | null } | null>(null);
+  const polling = awaiting !== null;
   const reasons = useApi<ReasonsResponse>('/api/reasons?products=50', polling ? 1500 : undefined);
   const [refreshError, setRefreshError] = useState<ApiError>();
   const [product, setProduct] = useState<string>('');
   const data = reasons.data;
   const report = data?.report ?? null;
   useEffect(() => {
-    if (requestedAt !== null && data?.lastRun && data.status !== 'running' && Date.parse(data.lastRun.createdAt) >= requestedAt - 5_000) setRequestedAt(null);
-  }, [data, requestedAt]);
+    if (awaiting && data?.lastRun && data.lastRun.createdAt !== awaiting.previousRun && data.status !== 'running') setAwaiting(null);
+  }, [data, awaiting]);
   const refresh = async () => {
     try {
       await api('/api/reasons/refresh', { method: 'POST' });
       setRefreshError(undefined);
-      setRequestedAt(Date.now());
+      setAwaiting({ previousRun: data?.lastRun?.createdAt ?? null });
       reasons.reload();
     } catch (error) {
       setRefreshError(error as ApiError);
