@@ -91,7 +91,25 @@ describe.skipIf(!existsSync(CHROMIUM))('the chargebacks page (Chromium, demo sho
     await tab.close();
   });
 
+  it('shows an order decision\'s chargeback risk and opens its evidence report from the decision page', async () => {
+    const report = await apiGet<{ prediction: { rows: { orderId: string; decisionId: string | null }[] } }>('/api/chargebacks');
+    const disputed = report.prediction.rows.find((r) => r.decisionId)!;
+    const card = await apiGet<{ chargebackRisk: { explanation: string } | null }>(`/api/orders/${disputed.orderId.split('/').pop()}/risk`);
+    expect(card.chargebackRisk).not.toBeNull();
+    await page.goto(`${app.url}/app/decisions/${disputed.decisionId}`);
+    await page.locator('#chargeback-risk').waitFor();
+    expect(await page.locator('#chargeback-risk').innerText()).toBe(`Chargeback risk: ${card.chargebackRisk!.explanation}`);
+    const [tab] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('button', { name: 'Dispute evidence report' }).click()]);
+    await tab.waitForLoadState();
+    await tab.getByRole('heading', { name: /^Dispute evidence: order / }).waitFor();
+    expect(await tab.getByRole('table').first().isVisible()).toBe(true);
+    await tab.close();
+    await shot(page, 'decision-chargeback-risk');
+  });
+
   it('exports the double dips as CSV', async () => {
+    await page.goto(`${app.url}/app/chargebacks`);
+    await page.locator('#disputes').waitFor();
     const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export double-dips as CSV' }).click()]);
     expect(file.suggestedFilename()).toBe('chargebacks-double-dips.csv');
     const text = await readFile((await file.path())!, 'utf8');

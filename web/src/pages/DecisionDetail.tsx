@@ -1,7 +1,7 @@
 import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineStack, Layout, Page, SkeletonBodyText, Text } from '@shopify/polaris';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { api, type DecisionDetail as Detail, type DecisionList, type SignalLine } from '../api.ts';
+import { api, type DecisionDetail as Detail, type DecisionList, type SignalLine, openHtml } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { SnoozeCard } from '../components/SnoozeCard.tsx';
 import { dateTime, gidLabel, kindLabel } from '../components/format.ts';
@@ -45,6 +45,9 @@ export function DecisionDetail() {
   };
   const label = (value: 'fraud' | 'legit') => run(`Labelled ${value}`, () => api(`/api/decisions/${id}/outcome`, { method: 'POST', body: { label: value } }));
   const hold = d?.actions.find((a) => a.type === 'fulfillment.hold' && a.status === 'done');
+  // The order behind the decision: its calibrated chargeback risk, and its dispute evidence report.
+  const orderNumber = d?.orderId ? d.orderId.split('/').pop()! : null;
+  const order = useApi<{ chargebackRisk: { probability: number; explanation: string } | null }>(orderNumber ? `/api/orders/${orderNumber}/risk` : null);
 
   const signals: SignalLine[] = d ? [...d.trace.signals].sort((a, b) => b.points - a.points || a.id.localeCompare(b.id)) : [];
   return (
@@ -104,6 +107,21 @@ export function DecisionDetail() {
                   <InlineStack gap="200">
                     <Button tone="critical" loading={busy === 'Labelled fraud'} onClick={() => label('fraud')}>Label fraud</Button>
                     <Button loading={busy === 'Labelled legit'} onClick={() => label('legit')}>Label legit</Button>
+                  </InlineStack>
+                </BlockStack>
+              </Card>
+            ) : null}
+            {d && orderNumber ? (
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingMd">Order</Text>
+                  {order.data?.chargebackRisk ? (
+                    <Text as="p" id="chargeback-risk">{`Chargeback risk: ${order.data.chargebackRisk.explanation}`}</Text>
+                  ) : (
+                    <Text as="p" tone="subdued">{order.loading ? 'Loading…' : 'No chargeback risk calibrated for this shop yet (too few matured orders with a chargeback).'}</Text>
+                  )}
+                  <InlineStack>
+                    <Button onClick={() => void openHtml(`/api/orders/${orderNumber}/evidence.html`).catch((error: unknown) => setFailure(error as Error))}>Dispute evidence report</Button>
                   </InlineStack>
                 </BlockStack>
               </Card>
