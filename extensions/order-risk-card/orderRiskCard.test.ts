@@ -1,13 +1,11 @@
-import { createHmac, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { type DemoServer, HAS_CHROMIUM, launchChromium, sendDemoWebhook, startDemoServer } from '../../web/e2e/harness.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRefundSentry, type RunningApp } from '../../server/main.ts';
+import type { RunningApp } from '../../server/main.ts';
 import { readWebhookFixture } from '../../server/shopify/fixtures/readWebhookFixture.ts';
-import { createTestDatabase, type TestDatabase } from '../../server/testing/testDatabase.ts';
+import type { TestDatabase } from '../../server/testing/testDatabase.ts';
 import { buildOrderRiskCard } from './build.ts';
 
 /**
@@ -17,12 +15,12 @@ import { buildOrderRiskCard } from './build.ts';
  * reaches the app's API as Shopify's extension sandbox makes it do. The Polaris web components
  * are Shopify admin's: here they are plain elements, and the test reads what the card says.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = new URL('../../web/e2e/screenshots/', import.meta.url).pathname;
 const ORDER = '820982911946154508';
 
 let db: TestDatabase;
 let app: RunningApp;
+let server: DemoServer;
 let dataDir: string;
 let bundle: string;
 let browser: Browser;
@@ -48,15 +46,10 @@ async function renderCard(orderGid: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'refundsentry-card-'));
-  await chmod(dataDir, 0o755);
+  server = await startDemoServer('card', { DEMO_HISTORY: 'none' });
+  ({ db, dataDir, app } = server);
   bundle = await readFile(await buildOrderRiskCard(join(dataDir, 'dist')), 'utf8');
-  db = await createTestDatabase();
-  app = await startRefundSentry({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_HISTORY: 'none', LOG_LEVEL: 'silent' });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 480, height: 640 } });
   page.on('pageerror', (error) => pageErrors.push(error.message));
 }, 120_000);
@@ -64,32 +57,17 @@ beforeAll(async () => {
 afterAll(async () => {
   expect(pageErrors).toEqual([]);
   await browser?.close();
-  await app?.stop();
-  await db?.drop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await server?.stop();
 });
 
-describe.skipIf(!existsSync(CHROMIUM))('the order-details block (admin UI extension) in Chromium', () => {
+describe.skipIf(!HAS_CHROMIUM)('the order-details block (admin UI extension) in Chromium', () => {
   it('says when RefundSentry has not seen the order', async () => {
     expect(await renderCard(`gid://shopify/Order/${ORDER}`)).toContain('RefundSentry has not seen this order yet.');
   });
 
   it('shows the score, zone, top signals, customer history and recommended action from the app\'s API', async () => {
     const body = readWebhookFixture('orders_create');
-    const sent = await fetch(`${app.url}/webhooks`, {
-      method: 'POST',
-      body,
-      headers: {
-        'content-type': 'application/json',
-        'x-shopify-topic': 'orders/create',
-        'x-shopify-hmac-sha256': createHmac('sha256', 'refundsentry-demo-secret').update(body, 'utf8').digest('base64'),
-        'x-shopify-shop-domain': app.config.demoShop,
-        'x-shopify-api-version': '2026-07',
-        'x-shopify-webhook-id': randomUUID(),
-        'x-shopify-event-id': randomUUID(),
-        'x-shopify-triggered-at': new Date().toISOString(),
-      },
-    });
+    const sent = await sendDemoWebhook(app, 'orders/create', body);
     expect(sent.status).toBe(200);
     let card: { decision: { score: number; zone: string } | null; topSignals: { points: number; message: string }[]; recommendation: string; customer: { orders: number } } | undefined;
     // The order is stored at once and decided by a job a moment later.

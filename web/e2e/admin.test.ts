@@ -1,26 +1,22 @@
-import { createHmac, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { type DemoServer, HAS_CHROMIUM, launchChromium, sendDemoWebhook, SHOTS, startDemoServer } from './harness.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateShop } from '../../scenarios/generateShop.ts';
-import { startRefundSentry, type RunningApp } from '../../server/main.ts';
+import type { RunningApp } from '../../server/main.ts';
 import { readWebhookFixture } from '../../server/shopify/fixtures/readWebhookFixture.ts';
-import { createTestDatabase, type TestDatabase } from '../../server/testing/testDatabase.ts';
-import { buildAdmin } from '../build.ts';
+import type { TestDatabase } from '../../server/testing/testDatabase.ts';
 
 /**
  * The admin in Debian's Chromium against the real server in demo mode (embedded-style start:
  * migrations, pg-boss workers, the demo shop backfilled from a generated history) on the test
  * database. Screenshots of each page go to web/e2e/screenshots/ (look at them).
  */
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
 
 let db: TestDatabase;
 let app: RunningApp;
+let server: DemoServer;
 let dataDir: string;
 let browser: Browser;
 let page: Page;
@@ -38,17 +34,10 @@ async function apiGet<T>(path: string): Promise<T> {
 }
 
 beforeAll(async () => {
-  await buildAdmin({ ifStale: true });
-  await mkdir(SHOTS, { recursive: true });
-  db = await createTestDatabase();
-  dataDir = await mkdtemp(join(tmpdir(), 'refundsentry-admin-'));
-  await chmod(dataDir, 0o755);
   // The demo shop starts empty: the first test starts its backfill with the page open.
-  app = await startRefundSentry({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_HISTORY: 'none', LOG_LEVEL: 'silent' });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  server = await startDemoServer('admin', { DEMO_HISTORY: 'none' });
+  ({ db, dataDir, app } = server);
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('pageerror', (error) => pageErrors.push(error.message));
 }, 120_000);
@@ -56,12 +45,10 @@ beforeAll(async () => {
 afterAll(async () => {
   expect(pageErrors).toEqual([]);
   await browser?.close();
-  await app?.stop();
-  await db?.drop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await server?.stop();
 });
 
-describe.skipIf(!existsSync(CHROMIUM))('the admin in Chromium (demo shop, real server and PostgreSQL)', () => {
+describe.skipIf(!HAS_CHROMIUM)('the admin in Chromium (demo shop, real server and PostgreSQL)', () => {
   it('shows the backfill advancing stage by stage, then done', { timeout: 150_000 }, async () => {
     await page.goto(`${app.url}/app/backfill`);
     await page.getByText('No backfill has been started for this shop.').waitFor();
@@ -193,7 +180,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the admin in Chromium (demo shop, real s
   });
 });
 
-describe.skipIf(!existsSync(CHROMIUM))('the rule editor in Chromium', () => {
+describe.skipIf(!HAS_CHROMIUM)('the rule editor in Chromium', () => {
   type EditorWindow = Window & {
     refundsentryMonaco: { editor: { getModelMarkers(f: { owner?: string }): { message: string; startLineNumber: number }[] } };
   };
@@ -327,20 +314,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the rule editor in Chromium', () => {
     await page.getByText('No new event has been decided since shadow mode started.').waitFor();
     // A live order arrives (Shopify's sample, signed with the demo secret).
     const body = readWebhookFixture('orders_create');
-    const response = await fetch(`${app.url}/webhooks`, {
-      method: 'POST',
-      body,
-      headers: {
-        'content-type': 'application/json',
-        'x-shopify-topic': 'orders/create',
-        'x-shopify-hmac-sha256': createHmac('sha256', 'refundsentry-demo-secret').update(body, 'utf8').digest('base64'),
-        'x-shopify-shop-domain': app.config.demoShop,
-        'x-shopify-api-version': '2026-07',
-        'x-shopify-webhook-id': randomUUID(),
-        'x-shopify-event-id': randomUUID(),
-        'x-shopify-triggered-at': new Date().toISOString(),
-      },
-    });
+    const response = await sendDemoWebhook(app, 'orders/create', body);
     expect(response.status).toBe(200);
     await expect.poll(async () => (await apiGet<{ report: { subjects: number } | null }>('/api/shadow')).report?.subjects ?? 0, { timeout: 30_000 }).toBe(1);
     await page.reload();

@@ -1,15 +1,12 @@
-import { createHmac, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { type DemoServer, HAS_CHROMIUM, launchChromium, sendDemoWebhook, SHOTS, startDemoServer } from './harness.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateShop } from '../../scenarios/generateShop.ts';
-import { startRefundSentry, type RunningApp } from '../../server/main.ts';
+import type { RunningApp } from '../../server/main.ts';
 import { readWebhookFixture } from '../../server/shopify/fixtures/readWebhookFixture.ts';
-import { createTestDatabase, type TestDatabase } from '../../server/testing/testDatabase.ts';
-import { buildAdmin } from '../build.ts';
+import type { TestDatabase } from '../../server/testing/testDatabase.ts';
 
 /**
  * Lists and overrides, and refund methods, seen from the admin in Chromium against the real
@@ -18,13 +15,12 @@ import { buildAdmin } from '../build.ts';
  * zeroes the signal on the next order, the holdout share is saved, and the refund-method page
  * shows the backfilled history's figures (and exports them as CSV).
  */
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
 const CUSTOMER = 'gid://shopify/Customer/115310627314723954';
 const EMAIL = 'blocked.buyer@example.com';
 
 let db: TestDatabase;
 let app: RunningApp;
+let server: DemoServer;
 let dataDir: string;
 let browser: Browser;
 let page: Page;
@@ -47,20 +43,7 @@ async function placeOrder(email: string): Promise<string> {
     .replaceAll('820982911946154508', id)
     .replaceAll('jon@example.com', email)
     .replace('"created_at": "2021-12-31T19:00:00-05:00"', `"created_at": "${new Date().toISOString()}"`);
-  const sent = await fetch(`${app.url}/webhooks`, {
-    method: 'POST',
-    body,
-    headers: {
-      'content-type': 'application/json',
-      'x-shopify-topic': 'orders/create',
-      'x-shopify-hmac-sha256': createHmac('sha256', 'refundsentry-demo-secret').update(body, 'utf8').digest('base64'),
-      'x-shopify-shop-domain': app.config.demoShop,
-      'x-shopify-api-version': '2026-07',
-      'x-shopify-webhook-id': randomUUID(),
-      'x-shopify-event-id': randomUUID(),
-      'x-shopify-triggered-at': new Date().toISOString(),
-    },
-  });
+  const sent = await sendDemoWebhook(app, 'orders/create', body);
   expect(sent.status).toBe(200);
   const gid = `gid://shopify/Order/${id}`;
   let found: Decision | undefined;
@@ -92,12 +75,8 @@ async function addEntry(options: { list: 'Blocklist' | 'Allowlist'; kind: string
 }
 
 beforeAll(async () => {
-  await buildAdmin({ ifStale: true });
-  await mkdir(SHOTS, { recursive: true });
-  db = await createTestDatabase();
-  dataDir = await mkdtemp(join(tmpdir(), 'refundsentry-admin-lists-'));
-  await chmod(dataDir, 0o755);
-  app = await startRefundSentry({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_HISTORY: 'none', LOG_LEVEL: 'silent' });
+  server = await startDemoServer('admin-lists', { DEMO_HISTORY: 'none' });
+  ({ db, dataDir, app } = server);
   // A generated history, backfilled as npm start does it, for the refund-method figures.
   const start = new Date(Date.now() - 150 * 86_400_000).toISOString().slice(0, 10);
   const historyPath = join(dataDir, 'history.jsonl');
@@ -107,10 +86,7 @@ beforeAll(async () => {
     if (Date.now() > deadline) throw new Error('the backfill did not finish within 120 s');
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   page.on('pageerror', (error) => pageErrors.push(error.message));
 }, 180_000);
@@ -118,12 +94,10 @@ beforeAll(async () => {
 afterAll(async () => {
   expect(pageErrors).toEqual([]);
   await browser?.close();
-  await app?.stop();
-  await db?.drop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await server?.stop();
 });
 
-describe.skipIf(!existsSync(CHROMIUM))('lists, overrides and refund methods in the admin (Chromium, real server)', () => {
+describe.skipIf(!HAS_CHROMIUM)('lists, overrides and refund methods in the admin (Chromium, real server)', () => {
   it('a block entry typed in the Lists page blocks the next order by that email; only its hash is kept', async () => {
     await addEntry({ list: 'Blocklist', kind: 'Email', value: EMAIL });
     const table = page.locator('#list-entries');

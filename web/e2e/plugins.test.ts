@@ -1,14 +1,10 @@
-import { createHmac, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { type DemoServer, HAS_CHROMIUM, launchChromium, sendDemoWebhook, SHOTS, startDemoServer } from './harness.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRefundSentry, type RunningApp } from '../../server/main.ts';
+import type { RunningApp } from '../../server/main.ts';
 import { readWebhookFixture } from '../../server/shopify/fixtures/readWebhookFixture.ts';
-import { createTestDatabase, type TestDatabase } from '../../server/testing/testDatabase.ts';
-import { buildAdmin } from '../build.ts';
+import type { TestDatabase } from '../../server/testing/testDatabase.ts';
 
 /**
  * Signal plugins seen from the admin, in Chromium, against the real server started with
@@ -16,12 +12,11 @@ import { buildAdmin } from '../build.ts';
  * says so on every page, Settings lists them with their health, and the rule editor completes
  * the plugin's signal id.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
 const root = new URL('../../', import.meta.url).pathname;
 
 let db: TestDatabase;
 let app: RunningApp;
+let server: DemoServer;
 let dataDir: string;
 let browser: Browser;
 let page: Page;
@@ -35,17 +30,10 @@ async function api<T>(path: string, init?: { method: string; body?: unknown }): 
 }
 
 beforeAll(async () => {
-  await buildAdmin({ ifStale: true });
-  await mkdir(SHOTS, { recursive: true });
-  db = await createTestDatabase();
-  dataDir = await mkdtemp(join(tmpdir(), 'refundsentry-admin-plugins-'));
-  await chmod(dataDir, 0o755);
   const plugins = [join(root, 'examples/high-risk-postcodes'), join(root, 'plugins/fixtures/misbehaving'), join(root, 'plugins/fixtures/clashing')];
-  app = await startRefundSentry({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_HISTORY: 'none', LOG_LEVEL: 'silent', PLUGINS: plugins.join(','), PLUGIN_TIME_BUDGET_MS: '2000' });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  server = await startDemoServer('admin-plugins', { DEMO_HISTORY: 'none', PLUGINS: plugins.join(','), PLUGIN_TIME_BUDGET_MS: '2000' });
+  ({ db, dataDir, app } = server);
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('pageerror', (error) => pageErrors.push(error.message));
 }, 120_000);
@@ -53,12 +41,10 @@ beforeAll(async () => {
 afterAll(async () => {
   expect(pageErrors).toEqual([]);
   await browser?.close();
-  await app?.stop();
-  await db?.drop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await server?.stop();
 });
 
-describe.skipIf(!existsSync(CHROMIUM))('signal plugins in the admin (Chromium, real server)', () => {
+describe.skipIf(!HAS_CHROMIUM)('signal plugins in the admin (Chromium, real server)', () => {
   it('warns on every page about a plugin that did not load, then about a plugin signal that keeps failing', async () => {
     await page.goto(`${app.url}/app/`);
     const banner = page.locator('.Polaris-Banner', { hasText: 'signal plugin not loaded' });
@@ -75,20 +61,7 @@ describe.skipIf(!existsSync(CHROMIUM))('signal plugins in the admin (Chromium, r
     const draft = await api<{ version: number }>('/api/rulesets', { method: 'POST', body: { body, baseVersion: live.version } });
     await api(`/api/rulesets/${draft.version}/publish`, { method: 'POST' });
     const order = readWebhookFixture('orders_create').replace('"tags": "tag1, tag2"', '"tags": "throws"');
-    const sent = await fetch(`${app.url}/webhooks`, {
-      method: 'POST',
-      body: order,
-      headers: {
-        'content-type': 'application/json',
-        'x-shopify-topic': 'orders/create',
-        'x-shopify-hmac-sha256': createHmac('sha256', 'refundsentry-demo-secret').update(order, 'utf8').digest('base64'),
-        'x-shopify-shop-domain': app.config.demoShop,
-        'x-shopify-api-version': '2026-07',
-        'x-shopify-webhook-id': randomUUID(),
-        'x-shopify-event-id': randomUUID(),
-        'x-shopify-triggered-at': new Date().toISOString(),
-      },
-    });
+    const sent = await sendDemoWebhook(app, 'orders/create', order);
     expect(sent.status).toBe(200);
     await expect.poll(async () => (await api<{ problems: { failingSignals: string[] } }>('/api/plugins')).problems.failingSignals, { timeout: 30_000 }).toEqual(['misbehaving.throws']);
 

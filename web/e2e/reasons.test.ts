@@ -1,13 +1,10 @@
-import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { type DemoServer, HAS_CHROMIUM, launchChromium, SHOTS, startDemoServer } from './harness.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReasonsResponse } from '../src/api.ts';
-import { startRefundSentry, type RunningApp } from '../../server/main.ts';
-import { createTestDatabase, type TestDatabase } from '../../server/testing/testDatabase.ts';
-import { buildAdmin } from '../build.ts';
+import type { RunningApp } from '../../server/main.ts';
+import type { TestDatabase } from '../../server/testing/testDatabase.ts';
 
 /**
  * Return reasons on the demo shop, in Chromium, against the real server in demo mode: the shop's
@@ -15,11 +12,10 @@ import { buildAdmin } from '../build.ts';
  * finishes, and the page shows the clusters the API reports, the per-product view, and a
  * recompute on request.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
 
 let db: TestDatabase;
 let app: RunningApp;
+let server: DemoServer;
 let dataDir: string;
 let browser: Browser;
 let page: Page;
@@ -42,17 +38,10 @@ async function waitFor<T>(check: () => Promise<T | undefined>, what: string, tim
 }
 
 beforeAll(async () => {
-  await buildAdmin({ ifStale: true });
-  await mkdir(SHOTS, { recursive: true });
-  db = await createTestDatabase();
-  dataDir = await mkdtemp(join(tmpdir(), 'refundsentry-admin-reasons-'));
-  await chmod(dataDir, 0o755);
   // Demo mode with the generated history, as `npm start` runs it (400 customers).
-  app = await startRefundSentry({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  server = await startDemoServer('admin-reasons');
+  ({ db, dataDir, app } = server);
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('pageerror', (error) => pageErrors.push(error.message));
 }, 120_000);
@@ -60,12 +49,10 @@ beforeAll(async () => {
 afterAll(async () => {
   expect(pageErrors).toEqual([]);
   await browser?.close();
-  await app?.stop();
-  await db?.drop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await server?.stop();
 });
 
-describe.skipIf(!existsSync(CHROMIUM))('return reasons in the admin (Chromium, real server, demo shop)', () => {
+describe.skipIf(!HAS_CHROMIUM)('return reasons in the admin (Chromium, real server, demo shop)', () => {
   it('shows the clusters the reason job computed after the demo backfill', async () => {
     const reasons = await waitFor(async () => {
       const r = await apiGet<ReasonsResponse>('/api/reasons');

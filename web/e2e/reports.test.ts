@@ -1,25 +1,22 @@
-import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { type DemoServer, HAS_CHROMIUM, launchChromium, SHOTS, startDemoServer } from './harness.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateShop } from '../../scenarios/generateShop.ts';
-import { startRefundSentry, type RunningApp } from '../../server/main.ts';
-import { createTestDatabase, type TestDatabase } from '../../server/testing/testDatabase.ts';
-import { buildAdmin } from '../build.ts';
+import type { RunningApp } from '../../server/main.ts';
+import type { TestDatabase } from '../../server/testing/testDatabase.ts';
 
 /**
  * The report pages in Chromium on the demo shop, backfilled from ten months of generated
  * history: chargebacks (figures as the API computes them, an evidence report printable in a new
  * tab, CSV) and analytics (period over period, SKU return trends, goals, CSV).
  */
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
 const DAY_MS = 86_400_000;
 
 let db: TestDatabase;
 let app: RunningApp;
+let server: DemoServer;
 let dataDir: string;
 let browser: Browser;
 let page: Page;
@@ -34,12 +31,8 @@ async function apiGet<T>(path: string): Promise<T> {
 }
 
 beforeAll(async () => {
-  await buildAdmin({ ifStale: true });
-  await mkdir(SHOTS, { recursive: true });
-  db = await createTestDatabase();
-  dataDir = await mkdtemp(join(tmpdir(), 'refundsentry-admin-reports-'));
-  await chmod(dataDir, 0o755);
-  app = await startRefundSentry({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_HISTORY: 'none', LOG_LEVEL: 'silent' });
+  server = await startDemoServer('admin-reports', { DEMO_HISTORY: 'none' });
+  ({ db, dataDir, app } = server);
   const historyPath = join(dataDir, 'history.jsonl');
   const start = new Date(Date.now() - 300 * DAY_MS).toISOString().slice(0, 10);
   await writeFile(historyPath, generateShop({ seed: 2026, customers: 120, start, days: 298 }).events.map((e) => JSON.stringify(e)).join('\n') + '\n');
@@ -49,10 +42,7 @@ beforeAll(async () => {
     if (Date.now() > deadline) throw new Error('the backfill did not finish');
     await new Promise((r) => setTimeout(r, 250));
   }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   page.on('pageerror', (error) => pageErrors.push(error.message));
 }, 180_000);
@@ -60,12 +50,10 @@ beforeAll(async () => {
 afterAll(async () => {
   expect(pageErrors).toEqual([]);
   await browser?.close();
-  await app?.stop();
-  await db?.drop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await server?.stop();
 });
 
-describe.skipIf(!existsSync(CHROMIUM))('the chargebacks page (Chromium, demo shop)', () => {
+describe.skipIf(!HAS_CHROMIUM)('the chargebacks page (Chromium, demo shop)', () => {
   it('shows the period\'s disputes, prediction accuracy and double dips as the API computes them', async () => {
     const report = await apiGet<{ summary: { disputes: number }; prediction: { accuracy: number | null; flagged: number; scored: number }; doubleDips: { orders: number; rows: { orderId: string }[] } }>('/api/chargebacks');
     expect(report.summary.disputes).toBeGreaterThan(0);
@@ -119,7 +107,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the chargebacks page (Chromium, demo sho
   });
 });
 
-describe.skipIf(!existsSync(CHROMIUM))('the analytics page (Chromium, demo shop)', () => {
+describe.skipIf(!HAS_CHROMIUM)('the analytics page (Chromium, demo shop)', () => {
   it('compares the last 60 days with the 60 before, as the API does', async () => {
     const query = `from=${day(-60)}&to=${day(0)}`;
     const report = await apiGet<{ changes: { metric: string; current: number | null; changePct: number | null }[] }>(`/api/analytics?${query}`);

@@ -1,13 +1,11 @@
-import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { type DemoServer, HAS_CHROMIUM, launchChromium, SHOTS, startDemoServer } from './harness.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateShop } from '../../scenarios/generateShop.ts';
-import { startRefundSentry, type RunningApp } from '../../server/main.ts';
-import { createTestDatabase, type TestDatabase } from '../../server/testing/testDatabase.ts';
-import { buildAdmin } from '../build.ts';
+import type { RunningApp } from '../../server/main.ts';
+import type { TestDatabase } from '../../server/testing/testDatabase.ts';
 
 /**
  * Fraud rings in Debian's Chromium against the real server in demo mode: a generated history
@@ -15,11 +13,10 @@ import { buildAdmin } from '../build.ts';
  * the rings job, then the ring list, one ring's network and a click through to a member's profile.
  * Screenshots in web/e2e/screenshots/rings-*.png.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
 
 let db: TestDatabase;
 let app: RunningApp;
+let server: DemoServer;
 let dataDir: string;
 let browser: Browser;
 let page: Page;
@@ -48,20 +45,13 @@ async function until<T>(check: () => Promise<T | undefined | false>, what: strin
 }
 
 beforeAll(async () => {
-  await buildAdmin({ ifStale: true });
-  await mkdir(SHOTS, { recursive: true });
-  db = await createTestDatabase();
-  dataDir = await mkdtemp(join(tmpdir(), 'refundsentry-rings-'));
-  await chmod(dataDir, 0o755);
-  app = await startRefundSentry({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_HISTORY: 'none', LOG_LEVEL: 'silent' });
+  server = await startDemoServer('rings', { DEMO_HISTORY: 'none' });
+  ({ db, dataDir, app } = server);
   const historyPath = join(dataDir, 'history.jsonl');
   await writeFile(historyPath, history.events.map((e) => JSON.stringify(e)).join('\n') + '\n');
   await app.backfill.start(app.config.demoShop, { kind: 'file', path: historyPath }, { days: 365 });
   await until(async () => (await app.backfill.progress(app.config.demoShop)).status === 'done', 'the backfill');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('pageerror', (error) => pageErrors.push(error.message));
 }, 180_000);
@@ -69,14 +59,12 @@ beforeAll(async () => {
 afterAll(async () => {
   expect(pageErrors).toEqual([]);
   await browser?.close();
-  await app?.stop();
-  await db?.drop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await server?.stop();
 });
 
 interface Ring { id: string; score: number; members: number }
 
-describe.skipIf(!existsSync(CHROMIUM))('fraud rings in the admin (demo shop, real server, PostgreSQL and Chromium)', () => {
+describe.skipIf(!HAS_CHROMIUM)('fraud rings in the admin (demo shop, real server, PostgreSQL and Chromium)', () => {
   it('lists the rings the job built after the backfill', async () => {
     const list = await until(async () => {
       const body = await apiGet<{ rings: Ring[]; build: { status: string } }>('/api/rings');

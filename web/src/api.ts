@@ -99,49 +99,15 @@ export interface Snooze {
   active: boolean;
 }
 
-export interface HoldoutGroup {
-  group: 'holdout' | 'acted';
-  decisions: number;
-  withChargeback: number;
-  withRefund: number;
-  refundedValue: number;
-  labelledFraud: number;
-  chargebackRate: number | null;
-  refundRate: number | null;
-  fraudLabelRate: number | null;
-}
 
 export interface HoldoutData {
   percent: number;
   report: { from: string | null; to: string | null; groups: HoldoutGroup[]; notActedOn: number };
 }
 
-export interface MethodFigures {
-  method: string;
-  count: number;
-  amount: number;
-  value: number;
-}
-
-export interface ZoneSplit {
-  zone: string;
-  count: number;
-  value: number;
-  preservedValue: number;
-  preservationRate: number | null;
-  byMethod: MethodFigures[];
-}
-
-export interface RefundMethodReport {
-  from: string | null;
-  to: string | null;
-  total: { count: number; amount: number; value: number; preservedValue: number; preservedCount: number };
-  preservationRate: number | null;
-  preservationRateByCount: number | null;
-  byMethod: MethodFigures[];
-  byRefundZone: ZoneSplit[];
-  byOrderZone: ZoneSplit[];
-}
+// The refund-method report's shapes are the server's own (type-only: nothing of the server is bundled).
+export type { HoldoutGroup, MethodFigures, RefundMethodReport, ZoneSplit } from '../../server/store/RefundReportStore.ts';
+import type { HoldoutGroup } from '../../server/store/RefundReportStore.ts';
 
 /** Fetches a CSV from the API (with the session token when embedded) and saves it as `filename`. */
 export async function downloadCsv(path: string, filename: string): Promise<void> {
