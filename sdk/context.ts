@@ -299,7 +299,10 @@ export interface SignalContext {
  * (hubs: a marketplace warehouse, a shared office network) are only counted, not listed.
  */
 export interface RingNeighbourhood {
-  /** This customer's identifiers by kind, with how many others had used each before `now`. */
+  /**
+   * This customer's identifiers by kind, with how many others had used each before `now`, counted
+   * up to `RING_LIST_LIMIT + 1` (more than the limit: a hub, whose users are not listed).
+   */
   identifiers: { kind: IdentifierKind; sharedWith: number }[];
   /** The others linked through an identifier shared by at most `RING_LIST_LIMIT` others. */
   linked: RingNeighbour[];

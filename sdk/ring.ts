@@ -2,7 +2,7 @@ import type { RingNeighbourhood, SignalContext } from './context.ts';
 
 /**
  * Identifiers shared by more than this many other customers before an event are hubs: the
- * context counts them (`identifiers[].sharedWith`) but lists none of their users, so a
+ * context counts them (`identifiers[].sharedWith`, up to `RING_LIST_LIMIT + 1`) but lists none of their users, so a
  * marketplace's warehouse address cannot make a context (or a trace) grow with the shop.
  */
 export const RING_LIST_LIMIT = 50;

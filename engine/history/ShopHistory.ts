@@ -100,12 +100,7 @@ export class ShopHistory {
         this.subjectKey.set(order.id, key);
         this.push(key, 'orders', order);
         const at = Date.parse(order.createdAt);
-        for (const [kind, hash] of Object.entries(order.identity ?? {})) {
-          if (!hash) continue;
-          const users = this.identifiers.get(`${kind}:${hash}`);
-          if (users) users.push({ key, at });
-          else this.identifiers.set(`${kind}:${hash}`, [{ key, at }]);
-        }
+        for (const [kind, hash] of Object.entries(order.identity ?? {})) if (hash) this.addIdentifierUse(`${kind}:${hash}`, key, at);
         return;
       }
       case 'fulfillment':
@@ -126,6 +121,17 @@ export class ShopHistory {
         this.push(this.subjectKey.get(event.outcome.subjectId) ?? `unlinked:${event.outcome.subjectId}`, 'outcomes', event.outcome);
         return;
     }
+  }
+
+  /**
+   * A use of an identifier (`kind:hash`) by a user whose orders this history may not hold: a
+   * store read of the earliest users of each identifier (`ContextMaterial.identifierUses`) tells
+   * `ringAt` an identifier is a hub without loading the hub users' records. `at`: the first use (ms).
+   */
+  addIdentifierUse(identifier: string, key: string, at: number): void {
+    const users = this.identifiers.get(identifier);
+    if (users) users.push({ key, at });
+    else this.identifiers.set(identifier, [{ key, at }]);
   }
 
   /** Records a decision RefundSentry made, so later contexts see it as a past score. */

@@ -36,9 +36,9 @@ describe('the ring neighbourhood in the context (point-in-time)', () => {
     expect(seen.linked.map((n) => [n.id, n.chargebacks])).toEqual([[customer(1), 1], [customer(3), 0]]);
   });
 
-  it('an identifier shared by more than the list limit is counted, its users not listed', () => {
+  it('an identifier shared by more than the list limit is counted (up to the limit + 1), its users not listed', () => {
     const events: HistoryEvent[] = [];
-    for (let n = 10; n < 10 + RING_LIST_LIMIT + 1; n++) events.push({ type: 'order', order: order(n, customer(n), '2025-01-01T00:00:00Z', { address: 'WAREHOUSE' }) });
+    for (let n = 10; n < 10 + RING_LIST_LIMIT + 40; n++) events.push({ type: 'order', order: order(n, customer(n), '2025-01-01T00:00:00Z', { address: 'WAREHOUSE' }) });
     const mine = order(999, customer(999), '2025-02-01T00:00:00Z', { address: 'WAREHOUSE', device: 'mine' });
     const ring = ringAtOrder(ShopHistory.from([...events, { type: 'order', order: mine }]), mine);
     expect(ring.identifiers).toContainEqual({ kind: 'address', sharedWith: RING_LIST_LIMIT + 1 });

@@ -11,7 +11,9 @@ export interface RingSource {
  * The ring neighbourhood of a customer at time `at` (ms): the others who used one of `orders`'
  * identifiers (the subject's order and the customer's earlier ones) strictly before `at`, and
  * what was known about each of them then (orders, orders with a return, chargebacks, fraud
- * labels). Identifiers used by more than `RING_LIST_LIMIT` others are counted, not listed.
+ * labels). Identifiers used by more than `RING_LIST_LIMIT` others are hubs: counted up to
+ * `RING_LIST_LIMIT + 1` ("more than the limit"), never listed, so the result is the same whether
+ * the history holds every user of a hub (a whole shop) or only its earliest ones (live scoring).
  * Events after `at` never change the result.
  */
 export function ringAt(history: RingSource, selfKey: string, orders: readonly OrderRecord[], at: number): RingNeighbourhood {
@@ -24,7 +26,7 @@ export function ringAt(history: RingSource, selfKey: string, orders: readonly Or
       seen.add(`${kind}:${hash}`);
       const others = new Set<string>();
       for (const use of history.identifiers.get(`${kind}:${hash}`) ?? []) if (use.at < at && use.key !== selfKey) others.add(use.key);
-      identifiers.push({ kind, sharedWith: others.size });
+      identifiers.push({ kind, sharedWith: Math.min(others.size, RING_LIST_LIMIT + 1) });
       if (others.size === 0 || others.size > RING_LIST_LIMIT) continue;
       for (const other of others) {
         const via = linked.get(other);

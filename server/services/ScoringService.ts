@@ -140,7 +140,7 @@ export class ScoringService {
     this.sessions.delete(shopId); // taken: a failure below must not leave a half-fed history behind
     const earliest = items.reduce((min, { subject }) => (subject.at < min ? subject.at : min), items[0]?.subject.at ?? new Date(0).toISOString());
     const [history, lists, compiled, baseline, shop, snoozeRows] = await Promise.all([
-      reuse ?? this.historyFor(shopId, [...customerIds], [...orderIds], session !== undefined),
+      reuse ?? this.historyFor(shopId, [...customerIds], [...orderIds], earliest, session !== undefined),
       this.stores.lists.forShopCached(shopId),
       this.rulesetFor(shopId),
       this.baselineFor(shopId),
@@ -193,9 +193,10 @@ export class ScoringService {
   }
 
   /** The history the contexts are cut from: the batch's customers and orders, or (a backfill pass) the whole shop. */
-  private async historyFor(shopId: string, customerIds: string[], orderIds: string[], wholeShop: boolean): Promise<ShopHistory> {
-    const material = (wholeShop ? await this.stores.context.wholeShop(shopId) : undefined) ?? (await this.stores.context.material(shopId, customerIds, orderIds));
+  private async historyFor(shopId: string, customerIds: string[], orderIds: string[], since: string, wholeShop: boolean): Promise<ShopHistory> {
+    const material = (wholeShop ? await this.stores.context.wholeShop(shopId) : undefined) ?? (await this.stores.context.material(shopId, customerIds, orderIds, since));
     const history = ShopHistory.from(material.events);
+    for (const use of material.identifierUses ?? []) history.addIdentifierUse(`${use.kind}:${use.hash}`, use.key, Date.parse(use.at));
     for (const decision of material.past) history.addDecision(decision.customerId, decision.orderId ?? decision.subjectId, decision);
     for (const outcome of material.outcomes) history.add({ type: 'outcome', outcome });
     for (const [customerId, manualOverride] of material.manualOverrides) {

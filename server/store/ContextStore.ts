@@ -31,6 +31,20 @@ export interface ContextMaterial {
   outcomes: PastOutcome[];
   /** Manual overrides by customer id (`CustomerStore.get(...).manual_override`), only those set. */
   manualOverrides: Map<ShopifyId, NonNullable<CustomerRow['manual_override']>>;
+  /**
+   * The earliest users of each identifier of the customers' and orders' orders (`material`: their
+   * first use, from `identity_uses`), for `ShopHistory.addIdentifierUse`: the records of a hub's
+   * users are not read, so the history learns of them here. Absent from `wholeShop` (every order is in `events`).
+   */
+  identifierUses?: IdentifierUse[];
+}
+
+/** A user (`customer:<id>` or `guest:<order id>`) of an identifier hash, from its first use. */
+export interface IdentifierUse {
+  kind: string;
+  hash: string;
+  key: string;
+  at: string;
 }
 
 /**
@@ -64,13 +78,15 @@ export class ContextStore {
 
   /**
    * Everything the contexts of a batch are built from, for some customers and orders of one shop,
-   * and for their ring neighbours (the customers and guest orders that used one of their orders'
-   * identifier hashes: the earliest `RING_LIST_LIMIT + 2` users of each, enough for `contextAt`
-   * to tell a hub, found through the GIN index on order identities). Each part is a union of index scans (a customer's records, their customer record, the records
-   * of their orders and of the subject orders), so the cost follows the customers' histories and
-   * not the shop's size.
+   * and for their ring neighbours: the earliest `RING_LIST_LIMIT + 2` users of each identifier
+   * hash of their orders (enough for `contextAt` to tell a hub; `identity_uses`), and the records
+   * of those users except through identifiers that were hubs already before `since` (the batch's
+   * earliest subject: `ringAt` counts a hub's users but never lists them). Each part is a union of
+   * index scans (a customer's records, their customer record, the records of their orders and of
+   * the subject orders, a short index range per identifier), so the cost follows the customers'
+   * histories and not the shop's size or an identifier's popularity.
    */
-  async material(shopId: string, customerIds: readonly string[], orderIds: readonly string[]): Promise<ContextMaterial> {
+  async material(shopId: string, customerIds: readonly string[], orderIds: readonly string[], since: string): Promise<ContextMaterial> {
     const { rows } = await this.db.raw(
       `with batch_customers as (
          select array(select jsonb_array_elements_text(cast(:customers as jsonb))) as ids
@@ -81,17 +97,26 @@ export class ContextStore {
            from events o, jsonb_each_text(case when jsonb_typeof(o.body -> 'identity') = 'object' then o.body -> 'identity' else '{}'::jsonb end) kv
           where o.shop_id = :shopId and o.kind = 'order'
             and (o.customer_id = any(cast((select ids from batch_customers) as text[])) or o.resource_id = any(cast((select ids from batch_orders) as text[])))
-       ), linked as (
-         -- Ring neighbours: the earliest users of each identifier (enough to tell a hub, see RING_LIST_LIMIT).
-         select l.customer_id, l.guest_order
+       ), uses as (
+         -- The earliest users of each identifier (enough to tell a hub, see RING_LIST_LIMIT): one short index range each.
+         select h.kind, h.hash, u.user_key, u.first_use, u.rank
            from batch_identity h
            cross join lateral (
-             select o.customer_id, case when o.customer_id is null then o.resource_id end as guest_order, min(o.occurred_at) as first_use
-               from events o
-              where o.shop_id = :shopId and o.kind = 'order' and o.body -> 'identity' @> jsonb_build_object(h.kind, h.hash)
-              group by 1, 2
-              order by first_use
-              limit :usersPerIdentifier) l
+             select u.user_key, u.first_use, row_number() over (order by u.first_use, u.user_key) as rank
+               from identity_uses u
+              where u.shop_id = :shopId and u.kind = h.kind and u.hash = h.hash
+              order by u.first_use, u.user_key
+              limit :usersPerIdentifier) u
+       ), hubs as (
+         -- Identifiers with that many users before the batch's earliest subject: hubs for every context of
+         -- the batch, whose users ringAt counts but never lists (so their records are not needed).
+         select kind, hash from uses where rank = :usersPerIdentifier and first_use < cast(:since as timestamptz)
+       ), linked as (
+         -- Ring neighbours through the other identifiers, whose records the contexts list.
+         select case when u.user_key like 'customer:%' then substr(u.user_key, 10) end as customer_id,
+                case when u.user_key like 'guest:%' then substr(u.user_key, 7) end as guest_order
+           from uses u
+          where not exists (select 1 from hubs h where h.kind = u.kind and h.hash = u.hash)
        ), customer_ids as (
          select array(select unnest((select ids from batch_customers)) union select customer_id from linked where customer_id is not null) as ids
        ), order_ids as (
@@ -126,8 +151,9 @@ export class ContextStore {
            where o.shop_id = :shopId and o.customer_id = any(cast((select ids from customer_ids) as text[]))) as outcomes,
          (select coalesce(json_agg(json_build_object('id', c.id, 'override', c.manual_override)), '[]'::json)
             from customers c
-           where c.shop_id = :shopId and c.id = any(cast((select ids from batch_customers) as text[])) and c.manual_override is not null) as overrides`,
-      { shopId, customers: JSON.stringify(customerIds), orders: JSON.stringify(orderIds), usersPerIdentifier: RING_LIST_LIMIT + 2 },
+           where c.shop_id = :shopId and c.id = any(cast((select ids from batch_customers) as text[])) and c.manual_override is not null) as overrides,
+         (select coalesce(json_agg(json_build_object('kind', u.kind, 'hash', u.hash, 'key', u.user_key, 'at', u.first_use)), '[]'::json) from uses u) as uses`,
+      { shopId, customers: JSON.stringify(customerIds), orders: JSON.stringify(orderIds), usersPerIdentifier: RING_LIST_LIMIT + 2, since },
     );
     return materialOf(rows[0]);
   }
@@ -165,12 +191,14 @@ function materialOf(raw: unknown): ContextMaterial {
     past: (Omit<StoredPastDecision, 'score'> & { score: number | string })[];
     outcomes: PastOutcome[];
     overrides: { id: string; override: NonNullable<CustomerRow['manual_override']> }[];
+    uses?: IdentifierUse[];
   };
   return {
     events: row.events.map((e) => ({ type: e.kind, [e.kind]: e.body }) as HistoryEvent),
     past: row.past.map((d) => ({ subjectId: d.subjectId, kind: d.kind, at: isoTime(d.at), score: Number(d.score), zone: d.zone, customerId: d.customerId, orderId: d.orderId })),
     outcomes: row.outcomes.map((o) => ({ subjectId: o.subjectId, label: o.label, at: isoTime(o.at), source: o.source })),
     manualOverrides: new Map(row.overrides.map((o) => [o.id, o.override])),
+    ...(row.uses ? { identifierUses: row.uses } : {}),
   };
 }
 

@@ -184,7 +184,7 @@ export function simulationRoutes(deps: ApiDeps): ServerRoute[] {
         // What is known of these subjects now (labels, chargebacks, refunds), for the outcome columns.
         const customers = [...new Set(pairs.flatMap((p) => (p.customer_id ? [p.customer_id] : [])))];
         const orders = [...new Set(pairs.flatMap((p) => (p.order_id ? [p.order_id] : [])))];
-        const material = live.length > 0 ? await deps.stores.context.material(shop, customers, orders) : { events: [], outcomes: [] };
+        const material = live.length > 0 ? await deps.stores.context.material(shop, customers, orders, new Date().toISOString()) : { events: [], outcomes: [] };
         const known = knowledgeOf([...material.events, ...material.outcomes.map((outcome): HistoryEvent => ({ type: 'outcome', outcome }))]);
         const report = compareDecisions(live, shadow, { ...known, window: { from: new Date(since).toISOString(), to: new Date().toISOString() }, immatureFrom: since });
         return { shadowVersion: row.version, since: row.shadow_since, report };
