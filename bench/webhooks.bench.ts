@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import http from 'node:http';
 import { mkdtemp, readFile, rm, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { RawHttpClient } from './RawHttpClient.ts';
 
 /**
  * Webhook → decision under a sustained load: starts the real server (`node server/main.ts`,
@@ -20,8 +20,8 @@ const PORT = 3931;
 const PG_PORT = 54931;
 const SECRET = 'refundsentry-demo-secret';
 const root = new URL('..', import.meta.url).pathname;
-/** Keep-alive connections, as Shopify's delivery fleet holds them; node:http costs less per request than fetch. */
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+/** Keep-alive connections, as Shopify's delivery fleet holds them (one request at a time on each). */
+const CONNECTIONS = 64;
 
 
 const dataDir = await mkdtemp(join(tmpdir(), 'refundsentry-bench-'));
@@ -43,6 +43,7 @@ try {
   // Bodies and signatures are prepared before the clock starts: the load generator shares the
   // machine's 2 cores with the server and PostgreSQL, so its own work per request is kept small.
   const bodies = Array.from({ length: total }, (_, i) => variant(sample, i));
+  const client = await RawHttpClient.connect(PORT, CONNECTIONS);
   const sentAt = new Map<string, number>();
   const ackMs: number[] = [];
   let failures = 0;
@@ -53,11 +54,11 @@ try {
     const due = started + (i * 1000) / RATE;
     const wait = due - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const { body, orderId, headers } = bodies[i];
+    const { request, orderId } = bodies[i];
     const t0 = Date.now();
     sentAt.set(orderId, t0);
     inFlight.push(
-      post(body, headers).then(
+      client.post(request).then(
         (status) => {
           ackMs.push(Date.now() - t0);
           if (status !== 200) failures++;
@@ -69,17 +70,18 @@ try {
     );
   }
   await Promise.all(inFlight);
+  client.close();
   const sendSeconds = (Date.now() - started) / 1000;
-  const client = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${PG_PORT}/refundsentry` });
-  await client.connect();
+  const db = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${PG_PORT}/refundsentry` });
+  await db.connect();
   const deadline = Date.now() + 120_000;
   let rows: { subject_id: string; created: number }[] = [];
   while (Date.now() < deadline) {
-    rows = (await client.query(`select subject_id, extract(epoch from created_at) * 1000 as created from decisions`)).rows.map((r) => ({ subject_id: r.subject_id, created: Number(r.created) }));
+    rows = (await db.query(`select subject_id, extract(epoch from created_at) * 1000 as created from decisions`)).rows.map((r) => ({ subject_id: r.subject_id, created: Number(r.created) }));
     if (rows.length >= total) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  await client.end();
+  await db.end();
   const latencies = rows.filter((r) => sentAt.has(r.subject_id)).map((r) => r.created - sentAt.get(r.subject_id)!).sort((a, b) => a - b);
   const lastDecision = Math.max(...rows.map((r) => r.created));
   const pct = (values: number[], p: number) => values[Math.min(values.length - 1, Math.ceil(p * values.length) - 1)];
@@ -90,12 +92,11 @@ try {
   console.log(`  webhook → decision        p50 ${pct(latencies, 0.5).toFixed(0)} ms   p95 ${pct(latencies, 0.95).toFixed(0)} ms   p99 ${pct(latencies, 0.99).toFixed(0)} ms   max ${latencies.at(-1)!.toFixed(0)} ms`);
   console.log(`  webhook acknowledged (200) p50 ${pct(acks, 0.5)} ms   p95 ${pct(acks, 0.95)} ms   p99 ${pct(acks, 0.99)} ms`);
 } finally {
-  agent.destroy();
   await stop();
 }
 
 /** Shopify's sample order with a fresh id (order, line items, customer) per event, signed. */
-function variant(sample: string, i: number): { body: Buffer; orderId: string; headers: http.OutgoingHttpHeaders } {
+function variant(sample: string, i: number): { request: Buffer; orderId: string } {
   const orderNumber = 900000000000000000n + BigInt(i);
   const customerNumber = 700000000000000000n + BigInt(i % 500);
   const text = sample
@@ -104,6 +105,7 @@ function variant(sample: string, i: number): { body: Buffer; orderId: string; he
     .replace(/"created_at": "[^"]+"/, `"created_at": "${new Date().toISOString()}"`);
   const body = Buffer.from(text, 'utf8');
   const headers = {
+    host: `127.0.0.1:${PORT}`,
     'content-type': 'application/json',
     'content-length': body.length,
     'x-shopify-topic': 'orders/create',
@@ -114,18 +116,8 @@ function variant(sample: string, i: number): { body: Buffer; orderId: string; he
     'x-shopify-event-id': randomUUID(),
     'x-shopify-triggered-at': new Date().toISOString(),
   };
-  return { body, orderId: `gid://shopify/Order/${orderNumber}`, headers };
-}
-
-function post(body: Buffer, headers: http.OutgoingHttpHeaders): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const request = http.request({ host: '127.0.0.1', port: PORT, path: '/webhooks', method: 'POST', headers, agent }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(response.statusCode ?? 0));
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
+  const head = `POST /webhooks HTTP/1.1\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`;
+  return { request: Buffer.concat([Buffer.from(head, 'latin1'), body]), orderId: `gid://shopify/Order/${orderNumber}` };
 }
 
 async function waitForHealth(): Promise<void> {

@@ -89,7 +89,7 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
   await queue.scheduleRings().catch((err) => log.error({ err }, 'periodic rings rebuild not scheduled'));
   const intake = new OrderIntake({
     recordOrders: (items) => stores.deliveries.recordOrders(items),
-    sendScores: (jobs) => queue.sendScores(jobs),
+    sendScores: (jobs) => queue.sendScoreBatch(jobs),
     onEnqueueFailed: (error, jobs) => log.error({ err: error, jobs: jobs.length }, 'score jobs not enqueued; the unscored-subject sweeper will enqueue them'),
   });
   const server = await createApp({

@@ -1,5 +1,5 @@
 import { PgBoss } from 'pg-boss';
-import { actionJobKey, QUEUES, scoreJobKey, type ActionJob, type BackfillJob, type ReasonsJob, type RingsJob, type ScoreJob, type SimulationJob } from './queues.ts';
+import { actionJobKey, QUEUES, scoreJobKey, type ActionJob, type BackfillJob, type ReasonsJob, type RingsJob, type ScoreBatchJob, type ScoreJob, type SimulationJob } from './queues.ts';
 
 /**
  * pg-boss behind the two things the app asks of it: send a scoring job, send an action job.
@@ -22,6 +22,7 @@ export class JobQueue {
     });
     await boss.start();
     await boss.createQueue(QUEUES.score, { retryLimit: 6, retryDelay, retryBackoff: retryDelay > 0, notify: true });
+    await boss.createQueue(QUEUES.scoreBatch, { retryLimit: 6, retryDelay, retryBackoff: retryDelay > 0, notify: true });
     // Action retries are the runner's own (visible on the action row), not pg-boss's.
     await boss.createQueue(QUEUES.action, { retryLimit: 0, notify: true });
     // A failing backfill step retries with backoff (rate limits, transient errors) from its checkpoint.
@@ -53,6 +54,18 @@ export class JobQueue {
   async sendScores(jobs: readonly ScoreJob[]): Promise<void> {
     if (jobs.length === 0) return;
     await this.boss.insert(QUEUES.score, jobs.map((job) => ({ data: job, singletonKey: scoreJobKey(job) })));
+  }
+
+  /**
+   * Scoring for many subjects as ONE job (a group commit's): one row for pg-boss to insert, fetch
+   * and complete instead of one per subject. A subject of it that fails is handed to its own
+   * `score` job (with that queue's retries) when the batch is worked; a batch whose scoring fails
+   * as a whole is retried whole (decided subjects are skipped then).
+   */
+  async sendScoreBatch(jobs: readonly ScoreJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    if (jobs.length === 1) return this.sendScores(jobs);
+    await this.boss.send(QUEUES.scoreBatch, { subjects: [...jobs] } satisfies ScoreBatchJob);
   }
 
   /** Several first-attempt action jobs in one insert. */

@@ -4,6 +4,8 @@ import type { SubjectKind } from '../../sdk/index.ts';
 export const QUEUES = Object.freeze({
   /** Score one order, return or refund. */
   score: 'refundsentry-score',
+  /** Score the subjects of a group commit of order webhooks (one job for many subjects). */
+  scoreBatch: 'refundsentry-score-batch',
   /** Run one stored action (hold, tag, risk assessment, Flow trigger, review). */
   action: 'refundsentry-action',
   /** Run a shop's backfill for a while (checkpointed steps), then hand over to the next job. */
@@ -40,6 +42,14 @@ export interface ScoreJob {
   shopId: string;
   kind: SubjectKind;
   subjectId: string;
+}
+
+/**
+ * Many subjects in one job: what a group commit of order webhooks enqueues (`OrderIntake`), so
+ * pg-boss inserts, fetches and completes one row per commit rather than one per webhook.
+ */
+export interface ScoreBatchJob {
+  subjects: ScoreJob[];
 }
 
 export interface ActionJob {

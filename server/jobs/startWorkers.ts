@@ -3,10 +3,20 @@ import type { Logger } from 'pino';
 import type { ScoringService } from '../services/ScoringService.ts';
 import type { Stores } from '../store/index.ts';
 import type { JobQueue } from './JobQueue.ts';
-import { QUEUES, type ActionJob, type BackfillJob, type ReasonsJob, type RingsJob, type ScoreJob, type SimulationJob } from './queues.ts';
+import { QUEUES, type ActionJob, type BackfillJob, type ReasonsJob, type RingsJob, type ScoreBatchJob, type ScoreJob, type SimulationJob } from './queues.ts';
 
 const SCORE_WORK_OPTIONS = {
   batchSize: 64,
+  perJobResults: true,
+  burstWhenBatchFull: true,
+  localConcurrency: 2,
+  pollingIntervalSeconds: 1,
+  notifyPollingIntervalSeconds: 1,
+} as const;
+
+/** Batch jobs carry up to a group commit each (256 subjects): a few of them make a scoring batch. */
+const SCORE_BATCH_WORK_OPTIONS = {
+  batchSize: 4,
   perJobResults: true,
   burstWhenBatchFull: true,
   localConcurrency: 2,
@@ -47,6 +57,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<void> {
   // Batches for throughput (and continuous fetching while batches come back full). NOTIFY wakes
   // the workers; polling stays at 1 s as a backstop, since bursts coalesce notifications.
   await queue.boss.work<ScoreJob>(QUEUES.score, SCORE_WORK_OPTIONS, (jobs: Job<ScoreJob>[]) => scoreJobs(deps, jobs));
+  await queue.boss.work<ScoreBatchJob>(QUEUES.scoreBatch, SCORE_BATCH_WORK_OPTIONS, (jobs: Job<ScoreBatchJob>[]) => scoreBatchJobs(deps, jobs));
   // One backfill job at a time: each runs checkpointed steps for a while and hands over.
   await queue.boss.work<BackfillJob>(QUEUES.backfill, { batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 }, async ([job]: Job<BackfillJob>[]) => {
     await deps.runBackfill(job!.data.shopId);
@@ -88,44 +99,87 @@ export async function startWorkers(deps: WorkerDeps): Promise<void> {
  * own: a subject whose order has not arrived fails and retries alone.
  */
 async function scoreJobs(deps: WorkerDeps, jobs: Job<ScoreJob>[]): Promise<JobResult[]> {
-  const { stores, scoring, queue, log } = deps;
-  const results: JobResult[] = [];
-  const live: Job<ScoreJob>[] = [];
-  for (const job of jobs) {
-    const shop = await stores.shops.getCached(job.data.shopId);
-    if (shop && shop.status !== 'uninstalled') live.push(job);
-    else {
-      log.info({ shopId: job.data.shopId, subjectId: job.data.subjectId }, 'score job dropped: shop not installed');
-      results.push({ id: job.id, status: 'completed', output: { dropped: 'shop not installed' } });
-    }
-  }
-  let outcomes: Awaited<ReturnType<typeof scoring.scoreBatch>>;
+  let outcomes: SubjectOutcome[];
   try {
-    outcomes = await scoring.scoreBatch(live.map((job) => job.data));
+    outcomes = await scoreSubjects(deps, jobs.map((job) => job.data));
   } catch (error) {
     // The batch's reads or its one write failed: nothing of it was stored; every job retries.
-    log.warn({ jobs: live.length, err: error }, 'scoring batch failed; pg-boss retries its jobs');
-    return [...results, ...live.map((job): JobResult => ({ id: job.id, status: 'failed', output: { message: (error as Error).message } }))];
+    deps.log.warn({ jobs: jobs.length, err: error }, 'scoring batch failed; pg-boss retries its jobs');
+    return jobs.map((job): JobResult => ({ id: job.id, status: 'failed', output: { message: (error as Error).message } }));
   }
-  const pending: ActionJob[] = [];
-  live.forEach((job, i) => {
+  return jobs.map((job, i): JobResult => {
     const outcome = outcomes[i]!;
-    const { shopId, kind, subjectId } = job.data;
+    if (outcome instanceof Error) return { id: job.id, status: 'failed', output: { message: outcome.message } };
+    return { id: job.id, status: 'completed', ...(outcome === 'dropped' ? { output: { dropped: 'shop not installed' } } : {}) };
+  });
+}
+
+/**
+ * Batch jobs (a group commit's subjects each): their subjects scored together as one batch. A
+ * subject that fails alone is handed to its own `score` job, which retries it with that queue's
+ * policy, and the batch job completes; if that hand-over or the whole batch fails, the batch job
+ * fails and pg-boss retries it whole (subjects decided meanwhile are skipped as decided).
+ */
+async function scoreBatchJobs(deps: WorkerDeps, jobs: Job<ScoreBatchJob>[]): Promise<JobResult[]> {
+  const subjects = jobs.flatMap((job) => job.data.subjects);
+  const fail = (error: unknown): JobResult[] => jobs.map((job) => ({ id: job.id, status: 'failed', output: { message: (error as Error).message } }));
+  let outcomes: SubjectOutcome[];
+  try {
+    outcomes = await scoreSubjects(deps, subjects);
+  } catch (error) {
+    deps.log.warn({ jobs: jobs.length, subjects: subjects.length, err: error }, 'scoring batch failed; pg-boss retries its jobs');
+    return fail(error);
+  }
+  const failed = subjects.filter((_, i) => outcomes[i] instanceof Error);
+  if (failed.length > 0) {
+    try {
+      await deps.queue.sendScores(failed);
+    } catch (error) {
+      return fail(error);
+    }
+  }
+  return jobs.map((job): JobResult => ({ id: job.id, status: 'completed', ...(failed.length > 0 ? { output: { retriedAlone: failed.length } } : {}) }));
+}
+
+/** A subject's outcome: decided (now or before), dropped (its shop is not installed), or the error it failed with. */
+type SubjectOutcome = 'decided' | 'dropped' | Error;
+
+/**
+ * Scores subjects as one batch, in their order, then enqueues the new pending actions in one
+ * insert. Throws only when the batch's reads or its one write failed (nothing of it stored).
+ */
+async function scoreSubjects(deps: WorkerDeps, subjects: readonly ScoreJob[]): Promise<SubjectOutcome[]> {
+  const { stores, scoring, queue, log } = deps;
+  const outcomes: SubjectOutcome[] = new Array(subjects.length);
+  const live: number[] = [];
+  for (const [i, subject] of subjects.entries()) {
+    const shop = await stores.shops.getCached(subject.shopId);
+    if (shop && shop.status !== 'uninstalled') live.push(i);
+    else {
+      log.info({ shopId: subject.shopId, subjectId: subject.subjectId }, 'score job dropped: shop not installed');
+      outcomes[i] = 'dropped';
+    }
+  }
+  const scored = await scoring.scoreBatch(live.map((i) => subjects[i]!));
+  const pending: ActionJob[] = [];
+  live.forEach((i, n) => {
+    const outcome = scored[n]!;
+    const { shopId, kind, subjectId } = subjects[i]!;
     if (outcome instanceof Error) {
-      log.warn({ shopId, subjectId, err: outcome }, 'scoring failed; pg-boss retries it');
-      results.push({ id: job.id, status: 'failed', output: { message: outcome.message } });
+      log.warn({ shopId, subjectId, err: outcome }, 'scoring failed; it is retried');
+      outcomes[i] = outcome;
       return;
     }
     if (outcome.created) {
       log.info({ shopId, kind, subjectId, score: Number(outcome.decision.score), zone: outcome.decision.zone }, 'decided');
       for (const action of outcome.actions) if (action.status === 'pending') pending.push({ shopId, actionId: action.id });
     }
-    results.push({ id: job.id, status: 'completed' });
+    outcomes[i] = 'decided';
   });
   // The action rows are committed with their decisions: if this send fails, the pending-action
   // sweeper enqueues them, so the scoring jobs still complete.
   await queue.sendActions(pending).catch((error: unknown) => log.error({ err: error, actions: pending.length }, 'action jobs not enqueued; the sweeper will'));
-  return results;
+  return outcomes;
 }
 
 /** Re-enqueues actions left pending (a crash between the decision's commit and the send). */

@@ -279,6 +279,37 @@ describe('sweepers', () => {
   });
 });
 
+describe('score batch jobs (one job per group commit of order webhooks)', () => {
+  beforeEach(() => resetShop(DEFAULT_RULESET));
+
+  it('decides the subjects that are ready and hands one that is not to its own retried job', async () => {
+    await app.stores.shops.install(SHOP, '', 'read_orders');
+    const ready = orderVariant(500, 1);
+    const shop = (await app.stores.shops.get(SHOP))!;
+    const { normalizeWebhook } = await import('../shopify/normalize/index.ts');
+    const normalized = normalizeWebhook('orders/create', ready.body, shop.hash_key);
+    if (normalized.kind !== 'order') throw new Error('expected an order');
+    await app.stores.events.upsert(SHOP, { type: 'order', order: normalized.order });
+    const late = orderVariant(501, 2);
+    await app.queue.sendScoreBatch([
+      { shopId: SHOP, kind: 'order', subjectId: ready.orderId },
+      { shopId: SHOP, kind: 'order', subjectId: late.orderId },
+    ]);
+    await app.waitFor(() => app.stores.decisions.bySubject(SHOP, ready.orderId), 'the ready subject decided');
+    // The batch job completed; the subject that was not stored went to a `score` job of its own.
+    const jobs = async () => (await app.stores.db.raw(`select name, state, data from pgboss.job where name in ('refundsentry-score', 'refundsentry-score-batch') order by created_on`)).rows as { name: string; state: string; data: { subjectId?: string } }[];
+    await app.waitFor(async () => (await jobs()).some((j) => j.name === 'refundsentry-score-batch' && j.state === 'completed'), 'the batch job completed');
+    const single = (await jobs()).filter((j) => j.name === 'refundsentry-score');
+    expect(single.map((j) => j.data.subjectId)).toEqual([late.orderId]);
+    expect(await app.stores.decisions.bySubject(SHOP, late.orderId)).toBeUndefined();
+    // Once its order arrives, the retried job decides it.
+    const lateOrder = normalizeWebhook('orders/create', late.body, shop.hash_key);
+    if (lateOrder.kind !== 'order') throw new Error('expected an order');
+    await app.stores.events.upsert(SHOP, { type: 'order', order: lateOrder.order });
+    await app.waitFor(() => app.stores.decisions.bySubject(SHOP, late.orderId), 'the late subject decided by its retried job', 30_000);
+  });
+});
+
 describe('a shop with no store connection (demo mode, or awaiting reconnection)', () => {
   it('records its Admin API actions as skipped at decision time, and settles review entries, without jobs', async () => {
     await app.stores.db.raw('truncate shops, webhook_deliveries cascade');

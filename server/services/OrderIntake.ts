@@ -4,7 +4,7 @@ import type { DeliveryVerdict, OrderDelivery } from '../store/DeliveryStore.ts';
 export interface OrderIntakeDeps {
   /** Writes a batch in one statement and returns a verdict per delivery (`DeliveryStore.recordOrders`). */
   recordOrders(items: readonly OrderDelivery[]): Promise<DeliveryVerdict[]>;
-  /** Enqueues scoring jobs in one round trip (`JobQueue.sendScores`). */
+  /** Enqueues scoring of the subjects in one round trip (`JobQueue.sendScoreBatch`: one job for them all). */
   sendScores(jobs: readonly ScoreJob[]): Promise<void>;
   /** Told when stored deliveries' jobs could not be enqueued (the sweeper will enqueue them). */
   onEnqueueFailed(error: unknown, jobs: readonly ScoreJob[]): void;
@@ -27,7 +27,7 @@ const MAX_BATCH = 256;
  * Group commit for order webhooks, the busiest topics. Each webhook request waits for its
  * delivery to be durably written (and its scoring job enqueued) before Shopify gets its 200, as
  * before; but deliveries that arrive while a write is in flight are written together by the next
- * one, in one statement, and their scoring jobs sent in one insert. At a trickle every webhook is
+ * one, in one statement, and their scoring sent as one job. At a trickle every webhook is
  * written at once on its own (no added wait); under load the batches grow with the load, so the
  * database sees a few round trips per batch instead of a few per webhook.
  *
