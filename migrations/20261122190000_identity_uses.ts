@@ -30,6 +30,8 @@ export async function up(knex: Knex): Promise<void> {
       primary key (shop_id, kind, hash, user_key)
     )`);
   await knex.raw(`create index identity_uses_earliest on identity_uses (shop_id, kind, hash, first_use, user_key)`);
+  // A batch's own identifiers (its customers' and guest orders' uses), without reading their orders.
+  await knex.raw(`create index identity_uses_by_user on identity_uses (shop_id, user_key)`);
 
   // The uses carried by a set of order rows, one per (shop, kind, hash, user) with its earliest time.
   const usesOf = (rows: string) => `

@@ -12,6 +12,7 @@ import * as goals from './20261122163000_goals.ts';
 import * as reasonClusters from './20261122170000_reason_clusters.ts';
 import * as lz4Compression from './20261122180000_lz4_compression.ts';
 import * as identityUses from './20261122190000_identity_uses.ts';
+import * as traceJson from './20261122200000_trace_json.ts';
 
 /**
  * The migrations, in order. Listed explicitly (a knex MigrationSource) rather than read from the
@@ -31,6 +32,7 @@ const MIGRATIONS: [string, Knex.Migration][] = [
   ['20261122170000_reason_clusters', reasonClusters],
   ['20261122180000_lz4_compression', lz4Compression],
   ['20261122190000_identity_uses', identityUses],
+  ['20261122200000_trace_json', traceJson],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -93,10 +93,12 @@ export class ContextStore {
        ), batch_orders as (
          select array(select jsonb_array_elements_text(cast(:orders as jsonb))) as ids
        ), batch_identity as (
-         select distinct kv.key as kind, kv.value as hash
-           from events o, jsonb_each_text(case when jsonb_typeof(o.body -> 'identity') = 'object' then o.body -> 'identity' else '{}'::jsonb end) kv
-          where o.shop_id = :shopId and o.kind = 'order'
-            and (o.customer_id = any(cast((select ids from batch_customers) as text[])) or o.resource_id = any(cast((select ids from batch_orders) as text[])))
+         -- The identifiers the batch's customers and orders used (as customers, or as guest orders).
+         select distinct u.kind, u.hash
+           from identity_uses u
+          where u.shop_id = :shopId
+            and u.user_key = any(array(select 'customer:' || unnest((select ids from batch_customers))
+                                       union all select 'guest:' || unnest((select ids from batch_orders))))
        ), uses as (
          -- The earliest users of each identifier (enough to tell a hub, see RING_LIST_LIMIT): one short index range each.
          select h.kind, h.hash, u.user_key, u.first_use, u.rank

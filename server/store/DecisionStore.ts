@@ -89,9 +89,10 @@ export class DecisionStore {
       actions: [...new Map(actions.map((a) => [`${a.action.ruleId}|${a.action.type}`, a])).values()].map((a) => ({ rule_id: a.action.ruleId, type: a.action.type, spec: a.action, status: a.status, result: a.result ?? null })),
     }));
     const { rows } = await this.db.raw(
+      // json, not jsonb: the input is read once, and the traces are stored as the text they are (see the trace_json migration).
       `with input as (
-         select * from jsonb_to_recordset(cast(? as jsonb)) as r (ord int, shop_id text, subject_kind text, subject_id text, order_id text, customer_id text,
-           ruleset_id text, ruleset_version int, content_hash text, score numeric, zone text, trace jsonb, decided_at timestamptz, holdout boolean, actions jsonb)
+         select * from json_to_recordset(cast(? as json)) as r (ord int, shop_id text, subject_kind text, subject_id text, order_id text, customer_id text,
+           ruleset_id text, ruleset_version int, content_hash text, score numeric, zone text, trace json, decided_at timestamptz, holdout boolean, actions jsonb)
        ), ins as (
          insert into decisions (shop_id, subject_kind, subject_id, order_id, customer_id, ruleset_id, ruleset_version, content_hash, score, zone, trace, decided_at, holdout)
          select shop_id, subject_kind, subject_id, order_id, customer_id, ruleset_id, ruleset_version, content_hash, score, zone, trace, decided_at, holdout from input order by ord
@@ -220,7 +221,7 @@ export class DecisionStore {
     const [signals, customers, refunds] = await Promise.all([
       this.db.raw(
         `select s->>'id' as id, count(*)::int as fired, round(sum((s->>'points')::numeric))::int as points
-           from decisions d cross join lateral jsonb_array_elements(d.trace->'signals') as s
+           from decisions d cross join lateral json_array_elements(d.trace->'signals') as s
           where d.shop_id = ? and (s->>'status') = 'hit' and (s->>'points')::numeric > 0
           group by 1 order by fired desc, id limit ?`,
         [shopId, limit],
