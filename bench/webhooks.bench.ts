@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, chmod } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -43,7 +43,8 @@ try {
   // Bodies and signatures are prepared before the clock starts: the load generator shares the
   // machine's 2 cores with the server and PostgreSQL, so its own work per request is kept small.
   const bodies = Array.from({ length: total }, (_, i) => variant(sample, i));
-  const client = await RawHttpClient.connect(PORT, CONNECTIONS);
+  const client = new RawHttpClient(PORT, CONNECTIONS);
+  const cpuAtStart = await cpuSeconds(server.pid!);
   const sentAt = new Map<string, number>();
   const ackMs: number[] = [];
   let failures = 0;
@@ -82,6 +83,7 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   await db.end();
+  const cpu = await cpuSeconds(server.pid!);
   const latencies = rows.filter((r) => sentAt.has(r.subject_id)).map((r) => r.created - sentAt.get(r.subject_id)!).sort((a, b) => a - b);
   const lastDecision = Math.max(...rows.map((r) => r.created));
   const pct = (values: number[], p: number) => values[Math.min(values.length - 1, Math.ceil(p * values.length) - 1)];
@@ -91,6 +93,10 @@ try {
   console.log(`  throughput                ${(rows.length / ((lastDecision - started) / 1000)).toFixed(0)} decisions/s (first send to last decision)`);
   console.log(`  webhook → decision        p50 ${pct(latencies, 0.5).toFixed(0)} ms   p95 ${pct(latencies, 0.95).toFixed(0)} ms   p99 ${pct(latencies, 0.99).toFixed(0)} ms   max ${latencies.at(-1)!.toFixed(0)} ms`);
   console.log(`  webhook acknowledged (200) p50 ${pct(acks, 0.5)} ms   p95 ${pct(acks, 0.95)} ms   p99 ${pct(acks, 0.99)} ms`);
+  if (cpu && cpuAtStart) {
+    const perEvent = (key: keyof typeof cpu) => (((cpu[key] - cpuAtStart[key]) * 1000) / total).toFixed(2);
+    console.log(`  CPU per event             server ${perEvent('server')} ms   PostgreSQL ${perEvent('postgres')} ms   load generator ${perEvent('generator')} ms   (2 cores: ${(2000 / Number(perEvent('total'))).toFixed(0)} events/s if all were busy)`);
+  }
 } finally {
   await stop();
 }
@@ -118,6 +124,37 @@ function variant(sample: string, i: number): { request: Buffer; orderId: string 
   };
   const head = `POST /webhooks HTTP/1.1\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`;
   return { request: Buffer.concat([Buffer.from(head, 'latin1'), body]), orderId: `gid://shopify/Order/${orderNumber}` };
+}
+
+/**
+ * CPU seconds used so far by the server process (all its threads), by its PostgreSQL (the
+ * processes descended from it: the embedded server and its backends) and by this load
+ * generator; from /proc (Linux), undefined elsewhere. Processes that exit in between drop out.
+ */
+async function cpuSeconds(serverPid: number): Promise<{ server: number; postgres: number; generator: number; total: number } | undefined> {
+  const ticks = 100; // USER_HZ on Linux
+  let entries: string[];
+  try {
+    entries = (await readdir('/proc')).filter((name) => /^\d+$/.test(name));
+  } catch {
+    return undefined;
+  }
+  const processes = new Map<number, { ppid: number; cpu: number }>();
+  for (const pid of entries) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields.length > 13) processes.set(Number(pid), { ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / ticks });
+  }
+  const descends = (pid: number): boolean => {
+    for (let p = processes.get(pid)?.ppid; p && p > 1; p = processes.get(p)?.ppid) if (p === serverPid) return true;
+    return false;
+  };
+  const server = processes.get(serverPid)?.cpu ?? 0;
+  let postgres = 0;
+  for (const [pid, info] of processes) if (descends(pid)) postgres += info.cpu;
+  const usage = process.cpuUsage();
+  const generator = (usage.user + usage.system) / 1e6;
+  return { server, postgres, generator, total: server + postgres + generator };
 }
 
 async function waitForHealth(): Promise<void> {
