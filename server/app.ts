@@ -2,6 +2,7 @@ import type { ReasonService } from './services/ReasonService.ts';
 import Boom from '@hapi/boom';
 import Hapi from '@hapi/hapi';
 import type { Shopify } from '@shopify/shopify-api';
+import type { WebhookCheckPool } from './shopify/webhookCheck/WebhookCheckPool.ts';
 import type { Logger } from 'pino';
 import type { Ruleset, SignalRegistry } from '../engine/index.ts';
 import type { PluginHost } from '../plugins/PluginHost.ts';
@@ -37,6 +38,8 @@ export interface AppDeps {
   gdpr: GdprService;
   queue: JobQueue;
   shopify: Shopify;
+  /** Verifies (HMAC) and normalizes webhooks, in worker threads unless `WEBHOOK_THREADS=0`. */
+  webhookChecks: WebhookCheckPool;
   log: Logger;
   /** Installed as a new shop's first published ruleset. */
   defaultRuleset: Ruleset;

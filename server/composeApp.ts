@@ -5,6 +5,7 @@ import { PluginHost } from '../plugins/PluginHost.ts';
 import { builtinSignals } from '../signals/index.ts';
 import { createApp } from './app.ts';
 import { createShopifyApi } from './auth/shopifyApi.ts';
+import { WebhookCheckPool } from './shopify/webhookCheck/WebhookCheckPool.ts';
 import type { Config } from './config.ts';
 import { BackfillRunner, type BackfillOptions } from './backfill/BackfillRunner.ts';
 import { BackfillService } from './backfill/BackfillService.ts';
@@ -51,6 +52,7 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
   const plugins = await loadPlugins(config, log);
   const registry = createRegistry([...builtinSignals, ...plugins.signals]);
   const shopify = createShopifyApi(config);
+  const webhookChecks = new WebhookCheckPool(config, shopify);
   const queue = await JobQueue.start(options.databaseUrl, (error) => log.error({ err: error }, 'pg-boss error'), options.fastRetries ? { retryDelaySeconds: 0 } : {});
   const scoring = new ScoringService(stores, registry, Date.now, (id) => plugins.unavailableReason(id));
   const actions = new ActionRunner({
@@ -106,10 +108,13 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     gdpr: new GdprService(stores),
     queue,
     shopify,
+    webhookChecks,
     log,
     defaultRuleset: options.defaultRuleset,
     releaseHold: (shopId, actionId, actor) => actions.release(shopId, actionId, actor),
   });
+  // The webhook threads stop with the server.
+  server.ext('onPostStop', () => webhookChecks.close());
   return { server, queue, intake, backfill, plugins };
 }
 

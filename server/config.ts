@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Ajv } from 'ajv';
 import { resolve } from 'node:path';
 
@@ -30,7 +31,8 @@ export interface Config {
   demoHistory: 'generated' | 'none';
   /** Customers in the generated demo history (`DEMO_CUSTOMERS`, default 400; tests use fewer). */
   demoCustomers: number;
-  webhook: { maxBytes: number; staleAfterHours: number };
+  /** `threads`: worker threads verifying and normalizing webhooks (`WEBHOOK_THREADS`; 0: on the main thread). */
+  webhook: { maxBytes: number; staleAfterHours: number; threads: number };
   /**
    * Signal plugins to load at start (`PLUGINS`, comma-separated: directories, absolute or
    * relative to the working directory, or installed package names), each in its own worker with
@@ -65,6 +67,7 @@ const ENV_SCHEMA = {
     DEMO_CUSTOMERS: { type: 'string', pattern: '^[0-9]{1,5}$' },
     WEBHOOK_MAX_BYTES: { type: 'string', pattern: '^[0-9]+$' },
     WEBHOOK_STALE_AFTER_HOURS: { type: 'string', pattern: '^[0-9]+$' },
+    WEBHOOK_THREADS: { type: 'string', pattern: '^[0-9]{1,2}$' },
     PLUGINS: { type: 'string', pattern: '^[^,]+(,[^,]+)*$' },
     PLUGIN_TIME_BUDGET_MS: { type: 'string', pattern: '^[0-9]{1,5}$' },
     PLUGIN_MEMORY_MB: { type: 'string', pattern: '^[0-9]{1,5}$' },
@@ -140,6 +143,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhook: {
       maxBytes: Number(relevant.WEBHOOK_MAX_BYTES ?? 1_048_576),
       staleAfterHours: Number(relevant.WEBHOOK_STALE_AFTER_HOURS ?? 48),
+      // One thread per core beyond the first (the main thread's), at least one and at most four.
+      threads: Number(relevant.WEBHOOK_THREADS ?? Math.min(4, Math.max(1, availableParallelism() - 1))),
     },
     plugins: {
       specs: (relevant.PLUGINS ?? '').split(',').map((spec) => spec.trim()).filter(Boolean),
@@ -159,6 +164,6 @@ function hint(name: string): string {
   if (name === 'SHOPIFY_SCOPES') return 'comma-separated scopes, e.g. read_orders,write_customers';
   if (name === 'DEMO_SHOP') return 'name.myshopify.com';
   if (name === 'PLUGINS') return 'comma-separated plugin directories or package names, e.g. ./plugins/acme,@acme/refundsentry-signals';
-  if (name.startsWith('PLUGIN_') || name === 'LLM_TIMEOUT_MS') return 'a whole number';
+  if (name.startsWith('PLUGIN_') || name === 'LLM_TIMEOUT_MS' || name === 'WEBHOOK_THREADS') return 'a whole number';
   return 'see README';
 }

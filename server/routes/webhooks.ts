@@ -3,7 +3,7 @@ import type { Plugin, Request, ResponseToolkit } from '@hapi/hapi';
 import type { HistoryEvent } from '../../engine/history/index.ts';
 import type { ReturnRecord, SubjectKind } from '../../sdk/index.ts';
 import type { AppDeps } from '../app.ts';
-import { normalizeWebhook, PayloadError, type NormalizedWebhook } from '../shopify/normalize/index.ts';
+import type { NormalizedWebhook } from '../shopify/normalize/index.ts';
 
 /** Topics whose record is scored (when the subject has no decision yet). */
 const SCORED: Record<string, SubjectKind> = {
@@ -36,34 +36,34 @@ export const webhooks: Plugin<AppDeps> = {
 };
 
 async function receiveWebhook(deps: AppDeps, request: Request, h: ResponseToolkit) {
-  const rawBody = Buffer.isBuffer(request.payload) ? request.payload.toString('utf8') : String(request.payload ?? '');
+  const body = Buffer.isBuffer(request.payload) ? request.payload : Buffer.from(String(request.payload ?? ''), 'utf8');
+  // The shop the (not yet verified) Shop-Domain header names, for its hash key: the thread that
+  // verifies the HMAC normalizes the body with it, and the key is used only if the HMAC holds.
+  const claimed = request.headers['x-shopify-shop-domain'];
+  const claimedShop = typeof claimed === 'string' ? await deps.stores.shops.getCached(claimed) : undefined;
   // shopify-api reads only the request's headers, method and url, and canonicalizes every header
   // name once per header it looks up: hand it Shopify's own headers only (a third of its cost).
-  const rawRequest = { headers: shopifyHeaders(request.headers), method: request.method.toUpperCase(), url: request.path };
-  const check = await deps.shopify.webhooks.validate({ rawBody, rawRequest, rawResponse: request.raw.res });
+  let check = await deps.webhookChecks.check({ body, headers: shopifyHeaders(request.headers), method: request.method.toUpperCase(), path: request.path, hashKey: claimedShop?.hash_key ?? '' });
   if (!check.valid) {
-    if (check.reason === 'missing_headers') throw Boom.badRequest(`Missing webhook headers: ${(check as { missingHeaders?: string[] }).missingHeaders?.join(', ')}`);
+    if (check.reason === 'missing_headers') throw Boom.badRequest(`Missing webhook headers: ${check.missingHeaders?.join(', ')}`);
     if (check.reason === 'missing_body') throw Boom.badRequest('Empty webhook body');
     throw Boom.unauthorized(`Webhook HMAC ${check.reason === 'missing_hmac' ? 'missing' : 'does not match the body'}`);
   }
   const shopId = check.domain;
-  const topic = String(request.headers['x-shopify-topic'] ?? check.topic);
-  const webhookId = check.webhookType === 'webhooks' ? check.webhookId : String(request.headers['x-shopify-webhook-id']);
-  const eventId = (check.webhookType === 'webhooks' ? check.eventId : undefined) ?? headerOrNull(request, 'x-shopify-event-id');
-  const triggeredAt = (check.webhookType === 'webhooks' ? check.triggeredAt : undefined) ?? headerOrNull(request, 'x-shopify-triggered-at');
   const shop = await deps.stores.shops.getCached(shopId);
-  if (['bulk_operations/finish', 'bulk_operations_finish'].includes(topic.trim().toLowerCase())) {
-    // A backfill stage's bulk query is done: step it now instead of at its next poll.
+  if (check.normalized && check.hashKey !== (shop?.hash_key ?? '')) {
+    // Only if the verified domain is not the header's as read (shopify-api canonicalizes header names): normalize again with the right key.
+    check = await deps.webhookChecks.check({ body, headers: shopifyHeaders(request.headers), method: request.method.toUpperCase(), path: request.path, hashKey: shop?.hash_key ?? '' });
+    if (!check.valid) throw Boom.unauthorized('Webhook HMAC does not match the body');
+  }
+  const { topic, webhookId, eventId, triggeredAt } = check;
+  if (!check.normalized && !check.payloadError) {
+    // bulk_operations/finish: a backfill stage's bulk query is done: step it now instead of at its next poll.
     const woken = shop ? await deps.backfill.wake(shopId) : false;
     return { ok: true, woken };
   }
-  let normalized: NormalizedWebhook;
-  try {
-    normalized = normalizeWebhook(topic, rawBody, shop?.hash_key ?? '', { triggeredAt: triggeredAt ?? undefined });
-  } catch (error) {
-    if (error instanceof PayloadError) throw Boom.badRequest(error.message);
-    throw error;
-  }
+  if (check.payloadError) throw Boom.badRequest(check.payloadError);
+  const normalized = check.normalized!;
   const delivery = { shopId, webhookId, topic, eventId, resourceId: 'resourceId' in normalized ? normalized.resourceId : null, triggeredAt };
   if (normalized.kind === 'ignored') {
     deps.log.info({ shopId, topic }, 'webhook topic ignored');
@@ -157,7 +157,3 @@ function shopifyHeaders(headers: Request['headers']): Record<string, string | st
   return kept;
 }
 
-function headerOrNull(request: Request, name: string): string | null {
-  const value = request.headers[name];
-  return typeof value === 'string' && value !== '' ? value : null;
-}
