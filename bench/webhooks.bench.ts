@@ -12,10 +12,15 @@ import { RawHttpClient } from './RawHttpClient.ts';
  * at a fixed rate over loopback, and measures, per event, the time from sending the webhook to
  * the decision's commit (the decision row's created_at; one clock, one machine).
  *
- *   npm run bench:webhooks -- [rate per second] [seconds]
+ *   npm run bench:webhooks -- [rate per second] [seconds] [--statements]
+ *
+ * `--statements`: the embedded PostgreSQL runs with pg_stat_statements, and the statements that
+ * took the most time during the run are printed (calls, total and mean time, rows).
  */
-const RATE = Number(process.argv[2] ?? 500);
-const SECONDS = Number(process.argv[3] ?? 10);
+const args = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+const STATEMENTS = process.argv.includes('--statements');
+const RATE = Number(args[0] ?? 500);
+const SECONDS = Number(args[1] ?? 10);
 const PORT = 3931;
 const PG_PORT = 54931;
 const SECRET = 'refundsentry-demo-secret';
@@ -27,7 +32,7 @@ const CONNECTIONS = 64;
 const dataDir = await mkdtemp(join(tmpdir(), 'refundsentry-bench-'));
 await chmod(dataDir, 0o755);
 const server = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), join(root, 'server/main.ts')], {
-  env: { ...process.env, PORT: String(PORT), EMBEDDED_PG_PORT: String(PG_PORT), DATA_DIR: dataDir, LOG_LEVEL: 'warn', DEMO_HISTORY: 'none' },
+  env: { ...process.env, PORT: String(PORT), EMBEDDED_PG_PORT: String(PG_PORT), DATA_DIR: dataDir, LOG_LEVEL: 'warn', DEMO_HISTORY: 'none', ...(STATEMENTS ? { EMBEDDED_PG_STATEMENT_STATS: '1' } : {}) },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 const stop = async () => {
@@ -38,6 +43,14 @@ const stop = async () => {
 
 try {
   await waitForHealth();
+  const pgUrl = `postgres://postgres:postgres@127.0.0.1:${PG_PORT}/refundsentry`;
+  if (STATEMENTS) {
+    const admin = new pg.Client({ connectionString: pgUrl });
+    await admin.connect();
+    await admin.query('create extension if not exists pg_stat_statements');
+    await admin.query('select pg_stat_statements_reset()');
+    await admin.end();
+  }
   const sample = await readFile(join(root, 'server/shopify/fixtures/webhooks/orders_create.json'), 'utf8');
   const total = RATE * SECONDS;
   // Bodies and signatures are prepared before the clock starts: the load generator shares the
@@ -73,7 +86,7 @@ try {
   await Promise.all(inFlight);
   client.close();
   const sendSeconds = (Date.now() - started) / 1000;
-  const db = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${PG_PORT}/refundsentry` });
+  const db = new pg.Client({ connectionString: pgUrl });
   await db.connect();
   const deadline = Date.now() + 120_000;
   let rows: { subject_id: string; created: number }[] = [];
@@ -82,8 +95,14 @@ try {
     if (rows.length >= total) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  await db.end();
   const cpu = await cpuSeconds(server.pid!);
+  const statements = STATEMENTS
+    ? (await db.query(
+        `select calls, total_exec_time as total, total_exec_time / calls as mean, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 100) as query
+           from pg_stat_statements where query not like '%pg_stat_statements%' order by total_exec_time desc limit 10`,
+      )).rows
+    : [];
+  await db.end();
   const latencies = rows.filter((r) => sentAt.has(r.subject_id)).map((r) => r.created - sentAt.get(r.subject_id)!).sort((a, b) => a - b);
   const lastDecision = Math.max(...rows.map((r) => r.created));
   const pct = (values: number[], p: number) => values[Math.min(values.length - 1, Math.ceil(p * values.length) - 1)];
@@ -96,6 +115,12 @@ try {
   if (cpu && cpuAtStart) {
     const perEvent = (key: keyof typeof cpu) => (((cpu[key] - cpuAtStart[key]) * 1000) / total).toFixed(2);
     console.log(`  CPU per event             server ${perEvent('server')} ms   PostgreSQL ${perEvent('postgres')} ms   load generator ${perEvent('generator')} ms   (2 cores: ${(2000 / Number(perEvent('total'))).toFixed(0)} events/s if all were busy)`);
+  }
+  if (statements.length > 0) {
+    console.log('  PostgreSQL statements by total time (ms per event = total / events):');
+    for (const row of statements) {
+      console.log(`    ${(Number(row.total) / total).toFixed(3).padStart(7)} ms/event  ${String(row.calls).padStart(6)} calls  ${Number(row.mean).toFixed(2).padStart(8)} ms mean  ${String(row.rows).padStart(7)} rows  ${row.query}`);
+    }
   }
 } finally {
   await stop();

