@@ -12,7 +12,7 @@ const COLUMNS: [string, string][] = [
  * the largest cost PostgreSQL has per scored event. Only where the server was built with lz4
  * (PostgreSQL ≥ 14 with --with-lz4, as the embedded 18 and Debian's 15 are); new values only.
  */
-async function lz4Available(knex: Knex): Promise<boolean> {
+export async function lz4Available(knex: Knex): Promise<boolean> {
   const { rows } = await knex.raw(`select 'lz4' = any(enumvals) as ok from pg_settings where name = 'default_toast_compression'`);
   return Boolean(rows[0]?.ok);
 }

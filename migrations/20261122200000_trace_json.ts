@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { lz4Available } from './20261122180000_lz4_compression.ts';
 
 const COLUMNS: [string, string][] = [
   ['decisions', 'trace'],
@@ -14,11 +15,6 @@ const COLUMNS: [string, string][] = [
  * suggestions, re-weighting previews) use the json operators, which read the text as they go.
  * Compression stays lz4 where the server has it.
  */
-async function lz4Available(knex: Knex): Promise<boolean> {
-  const { rows } = await knex.raw(`select 'lz4' = any(enumvals) as ok from pg_settings where name = 'default_toast_compression'`);
-  return Boolean(rows[0]?.ok);
-}
-
 export async function up(knex: Knex): Promise<void> {
   const lz4 = await lz4Available(knex);
   for (const [table, column] of COLUMNS) {

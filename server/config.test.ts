@@ -35,6 +35,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LLM_BASE_URL: 'ftp://x', LLM_MODEL: 'm', LLM_TIMEOUT_MS: '5' })).toThrow(/LLM_BASE_URL="ftp:\/\/x" is not in the expected form \(an http\(s\) URL\)[\s\S]*LLM_TIMEOUT_MS=5 must be between 100 and 120000/);
   });
 
+  it('reads the webhook threads and the statement-stats switch, and refuses malformed values', () => {
+    expect(loadConfig({ WEBHOOK_THREADS: '0' }).webhook.threads).toBe(0);
+    expect(loadConfig({ WEBHOOK_THREADS: '3' }).webhook.threads).toBe(3);
+    expect(loadConfig({}).webhook.threads).toBeGreaterThanOrEqual(1);
+    expect(loadConfig({}).embeddedPostgresStatementStats).toBe(false);
+    expect(loadConfig({ EMBEDDED_PG_STATEMENT_STATS: '1' }).embeddedPostgresStatementStats).toBe(true);
+    expect(() => loadConfig({ WEBHOOK_THREADS: 'two', EMBEDDED_PG_STATEMENT_STATS: 'yes' })).toThrow(
+      /WEBHOOK_THREADS="two" is not in the expected form \(a whole number\)[\s\S]*EMBEDDED_PG_STATEMENT_STATS="yes" must be equal to one of the allowed values/,
+    );
+  });
+
   it('reports every problem in one clear message', () => {
     try {
       loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', SHOPIFY_API_KEY: 'k', LOG_LEVEL: 'loud' });
