@@ -36,8 +36,11 @@ describe('WebhookCheckPool', () => {
       request('bulk_operations/finish', '{"admin_graphql_api_id":"gid://shopify/BulkOperation/1"}'),
       request('products/create', '{"id": 1}'),
     ];
+    const before = { ...pools[0]!.stats };
     const [fromThreads, fromProcess] = await Promise.all(pools.map((pool) => Promise.all(cases.map((input) => pool.check(input)))));
     expect(fromThreads).toEqual(fromProcess);
+    // The webhooks that arrived together crossed to a thread in one message.
+    expect({ messages: pools[0]!.stats.messages - before.messages, webhooks: pools[0]!.stats.webhooks - before.webhooks }).toEqual({ messages: 1, webhooks: cases.length });
     const [valid, forged, missing, malformed, bulk, unknown] = fromThreads;
     expect(valid).toMatchObject({ valid: true, domain: 'a-shop.myshopify.com', topic: 'orders/create', eventId: 'event-1', hashKey: 'a-hash-key', normalized: { kind: 'order', resourceId: 'gid://shopify/Order/820982911946154508' } });
     // No raw email crosses back from the thread: identities are keyed hashes.
@@ -48,5 +51,15 @@ describe('WebhookCheckPool', () => {
     expect(bulk).toMatchObject({ valid: true, topic: 'bulk_operations/finish' });
     expect(bulk).not.toHaveProperty('normalized');
     expect(unknown).toMatchObject({ valid: true, normalized: { kind: 'ignored' } });
+  });
+
+  it('fails only the webhook whose check threw, not the others sent with it', async () => {
+    const order = readWebhookFixture('orders_create');
+    for (const pool of pools) {
+      const broken = { ...request('orders/create', order), body: null as unknown as Uint8Array };
+      const [good, bad] = await Promise.allSettled([pool.check(request('orders/create', order)), pool.check(broken)]);
+      expect(good).toMatchObject({ status: 'fulfilled', value: { valid: true, normalized: { kind: 'order' } } });
+      expect(bad).toMatchObject({ status: 'rejected', reason: expect.any(Error) });
+    }
   });
 });
