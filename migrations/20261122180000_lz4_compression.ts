@@ -10,7 +10,8 @@ const COLUMNS: [string, string][] = [
  * Decision traces (several KB of jsonb each) and event bodies are compressed when stored (TOAST).
  * lz4 compresses several times faster than PostgreSQL's default pglz, and writing a decision is
  * the largest cost PostgreSQL has per scored event. Only where the server was built with lz4
- * (PostgreSQL ≥ 14 with --with-lz4, as the embedded 18 and Debian's 15 are); new values only.
+ * (PostgreSQL ≥ 14 with --with-lz4, as Debian's 15 is; the embedded 18's binaries are not, see
+ * the trace_storage migration); new values only.
  */
 export async function lz4Available(knex: Knex): Promise<boolean> {
   const { rows } = await knex.raw(`select 'lz4' = any(enumvals) as ok from pg_settings where name = 'default_toast_compression'`);

@@ -13,6 +13,7 @@ import * as reasonClusters from './20261122170000_reason_clusters.ts';
 import * as lz4Compression from './20261122180000_lz4_compression.ts';
 import * as identityUses from './20261122190000_identity_uses.ts';
 import * as traceJson from './20261122200000_trace_json.ts';
+import * as traceStorage from './20261122210000_trace_storage.ts';
 
 /**
  * The migrations, in order. Listed explicitly (a knex MigrationSource) rather than read from the
@@ -33,6 +34,7 @@ const MIGRATIONS: [string, Knex.Migration][] = [
   ['20261122180000_lz4_compression', lz4Compression],
   ['20261122190000_identity_uses', identityUses],
   ['20261122200000_trace_json', traceJson],
+  ['20261122210000_trace_storage', traceStorage],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
