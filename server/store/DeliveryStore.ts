@@ -67,7 +67,9 @@ export class DeliveryStore {
       return { ord, shop_id: d.shopId, webhook_id: d.webhookId, topic: d.topic, event_id: d.eventId, resource_id: d.resourceId, triggered_at: d.triggeredAt };
     });
     const customers = items.flatMap(({ delivery: d, customer: c }, ord) => (c ? [{ ord, shop_id: d.shopId, id: c.id, identity: c.identity, tags: c.tags, created_at_shopify: c.createdAt ?? null }] : []));
-    const records = items.flatMap(({ events }, ord) => events.map((e) => ({ ord, ...e })));
+    // The bodies are JSON text already: spliced into the array as JSON values, not escaped into strings
+    // (which PostgreSQL would parse twice, once as the array's string and again as jsonb).
+    const records = `[${items.flatMap(({ events }, ord) => events.map(({ body, ...row }) => `${JSON.stringify({ ord, ...row }).slice(0, -1)},"body":${body}}`)).join(',')}]`;
     const { rows } = await trx.raw(
       `with input as (
          select * from jsonb_to_recordset(cast(? as jsonb)) as i (ord int, shop_id text, webhook_id text, topic text, event_id text, resource_id text, triggered_at timestamptz)
@@ -103,8 +105,8 @@ export class DeliveryStore {
          on conflict (shop_id, id) do update set identity = excluded.identity, tags = excluded.tags, updated_at = now()
        ), records as (
          insert into events (shop_id, kind, resource_id, customer_id, order_id, occurred_at, body)
-         select distinct on (e.shop_id, e.kind, e.resource_id) e.shop_id, e.kind, e.resource_id, e.customer_id, e.order_id, e.occurred_at, cast(e.body as jsonb)
-           from jsonb_to_recordset(cast(? as jsonb)) as e (ord int, shop_id text, kind text, resource_id text, customer_id text, order_id text, occurred_at timestamptz, body text)
+         select distinct on (e.shop_id, e.kind, e.resource_id) e.shop_id, e.kind, e.resource_id, e.customer_id, e.order_id, e.occurred_at, e.body
+           from jsonb_to_recordset(cast(? as jsonb)) as e (ord int, shop_id text, kind text, resource_id text, customer_id text, order_id text, occurred_at timestamptz, body jsonb)
            join fresh_input f on f.ord = e.ord
           order by e.shop_id, e.kind, e.resource_id, e.ord desc
          on conflict (shop_id, kind, resource_id) do update set customer_id = excluded.customer_id, order_id = excluded.order_id,
@@ -114,7 +116,7 @@ export class DeliveryStore {
               exists (select 1 from fresh_input f where f.ord = i.ord) as fresh,
               exists (select 1 from duplicate d where d.shop_id = i.shop_id and d.webhook_id = i.webhook_id) or exists (select 1 from effect e where e.ord = i.ord) as duplicate_effect
          from input i order by i.ord`,
-      [JSON.stringify(deliveries), JSON.stringify(customers), JSON.stringify(records)],
+      [JSON.stringify(deliveries), JSON.stringify(customers), records],
     );
     return (rows as { fresh: boolean; duplicate_effect: boolean }[]).map(verdictOf);
   }
