@@ -12,13 +12,18 @@ import { RawHttpClient } from './RawHttpClient.ts';
  * at a fixed rate over loopback, and measures, per event, the time from sending the webhook to
  * the decision's commit (the decision row's created_at; one clock, one machine).
  *
- *   npm run bench:webhooks -- [rate per second] [seconds] [--statements]
+ *   npm run bench:webhooks -- [rate per second] [seconds] [--statements] [--customers=N]
  *
+ * `--customers=N`: the orders come from N customers in rotation (default 500: in a 10 s run at
+ * 500/s each customer places 10 orders, so every context reads a growing history; with more
+ * customers the histories are shorter, as in most real shops).
  * `--statements`: the embedded PostgreSQL runs with pg_stat_statements, and the statements that
  * took the most time during the run are printed (calls, total and mean time, rows).
  */
 const args = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const STATEMENTS = process.argv.includes('--statements');
+const CUSTOMERS = Number(process.argv.find((arg) => arg.startsWith('--customers='))?.slice('--customers='.length) ?? 500);
+if (!Number.isInteger(CUSTOMERS) || CUSTOMERS < 1) throw new Error('--customers=N needs a whole number of customers, at least 1');
 const RATE = Number(args[0] ?? 500);
 const SECONDS = Number(args[1] ?? 10);
 const PORT = 3931;
@@ -107,7 +112,7 @@ try {
   const lastDecision = Math.max(...rows.map((r) => r.created));
   const pct = (values: number[], p: number) => values[Math.min(values.length - 1, Math.ceil(p * values.length) - 1)];
   const acks = ackMs.sort((a, b) => a - b);
-  console.log(`webhook → decision bench: ${total} orders/create webhooks at ${RATE}/s for ${SECONDS} s (sent in ${sendSeconds.toFixed(1)} s), node ${process.version}`);
+  console.log(`webhook → decision bench: ${total} orders/create webhooks from ${CUSTOMERS} customers at ${RATE}/s for ${SECONDS} s (sent in ${sendSeconds.toFixed(1)} s), node ${process.version}`);
   console.log(`  decisions stored          ${rows.length} of ${total}${failures ? `, ${failures} webhook(s) not acknowledged with 200` : ''}`);
   console.log(`  throughput                ${(rows.length / ((lastDecision - started) / 1000)).toFixed(0)} decisions/s (first send to last decision)`);
   console.log(`  webhook → decision        p50 ${pct(latencies, 0.5).toFixed(0)} ms   p95 ${pct(latencies, 0.95).toFixed(0)} ms   p99 ${pct(latencies, 0.99).toFixed(0)} ms   max ${latencies.at(-1)!.toFixed(0)} ms`);
@@ -129,7 +134,7 @@ try {
 /** Shopify's sample order with a fresh id (order, line items, customer) per event, signed. */
 function variant(sample: string, i: number): { request: Buffer; orderId: string } {
   const orderNumber = 900000000000000000n + BigInt(i);
-  const customerNumber = 700000000000000000n + BigInt(i % 500);
+  const customerNumber = 700000000000000000n + BigInt(i % CUSTOMERS);
   const text = sample
     .replaceAll('820982911946154508', String(orderNumber))
     .replaceAll('115310627314723954', String(customerNumber))
