@@ -3,6 +3,7 @@ import { generateShop } from '../../scenarios/generateShop.ts';
 import { makeOrder } from '../../sdk/testing/index.ts';
 import { RING_LIST_LIMIT, ringOf, type IdentityHashes, type RingNeighbourhood } from '../../sdk/index.ts';
 import { contextAt } from './contextAt.ts';
+import { ringAt } from './ringAt.ts';
 import { sortEvents } from './replayHistory.ts';
 import { ShopHistory, type HistoryEvent } from './ShopHistory.ts';
 
@@ -43,6 +44,24 @@ describe('the ring neighbourhood in the context (point-in-time)', () => {
     const ring = ringAtOrder(ShopHistory.from([...events, { type: 'order', order: mine }]), mine);
     expect(ring.identifiers).toContainEqual({ kind: 'address', sharedWith: RING_LIST_LIMIT + 1 });
     expect(ring.linked).toEqual([]);
+  });
+
+  it('counts each identifier as a full count of its earlier users would, capped at the limit + 1, in any order of uses', () => {
+    // Uses in no particular time order, with repeats (several orders per user) and later uses
+    // mixed in, as a live batch's history holds them: the early stop at the cap changes nothing.
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const users of [3, RING_LIST_LIMIT, RING_LIST_LIMIT + 1, RING_LIST_LIMIT + 2, 400]) {
+      const uses = Array.from({ length: users * 3 }, () => ({ key: `customer:${customer(Math.floor(random() * users))}`, at: Date.parse('2025-01-01T00:00:00Z') + Math.floor(random() * 60) * 86_400_000 }));
+      const at = Date.parse('2025-02-01T00:00:00Z');
+      const self = `customer:${customer(0)}`;
+      const source = { identifiers: new Map([['address:HUB', uses]]), ledgerByKey: () => ({ orders: [], returns: [], chargebacks: [], outcomes: [] }) };
+      const mine = order(1, customer(0), '2025-02-01T00:00:00Z', { address: 'HUB' });
+      const earlier = new Set(uses.filter((u) => u.at < at && u.key !== self).map((u) => u.key));
+      const ring = ringAt(source, self, [mine], at);
+      expect(ring.identifiers).toEqual([{ kind: 'address', sharedWith: Math.min(earlier.size, RING_LIST_LIMIT + 1) }]);
+      expect(ring.linked.map((n) => `customer:${n.id}`).sort()).toEqual(earlier.size <= RING_LIST_LIMIT ? [...earlier].sort() : []);
+    }
   });
 
   it('a guest order is linked like a customer, by its order id', () => {

@@ -24,8 +24,13 @@ export function ringAt(history: RingSource, selfKey: string, orders: readonly Or
     for (const [kind, hash] of Object.entries(order.identity ?? {}) as [IdentifierKind, string | undefined][]) {
       if (!hash || seen.has(`${kind}:${hash}`)) continue;
       seen.add(`${kind}:${hash}`);
+      // Counting stops at the first user past the limit: a hub's count is capped there and its users
+      // are never listed, so the rest of its (possibly thousands of) uses cannot change the result.
       const others = new Set<string>();
-      for (const use of history.identifiers.get(`${kind}:${hash}`) ?? []) if (use.at < at && use.key !== selfKey) others.add(use.key);
+      for (const use of history.identifiers.get(`${kind}:${hash}`) ?? []) {
+        if (use.at < at && use.key !== selfKey) others.add(use.key);
+        if (others.size > RING_LIST_LIMIT) break;
+      }
       identifiers.push({ kind, sharedWith: Math.min(others.size, RING_LIST_LIMIT + 1) });
       if (others.size === 0 || others.size > RING_LIST_LIMIT) continue;
       for (const other of others) {

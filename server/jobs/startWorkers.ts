@@ -15,6 +15,9 @@ const SCORE_WORK_OPTIONS = {
 } as const;
 
 /** Batch jobs carry up to a group commit each (256 subjects): a few of them make a scoring batch. */
+/** The most subjects scored as one batch (one context read, one decision insert). */
+const SCORING_BATCH_LIMIT = 128;
+
 const SCORE_BATCH_WORK_OPTIONS = {
   batchSize: 4,
   perJobResults: true,
@@ -123,9 +126,12 @@ async function scoreJobs(deps: WorkerDeps, jobs: Job<ScoreJob>[]): Promise<JobRe
 async function scoreBatchJobs(deps: WorkerDeps, jobs: Job<ScoreBatchJob>[]): Promise<JobResult[]> {
   const subjects = jobs.flatMap((job) => job.data.subjects);
   const fail = (error: unknown): JobResult[] => jobs.map((job) => ({ id: job.id, status: 'failed', output: { message: (error as Error).message } }));
-  let outcomes: SubjectOutcome[];
+  const outcomes: SubjectOutcome[] = [];
   try {
-    outcomes = await scoreSubjects(deps, subjects);
+    // At most SCORING_BATCH_LIMIT subjects per scoring batch: under overload the group commits grow
+    // to hundreds of subjects each, and a context batch of a thousand cost more per subject than
+    // two of a hundred (the overload then fed itself).
+    for (let start = 0; start < subjects.length; start += SCORING_BATCH_LIMIT) outcomes.push(...(await scoreSubjects(deps, subjects.slice(start, start + SCORING_BATCH_LIMIT))));
   } catch (error) {
     deps.log.warn({ jobs: jobs.length, subjects: subjects.length, err: error }, 'scoring batch failed; pg-boss retries its jobs');
     return fail(error);
