@@ -35,6 +35,11 @@ describe('syncHmacSubtle', () => {
     const hkdf = await syncHmacSubtle.importKey('raw', secret, 'HKDF', false, ['deriveBits']);
     const bits = await syncHmacSubtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: secret }, hkdf, 256);
     expect(bits.byteLength).toBe(32);
+    // The key keeps its own copy of the secret, as a CryptoKey does.
+    const bytes = new TextEncoder().encode('mutable secret');
+    const copied = await syncHmacSubtle.importKey('raw', bytes, HMAC, false, ['sign']);
+    bytes.fill(0);
+    expect(Buffer.from(await syncHmacSubtle.sign('HMAC', copied, secret))).toEqual(createHmac('sha256', 'mutable secret').update(secret).digest());
     // Our key cannot be used with another algorithm's operation.
     const ours = await syncHmacSubtle.importKey('raw', secret, HMAC, false, ['sign']);
     await expect(syncHmacSubtle.sign({ name: 'ECDSA', hash: 'SHA-256' } as never, ours, secret)).rejects.toThrow();

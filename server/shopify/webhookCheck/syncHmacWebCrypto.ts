@@ -53,7 +53,7 @@ export const syncHmacSubtle = new Proxy(subtle, {
       return (format: string, keyData: KeyData, algorithm: unknown, extractable: boolean, usages: string[]) => {
         // Only keys that can do nothing but sign (shopify-api's): verify, export and wrap stay Web Crypto's.
         if (format === 'raw' && isHmacSha256(algorithm) && !extractable && usages.length > 0 && usages.every((usage) => usage === 'sign')) {
-          const secret = bytesOf(keyData);
+          const secret = Buffer.from(bytesOf(keyData)); // a copy, as Web Crypto keeps: later changes to keyData do not reach the key
           const key: SyncHmacKey = { type: 'secret', extractable, algorithm: { name: 'HMAC', hash: { name: 'SHA-256' }, length: secret.length * 8 }, usages: [...usages], [SECRET]: secret };
           return Promise.resolve(key);
         }
