@@ -43,13 +43,17 @@ export async function up(knex: Knex): Promise<void> {
      where r.kind = 'order' and kv.value is not null and kv.value <> ''
      group by 1, 2, 3, 4`;
 
-  await knex.raw(`
-    create function identity_uses_add() returns trigger language plpgsql as $$
-    begin
+  // The uses the new rows carry, added (an earlier first use wins).
+  const addNewUses = `
       insert into identity_uses (shop_id, kind, hash, user_key, first_use)
       ${usesOf('new_rows')}
       on conflict (shop_id, kind, hash, user_key) do update set first_use = excluded.first_use
-        where excluded.first_use < identity_uses.first_use;
+        where excluded.first_use < identity_uses.first_use`;
+
+  await knex.raw(`
+    create function identity_uses_add() returns trigger language plpgsql as $$
+    begin
+      ${addNewUses};
       return null;
     end $$`);
 
@@ -81,10 +85,7 @@ export async function up(knex: Knex): Promise<void> {
     create function identity_uses_update() returns trigger language plpgsql as $$
     begin
       ${recompute('new_rows')};
-      insert into identity_uses (shop_id, kind, hash, user_key, first_use)
-      ${usesOf('new_rows')}
-      on conflict (shop_id, kind, hash, user_key) do update set first_use = excluded.first_use
-        where excluded.first_use < identity_uses.first_use;
+      ${addNewUses};
       return null;
     end $$`);
 

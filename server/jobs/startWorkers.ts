@@ -14,18 +14,11 @@ const SCORE_WORK_OPTIONS = {
   notifyPollingIntervalSeconds: 1,
 } as const;
 
-/** Batch jobs carry up to a group commit each (256 subjects): a few of them make a scoring batch. */
 /** The most subjects scored as one batch (one context read, one decision insert). */
 const SCORING_BATCH_LIMIT = 128;
 
-const SCORE_BATCH_WORK_OPTIONS = {
-  batchSize: 4,
-  perJobResults: true,
-  burstWhenBatchFull: true,
-  localConcurrency: 2,
-  pollingIntervalSeconds: 1,
-  notifyPollingIntervalSeconds: 1,
-} as const;
+/** Batch jobs carry up to a group commit each (256 subjects): a few of them make a scoring batch. */
+const SCORE_BATCH_WORK_OPTIONS = { ...SCORE_WORK_OPTIONS, batchSize: 4 } as const;
 
 const ACTION_WORK_OPTIONS = {
   batchSize: 2,
