@@ -3,6 +3,8 @@ import { contextAt, ShopHistory, type HistoryEvent } from '../../engine/history/
 import { RING_LIST_LIMIT, type OrderRecord, type RingNeighbourhood } from '../../sdk/index.ts';
 import { generateShop } from '../../scenarios/generateShop.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/testDatabase.ts';
+import type { Knex } from 'knex';
+import { ContextStore } from './ContextStore.ts';
 import { createStores, type Stores } from './index.ts';
 
 let db: TestDatabase;
@@ -137,3 +139,77 @@ describe('identity_uses follows every write of orders', () => {
     expect(await uses(shopId)).toEqual([]);
   });
 });
+
+describe('ContextStore.material: plans that do not lean on statistics', () => {
+  let fresh: TestDatabase;
+  afterAll(async () => {
+    await fresh?.drop();
+  });
+
+  it('reads only the batch customers’ rows while the statistics still describe a near-empty shop', async () => {
+    // A new database whose tables grew faster than autovacuum analyzes them (a new install, a shop's
+    // first minutes, the webhook bench): the planner's statistics say the tables are tiny.
+    fresh = await createTestDatabase();
+    for (const table of ['events', 'identity_uses', 'decisions', 'customers']) await fresh.knex.raw('alter table ?? set (autovacuum_enabled = false)', [table]);
+    const freshStores = createStores(fresh.knex);
+    const shopId = 'growing.myshopify.com';
+    await freshStores.shops.install(shopId, '', 'read_orders');
+    await fresh.knex.raw('analyze');
+    const base = Date.parse('2026-03-01T00:00:00Z');
+    const orders: HistoryEvent[] = Array.from({ length: 3000 }, (_, n) => ({
+      type: 'order',
+      order: {
+        id: `gid://shopify/Order/${n}`,
+        customerId: `gid://shopify/Customer/${n % 1500}`,
+        createdAt: new Date(base + n * 1000).toISOString(),
+        totalPrice: 10,
+        currency: 'EUR',
+        lineItems: [],
+        discountCodes: [],
+        gateways: [],
+        tags: [],
+        identity: { email: `email-of-${n % 1500}`, address: 'hash-of-a-shared-warehouse' },
+      } as unknown as OrderRecord,
+    }));
+    for (let i = 0; i < orders.length; i += 500) await freshStores.events.upsertAll(shopId, orders.slice(i, i + 500));
+
+    // The plan of the material of a batch of 10 orders (10 customers, 2 orders each), run with EXPLAIN ANALYZE.
+    let plan: PlanNode | undefined;
+    const explaining = {
+      raw: async (sql: string, bindings: unknown) => {
+        const { rows } = await fresh.knex.raw(`explain (analyze, format json) ${sql}`, bindings as Knex.RawBinding);
+        plan = (rows[0]['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan;
+        return { rows: [{ events: [], past: [], outcomes: [], overrides: [], uses: [] }] };
+      },
+    } as unknown as Knex;
+    const batch = orders.slice(2990).map((e) => (e as { order: OrderRecord }).order);
+    await new ContextStore(explaining).material(shopId, batch.map((o) => o.customerId!), batch.map((o) => o.id), batch[0]!.createdAt);
+    const read = rowsRead(plan!);
+    // What the batch needs: its customers' 20 orders, plus the earliest users of its identifiers (RING_LIST_LIMIT + 2
+    // of the shared warehouse address, and each customer's own email). A scan of the shop reads thousands.
+    expect(read.get('events') ?? 0).toBeLessThan(200);
+    expect(read.get('identity_uses') ?? 0).toBeLessThan(200);
+    // And the real query gives the batch its customers' orders.
+    const material = await freshStores.context.material(shopId, batch.map((o) => o.customerId!), batch.map((o) => o.id), batch[0]!.createdAt);
+    expect(material.events.filter((e) => e.type === 'order')).toHaveLength(20);
+  });
+});
+
+interface PlanNode {
+  'Relation Name'?: string;
+  'Actual Rows': number;
+  'Actual Loops': number;
+  'Rows Removed by Filter'?: number;
+  'Rows Removed by Index Recheck'?: number;
+  Plans?: PlanNode[];
+}
+
+/** Rows each table's scans read in an EXPLAIN ANALYZE plan (returned or filtered out, over every loop). */
+function rowsRead(node: PlanNode, into = new Map<string, number>()): Map<string, number> {
+  if (node['Relation Name']) {
+    const read = (node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)) * node['Actual Loops'];
+    into.set(node['Relation Name'], (into.get(node['Relation Name']) ?? 0) + read);
+  }
+  for (const child of node.Plans ?? []) rowsRead(child, into);
+  return into;
+}

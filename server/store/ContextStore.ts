@@ -82,26 +82,31 @@ export class ContextStore {
    * hash of their orders (enough for `contextAt` to tell a hub; `identity_uses`), and the records
    * of those users except through identifiers that were hubs already before `since` (the batch's
    * earliest subject: `ringAt` counts a hub's users but never lists them). Each part is a union of
-   * index scans (a customer's records, their customer record, the records of their orders and of
-   * the subject orders, a short index range per identifier), so the cost follows the customers'
-   * histories and not the shop's size or an identifier's popularity.
+   * index probes per key (a customer's records, their customer record, the records of their orders
+   * and of the subject orders, a short index range per identifier), so the cost follows the
+   * customers' histories and not the shop's size, an identifier's popularity or the statistics.
    */
   async material(shopId: string, customerIds: readonly string[], orderIds: readonly string[], since: string): Promise<ContextMaterial> {
     const { rows } = await this.db.raw(
+      // Every lookup is a lateral probe per key (`offset 0` keeps it one) on the index whose leading
+      // columns it names, as in `subjects`. With `= any(array)` the planner chose its path from the
+      // tables' statistics, and while those lagged behind a fast-growing table (a new install, a
+      // shop's first minutes) it scanned the whole shop: 16-17 ms for 24 subjects instead of 9.
       `with batch_customers as (
-         select array(select jsonb_array_elements_text(cast(:customers as jsonb))) as ids
+         select distinct value as id from jsonb_array_elements_text(cast(:customers as jsonb))
        ), batch_orders as (
-         select array(select jsonb_array_elements_text(cast(:orders as jsonb))) as ids
+         select distinct value as id from jsonb_array_elements_text(cast(:orders as jsonb))
        ), batch_identity as (
          -- The identifiers the batch's customers and orders used (as customers, or as guest orders).
          select distinct u.kind, u.hash
-           from identity_uses u
-          where u.shop_id = :shopId
-            and u.user_key = any(array(select 'customer:' || unnest((select ids from batch_customers))
-                                       union all select 'guest:' || unnest((select ids from batch_orders))))
+           from (select 'customer:' || id as user_key from batch_customers union all select 'guest:' || id from batch_orders) b
+           cross join lateral (select u.kind, u.hash from identity_uses u where u.shop_id = :shopId and u.user_key = b.user_key offset 0) u
        ), uses as (
-         -- The earliest users of each identifier (enough to tell a hub, see RING_LIST_LIMIT): one short index range each.
-         select h.kind, h.hash, u.user_key, u.first_use, u.rank
+         -- The earliest users of each identifier (enough to tell a hub, see RING_LIST_LIMIT): one short index range
+         -- each. An identifier with that many users before the batch's earliest subject is a hub for every context
+         -- of the batch, whose users ringAt counts but never lists (so their records are not needed).
+         select h.kind, h.hash, u.user_key, u.first_use,
+                bool_or(u.rank = :usersPerIdentifier and u.first_use < cast(:since as timestamptz)) over (partition by h.kind, h.hash) as hub
            from batch_identity h
            cross join lateral (
              select u.user_key, u.first_use, row_number() over (order by u.first_use, u.user_key) as rank
@@ -109,51 +114,44 @@ export class ContextStore {
               where u.shop_id = :shopId and u.kind = h.kind and u.hash = h.hash
               order by u.first_use, u.user_key
               limit :usersPerIdentifier) u
-       ), hubs as (
-         -- Identifiers with that many users before the batch's earliest subject: hubs for every context of
-         -- the batch, whose users ringAt counts but never lists (so their records are not needed).
-         select kind, hash from uses where rank = :usersPerIdentifier and first_use < cast(:since as timestamptz)
        ), linked as (
          -- Ring neighbours through the other identifiers, whose records the contexts list.
          select case when u.user_key like 'customer:%' then substr(u.user_key, 10) end as customer_id,
                 case when u.user_key like 'guest:%' then substr(u.user_key, 7) end as guest_order
            from uses u
-          where not exists (select 1 from hubs h where h.kind = u.kind and h.hash = u.hash)
+          where not u.hub
        ), customer_ids as (
-         select array(select unnest((select ids from batch_customers)) union select customer_id from linked where customer_id is not null) as ids
+         select id from batch_customers union select customer_id from linked where customer_id is not null
        ), order_ids as (
-         select array(select unnest((select ids from batch_orders)) union select guest_order from linked where guest_order is not null) as ids
+         select id from batch_orders union select guest_order from linked where guest_order is not null
        ), linked_orders as (
-         select array(
-           select o.resource_id from events o where o.shop_id = :shopId and o.kind = 'order' and o.customer_id = any(cast((select ids from customer_ids) as text[]))
-           union
-           select unnest((select ids from order_ids))) as ids
+         select o.resource_id as id
+           from customer_ids c cross join lateral (select o.resource_id from events o where o.shop_id = :shopId and o.customer_id = c.id and o.kind = 'order' offset 0) o
+         union
+         select id from order_ids
        ), matched as (
-         select array(
-           select e.id from events e where e.shop_id = :shopId and e.customer_id = any(cast((select ids from customer_ids) as text[]))
-           union
-           select e.id from events e where e.shop_id = :shopId and e.kind = 'customer' and e.resource_id = any(cast((select ids from customer_ids) as text[]))
-           union
-           select e.id from events e where e.shop_id = :shopId and e.order_id = any(cast((select ids from linked_orders) as text[]))
-           union
-           select e.id from events e where e.shop_id = :shopId and e.kind = 'order' and e.resource_id = any(cast((select ids from order_ids) as text[]))) as ids
+         select e.id from customer_ids c cross join lateral (select e.id from events e where e.shop_id = :shopId and e.customer_id = c.id offset 0) e
+         union
+         select e.id from customer_ids c cross join lateral (select e.id from events e where e.shop_id = :shopId and e.kind = 'customer' and e.resource_id = c.id offset 0) e
+         union
+         select e.id from linked_orders o cross join lateral (select e.id from events e where e.shop_id = :shopId and e.order_id = o.id offset 0) e
+         union
+         select e.id from order_ids o cross join lateral (select e.id from events e where e.shop_id = :shopId and e.kind = 'order' and e.resource_id = o.id offset 0) e
        ), past as (
-         select d.* from decisions d where d.shop_id = :shopId and d.customer_id = any(cast((select ids from batch_customers) as text[]))
+         select d.* from batch_customers c cross join lateral (select d.* from decisions d where d.shop_id = :shopId and d.customer_id = c.id offset 0) d
          union all
-         select d.* from decisions d where d.shop_id = :shopId and d.customer_id is null and d.order_id = any(cast((select ids from batch_orders) as text[]))
+         select d.* from batch_orders o cross join lateral (select d.* from decisions d where d.shop_id = :shopId and d.order_id = o.id and d.customer_id is null offset 0) d
        )
        select
          (select coalesce(json_agg(json_build_object('kind', e.kind, 'body', e.body) order by e.occurred_at, e.id), '[]'::json)
-            from events e where e.id = any(cast((select ids from matched) as bigint[]))) as events,
+            from matched m cross join lateral (select e.kind, e.body, e.occurred_at, e.id from events e where e.id = m.id offset 0) e) as events,
          (select coalesce(json_agg(json_build_object('subjectId', d.subject_id, 'kind', d.subject_kind, 'at', d.decided_at, 'score', d.score, 'zone', d.zone,
                                                      'customerId', d.customer_id, 'orderId', d.order_id) order by d.decided_at, d.id), '[]'::json)
             from past d) as past,
          (select coalesce(json_agg(json_build_object('subjectId', o.subject_id, 'label', o.label, 'at', o.labelled_at, 'source', o.source) order by o.labelled_at, o.id), '[]'::json)
-            from outcomes o
-           where o.shop_id = :shopId and o.customer_id = any(cast((select ids from customer_ids) as text[]))) as outcomes,
+            from customer_ids c cross join lateral (select o.* from outcomes o where o.shop_id = :shopId and o.customer_id = c.id offset 0) o) as outcomes,
          (select coalesce(json_agg(json_build_object('id', c.id, 'override', c.manual_override)), '[]'::json)
-            from customers c
-           where c.shop_id = :shopId and c.id = any(cast((select ids from batch_customers) as text[])) and c.manual_override is not null) as overrides,
+            from batch_customers b cross join lateral (select c.id, c.manual_override from customers c where c.shop_id = :shopId and c.id = b.id and c.manual_override is not null offset 0) c) as overrides,
          (select coalesce(json_agg(json_build_object('kind', u.kind, 'hash', u.hash, 'key', u.user_key, 'at', u.first_use)), '[]'::json) from uses u) as uses`,
       { shopId, customers: JSON.stringify(customerIds), orders: JSON.stringify(orderIds), usersPerIdentifier: RING_LIST_LIMIT + 2, since },
     );
