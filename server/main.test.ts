@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = new URL('..', import.meta.url).pathname;
+const SECRET = 'refundsentry-demo-secret';
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+/** `node server/main.ts` as `npm start` runs it: embedded PostgreSQL in `dataDir`, demo mode, no demo history. */
+function startServer(dataDir: string, port: number, pgPort: number) {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), DATA_DIR: dataDir, DEMO_HISTORY: 'none', LOG_LEVEL: 'warn' };
+  delete env.DATABASE_URL;
+  const child = spawn(process.execPath, [join(root, 'server/main.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const listening = new Promise<void>((resolve, reject) => {
+    const check = () => (output.includes('is listening on') ? resolve() : undefined);
+    child.stdout.on('data', check);
+    void exited.then((code) => reject(new Error(`the server exited (${code}) before listening:\n${output}`)));
+  });
+  return { child, listening, exited, output: () => output };
+}
+
+function signedOrder(sample: string, port: number, n: number): { body: string; headers: Record<string, string> } {
+  const body = sample.replaceAll('820982911946154508', String(910000000000000000n + BigInt(n))).replaceAll('115310627314723954', String(710000000000000000n + BigInt(n % 7)));
+  return {
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'x-shopify-topic': 'orders/create',
+      'x-shopify-hmac-sha256': createHmac('sha256', SECRET).update(body).digest('base64'),
+      'x-shopify-shop-domain': 'demo.myshopify.com',
+      'x-shopify-api-version': '2026-07',
+      'x-shopify-webhook-id': randomUUID(),
+      'x-shopify-event-id': randomUUID(),
+      'x-shopify-triggered-at': new Date().toISOString(),
+      host: `127.0.0.1:${port}`,
+    },
+  };
+}
+
+describe('npm start: SIGTERM', () => {
+  it('drains the running jobs before PostgreSQL stops (no connection cut under them, exit 0), and nothing acknowledged is lost', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'refundsentry-shutdown-'));
+    dirs.push(dataDir);
+    await chmod(dataDir, 0o755);
+    const port = 30000 + Math.floor(Math.random() * 10000);
+    const pgPort = port + 1;
+    const first = startServer(dataDir, port, pgPort);
+    await first.listening;
+
+    // A burst of webhooks, then SIGTERM as soon as they are acknowledged: scoring jobs are running or queued.
+    const sample = await readFile(join(root, 'server/shopify/fixtures/webhooks/orders_create.json'), 'utf8');
+    const orders = Array.from({ length: 150 }, (_, n) => signedOrder(sample, port, n));
+    const statuses = await Promise.all(orders.map(({ body, headers }) => fetch(`http://127.0.0.1:${port}/webhooks`, { method: 'POST', body, headers }).then((r) => r.status)));
+    expect(statuses.every((status) => status === 200)).toBe(true);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    // PostgreSQL closing a connection a job still used shows as 57P01 ("terminating connection due to administrator command").
+    expect(first.output()).not.toMatch(/terminating connection|57P01|"level":50/);
+
+    // Every acknowledged webhook has its decision: drained before the stop, or resumed after a restart.
+    const second = startServer(dataDir, port, pgPort);
+    await second.listening;
+    const db = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${pgPort}/refundsentry` });
+    await db.connect();
+    let decided = 0;
+    for (let i = 0; i < 120 && decided < orders.length; i++) {
+      decided = Number((await db.query(`select count(*) as n from decisions where subject_id like 'gid://shopify/Order/91%'`)).rows[0].n);
+      if (decided < orders.length) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    await db.end();
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(decided).toBe(orders.length);
+  }, 120_000);
+});
