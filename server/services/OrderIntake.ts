@@ -22,23 +22,32 @@ interface Waiting {
 }
 
 const MAX_BATCH = 256;
+/** Batches written at the same time (each on its own connection). */
+const MAX_WRITES = 2;
 
 /**
  * Group commit for order webhooks, the busiest topics. Each webhook request waits for its
  * delivery to be durably written (and its scoring job enqueued) before Shopify gets its 200, as
- * before; but deliveries that arrive while a write is in flight are written together by the next
+ * before; but deliveries that arrive while writes are in flight are written together by the next
  * one, in one statement, and their scoring sent as one job. At a trickle every webhook is
  * written at once on its own (no added wait); under load the batches grow with the load, so the
- * database sees a few round trips per batch instead of a few per webhook.
+ * database sees a few round trips per batch instead of a few per webhook. Up to `MAX_WRITES`
+ * batches are written at once, so a webhook does not wait for a whole write to end before its
+ * own begins.
  *
  * A batch never holds two deliveries with the same webhook id or the same business effect
- * (dedupe must see the first committed): the later one waits for the next batch. If a batch
- * fails, its deliveries are retried one by one, so one bad delivery fails alone.
+ * (dedupe must see the first committed), nor do two batches written at once, nor two that write
+ * the same customer (their rows would wait on each other, or deadlock): the later one waits for
+ * the next batch. If a batch fails, its deliveries are retried one by one, so one bad delivery
+ * fails alone.
  */
 export class OrderIntake {
   private readonly deps: OrderIntakeDeps;
   private queue: Waiting[] = [];
-  private writing: Promise<void> | null = null;
+  private scheduled = false;
+  private readonly writes = new Set<Promise<void>>();
+  /** The webhook, effect and customer keys of the batches being written. */
+  private readonly keysInFlight = new Set<string>();
   /** Batches written and the largest one (for logs, and to show batching happens). */
   readonly stats = { batches: 0, deliveries: 0, largestBatch: 0 };
 
@@ -50,43 +59,66 @@ export class OrderIntake {
     return new Promise((resolve, reject) => {
       this.queue.push({ submission, resolve, reject });
       // Let the requests that arrived in the same turn of the event loop join the batch.
-      if (!this.writing) this.writing = new Promise((done) => setImmediate(() => this.drain().finally(done)));
+      if (!this.scheduled && this.writes.size < MAX_WRITES) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.pump();
+        });
+      }
     });
   }
 
   /** Resolves once everything submitted so far is written (for shutdown). */
   async idle(): Promise<void> {
-    while (this.writing) await this.writing;
+    while (this.writes.size > 0 || this.scheduled) {
+      if (this.writes.size > 0) await Promise.race(this.writes);
+      else await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
-  private async drain(): Promise<void> {
+  /** Starts writes while there is room and something that can go. */
+  private pump(): void {
+    while (this.writes.size < MAX_WRITES && this.queue.length > 0) {
+      const batch = this.takeBatch();
+      if (batch.length === 0) return;
+      const keys = batch.flatMap((item) => {
+        const { unique, customer } = keysOf(item.submission);
+        return customer ? [...unique, customer] : unique;
+      });
+      for (const key of keys) this.keysInFlight.add(key);
+      const write = this.writeBatch(batch).finally(() => {
+        for (const key of keys) this.keysInFlight.delete(key);
+        this.writes.delete(write);
+        this.pump();
+      });
+      this.writes.add(write);
+    }
+  }
+
+  private async writeBatch(batch: Waiting[]): Promise<void> {
     try {
-      while (this.queue.length > 0) {
-        const batch = this.takeBatch();
-        try {
-          await this.write(batch);
-        } catch {
-          for (const item of batch) await this.write([item]).catch((error: unknown) => item.reject(error));
-        }
-      }
-    } finally {
-      this.writing = null;
+      await this.write(batch);
+    } catch {
+      for (const item of batch) await this.write([item]).catch((error: unknown) => item.reject(error));
     }
   }
 
   private takeBatch(): Waiting[] {
     const batch: Waiting[] = [];
     const rest: Waiting[] = [];
-    const keys = new Set<string>();
+    const batchKeys = new Set<string>();
     for (const item of this.queue) {
-      const { delivery: d } = item.submission;
-      const webhookKey = `w|${d.shopId}|${d.webhookId}`;
-      const effectKey = `e|${d.shopId}|${d.topic}|${d.eventId}|${d.resourceId}`;
-      if (batch.length >= MAX_BATCH || keys.has(webhookKey) || keys.has(effectKey)) {
+      const { unique, customer } = keysOf(item.submission);
+      const waits =
+        batch.length >= MAX_BATCH ||
+        unique.some((key) => batchKeys.has(key) || this.keysInFlight.has(key)) ||
+        (customer !== null && this.keysInFlight.has(customer));
+      if (waits) {
         rest.push(item);
         continue;
       }
-      keys.add(webhookKey).add(effectKey);
+      for (const key of unique) batchKeys.add(key);
       batch.push(item);
     }
     this.queue = rest;
@@ -107,4 +139,13 @@ export class OrderIntake {
     }
     batch.forEach((item, i) => item.resolve(verdicts[i]!));
   }
+}
+
+/**
+ * The keys of a delivery: its webhook id and business effect (`unique`: at most once in a batch
+ * and among the batches in flight) and its customer (any number of times in a batch, but never in
+ * two batches in flight).
+ */
+function keysOf({ delivery: d, customer }: OrderDelivery): { unique: string[]; customer: string | null } {
+  return { unique: [`w|${d.shopId}|${d.webhookId}`, `e|${d.shopId}|${d.topic}|${d.eventId}|${d.resourceId}`], customer: customer ? `c|${d.shopId}|${customer.id}` : null };
 }
