@@ -69,14 +69,6 @@ export class OrderIntake {
     });
   }
 
-  /** Resolves once everything submitted so far is written (for shutdown). */
-  async idle(): Promise<void> {
-    while (this.writes.size > 0 || this.scheduled) {
-      if (this.writes.size > 0) await Promise.race(this.writes);
-      else await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
-
   /** Starts writes while there is room and something that can go. */
   private pump(): void {
     while (this.writes.size < MAX_WRITES && this.queue.length > 0) {
