@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { createHmac, randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { signedWebhookHeaders } from './testing/signedWebhookHeaders.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const SECRET = 'refundsentry-demo-secret';
@@ -30,22 +30,9 @@ function startServer(dataDir: string, port: number, pgPort: number) {
   return { child, listening, exited, output: () => output };
 }
 
-function signedOrder(sample: string, port: number, n: number): { body: string; headers: Record<string, string> } {
+function signedOrder(sample: string, n: number): { body: string; headers: Record<string, string> } {
   const body = sample.replaceAll('820982911946154508', String(910000000000000000n + BigInt(n))).replaceAll('115310627314723954', String(710000000000000000n + BigInt(n % 7)));
-  return {
-    body,
-    headers: {
-      'content-type': 'application/json',
-      'x-shopify-topic': 'orders/create',
-      'x-shopify-hmac-sha256': createHmac('sha256', SECRET).update(body).digest('base64'),
-      'x-shopify-shop-domain': 'demo.myshopify.com',
-      'x-shopify-api-version': '2026-07',
-      'x-shopify-webhook-id': randomUUID(),
-      'x-shopify-event-id': randomUUID(),
-      'x-shopify-triggered-at': new Date().toISOString(),
-      host: `127.0.0.1:${port}`,
-    },
-  };
+  return { body, headers: signedWebhookHeaders(body, { secret: SECRET, topic: 'orders/create', shop: 'demo.myshopify.com' }) };
 }
 
 describe('npm start: SIGTERM', () => {
@@ -60,7 +47,7 @@ describe('npm start: SIGTERM', () => {
 
     // A burst of webhooks, then SIGTERM as soon as they are acknowledged: scoring jobs are running or queued.
     const sample = await readFile(join(root, 'server/shopify/fixtures/webhooks/orders_create.json'), 'utf8');
-    const orders = Array.from({ length: 150 }, (_, n) => signedOrder(sample, port, n));
+    const orders = Array.from({ length: 150 }, (_, n) => signedOrder(sample, n));
     const statuses = await Promise.all(orders.map(({ body, headers }) => fetch(`http://127.0.0.1:${port}/webhooks`, { method: 'POST', body, headers }).then((r) => r.status)));
     expect(statuses.every((status) => status === 200)).toBe(true);
     first.child.kill('SIGTERM');

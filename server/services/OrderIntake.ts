@@ -17,6 +17,7 @@ export interface OrderSubmission extends OrderDelivery {
 
 interface Waiting {
   submission: OrderSubmission;
+  keys: DeliveryKeys;
   resolve(verdict: DeliveryVerdict): void;
   reject(error: unknown): void;
 }
@@ -57,7 +58,7 @@ export class OrderIntake {
 
   submit(submission: OrderSubmission): Promise<DeliveryVerdict> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ submission, resolve, reject });
+      this.queue.push({ submission, keys: keysOf(submission), resolve, reject });
       // Let the requests that arrived in the same turn of the event loop join the batch.
       if (!this.scheduled && this.writes.size < MAX_WRITES) {
         this.scheduled = true;
@@ -74,10 +75,7 @@ export class OrderIntake {
     while (this.writes.size < MAX_WRITES && this.queue.length > 0) {
       const batch = this.takeBatch();
       if (batch.length === 0) return;
-      const keys = batch.flatMap((item) => {
-        const { unique, customer } = keysOf(item.submission);
-        return customer ? [...unique, customer] : unique;
-      });
+      const keys = batch.flatMap(({ keys: { unique, customer } }) => (customer ? [...unique, customer] : unique));
       for (const key of keys) this.keysInFlight.add(key);
       const write = this.writeBatch(batch).finally(() => {
         for (const key of keys) this.keysInFlight.delete(key);
@@ -101,7 +99,7 @@ export class OrderIntake {
     const rest: Waiting[] = [];
     const batchKeys = new Set<string>();
     for (const item of this.queue) {
-      const { unique, customer } = keysOf(item.submission);
+      const { unique, customer } = item.keys;
       const waits =
         batch.length >= MAX_BATCH ||
         unique.some((key) => batchKeys.has(key) || this.keysInFlight.has(key)) ||
@@ -133,11 +131,16 @@ export class OrderIntake {
   }
 }
 
+interface DeliveryKeys {
+  unique: string[];
+  customer: string | null;
+}
+
 /**
  * The keys of a delivery: its webhook id and business effect (`unique`: at most once in a batch
  * and among the batches in flight) and its customer (any number of times in a batch, but never in
  * two batches in flight).
  */
-function keysOf({ delivery: d, customer }: OrderDelivery): { unique: string[]; customer: string | null } {
+function keysOf({ delivery: d, customer }: OrderDelivery): DeliveryKeys {
   return { unique: [`w|${d.shopId}|${d.webhookId}`, `e|${d.shopId}|${d.topic}|${d.eventId}|${d.resourceId}`], customer: customer ? `c|${d.shopId}|${customer.id}` : null };
 }

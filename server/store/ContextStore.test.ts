@@ -23,6 +23,25 @@ function ringOfOrder(history: ShopHistory, shopId: string, order: OrderRecord): 
   return contextAt({ kind: 'order', id: order.id, at: order.createdAt, order }, history, { shopId }).derived.ring as RingNeighbourhood | undefined;
 }
 
+/** An order record with only what these tests need: its id, customer (null: a guest), time, total and identifier hashes. */
+function bareOrder(id: number, customer: number | null, createdAt: string, identity: Record<string, string>, totalPrice = 10): HistoryEvent {
+  return {
+    type: 'order',
+    order: {
+      id: `gid://shopify/Order/${id}`,
+      customerId: customer === null ? null : `gid://shopify/Customer/${customer}`,
+      createdAt,
+      totalPrice,
+      currency: 'EUR',
+      lineItems: [],
+      discountCodes: [],
+      gateways: [],
+      tags: [],
+      identity,
+    } as unknown as OrderRecord,
+  };
+}
+
 /** `identity_uses` of a shop, as `kind hash user first-use` lines. */
 async function uses(shopId: string): Promise<string[]> {
   const rows = await db.knex('identity_uses').where({ shop_id: shopId }).orderBy(['kind', 'hash', 'user_key']);
@@ -77,21 +96,7 @@ describe('ContextStore.material: ring neighbourhoods', () => {
   it('reads only the earliest users of a hub, not its every order', async () => {
     const shopId = 'big-hub.myshopify.com';
     const base = Date.parse('2026-01-01T00:00:00Z');
-    const order = (n: number, customer: number): HistoryEvent => ({
-      type: 'order',
-      order: {
-        id: `gid://shopify/Order/${n}`,
-        customerId: `gid://shopify/Customer/${customer}`,
-        createdAt: new Date(base + n * 60_000).toISOString(),
-        totalPrice: 10,
-        currency: 'EUR',
-        lineItems: [],
-        discountCodes: [],
-        gateways: [],
-        tags: [],
-        identity: { address: 'hash-of-a-pickup-point' },
-      } as unknown as OrderRecord,
-    });
+    const order = (n: number, customer: number) => bareOrder(n, customer, new Date(base + n * 60_000).toISOString(), { address: 'hash-of-a-pickup-point' });
     await stores.shops.install(shopId, '', 'read_orders');
     await stores.events.upsertAll(shopId, Array.from({ length: 600 }, (_, n) => order(n, n % 300)));
     const material = await stores.context.material(shopId, ['gid://shopify/Customer/299'], ['gid://shopify/Order/599'], new Date(base + 599 * 60_000).toISOString());
@@ -108,10 +113,7 @@ describe('ContextStore.material: ring neighbourhoods', () => {
 describe('identity_uses follows every write of orders', () => {
   const shopId = 'uses.myshopify.com';
   const at = (minute: number) => new Date(Date.parse('2026-02-01T00:00:00Z') + minute * 60_000).toISOString();
-  const order = (id: number, customer: number | null, minute: number, identity: Record<string, string>): HistoryEvent => ({
-    type: 'order',
-    order: { id: `gid://shopify/Order/${id}`, customerId: customer === null ? null : `gid://shopify/Customer/${customer}`, createdAt: at(minute), totalPrice: 5, currency: 'EUR', lineItems: [], discountCodes: [], gateways: [], tags: [], identity } as unknown as OrderRecord,
-  });
+  const order = (id: number, customer: number | null, minute: number, identity: Record<string, string>) => bareOrder(id, customer, at(minute), identity, 5);
 
   it('adds uses on insert (earliest first use wins), recomputes on update and delete, and forgets a redacted customer and a deleted shop', async () => {
     await stores.shops.install(shopId, '', 'read_orders');
@@ -156,21 +158,9 @@ describe('ContextStore.material: plans that do not lean on statistics', () => {
     await freshStores.shops.install(shopId, '', 'read_orders');
     await fresh.knex.raw('analyze');
     const base = Date.parse('2026-03-01T00:00:00Z');
-    const orders: HistoryEvent[] = Array.from({ length: 3000 }, (_, n) => ({
-      type: 'order',
-      order: {
-        id: `gid://shopify/Order/${n}`,
-        customerId: `gid://shopify/Customer/${n % 1500}`,
-        createdAt: new Date(base + n * 1000).toISOString(),
-        totalPrice: 10,
-        currency: 'EUR',
-        lineItems: [],
-        discountCodes: [],
-        gateways: [],
-        tags: [],
-        identity: { email: `email-of-${n % 1500}`, address: 'hash-of-a-shared-warehouse' },
-      } as unknown as OrderRecord,
-    }));
+    const orders = Array.from({ length: 3000 }, (_, n) =>
+      bareOrder(n, n % 1500, new Date(base + n * 1000).toISOString(), { email: `email-of-${n % 1500}`, address: 'hash-of-a-shared-warehouse' }),
+    );
     for (let i = 0; i < orders.length; i += 500) await freshStores.events.upsertAll(shopId, orders.slice(i, i + 500));
 
     // The plan of the material of a batch of 10 orders (10 customers, 2 orders each), run with EXPLAIN ANALYZE.

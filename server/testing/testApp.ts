@@ -1,6 +1,5 @@
 import type { Server, ServerInjectResponse } from '@hapi/hapi';
 import { getJwt } from '@shopify/shopify-api/test-helpers';
-import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import type { Ruleset } from '../../engine/index.ts';
@@ -12,6 +11,7 @@ import type { BackfillOptions } from '../backfill/BackfillRunner.ts';
 import type { BackfillService } from '../backfill/BackfillService.ts';
 import { createStores, type Stores } from '../store/index.ts';
 import { createTestDatabase, type TestDatabase } from './testDatabase.ts';
+import { signedWebhookHeaders } from './signedWebhookHeaders.ts';
 
 export const TEST_API_KEY = 'test-api-key';
 export const TEST_API_SECRET = 'test-api-secret-0123456789';
@@ -81,17 +81,14 @@ export async function startTestApp(options: { adminOrigin?: string; env?: Record
     },
     webhook(topic, body, webhookOptions = {}) {
       const raw = typeof body === 'string' ? body : body.toString('utf8');
-      const hmac = createHmac('sha256', webhookOptions.secret ?? TEST_API_SECRET).update(raw, 'utf8').digest('base64');
-      const headers: Record<string, string> = {
-        'content-type': 'application/json',
-        'x-shopify-topic': topic,
-        'x-shopify-hmac-sha256': hmac,
-        'x-shopify-shop-domain': webhookOptions.shop ?? 'shop-a.myshopify.com',
-        'x-shopify-api-version': '2026-07',
-        'x-shopify-webhook-id': webhookOptions.webhookId ?? randomUUID(),
-        'x-shopify-event-id': webhookOptions.eventId ?? randomUUID(),
-        'x-shopify-triggered-at': webhookOptions.triggeredAt ?? new Date().toISOString(),
-      };
+      const headers = signedWebhookHeaders(raw, {
+        secret: webhookOptions.secret ?? TEST_API_SECRET,
+        topic,
+        shop: webhookOptions.shop ?? 'shop-a.myshopify.com',
+        webhookId: webhookOptions.webhookId,
+        eventId: webhookOptions.eventId,
+        triggeredAt: webhookOptions.triggeredAt,
+      });
       for (const name of webhookOptions.omitHeaders ?? []) delete headers[name];
       return server.inject({ method: 'POST', url: '/webhooks', headers, payload: raw });
     },

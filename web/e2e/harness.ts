@@ -1,10 +1,10 @@
-import { createHmac, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { startRefundSentry, type RunningApp } from '../../server/main.ts';
+import { signedWebhookHeaders } from '../../server/testing/signedWebhookHeaders.ts';
 import { createTestDatabase, type TestDatabase } from '../../server/testing/testDatabase.ts';
 import { buildAdmin } from '../build.ts';
 
@@ -58,15 +58,6 @@ export function sendDemoWebhook(app: RunningApp, topic: string, body: string): P
   return fetch(`${app.url}/webhooks`, {
     method: 'POST',
     body,
-    headers: {
-      'content-type': 'application/json',
-      'x-shopify-topic': topic,
-      'x-shopify-hmac-sha256': createHmac('sha256', 'refundsentry-demo-secret').update(body, 'utf8').digest('base64'),
-      'x-shopify-shop-domain': app.config.demoShop,
-      'x-shopify-api-version': '2026-07',
-      'x-shopify-webhook-id': randomUUID(),
-      'x-shopify-event-id': randomUUID(),
-      'x-shopify-triggered-at': new Date().toISOString(),
-    },
+    headers: signedWebhookHeaders(body, { secret: 'refundsentry-demo-secret', topic, shop: app.config.demoShop }),
   });
 }
