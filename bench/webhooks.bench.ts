@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { signedWebhookHeaders } from '../server/testing/signedWebhookHeaders.ts';
 import { RawHttpClient } from './RawHttpClient.ts';
 
 /**
@@ -25,12 +25,10 @@ import { RawHttpClient } from './RawHttpClient.ts';
  */
 const args = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const STATEMENTS = process.argv.includes('--statements');
-const CUSTOMERS = Number(process.argv.find((arg) => arg.startsWith('--customers='))?.slice('--customers='.length) ?? 500);
-if (!Number.isInteger(CUSTOMERS) || CUSTOMERS < 1) throw new Error('--customers=N needs a whole number of customers, at least 1');
-const WARMUP = Number(process.argv.find((arg) => arg.startsWith('--warmup='))?.slice('--warmup='.length) ?? 0);
-if (!Number.isInteger(WARMUP) || WARMUP < 0) throw new Error('--warmup=S needs a whole number of seconds, 0 or more');
-const RATE = Number(args[0] ?? 500);
-const SECONDS = Number(args[1] ?? 10);
+const CUSTOMERS = wholeNumber('--customers=N (customers)', process.argv.find((arg) => arg.startsWith('--customers='))?.slice('--customers='.length), 500, 1);
+const WARMUP = wholeNumber('--warmup=S (seconds)', process.argv.find((arg) => arg.startsWith('--warmup='))?.slice('--warmup='.length), 0, 0);
+const RATE = wholeNumber('the rate (webhooks per second)', args[0], 500, 1);
+const SECONDS = wholeNumber('the duration (seconds)', args[1], 10, 1);
 const PORT = 3931;
 const PG_PORT = 54931;
 const SECRET = 'refundsentry-demo-secret';
@@ -109,6 +107,13 @@ try {
   await stop();
 }
 
+/** A whole-number argument of at least `min` (`fallback` when absent), or an error that names it. */
+function wholeNumber(name: string, text: string | undefined, fallback: number, min: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < min) throw new Error(`${name} needs a whole number, at least ${min}: got "${text}"`);
+  return Number(text);
+}
+
 /**
  * Posts the prepared webhooks on a fixed schedule (event i at start + i / RATE seconds, whatever
  * the answers do) and resolves once every one is answered.
@@ -166,15 +171,8 @@ function variant(sample: string, i: number): { request: Buffer; orderId: string 
   const body = Buffer.from(text, 'utf8');
   const headers = {
     host: `127.0.0.1:${PORT}`,
-    'content-type': 'application/json',
     'content-length': body.length,
-    'x-shopify-topic': 'orders/create',
-    'x-shopify-hmac-sha256': createHmac('sha256', SECRET).update(body).digest('base64'),
-    'x-shopify-shop-domain': 'demo.myshopify.com',
-    'x-shopify-api-version': '2026-07',
-    'x-shopify-webhook-id': randomUUID(),
-    'x-shopify-event-id': randomUUID(),
-    'x-shopify-triggered-at': new Date().toISOString(),
+    ...signedWebhookHeaders(body, { secret: SECRET, topic: 'orders/create', shop: 'demo.myshopify.com' }),
   };
   const head = `POST /webhooks HTTP/1.1\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`;
   return { request: Buffer.concat([Buffer.from(head, 'latin1'), body]), orderId: `gid://shopify/Order/${orderNumber}` };
