@@ -36,7 +36,9 @@ export class CustomerStore {
         created_at_shopify: customer.createdAt ?? null,
       })
       .onConflict(['shop_id', 'id'])
-      .merge({ identity: JSON.stringify(customer.identity), tags: JSON.stringify(customer.tags), updated_at: trx.fn.now() });
+      .merge({ identity: JSON.stringify(customer.identity), tags: JSON.stringify(customer.tags), updated_at: trx.fn.now() })
+      // Unchanged, the row is left as it is (its updated_at says when it last changed).
+      .where(trx.raw('(customers.identity, customers.tags) is distinct from (excluded.identity, excluded.tags)'));
   }
 
   /** The merchant's override, as signals read it (`customer.manualOverride`). */

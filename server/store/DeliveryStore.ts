@@ -56,7 +56,9 @@ export class DeliveryStore {
    * trip). Per delivery, the dedupe as `record(input, 'enqueued')`; only for a new delivery of a
    * new effect, the customer's snapshot (as `CustomerStore.upsertSnapshot`) and the records (rows
    * from `EventStore.rowsOf`, written as `EventStore.upsertAll`). A customer or record named by
-   * several new deliveries of the batch is written once, from the last of them. The caller keeps
+   * several new deliveries of the batch is written once, from the last of them. A stored customer
+   * or record that the delivery does not change is left as it is (no new row version: a repeat
+   * customer's every order carries the same customer record). The caller keeps
    * webhook ids and effects distinct within a batch (`OrderIntake` does); the verdicts come back
    * in the order of `items`.
    */
@@ -103,6 +105,7 @@ export class DeliveryStore {
            join fresh_input f on f.ord = c.ord
           order by c.shop_id, c.id, c.ord desc
          on conflict (shop_id, id) do update set identity = excluded.identity, tags = excluded.tags, updated_at = now()
+           where (customers.identity, customers.tags) is distinct from (excluded.identity, excluded.tags)
        ), records as (
          insert into events (shop_id, kind, resource_id, customer_id, order_id, occurred_at, body)
          select distinct on (e.shop_id, e.kind, e.resource_id) e.shop_id, e.kind, e.resource_id, e.customer_id, e.order_id, e.occurred_at, e.body
@@ -111,6 +114,8 @@ export class DeliveryStore {
           order by e.shop_id, e.kind, e.resource_id, e.ord desc
          on conflict (shop_id, kind, resource_id) do update set customer_id = excluded.customer_id, order_id = excluded.order_id,
            occurred_at = excluded.occurred_at, body = excluded.body, received_at = excluded.received_at
+           where (events.customer_id, events.order_id, events.occurred_at, events.body)
+                 is distinct from (excluded.customer_id, excluded.order_id, excluded.occurred_at, excluded.body)
        )
        select i.ord,
               exists (select 1 from fresh_input f where f.ord = i.ord) as fresh,

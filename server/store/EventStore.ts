@@ -41,7 +41,9 @@ export class EventStore {
     await trx('events')
       .insert(rows)
       .onConflict(['shop_id', 'kind', 'resource_id'])
-      .merge(['customer_id', 'order_id', 'occurred_at', 'body', 'received_at']);
+      .merge(['customer_id', 'order_id', 'occurred_at', 'body', 'received_at'])
+      // A record delivered again unchanged keeps its row (no new version, no index or trigger work).
+      .where(trx.raw('(events.customer_id, events.order_id, events.occurred_at, events.body) is distinct from (excluded.customer_id, excluded.order_id, excluded.occurred_at, excluded.body)'));
   }
 
   /** The rows `upsertAll` writes (`DeliveryStore.recordOrders` writes them in its own statement). */
