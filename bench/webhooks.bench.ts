@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
 import pg from 'pg';
+import { readUciHistory } from '../scenarios/uciHistory.ts';
 import { signedWebhookHeaders } from '../server/testing/signedWebhookHeaders.ts';
 import { RawHttpClient } from './RawHttpClient.ts';
 
@@ -20,11 +22,20 @@ import { RawHttpClient } from './RawHttpClient.ts';
  * `--warmup=S`: first S seconds of the same load (other orders, the same customers), then a pause
  * until they are all decided; the figures cover only what follows (a server past its cold start:
  * code compiled by V8, table statistics gathered). Without it the figures include the cold start.
+ * `--uci[=path]`: the orders follow a real shop's instead: the purchase invoices of the UCI Online
+ * Retail data set in time order (`../shared/data/uci_online_retail.csv.gz` by default; 22,064
+ * invoices of 4,339 customers and 3,528 guests: half the customers order twice or less, 1 % 30
+ * times or more, one 210 times), each sent as Shopify's sample order from that invoice's customer
+ * (or as a guest order) with the customer's own email, phone and addresses. So every context
+ * reads the history a real customer had by then (8.6 earlier orders on average per order), and no
+ * identifier is shared by every customer as in the rotation.
+ * BENCH_KEEP_DATA=1 keeps the data folder (the database as the run left it, for EXPLAIN and the like).
  * `--statements`: the embedded PostgreSQL runs with pg_stat_statements, and the statements that
  * took the most time during the run are printed (calls, total and mean time, rows).
  */
 const args = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const STATEMENTS = process.argv.includes('--statements');
+const UCI_ARG = process.argv.find((arg) => arg === '--uci' || arg.startsWith('--uci='));
 const CUSTOMERS = wholeNumber('--customers=N (customers)', process.argv.find((arg) => arg.startsWith('--customers='))?.slice('--customers='.length), 500, 1);
 const WARMUP = wholeNumber('--warmup=S (seconds)', process.argv.find((arg) => arg.startsWith('--warmup='))?.slice('--warmup='.length), 0, 0);
 const RATE = wholeNumber('the rate (webhooks per second)', args[0], 500, 1);
@@ -35,7 +46,9 @@ const SECRET = 'refundsentry-demo-secret';
 const root = new URL('..', import.meta.url).pathname;
 /** Keep-alive connections, as Shopify's delivery fleet holds them (one request at a time on each). */
 const CONNECTIONS = 64;
-
+if (UCI_ARG && process.argv.some((arg) => arg.startsWith('--customers='))) throw new Error('--uci and --customers=N both choose who orders: give one of them');
+// Read before anything starts: a missing or malformed file is refused with its path.
+const buyers = UCI_ARG ? await uciBuyers(UCI_ARG === '--uci' ? join(root, '../shared/data/uci_online_retail.csv.gz') : UCI_ARG.slice('--uci='.length)) : undefined;
 
 const dataDir = await mkdtemp(join(tmpdir(), 'refundsentry-bench-'));
 await chmod(dataDir, 0o755);
@@ -43,23 +56,27 @@ const server = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-
   env: { ...process.env, PORT: String(PORT), EMBEDDED_PG_PORT: String(PG_PORT), DATA_DIR: dataDir, LOG_LEVEL: 'warn', DEMO_HISTORY: 'none', ...(STATEMENTS ? { EMBEDDED_PG_STATEMENT_STATS: '1' } : {}) },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
+const serverExited = new Promise((resolve) => server.once('exit', resolve));
 const stop = async () => {
   server.kill('SIGTERM');
-  await new Promise((resolve) => server.once('exit', resolve));
-  await rm(dataDir, { recursive: true, force: true });
+  await serverExited;
+  if (process.env.BENCH_KEEP_DATA) console.log(`data kept in ${dataDir} (its PostgreSQL: the postgres folder there, port ${PG_PORT})`);
+  else await rm(dataDir, { recursive: true, force: true });
 };
 
 try {
   await waitForHealth();
   const pgUrl = `postgres://postgres:postgres@127.0.0.1:${PG_PORT}/refundsentry`;
   const sample = await readFile(join(root, 'server/shopify/fixtures/webhooks/orders_create.json'), 'utf8');
+  const guest = buyers ? guestSample(sample) : '';
+  const variant = (i: number) => (buyers ? uciVariant(sample, guest, i, buyers[i % buyers.length]!) : rotationVariant(sample, i));
   const total = RATE * SECONDS;
   const warmupTotal = RATE * WARMUP;
   // Bodies and signatures are prepared before the clock starts: the load generator shares the
   // machine's 2 cores with the server and PostgreSQL, so its own work per request is kept small.
   // The warm-up's orders come after the measured ones' (their ids never meet).
-  const bodies = Array.from({ length: total }, (_, i) => variant(sample, i));
-  const warmupBodies = Array.from({ length: warmupTotal }, (_, i) => variant(sample, total + i));
+  const bodies = Array.from({ length: total }, (_, i) => variant(i));
+  const warmupBodies = Array.from({ length: warmupTotal }, (_, i) => variant(total + i));
   const client = new RawHttpClient(PORT, CONNECTIONS);
   const db = new pg.Client({ connectionString: pgUrl });
   await db.connect();
@@ -72,11 +89,13 @@ try {
     await db.query('select pg_stat_statements_reset()');
   }
   const cpuAtStart = await cpuSeconds(server.pid!);
+  const walAtStart = await walStats(db);
   const { started, sentAt, ackMs, failures } = await sendAtRate(client, bodies);
   client.close();
   const sendSeconds = (Date.now() - started) / 1000;
   const rows = await decisionsFor(db, new Set(sentAt.keys()));
   const cpu = await cpuSeconds(server.pid!);
+  const wal = await walStats(db);
   const statements = STATEMENTS
     ? (await db.query(
         `select calls, total_exec_time as total, total_exec_time / calls as mean, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 100) as query
@@ -88,7 +107,8 @@ try {
   const lastDecision = Math.max(...rows.map((r) => r.created));
   const pct = (values: number[], p: number) => values[Math.min(values.length - 1, Math.ceil(p * values.length) - 1)];
   const acks = ackMs.sort((a, b) => a - b);
-  console.log(`webhook → decision bench: ${total} orders/create webhooks from ${CUSTOMERS} customers at ${RATE}/s for ${SECONDS} s (sent in ${sendSeconds.toFixed(1)} s)${WARMUP ? ` after a ${WARMUP} s warm-up` : ''}, node ${process.version}`);
+  const from = buyers ? `the UCI Online Retail invoices (${new Set(bodies.map((b) => b.buyer)).size} buyers)` : `${CUSTOMERS} customers`;
+  console.log(`webhook → decision bench: ${total} orders/create webhooks from ${from} at ${RATE}/s for ${SECONDS} s (sent in ${sendSeconds.toFixed(1)} s)${WARMUP ? ` after a ${WARMUP} s warm-up` : ''}, node ${process.version}`);
   console.log(`  decisions stored          ${rows.length} of ${total}${failures ? `, ${failures} webhook(s) not acknowledged with 200` : ''}`);
   console.log(`  throughput                ${(rows.length / ((lastDecision - started) / 1000)).toFixed(0)} decisions/s (first send to last decision)`);
   console.log(`  webhook → decision        p50 ${pct(latencies, 0.5).toFixed(0)} ms   p95 ${pct(latencies, 0.95).toFixed(0)} ms   p99 ${pct(latencies, 0.99).toFixed(0)} ms   max ${latencies.at(-1)!.toFixed(0)} ms`);
@@ -97,6 +117,7 @@ try {
     const perEvent = (key: keyof typeof cpu) => (((cpu[key] - cpuAtStart[key]) * 1000) / total).toFixed(2);
     console.log(`  CPU per event             server ${perEvent('server')} ms   PostgreSQL ${perEvent('postgres')} ms   load generator ${perEvent('generator')} ms   (2 cores: ${(2000 / Number(perEvent('total'))).toFixed(0)} events/s if all were busy)`);
   }
+  console.log(`  WAL per event             ${((wal.bytes - walAtStart.bytes) / total / 1024).toFixed(1)} KB   (${((wal.fpi - walAtStart.fpi) / total).toFixed(2)} full-page images per event, ${wal.checkpoints - walAtStart.checkpoints} checkpoint(s) during the run)`);
   if (statements.length > 0) {
     console.log('  PostgreSQL statements by total time (ms per event = total / events):');
     for (const row of statements) {
@@ -118,7 +139,7 @@ function wholeNumber(name: string, text: string | undefined, fallback: number, m
  * Posts the prepared webhooks on a fixed schedule (event i at start + i / RATE seconds, whatever
  * the answers do) and resolves once every one is answered.
  */
-async function sendAtRate(client: RawHttpClient, prepared: { request: Buffer; orderId: string }[]) {
+async function sendAtRate(client: RawHttpClient, prepared: Prepared[]) {
   const sentAt = new Map<string, number>();
   const ackMs: number[] = [];
   let failures = 0;
@@ -147,6 +168,14 @@ async function sendAtRate(client: RawHttpClient, prepared: { request: Buffer; or
   return { started, sentAt, ackMs, failures };
 }
 
+/** PostgreSQL's write-ahead log so far: bytes, full-page images, checkpoints started (PostgreSQL 17+ views). */
+async function walStats(db: pg.Client): Promise<{ bytes: number; fpi: number; checkpoints: number }> {
+  const { rows } = await db.query(
+    `select wal_bytes::float8 as bytes, wal_fpi::float8 as fpi, (select (num_timed + num_requested)::float8 from pg_stat_checkpointer) as checkpoints from pg_stat_wal`,
+  );
+  return rows[0];
+}
+
 /** The decisions of these orders with their commit times, once all are stored (or after 2 minutes, those stored). */
 async function decisionsFor(db: pg.Client, orderIds: Set<string>): Promise<{ subject_id: string; created: number }[]> {
   const deadline = Date.now() + 120_000;
@@ -160,13 +189,58 @@ async function decisionsFor(db: pg.Client, orderIds: Set<string>): Promise<{ sub
   return rows;
 }
 
-/** Shopify's sample order with a fresh id (order, line items, customer) per event, signed. */
-function variant(sample: string, i: number): { request: Buffer; orderId: string } {
+/** Shopify's sample order with a fresh id (order, line items) per event, from the i-th of CUSTOMERS customers in rotation, signed. */
+function rotationVariant(sample: string, i: number): Prepared {
   const orderNumber = 900000000000000000n + BigInt(i);
   const customerNumber = 700000000000000000n + BigInt(i % CUSTOMERS);
-  const text = sample
+  const text = sample.replaceAll('115310627314723954', String(customerNumber));
+  return signedOrder(text, orderNumber, String(customerNumber));
+}
+
+/** The buyer of each UCI purchase invoice, in time order: the customer's number, or null for a guest. */
+async function uciBuyers(path: string): Promise<(string | null)[]> {
+  const { events } = await readUciHistory(path).catch((error: unknown) => {
+    throw new Error(`--uci: cannot read the UCI Online Retail CSV at ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  return events.flatMap((event) => (event.type === 'order' ? [event.order.customerId?.slice('gid://shopify/Customer/'.length) ?? null] : []));
+}
+
+/**
+ * Shopify's sample order from a UCI invoice's buyer: the customer's own id, email, phones and
+ * street lines (a guest's own per order, and no customer object), signed.
+ */
+function uciVariant(sample: string, guest: string, i: number, customer: string | null): Prepared {
+  const key = customer ?? `guest-${i}`;
+  const template = customer ? sample : guest;
+  const text = template
+    .replaceAll('115310627314723954', customer ?? '0')
+    .replaceAll('jon@example.com', `${key}@example.com`)
+    .replaceAll('john@example.com', `${key}@example.com`)
+    .replaceAll('123 Shipping Street', `${key} Shipping Street`)
+    .replaceAll('123 Elm St.', `${key} Elm St.`)
+    .replaceAll('555-555-SHIP', `555-${key}`)
+    .replaceAll('123-123-1234', `123-${key}`);
+  return signedOrder(text, 900000000000000000n + BigInt(i), key);
+}
+
+/** The sample order as a guest's: no customer object (parsed and written losslessly: its ids exceed 2^53). */
+function guestSample(sample: string): string {
+  const order = parseLossless(sample) as Record<string, unknown>;
+  order.customer = null;
+  return stringifyLossless(order, null, 2)!;
+}
+
+interface Prepared {
+  request: Buffer;
+  orderId: string;
+  /** Who placed it (a customer's number, or a guest's key). */
+  buyer: string;
+}
+
+/** An order webhook's request from the sample's text: the order's own id and the time now, signed. */
+function signedOrder(sampleText: string, orderNumber: bigint, buyer: string): Prepared {
+  const text = sampleText
     .replaceAll('820982911946154508', String(orderNumber))
-    .replaceAll('115310627314723954', String(customerNumber))
     .replace(/"created_at": "[^"]+"/, `"created_at": "${new Date().toISOString()}"`);
   const body = Buffer.from(text, 'utf8');
   const headers = {
@@ -175,7 +249,7 @@ function variant(sample: string, i: number): { request: Buffer; orderId: string 
     ...signedWebhookHeaders(body, { secret: SECRET, topic: 'orders/create', shop: 'demo.myshopify.com' }),
   };
   const head = `POST /webhooks HTTP/1.1\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`;
-  return { request: Buffer.concat([Buffer.from(head, 'latin1'), body]), orderId: `gid://shopify/Order/${orderNumber}` };
+  return { request: Buffer.concat([Buffer.from(head, 'latin1'), body]), orderId: `gid://shopify/Order/${orderNumber}`, buyer };
 }
 
 /**
