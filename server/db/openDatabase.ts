@@ -67,7 +67,7 @@ export async function startEmbeddedPostgres(dir: string, port: number, log?: (me
     // Statistics that keep up with a fresh, fast-growing database (an install's first minutes, a
     // backfill): autovacuum looks every 10 s instead of every minute, so the planner soon stops
     // treating the events and decisions tables as empty (and picking indexes accordingly).
-    postgresFlags: ['-c', 'autovacuum_naptime=10s', ...(statementStats ? ['-c', 'shared_preload_libraries=pg_stat_statements'] : [])],
+    postgresFlags: ['-c', 'autovacuum_naptime=10s', ...(statementStats ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track_planning=on'] : [])],
     onLog: () => {},
     onError: (message) => log?.(`embedded postgres: ${String(message)}`),
   });

@@ -72,7 +72,7 @@ export class ContextStore {
          left join lateral (select e.body from events e where e.shop_id = k.shop_id and e.kind = k.kind and e.resource_id = k.id limit 1) e on true
         order by k.ord`,
       [JSON.stringify(keys.map((k, ord) => ({ ord, shop_id: k.shopId, kind: k.kind, id: k.id })))],
-    );
+    ).options({ name: 'refundsentry_subjects' }); // a named statement: planned once per connection (server/README.md, "Named statements")
     return (rows as { decided: boolean; record: T | null }[]).map((row) => ({ decided: row.decided, record: row.record ?? undefined }));
   }
 
@@ -154,7 +154,7 @@ export class ContextStore {
             from batch_customers b cross join lateral (select c.id, c.manual_override from customers c where c.shop_id = :shopId and c.id = b.id and c.manual_override is not null offset 0) c) as overrides,
          (select coalesce(json_agg(json_build_object('kind', u.kind, 'hash', u.hash, 'key', u.user_key, 'at', u.first_use)), '[]'::json) from uses u) as uses`,
       { shopId, customers: JSON.stringify(customerIds), orders: JSON.stringify(orderIds), usersPerIdentifier: RING_LIST_LIMIT + 2, since },
-    );
+    ).options({ name: 'refundsentry_context_material' }); // a named statement: planned once per connection (server/README.md, "Named statements")
     return materialOf(rows[0]);
   }
 

@@ -87,6 +87,9 @@ export class DecisionStore {
       holdout: holdout === true,
       actions: [...new Map(actions.map((a) => [`${a.action.ruleId}|${a.action.type}`, a])).values()].map((a) => ({ rule_id: a.action.ruleId, type: a.action.type, spec: a.action, status: a.status, result: a.result ?? null })),
     }));
+    // The traces in a power-of-two number of parameter slots (the rest null): a few statement texts,
+    // each used often enough for PostgreSQL to keep its plan, instead of one text per batch size.
+    const slots = 2 ** Math.ceil(Math.log2(entries.length));
     const { rows } = await this.db.raw(
       // The traces (~9 KB each) travel as parameters of their own, one per decision, and are stored
       // as the json text they are (see the trace_json migration): taken out of the batch's json
@@ -95,7 +98,7 @@ export class DecisionStore {
          select r.*, t.trace
            from json_to_recordset(cast(? as json)) as r (ord int, shop_id text, subject_kind text, subject_id text, order_id text, customer_id text,
                   ruleset_id text, ruleset_version int, content_hash text, score numeric, zone text, decided_at timestamptz, holdout boolean, actions jsonb)
-           join unnest(array[${entries.map(() => 'cast(? as json)').join(', ')}]) with ordinality as t (trace, n) on t.n = r.ord + 1
+           join unnest(array[${Array.from({ length: slots }, () => 'cast(? as json)').join(', ')}]) with ordinality as t (trace, n) on t.n = r.ord + 1
        ), ins as (
          insert into decisions (shop_id, subject_kind, subject_id, order_id, customer_id, ruleset_id, ruleset_version, content_hash, score, zone, trace, decided_at, holdout)
          select shop_id, subject_kind, subject_id, order_id, customer_id, ruleset_id, ruleset_version, content_hash, score, zone, trace, decided_at, holdout from input order by ord
@@ -121,8 +124,8 @@ export class DecisionStore {
                         'spec', c.spec, 'status', c.status, 'attempts', c.attempts, 'result', c.result, 'error', c.error, 'created_at', c.created_at, 'updated_at', c.updated_at) order by c.id), '[]'::json)
                  from chosen c where c.decision_id = ins.id) as chosen_actions
          from input i join ins on i.shop_id = ins.shop_id and i.subject_kind = ins.subject_kind and i.subject_id = ins.subject_id`,
-      [JSON.stringify(input), ...entries.map((entry) => JSON.stringify(entry.decision))],
-    );
+      [JSON.stringify(input), ...entries.map((entry) => JSON.stringify(entry.decision)), ...Array.from({ length: slots - entries.length }, () => null)],
+    ).options({ name: `refundsentry_insert_decisions_${slots}` }); // named statements: server/README.md, "Named statements"
     type Inserted = Omit<DecisionRow, 'trace'> & { ord: number; chosen_actions: (Omit<ActionRow, 'created_at' | 'updated_at'> & { created_at: string; updated_at: string })[] };
     const byOrd = new Map((rows as Inserted[]).map((row) => [row.ord, row]));
     return Promise.all(

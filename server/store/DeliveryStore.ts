@@ -122,7 +122,7 @@ export class DeliveryStore {
               exists (select 1 from duplicate d where d.shop_id = i.shop_id and d.webhook_id = i.webhook_id) or exists (select 1 from effect e where e.ord = i.ord) as duplicate_effect
          from input i order by i.ord`,
       [JSON.stringify(deliveries), JSON.stringify(customers), records],
-    );
+    ).options({ name: 'refundsentry_record_orders' }); // a named statement: planned once per connection (server/README.md, "Named statements")
     return (rows as { fresh: boolean; duplicate_effect: boolean }[]).map(verdictOf);
   }
 }

@@ -199,7 +199,7 @@ export class RingStore {
        on conflict (shop_id, order_id, ring_key) do nothing
        returning *`,
       { shopId, pairs: JSON.stringify(pairs) },
-    );
+    ).options({ name: 'refundsentry_alert_ring_matches' }); // a named statement: planned once per connection (server/README.md, "Named statements")
     return rows as RingAlertRow[];
   }
 
