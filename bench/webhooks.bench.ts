@@ -98,7 +98,7 @@ try {
   const wal = await walStats(db);
   const statements = STATEMENTS
     ? (await db.query(
-        `select calls, total_exec_time as total, total_exec_time / calls as mean, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 100) as query
+        `select calls, total_exec_time as total, total_exec_time / calls as mean, total_plan_time as plan, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 100) as query
            from pg_stat_statements where query not like '%pg_stat_statements%' order by total_exec_time desc limit 10`,
       )).rows
     : [];
@@ -121,7 +121,7 @@ try {
   if (statements.length > 0) {
     console.log('  PostgreSQL statements by total time (ms per event = total / events):');
     for (const row of statements) {
-      console.log(`    ${(Number(row.total) / total).toFixed(3).padStart(7)} ms/event  ${String(row.calls).padStart(6)} calls  ${Number(row.mean).toFixed(2).padStart(8)} ms mean  ${String(row.rows).padStart(7)} rows  ${row.query}`);
+      console.log(`    ${(Number(row.total) / total).toFixed(3).padStart(7)} ms/event  ${String(row.calls).padStart(6)} calls  ${Number(row.mean).toFixed(2).padStart(8)} ms mean  ${(Number(row.plan) / row.calls).toFixed(2).padStart(6)} ms planning  ${String(row.rows).padStart(7)} rows  ${row.query}`);
     }
   }
 } finally {
