@@ -53,7 +53,8 @@ const buyers = UCI_ARG ? await uciBuyers(UCI_ARG === '--uci' ? join(root, '../sh
 const dataDir = await mkdtemp(join(tmpdir(), 'refundsentry-bench-'));
 await chmod(dataDir, 0o755);
 const server = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), join(root, 'server/main.ts')], {
-  env: { ...process.env, PORT: String(PORT), EMBEDDED_PG_PORT: String(PG_PORT), DATA_DIR: dataDir, LOG_LEVEL: 'warn', DEMO_HISTORY: 'none', ...(STATEMENTS ? { EMBEDDED_PG_STATEMENT_STATS: '1' } : {}) },
+  // Always the embedded PostgreSQL (the bench reads it on PG_PORT), whatever DATABASE_URL this shell has.
+  env: { ...process.env, DATABASE_URL: undefined, PORT: String(PORT), EMBEDDED_PG_PORT: String(PG_PORT), DATA_DIR: dataDir, LOG_LEVEL: 'warn', DEMO_HISTORY: 'none', ...(STATEMENTS ? { EMBEDDED_PG_STATEMENT_STATS: '1' } : {}) },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 const serverExited = new Promise((resolve) => server.once('exit', resolve));
