@@ -15,6 +15,13 @@ export interface CustomerRow {
   updated_at: Date;
 }
 
+/**
+ * The condition of a snapshot upsert's update: only a changed snapshot rewrites the row (an
+ * unchanged one keeps its row version, and its updated_at says when it last changed). Shared with
+ * the order webhooks' group commit (`DeliveryStore.recordOrders`).
+ */
+export const SNAPSHOT_CHANGED = '(customers.identity, customers.tags) is distinct from (excluded.identity, excluded.tags)';
+
 /** Customer profiles: ids, keyed hashes and aggregates only (no PII exists to store). */
 export class CustomerStore {
   private readonly db: Knex;
@@ -37,8 +44,7 @@ export class CustomerStore {
       })
       .onConflict(['shop_id', 'id'])
       .merge({ identity: JSON.stringify(customer.identity), tags: JSON.stringify(customer.tags), updated_at: trx.fn.now() })
-      // Unchanged, the row is left as it is (its updated_at says when it last changed).
-      .where(trx.raw('(customers.identity, customers.tags) is distinct from (excluded.identity, excluded.tags)'));
+      .where(trx.raw(SNAPSHOT_CHANGED));
   }
 
   /** The merchant's override, as signals read it (`customer.manualOverride`). */

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { CustomerSnapshot } from '../../sdk/index.ts';
-import type { EventInsertRow } from './EventStore.ts';
+import { SNAPSHOT_CHANGED } from './CustomerStore.ts';
+import { RECORD_CHANGED, type EventInsertRow } from './EventStore.ts';
 
 export type DeliveryVerdict = 'new' | 'duplicate-delivery' | 'duplicate-effect';
 
@@ -105,7 +106,7 @@ export class DeliveryStore {
            join fresh_input f on f.ord = c.ord
           order by c.shop_id, c.id, c.ord desc
          on conflict (shop_id, id) do update set identity = excluded.identity, tags = excluded.tags, updated_at = now()
-           where (customers.identity, customers.tags) is distinct from (excluded.identity, excluded.tags)
+           where ${SNAPSHOT_CHANGED}
        ), records as (
          insert into events (shop_id, kind, resource_id, customer_id, order_id, occurred_at, body)
          select distinct on (e.shop_id, e.kind, e.resource_id) e.shop_id, e.kind, e.resource_id, e.customer_id, e.order_id, e.occurred_at, e.body
@@ -114,8 +115,7 @@ export class DeliveryStore {
           order by e.shop_id, e.kind, e.resource_id, e.ord desc
          on conflict (shop_id, kind, resource_id) do update set customer_id = excluded.customer_id, order_id = excluded.order_id,
            occurred_at = excluded.occurred_at, body = excluded.body, received_at = excluded.received_at
-           where (events.customer_id, events.order_id, events.occurred_at, events.body)
-                 is distinct from (excluded.customer_id, excluded.order_id, excluded.occurred_at, excluded.body)
+           where ${RECORD_CHANGED}
        )
        select i.ord,
               exists (select 1 from fresh_input f where f.ord = i.ord) as fresh,

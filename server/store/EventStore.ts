@@ -19,6 +19,14 @@ export interface EventInsertRow {
   body: string;
 }
 
+/**
+ * The condition of a record upsert's update: a record delivered again unchanged keeps its row (no
+ * new version, no index or trigger work). Shared with the order webhooks' group commit
+ * (`DeliveryStore.recordOrders`).
+ */
+export const RECORD_CHANGED =
+  '(events.customer_id, events.order_id, events.occurred_at, events.body) is distinct from (excluded.customer_id, excluded.order_id, excluded.occurred_at, excluded.body)';
+
 /** Normalized Shopify records, one row per resource (the latest version wins). */
 export class EventStore {
   private readonly db: Knex;
@@ -42,8 +50,7 @@ export class EventStore {
       .insert(rows)
       .onConflict(['shop_id', 'kind', 'resource_id'])
       .merge(['customer_id', 'order_id', 'occurred_at', 'body', 'received_at'])
-      // A record delivered again unchanged keeps its row (no new version, no index or trigger work).
-      .where(trx.raw('(events.customer_id, events.order_id, events.occurred_at, events.body) is distinct from (excluded.customer_id, excluded.order_id, excluded.occurred_at, excluded.body)'));
+      .where(trx.raw(RECORD_CHANGED));
   }
 
   /** The rows `upsertAll` writes (`DeliveryStore.recordOrders` writes them in its own statement). */
