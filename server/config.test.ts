@@ -46,6 +46,25 @@ describe('loadConfig', () => {
     );
   });
 
+  it('demo mode listens on loopback only: another HOST is refused at start, in the one message (issue 19)', () => {
+    for (const host of ['127.0.0.1', 'localhost', '::1']) expect(loadConfig({ HOST: host }).host).toBe(host);
+    for (const host of ['0.0.0.0', '::', '192.168.1.20', 'example.com', '127.0.0.1.evil.example', 'localhost.evil']) {
+      expect(() => loadConfig({ HOST: host }), host).toThrow(/demo mode .*loopback only/);
+    }
+    try {
+      loadConfig({ HOST: '0.0.0.0', PORT: 'eighty' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const { problems, message } = error as ConfigError;
+      expect(problems).toHaveLength(2);
+      expect(message).toMatch(/HOST="0\.0\.0\.0": demo mode \(no Shopify credentials\) listens on loopback only .*127\.0\.0\.1, localhost or ::1/);
+      expect(message).toMatch(/PORT="eighty"/);
+    }
+    // With Shopify credentials the session token guards the API: any interface will do.
+    expect(loadConfig({ HOST: '0.0.0.0', SHOPIFY_API_KEY: 'k', SHOPIFY_API_SECRET: 's', SHOPIFY_APP_URL: 'https://app.example.com' }).host).toBe('0.0.0.0');
+  });
+
   it('reports every problem in one clear message', () => {
     try {
       loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', SHOPIFY_API_KEY: 'k', LOG_LEVEL: 'loud' });

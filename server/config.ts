@@ -95,6 +95,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** The interfaces demo mode may listen on: loopback only. */
+export const DEMO_HOSTS = ['127.0.0.1', 'localhost', '::1'];
+
 const DEFAULT_SCOPES = 'read_orders,read_customers,write_customers,read_returns,read_fulfillments,write_merchant_managed_fulfillment_orders,write_third_party_fulfillment_orders,read_shopify_payments_disputes,write_orders';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -122,6 +125,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (llmTimeout < 100 || llmTimeout > 120_000) problems.push(`LLM_TIMEOUT_MS=${llmTimeout} must be between 100 and 120000`);
   if (relevant.LLM_BASE_URL === undefined && (relevant.LLM_MODEL !== undefined || relevant.LLM_API_KEY !== undefined)) problems.push('LLM_MODEL and LLM_API_KEY need LLM_BASE_URL (the OpenAI-compatible API, e.g. http://localhost:11434/v1)');
   if (relevant.LLM_BASE_URL !== undefined && relevant.LLM_MODEL === undefined) problems.push('LLM_BASE_URL needs LLM_MODEL (the model name the endpoint serves)');
+  // Demo mode's admin API answers without a session token: it must never be reachable from
+  // another machine (issue 19). The request guard (auth/demoGuard.ts) checks the Host header too.
+  if (!hasKey && relevant.HOST !== undefined && !DEMO_HOSTS.includes(relevant.HOST)) {
+    problems.push(`HOST=${JSON.stringify(relevant.HOST)}: demo mode (no Shopify credentials) listens on loopback only (${DEMO_HOSTS.join(', ').replace(/, ([^,]+)$/, ' or $1')}): its admin API answers without a session token; unset HOST, or set the Shopify credentials`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const demoMode = !hasKey;
