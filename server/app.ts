@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Ruleset, SignalRegistry } from '../engine/index.ts';
 import type { PluginHost } from '../plugins/PluginHost.ts';
 import { sessionAuth, type ShopCredentials } from './auth/sessionAuth.ts';
+import { demoGuard } from './auth/demoGuard.ts';
 import { ShopInstaller } from './auth/ShopInstaller.ts';
 import { authRoutes } from './routes/auth.ts';
 import type { Config } from './config.ts';
@@ -74,6 +75,8 @@ export async function createApp(deps: AppDeps): Promise<Hapi.Server> {
     }
     return h.continue;
   });
+  // Demo mode (no session token needed): loopback Host only, state changes from the admin's own origin only.
+  if (deps.config.demoMode) await server.register({ plugin: demoGuard });
   await server.register([
     { plugin: authRoutes, options: { shopify: deps.shopify, installer } },
     { plugin: errorMapping },
