@@ -1,11 +1,11 @@
 import Boom from '@hapi/boom';
-import type { ResponseToolkit, ServerRoute } from '@hapi/hapi';
-import { stringify } from 'csv-stringify/sync';
+import type { ServerRoute } from '@hapi/hapi';
 import { shopOf } from '../../auth/sessionAuth.ts';
 import { AnalyticsService, GOAL_METRICS } from '../../services/AnalyticsService.ts';
 import type { GoalMetric } from '../../store/index.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
+import { csvResponse as csv } from './csv.ts';
 
 const DAY_MS = 86_400_000;
 const DATE = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}' } as const;
@@ -43,9 +43,6 @@ function periodOf(query: PeriodQuery): { from: Date; to: Date } {
   if (from >= to) throw Boom.badRequest(`from (${from.toISOString()}) must be before to (${to.toISOString()})`);
   return { from, to };
 }
-
-const csv = (h: ResponseToolkit, name: string, columns: string[], rows: unknown[][]) =>
-  h.response(stringify(rows, { header: true, columns })).type('text/csv').header('content-disposition', `attachment; filename="${name}.csv"`);
 
 /** Period-over-period figures, SKU return trends, fraud-reduction goals; every table also as CSV. */
 export function analyticsRoutes(deps: ApiDeps): ServerRoute[] {

@@ -1,11 +1,11 @@
 import Boom from '@hapi/boom';
 import type { ServerRoute } from '@hapi/hapi';
-import { stringify } from 'csv-stringify/sync';
 import { shopOf } from '../../auth/sessionAuth.ts';
 import { ChargebackService, type ChargebackReport } from '../../services/ChargebackService.ts';
 import { renderEvidenceReport } from '../../services/evidenceReport.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
+import { csvResponse } from './csv.ts';
 
 const DAY_MS = 86_400_000;
 const windowQuery = {
@@ -70,7 +70,7 @@ export function chargebackRoutes(deps: ApiDeps): ServerRoute[] {
         const { from, to } = windowOf(request.query as { from?: string; to?: string });
         const table = (request.params as { table: Table }).table;
         const { columns, rows } = tableOf(await chargebacks.report(shopOf(request).shop, from, to), table);
-        return h.response(stringify(rows, { header: true, columns })).type('text/csv').header('content-disposition', `attachment; filename="chargebacks-${table}.csv"`);
+        return csvResponse(h, `chargebacks-${table}`, columns, rows);
       },
     },
     {

@@ -1,9 +1,9 @@
 import Boom from '@hapi/boom';
 import type { ServerRoute } from '@hapi/hapi';
-import { stringify } from 'csv-stringify/sync';
 import { shopOf } from '../../auth/sessionAuth.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
+import { csvResponse } from './csv.ts';
 
 const TIME = { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]+(Z|[+-][0-9:]+)?)?$', maxLength: 40 } as const;
 const RANGE = schema({ type: 'object', additionalProperties: false, properties: { from: TIME, to: TIME } }, 'query');
@@ -33,8 +33,7 @@ export function refundMethodRoutes(deps: ApiDeps): ServerRoute[] {
         for (const [by, splits] of [['refund_zone', report.byRefundZone], ['order_zone', report.byOrderZone]] as const) {
           for (const split of splits) for (const m of split.byMethod) if (m.count > 0) rows.push([by, split.zone, m.method, m.count, m.amount, m.value]);
         }
-        const csv = stringify(rows, { header: true, columns: ['split', 'zone', 'method', 'count', 'amount', 'value'] });
-        return h.response(csv).type('text/csv').header('content-disposition', 'attachment; filename="refund-methods.csv"');
+        return csvResponse(h, 'refund-methods', ['split', 'zone', 'method', 'count', 'amount', 'value'], rows);
       },
     },
   ];

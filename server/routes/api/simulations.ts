@@ -1,6 +1,5 @@
 import Boom from '@hapi/boom';
 import type { ServerRoute } from '@hapi/hapi';
-import { stringify } from 'csv-stringify/sync';
 import { compileRuleset, simulate, type Decision, type SimulationReport } from '../../../engine/index.ts';
 import { compareDecisions, knowledgeOf } from '../../../engine/simulate/simulate.ts';
 import { reweigh, SignalMatrix } from '../../../engine/simulate/signalMatrix.ts';
@@ -14,6 +13,7 @@ import { shopOf } from '../../auth/sessionAuth.ts';
 import type { SimulationRow } from '../../store/index.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
+import { csvResponse } from './csv.ts';
 
 const DAY = 86_400_000;
 const idParams = schema({ type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } } }, 'params');
@@ -238,11 +238,12 @@ export function simulationRoutes(deps: ApiDeps): ServerRoute[] {
         const row = await deps.stores.simulations.get(shopOf(request).shop, (request.params as { id: string }).id);
         if (!row) throw Boom.notFound('No such simulation in this shop');
         if (!row.report) throw Boom.conflict(`The simulation is ${row.status}; its report is not there yet`);
-        const csv = stringify(
+        return csvResponse(
+          h,
+          `simulation-${row.id}-flips`,
+          ['subject', 'kind', 'at', 'customer', 'score_before', 'zone_before', 'score_after', 'zone_after', 'label', 'immature'],
           row.report.flips.map((f) => [f.subjectId, f.kind, f.at, f.customerId ?? '', f.before.score, f.before.zone, f.after.score, f.after.zone, f.label ?? '', f.immature ? 'yes' : 'no']),
-          { header: true, columns: ['subject', 'kind', 'at', 'customer', 'score_before', 'zone_before', 'score_after', 'zone_after', 'label', 'immature'] },
         );
-        return h.response(csv).type('text/csv').header('content-disposition', `attachment; filename="simulation-${row.id}-flips.csv"`);
       },
     },
   ];
