@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Ruleset } from '../../engine/index.ts';
 import { readWebhookFixture } from '../shopify/fixtures/readWebhookFixture.ts';
 import { startShopifyDouble, type ShopifyDouble } from '../testing/shopifyDouble.ts';
@@ -333,5 +334,164 @@ describe('a shop with no store connection (demo mode, or awaiting reconnection)'
     ]);
     expect(actions[0].result).toMatchObject({ reason: expect.stringMatching(/no Shopify store connected/) });
     expect(double.requests).toEqual([]);
+  });
+});
+
+describe('hostile deliveries (issue 19): the signed body decides, every bad value is a 4xx', () => {
+  beforeEach(() => resetShop(DEFAULT_RULESET));
+
+  const count = async (table: string, where: Record<string, string> = {}) => Number((await app.stores.db(table).where(where).count('* as n').first())!.n);
+  /** Rows of every table a webhook writes, to check a refusal wrote (and deleted) nothing. */
+  const snapshot = async () => Object.fromEntries(await Promise.all(['webhook_deliveries', 'events', 'customers', 'decisions', 'actions', 'shops', 'rulesets'].map(async (t) => [t, await count(t)] as const)));
+  const OTHER_SHOP = 'shop-c.myshopify.com';
+  const webhookDeps = () => app.server.registrations['refundsentry-webhooks']!.options as { log: { warn: (...args: unknown[]) => void } };
+  const withWarnings = async (run: () => Promise<void>) => {
+    const log = webhookDeps().log;
+    const spy = vi.spyOn(log, 'warn');
+    try {
+      await run();
+      return spy.mock.calls;
+    } finally {
+      spy.mockRestore();
+    }
+  };
+
+  /** A stored order (with its decision), so a wrongful delete or uninstall would show. */
+  async function storedOrder() {
+    expect((await app.webhook('orders/create', orderBody)).statusCode).toBe(200);
+    await app.waitFor(() => app.stores.decisions.bySubject(SHOP, ORDER_ID), 'the decision');
+    return snapshot();
+  }
+
+  it('refuses a signed orders/create body resent as app/uninstalled: 400, the shop stays active', async () => {
+    const before = await storedOrder();
+    const response = await app.webhook('app/uninstalled', orderBody);
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.payload).message).toMatch(/app\/uninstalled payload/);
+    expect((await app.stores.shops.get(SHOP))!.status).toBe('active');
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('refuses a signed customers/redact body resent as shop/redact: 400, nothing deleted', async () => {
+    const before = await storedOrder();
+    const body = readWebhookFixture('customers_redact').replaceAll('{shop}.myshopify.com', SHOP);
+    const response = await app.webhook('shop/redact', body);
+    expect(response.statusCode).toBe(400);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('refuses compliance and uninstall bodies naming another shop than the delivery: 403, nothing deleted, logged', async () => {
+    const before = await storedOrder();
+    const bodies: [string, string][] = [
+      ['shop/redact', readWebhookFixture('shop_redact').replaceAll('{shop}.myshopify.com', OTHER_SHOP)],
+      ['customers/redact', readWebhookFixture('customers_redact').replaceAll('{shop}.myshopify.com', OTHER_SHOP).replace('"id": 191167', '"id": 115310627314723954')],
+      ['customers/data_request', readWebhookFixture('customers_data_request').replaceAll('{shop}.myshopify.com', OTHER_SHOP)],
+      ['app/uninstalled', readWebhookFixture('app_uninstalled').replace('"myshopify_domain": null', `"myshopify_domain": "${OTHER_SHOP}"`)],
+      // Shopify's own sample names no shop: it cannot be checked against the delivery, so it is refused too.
+      ['app/uninstalled', readWebhookFixture('app_uninstalled')],
+    ];
+    const warnings = await withWarnings(async () => {
+      for (const [topic, body] of bodies) {
+        const response = await app.webhook(topic, body);
+        expect(response.statusCode, topic).toBe(403);
+        expect(JSON.parse(response.payload).message, topic).toContain(SHOP);
+      }
+    });
+    expect((await app.stores.shops.get(SHOP))!.status).toBe('active');
+    expect(await snapshot()).toEqual(before);
+    expect(await app.stores.audit.list(SHOP)).toEqual([]);
+    const refusals = warnings.filter(([fields]) => (fields as { bodyShop?: unknown }).bodyShop !== undefined);
+    expect(refusals.map(([fields]) => fields)).toEqual([
+      { shop: SHOP, topic: 'shop/redact', bodyShop: OTHER_SHOP },
+      { shop: SHOP, topic: 'customers/redact', bodyShop: OTHER_SHOP },
+      { shop: SHOP, topic: 'customers/data_request', bodyShop: OTHER_SHOP },
+      { shop: SHOP, topic: 'app/uninstalled', bodyShop: OTHER_SHOP },
+      { shop: SHOP, topic: 'app/uninstalled', bodyShop: null },
+    ]);
+  });
+
+  it('acts on compliance and uninstall bodies naming the delivery\'s own shop', async () => {
+    await storedOrder();
+    const uninstall = readWebhookFixture('app_uninstalled').replace('"myshopify_domain": null', `"myshopify_domain": "${SHOP}"`);
+    expect((await app.webhook('app/uninstalled', uninstall)).statusCode).toBe(200);
+    expect((await app.stores.shops.get(SHOP))!.status).toBe('uninstalled');
+    expect((await app.webhook('shop/redact', readWebhookFixture('shop_redact').replaceAll('{shop}.myshopify.com', SHOP))).statusCode).toBe(200);
+    expect(await count('events')).toBe(0);
+  });
+
+  it('stores text with NUL and lone surrogates as U+FFFD instead of failing with 500', async () => {
+    const body = orderBody
+      .replace('"title": "Aviator sunglasses"', '"title": "Aviator\\u0000sunglasses"')
+      .replace('"sku": "SKU2006-020"', '"sku": "SKU\\uD800-020"')
+      .replace('"name": "#9999"', '"name": "#99\\udfff99"');
+    const response = await app.webhook('orders/create', body);
+    expect(response.statusCode).toBe(200);
+    const stored = await app.stores.events.get<{ name: string; lineItems: { title?: string; sku?: string }[] }>(SHOP, 'order', ORDER_ID);
+    expect(stored!.lineItems.map((l) => l.title)).toContain('Aviator\uFFFDsunglasses');
+    expect(stored!.lineItems.map((l) => l.sku)).toContain('SKU\uFFFD-020');
+    expect(stored!.name).toBe('#99\uFFFD99');
+    await app.waitFor(() => app.stores.decisions.bySubject(SHOP, ORDER_ID), 'the decision');
+    // A return note (kept as evidence) too, through the returns normalizer.
+    const ret = JSON.stringify({ ...JSON.parse(readWebhookFixture('returns_close')), status: 'closed', order_id: 1 }).replace('"closed"', '"clo\\u0000sed"');
+    expect((await app.webhook('returns/close', ret)).statusCode).toBe(400); // status must be letters: refused, not a 500
+  });
+
+  it('refuses a bad X-Shopify-Triggered-At with 400 naming the header, storing nothing', async () => {
+    for (const triggeredAt of ['not-a-date', '0000-01-01T00:00:00Z', '2023-02-30T00:00:00Z', '2999-01-01T00:00:00Z']) {
+      const response = await app.webhook('orders/create', orderBody, { triggeredAt });
+      expect(response.statusCode, triggeredAt).toBe(400);
+      expect(JSON.parse(response.payload).message, triggeredAt).toMatch(/X-Shopify-Triggered-At/);
+    }
+    const returns = await app.webhook('returns/close', readWebhookFixture('returns_close'), { triggeredAt: 'not-a-date' });
+    expect(returns.statusCode).toBe(400);
+    expect(await count('webhook_deliveries')).toBe(0);
+    expect(await count('events')).toBe(0);
+  });
+
+  it('refuses a return body with no timestamp when the delivery has no X-Shopify-Triggered-At: 400, not 500', async () => {
+    const response = await app.webhook('returns/close', readWebhookFixture('returns_close'), { omitHeaders: ['x-shopify-triggered-at'] });
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.payload).message).toMatch(/X-Shopify-Triggered-At/);
+    expect(await count('webhook_deliveries')).toBe(0);
+  });
+
+  it('refuses webhook and event ids over 255 characters, and a shop domain that is not *.myshopify.com, with 400 naming the header', async () => {
+    const cases: [string, Parameters<TestApp['webhook']>[2], RegExp][] = [
+      // Random (incompressible) ids: PostgreSQL compresses a repeated character under the btree row limit.
+      ['webhook id', { webhookId: randomBytes(3000).toString('hex') }, /X-Shopify-Webhook-Id/],
+      ['event id', { eventId: randomBytes(3000).toString('hex') }, /X-Shopify-Event-Id/],
+      ['shop', { shop: 'shop-a.example.com' }, /X-Shopify-Shop-Domain/],
+      ['shop', { shop: `${'s'.repeat(6000)}.myshopify.com` }, /X-Shopify-Shop-Domain/],
+    ];
+    for (const [what, options, message] of cases) {
+      for (const topic of ['orders/create', 'products/create']) {
+        const response = await app.webhook(topic, orderBody, options);
+        expect(response.statusCode, `${what} ${topic}`).toBe(400);
+        expect(JSON.parse(response.payload).message, what).toMatch(message);
+      }
+    }
+    expect(await count('webhook_deliveries')).toBe(0);
+    expect(await count('events')).toBe(0);
+  });
+
+  it('refuses out-of-range numbers and over-long ids in the body with 400 naming the field, storing nothing', async () => {
+    const cases: [string, string, string][] = [
+      ['orders/create', orderBody.replace(/"quantity": 1,(\s+"requires_shipping")/, '"quantity": 2147483648,$1'), '/line_items/0/quantity'],
+      ['orders/create', orderBody.replace(/"quantity": 1,(\s+"requires_shipping")/, '"quantity": 1e300,$1'), '/line_items/0/quantity'],
+      ['orders/create', orderBody.replace(/"total_price": "[0-9.]+"/, `"total_price": "1${'0'.repeat(400)}"`), '/total_price'],
+      ['orders/create', orderBody.replaceAll('820982911946154508', '8'.repeat(6000)), '/id'],
+      ['orders/create', orderBody.replace('"created_at": "2021-12-31T19:00:00-05:00"', '"created_at": "0000-01-01T00:00:00Z"'), '/created_at'],
+      ['orders/create', orderBody.replace('"created_at": "2021-12-31T19:00:00-05:00"', '"created_at": "2021-02-30T19:00:00-05:00"'), '/created_at'],
+      ['fulfillments/create', readWebhookFixture('fulfillments_create').replace('"quantity": 1', '"quantity": 4294967296'), '/line_items/0/quantity'],
+      ['refunds/create', readWebhookFixture('refunds_create').replace('"quantity": 1', '"quantity": 2147483648'), '/refund_line_items/0/quantity'],
+      ['disputes/create', readWebhookFixture('disputes_create').replace('"id": 285332461850802063', `"id": 1${'0'.repeat(30)}`), '/id'],
+    ];
+    for (const [topic, body, pointer] of cases) {
+      const response = await app.webhook(topic, body);
+      expect(response.statusCode, pointer).toBe(400);
+      expect(JSON.parse(response.payload).message, pointer).toContain(`at ${pointer}:`);
+    }
+    expect(await count('webhook_deliveries')).toBe(0);
+    expect(await count('events')).toBe(0);
   });
 });
