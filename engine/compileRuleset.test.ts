@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { makeLineItem, makeOrder, orderContext, returnContext } from '../sdk/testing/index.ts';
 import { builtinSignals } from '../signals/index.ts';
 import defaultRuleset from '../rulesets/default.json' with { type: 'json' };
-import { compileRuleset, contentHashOf } from './compileRuleset.ts';
+import { compileRuleset, contentHashOf, ExpressionBudgetExhausted } from './compileRuleset.ts';
+import { ExpressionBudget } from './expression/ExpressionBudget.ts';
 import { RulesetValidationError } from './problems.ts';
 import { createRegistry } from './registry.ts';
 import type { Ruleset } from './ruleset.ts';
@@ -165,8 +166,68 @@ describe('compileRuleset → decide', () => {
     const decision = compiled.decide(orderContext(makeOrder(), { history: { orders } }));
     const runaway = decision.signals.find((s) => s.id === 'custom.quadratic')!;
     expect(runaway.status).toBe('error');
-    expect(runaway.message).toMatch(/exceeded its evaluation budget/);
+    expect(runaway.message).toMatch(/used up their budget of 100,000 steps/);
     expect(decision.score).toBe(40);
+    expect(decision.expressions).toEqual({ steps: 100_000, limit: 100_000, exhausted: true });
+  });
+
+  describe('the per-decision expression budget', () => {
+    // Each of these stringifies the whole context once per past order: heavy on a long history.
+    const heavy = (n: number) => ({ id: `custom.heavy-${n}`, when: '$sum(history.orders.($length($string($$)))) > 0', weight: 5 });
+    const orders = Array.from({ length: 10 }, (_, i) => makeOrder({ id: `gid://shopify/Order/${i}` }));
+
+    it('is shared by every custom expression of a decision: once used up, the rest answer error without running', () => {
+      const compiled = compileRuleset(ruleset({ signals: { 'test.hit-strong': {} }, customSignals: Array.from({ length: 40 }, (_, i) => heavy(i)) }), registry, { decisionSteps: 50_000 });
+      const decision = compiled.decide(orderContext(makeOrder(), { history: { orders } }));
+      const custom = decision.signals.filter((s) => s.source === 'custom');
+      const ran = custom.filter((s) => s.status === 'hit');
+      expect(ran.length).toBeGreaterThan(0);
+      expect(ran.length).toBeLessThan(40);
+      for (const s of custom.slice(ran.length)) expect(s).toMatchObject({ status: 'error', points: 0, message: expect.stringMatching(/not evaluated: .*budget of 50,000 steps/) });
+      expect(decision.expressions).toMatchObject({ limit: 50_000, exhausted: true });
+      expect(decision.expressions!.steps).toBeLessThanOrEqual(50_000);
+      // Built-in signals are not expressions: they still score.
+      expect(decision.signals.find((s) => s.id === 'test.hit-strong')!.points).toBe(40);
+    });
+
+    it('is deterministic: the same context and limit give the same decision byte for byte', () => {
+      const body = ruleset({ customSignals: Array.from({ length: 10 }, (_, i) => heavy(i)) });
+      const ctx = orderContext(makeOrder(), { history: { orders } });
+      const a = compileRuleset(body, registry, { decisionSteps: 30_000 }).decide(ctx);
+      const b = compileRuleset(body, registry, { decisionSteps: 30_000 }).decide(structuredClone(ctx));
+      expect(a.expressions!.exhausted).toBe(true);
+      expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+    });
+
+    it('records the steps used when within the limit, and nothing for a ruleset without expressions', () => {
+      const light = compileRuleset(ruleset({ customSignals: [{ id: 'custom.big', when: 'order.totalPrice > 1', weight: 5 }] }), registry).decide(orderContext(makeOrder({ totalPrice: 50 })));
+      expect(light.expressions).toMatchObject({ limit: 100_000 });
+      expect(light.expressions!.exhausted).toBeUndefined();
+      expect(light.expressions!.steps).toBeGreaterThan(0);
+      expect(compileRuleset(ruleset(), registry).decide(orderContext()).expressions).toBeUndefined();
+    });
+
+    it('charges a request budget across decisions and stops the request, naming the heaviest expressions', () => {
+      const compiled = compileRuleset(ruleset({ customSignals: [heavy(1), { id: 'custom.light', when: 'order.totalPrice > 1', weight: 5 }] }), registry);
+      const budget = new ExpressionBudget(200_000, { track: true });
+      const ctx = orderContext(makeOrder(), { history: { orders } });
+      let decided = 0;
+      const run = () => {
+        for (;;) {
+          compiled.decide(ctx, { budget });
+          decided++;
+        }
+      };
+      expect(run).toThrow(ExpressionBudgetExhausted);
+      expect(decided).toBeGreaterThan(0);
+      expect(budget.exhausted).toBe(true);
+      try {
+        compiled.decide(ctx, { budget });
+      } catch (error) {
+        expect((error as ExpressionBudgetExhausted).heaviest[0]!.label).toBe('custom.heavy-1');
+        expect((error as Error).message).toMatch(/budget of 200,000 steps \(most: custom\.heavy-1/);
+      }
+    });
   });
 
   it('chooses actions from condition rules over the decision and explains why', () => {

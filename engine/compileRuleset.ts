@@ -6,6 +6,8 @@ import { RulesetValidationError, type RulesetProblem } from './problems.ts';
 import type { SignalRegistry } from './registry.ts';
 import type { ActionSpec, Ruleset, Zone } from './ruleset.ts';
 import { allocateScore, toCents } from './score.ts';
+import { ExpressionBudget } from './expression/ExpressionBudget.ts';
+import { RS_BUDGET } from './expression/errors.ts';
 import {
   analyzeRuleset,
   type CompiledActionRule,
@@ -28,6 +30,38 @@ export interface DecideOptions {
    * runs and keeps its status in the trace, marked `snoozed`, but scores 0 points.
    */
   snoozed?: Readonly<Record<string, SnoozeNote>>;
+  /**
+   * A budget shared by every decision of a request (a preview, a simulation): each decision's
+   * expressions are charged to it as well, and the decision that uses it up throws
+   * `ExpressionBudgetExhausted` instead of returning.
+   */
+  budget?: ExpressionBudget;
+}
+
+export interface CompileOptions {
+  /**
+   * Steps (`compileExpression`'s unit) that all the custom expressions of one decision may use
+   * together: derived facts, then custom signals in ruleset order. Once it is used up, the custom
+   * signals left answer `error` (and the trace says so in `expressions`). Default 100,000.
+   */
+  decisionSteps?: number;
+}
+
+/** Steps that all the custom expressions of one decision may use together, unless compiled with another limit. */
+export const DEFAULT_DECISION_STEPS = 100_000;
+
+/** Thrown when a request's shared budget (`DecideOptions.budget`) is used up. */
+export class ExpressionBudgetExhausted extends Error {
+  override readonly name = 'ExpressionBudgetExhausted';
+  readonly limit: number;
+  /** The custom signals and derived facts that used the most steps (when the budget tracks them). */
+  readonly heaviest: { label: string; steps: number }[];
+  constructor(budget: ExpressionBudget) {
+    const heaviest = budget.heaviest();
+    super(`the custom expressions used up the budget of ${budget.limit.toLocaleString('en-US')} steps${heaviest.length > 0 ? ` (most: ${heaviest.map((h) => `${h.label} ${h.steps.toLocaleString('en-US')}`).join(', ')})` : ''}`);
+    this.limit = budget.limit;
+    this.heaviest = heaviest;
+  }
 }
 
 /** Why a signal scores nothing for this customer: who snoozed it, until when, and why. */
@@ -71,7 +105,7 @@ export interface CompiledRuleset {
    * The results of the named signals only, for one context, exactly as `decide` computes them
    * (aligned with `ids`; `undefined` where a signal does not score the subject's kind).
    */
-  evaluateSignals(ctx: SignalContext, ids: readonly string[]): (SignalResult | undefined)[];
+  evaluateSignals(ctx: SignalContext, ids: readonly string[], options?: { budget?: ExpressionBudget }): (SignalResult | undefined)[];
 }
 
 export interface SignalSpec {
@@ -101,7 +135,7 @@ interface Step {
   weight: number;
   insufficientWeight: number;
   insufficientCents: number;
-  run(ctx: SignalContext, facts: ExpressionFacts): SignalResult;
+  run(ctx: SignalContext, facts: ExpressionFacts, budget: ExpressionBudget | undefined): SignalResult;
 }
 
 type ExpressionFacts = Record<string, unknown> & { derived: Record<string, unknown> };
@@ -113,10 +147,10 @@ const CUSTOM_SIGNAL_VERSION = 'ruleset';
  * promises, no I/O, no clock unless one is passed in. Throws `RulesetValidationError` with
  * every problem when the ruleset has errors.
  */
-export function compileRuleset(input: unknown, registry: SignalRegistry): CompiledRuleset {
+export function compileRuleset(input: unknown, registry: SignalRegistry, options: CompileOptions = {}): CompiledRuleset {
   const analysis = analyzeRuleset(input, registry);
   if (!analysis.ruleset) throw new RulesetValidationError(analysis.problems);
-  return new RulesetProgram(analysis as Required<RulesetAnalysis>);
+  return new RulesetProgram(analysis as Required<RulesetAnalysis>, options.decisionSteps ?? DEFAULT_DECISION_STEPS);
 }
 
 export function contentHashOf(value: unknown): string {
@@ -147,8 +181,12 @@ class RulesetProgram implements CompiledRuleset {
   private readonly rulesetRef: Decision['ruleset'];
   private readonly resolvedActions: Map<CompiledActionRule, Record<Zone, readonly ChosenAction[]>>;
   private readonly scratchCents: Record<SubjectKind, Int32Array>;
+  private readonly decisionSteps: number;
+  /** Whether any expression runs for a kind (derived facts or custom signals): only then is a budget kept. */
+  private readonly expressive: Record<SubjectKind, boolean>;
 
-  constructor(analysis: Required<RulesetAnalysis>) {
+  constructor(analysis: Required<RulesetAnalysis>, decisionSteps: number) {
+    this.decisionSteps = decisionSteps;
     const ruleset = deepFreeze(structuredClone(analysis.ruleset));
     this.ruleset = ruleset;
     this.id = ruleset.id;
@@ -182,6 +220,21 @@ class RulesetProgram implements CompiledRuleset {
     const scratch = <T>(make: (n: number) => T) =>
       Object.fromEntries(kinds.map((kind) => [kind, make(this.stepsByKind[kind].length)])) as Record<SubjectKind, T>;
     this.scratchCents = scratch((n) => new Int32Array(n));
+    this.expressive = Object.fromEntries(kinds.map((kind) => [kind, this.derived.length > 0 || this.stepsByKind[kind].some((s) => s.source === 'custom')])) as Record<SubjectKind, boolean>;
+  }
+
+  /** The budget of one decision's expressions: the ruleset's per-decision steps, or what is left of the request's. */
+  private decisionBudget(kind: SubjectKind, request: ExpressionBudget | undefined): ExpressionBudget | undefined {
+    if (!this.expressive[kind]) return undefined;
+    return new ExpressionBudget(Math.min(this.decisionSteps, request?.remaining ?? Infinity), { track: request?.usage !== undefined });
+  }
+
+  /** Charges a decision's steps to the request's budget; throws when that is used up. */
+  private settleBudget(decision: ExpressionBudget | undefined, request: ExpressionBudget | undefined): void {
+    if (!decision || !request) return;
+    if (decision.usage) for (const [label, steps] of decision.usage) request.charge(steps, label);
+    else request.charge(decision.used);
+    if (request.exhausted) throw new ExpressionBudgetExhausted(request);
   }
 
   signalIds(kind: SubjectKind): readonly string[] {
@@ -189,17 +242,17 @@ class RulesetProgram implements CompiledRuleset {
   }
 
   decide(ctx: SignalContext, options: DecideOptions = {}): Decision {
-    return this.run(ctx, undefined, options.explainConditions ?? true, options.clock, options.snoozed);
+    return this.run(ctx, undefined, options.explainConditions ?? true, options.clock, options.snoozed, options.budget);
   }
 
   decideWithResults(ctx: SignalContext, results: PrecomputedResults, options: DecideOptions = {}): Decision {
-    return this.run(ctx, results, options.explainConditions ?? true, options.clock, options.snoozed);
+    return this.run(ctx, results, options.explainConditions ?? true, options.clock, options.snoozed, options.budget);
   }
 
   decideBatch(contexts: readonly SignalContext[], options: DecideOptions = {}): Decision[] {
     const explain = options.explainConditions ?? false;
     const decisions = new Array<Decision>(contexts.length);
-    for (let i = 0; i < contexts.length; i++) decisions[i] = this.run(contexts[i], undefined, explain, options.clock);
+    for (let i = 0; i < contexts.length; i++) decisions[i] = this.run(contexts[i], undefined, explain, options.clock, undefined, options.budget);
     return decisions;
   }
 
@@ -209,6 +262,7 @@ class RulesetProgram implements CompiledRuleset {
     explain: boolean,
     clock: (() => number) | undefined,
     snoozed?: Readonly<Record<string, SnoozeNote>>,
+    request?: ExpressionBudget,
   ): Decision {
     const started = clock?.();
     const ctx = deepFreeze(input);
@@ -217,7 +271,8 @@ class RulesetProgram implements CompiledRuleset {
       throw new TypeError(`ruleset ${this.id} v${this.version} does not score ${kind} events (appliesTo: ${this.ruleset.appliesTo.join(', ')})`);
     }
     const facts = expressionFacts(ctx, this.derived.length > 0);
-    const derivedErrors = this.derived.length > 0 ? this.computeDerived(facts) : undefined;
+    const budget = this.decisionBudget(kind, request);
+    const derivedErrors = this.derived.length > 0 ? this.computeDerived(facts, budget) : undefined;
     const aligned = Array.isArray(precomputed) ? (precomputed as readonly (SignalResult | undefined)[]) : undefined;
     const byId = aligned ? undefined : (precomputed as ReadonlyMap<string, SignalResult> | undefined);
     const steps = this.stepsByKind[kind];
@@ -229,7 +284,7 @@ class RulesetProgram implements CompiledRuleset {
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i];
       const t0 = clock === undefined ? 0 : clock();
-      const result = (aligned ? aligned[i] : byId?.get(step.id)) ?? step.run(ctx, facts);
+      const result = (aligned ? aligned[i] : byId?.get(step.id)) ?? step.run(ctx, facts, budget);
       const status = result.status;
       let cents = 0;
       if (status === 'hit') {
@@ -252,6 +307,7 @@ class RulesetProgram implements CompiledRuleset {
       signals[i] = trace;
     }
     const signalsDone = clock?.();
+    this.settleBudget(budget, request);
     const allocation = allocateScore(rawCents, this.capCents);
     if (allocation.scaled) for (let i = 0; i < steps.length; i++) signals[i].points = allocation.cents[i] / 100;
     const score = allocation.scoreCents / 100;
@@ -273,15 +329,16 @@ class RulesetProgram implements CompiledRuleset {
       actions,
     };
     if (derivedErrors) decision.derivedErrors = derivedErrors;
+    if (budget) decision.expressions = budget.exhausted ? { steps: budget.used, limit: budget.limit, exhausted: true } : { steps: budget.used, limit: budget.limit };
     if (clock) decision.timings = { totalMs: clock() - started!, signalsMs: signalsDone! - started! };
     return decision;
   }
 
-  private computeDerived(facts: ExpressionFacts): Record<string, string> | undefined {
+  private computeDerived(facts: ExpressionFacts, budget: ExpressionBudget | undefined): Record<string, string> | undefined {
     let errors: Record<string, string> | undefined;
     for (const [name, expression] of this.derived) {
       try {
-        const value = expression.evaluate(facts);
+        const value = expression.evaluate(facts, budget, `derived.${name}`);
         if (typeof value === 'number' && !Number.isFinite(value)) {
           // JSONata gives Infinity/NaN for a division by zero; a fact with no sensible value is missing.
           facts.derived[name] = undefined;
@@ -324,20 +381,23 @@ class RulesetProgram implements CompiledRuleset {
     return [...byId.values()];
   }
 
-  evaluateSignals(input: SignalContext, ids: readonly string[]): (SignalResult | undefined)[] {
+  evaluateSignals(input: SignalContext, ids: readonly string[], options: { budget?: ExpressionBudget } = {}): (SignalResult | undefined)[] {
     const ctx = deepFreeze(input);
     const steps = this.stepsByKind[ctx.subject.kind];
     const results = new Array<SignalResult | undefined>(ids.length);
     let facts: ExpressionFacts | undefined;
+    let budget: ExpressionBudget | undefined;
     for (let i = 0; i < ids.length; i++) {
       const step = steps.find((s) => s.id === ids[i]);
       if (!step) continue;
       if (step.source === 'custom' && facts === undefined) {
         facts = expressionFacts(ctx, this.derived.length > 0);
-        if (this.derived.length > 0) this.computeDerived(facts);
+        budget = this.decisionBudget(ctx.subject.kind, options.budget);
+        if (this.derived.length > 0) this.computeDerived(facts, budget);
       }
-      results[i] = step.run(ctx, facts!);
+      results[i] = step.run(ctx, facts!, budget);
     }
+    this.settleBudget(budget, options.budget);
     return results;
   }
 
@@ -448,7 +508,7 @@ function customStep(custom: CompiledCustomSignal, derived: Readonly<Record<strin
     weight: config.weight,
     insufficientWeight: 0,
     insufficientCents: 0,
-    run: (_ctx, facts) => runCustomSignal(custom, requires, facts),
+    run: (_ctx, facts, budget) => runCustomSignal(custom, requires, facts, budget),
   };
 }
 
@@ -456,14 +516,15 @@ function customStep(custom: CompiledCustomSignal, derived: Readonly<Record<strin
  * A custom signal fires when `when` is exactly true; an expression with no value (a missing
  * fact) reports insufficient_data rather than reading as safe.
  */
-function runCustomSignal(custom: CompiledCustomSignal, requires: readonly string[], facts: ExpressionFacts): SignalResult {
+function runCustomSignal(custom: CompiledCustomSignal, requires: readonly string[], facts: ExpressionFacts, budget: ExpressionBudget | undefined): SignalResult {
   const { config } = custom;
+  if (budget?.exhausted) return budgetUsedUp(config.id, budget);
   const missing = requires.filter((name) => factValue(facts, name) == null);
   if (missing.length > 0) {
     return { status: 'insufficient_data', strength: 0, evidence: {}, message: `${config.id}: no value for ${missing.join(', ')}` };
   }
   try {
-    const fired = custom.when.evaluate(facts);
+    const fired = custom.when.evaluate(facts, budget, config.id);
     if (fired === undefined) {
       return { status: 'insufficient_data', strength: 0, evidence: {}, message: `${config.id}: "${config.when}" has no value (missing facts)` };
     }
@@ -471,19 +532,30 @@ function runCustomSignal(custom: CompiledCustomSignal, requires: readonly string
       return errorResult(new TypeError(`"when" must give true or false, got ${JSON.stringify(fired)}`));
     }
     if (!fired) return { status: 'no_hit', strength: 0, evidence: {}, message: '' };
-    const strength = custom.strength ? custom.strength.evaluate(facts) : 1;
+    const strength = custom.strength ? custom.strength.evaluate(facts, budget, config.id) : 1;
     if (typeof strength !== 'number' || !(strength > 0 && strength <= 1)) {
       return errorResult(new RangeError(`"strength" must give a number above 0 and at most 1, got ${JSON.stringify(strength)}`));
     }
     const evidence: Record<string, never> = {};
     for (const [name, expression] of custom.evidence) {
-      const value = expression.evaluate(facts);
+      const value = expression.evaluate(facts, budget, config.id);
       (evidence as Record<string, unknown>)[name] = value === undefined ? null : value;
     }
     return { status: 'hit', strength, evidence, message: config.message ?? config.title ?? config.id };
   } catch (e) {
+    if (budget && (e as { code?: string }).code === RS_BUDGET) return budgetUsedUp(config.id, budget);
     return errorResult(e);
   }
+}
+
+/** A custom signal the decision's expression budget did not stretch to: an error, never "safe". */
+function budgetUsedUp(id: string, budget: ExpressionBudget): SignalResult {
+  return {
+    status: 'error',
+    strength: 0,
+    evidence: {},
+    message: `${id} was not evaluated: this decision's custom expressions used up their budget of ${budget.limit.toLocaleString('en-US')} steps (simplify the heaviest expressions, or move shared work into a derived fact)`,
+  };
 }
 
 /**

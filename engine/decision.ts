@@ -65,6 +65,12 @@ export interface Decision {
   /** Values of the ruleset's derived facts for this event (and errors of those that failed). */
   derived: Record<string, unknown>;
   derivedErrors?: Record<string, string>;
+  /**
+   * Steps the ruleset's custom expressions (derived facts, custom signals) used for this decision,
+   * against the per-decision limit; `exhausted` when they ran out and custom signals were left
+   * unevaluated (`error`). Absent when the ruleset has no expressions for this kind.
+   */
+  expressions?: { steps: number; limit: number; exhausted?: true };
   actionRules: ActionRuleTrace[];
   actions: ChosenAction[];
   timings?: { totalMs: number; signalsMs: number };

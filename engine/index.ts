@@ -1,6 +1,7 @@
 /** The decision engine: pure TypeScript, no I/O, no clock. */
-export { compileRuleset, canonicalJson, contentHashOf } from './compileRuleset.ts';
-export type { CompiledRuleset, DecideOptions, PrecomputedResults, SnoozeNote } from './compileRuleset.ts';
+export { compileRuleset, canonicalJson, contentHashOf, DEFAULT_DECISION_STEPS, ExpressionBudgetExhausted } from './compileRuleset.ts';
+export type { CompiledRuleset, CompileOptions, DecideOptions, PrecomputedResults, SnoozeNote } from './compileRuleset.ts';
+export { ExpressionBudget } from './expression/ExpressionBudget.ts';
 export { validateRuleset, analyzeRuleset } from './validateRuleset.ts';
 export { createRegistry, RegistryError } from './registry.ts';
 export type { SignalRegistry } from './registry.ts';

@@ -17,6 +17,7 @@ import {
   sequenceOf,
   tick,
   tickMany,
+  tickPerCharacter,
   tickString,
   type Env,
 } from './values.ts';
@@ -38,7 +39,7 @@ const asNumber = (value: unknown): number | undefined => value as number | undef
 
 /** Splits into code points (jsonata's stringToArray), so surrogate pairs count as one character. */
 function codePoints(text: string, env: Env): string[] {
-  tickString(env, text);
+  tickPerCharacter(env, text);
   return Array.from(text);
 }
 

@@ -11,13 +11,16 @@ import {
   EvalFault,
   ExpressionError,
   renderFaultMessage,
+  RS_BUDGET,
   RS_INTERNAL,
   RS_RUNAWAY,
   RS_TOO_DEEP,
   RS_UNKNOWN_ROOT,
   RUNAWAY_MESSAGE,
+  BUDGET_MESSAGE,
 } from './errors.ts';
 import { exportValue, wrapTopLevelArray, type Env } from './values.ts';
+import type { ExpressionBudget } from './ExpressionBudget.ts';
 
 export { ExpressionError } from './errors.ts';
 export type { ExpressionStage } from './errors.ts';
@@ -33,8 +36,12 @@ export interface CompileOptions {
 
 export interface CompiledExpression {
   readonly source: string;
-  /** Synchronous; throws only ExpressionError; always terminates within the step budget. */
-  evaluate(input: unknown): unknown;
+  /**
+   * Synchronous; throws only ExpressionError; always terminates within the step budget. With a
+   * shared `budget`, the steps are charged to it (under `label`) and the evaluation stops when it
+   * runs out (RS_BUDGET), whichever of it and the expression's own `maxSteps` is smaller.
+   */
+  evaluate(input: unknown, budget?: ExpressionBudget, label?: string): unknown;
   /** Distinct first names of the input paths read, e.g. ['refund', 'order']. */
   readonly roots: readonly string[];
   /** Dotted paths read, e.g. ['refund.amount', 'order.totalPrice']. */
@@ -72,7 +79,7 @@ export function compileExpression(source: string, options: CompileOptions = {}):
     source,
     roots: Object.freeze([...reads.roots]),
     paths: Object.freeze([...reads.paths]),
-    evaluate: (input: unknown) => runEvaluation(evaluator, source, input, maxSteps),
+    evaluate: (input: unknown, budget?: ExpressionBudget, label?: string) => runEvaluation(evaluator, source, input, maxSteps, budget, label),
   });
 }
 
@@ -95,14 +102,20 @@ function assertKnownRoots(
   }
 }
 
-function runEvaluation(evaluator: Evaluator, source: string, input: unknown, maxSteps: number): unknown {
-  const env: Env = { root: input, steps: 0, maxSteps };
+function runEvaluation(evaluator: Evaluator, source: string, input: unknown, maxSteps: number, budget: ExpressionBudget | undefined, label: string | undefined): unknown {
+  const shared = budget !== undefined && budget.remaining < maxSteps;
+  const env: Env = { root: input, steps: 0, maxSteps: shared ? budget.remaining : maxSteps };
   // Like jsonata, a top-level input array is wrapped so paths treat it as a single context value.
   const context = Array.isArray(input) ? wrapTopLevelArray(input) : input;
   try {
     return exportValue(evaluator(context, env));
   } catch (error) {
+    if (shared && error instanceof BudgetExceeded) {
+      throw new ExpressionError({ code: RS_BUDGET, message: `${BUDGET_MESSAGE} (${budget.limit} steps)`, stage: 'evaluate', source });
+    }
     throw toEvaluationError(error, source, maxSteps);
+  } finally {
+    budget?.charge(Math.min(env.steps, env.maxSteps), label);
   }
 }
 

@@ -32,8 +32,11 @@ export const RS_UNKNOWN_ROOT = 'RS_UNKNOWN_ROOT';
 export const RS_RUNAWAY = 'RS_RUNAWAY';
 export const RS_INTERNAL = 'RS_INTERNAL';
 export const RS_INVALID_INPUT = 'RS_INVALID_INPUT';
+/** A shared budget (a decision's, a request's) ran out during this evaluation. */
+export const RS_BUDGET = 'RS_BUDGET';
 
 export const RUNAWAY_MESSAGE = 'The expression exceeded its evaluation budget';
+export const BUDGET_MESSAGE = 'The expression ran out of the budget it shares with the other custom expressions';
 
 /**
  * A jsonata-style dynamic error raised while evaluating. Mirrors the plain objects jsonata throws

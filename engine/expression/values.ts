@@ -37,9 +37,18 @@ export function tickMany(env: Env, count: number): void {
   if (env.steps > env.maxSteps) throw new BudgetExceeded(env.steps);
 }
 
-/** String work is charged one step per KiB, so huge strings processed in loops stay bounded. */
+/**
+ * String work is charged one step per 16 characters, so that a step costs about as much time on
+ * strings as elsewhere (copying, case-mapping or stringifying 16 characters takes about as long
+ * as one node evaluation), and huge strings processed in loops stay bounded in time.
+ */
 export function tickString(env: Env, text: string): void {
-  if (text.length >= 1024) tickMany(env, text.length >>> 10);
+  if (text.length >= 16) tickMany(env, text.length >>> 4);
+}
+
+/** Work that allocates per character (splitting into code points): one step per 4 characters. */
+export function tickPerCharacter(env: Env, text: string): void {
+  if (text.length >= 4) tickMany(env, text.length >>> 2);
 }
 
 function tagsOf(value: unknown[]): number {
