@@ -278,7 +278,7 @@ describe.skipIf(!HAS_CHROMIUM)('the rule editor in Chromium', () => {
 
     // Someone else saves meanwhile: this editor's save is refused with the reason.
     await editorShows(rolled);
-    await fetch(`${app.url}/api/rulesets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ body: published, baseVersion: rolled }) });
+    await fetch(`${app.url}/api/rulesets`, { method: 'POST', headers: { 'content-type': 'application/json', origin: app.url }, body: JSON.stringify({ body: published, baseVersion: rolled }) });
     await setEditorText(JSON.stringify(changed, null, 2));
     await page.locator('#problem-count', { hasText: 'No problems' }).waitFor();
     await page.getByRole('button', { name: 'Save as draft' }).click();

@@ -29,7 +29,7 @@ const pageErrors: string[] = [];
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 async function api<T>(path: string, init?: { method: string; body?: unknown }): Promise<T> {
-  const response = await fetch(`${app.url}${path}`, init ? { method: init.method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.body ?? {}) } : undefined);
+  const response = await fetch(`${app.url}${path}`, init ? { method: init.method, headers: { 'content-type': 'application/json', origin: app.url }, body: JSON.stringify(init.body ?? {}) } : undefined);
   expect(response.status, path).toBeLessThan(300);
   return (await response.json()) as T;
 }

@@ -169,10 +169,12 @@ declare global {
 export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (window.shopify) headers.authorization = `Bearer ${await window.shopify.idToken()}`;
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  const method = (init.method ?? 'GET').toUpperCase();
+  // Every state-changing call is JSON, even without a body: demo mode refuses any other (issue 19).
+  if (init.body !== undefined || (method !== 'GET' && method !== 'HEAD')) headers['content-type'] = 'application/json';
   let response: Response;
   try {
-    response = await fetch(path, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+    response = await fetch(path, { method, headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
   } catch (error) {
     throw new ApiError(0, `The server could not be reached (${(error as Error).message})`);
   }
