@@ -121,3 +121,41 @@ describe('validateRuleset', () => {
     expect(problems[0].message).toBe('test.old is deprecated; use test.quiet instead');
   });
 });
+
+describe('validateRuleset: size limits (a ruleset is merchant input on a shared server)', () => {
+  const custom = (i: number) => ({ id: `custom.c-${i}`, when: 'order.totalPrice > 1', weight: 1 });
+
+  it('refuses too many custom signals at once, without compiling any of them', () => {
+    const started = performance.now();
+    const problems = check({ customSignals: Array.from({ length: 10_000 }, (_, i) => custom(i)) });
+    expect(problems).toEqual([{ pointer: '', code: 'too-large', severity: 'error', message: expect.stringMatching(/more than 20,000 values/) }]);
+    const fewer = check({ customSignals: Array.from({ length: 101 }, (_, i) => custom(i)) });
+    expect(fewer).toEqual([{ pointer: '/customSignals', code: 'too-large', severity: 'error', message: '101 custom signals; at most 100' }]);
+    expect(check({ customSignals: Array.from({ length: 100 }, (_, i) => custom(i)) })).toEqual([]);
+    // Not compiled: refusing 10,000 signals takes what walking the body takes.
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('refuses too many derived facts or action rules, and too many expression characters in all', () => {
+    expect(summary(check({ derived: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`d${i}`, '1'])) }))).toEqual(['error /derived too-large']);
+    const rule = (i: number) => ({ id: `r-${i}`, on: ['order'], conditions: { all: [{ fact: 'zone', operator: 'equal', value: 'high' }] }, do: [{ type: 'review.queue' }] });
+    expect(summary(check({ actions: Array.from({ length: 51 }, (_, i) => rule(i)) }))).toEqual(['error /actions too-large']);
+    const long = `order.totalPrice > ${'1 + '.repeat(480)}1`;
+    const problems = check({ customSignals: Array.from({ length: 60 }, (_, i) => ({ ...custom(i), when: long })) });
+    expect(problems).toEqual([{ pointer: '/customSignals', code: 'too-large', severity: 'error', message: expect.stringMatching(/expressions total 116,400 characters; at most 100,000/) }]);
+  });
+
+  it('refuses a condition tree nested deeper than 32 levels with its pointer, without recursing into it', () => {
+    let conditions: Record<string, unknown> = { fact: 'zone', operator: 'equal', value: 'high' };
+    for (let i = 0; i < 100_000; i++) conditions = { not: conditions };
+    const problems = check({ actions: [{ id: 'deep', on: ['order'], conditions, do: [{ type: 'review.queue' }] }] });
+    expect(problems).toEqual([{ pointer: expect.stringMatching(/^\/actions\/0\/conditions(\/not){29}$/), code: 'too-large', severity: 'error', message: 'nested more than 32 levels deep' }]);
+  });
+
+  it('puts the same counts in the JSON Schema the editor reads', async () => {
+    const schema = (await import('../rulesets/schema/ruleset.schema.json', { with: { type: 'json' } })).default;
+    expect(schema.properties.customSignals.maxItems).toBe(100);
+    expect(schema.properties.derived.maxProperties).toBe(50);
+    expect(schema.properties.actions.maxItems).toBe(50);
+  });
+});

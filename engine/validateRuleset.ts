@@ -4,6 +4,7 @@ import { resolveParams, type AnySignal, type SubjectKind } from '../sdk/index.ts
 import { compileConditions, type CompiledConditions } from './conditions/compileConditions.ts';
 import { compileExpression, type CompiledExpression } from './expression/compileExpression.ts';
 import { pointerOf, type RulesetProblem } from './problems.ts';
+import { limitProblems } from './rulesetLimits.ts';
 import type { SignalRegistry } from './registry.ts';
 import { ACTION_FACTS, EXPRESSION_ROOTS, type ActionRule, type CustomSignalConfig, type Ruleset } from './ruleset.ts';
 
@@ -57,6 +58,12 @@ export function analyzeRuleset(input: unknown, registry: SignalRegistry): Rulese
     return analysis;
   }
   const ruleset = input as Ruleset;
+  // Too large or too deep to check further: say so, and read no more of it.
+  const tooLarge = limitProblems(ruleset);
+  if (tooLarge.length > 0) {
+    analysis.problems.push(...tooLarge);
+    return analysis;
+  }
   if (!validateShape(ruleset)) analysis.problems.push(...schemaProblems(validateShape.errors ?? []));
   // Meaning is checked on whatever parts have the right shape, so the editor sees all problems.
   checkZones(ruleset, analysis);
