@@ -14,6 +14,7 @@ import * as lz4Compression from './20261122180000_lz4_compression.ts';
 import * as identityUses from './20261122190000_identity_uses.ts';
 import * as traceJson from './20261122200000_trace_json.ts';
 import * as traceStorage from './20261122210000_trace_storage.ts';
+import * as rulesetBudget from './20261207100000_ruleset_budget.ts';
 
 /**
  * The migrations, in order. Listed explicitly (a knex MigrationSource) rather than read from the
@@ -35,6 +36,7 @@ const MIGRATIONS: [string, Knex.Migration][] = [
   ['20261122190000_identity_uses', identityUses],
   ['20261122200000_trace_json', traceJson],
   ['20261122210000_trace_storage', traceStorage],
+  ['20261207100000_ruleset_budget', rulesetBudget],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
