@@ -17,7 +17,8 @@ export interface ShopCredentials {
 /**
  * A hapi auth scheme: every admin API call carries a Shopify session token (JWT, HS256, signed
  * with the app secret, one-minute lifetime) as `Authorization: Bearer`. The shop comes from the
- * token's `dest` claim, never from a query parameter.
+ * token's `dest` claim, never from a query parameter; `iss` must name the same shop (issue 19).
+ * A refused token gets a 401 saying what was wrong in general terms, never the token itself.
  */
 export const sessionAuth: Plugin<SessionAuthOptions> = {
   name: 'refundsentry-session-auth',
@@ -31,15 +32,19 @@ export const sessionAuth: Plugin<SessionAuthOptions> = {
         }
         const match = /^Bearer\s+(.+)$/i.exec(String(header));
         if (!match) throw Boom.unauthorized('Authorization must be "Bearer <session token>"', 'Bearer');
+        const token = match[1].trim();
+        let payload: Record<string, unknown>;
         try {
-          const payload = await options.shopify.session.decodeSessionToken(match[1]);
-          const dest = Array.isArray(payload.dest) ? payload.dest[0] : payload.dest;
-          const shop = new URL(dest).hostname;
-          const credentials: ShopCredentials = { shop, user: String(payload.sub ?? 'unknown'), sessionToken: match[1] };
-          return h.authenticated({ credentials: credentials as never });
+          payload = (await options.shopify.session.decodeSessionToken(token)) as unknown as Record<string, unknown>;
         } catch (error) {
-          throw Boom.unauthorized(`Invalid session token: ${(error as Error).message}`, 'Bearer');
+          // shopify-api's message quotes the whole token: never pass it on (response or log).
+          throw Boom.unauthorized(`Invalid session token: ${rejection((error as Error).message ?? '')}`, 'Bearer');
         }
+        const shop = shopOfClaims(payload.iss, payload.dest);
+        if (shop === 'mismatch') throw Boom.unauthorized('Invalid session token: its iss and dest name different shops', 'Bearer');
+        if (shop === 'malformed') throw Boom.unauthorized('Invalid session token: its iss and dest must be https://<shop>.myshopify.com/admin and https://<shop>.myshopify.com', 'Bearer');
+        const credentials: ShopCredentials = { shop, user: String(payload.sub ?? 'unknown'), sessionToken: token };
+        return h.authenticated({ credentials: credentials as never });
       },
     }));
     server.auth.strategy('session', 'shopify-session');
@@ -48,4 +53,39 @@ export const sessionAuth: Plugin<SessionAuthOptions> = {
 
 export function shopOf(request: Request): ShopCredentials {
   return request.auth.credentials as unknown as ShopCredentials;
+}
+
+/** A shop's domain: `<name>.myshopify.com`. */
+const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
+
+/**
+ * The shop of a verified token: `iss` is `https://<shop>/admin`, `dest` `https://<shop>`, the same
+ * shop of myshopify.com (a token whose iss is shop B's and dest shop A's is refused).
+ */
+function shopOfClaims(iss: unknown, dest: unknown): string | 'mismatch' | 'malformed' {
+  const issuer = shopUrl(iss);
+  const destination = shopUrl(dest);
+  if (!issuer || !destination || issuer.pathname !== '/admin' || destination.pathname !== '/') return 'malformed';
+  return issuer.hostname === destination.hostname ? destination.hostname : 'mismatch';
+}
+
+function shopUrl(value: unknown): URL | undefined {
+  if (typeof value !== 'string' || !URL.canParse(value)) return undefined;
+  const url = new URL(value);
+  const plain = url.protocol === 'https:' && url.port === '' && url.username === '' && url.password === '' && url.search === '' && url.hash === '';
+  return plain && SHOP_DOMAIN.test(url.hostname) ? url : undefined;
+}
+
+/**
+ * Why shopify-api refused a token, in general terms. Its message quotes the token ("Failed to parse
+ * session token '<token>': <jose's reason>"): only the reason after it is looked at, and only
+ * fixed words are returned.
+ */
+function rejection(message: string): string {
+  const reason = message.slice(message.lastIndexOf("': ") + 1);
+  if (/invalid API key/i.test(message) && !message.startsWith('Failed to parse')) return 'it is for another app (wrong audience)';
+  if (/"exp" claim timestamp check failed/.test(reason)) return 'it has expired (session tokens live one minute: get a new one from App Bridge)';
+  if (/"(nbf|iat)" claim timestamp check failed/.test(reason)) return 'it is not valid yet (check the clock)';
+  if (/signature verification failed/.test(reason)) return 'its signature does not match (signed with another secret, or altered)';
+  return 'it is malformed (expected an HS256 JWT)';
 }

@@ -93,8 +93,8 @@ export async function startTestApp(options: { adminOrigin?: string; env?: Record
       return server.inject({ method: 'POST', url: '/webhooks', headers, payload: raw });
     },
     async sessionToken(shop) {
-      // getJwt appends .myshopify.com to a store name.
-      return (await getJwt(shop.replace(/\.myshopify\.com$/, ''), TEST_API_KEY, TEST_API_SECRET)).token;
+      // getJwt appends .myshopify.com to a store name; its iss lacks Shopify's https:// (sessionAuth checks it against dest).
+      return (await getJwt(shop.replace(/\.myshopify\.com$/, ''), TEST_API_KEY, TEST_API_SECRET, { iss: `https://${shop}/admin` })).token;
     },
     async waitFor(check, what, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
