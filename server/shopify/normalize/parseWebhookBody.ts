@@ -1,4 +1,5 @@
 import { PayloadError } from './PayloadError.ts';
+import { mayHoldUnstorableText, scrubStrings } from './scrubText.ts';
 
 const QUOTE = 34; // "
 const BACKSLASH = 92;
@@ -72,7 +73,9 @@ function quoteUnsafeIntegers(text: string): string {
 }
 
 /**
- * Parses a raw webhook body losslessly; throws PayloadError when it is not JSON.
+ * Parses a raw webhook body losslessly; throws PayloadError when it is not JSON. Strings and keys
+ * holding NUL or a lone surrogate come back with U+FFFD in their place (`scrubText.ts`: PostgreSQL
+ * stores neither); the walk that does it runs only for a body whose text has such an escape.
  *
  * Shopify's REST-style ids exceed Number.MAX_SAFE_INTEGER (e.g. 820982911946154508), and
  * `JSON.parse` silently rounds them (FACTS §1). Integers beyond the safe range come back as
@@ -82,9 +85,11 @@ function quoteUnsafeIntegers(text: string): string {
  * which this matches: see the property test) is about 2.5x slower than `JSON.parse` alone.
  */
 export function parseWebhookBody(raw: string, topic = ''): unknown {
+  let body: unknown;
   try {
-    return JSON.parse(quoteUnsafeIntegers(raw));
+    body = JSON.parse(quoteUnsafeIntegers(raw));
   } catch (error) {
     throw new PayloadError(topic, '', `not valid JSON (${error instanceof Error ? error.message : String(error)})`);
   }
+  return mayHoldUnstorableText(raw) ? scrubStrings(body) : body;
 }
