@@ -1,5 +1,5 @@
 import { payloadValidator } from './validatePayload.ts';
-import { arrayOf, gidSchema, ID, nullable, STRING, TIME, type NumericId } from './schemaParts.ts';
+import { arrayOf, COUNT, gidSchema, ID, nullable, STRING, TIME, type NumericId } from './schemaParts.ts';
 
 /** The fields of a fulfillments/* body we read; destination, email and tracking are dropped. */
 export interface FulfillmentPayload {
@@ -27,7 +27,7 @@ export const FULFILLMENT_SCHEMA = {
     line_items: arrayOf({
       type: 'object',
       required: ['id', 'quantity'],
-      properties: { id: ID, admin_graphql_api_id: gidSchema('LineItem'), quantity: { type: 'integer', minimum: 0 } },
+      properties: { id: ID, admin_graphql_api_id: gidSchema('LineItem'), quantity: COUNT },
     }),
   },
 } as const;

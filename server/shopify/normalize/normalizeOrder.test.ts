@@ -160,8 +160,19 @@ describe('normalizeOrder on variations', () => {
       [(o) => (o.admin_graphql_api_id = 'gid://shopify/Product/1'), '/admin_graphql_api_id', /must match pattern/],
       [(o) => (o.line_items[2].quantity = '1'), '/line_items/2/quantity', /must be integer/],
       [(o) => (o.total_price = 'ten'), '/total_price', /must match pattern/],
-      [(o) => (o.created_at = 'yesterday'), '/created_at', /must match pattern/],
+      [(o) => (o.created_at = 'yesterday'), '/created_at', /must be an ISO 8601 time/],
       [(o) => (o.tags = ['a']), '/tags', /must be string,null/],
+      // Values PostgreSQL or the analytics could not take (issue 19): refused, never clamped.
+      [(o) => (o.created_at = '2021-02-29T10:00:00Z'), '/created_at', /a real date and time in the years 1970-2099/],
+      [(o) => (o.processed_at = '1969-12-31T23:59:59Z'), '/processed_at', /in the years 1970-2099/],
+      [(o) => (o.updated_at = '2021-12-31T24:00:00Z'), '/updated_at', /a real date and time/],
+      [(o) => (o.line_items[1].quantity = 2 ** 31), '/line_items/1/quantity', /must be <= 2147483647/],
+      [(o) => (o.line_items[1].quantity = 1e300), '/line_items/1/quantity', /must be <= 2147483647/],
+      [(o) => (o.total_price = 1e14), '/total_price', /must be <= 10000000000000/],
+      [(o) => (o.subtotal_price = `9${'9'.repeat(13)}`), '/subtotal_price', /must match pattern/],
+      [(o) => (o.id = 1e300), '/id', /must be <= 9007199254740991/],
+      [(o) => (o.customer.id = '1'.repeat(21)), '/customer/id', /must match pattern/],
+      [(o) => (o.line_items[0].admin_graphql_api_id = `gid://shopify/LineItem/${'1'.repeat(21)}`), '/line_items/0/admin_graphql_api_id', /must match pattern/],
     ];
     for (const [edit, pointer, message] of cases) {
       const error = thrownBy(() => normalizeOrder(variant('orders_create', edit), KEY));

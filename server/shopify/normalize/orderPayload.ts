@@ -1,6 +1,6 @@
 import { payloadValidator } from './validatePayload.ts';
 import {
-  arrayOf, BOOLEAN, gidSchema, ID, MONEY, MONEY_BAG, nullable, STRING, TIME,
+  arrayOf, BOOLEAN, COUNT, gidSchema, ID, MONEY, MONEY_BAG, nullable, STRING, TIME,
   type Money, type MoneyBag, type NumericId,
 } from './schemaParts.ts';
 
@@ -103,7 +103,7 @@ const LINE_ITEM = {
     product_id: nullable(ID),
     variant_id: nullable(ID),
     sku: NSTRING, title: NSTRING, variant_title: NSTRING, vendor: NSTRING,
-    quantity: { type: 'integer', minimum: 0 },
+    quantity: COUNT,
     price: MONEY,
     price_set: MONEY_BAG,
     total_discount: MONEY,

@@ -1,5 +1,5 @@
 import { payloadValidator } from './validatePayload.ts';
-import { arrayOf, BOOLEAN, gidSchema, ID, MONEY, MONEY_BAG, nullable, STRING, TIME, type Money, type MoneyBag, type NumericId } from './schemaParts.ts';
+import { arrayOf, BOOLEAN, COUNT, gidSchema, ID, MONEY, MONEY_BAG, nullable, STRING, TIME, type Money, type MoneyBag, type NumericId } from './schemaParts.ts';
 
 export interface RefundTransactionPayload {
   kind: string;
@@ -50,7 +50,7 @@ export const REFUND_SCHEMA = {
       properties: {
         line_item_id: ID,
         line_item: { type: ['object', 'null'], properties: { admin_graphql_api_id: gidSchema('LineItem') } },
-        quantity: { type: 'integer', minimum: 0 },
+        quantity: COUNT,
         restock_type: nullable(STRING),
         subtotal: MONEY,
         subtotal_set: MONEY_BAG,

@@ -1,5 +1,5 @@
 import { payloadValidator } from './validatePayload.ts';
-import { arrayOf, gidSchema, ID, nullable, STRING, TIME, type NumericId } from './schemaParts.ts';
+import { arrayOf, COUNT, gidSchema, ID, nullable, STRING, TIME, type NumericId } from './schemaParts.ts';
 
 /** Second-hand shape (no Shopify sample lists a return line item): see normalizeReturn. */
 export interface ReturnLineItemPayload {
@@ -56,14 +56,14 @@ export const RETURN_SCHEMA = {
     customer: { type: ['object', 'null'], required: ['id'], properties: { id: ID, admin_graphql_api_id: gidSchema('Customer') } },
     created_at: nullable(TIME),
     closed_at: nullable(TIME),
-    total_return_line_items: { type: ['integer', 'null'], minimum: 0 },
+    total_return_line_items: nullable(COUNT),
     return_line_items: arrayOf({
       type: 'object',
       required: ['quantity'],
       properties: {
         id: ID,
         admin_graphql_api_id: gidSchema('ReturnLineItem'),
-        quantity: { type: 'integer', minimum: 0 },
+        quantity: COUNT,
         line_item_id: nullable(ID),
         line_item: LINE_ITEM_REF,
         fulfillment_line_item: { type: ['object', 'null'], properties: { line_item: LINE_ITEM_REF } },
@@ -74,7 +74,7 @@ export const RETURN_SCHEMA = {
       },
     }),
     exchange_line_items: { type: 'array' },
-    total_exchange_line_items: { type: ['integer', 'null'], minimum: 0 },
+    total_exchange_line_items: nullable(COUNT),
   },
 } as const;
 

@@ -25,10 +25,11 @@ export function addressHash(shopKey: string, address: AddressPayload): Identifie
   return keyedHash(shopKey, 'address', parts.join('|'));
 }
 
-function coordinate(value: number | string | null | undefined): number | undefined {
+/** A coordinate rounded to 0.1°; undefined when it is none or outside ±`limit` (90° latitude, 180° longitude). */
+function coordinate(value: number | string | null | undefined, limit: number): number | undefined {
   if (value === null || value === undefined || value === '') return undefined;
   const n = Number(value);
-  return Number.isFinite(n) ? Math.round(n * 10) / 10 : undefined;
+  return Number.isFinite(n) && Math.abs(n) <= limit ? Math.round(n * 10) / 10 : undefined;
 }
 
 function upper(value: string | null | undefined): string | undefined {
@@ -46,8 +47,8 @@ export function summarizeAddress(shopKey: string, address: AddressPayload | null
     countryCode: upper(address.country_code),
     provinceCode: upper(address.province_code),
     postcodePrefix: upper(address.zip?.replace(/\s+/g, '').slice(0, 3)),
-    latitude: coordinate(address.latitude),
-    longitude: coordinate(address.longitude),
+    latitude: coordinate(address.latitude, 90),
+    longitude: coordinate(address.longitude, 180),
     hash: addressHash(shopKey, address),
   });
 }

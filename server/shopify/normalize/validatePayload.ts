@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { describeAjvError, escapePointer } from '../../../sdk/params.ts';
+import { isBodyTime } from './isoTime.ts';
 import { PayloadError } from './PayloadError.ts';
 
 /**
@@ -9,11 +10,24 @@ import { PayloadError } from './PayloadError.ts';
  * add fields without breaking us.
  */
 const payloadAjv = new Ajv({ strict: true, strictRequired: false, allowUnionTypes: true, allErrors: false });
+payloadAjv.addFormat('shopify-time', { type: 'string', validate: isBodyTime });
+
+/** What a failed `format` means, in words. */
+const FORMAT_PROBLEMS: Record<string, string> = {
+  'shopify-time': 'must be an ISO 8601 time with an offset, a real date and time in the years 1970-2099',
+};
 
 /** The problem to report: for a failed `anyOf` of `required` branches, all the alternatives. */
 function describe(errors: readonly ErrorObject[]): { pointer: string; message: string } {
   const anyOf = errors.find((e) => e.keyword === 'anyOf');
-  if (!anyOf) return describeAjvError(errors[0]!);
+  const first = errors[0]!;
+  if (!anyOf && first.keyword === 'format') {
+    const format = String((first.params as { format: string }).format);
+    return { pointer: first.instancePath, message: FORMAT_PROBLEMS[format] ?? `must match format "${format}"` };
+  }
+  // `properties: {name: false}`: a field of another topic's body (see compliancePayloads.ts).
+  if (!anyOf && first.keyword === 'false schema') return { pointer: first.instancePath, message: "must not be present (a field of another topic's body)" };
+  if (!anyOf) return describeAjvError(first);
   const missing = errors
     .filter((e) => e.keyword === 'required' && e.instancePath === anyOf.instancePath)
     .map((e) => `"${String((e.params as { missingProperty: string }).missingProperty)}"`);
