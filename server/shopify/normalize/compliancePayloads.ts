@@ -1,5 +1,5 @@
 import { payloadValidator } from './validatePayload.ts';
-import { arrayOf, ID, nullable, STRING, type NumericId } from './schemaParts.ts';
+import { arrayOf, ID, nullable, SHOP_DOMAIN, STRING, type NumericId } from './schemaParts.ts';
 
 /** customers/redact and customers/data_request (FACTS §4.11); the email/phone are only hashed. */
 export interface CustomerCompliancePayload {
@@ -16,11 +16,12 @@ export interface ShopRedactPayload {
   shop_domain: string;
 }
 
-/** app/uninstalled sends a REST Shop object; only its ids are read. */
+/** app/uninstalled sends a REST Shop object; only its id and domain are read. */
 export interface AppUninstalledPayload {
   id: NumericId;
-  myshopify_domain?: string | null;
-  domain?: string | null;
+  /** Null in Shopify's sample only (the route then refuses it: it names no shop to check). */
+  myshopify_domain: string | null;
+  domain: string | null;
 }
 
 const CUSTOMER = {
@@ -29,7 +30,16 @@ const CUSTOMER = {
   properties: { id: ID, email: nullable(STRING), phone: nullable(STRING) },
 } as const;
 
-const SHOP = { shop_id: ID, shop_domain: { type: 'string', minLength: 1 } } as const;
+/**
+ * Each topic's schema requires that topic's own fields (Shopify's samples), so that a signed body
+ * of one topic resent under another topic's header is refused (issue 19): the headers are not
+ * signed, only the body is. The shop these bodies name is checked against the delivery's shop by
+ * the webhook route.
+ */
+const SHOP = { shop_id: ID, shop_domain: SHOP_DOMAIN } as const;
+
+/** Fields of the customers/* bodies: a shop/redact body has none of them (it would validate as one otherwise). */
+const NOT_CUSTOMER_FIELDS = { customer: false, orders_to_redact: false, orders_requested: false, data_request: false } as const;
 
 export const customersRedactPayload = payloadValidator<CustomerCompliancePayload>('customers/redact', {
   type: 'object',
@@ -51,11 +61,26 @@ export const customersDataRequestPayload = payloadValidator<CustomerCompliancePa
 export const shopRedactPayload = payloadValidator<ShopRedactPayload>('shop/redact', {
   type: 'object',
   required: ['shop_id', 'shop_domain'],
-  properties: SHOP,
+  properties: { ...SHOP, ...NOT_CUSTOMER_FIELDS },
 });
 
+/**
+ * The REST Shop object (Shopify's app/uninstalled sample): its identity and the settings only a
+ * shop has (money format, plan, owner, time zone), none of which an order, customer, return or
+ * compliance body carries.
+ */
 export const appUninstalledPayload = payloadValidator<AppUninstalledPayload>('app/uninstalled', {
   type: 'object',
-  required: ['id'],
-  properties: { id: ID, myshopify_domain: nullable(STRING), domain: nullable(STRING) },
+  required: ['id', 'name', 'myshopify_domain', 'domain', 'currency', 'money_format', 'plan_name', 'shop_owner', 'timezone'],
+  properties: {
+    id: ID,
+    name: STRING,
+    myshopify_domain: nullable(SHOP_DOMAIN),
+    domain: nullable(STRING),
+    currency: STRING,
+    money_format: STRING,
+    plan_name: nullable(STRING),
+    shop_owner: nullable(STRING),
+    timezone: nullable(STRING),
+  },
 });

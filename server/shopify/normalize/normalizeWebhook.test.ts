@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixtureTopic, readWebhookFixture, WEBHOOK_FIXTURES, type WebhookFixture } from '../fixtures/readWebhookFixture.ts';
+import { fixtureTopic, OTHER_TOPIC_FIXTURES, readWebhookFixture, WEBHOOK_FIXTURES, type WebhookFixture } from '../fixtures/readWebhookFixture.ts';
 import { thrownBy } from '../fixtures/thrownBy.ts';
 import { returnWithLines, variant } from '../fixtures/webhookVariants.ts';
 import { normalizeDispute } from './normalizeDispute.ts';
@@ -7,9 +7,9 @@ import { normalizeFulfillment } from './normalizeFulfillment.ts';
 import { normalizeOrder } from './normalizeOrder.ts';
 import { normalizeRefund } from './normalizeRefund.ts';
 import { normalizeReturn } from './normalizeReturn.ts';
-import { normalizeWebhook, type NormalizedWebhook } from './normalizeWebhook.ts';
+import { bodyShopDomain, normalizeWebhook, type NormalizedWebhook } from './normalizeWebhook.ts';
 import { PayloadError } from './PayloadError.ts';
-import { canonicalTopic } from './webhookTopic.ts';
+import { canonicalTopic, TOPIC_KINDS, type SupportedTopic } from './webhookTopic.ts';
 
 const KEY = 'shop-key';
 const TRIGGERED = '2026-03-14T09:30:00Z';
@@ -20,12 +20,14 @@ const EXPECTED: Record<WebhookFixture, { kind: NormalizedWebhook['kind']; resour
   orders_create: { kind: 'order', resourceId: 'gid://shopify/Order/820982911946154508', occurredAt: '2021-12-31T19:00:00-05:00' },
   orders_updated: { kind: 'order', resourceId: 'gid://shopify/Order/820982911946154508', occurredAt: '2021-12-31T19:00:00-05:00' },
   orders_cancelled: { kind: 'order', resourceId: 'gid://shopify/Order/820982911946154508', occurredAt: '2021-12-31T19:00:00-05:00' },
+  orders_paid: { kind: 'order', resourceId: 'gid://shopify/Order/820982911946154508', occurredAt: '2021-12-31T19:00:00-05:00' },
   fulfillments_create: { kind: 'fulfillment', resourceId: 'gid://shopify/Fulfillment/123456', occurredAt: '2021-12-31T19:00:00-05:00' },
   returns_request: { kind: 'return', resourceId: 'gid://shopify/Return/123134564567890', occurredAt: TRIGGERED },
   returns_approve: { kind: 'return', resourceId: 'gid://shopify/Return/123134564567890', occurredAt: TRIGGERED },
   returns_close: { kind: 'return', resourceId: 'gid://shopify/Return/123134564567890', occurredAt: TRIGGERED },
   returns_decline: { kind: 'return', resourceId: 'gid://shopify/Return/123134564567890', occurredAt: TRIGGERED },
   returns_cancel: { kind: 'return', resourceId: 'gid://shopify/Return/123134564567890', occurredAt: TRIGGERED },
+  returns_reopen: { kind: 'return', resourceId: 'gid://shopify/Return/123134564567890', occurredAt: TRIGGERED },
   refunds_create: { kind: 'refund', resourceId: 'gid://shopify/Refund/890088186047892319', occurredAt: '2021-12-31T19:00:00-05:00' },
   disputes_create: { kind: 'dispute', resourceId: 'gid://shopify/ShopifyPaymentsDispute/285332461850802063', occurredAt: '2021-12-31T19:00:00-05:00' },
   disputes_update: { kind: 'dispute', resourceId: 'gid://shopify/ShopifyPaymentsDispute/285332461850802063', occurredAt: '2021-12-31T19:00:00-05:00' },
@@ -83,10 +85,10 @@ describe('normalizeWebhook dispatch', () => {
     expect(refund.kind === 'refund' && refund.refund.customerId).toBe('gid://shopify/Customer/115310627314723954');
   });
 
-  it('needs the delivery time for return bodies, which carry none', () => {
+  it('needs the delivery time for return bodies, which carry none: refused as a bad delivery (400), not thrown as a bug (500)', () => {
     const error = thrownBy(() => normalizeWebhook('returns/close', readWebhookFixture('returns_close'), KEY));
-    expect(error).not.toBeInstanceOf(PayloadError);
-    expect((error as Error).message).toMatch(/triggeredAt/);
+    expect(error).toBeInstanceOf(PayloadError);
+    expect((error as Error).message).toMatch(/^returns\/close payload: carries no timestamp .* X-Shopify-Triggered-At/);
   });
 });
 
@@ -109,5 +111,48 @@ describe('normalizeWebhook refusals', () => {
     expect(error).toBeInstanceOf(PayloadError);
     expect(error).toMatchObject({ topic: canonicalTopic(topic), pointer });
     expect((error as PayloadError).message).toContain(`${canonicalTopic(topic)} payload`);
+  });
+});
+
+describe('a signed body resent under another topic (issue 19: the headers are not signed)', () => {
+  const kindOf = (topic: string) => TOPIC_KINDS[topic as SupportedTopic] as string | undefined;
+  const topics = Object.keys(TOPIC_KINDS) as SupportedTopic[];
+
+  it.each([...WEBHOOK_FIXTURES, ...OTHER_TOPIC_FIXTURES])('the %s sample is refused by every topic of another kind', (name) => {
+    const own = kindOf(fixtureTopic(name));
+    const accepted = topics.filter((topic) => {
+      if (TOPIC_KINDS[topic] === own) return false;
+      try {
+        normalizeWebhook(topic, readWebhookFixture(name), KEY, { triggeredAt: TRIGGERED });
+        return true;
+      } catch (error) {
+        if (error instanceof PayloadError) return false;
+        throw error;
+      }
+    });
+    expect(accepted).toEqual([]);
+  });
+
+  it('an order body is no Shop object: app/uninstalled requires the Shop fields', () => {
+    const error = thrownBy(() => normalizeWebhook('app/uninstalled', readWebhookFixture('orders_create'), KEY));
+    expect(error).toMatchObject({ topic: 'app/uninstalled', pointer: '/myshopify_domain' });
+  });
+
+  it('a customers/* body is no shop/redact body, although it has shop_id and shop_domain', () => {
+    for (const name of ['customers_redact', 'customers_data_request'] as const) {
+      const error = thrownBy(() => normalizeWebhook('shop/redact', readWebhookFixture(name), KEY));
+      expect(error).toMatchObject({ topic: 'shop/redact', pointer: '/customer' });
+      expect((error as Error).message).toMatch(/must not be present \(a field of another topic's body\)/);
+    }
+  });
+
+  it("names the shop of compliance and uninstall bodies (checked against the delivery's), and none for the others", () => {
+    const shopOf = (name: WebhookFixture, raw = readWebhookFixture(name)) => bodyShopDomain(normalizeWebhook(fixtureTopic(name), raw, KEY, { triggeredAt: TRIGGERED }));
+    expect(shopOf('shop_redact')).toBe('{shop}.myshopify.com');
+    expect(shopOf('customers_redact')).toBe('{shop}.myshopify.com');
+    expect(shopOf('customers_data_request')).toBe('{shop}.myshopify.com');
+    expect(shopOf('app_uninstalled')).toBeNull();
+    expect(shopOf('app_uninstalled', readWebhookFixture('app_uninstalled').replace('"myshopify_domain": null', '"myshopify_domain": "super-toys.myshopify.com"'))).toBe('super-toys.myshopify.com');
+    for (const name of ['orders_create', 'returns_close', 'refunds_create', 'disputes_create', 'fulfillments_create'] as const) expect(shopOf(name)).toBeUndefined();
   });
 });

@@ -50,7 +50,12 @@ export type NormalizedWebhook =
   | (Normalized & { kind: 'customers/data_request' } & CustomerSubjects & { dataRequestId: string })
   | (Normalized & { kind: 'customers/redact' } & CustomerSubjects)
   | (Normalized & { kind: 'shop/redact' } & ShopSubjects)
-  | (Normalized & { kind: 'app/uninstalled'; shopId: ShopifyId })
+  | (Normalized & {
+      kind: 'app/uninstalled';
+      shopId: ShopifyId;
+      /** The body's `myshopify_domain` (null in Shopify's sample), to check against the delivery's shop. */
+      shopDomain: string | null;
+    })
   | { kind: 'ignored'; topic: string; reason: string };
 
 export interface NormalizeWebhookOptions {
@@ -78,7 +83,8 @@ function dispatch(topic: string, raw: string, shopKey: string, options: Normaliz
     case 'return': {
       const payload = returnPayload(body);
       if (!payload.created_at && !options.triggeredAt) {
-        throw new Error(`${topic} bodies carry no timestamp: pass options.triggeredAt (the X-Shopify-Triggered-At header)`);
+        // A delivery without the header (Shopify always sends it) cannot be dated: refused (400), not a 500.
+        throw new PayloadError(topic, '', 'carries no timestamp (created_at), and the delivery has no X-Shopify-Triggered-At header to date it by');
       }
       const ret = normalizeReturn(payload, options.order, options.triggeredAt);
       return { kind: 'return', topic, resourceId: ret.id, occurredAt: payload.created_at ?? triggeredAt, return: ret, complete: returnLinesComplete(payload) };
@@ -106,10 +112,25 @@ function dispatch(topic: string, raw: string, shopKey: string, options: Normaliz
       return { kind: 'shop/redact', topic, resourceId: subjects.shopId, occurredAt: triggeredAt, ...subjects };
     }
     case 'app/uninstalled': {
-      const shopId = shopifyGid('Shop', appUninstalledPayload(body).id);
-      return { kind: 'app/uninstalled', topic, resourceId: shopId, occurredAt: triggeredAt, shopId };
+      const payload = appUninstalledPayload(body);
+      const shopId = shopifyGid('Shop', payload.id);
+      return { kind: 'app/uninstalled', topic, resourceId: shopId, occurredAt: triggeredAt, shopId, shopDomain: payload.myshopify_domain };
     }
   }
+}
+
+/** Topics whose effect is the whole shop's or a customer's data: their body's shop must be the delivery's. */
+const SHOP_NAMING_KINDS = new Set(['customers/data_request', 'customers/redact', 'shop/redact', 'app/uninstalled']);
+
+/**
+ * The shop a compliance or uninstall body names (`shop_domain`, `myshopify_domain`; null when it
+ * names none), or undefined for the other topics, whose bodies name no shop. The HMAC signs the
+ * body but not the Shop-Domain header, so the caller refuses the delivery unless this is the
+ * delivery's shop (issue 19: a signed shop/redact of shop C resent for shop D).
+ */
+export function bodyShopDomain(webhook: NormalizedWebhook): string | null | undefined {
+  if (!SHOP_NAMING_KINDS.has(webhook.kind)) return undefined;
+  return (webhook as { shopDomain: string | null }).shopDomain;
 }
 
 /**

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { isInteger, isSafeNumber, parse as parseLossless } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
-import { readWebhookFixture, WEBHOOK_FIXTURES } from '../fixtures/readWebhookFixture.ts';
+import { OTHER_TOPIC_FIXTURES, readWebhookFixture, WEBHOOK_FIXTURES } from '../fixtures/readWebhookFixture.ts';
 import { parseWebhookBody } from './parseWebhookBody.ts';
 import { PayloadError } from './PayloadError.ts';
 
@@ -79,8 +79,8 @@ describe('webhook fixtures', () => {
   it('are byte-for-byte the Shopify samples (SHA256SUMS from the provenance notes)', () => {
     const sums = readFileSync(new URL('../fixtures/webhooks/SHA256SUMS', import.meta.url), 'utf8').trim().split('\n');
     const expected = new Map(sums.map((line) => line.split(/\s+/)).map(([hash, file]) => [file!, hash!]));
-    expect(expected.size).toBe(WEBHOOK_FIXTURES.length);
-    for (const name of WEBHOOK_FIXTURES) {
+    expect(expected.size).toBe(WEBHOOK_FIXTURES.length + OTHER_TOPIC_FIXTURES.length);
+    for (const name of [...WEBHOOK_FIXTURES, ...OTHER_TOPIC_FIXTURES]) {
       const hash = createHash('sha256').update(readWebhookFixture(name)).digest('hex');
       expect(hash, name).toBe(expected.get(`${name}.json`));
     }
