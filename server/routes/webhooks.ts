@@ -4,6 +4,7 @@ import type { HistoryEvent } from '../../engine/history/index.ts';
 import type { ReturnRecord, SubjectKind } from '../../sdk/index.ts';
 import type { AppDeps } from '../app.ts';
 import type { NormalizedWebhook } from '../shopify/normalize/index.ts';
+import { isShopDomain } from '../shopify/webhookCheck/deliveryHeaders.ts';
 
 /** Topics whose record is scored (when the subject has no decision yet). */
 const SCORED: Record<string, SubjectKind> = {
@@ -18,7 +19,9 @@ const SCORED: Record<string, SubjectKind> = {
  * `POST /webhooks`: verify the HMAC on the raw body (shopify-api), normalize (no raw PII
  * survives), dedupe the delivery (Webhook-Id) and the business effect (topic, Event-Id,
  * resource), ignore stale retries, store the record and enqueue scoring, and answer at once.
- * Bad HMAC → 401 with nothing stored; malformed body → 400; oversize → 413; unknown topic → 200.
+ * Bad HMAC → 401 with nothing stored; malformed body or header → 400; a compliance or uninstall
+ * body naming another shop than the delivery's → 403 (only the body is signed); oversize → 413;
+ * unknown topic → 200. Every refusal stores nothing.
  */
 export const webhooks: Plugin<AppDeps> = {
   name: 'refundsentry-webhooks',
@@ -40,7 +43,7 @@ async function receiveWebhook(deps: AppDeps, request: Request, h: ResponseToolki
   // The shop the (not yet verified) Shop-Domain header names, for its hash key: the thread that
   // verifies the HMAC normalizes the body with it, and the key is used only if the HMAC holds.
   const claimed = request.headers['x-shopify-shop-domain'];
-  const claimedShop = typeof claimed === 'string' ? await deps.stores.shops.getCached(claimed) : undefined;
+  const claimedShop = typeof claimed === 'string' && isShopDomain(claimed) ? await deps.stores.shops.getCached(claimed) : undefined;
   // shopify-api reads only the request's headers, method and url, and canonicalizes every header
   // name once per header it looks up: hand it Shopify's own headers only (a third of its cost).
   let check = await deps.webhookChecks.check({ body, headers: shopifyHeaders(request.headers), method: request.method.toUpperCase(), path: request.path, hashKey: claimedShop?.hash_key ?? '' });
@@ -49,6 +52,8 @@ async function receiveWebhook(deps: AppDeps, request: Request, h: ResponseToolki
     if (check.reason === 'missing_body') throw Boom.badRequest('Empty webhook body');
     throw Boom.unauthorized(`Webhook HMAC ${check.reason === 'missing_hmac' ? 'missing' : 'does not match the body'}`);
   }
+  // Checked before anything of the headers is looked up or stored (a malformed one is a 400 naming it).
+  if (check.headerError) throw Boom.badRequest(check.headerError);
   const shopId = check.domain;
   const shop = await deps.stores.shops.getCached(shopId);
   if (check.normalized && check.hashKey !== (shop?.hash_key ?? '')) {
@@ -63,6 +68,13 @@ async function receiveWebhook(deps: AppDeps, request: Request, h: ResponseToolki
     return { ok: true, woken };
   }
   if (check.payloadError) throw Boom.badRequest(check.payloadError);
+  if (check.shopMismatch) {
+    const { bodyShop } = check.shopMismatch;
+    deps.log.warn({ shop: shopId, topic, bodyShop }, 'webhook refused: its body names another shop than the delivery');
+    throw Boom.forbidden(bodyShop === null
+      ? `${topic} body names no shop; the delivery is for ${shopId}`
+      : `${topic} body is for ${bodyShop}; the delivery is for ${shopId}`);
+  }
   const normalized = check.normalized!;
   const delivery = { shopId, webhookId, topic, eventId, resourceId: 'resourceId' in normalized ? normalized.resourceId : null, triggeredAt };
   if (normalized.kind === 'ignored') {

@@ -1,5 +1,6 @@
 import type { Shopify } from '@shopify/shopify-api';
-import { normalizeWebhook, PayloadError, type NormalizedWebhook } from '../normalize/index.ts';
+import { bodyShopDomain, normalizeWebhook, PayloadError, type NormalizedWebhook } from '../normalize/index.ts';
+import { deliveryHeaderProblem } from './deliveryHeaders.ts';
 
 /** What the webhook route hands over: the raw body and request, and the hash key of the shop its headers name. */
 export interface WebhookCheckInput {
@@ -26,8 +27,15 @@ export type WebhookCheck =
       hashKey: string;
       /** Absent for bulk_operations/finish (nothing to normalize). */
       normalized?: NormalizedWebhook;
+      /** A header is malformed or out of range (→ 400, naming it); nothing else was read. */
+      headerError?: string;
       /** The body is not JSON or not the topic's shape (→ 400). */
       payloadError?: string;
+      /**
+       * A compliance or uninstall body that names another shop than the delivery's (`shop_domain`,
+       * `myshopify_domain`; null when it names none): refused (→ 403), since only the body is signed.
+       */
+      shopMismatch?: { bodyShop: string | null };
     };
 
 const BULK_FINISH = ['bulk_operations/finish', 'bulk_operations_finish'];
@@ -70,11 +78,17 @@ export async function checkWebhook(shopify: Shopify, input: WebhookCheckInput): 
   const eventId = (check.webhookType === 'webhooks' ? check.eventId : undefined) ?? header('x-shopify-event-id');
   const triggeredAt = (check.webhookType === 'webhooks' ? check.triggeredAt : undefined) ?? header('x-shopify-triggered-at');
   const verified = { valid: true as const, domain: check.domain, topic, webhookId, eventId, triggeredAt, hashKey: input.hashKey };
+  const headerError = deliveryHeaderProblem(verified);
+  if (headerError) return { ...verified, headerError };
   if (BULK_FINISH.includes(topic.trim().toLowerCase())) return verified;
+  let normalized: NormalizedWebhook;
   try {
-    return { ...verified, normalized: normalizeWebhook(topic, rawBody, input.hashKey, { triggeredAt: triggeredAt ?? undefined }) };
+    normalized = normalizeWebhook(topic, rawBody, input.hashKey, { triggeredAt: triggeredAt ?? undefined });
   } catch (error) {
     if (error instanceof PayloadError) return { ...verified, payloadError: error.message };
     throw error;
   }
+  const bodyShop = bodyShopDomain(normalized);
+  if (bodyShop !== undefined && bodyShop?.toLowerCase() !== check.domain) return { ...verified, normalized, shopMismatch: { bodyShop } };
+  return { ...verified, normalized };
 }
