@@ -43,6 +43,13 @@ export interface GoalRow {
   created_at: Date;
 }
 
+/**
+ * A stored line item's quantity as SQL that never fails: numeric (a quantity of 2^31 or more,
+ * however it was stored, would overflow an int cast and fail every read of the shop), null when
+ * it is not a JSON number.
+ */
+export const LINE_QUANTITY = (line: string) => `(case when jsonb_typeof(${line}->'quantity') = 'number' then (${line}->>'quantity')::numeric end)`;
+
 /** Reporting queries over events, decisions and actions (read-only), and the shop's fraud-reduction goals. */
 export class AnalyticsStore {
   private readonly db: Knex;
@@ -106,19 +113,19 @@ export class AnalyticsStore {
   async skuTrends(shopId: string, from: Date, to: Date, bucket: 'week' | 'month', limit = 20): Promise<SkuTrend[]> {
     const { rows } = await this.db.raw(
       `with sold as (
-         select li->>'sku' as sku, max(li->>'title') as title, sum((li->>'quantity')::int) as units
+         select li->>'sku' as sku, max(li->>'title') as title, sum(${LINE_QUANTITY('li')}) as units
            from events e cross join lateral jsonb_array_elements(e.body->'lineItems') li
           where e.shop_id = :shop and e.kind = 'order' and e.occurred_at >= :from and e.occurred_at < :to and li->>'sku' is not null
           group by 1
        ), returned as (
-         select li->>'sku' as sku, date_trunc(:bucket, e.occurred_at at time zone 'UTC') as b, sum((li->>'quantity')::int) as units
+         select li->>'sku' as sku, date_trunc(:bucket, e.occurred_at at time zone 'UTC') as b, sum(${LINE_QUANTITY('li')}) as units
            from events e cross join lateral jsonb_array_elements(e.body->'lineItems') li
           where e.shop_id = :shop and e.kind = 'return' and e.occurred_at >= :from and e.occurred_at < :to and li->>'sku' is not null
           group by 1, 2
        ), top as (
          select sku, sum(units) as units from returned group by sku order by 2 desc, 1 limit :limit
        )
-       select t.sku, s.title, coalesce(s.units, 0)::int as sold, t.units::int as returned,
+       select t.sku, s.title, coalesce(s.units, 0)::float8 as sold, t.units::float8 as returned,
               coalesce(json_agg(json_build_object('bucket', to_char(r.b, 'YYYY-MM-DD'), 'returned', r.units) order by r.b) filter (where r.b is not null), '[]') as series
          from top t left join sold s on s.sku = t.sku left join returned r on r.sku = t.sku
         group by t.sku, s.title, s.units, t.units order by t.units desc, t.sku`,
@@ -137,14 +144,14 @@ export class AnalyticsStore {
     return this.db('goals').where({ shop_id: shopId }).orderBy('id').select(...AnalyticsStore.GOAL_COLUMNS, this.db.raw(`to_char(starts_on, 'YYYY-MM-DD') as starts_on`), this.db.raw(`to_char(ends_on, 'YYYY-MM-DD') as ends_on`));
   }
 
-  async addGoal(row: Omit<GoalRow, 'id' | 'created_at'>): Promise<GoalRow> {
-    const [inserted] = await this.db('goals').insert(row).returning([...AnalyticsStore.GOAL_COLUMNS, this.db.raw(`to_char(starts_on, 'YYYY-MM-DD') as starts_on`), this.db.raw(`to_char(ends_on, 'YYYY-MM-DD') as ends_on`)] as never);
+  async addGoal(row: Omit<GoalRow, 'id' | 'created_at'>, trx: Knex = this.db): Promise<GoalRow> {
+    const [inserted] = await trx('goals').insert(row).returning([...AnalyticsStore.GOAL_COLUMNS, this.db.raw(`to_char(starts_on, 'YYYY-MM-DD') as starts_on`), this.db.raw(`to_char(ends_on, 'YYYY-MM-DD') as ends_on`)] as never);
     return inserted as GoalRow;
   }
 
   /** True when a goal was deleted. */
-  async deleteGoal(shopId: string, id: string): Promise<boolean> {
-    return (await this.db('goals').where({ shop_id: shopId, id }).delete()) > 0;
+  async deleteGoal(shopId: string, id: string, trx: Knex = this.db): Promise<boolean> {
+    return (await trx('goals').where({ shop_id: shopId, id }).delete()) > 0;
   }
 }
 

@@ -226,7 +226,7 @@ export class DecisionStore {
   }> {
     const [signals, customers, refunds] = await Promise.all([
       this.db.raw(
-        `select s->>'id' as id, count(*)::int as fired, round(sum((s->>'points')::numeric))::int as points
+        `select s->>'id' as id, count(*)::int as fired, round(sum((s->>'points')::numeric))::float8 as points
            from decisions d cross join lateral json_array_elements(d.trace->'signals') as s
           where d.shop_id = ? and (s->>'status') = 'hit' and (s->>'points')::numeric > 0
           group by 1 order by fired desc, id limit ?`,

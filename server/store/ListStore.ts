@@ -53,9 +53,9 @@ export class ListStore {
   }
 
   /** Adds an entry; adding it again updates its note and non-overridable flag. */
-  async add(shopId: string, list: ListName, kind: IdentifierKind, hash: string, note?: string, options: { nonOverridable?: boolean; createdBy?: string } = {}): Promise<ListEntryRow> {
+  async add(shopId: string, list: ListName, kind: IdentifierKind, hash: string, note?: string, options: { nonOverridable?: boolean; createdBy?: string; trx?: Knex } = {}): Promise<ListEntryRow> {
     const nonOverridable = list === 'blocked' && options.nonOverridable === true;
-    const [row] = await this.db('lists')
+    const [row] = await (options.trx ?? this.db)('lists')
       .insert({ shop_id: shopId, list, kind, hash, note: note ?? null, non_overridable: nonOverridable, created_by: options.createdBy ?? null })
       .onConflict(['shop_id', 'list', 'kind', 'hash'])
       .merge({ note: note ?? null, non_overridable: nonOverridable })
@@ -65,8 +65,8 @@ export class ListStore {
   }
 
   /** Removes an entry; false when there was none. */
-  async remove(shopId: string, list: ListName, kind: IdentifierKind, hash: string): Promise<boolean> {
-    const deleted = await this.db('lists').where({ shop_id: shopId, list, kind, hash }).delete();
+  async remove(shopId: string, list: ListName, kind: IdentifierKind, hash: string, trx: Knex = this.db): Promise<boolean> {
+    const deleted = await trx('lists').where({ shop_id: shopId, list, kind, hash }).delete();
     this.forget(shopId);
     return deleted > 0;
   }

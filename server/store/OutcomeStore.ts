@@ -18,8 +18,8 @@ export class OutcomeStore {
   }
 
   /** One label per subject and source; labelling again replaces it. */
-  async label(shopId: string, input: OutcomeInput): Promise<void> {
-    await this.db('outcomes')
+  async label(shopId: string, input: OutcomeInput, trx: Knex = this.db): Promise<void> {
+    await trx('outcomes')
       .insert({ shop_id: shopId, subject_kind: input.subjectKind, subject_id: input.subjectId, customer_id: input.customerId, decision_id: input.decisionId, label: input.label, source: input.source, note: input.note ?? null })
       .onConflict(['shop_id', 'subject_id', 'source'])
       .merge(['label', 'note', 'labelled_at']);

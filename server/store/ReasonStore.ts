@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { ReasonReport } from '../services/ReasonService.ts';
+import { LINE_QUANTITY } from './AnalyticsStore.ts';
 
 export interface ReturnNoteRow {
   return_id: string;
@@ -38,7 +39,7 @@ export class ReasonStore {
     const { rows } = await this.db.raw<{ rows: ReturnNoteRow[] }>(
       `select e.resource_id as return_id, (li.ord - 1)::int as line, e.customer_id, e.occurred_at,
               li.item->>'reasonNote' as note, li.item->>'reason' as reason, li.item->>'sku' as sku,
-              li.item->>'productId' as product_id, (li.item->>'quantity')::int as quantity
+              li.item->>'productId' as product_id, ${LINE_QUANTITY('li.item')}::float8 as quantity
          from events e
          cross join lateral jsonb_array_elements(e.body->'lineItems') with ordinality as li(item, ord)
         where e.shop_id = ? and e.kind = 'return' and coalesce(li.item->>'reasonNote', '') <> ''

@@ -71,8 +71,8 @@ export class ShopStore {
   }
 
   /** Merges `patch` into the shop's settings (top-level keys); returns the settings after. */
-  async updateSettings(shopId: string, patch: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const [row] = await this.db<ShopRow>('shops')
+  async updateSettings(shopId: string, patch: Record<string, unknown>, trx: Knex = this.db): Promise<Record<string, unknown>> {
+    const [row] = await trx<ShopRow>('shops')
       .where({ id: shopId })
       .update({ settings: this.db.raw('settings || cast(? as jsonb)', [JSON.stringify(patch)]) as unknown as Record<string, unknown> })
       .returning('settings');

@@ -29,8 +29,8 @@ export class SnoozeStore {
     this.db = db;
   }
 
-  async add(shopId: string, input: SnoozeInput): Promise<SnoozeRow> {
-    const [row] = await this.db('snoozes')
+  async add(shopId: string, input: SnoozeInput, trx: Knex = this.db): Promise<SnoozeRow> {
+    const [row] = await trx('snoozes')
       .insert({
         shop_id: shopId,
         customer_id: input.customerId,
@@ -63,8 +63,8 @@ export class SnoozeStore {
   }
 
   /** Ends a snooze; false when there was none in this shop. */
-  async remove(shopId: string, id: string): Promise<boolean> {
-    return (await this.db('snoozes').where({ shop_id: shopId, id }).delete()) > 0;
+  async remove(shopId: string, id: string, trx: Knex = this.db): Promise<boolean> {
+    return (await trx('snoozes').where({ shop_id: shopId, id }).delete()) > 0;
   }
 
   deleteForCustomer(trx: Knex, shopId: string, customerId: string): Promise<number> {
