@@ -3,30 +3,24 @@ import type { ServerRoute } from '@hapi/hapi';
 import { shopOf } from '../../auth/sessionAuth.ts';
 import { AnalyticsService, GOAL_METRICS } from '../../services/AnalyticsService.ts';
 import type { GoalMetric } from '../../store/index.ts';
+import { DAY, INSTANT, object, ROW_ID, text } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
 import { csvResponse as csv } from './csv.ts';
 
 const DAY_MS = 86_400_000;
-const DATE = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}' } as const;
-const DAY = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
-const periodQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { from: DATE, to: DATE, compare: { type: 'boolean', default: true }, bucket: { enum: ['week', 'month'], default: 'week' } },
-};
-const goalPayload = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['metric', 'reduceByPct', 'startsOn', 'endsOn'],
-  properties: {
+const periodQuery = object({ from: INSTANT, to: INSTANT, compare: { type: 'boolean', default: true }, bucket: { enum: ['week', 'month'], default: 'week' } });
+const goalPayload = object(
+  {
     metric: { enum: Object.keys(GOAL_METRICS) },
-    reduceByPct: { type: 'number', exclusiveMinimum: 0, maximum: 100 },
+    // reduce_by_pct is numeric(5,2): below 0.01 it would be stored as 0.
+    reduceByPct: { type: 'number', minimum: 0.01, maximum: 100 },
     startsOn: DAY,
     endsOn: DAY,
-    note: { type: 'string', maxLength: 500 },
+    note: text(500),
   },
-};
+  ['metric', 'reduceByPct', 'startsOn', 'endsOn'],
+);
 
 interface PeriodQuery {
   from?: string;
@@ -35,11 +29,10 @@ interface PeriodQuery {
   bucket: 'week' | 'month';
 }
 
-/** The period asked for (`from`/`to`, ISO), by default the last 90 days. */
+/** The period asked for (`from`/`to`, ISO, validated by the query schema), by default the last 90 days. */
 function periodOf(query: PeriodQuery): { from: Date; to: Date } {
   const to = query.to ? new Date(query.to) : new Date();
   const from = query.from ? new Date(query.from) : new Date(to.getTime() - 90 * DAY_MS);
-  for (const [name, date] of [['from', from], ['to', to]] as const) if (Number.isNaN(date.getTime())) throw Boom.badRequest(`${name} is not a date (use ISO 8601, e.g. 2026-01-31)`);
   if (from >= to) throw Boom.badRequest(`from (${from.toISOString()}) must be before to (${to.toISOString()})`);
   return { from, to };
 }
@@ -71,7 +64,7 @@ export function analyticsRoutes(deps: ApiDeps): ServerRoute[] {
     {
       method: 'GET',
       path: '/api/analytics/{table}.csv',
-      options: { validate: { params: schema({ type: 'object', properties: { table: { enum: ['summary', 'skus', 'goals'] } } }, 'params'), query: schema(periodQuery, 'query') } },
+      options: { validate: { params: schema(object({ table: { enum: ['summary', 'skus', 'goals'] } }, ['table']), 'params'), query: schema(periodQuery, 'query') } },
       handler: async (request, h) => {
         const query = request.query as unknown as PeriodQuery;
         const { shop } = shopOf(request);
@@ -98,22 +91,26 @@ export function analyticsRoutes(deps: ApiDeps): ServerRoute[] {
       handler: async (request, h) => {
         const { shop, user } = shopOf(request);
         const body = request.payload as { metric: GoalMetric; reduceByPct: number; startsOn: string; endsOn: string; note?: string };
-        for (const [name, day] of [['startsOn', body.startsOn], ['endsOn', body.endsOn]] as const) if (Number.isNaN(Date.parse(`${day}T00:00:00Z`))) throw Boom.badRequest(`${name} ${day} is not a date`);
         if (body.endsOn < body.startsOn) throw Boom.badRequest(`endsOn (${body.endsOn}) must not be before startsOn (${body.startsOn})`);
-        const row = await deps.stores.analytics.addGoal({ shop_id: shop, metric: body.metric, reduce_by_pct: String(body.reduceByPct), starts_on: body.startsOn, ends_on: body.endsOn, note: body.note ?? null, created_by: user });
-        await deps.stores.audit.record(shop, user, 'goal.add', String(row.id), { metric: body.metric, reduceByPct: body.reduceByPct, startsOn: body.startsOn, endsOn: body.endsOn });
+        const row = await deps.stores.db.transaction(async (trx) => {
+          const added = await deps.stores.analytics.addGoal({ shop_id: shop, metric: body.metric, reduce_by_pct: String(body.reduceByPct), starts_on: body.startsOn, ends_on: body.endsOn, note: body.note ?? null, created_by: user }, trx);
+          await deps.stores.audit.record(shop, user, 'goal.add', String(added.id), { metric: body.metric, reduceByPct: body.reduceByPct, startsOn: body.startsOn, endsOn: body.endsOn }, trx);
+          return added;
+        });
         return h.response(await analytics.progressOf(row)).code(201);
       },
     },
     {
       method: 'DELETE',
       path: '/api/goals/{id}',
-      options: { validate: { params: schema({ type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } } }, 'params') } },
+      options: { validate: { params: schema(object({ id: ROW_ID }, ['id']), 'params') } },
       handler: async (request) => {
         const { shop, user } = shopOf(request);
         const id = (request.params as { id: string }).id;
-        if (!(await deps.stores.analytics.deleteGoal(shop, id))) throw Boom.notFound('No such goal in this shop');
-        await deps.stores.audit.record(shop, user, 'goal.delete', id, {});
+        await deps.stores.db.transaction(async (trx) => {
+          if (!(await deps.stores.analytics.deleteGoal(shop, id, trx))) throw Boom.notFound('No such goal in this shop');
+          await deps.stores.audit.record(shop, user, 'goal.delete', id, {}, trx);
+        });
         return { deleted: id };
       },
     },

@@ -2,6 +2,7 @@ import Boom from '@hapi/boom';
 import type { ServerRoute } from '@hapi/hapi';
 import { shopOf } from '../../auth/sessionAuth.ts';
 import { DEFAULT_ORDER_DAYS, EXTENDED_ORDER_DAYS, hasExtendedOrderAccess } from '../../backfill/BackfillService.ts';
+import { days, object } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
 
@@ -31,7 +32,7 @@ export function backfillRoutes(deps: ApiDeps): ServerRoute[] {
       path: '/api/backfill/extend',
       options: {
         validate: {
-          payload: schema({ type: 'object', required: ['days'], additionalProperties: false, properties: { days: { type: 'integer', minimum: 1, maximum: EXTENDED_ORDER_DAYS } } }, 'payload'),
+          payload: schema(object({ days: days(EXTENDED_ORDER_DAYS) }, ['days']), 'payload'),
         },
       },
       handler: async (request, h) => {

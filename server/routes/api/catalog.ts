@@ -1,6 +1,7 @@
 import Boom from '@hapi/boom';
 import type { ServerRoute } from '@hapi/hapi';
 import { shopOf } from '../../auth/sessionAuth.ts';
+import { object, ROW_ID } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
 
@@ -46,7 +47,7 @@ export function catalogRoutes(deps: ApiDeps): ServerRoute[] {
     {
       method: 'POST',
       path: '/api/actions/{id}/release',
-      options: { validate: { params: schema({ type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } } }, 'params') } },
+      options: { validate: { params: schema(object({ id: ROW_ID }, ['id']), 'params') } },
       handler: async (request) => {
         const { shop, user } = shopOf(request);
         const id = (request.params as { id: string }).id;

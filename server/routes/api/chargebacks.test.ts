@@ -112,7 +112,7 @@ describe('chargeback analytics', () => {
     const reversed = await call('/api/chargebacks?from=2026-02-01&to=2026-01-01');
     expect(reversed.status).toBe(400);
     expect(reversed.body.message).toMatch(/from .* must be before to/);
-    expect((await call('/api/chargebacks?from=2026-13-45')).body.message).toBe('from is not a date (use ISO 8601, e.g. 2026-01-31 or 2026-01-31T00:00:00Z)');
+    expect((await call('/api/chargebacks?from=2026-13-45')).body.message).toBe('Invalid query: /from must be an ISO 8601 date or date-time, e.g. 2026-01-31 or 2026-01-31T00:00:00Z (a real one, years 1970-2199)');
     // Another shop sees none of it.
     expect((await call('/api/chargebacks', OTHER)).body.summary.disputes).toBe(0);
   });

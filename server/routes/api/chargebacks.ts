@@ -3,28 +3,21 @@ import type { ServerRoute } from '@hapi/hapi';
 import { shopOf } from '../../auth/sessionAuth.ts';
 import { ChargebackService, type ChargebackReport } from '../../services/ChargebackService.ts';
 import { renderEvidenceReport } from '../../services/evidenceReport.ts';
+import { INSTANT, object, SHOPIFY_NUMBER } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
 import { csvResponse } from './csv.ts';
 
 const DAY_MS = 86_400_000;
-const windowQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    from: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}' },
-    to: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}' },
-  },
-};
+const windowQuery = object({ from: INSTANT, to: INSTANT });
 const TABLES = ['disputes', 'repeat-offenders', 'double-dips', 'unshipped', 'by-month'] as const;
 type Table = (typeof TABLES)[number];
-const orderParams = schema({ type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,20}$' } } }, 'params');
+const orderParams = schema(object({ id: SHOPIFY_NUMBER }, ['id']), 'params');
 
-/** The period asked for: `from`/`to` (ISO dates or date-times), by default the last 365 days. */
+/** The period asked for: `from`/`to` (ISO dates or date-times, validated by the query schema), by default the last 365 days. */
 function windowOf(query: { from?: string; to?: string }): { from: Date; to: Date } {
   const to = query.to ? new Date(query.to) : new Date();
   const from = query.from ? new Date(query.from) : new Date(to.getTime() - 365 * DAY_MS);
-  for (const [name, date] of [['from', from], ['to', to]] as const) if (Number.isNaN(date.getTime())) throw Boom.badRequest(`${name} is not a date (use ISO 8601, e.g. 2026-01-31 or 2026-01-31T00:00:00Z)`);
   if (from >= to) throw Boom.badRequest(`from (${from.toISOString()}) must be before to (${to.toISOString()})`);
   return { from, to };
 }
@@ -62,7 +55,7 @@ export function chargebackRoutes(deps: ApiDeps): ServerRoute[] {
       path: '/api/chargebacks/{table}.csv',
       options: {
         validate: {
-          params: schema({ type: 'object', properties: { table: { enum: TABLES } } }, 'params'),
+          params: schema(object({ table: { enum: TABLES } }, ['table']), 'params'),
           query: schema(windowQuery, 'query'),
         },
       },

@@ -64,7 +64,7 @@ describe('every export that carries text neutralizes formulas', () => {
     const at = new Date(Date.now() - 2 * 86_400_000).toISOString();
     const order: OrderRecord = {
       id: 'gid://shopify/Order/7001', customerId: 'gid://shopify/Customer/7001', createdAt: at, currency: 'USD', totalPrice: 10, subtotalPrice: 10, totalDiscounts: 0,
-      discountCodes: [], gateways: ['manual'], shippingLines: [], identity: {},
+      discountCodes: [], gateways: ['manual'], shippingLines: [], identity: {}, tags: [],
       lineItems: [{ id: 'gid://shopify/LineItem/7001', sku: DDE, title: HYPERLINK, quantity: 2, price: 5, totalDiscount: 0 }],
     };
     const ret: ReturnRecord = { id: 'gid://shopify/Return/7001', orderId: order.id, status: 'CLOSED', createdAt: at, exchangeLineItemCount: 0, totalValue: 5, lineItems: [{ lineItemId: 'gid://shopify/LineItem/7001', sku: DDE, quantity: 1 }] };

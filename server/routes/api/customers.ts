@@ -1,6 +1,8 @@
 import Boom from '@hapi/boom';
 import type { ServerRoute } from '@hapi/hapi';
 import { shopOf } from '../../auth/sessionAuth.ts';
+import { gid, object } from '../fields.ts';
+import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
 import { summarize } from './decisions.ts';
 
@@ -19,10 +21,11 @@ export function customerRoutes(deps: ApiDeps): ServerRoute[] {
     {
       method: 'GET',
       path: '/api/customers/{id}',
+      // The GID comes URL-encoded (gid%3A%2F%2Fshopify%2FCustomer%2F123); hapi decodes it once.
+      options: { validate: { params: schema(object({ id: gid('Customer') }, ['id']), 'params') } },
       handler: async (request) => {
         const { shop } = shopOf(request);
-        const id = decodeURIComponent((request.params as { id: string }).id);
-        if (!/^gid:\/\/shopify\/Customer\/[0-9]+$/.test(id)) throw Boom.badRequest('id must be a customer GID, e.g. gid://shopify/Customer/123 (URL-encoded)');
+        const { id } = request.params as { id: string };
         const profile = await deps.stores.customers.get(shop, id);
         if (!profile) throw Boom.notFound('No such customer in this shop');
         const decisions = (await deps.stores.decisions.list(shop, { customerId: id, limit: 200 })).reverse();

@@ -3,22 +3,20 @@ import type { ServerRoute } from '@hapi/hapi';
 import type { Decision } from '../../../engine/index.ts';
 import { shopOf } from '../../auth/sessionAuth.ts';
 import type { DecisionRow } from '../../store/index.ts';
+import { gid, INSTANT, limit, object, ROW_ID, text } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
 
-const listQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    zone: { enum: ['low', 'medium', 'high'] },
-    kind: { enum: ['order', 'return', 'refund'] },
-    from: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}' },
-    to: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}' },
-    customerId: { type: 'string' },
-    limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-    before: { type: 'string', pattern: '^[0-9]+$' },
-  },
-};
+const listQuery = object({
+  zone: { enum: ['low', 'medium', 'high'] },
+  kind: { enum: ['order', 'return', 'refund'] },
+  from: INSTANT,
+  to: INSTANT,
+  customerId: gid('Customer'),
+  limit: limit(200, 50),
+  before: ROW_ID,
+});
+const idParams = schema(object({ id: ROW_ID }, ['id']), 'params');
 
 /** The list form of a decision: enough for a table row, with the top 3 signals by points. */
 export function summarize(row: DecisionRow) {
@@ -74,7 +72,7 @@ export function decisionRoutes(deps: ApiDeps): ServerRoute[] {
     {
       method: 'GET',
       path: '/api/decisions/{id}',
-      options: { validate: { params: schema({ type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } } }, 'params') } },
+      options: { validate: { params: idParams } },
       handler: async (request) => {
         const { shop } = shopOf(request);
         const row = await deps.stores.decisions.get(shop, (request.params as { id: string }).id);
@@ -93,8 +91,8 @@ export function decisionRoutes(deps: ApiDeps): ServerRoute[] {
       path: '/api/decisions/{id}/outcome',
       options: {
         validate: {
-          params: schema({ type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } } }, 'params'),
-          payload: schema({ type: 'object', required: ['label'], additionalProperties: false, properties: { label: { enum: ['fraud', 'legit'] }, note: { type: 'string', maxLength: 1000 } } }, 'payload'),
+          params: idParams,
+          payload: schema(object({ label: { enum: ['fraud', 'legit'] }, note: text(1000) }, ['label']), 'payload'),
         },
       },
       handler: async (request) => {
@@ -102,8 +100,10 @@ export function decisionRoutes(deps: ApiDeps): ServerRoute[] {
         const row = await deps.stores.decisions.get(shop, (request.params as { id: string }).id);
         if (!row) throw Boom.notFound('No such decision in this shop');
         const { label, note } = request.payload as { label: 'fraud' | 'legit'; note?: string };
-        await deps.stores.outcomes.label(shop, { subjectKind: row.subject_kind, subjectId: row.subject_id, customerId: row.customer_id, decisionId: row.id, label, source: 'merchant', note });
-        await deps.stores.audit.record(shop, user, 'outcome.label', row.subject_id, { label });
+        await deps.stores.db.transaction(async (trx) => {
+          await deps.stores.outcomes.label(shop, { subjectKind: row.subject_kind, subjectId: row.subject_id, customerId: row.customer_id, decisionId: row.id, label, source: 'merchant', note }, trx);
+          await deps.stores.audit.record(shop, user, 'outcome.label', row.subject_id, { label }, trx);
+        });
         return { ok: true, label };
       },
     },

@@ -1,4 +1,6 @@
-import type { Plugin } from '@hapi/hapi';
+import type { Plugin, RouteOptions, ServerRoute } from '@hapi/hapi';
+import { NOTHING } from '../fields.ts';
+import { schema } from '../validate.ts';
 import { analyticsRoutes } from './analytics.ts';
 import { backfillRoutes } from './backfill.ts';
 import { catalogRoutes } from './catalog.ts';
@@ -14,12 +16,28 @@ import { ringRoutes } from './rings.ts';
 import { reasonRoutes } from './reasons.ts';
 import { rulesetRoutes } from './rulesets.ts';
 
+const noQuery = schema(NOTHING, 'query');
+const noPayload = schema(NOTHING, 'payload');
+
+/**
+ * Every route's input validated by schema (fields.ts, validate.ts): a route that declares no
+ * query schema takes no query parameters, a POST/PUT/DELETE that declares no payload schema takes
+ * no payload, and a route with path parameters must declare their schema (checked at start).
+ */
+export function validated(route: ServerRoute): ServerRoute {
+  const options = (route.options ?? {}) as RouteOptions;
+  const validate = options.validate ?? {};
+  if (route.path.includes('{') && !validate.params) throw new Error(`${String(route.method)} ${route.path} has path parameters but no params schema`);
+  const takesPayload = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(String(route.method).toUpperCase());
+  return { ...route, options: { ...options, validate: { query: noQuery, ...(takesPayload ? { payload: noPayload } : {}), ...validate } } };
+}
+
 /** The admin JSON API under /api: every route needs a session token and is scoped to its shop. */
 export const api: Plugin<ApiDeps> = {
   name: 'refundsentry-api',
   register(server, deps) {
     const routes = [...decisionRoutes(deps), ...customerRoutes(deps), ...rulesetRoutes(deps), ...catalogRoutes(deps), ...backfillRoutes(deps), ...simulationRoutes(deps), ...chargebackRoutes(deps), ...analyticsRoutes(deps), ...orderRoutes(deps), ...ringRoutes(deps), ...listRoutes(deps), ...refundMethodRoutes(deps), ...reasonRoutes(deps)];
-    for (const route of routes) server.route({ ...route, options: { ...(route.options as object), auth: 'session' } });
+    for (const route of routes.map(validated)) server.route({ ...route, options: { ...(route.options as object), auth: 'session' } });
   },
 };
 

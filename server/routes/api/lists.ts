@@ -7,43 +7,32 @@ import { ipHash, phoneHash } from '../../shopify/normalize/identityHashes.ts';
 import { addressHash } from '../../shopify/normalize/summarizeAddress.ts';
 import { holdoutShareOf } from '../../services/ScoringService.ts';
 import type { ListEntryRow, SnoozeRow } from '../../store/index.ts';
-import { GID, schema } from '../validate.ts';
+import { days, gid, HASH, INSTANT, object, ROW_ID, text } from '../fields.ts';
+import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
 
 const KINDS: IdentifierKind[] = ['email', 'phone', 'address', 'ip', 'device', 'payment'];
-const HASH = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
-const TIME = { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]+(Z|[+-][0-9:]+)?)?$', maxLength: 40 } as const;
-const RANGE = { type: 'object', additionalProperties: false, properties: { from: TIME, to: TIME } } as const;
+const LIST = { enum: ['blocked', 'allowed'] } as const;
+const RANGE = object({ from: INSTANT, to: INSTANT });
 
-const listEntrySchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['list', 'kind'],
-  properties: {
-    list: { enum: ['blocked', 'allowed'] },
+const listEntrySchema = object(
+  {
+    list: LIST,
     kind: { enum: KINDS },
     /** A raw email, phone or IP address: hashed with the shop's key at once, never stored. */
-    value: { type: 'string', minLength: 1, maxLength: 320 },
+    value: text(320, 1),
     /** A raw postal address: hashed at once like the addresses of orders, never stored. */
-    address: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['address1', 'countryCode'],
-      properties: {
-        address1: { type: 'string', minLength: 1, maxLength: 200 },
-        address2: { type: 'string', maxLength: 200 },
-        city: { type: 'string', maxLength: 100 },
-        zip: { type: 'string', maxLength: 20 },
-        provinceCode: { type: 'string', maxLength: 10 },
-        countryCode: { type: 'string', minLength: 2, maxLength: 2 },
-      },
-    },
+    address: object(
+      { address1: text(200, 1), address2: text(200), city: text(100), zip: text(20), provinceCode: text(10), countryCode: text(2, 2) },
+      ['address1', 'countryCode'],
+    ),
     /** A keyed hash already known (e.g. from a decision's evidence or a customer's identity). */
     hash: HASH,
-    note: { type: 'string', maxLength: 500 },
+    note: text(500),
     nonOverridable: { type: 'boolean' },
   },
-} as const;
+  ['list', 'kind'],
+);
 
 type ListEntryInput = {
   list: 'blocked' | 'allowed';
@@ -110,7 +99,7 @@ export function listRoutes(deps: ApiDeps): ServerRoute[] {
     {
       method: 'GET',
       path: '/api/lists',
-      options: { validate: { query: schema({ type: 'object', additionalProperties: false, properties: { list: { enum: ['blocked', 'allowed'] } } }, 'query') } },
+      options: { validate: { query: schema(object({ list: LIST }), 'query') } },
       handler: async (request) => {
         const { shop } = shopOf(request);
         const entries = await deps.stores.lists.entries(shop, (request.query as { list?: 'blocked' | 'allowed' }).list);
@@ -126,8 +115,12 @@ export function listRoutes(deps: ApiDeps): ServerRoute[] {
         const input = request.payload as ListEntryInput;
         if (input.nonOverridable && input.list !== 'blocked') throw Boom.badRequest('/nonOverridable applies to block entries only');
         const hash = hashOf(await keyOf(shop), input);
-        const row = await deps.stores.lists.add(shop, input.list, input.kind, hash, input.note, { nonOverridable: input.nonOverridable, createdBy: user });
-        await deps.stores.audit.record(shop, user, `lists.${input.list}.add`, `${input.kind}:${hash}`, { nonOverridable: row.non_overridable });
+        const row = await deps.stores.db.transaction(async (trx) => {
+          const added = await deps.stores.lists.add(shop, input.list, input.kind, hash, input.note, { nonOverridable: input.nonOverridable, createdBy: user, trx });
+          await deps.stores.audit.record(shop, user, `lists.${input.list}.add`, `${input.kind}:${hash}`, { nonOverridable: added.non_overridable }, trx);
+          return added;
+        });
+        deps.stores.lists.forget(shop); // after the commit
         return h.response({ entry: entryOut(row) }).code(201);
       },
     },
@@ -137,18 +130,10 @@ export function listRoutes(deps: ApiDeps): ServerRoute[] {
       options: {
         validate: {
           payload: schema(
-            {
-              type: 'object',
-              additionalProperties: false,
-              required: ['decisionId', 'list'],
-              properties: {
-                decisionId: { type: 'string', pattern: '^[0-9]{1,18}$' },
-                list: { enum: ['blocked', 'allowed'] },
-                kinds: { type: 'array', items: { enum: KINDS }, minItems: 1, uniqueItems: true },
-                note: { type: 'string', maxLength: 500 },
-                nonOverridable: { type: 'boolean' },
-              },
-            },
+            object(
+              { decisionId: ROW_ID, list: LIST, kinds: { type: 'array', items: { enum: KINDS }, minItems: 1, maxItems: KINDS.length, uniqueItems: true }, note: text(500), nonOverridable: { type: 'boolean' } },
+              ['decisionId', 'list'],
+            ),
             'payload',
           ),
         },
@@ -166,28 +151,36 @@ export function listRoutes(deps: ApiDeps): ServerRoute[] {
         for (const address of [order.shippingAddress, order.billingAddress]) if (address?.hash) known.push(['address', address.hash]);
         const wanted = known.filter(([kind], i) => (!input.kinds || input.kinds.includes(kind)) && known.findIndex((k) => k[0] === kind && k[1] === known[i]![1]) === i);
         if (wanted.length === 0) throw Boom.conflict(`The order has no hashed ${input.kinds ? input.kinds.join('/') : ''} identifier to list`.replace(/\s+/g, ' '));
-        const rows = [];
-        for (const [kind, hash] of wanted) rows.push(await deps.stores.lists.add(shop, input.list, kind, hash, input.note ?? `from decision ${decision.id}`, { nonOverridable: input.nonOverridable, createdBy: user }));
-        await deps.stores.audit.record(shop, user, `lists.${input.list}.add`, decision.subject_id, { kinds: wanted.map(([kind]) => kind), nonOverridable: input.nonOverridable === true });
+        // Every entry and the audit line, or nothing.
+        const rows = await deps.stores.db.transaction(async (trx) => {
+          const added = [];
+          for (const [kind, hash] of wanted) added.push(await deps.stores.lists.add(shop, input.list, kind, hash, input.note ?? `from decision ${decision.id}`, { nonOverridable: input.nonOverridable, createdBy: user, trx }));
+          await deps.stores.audit.record(shop, user, `lists.${input.list}.add`, decision.subject_id, { kinds: wanted.map(([kind]) => kind), nonOverridable: input.nonOverridable === true }, trx);
+          return added;
+        });
+        deps.stores.lists.forget(shop); // after the commit
         return h.response({ entries: rows.map(entryOut) }).code(201);
       },
     },
     {
       method: 'DELETE',
       path: '/api/lists/{list}/{kind}/{hash}',
-      options: { validate: { params: schema({ type: 'object', properties: { list: { enum: ['blocked', 'allowed'] }, kind: { enum: KINDS }, hash: HASH } }, 'params') } },
+      options: { validate: { params: schema(object({ list: LIST, kind: { enum: KINDS }, hash: HASH }, ['list', 'kind', 'hash']), 'params') } },
       handler: async (request) => {
         const { shop, user } = shopOf(request);
         const { list, kind, hash } = request.params as { list: 'blocked' | 'allowed'; kind: IdentifierKind; hash: string };
-        if (!(await deps.stores.lists.remove(shop, list, kind, hash))) throw Boom.notFound(`No ${kind} entry with that hash on the ${list} list`);
-        await deps.stores.audit.record(shop, user, `lists.${list}.remove`, `${kind}:${hash}`);
+        await deps.stores.db.transaction(async (trx) => {
+          if (!(await deps.stores.lists.remove(shop, list, kind, hash, trx))) throw Boom.notFound(`No ${kind} entry with that hash on the ${list} list`);
+          await deps.stores.audit.record(shop, user, `lists.${list}.remove`, `${kind}:${hash}`, {}, trx);
+        });
+        deps.stores.lists.forget(shop); // after the commit
         return { removed: true };
       },
     },
     {
       method: 'GET',
       path: '/api/snoozes',
-      options: { validate: { query: schema({ type: 'object', additionalProperties: false, properties: { customerId: GID, active: { type: 'boolean' } } }, 'query') } },
+      options: { validate: { query: schema(object({ customerId: gid('Customer'), active: { type: 'boolean' } }), 'query') } },
       handler: async (request) => {
         const { shop } = shopOf(request);
         const { customerId, active } = request.query as { customerId?: string; active?: boolean };
@@ -201,21 +194,7 @@ export function listRoutes(deps: ApiDeps): ServerRoute[] {
       path: '/api/snoozes',
       options: {
         validate: {
-          payload: schema(
-            {
-              type: 'object',
-              additionalProperties: false,
-              required: ['customerId', 'signalId'],
-              properties: {
-                customerId: { type: 'string', pattern: '^gid://shopify/Customer/[0-9]+$' },
-                signalId: { type: 'string', minLength: 1, maxLength: 120 },
-                days: { type: 'integer', minimum: 1, maximum: 365 },
-                until: TIME,
-                reason: { type: 'string', maxLength: 500 },
-              },
-            },
-            'payload',
-          ),
+          payload: schema(object({ customerId: gid('Customer'), signalId: text(120, 1), days: days(365), until: INSTANT, reason: text(500) }, ['customerId', 'signalId']), 'payload'),
         },
       },
       handler: async (request, h) => {
@@ -228,20 +207,25 @@ export function listRoutes(deps: ApiDeps): ServerRoute[] {
         if (Number.isNaN(expires)) throw Boom.badRequest('/until is not an ISO 8601 time');
         if (expires <= now) throw Boom.badRequest('/until must be in the future');
         if (expires > now + 366 * 86_400_000) throw Boom.badRequest('/until must be within a year');
-        const row = await deps.stores.snoozes.add(shop, { customerId: input.customerId, signalId: input.signalId, expiresAt: new Date(expires).toISOString(), createdBy: user, reason: input.reason, startsAt: new Date(now).toISOString() });
-        await deps.stores.audit.record(shop, user, 'snooze.add', input.customerId, { signalId: input.signalId, expiresAt: row.expires_at, reason: input.reason ?? null });
+        const row = await deps.stores.db.transaction(async (trx) => {
+          const added = await deps.stores.snoozes.add(shop, { customerId: input.customerId, signalId: input.signalId, expiresAt: new Date(expires).toISOString(), createdBy: user, reason: input.reason, startsAt: new Date(now).toISOString() }, trx);
+          await deps.stores.audit.record(shop, user, 'snooze.add', input.customerId, { signalId: input.signalId, expiresAt: added.expires_at, reason: input.reason ?? null }, trx);
+          return added;
+        });
         return h.response({ snooze: snoozeOut(row, now) }).code(201);
       },
     },
     {
       method: 'DELETE',
       path: '/api/snoozes/{id}',
-      options: { validate: { params: schema({ type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } } }, 'params') } },
+      options: { validate: { params: schema(object({ id: ROW_ID }, ['id']), 'params') } },
       handler: async (request) => {
         const { shop, user } = shopOf(request);
         const { id } = request.params as { id: string };
-        if (!(await deps.stores.snoozes.remove(shop, id))) throw Boom.notFound('No such snooze in this shop');
-        await deps.stores.audit.record(shop, user, 'snooze.remove', id);
+        await deps.stores.db.transaction(async (trx) => {
+          if (!(await deps.stores.snoozes.remove(shop, id, trx))) throw Boom.notFound('No such snooze in this shop');
+          await deps.stores.audit.record(shop, user, 'snooze.remove', id, {}, trx);
+        });
         return { removed: true };
       },
     },
@@ -259,12 +243,16 @@ export function listRoutes(deps: ApiDeps): ServerRoute[] {
     {
       method: 'PUT',
       path: '/api/holdout',
-      options: { validate: { payload: schema({ type: 'object', additionalProperties: false, required: ['percent'], properties: { percent: { type: 'number', minimum: 0, maximum: 20 } } }, 'payload') } },
+      options: { validate: { payload: schema(object({ percent: { type: 'number', minimum: 0, maximum: 20 } }, ['percent']), 'payload') } },
       handler: async (request) => {
         const { shop, user } = shopOf(request);
         const { percent } = request.payload as { percent: number };
-        const settings = await deps.stores.shops.updateSettings(shop, { holdoutPercent: percent });
-        await deps.stores.audit.record(shop, user, 'holdout.set', null, { percent });
+        const settings = await deps.stores.db.transaction(async (trx) => {
+          const updated = await deps.stores.shops.updateSettings(shop, { holdoutPercent: percent }, trx);
+          await deps.stores.audit.record(shop, user, 'holdout.set', null, { percent }, trx);
+          return updated;
+        });
+        deps.stores.shops.forget(shop); // after the commit
         return { percent: Number(settings.holdoutPercent) };
       },
     },

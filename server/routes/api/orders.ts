@@ -3,6 +3,7 @@ import type { ServerRoute } from '@hapi/hapi';
 import { shopOf } from '../../auth/sessionAuth.ts';
 import { ChargebackService } from '../../services/ChargebackService.ts';
 import { orderRiskCard } from '../../services/OrderRiskCard.ts';
+import { object, SHOPIFY_NUMBER } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
 
@@ -21,7 +22,7 @@ export function orderRoutes(deps: ApiDeps): ServerRoute[] {
       path: '/api/orders/{id}/risk',
       options: {
         cors: { origin: EXTENSION_ORIGINS, headers: ['Authorization', 'Content-Type'], credentials: false },
-        validate: { params: schema({ type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,20}$' } } }, 'params') },
+        validate: { params: schema(object({ id: SHOPIFY_NUMBER }, ['id']), 'params') },
       },
       handler: async (request) => {
         const card = await orderRiskCard(deps.stores, chargebacks, shopOf(request).shop, `gid://shopify/Order/${(request.params as { id: string }).id}`);

@@ -2,7 +2,8 @@ import Boom from '@hapi/boom';
 import type { ServerRoute } from '@hapi/hapi';
 import { shopOf } from '../../auth/sessionAuth.ts';
 import type { ReasonClusteringRow } from '../../store/index.ts';
-import { GID, schema } from '../validate.ts';
+import { gid, limit, object, text } from '../fields.ts';
+import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
 
 function run(row: ReasonClusteringRow | undefined) {
@@ -19,7 +20,7 @@ export function reasonRoutes(deps: ApiDeps): ServerRoute[] {
     {
       method: 'GET',
       path: '/api/reasons',
-      options: { validate: { query: schema({ type: 'object', additionalProperties: false, properties: { products: { type: 'integer', minimum: 0, maximum: 200, default: 50 } } }, 'query') } },
+      options: { validate: { query: schema(object({ products: limit(200, 50, 0) }), 'query') } },
       handler: async (request) => {
         const { shop } = shopOf(request);
         const { products } = request.query as unknown as { products: number };
@@ -34,7 +35,7 @@ export function reasonRoutes(deps: ApiDeps): ServerRoute[] {
       options: {
         validate: {
           query: schema(
-            { type: 'object', additionalProperties: false, minProperties: 1, maxProperties: 1, properties: { productId: GID, sku: { type: 'string', minLength: 1, maxLength: 255 } } },
+            object({ productId: gid('Product'), sku: text(255, 1) }, [], { minProperties: 1, maxProperties: 1 }),
             'query',
           ),
         },

@@ -1,12 +1,12 @@
 import Boom from '@hapi/boom';
 import type { ServerRoute } from '@hapi/hapi';
 import { shopOf } from '../../auth/sessionAuth.ts';
+import { INSTANT, object } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
 import { csvResponse } from './csv.ts';
 
-const TIME = { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]+(Z|[+-][0-9:]+)?)?$', maxLength: 40 } as const;
-const RANGE = schema({ type: 'object', additionalProperties: false, properties: { from: TIME, to: TIME } }, 'query');
+const RANGE = schema(object({ from: INSTANT, to: INSTANT }), 'query');
 
 function rangeOf(query: { from?: string; to?: string }) {
   if (query.from && query.to && Date.parse(query.from) >= Date.parse(query.to)) throw Boom.badRequest('"from" must be before "to"');

@@ -3,15 +3,13 @@ import type { ServerRoute } from '@hapi/hapi';
 import { RING_POINTS } from '../../../engine/rings/index.ts';
 import { shopOf } from '../../auth/sessionAuth.ts';
 import type { RingAlertRow, RingBuildRow, RingRow } from '../../store/index.ts';
+import { limit, object, ROW_ID } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
 
-const idParams = schema({ type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } } }, 'params');
-const listQuery = schema(
-  { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 }, minScore: { type: 'number', minimum: 0, maximum: 100, default: 0 } } },
-  'query',
-);
-const alertQuery = schema({ type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 } } }, 'query');
+const idParams = schema(object({ id: ROW_ID }, ['id']), 'params');
+const listQuery = schema(object({ limit: limit(500, 100), minScore: { type: 'number', minimum: 0, maximum: 100, default: 0 } }), 'query');
+const alertQuery = schema(object({ limit: limit(500, 100) }), 'query');
 
 /** `customer:<id>` → the customer id; `guest:<order id>` → the guest order's id. */
 function memberOf(key: string): { customerId: string | null; guestOrderId: string | null } {

@@ -3,10 +3,11 @@ import type { ServerRoute } from '@hapi/hapi';
 import { compileRuleset, validateRuleset, type Ruleset } from '../../../engine/index.ts';
 import { shopOf } from '../../auth/sessionAuth.ts';
 import type { RulesetRow } from '../../store/index.ts';
+import { object, PG_INT_MAX, VERSION } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
 
-const versionParams = schema({ type: 'object', properties: { version: { type: 'integer', minimum: 1 } } }, 'params');
+const versionParams = schema(object({ version: VERSION }, ['version']), 'params');
 
 function view(row: RulesetRow, withBody: boolean) {
   return {
@@ -40,7 +41,7 @@ export function rulesetRoutes(deps: ApiDeps): ServerRoute[] {
     {
       method: 'POST',
       path: '/api/rulesets/validate',
-      options: { validate: { payload: schema({ type: 'object', required: ['body'], properties: { body: {} } }, 'payload') } },
+      options: { validate: { payload: schema(object({ body: {} }, ['body']), 'payload') } },
       handler: async (request) => {
         const problems = validateRuleset((request.payload as { body: unknown }).body, deps.registry);
         return { valid: !problems.some((p) => p.severity === 'error'), problems };
@@ -51,7 +52,7 @@ export function rulesetRoutes(deps: ApiDeps): ServerRoute[] {
       path: '/api/rulesets',
       options: {
         validate: {
-          payload: schema({ type: 'object', required: ['body', 'baseVersion'], additionalProperties: false, properties: { body: {}, baseVersion: { type: ['integer', 'null'], minimum: 1 } } }, 'payload'),
+          payload: schema(object({ body: {}, baseVersion: { type: ['integer', 'null'], minimum: 1, maximum: PG_INT_MAX } }, ['body', 'baseVersion']), 'payload'),
         },
       },
       handler: async (request, h) => {

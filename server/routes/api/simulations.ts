@@ -11,12 +11,14 @@ import { SimulationRefused } from '../../services/SimulationService.ts';
 import type { HistoryEvent } from '../../../engine/history/index.ts';
 import { shopOf } from '../../auth/sessionAuth.ts';
 import type { SimulationRow } from '../../store/index.ts';
+import { days, INSTANT, object, ROW_ID, VERSION } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
 import { csvResponse } from './csv.ts';
 
 const DAY = 86_400_000;
-const idParams = schema({ type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } } }, 'params');
+const idParams = schema(object({ id: ROW_ID }, ['id']), 'params');
+const versionParams = schema(object({ version: VERSION }, ['version']), 'params');
 
 function view(row: Omit<SimulationRow, 'report'> & { report?: SimulationReport | null }) {
   return {
@@ -45,12 +47,12 @@ export function simulationRoutes(deps: ApiDeps): ServerRoute[] {
       path: '/api/rulesets/{version}/simulate',
       options: {
         validate: {
-          params: schema({ type: 'object', properties: { version: { type: 'integer', minimum: 1 } } }, 'params'),
+          params: versionParams,
           payload: schema(
             {
               type: ['object', 'null'],
               additionalProperties: false,
-              properties: { from: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}' }, to: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}' }, days: { type: 'integer', minimum: 1, maximum: 730 } },
+              properties: { from: INSTANT, to: INSTANT, days: days(730) },
             },
             'payload',
           ),
@@ -151,7 +153,7 @@ export function simulationRoutes(deps: ApiDeps): ServerRoute[] {
     {
       method: 'POST',
       path: '/api/rulesets/{version}/shadow',
-      options: { validate: { params: schema({ type: 'object', properties: { version: { type: 'integer', minimum: 1 } } }, 'params') } },
+      options: { validate: { params: versionParams } },
       handler: async (request) => {
         const { shop, user } = shopOf(request);
         const version = (request.params as unknown as { version: number }).version;
