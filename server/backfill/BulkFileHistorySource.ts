@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseScrubbedJson } from '../shopify/normalize/index.ts';
 import { HistoryFileError } from './FileHistorySource.ts';
 import { assembleBulkJsonl, BulkResultError } from './bulk/bulkJsonl.ts';
 import { pageEvents, stageItems, type RecordDetails, type StageItem } from './bulk/bulkRecords.ts';
@@ -55,7 +56,7 @@ export class BulkFileHistorySource implements HistorySource {
         if (!line.trim()) return;
         let node: RecordDetails;
         try {
-          node = JSON.parse(line) as RecordDetails;
+          node = parseScrubbedJson(line) as RecordDetails; // NUL and lone surrogates → U+FFFD, as in webhook bodies
         } catch (error) {
           throw new BulkResultError(`${detailsPath} line ${index + 1}: not JSON (${(error as Error).message})`);
         }

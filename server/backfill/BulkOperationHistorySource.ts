@@ -1,7 +1,7 @@
 import type { HistoryEvent } from '../../engine/history/index.ts';
 import type { AdminGraphqlClient } from '../shopify/AdminGraphqlClient.ts';
 import { BACKFILL_REFUND_DETAILS, BACKFILL_RETURN_DETAILS, BULK_OPERATION_RUN_QUERY, BULK_OPERATION_STATUS } from '../shopify/operations.ts';
-import { PayloadError } from '../shopify/normalize/index.ts';
+import { PayloadError, scrubStrings } from '../shopify/normalize/index.ts';
 import { ShopifyApiError } from '../shopify/ShopifyApiError.ts';
 import { assembleBulkJsonl, BulkResultError, type AssembledNode } from './bulk/bulkJsonl.ts';
 import { bulkQueryFor } from './bulk/bulkQueries.ts';
@@ -152,7 +152,8 @@ export class BulkOperationHistorySource implements HistorySource {
       for (let i = 0; i < slice.length; i += this.detailsBatch) {
         const ids = slice.slice(i, i + this.detailsBatch).map((item) => item.id);
         const { data } = await client.request<{ nodes: (RecordDetails | null)[] }>(document, { ids });
-        for (const node of data.nodes) if (node && typeof node.id === 'string') details.set(node.id, node);
+        // NUL and lone surrogates → U+FFFD, as in webhook bodies (the bulk results are scrubbed as they are parsed).
+        for (const node of data.nodes) if (node && typeof node.id === 'string') details.set(node.id, scrubStrings(node));
       }
     }
     return pageEvents(stage, slice, details);

@@ -35,6 +35,16 @@ describe('assembleBulkJsonl', () => {
     expect(() => assembleBulkJsonl('{"title":"no id"}')).toThrow(/line 1: no "id"/);
   });
 
+  it('replaces NUL and lone surrogates with U+FFFD, as webhook bodies get (PostgreSQL stores neither)', () => {
+    const text = [
+      '{"id":"gid://shopify/Order/1","name":"#1\\u0000"}',
+      '{"id":"gid://shopify/LineItem/10","__parentId":"gid://shopify/Order/1","title":"Lamp \\ud800","sku\\u0000":"x"}',
+    ].join('\n');
+    const [root] = assembleBulkJsonl(text);
+    expect(root!.node.name).toBe('#1\uFFFD');
+    expect(root!.children.get('LineItem')![0]).toEqual({ id: 'gid://shopify/LineItem/10', title: 'Lamp \uFFFD', 'sku\uFFFD': 'x' });
+  });
+
   it('reads the type of a gid', () => {
     expect(gidType('gid://shopify/ShopifyPaymentsDispute/5')).toBe('ShopifyPaymentsDispute');
     expect(gidType('not a gid')).toBe('Unknown');

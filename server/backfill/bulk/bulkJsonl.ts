@@ -1,3 +1,5 @@
+import { parseScrubbedJson } from '../../shopify/normalize/index.ts';
+
 /**
  * A bulk operation's JSONL result (FACTS 4.7): one object per line; the nodes of a nested
  * connection come as lines of their own with `__parentId`, and with `groupObjects: false` (the
@@ -29,7 +31,11 @@ export function gidType(gid: string): string {
   return match ? match[1] : 'Unknown';
 }
 
-/** Roots in file order, each with its children. Children of unknown parents are an error (a truncated file). */
+/**
+ * Roots in file order, each with its children. Children of unknown parents are an error (a
+ * truncated file). Strings holding NUL or a lone surrogate come back with U+FFFD in their place,
+ * as webhook bodies do (`normalize/scrubText.ts`: PostgreSQL stores neither).
+ */
 export function assembleBulkJsonl(text: string, source = 'bulk result'): AssembledNode[] {
   const roots: AssembledNode[] = [];
   const byId = new Map<string, AssembledNode>();
@@ -40,7 +46,7 @@ export function assembleBulkJsonl(text: string, source = 'bulk result'): Assembl
     if (!line) continue;
     let value: unknown;
     try {
-      value = JSON.parse(line);
+      value = parseScrubbedJson(line);
     } catch (error) {
       throw new BulkResultError(`${source} line ${i + 1}: not JSON (${(error as Error).message})`);
     }
