@@ -20,6 +20,7 @@ import { startWorkers } from './jobs/startWorkers.ts';
 import { GdprService } from './services/GdprService.ts';
 import { OrderIntake } from './services/OrderIntake.ts';
 import { ScoringService } from './services/ScoringService.ts';
+import { RulesetBudgetGuard } from './services/RulesetBudgetGuard.ts';
 import type { Stores } from './store/index.ts';
 
 export interface ComposeOptions {
@@ -54,7 +55,8 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
   const shopify = createShopifyApi(config);
   const webhookChecks = new WebhookCheckPool(config, shopify);
   const queue = await JobQueue.start(options.databaseUrl, (error) => log.error({ err: error }, 'pg-boss error'), options.fastRetries ? { retryDelaySeconds: 0 } : {});
-  const scoring = new ScoringService(stores, registry, Date.now, (id) => plugins.unavailableReason(id));
+  const guard = new RulesetBudgetGuard(stores, { log });
+  const scoring = new ScoringService(stores, registry, { unavailable: (id) => plugins.unavailableReason(id), guard });
   const actions = new ActionRunner({
     stores,
     config,

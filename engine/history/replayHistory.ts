@@ -1,6 +1,7 @@
 import type { HashedLists, OrderRecord, ReturnRecord, ShopBaseline, SignalContext, Subject } from '../../sdk/index.ts';
 import type { CompiledRuleset } from '../compileRuleset.ts';
 import type { Decision } from '../decision.ts';
+import type { ExpressionBudget } from '../expression/ExpressionBudget.ts';
 import { buildBaseline } from './buildBaseline.ts';
 import { contextAt } from './contextAt.ts';
 import { eventTime, HISTORY_EVENT_TYPES, ShopHistory, type HistoryEvent } from './ShopHistory.ts';
@@ -14,6 +15,8 @@ export interface ReplayOptions {
   baseline?: ShopBaseline;
   /** Keep each decision's context in the output (for debugging and tests). */
   keepContexts?: boolean;
+  /** A budget every decision's custom expressions are charged to (a preview's, a simulation's): see `DecideOptions.budget`. */
+  budget?: ExpressionBudget;
 }
 
 export interface ReplayedDecision {
@@ -64,7 +67,7 @@ export function* replayHistory(events: readonly HistoryEvent[], compiled: Compil
       nextRebuild = asOf + every;
     }
     const context = contextAt(subject, history, { shopId: options.shopId, baseline, lists: options.lists });
-    const decision = compiled.decide(context, { explainConditions: false });
+    const decision = compiled.decide(context, options.budget ? { explainConditions: false, budget: options.budget } : { explainConditions: false });
     history.addDecision(subject.order.customerId, subject.order.id, {
       subjectId: subject.id,
       kind: subject.kind,

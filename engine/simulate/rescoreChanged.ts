@@ -1,5 +1,6 @@
 import type { ContextNeed, HashedLists, PastDecision, ShopBaseline, SubjectKind } from '../../sdk/index.ts';
 import type { CompiledRuleset, SignalSpec } from '../compileRuleset.ts';
+import type { ExpressionBudget } from '../expression/ExpressionBudget.ts';
 import { buildBaseline } from '../history/buildBaseline.ts';
 import { HistoryStream } from '../history/HistoryStream.ts';
 import { sortEvents, subjectOf } from '../history/replayHistory.ts';
@@ -22,6 +23,14 @@ export interface RescoreOptions {
    * names them as approximated.
    */
   feedForward?: boolean;
+  /** A budget the re-run custom expressions are charged to; the run stops with `ExpressionBudgetExhausted` when it is used up. */
+  budget?: ExpressionBudget;
+  /**
+   * Called every `progressEvery` events (default 1,000) with the events done and the total: a
+   * long run's chance to report progress, yield to other work, or stop (by throwing).
+   */
+  onProgress?: (done: number, total: number) => void;
+  progressEvery?: number;
 }
 
 export interface RescoreReport {
@@ -147,7 +156,10 @@ export function rescoreChanged(events: readonly HistoryEvent[], stored: SignalMa
   const scored = new Set(draft.ruleset.appliesTo);
   let row = -1;
 
+  const progressEvery = Math.max(1, options.progressEvery ?? 1_000);
+  let done = 0;
   for (const event of sortEvents(events)) {
+    if (options.onProgress && ++done % progressEvery === 0) options.onProgress(done, events.length);
     stream.add(event);
     if (all) addToAll(all, event);
     const subject = subjectOf(event, stream);
@@ -176,7 +188,7 @@ export function rescoreChanged(events: readonly HistoryEvent[], stored: SignalMa
         builtAsOf = baselineAsOf;
       }
       const ctx = stream.contextOf(subject, run.needs, { shopId: options.shopId, baseline, lists: options.lists });
-      const results = draft.evaluateSignals(ctx, run.ids);
+      const results = draft.evaluateSignals(ctx, run.ids, options.budget ? { budget: options.budget } : {});
       for (let i = 0; i < run.ids.length; i++) {
         const result = results[i]!;
         const col = run.columns[i];

@@ -3,7 +3,8 @@ import type { Zone } from '../ruleset.ts';
 import type { CompiledRuleset } from '../compileRuleset.ts';
 import type { Decision, SignalTrace } from '../decision.ts';
 import type { HistoryEvent } from '../history/ShopHistory.ts';
-import { replayHistory } from '../history/replayHistory.ts';
+import { replayHistory, type ReplayOptions } from '../history/replayHistory.ts';
+import type { ExpressionBudget } from '../expression/ExpressionBudget.ts';
 
 export interface SimulationWindow {
   from: string;
@@ -21,6 +22,8 @@ export interface SimulationOptions {
   baseline?: ShopBaseline;
   /** Chargebacks arrive weeks after the order: subjects of the last this many days are "immature". Default 120. */
   maturityDays?: number;
+  /** A budget both replays' custom expressions are charged to; the run stops with `ExpressionBudgetExhausted` when it is used up. */
+  budget?: ExpressionBudget;
 }
 
 /** One side of a flip: the score, zone and the signals that fired. */
@@ -127,13 +130,22 @@ export function simulate(events: readonly HistoryEvent[], before: CompiledRulese
   };
   const replay = (compiled: CompiledRuleset) => {
     const byId = new Map<string, Decision>();
-    for (const { decision } of replayHistory(events, compiled, { shopId: options.shopId, lists: options.lists, ...(options.baseline ? { baselineEveryDays: 0, baseline: options.baseline } : {}) })) if (inWindow(decision)) byId.set(decision.subject.id, decision);
+    for (const { decision } of replayHistory(events, compiled, replayOptions(options))) if (inWindow(decision)) byId.set(decision.subject.id, decision);
     return byId;
   };
   const beforeDecisions = replay(before);
   const afterDecisions = replay(after);
 
   return compareDecisions([...beforeDecisions.values()], afterDecisions, { ...knowledgeOf(events), window: options.window, immatureFrom });
+}
+
+function replayOptions(options: SimulationOptions): ReplayOptions {
+  return {
+    shopId: options.shopId,
+    lists: options.lists,
+    ...(options.baseline ? { baselineEveryDays: 0, baseline: options.baseline } : {}),
+    ...(options.budget ? { budget: options.budget } : {}),
+  };
 }
 
 /** Thrown when a simulation's progress callback asks it to stop. */
@@ -163,7 +175,7 @@ export async function simulateAsync(events: readonly HistoryEvent[], before: Com
   let done = 0;
   const replay = async (compiled: CompiledRuleset) => {
     const byId = new Map<string, Decision>();
-    for (const { decision } of replayHistory(events, compiled, { shopId: options.shopId, lists: options.lists, ...(options.baseline ? { baselineEveryDays: 0, baseline: options.baseline } : {}) })) {
+    for (const { decision } of replayHistory(events, compiled, replayOptions(options))) {
       const at = Date.parse(decision.subject.at);
       if (at >= from && at < to) byId.set(decision.subject.id, decision);
       if (++done % every === 0 && options.onProgress && (await options.onProgress(Math.min(0.99, done / total))) === false) throw new SimulationCancelled();

@@ -38,9 +38,9 @@ describe('ScoringService.scoreBatch', () => {
     const single = await storeShop('one-by-one.myshopify.com', events);
     const batched = await storeShop('batched.myshopify.com', events);
     expect(single.length).toBeGreaterThan(150);
-    const oneByOne = new ScoringService(stores, registry, () => NOW);
+    const oneByOne = new ScoringService(stores, registry, { now: () => NOW });
     for (const request of single) await oneByOne.score(request.shopId, request.kind, request.subjectId);
-    const inBatches = new ScoringService(stores, registry, () => NOW);
+    const inBatches = new ScoringService(stores, registry, { now: () => NOW });
     for (let i = 0; i < batched.length; i += 37) {
       const outcomes = await inBatches.scoreBatch(batched.slice(i, i + 37));
       for (const outcome of outcomes) expect(outcome).not.toBeInstanceOf(Error);
@@ -65,11 +65,11 @@ describe('ScoringService.scoreBatch', () => {
     const { events } = generateShop({ seed: 8, customers: 50, days: 90 });
     const reference = await storeShop('session-reference.myshopify.com', events);
     const sessioned = await storeShop('session.myshopify.com', events);
-    const plain = new ScoringService(stores, registry, () => NOW);
+    const plain = new ScoringService(stores, registry, { now: () => NOW });
     for (let i = 0; i < reference.length; i += 40) await plain.scoreBatch(reference.slice(i, i + 40), { historical: true });
     // Two "processes" take turns in runs of pages, as pg-boss may hand a backfill's jobs around:
     // each keeps its own in-memory history, which is stale when the other has scored since.
-    const processes = [new ScoringService(stores, registry, () => NOW), new ScoringService(stores, registry, () => NOW)];
+    const processes = [new ScoringService(stores, registry, { now: () => NOW }), new ScoringService(stores, registry, { now: () => NOW })];
     let step = 0;
     for (let i = 0; i < sessioned.length; i += 40, step++) {
       const scorer = processes[Math.floor(step / 3) % 2]!;
@@ -89,7 +89,7 @@ describe('ScoringService.scoreBatch', () => {
     const requests = await storeShop('mixed.myshopify.com', events);
     const order = requests.find((r) => r.kind === 'order')!;
     const ret = requests.find((r) => r.kind === 'return')!;
-    const scoring = new ScoringService(stores, registry, () => NOW);
+    const scoring = new ScoringService(stores, registry, { now: () => NOW });
     const first = await scoring.scoreBatch([order, order, { shopId: 'mixed.myshopify.com', kind: 'refund', subjectId: 'gid://shopify/Refund/404' }, ret]);
     expect(first[0]).toMatchObject({ created: true });
     expect(first[1]).toBe(first[0]);

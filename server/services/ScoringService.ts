@@ -5,6 +5,7 @@ import { buildBaseline, contextAt, ShopHistory } from '../../engine/history/inde
 import type { OrderRecord, RefundRecord, ReturnRecord, ShopBaseline, Subject, SubjectKind } from '../../sdk/index.ts';
 import type { DecisionEntry, SettledAction } from '../store/DecisionStore.ts';
 import { compilePublished } from './compilePublished.ts';
+import type { RulesetBudgetGuard } from './RulesetBudgetGuard.ts';
 import type { ActionRow, DecisionRow, SnoozeRow, Stores } from '../store/index.ts';
 
 /** What to score: one order, return or refund of a shop (a scoring job's payload). */
@@ -44,6 +45,18 @@ export class SubjectNotReadyError extends Error {
 }
 
 const BASELINE_TTL_MS = 6 * 3_600_000;
+/** A batch's decisions give the event loop a turn after this much time deciding (webhooks, /health, other shops). */
+const YIELD_AFTER_MS = 10;
+
+export interface ScoringServiceOptions {
+  now?: () => number;
+  /** Says why a signal a published version names is missing (e.g. its plugin failed to load). */
+  unavailable?: (signalId: string) => string;
+  /** Steps all the custom expressions of one decision may use together (engine default when unset). */
+  decisionSteps?: number;
+  /** Charges each shop's expressions and marks versions that keep exceeding their budget. */
+  guard?: RulesetBudgetGuard;
+}
 
 /** A shadow version's decision of a live subject (stored beside the live one, never acted on). */
 type ShadowEntry = { shop_id: string; ruleset_version: number; subject_kind: string; subject_id: string; customer_id: string | null; score: number; zone: string; trace: unknown; decided_at: string };
@@ -62,13 +75,16 @@ export class ScoringService {
   private readonly now: () => number;
   private readonly sessions = new Map<string, { id: string; step: number; history: ShopHistory }>();
   private readonly unavailable: (signalId: string) => string;
+  private readonly decisionSteps: number | undefined;
+  private readonly guard: RulesetBudgetGuard | undefined;
 
-  /** `unavailable` says why a signal a published version names is missing (e.g. its plugin failed to load). */
-  constructor(stores: Stores, registry: SignalRegistry, now: () => number = Date.now, unavailable?: (signalId: string) => string) {
+  constructor(stores: Stores, registry: SignalRegistry, options: ScoringServiceOptions = {}) {
     this.stores = stores;
     this.registry = registry;
-    this.now = now;
-    this.unavailable = unavailable ?? (() => 'no loaded plugin provides it');
+    this.now = options.now ?? Date.now;
+    this.unavailable = options.unavailable ?? (() => 'no loaded plugin provides it');
+    this.decisionSteps = options.decisionSteps;
+    this.guard = options.guard;
   }
 
   /** Scores one subject (a batch of one); throws what `scoreBatch` would report for it. */
@@ -117,6 +133,8 @@ export class ScoringService {
       }
     }
     const written = await this.stores.decisions.insertManyWithEffects(entries);
+    // Versions found over their expression budget are marked now; the next batches score with the last good one.
+    await this.guard?.settle().catch(() => undefined);
     written.forEach((result, i) => outcomes.set(entries[i]!.key, { decision: result.row, created: result.created, actions: result.actions }));
     // Shadow decisions of the subjects decided now; a failure here never touches live scoring.
     const created = new Set(written.flatMap((result, i) => (result.created ? [entries[i]!.decision.subject.id] : [])));
@@ -156,14 +174,22 @@ export class ScoringService {
     const shadows: ShadowEntry[] = [];
     const inTimeOrder = items.map((item, i) => ({ ...item, i })).sort((a, b) => Date.parse(a.subject.at) - Date.parse(b.subject.at) || a.i - b.i);
     const entries: DecisionEntry[] = new Array(items.length);
+    let turnStarted = performance.now();
     for (const { subject, i } of inTimeOrder) {
+      if (performance.now() - turnStarted > YIELD_AFTER_MS) {
+        // A long batch (a backfill page, heavy custom expressions) lets the event loop breathe.
+        await new Promise((resolve) => setImmediate(resolve));
+        turnStarted = performance.now();
+      }
       const customerId = subject.order.customerId ?? null;
       const context = contextAt(subject, history, { shopId, baseline, lists });
       const snoozed = customerId ? snoozesAt(snoozesOf.get(customerId), subject.at) : undefined;
       const decision = compiled.decide(context, snoozed ? { clock: () => performance.now(), snoozed } : { clock: () => performance.now() });
+      this.guard?.record(shopId, compiled.version, decision.expressions);
       if (shadow && shadowRow) {
         try {
           const s = shadow.decide(context);
+          this.guard?.record(shopId, shadowRow.version, s.expressions);
           shadows.push({ shop_id: shopId, ruleset_version: shadowRow.version, subject_kind: subject.kind, subject_id: subject.id, customer_id: subject.order.customerId ?? null, score: s.score, zone: s.zone, trace: s, decided_at: subject.at });
         } catch {
           // A shadow version that fails on an event simply has no decision for it.
@@ -206,11 +232,20 @@ export class ScoringService {
     return history;
   }
 
-  /** The shop's published ruleset, compiled once per content hash. */
+  /**
+   * The ruleset the shop scores with, compiled once per content hash: its published version, or,
+   * while that is over its expression budget (`RulesetBudgetGuard`), the latest version published
+   * before it that is not, or else the published version without its custom signals and derived facts.
+   */
   async rulesetFor(shopId: string): Promise<CompiledRuleset> {
     const row = await this.stores.rulesets.publishedCached(shopId);
     if (!row) throw new SubjectNotReadyError(`shop ${shopId} has no published ruleset`);
-    return this.compiledFor(row);
+    if (!row.over_budget_at) return this.compiledFor(row);
+    const good = await this.stores.rulesets.lastGoodCached(shopId, row.version);
+    if (good) return this.compiledFor(good);
+    const body: Ruleset = { ...row.body, customSignals: [] };
+    delete body.derived;
+    return this.compiledFor({ body, content_hash: `${row.content_hash}:without-expressions` });
   }
 
   /**
@@ -220,7 +255,7 @@ export class ScoringService {
   compiledFor(row: { body: Ruleset; content_hash: string }): CompiledRuleset {
     let compiled = this.compiled.get(row.content_hash);
     if (!compiled) {
-      compiled = compilePublished(row.body, this.registry, this.unavailable);
+      compiled = compilePublished(row.body, this.registry, this.unavailable, this.decisionSteps === undefined ? {} : { decisionSteps: this.decisionSteps });
       this.compiled.set(row.content_hash, compiled);
     }
     return compiled;

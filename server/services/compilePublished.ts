@@ -1,4 +1,4 @@
-import { compileRuleset, createRegistry, RulesetValidationError, type CompiledRuleset, type Ruleset, type SignalRegistry } from '../../engine/index.ts';
+import { compileRuleset, createRegistry, RulesetValidationError, type CompiledRuleset, type CompileOptions, type Ruleset, type SignalRegistry } from '../../engine/index.ts';
 import { defineSignal, type AnySignal } from '../../sdk/index.ts';
 
 /**
@@ -8,9 +8,9 @@ import { defineSignal, type AnySignal } from '../../sdk/index.ts';
  * `status: error` with the reason, so decisions complete and their traces say what is missing.
  * Any other problem still throws. Drafts are validated strictly elsewhere.
  */
-export function compilePublished(body: Ruleset, registry: SignalRegistry, why: (id: string) => string = () => 'no loaded plugin provides it'): CompiledRuleset {
+export function compilePublished(body: Ruleset, registry: SignalRegistry, why: (id: string) => string = () => 'no loaded plugin provides it', options: CompileOptions = {}): CompiledRuleset {
   try {
-    return compileRuleset(body, registry);
+    return compileRuleset(body, registry, options);
   } catch (error) {
     if (!(error instanceof RulesetValidationError)) throw error;
     const errors = error.problems.filter((p) => p.severity === 'error');
@@ -18,7 +18,7 @@ export function compilePublished(body: Ruleset, registry: SignalRegistry, why: (
     const missing = Object.keys(body.signals).filter((id) => !registry.has(id));
     const lenient = structuredClone(body);
     for (const id of missing) delete lenient.signals[id]!.params; // their schema is unknown
-    return compileRuleset(lenient, createRegistry([...registry.list(), ...missing.map((id) => unavailableSignal(id, why(id)))]));
+    return compileRuleset(lenient, createRegistry([...registry.list(), ...missing.map((id) => unavailableSignal(id, why(id)))]), options);
   }
 }
 

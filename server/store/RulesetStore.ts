@@ -15,6 +15,9 @@ export interface RulesetRow {
   published_at: Date | null;
   /** Set while the version runs in shadow beside the live one (at most one per shop). */
   shadow_since?: Date | null;
+  /** Set when its custom expressions kept exceeding their budget: the shop scores with its last good version instead. */
+  over_budget_at?: Date | null;
+  over_budget_reason?: string | null;
 }
 
 export class RulesetConflictError extends Error {
@@ -34,6 +37,7 @@ export class RulesetStore {
   private readonly db: Knex;
   private readonly cache = new TtlCache<RulesetRow | undefined>(SHOP_DATA_TTL_MS);
   private readonly shadowCache = new TtlCache<RulesetRow | undefined>(SHOP_DATA_TTL_MS);
+  private readonly lastGoodCache = new TtlCache<{ beforeVersion: number; row: RulesetRow | undefined }>(SHOP_DATA_TTL_MS);
   constructor(db: Knex) {
     this.db = db;
   }
@@ -53,6 +57,43 @@ export class RulesetStore {
   forget(shopId: string): void {
     this.cache.forget(shopId);
     this.shadowCache.forget(shopId);
+    this.lastGoodCache.forget(shopId);
+  }
+
+  /**
+   * Marks a version whose custom expressions keep exceeding their budget (once: a version already
+   * marked keeps its first reason). Returns whether this call marked it.
+   */
+  async markOverBudget(shopId: string, version: number, reason: string): Promise<boolean> {
+    return this.forgetAfter(shopId, (async () => {
+      const updated = await this.db('rulesets').where({ shop_id: shopId, version }).whereNull('over_budget_at').update({ over_budget_at: this.db.fn.now(), over_budget_reason: reason });
+      return updated > 0;
+    })());
+  }
+
+  /**
+   * The version to score with while the published one is over budget: the latest version ever
+   * published before it that is not over budget (undefined when there is none).
+   */
+  async lastGoodCached(shopId: string, beforeVersion: number): Promise<RulesetRow | undefined> {
+    const load = () => this.lastGood(shopId, beforeVersion).then((row) => ({ beforeVersion, row }));
+    let hit = await this.lastGoodCache.get(shopId, load);
+    if (hit.beforeVersion !== beforeVersion) {
+      this.lastGoodCache.forget(shopId);
+      hit = await this.lastGoodCache.get(shopId, load);
+    }
+    return hit.row;
+  }
+
+  private lastGood(shopId: string, beforeVersion: number): Promise<RulesetRow | undefined> {
+    return this.db<RulesetRow>('rulesets')
+      .where({ shop_id: shopId })
+      .where('version', '<', beforeVersion)
+      .whereNotNull('published_at')
+      .whereNull('over_budget_at')
+      .orderBy('published_at', 'desc')
+      .orderBy('version', 'desc')
+      .first();
   }
 
   /** The version running in shadow, if any. */
