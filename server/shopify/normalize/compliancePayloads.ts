@@ -24,6 +24,15 @@ export interface AppUninstalledPayload {
   domain: string | null;
 }
 
+/**
+ * Most orders one compliance body may list: the stores bind each id as a query parameter (twice
+ * in one statement, beside the customer's stored orders), and PostgreSQL takes at most 65,535;
+ * 70,000 ids failed with a 500. Beyond this the body is refused (400 naming the field) until the
+ * stores pass the ids as one array parameter.
+ */
+export const MAX_COMPLIANCE_ORDERS = 10_000;
+const ORDER_IDS = { ...arrayOf(ID), maxItems: MAX_COMPLIANCE_ORDERS } as const;
+
 const CUSTOMER = {
   type: 'object',
   required: ['id'],
@@ -44,7 +53,7 @@ const NOT_CUSTOMER_FIELDS = { customer: false, orders_to_redact: false, orders_r
 export const customersRedactPayload = payloadValidator<CustomerCompliancePayload>('customers/redact', {
   type: 'object',
   required: ['shop_id', 'shop_domain', 'customer', 'orders_to_redact'],
-  properties: { ...SHOP, customer: CUSTOMER, orders_to_redact: arrayOf(ID) },
+  properties: { ...SHOP, customer: CUSTOMER, orders_to_redact: ORDER_IDS },
 });
 
 export const customersDataRequestPayload = payloadValidator<CustomerCompliancePayload>('customers/data_request', {
@@ -53,7 +62,7 @@ export const customersDataRequestPayload = payloadValidator<CustomerCompliancePa
   properties: {
     ...SHOP,
     customer: CUSTOMER,
-    orders_requested: arrayOf(ID),
+    orders_requested: ORDER_IDS,
     data_request: { type: 'object', required: ['id'], properties: { id: ID } },
   },
 });
