@@ -85,6 +85,7 @@ describe('session tokens (issue 19)', () => {
     await expectRefused(sign(claimsOf(shop, { nbf: now() + 600 })), /not valid yet/);
     await expectRefused(sign(claimsOf(shop), 'another-secret-0123456789'), /signature/);
     await expectRefused(sign(claimsOf(shop, { aud: 'another-app' })), /audience/);
+    await expectRefused(sign(claimsOf(shop, { exp: undefined })), /no expiry/);
     await expectRefused(sign(claimsOf(shop), SECRET, { alg: 'none' }), /malformed|signature/);
     await expectRefused(sign(claimsOf(shop), SECRET, { alg: 'HS512' }), /malformed|signature/);
     for (const garbage of ['garbage-token-value-0123456789', 'aaaaaaaaaa.bbbbbbbbbb.cccccccccc', `${sign(claimsOf(shop)).slice(0, -4)}AAAA`, 'eyJhbGciOiJIUzI1NiJ9.bm90IGpzb24gYXQgYWxs.c2lnbmF0dXJlc2lnbmF0dXJl']) {

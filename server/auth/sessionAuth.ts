@@ -40,6 +40,8 @@ export const sessionAuth: Plugin<SessionAuthOptions> = {
           // shopify-api's message quotes the whole token: never pass it on (response or log).
           throw Boom.unauthorized(`Invalid session token: ${rejection((error as Error).message ?? '')}`, 'Bearer');
         }
+        // Shopify's tokens live one minute; one without an expiry would be good forever.
+        if (typeof payload.exp !== 'number') throw Boom.unauthorized('Invalid session token: it has no expiry (exp)', 'Bearer');
         const shop = shopOfClaims(payload.iss, payload.dest);
         if (shop === 'mismatch') throw Boom.unauthorized('Invalid session token: its iss and dest name different shops', 'Bearer');
         if (shop === 'malformed') throw Boom.unauthorized('Invalid session token: its iss and dest must be https://<shop>.myshopify.com/admin and https://<shop>.myshopify.com', 'Bearer');
