@@ -24,6 +24,14 @@ describe('scrubText: what PostgreSQL cannot store becomes U+FFFD', () => {
     expect(Object.getOwnPropertyDescriptor(proto, '__proto__')?.value).toBe('\uFFFD');
   });
 
+  it('walks a body nested 400,000 levels deep (JSON.parse reads it; a recursive walk would overflow the stack)', () => {
+    const depth = 400_000;
+    const value = parseScrubbedJson(`${'['.repeat(depth)}"\\u0000"${']'.repeat(depth)}`);
+    let node = value;
+    for (let i = 0; i < depth; i++) node = (node as unknown[])[0];
+    expect(node).toBe('\uFFFD');
+  });
+
   it('tests the raw text first: only the escapes \\u0000 and \\uD800-\\uDFFF can produce them', () => {
     for (const text of ['"\\u0000"', '"\\ud800"', '"\\uDBFF"', '"\\uDc00"', '"\\ud83d\\ude00"']) expect(mayHoldUnstorableText(text), text).toBe(true);
     for (const text of ['"\\u0001"', '"\\u00e9"', '"\\uD7FF"', '"\\ue000"', '"no escapes"', readWebhookFixture('orders_create')]) expect(mayHoldUnstorableText(text), text).toBe(false);

@@ -26,20 +26,32 @@ export function scrubString(text: string): string {
 /**
  * Replaces, in place, NUL and lone surrogates in every string and key of a parsed JSON value
  * (objects and arrays as `JSON.parse` makes them); returns the value, or the scrubbed string.
+ * Iterative: a 1 MB body can nest 500,000 levels deep, which `JSON.parse` reads but a recursive
+ * walk would overflow the stack on (a 500).
  */
 export function scrubStrings<T>(value: T): T {
   if (typeof value === 'string') return scrubString(value) as T;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = scrubStrings(value[i]);
-  } else if (value !== null && typeof value === 'object') {
-    const object = value as Record<string, unknown>;
-    for (const key of Object.keys(object)) {
-      const item = scrubStrings(object[key]);
-      const clean = scrubString(key);
-      if (clean === key && item === object[key]) continue;
-      if (clean !== key) delete object[key];
-      // Defined, not assigned: a key of a parsed body may be `__proto__`.
-      Object.defineProperty(object, clean, { value: item, enumerable: true, writable: true, configurable: true });
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const item: unknown = node[i];
+        if (typeof item === 'string') node[i] = scrubString(item);
+        else if (item !== null && typeof item === 'object') pending.push(item);
+      }
+    } else if (node !== null && typeof node === 'object') {
+      const object = node as Record<string, unknown>;
+      for (const key of Object.keys(object)) {
+        const item = object[key];
+        const clean = scrubString(key);
+        const cleanItem = typeof item === 'string' ? scrubString(item) : item;
+        if (item !== null && typeof item === 'object') pending.push(item);
+        if (clean === key && cleanItem === item) continue;
+        if (clean !== key) delete object[key];
+        // Defined, not assigned: a key of a parsed body may be `__proto__`.
+        Object.defineProperty(object, clean, { value: cleanItem, enumerable: true, writable: true, configurable: true });
+      }
     }
   }
   return value;
