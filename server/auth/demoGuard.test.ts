@@ -43,7 +43,7 @@ describe('demo mode answers only its own browser (issue 19)', () => {
         const response = await inject({ url, headers: { host } });
         expect(response.statusCode, `${host} ${url}`).toBe(421);
         expect(response.payload).not.toMatch(/"decisions"|"versions"|"ok":true|<div id="root">/);
-        expect(JSON.parse(response.payload).message).toMatch(/answers only on this machine.*http:\/\/127\.0\.0\.1/);
+        expect(JSON.parse(response.payload)).toMatchObject({ error: 'Misdirected Request', message: expect.stringMatching(/answers only on this machine.*http:\/\/127\.0\.0\.1/) });
       }
     }
     // Not even a state change.
