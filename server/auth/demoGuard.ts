@@ -19,7 +19,7 @@ export const demoGuard: Plugin<void> = {
   register(server) {
     server.ext('onRequest', (request, h) => {
       if (!isLoopbackHost(request.headers.host)) {
-        const url = `http://127.0.0.1:${request.server.info.port}`;
+        const url = request.server.info.uri;
         const error = new Boom.Boom(`Demo mode answers only on this machine: the Host header must be localhost, 127.0.0.1 or [::1] (with an optional port). Open ${url} directly, not through another host name.`, { statusCode: 421 });
         error.output.payload.error = 'Misdirected Request'; // Boom has no name for 421
         throw error;
