@@ -16,6 +16,7 @@ import { api } from './routes/api/index.ts';
 import { errorMapping } from './routes/errors.ts';
 import { admin } from './routes/admin.ts';
 import type { SimulationService } from './services/SimulationService.ts';
+import type { TrialThreads } from './trials/TrialThreads.ts';
 import { webhooks } from './routes/webhooks.ts';
 import type { GdprService } from './services/GdprService.ts';
 import { hasExtendedOrderAccess, type BackfillService } from './backfill/BackfillService.ts';
@@ -32,6 +33,8 @@ export interface AppDeps {
   scoring: ScoringService;
   backfill: BackfillService;
   simulations: SimulationService;
+  /** Previews and simulations, in trial threads off the main event loop, each within its budget. */
+  trials: TrialThreads;
   rings: RingService;
   reasons: ReasonService;
   /** Group commit for order webhooks. */
@@ -85,7 +88,7 @@ export async function createApp(deps: AppDeps): Promise<Hapi.Server> {
     { plugin: admin, options: { config: deps.config } },
     {
       plugin: api,
-      options: { stores: deps.stores, registry: deps.registry, plugins: deps.plugins, scoring: deps.scoring, backfill: deps.backfill, simulations: deps.simulations, rings: deps.rings, reasons: deps.reasons, shopify: deps.shopify, releaseHold: deps.releaseHold },
+      options: { stores: deps.stores, registry: deps.registry, plugins: deps.plugins, scoring: deps.scoring, backfill: deps.backfill, simulations: deps.simulations, trials: deps.trials, rings: deps.rings, reasons: deps.reasons, shopify: deps.shopify, releaseHold: deps.releaseHold },
     },
   ]);
   server.route({ method: 'GET', path: '/health', options: { auth: false }, handler: () => ({ ok: true, demoMode: deps.config.demoMode }) });

@@ -1,7 +1,8 @@
 import type { Server } from '@hapi/hapi';
 import type { Logger } from 'pino';
 import { createRegistry, type Ruleset } from '../engine/index.ts';
-import { PluginHost } from '../plugins/PluginHost.ts';
+import type { PluginHost } from '../plugins/PluginHost.ts';
+import { loadPlugins } from './loadPlugins.ts';
 import { builtinSignals } from '../signals/index.ts';
 import { createApp } from './app.ts';
 import { createShopifyApi } from './auth/shopifyApi.ts';
@@ -21,6 +22,7 @@ import { GdprService } from './services/GdprService.ts';
 import { OrderIntake } from './services/OrderIntake.ts';
 import { ScoringService } from './services/ScoringService.ts';
 import { RulesetBudgetGuard } from './services/RulesetBudgetGuard.ts';
+import { TrialThreads } from './trials/TrialThreads.ts';
 import type { Stores } from './store/index.ts';
 
 export interface ComposeOptions {
@@ -56,7 +58,16 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
   const webhookChecks = new WebhookCheckPool(config, shopify);
   const queue = await JobQueue.start(options.databaseUrl, (error) => log.error({ err: error }, 'pg-boss error'), options.fastRetries ? { retryDelaySeconds: 0 } : {});
   const guard = new RulesetBudgetGuard(stores, { log });
-  const scoring = new ScoringService(stores, registry, { unavailable: (id) => plugins.unavailableReason(id), guard });
+  const { budgets } = config;
+  const trials = new TrialThreads({
+    config,
+    databaseUrl: options.databaseUrl,
+    stores,
+    log,
+    decisionSteps: budgets.decisionSteps,
+    limits: { previewSteps: budgets.previewSteps, previewTimeoutMs: budgets.previewTimeoutMs, simulationSteps: budgets.simulationSteps, simulationTimeoutMs: budgets.simulationTimeoutMs, memoryMb: budgets.trialMemoryMb },
+  });
+  const scoring = new ScoringService(stores, registry, { unavailable: (id) => plugins.unavailableReason(id), guard, liveLoad: trials.liveLoad, decisionSteps: budgets.decisionSteps });
   const actions = new ActionRunner({
     stores,
     config,
@@ -80,7 +91,7 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     queue, stores, scoring, log,
     runAction: (shopId, id) => actions.run(shopId, id),
     runBackfill: (shopId) => backfill.runJob(shopId),
-    runSimulation: (shopId, id) => simulations.run(shopId, id),
+    runSimulation: (shopId, id) => trials.simulate(shopId, id),
     runRings: async (shopId) => {
       const stats = await rings.run(shopId);
       log.info({ shopId, ...stats }, 'fraud rings rebuilt');
@@ -104,6 +115,7 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     scoring,
     backfill,
     simulations,
+    trials,
     rings,
     reasons,
     intake,
@@ -116,20 +128,9 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     releaseHold: (shopId, actionId, actor) => actions.release(shopId, actionId, actor),
   });
   // The webhook threads stop with the server.
-  server.ext('onPostStop', () => webhookChecks.close());
-  return { server, queue, intake, backfill, plugins };
-}
-
-/** Loads the configured plugins; one that fails is logged with its reason and left out. */
-async function loadPlugins(config: Config, log: Logger): Promise<PluginHost> {
-  if (config.plugins.specs.length === 0) return PluginHost.none();
-  const host = await PluginHost.load(config.plugins.specs, {
-    builtinIds: builtinSignals.map((s) => s.meta.id),
-    limits: { timeBudgetMs: config.plugins.timeBudgetMs, memoryMb: config.plugins.memoryMb },
+  server.ext('onPostStop', async () => {
+    await webhookChecks.close();
+    await trials.close();
   });
-  for (const report of host.reports()) {
-    if (report.status === 'loaded') log.info({ plugin: report.name, version: report.version, signals: report.signalIds }, 'signal plugin loaded');
-    else log.error({ plugin: report.spec, reason: report.error }, `signal plugin ${report.spec} NOT loaded: ${report.error}`);
-  }
-  return host;
+  return { server, queue, intake, backfill, plugins };
 }

@@ -50,6 +50,15 @@ export interface Config {
    * one; `LLM_TIMEOUT_MS`, default 8000). Unset: the offline names stand.
    */
   llm: { baseUrl: string; apiKey?: string; model: string; timeoutMs: number } | null;
+  /**
+   * What a shop's custom expressions and trials may use (issue 19): steps of all the custom
+   * expressions of one decision (`EXPRESSION_DECISION_STEPS`, default 100,000), of one preview
+   * (`PREVIEW_STEPS`, default 20,000,000) and of one simulation (`SIMULATION_STEPS`, default
+   * 5,000,000,000); wall time of a preview (`PREVIEW_TIMEOUT_MS`, default 20,000) and of a
+   * simulation (`SIMULATION_TIMEOUT_MS`, default 1,800,000); a trial thread's heap
+   * (`TRIAL_MEMORY_MB`, default 1536).
+   */
+  budgets: { decisionSteps: number; previewSteps: number; simulationSteps: number; previewTimeoutMs: number; simulationTimeoutMs: number; trialMemoryMb: number };
 }
 
 const ENV_SCHEMA = {
@@ -81,6 +90,12 @@ const ENV_SCHEMA = {
     LLM_API_KEY: { type: 'string', minLength: 1 },
     LLM_MODEL: { type: 'string', minLength: 1, maxLength: 200 },
     LLM_TIMEOUT_MS: { type: 'string', pattern: '^[0-9]{1,6}$' },
+    EXPRESSION_DECISION_STEPS: { type: 'string', pattern: '^[0-9]{1,9}$' },
+    PREVIEW_STEPS: { type: 'string', pattern: '^[0-9]{1,12}$' },
+    SIMULATION_STEPS: { type: 'string', pattern: '^[0-9]{1,13}$' },
+    PREVIEW_TIMEOUT_MS: { type: 'string', pattern: '^[0-9]{1,7}$' },
+    SIMULATION_TIMEOUT_MS: { type: 'string', pattern: '^[0-9]{1,8}$' },
+    TRIAL_MEMORY_MB: { type: 'string', pattern: '^[0-9]{1,5}$' },
   },
 } as const;
 
@@ -130,6 +145,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!hasKey && relevant.HOST !== undefined && !DEMO_HOSTS.includes(relevant.HOST)) {
     problems.push(`HOST=${JSON.stringify(relevant.HOST)}: demo mode (no Shopify credentials) listens on loopback only (${DEMO_HOSTS.join(', ').replace(/, ([^,]+)$/, ' or $1')}): its admin API answers without a session token; unset HOST, or set the Shopify credentials`);
   }
+  const budget = (name: string, fallback: number, min: number, max: number, unit: string): number => {
+    const value = Number(relevant[name] ?? fallback);
+    if (value < min || value > max) problems.push(`${name}=${value} must be between ${min} and ${max} (${unit})`);
+    return value;
+  };
+  const budgets = {
+    decisionSteps: budget('EXPRESSION_DECISION_STEPS', 100_000, 1_000, 100_000_000, 'expression steps per decision'),
+    previewSteps: budget('PREVIEW_STEPS', 20_000_000, 1_000, 1e12, 'expression steps per preview'),
+    simulationSteps: budget('SIMULATION_STEPS', 5_000_000_000, 1_000, 1e13, 'expression steps per simulation'),
+    previewTimeoutMs: budget('PREVIEW_TIMEOUT_MS', 20_000, 100, 600_000, 'ms'),
+    simulationTimeoutMs: budget('SIMULATION_TIMEOUT_MS', 1_800_000, 1_000, 3_500_000, 'ms; pg-boss expires the job after an hour'),
+    trialMemoryMb: budget('TRIAL_MEMORY_MB', 1_536, 64, 65_536, 'MB of heap per trial thread'),
+  };
   if (problems.length > 0) throw new ConfigError(problems);
 
   const demoMode = !hasKey;
@@ -169,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     llm: relevant.LLM_BASE_URL
       ? { baseUrl: relevant.LLM_BASE_URL.replace(/\/+$/, ''), model: relevant.LLM_MODEL!, timeoutMs: llmTimeout, ...(relevant.LLM_API_KEY ? { apiKey: relevant.LLM_API_KEY } : {}) }
       : null,
+    budgets,
   };
 }
 
@@ -179,6 +208,6 @@ function hint(name: string): string {
   if (name === 'SHOPIFY_SCOPES') return 'comma-separated scopes, e.g. read_orders,write_customers';
   if (name === 'DEMO_SHOP') return 'name.myshopify.com';
   if (name === 'PLUGINS') return 'comma-separated plugin directories or package names, e.g. ./plugins/acme,@acme/refundsentry-signals';
-  if (name.startsWith('PLUGIN_') || name === 'LLM_TIMEOUT_MS' || name === 'WEBHOOK_THREADS') return 'a whole number';
+  if (name.startsWith('PLUGIN_') || name === 'LLM_TIMEOUT_MS' || name === 'WEBHOOK_THREADS' || /_(STEPS|MS|MB)$/.test(name)) return 'a whole number';
   return 'see README';
 }

@@ -51,8 +51,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   };
 }
 
-export function createKnex(url: string): Knex {
-  return knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 10 } });
+export function createKnex(url: string, maxConnections = 10): Knex {
+  return knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: maxConnections } });
 }
 
 export async function startEmbeddedPostgres(dir: string, port: number, log?: (message: string) => void, statementStats = false): Promise<EmbeddedPostgres> {

@@ -2,10 +2,12 @@ import Boom from '@hapi/boom';
 import type { Plugin } from '@hapi/hapi';
 import { RulesetValidationError } from '../../engine/index.ts';
 import { RulesetConflictError } from '../store/index.ts';
+import { TrialRefused } from '../trials/TrialThreads.ts';
 
 /**
  * One place that turns domain errors into HTTP answers (like the RealWorld app's error
- * extension): ruleset problems → 422 with JSON pointers, version conflicts → 409; anything
+ * extension): ruleset problems → 422 with JSON pointers, version conflicts → 409, trials refused
+ * (previews and simulations over their budget, replaced or not queued) → their 4xx; anything
  * unexpected → 500 with a message that leaks nothing (and a log line with the cause).
  */
 export const errorMapping: Plugin<void> = {
@@ -22,6 +24,13 @@ export const errorMapping: Plugin<void> = {
       if (response instanceof RulesetConflictError) {
         const boom = Boom.conflict(response.message);
         boom.output.payload = { ...boom.output.payload, latestVersion: response.latestVersion } as never;
+        return boom;
+      }
+      if (response instanceof TrialRefused) {
+        // A preview or simulation stopped at its budget, replaced, or not queued: the request's doing, never a 5xx.
+        const boom = new Boom.Boom(response.message, { statusCode: response.status });
+        boom.output.payload = { ...boom.output.payload, code: response.code, ...response.details } as never;
+        if (response.status === 429) boom.output.headers['Retry-After'] = '5';
         return boom;
       }
       if (Boom.isBoom(response)) {

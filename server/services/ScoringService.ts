@@ -56,6 +56,8 @@ export interface ScoringServiceOptions {
   decisionSteps?: number;
   /** Charges each shop's expressions and marks versions that keep exceeding their budget. */
   guard?: RulesetBudgetGuard;
+  /** Counts live scoring in flight, for the trial threads to pause meanwhile. */
+  liveLoad?: { enter(): void; leave(): void };
 }
 
 /** A shadow version's decision of a live subject (stored beside the live one, never acted on). */
@@ -77,6 +79,7 @@ export class ScoringService {
   private readonly unavailable: (signalId: string) => string;
   private readonly decisionSteps: number | undefined;
   private readonly guard: RulesetBudgetGuard | undefined;
+  private readonly liveLoad: ScoringServiceOptions['liveLoad'];
 
   constructor(stores: Stores, registry: SignalRegistry, options: ScoringServiceOptions = {}) {
     this.stores = stores;
@@ -85,6 +88,7 @@ export class ScoringService {
     this.unavailable = options.unavailable ?? (() => 'no loaded plugin provides it');
     this.decisionSteps = options.decisionSteps;
     this.guard = options.guard;
+    this.liveLoad = options.liveLoad;
   }
 
   /** Scores one subject (a batch of one); throws what `scoreBatch` would report for it. */
@@ -105,6 +109,17 @@ export class ScoringService {
    * not stored yet). The same subject twice gets the same result.
    */
   async scoreBatch(requests: readonly ScoreRequest[], options: ScoreOptions = {}): Promise<(ScoreResult | Error)[]> {
+    // Live scoring comes first: the trial threads (previews, simulations) pause while it runs.
+    const live = !options.historical && this.liveLoad;
+    if (live) live.enter();
+    try {
+      return await this.scoreBatchNow(requests, options);
+    } finally {
+      if (live) live.leave();
+    }
+  }
+
+  private async scoreBatchNow(requests: readonly ScoreRequest[], options: ScoreOptions): Promise<(ScoreResult | Error)[]> {
     const keyOf = (r: ScoreRequest) => `${r.shopId}|${r.kind}|${r.subjectId}`;
     const unique = [...new Map(requests.map((r) => [keyOf(r), r])).values()];
     const outcomes = new Map<string, ScoreResult | Error>();

@@ -1,4 +1,4 @@
-import { compileRuleset, type SignalRegistry } from '../../engine/index.ts';
+import { compileRuleset, ExpressionBudgetExhausted, type ExpressionBudget, type SignalRegistry } from '../../engine/index.ts';
 import type { HistoryEvent } from '../../engine/history/index.ts';
 import { simulateAsync, SimulationCancelled } from '../../engine/simulate/simulate.ts';
 import type { SimulationRow, Stores } from '../store/index.ts';
@@ -40,8 +40,13 @@ export class SimulationService {
     return row;
   }
 
-  async run(shopId: string, simulationId: string): Promise<void> {
+  /**
+   * The simulation job's work (in a trial thread): `budget` is charged with every custom
+   * expression the replays run; `pause` is called at each progress point (to yield to live scoring).
+   */
+  async run(shopId: string, simulationId: string, options: { budget?: ExpressionBudget; pause?: () => void } = {}): Promise<void> {
     const started = Date.now();
+    let progressCalls = 0;
     const row = await this.stores.simulations.get(shopId, simulationId);
     if (!row || (row.status !== 'running' && row.status !== 'cancelling')) return;
     try {
@@ -61,12 +66,19 @@ export class SimulationService {
         window: { from: row.window_from.toISOString(), to: row.window_to.toISOString() },
         lists,
         baseline,
-        progressEvery: 1000,
-        onProgress: async (fraction) => (await this.stores.simulations.progress(simulationId, fraction)) === 'running',
+        ...(options.budget ? { budget: options.budget } : {}),
+        progressEvery: 250,
+        onProgress: async (fraction) => {
+          options.pause?.();
+          // Progress (and whether the merchant cancelled) read every 1,000 events.
+          if (++progressCalls % 4 !== 0) return true;
+          return (await this.stores.simulations.progress(simulationId, fraction)) === 'running';
+        },
       });
       await this.stores.simulations.finish(simulationId, report, Date.now() - started);
     } catch (error) {
       if (error instanceof SimulationCancelled) await this.stores.simulations.end(simulationId, 'cancelled', null, Date.now() - started);
+      else if (error instanceof ExpressionBudgetExhausted) await this.stores.simulations.end(simulationId, 'failed', `stopped: ${error.message}; simplify those expressions`, Date.now() - started);
       else await this.stores.simulations.end(simulationId, 'failed', (error as Error).message, Date.now() - started);
     }
   }

@@ -4,6 +4,7 @@ import type { PluginHost } from '../../../plugins/PluginHost.ts';
 import type { BackfillService } from '../../backfill/BackfillService.ts';
 import type { ScoringService } from '../../services/ScoringService.ts';
 import type { SimulationService } from '../../services/SimulationService.ts';
+import type { TrialThreads } from '../../trials/TrialThreads.ts';
 import type { RingService } from '../../services/RingService.ts';
 import type { ReasonService } from '../../services/ReasonService.ts';
 import type { Stores } from '../../store/index.ts';
@@ -17,6 +18,7 @@ export interface ApiDeps {
   scoring: ScoringService;
   backfill: BackfillService;
   simulations: SimulationService;
+  trials: TrialThreads;
   rings: RingService;
   reasons: ReasonService;
   shopify: Shopify;

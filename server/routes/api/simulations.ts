@@ -1,11 +1,7 @@
 import Boom from '@hapi/boom';
 import type { ServerRoute } from '@hapi/hapi';
-import { compileRuleset, simulate, type Decision, type SimulationReport } from '../../../engine/index.ts';
+import { compileRuleset, RulesetValidationError, validateRuleset, type Decision, type Ruleset, type SimulationReport } from '../../../engine/index.ts';
 import { compareDecisions, knowledgeOf } from '../../../engine/simulate/simulate.ts';
-import { reweigh, SignalMatrix } from '../../../engine/simulate/signalMatrix.ts';
-import { changedSignals } from '../../../engine/simulate/changedSignals.ts';
-import { rescoreChanged, RescoreUnsupported } from '../../../engine/simulate/rescoreChanged.ts';
-import { RulesetValidationError, type Ruleset } from '../../../engine/index.ts';
 import { suggestWeights } from '../../../engine/learn/suggestWeights.ts';
 import { SimulationRefused } from '../../services/SimulationService.ts';
 import type { HistoryEvent } from '../../../engine/history/index.ts';
@@ -85,69 +81,12 @@ export function simulationRoutes(deps: ApiDeps): ServerRoute[] {
         },
       },
       handler: async (request) => {
-        // Preview while editing. Weights, switches, zones and cap: the stored signal results of the
-        // window re-weighted (instant). Changed signal params or versions: `rescoreChanged` over
-        // the shop's whole history, re-running only the changed signals (and, where verdicts
-        // change, those reading them) on point-in-time contexts: exact, as a full replay would be.
+        // Checked here (quickly, with JSON pointers); the preview itself runs in a trial thread within its budget.
         const { shop } = shopOf(request);
         const { body, days } = request.payload as { body: Ruleset; days: number };
-        let compiled;
-        try {
-          compiled = compileRuleset(body, deps.registry);
-        } catch (error) {
-          if (error instanceof RulesetValidationError) throw Boom.badRequest(`The ruleset has problems: ${error.message}`);
-          throw error;
-        }
-        const started = performance.now();
-        const since = new Date(Date.now() - days * DAY);
-        const live = await deps.scoring.rulesetFor(shop);
-        const changes = changedSignals(live, compiled);
-        const liveZones = { low: 0, medium: 0, high: 0 };
-        if (changes.changed.length > 0) {
-          const [material, all, lists, baseline] = await Promise.all([
-            deps.stores.context.wholeShop(shop),
-            deps.stores.decisions.signalsSince(shop, new Date(0)),
-            deps.stores.lists.forShopCached(shop),
-            deps.scoring.baselineFor(shop),
-          ]);
-          if (material) {
-            const events: HistoryEvent[] = [...material.events, ...material.outcomes.map((outcome): HistoryEvent => ({ type: 'outcome', outcome }))];
-            const stored = SignalMatrix.fromDecisions(all.map((r) => ({ signals: r.signals, subject: { id: r.subject_id } }) as unknown as Decision));
-            try {
-              const rescored = rescoreChanged(events, stored, live, compiled, { shopId: shop, lists, baseline });
-              const preview = { low: 0, medium: 0, high: 0 };
-              let changed = 0;
-              const recent = new Set((await deps.stores.decisions.signalsSince(shop, since)).map((r) => r.subject_id));
-              all.forEach((r, i) => {
-                if (!recent.has(r.subject_id)) return;
-                const zone = (['low', 'medium', 'high'] as const)[rescored.scores.zones[i]!]!;
-                liveZones[r.zone as 'low']++;
-                preview[zone]++;
-                if (zone !== r.zone) changed++;
-              });
-              return { events: recent.size, live: liveZones, preview, changed, mode: 'rescored', rescore: rescored.report, ms: Math.round(performance.now() - started) };
-            } catch (error) {
-              if (!(error instanceof RescoreUnsupported)) throw error;
-            }
-          }
-        }
-        const rows = await deps.stores.decisions.signalsSince(shop, since);
-        const matrix = SignalMatrix.fromDecisions(rows.map((r) => ({ signals: r.signals, subject: { id: r.subject_id } }) as unknown as Decision));
-        const result = reweigh(matrix, compiled);
-        let changed = 0;
-        rows.forEach((r, i) => {
-          liveZones[r.zone as 'low']++;
-          if (['low', 'medium', 'high'][result.zones[i]] !== r.zone) changed++;
-        });
-        return {
-          events: rows.length,
-          live: liveZones,
-          preview: result.counts,
-          changed,
-          mode: 'reweighted',
-          ...(changes.changed.length > 0 ? { note: `changed params of ${changes.changed.map((c) => c.id).join(', ')} are not re-run here (the history is too large to re-score interactively); run the simulation` } : {}),
-          ms: Math.round(performance.now() - started),
-        };
+        const problems = validateRuleset(body, deps.registry).filter((p) => p.severity === 'error');
+        if (problems.length > 0) throw new RulesetValidationError(problems);
+        return deps.trials.preview(shop, body, days);
       },
     },
     {

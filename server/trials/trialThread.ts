@@ -1,0 +1,58 @@
+/**
+ * A trial thread (piscina task module): previews and simulations run here, off the main event
+ * loop that serves webhooks and the admin. Each thread has its own database pool, signal
+ * registry (plugins loaded again, as the main thread loads them) and compiled-ruleset cache.
+ */
+import { workerData } from 'node:worker_threads';
+import { pino } from 'pino';
+import { createRegistry, ExpressionBudget, ExpressionBudgetExhausted, RulesetValidationError } from '../../engine/index.ts';
+import { builtinSignals } from '../../signals/index.ts';
+import { createKnex } from '../db/openDatabase.ts';
+import { loadPlugins } from '../loadPlugins.ts';
+import { ScoringService } from '../services/ScoringService.ts';
+import { SimulationService } from '../services/SimulationService.ts';
+import { createStores } from '../store/index.ts';
+import { LiveLoad } from './LiveLoad.ts';
+import { previewRuleset } from './previewRuleset.ts';
+import type { TrialOutcome, TrialTask, TrialThreadData } from './TrialThreads.ts';
+
+const data = workerData as TrialThreadData;
+const liveLoad = new LiveLoad(data.liveLoad);
+
+const ready = (async () => {
+  const knex = createKnex(data.databaseUrl, 2);
+  const stores = createStores(knex);
+  // The main thread has logged how each plugin loaded; here they load quietly.
+  const plugins = await loadPlugins(data.config, pino({ level: 'silent' }));
+  const registry = createRegistry([...builtinSignals, ...plugins.signals]);
+  const scoring = new ScoringService(stores, registry, { unavailable: (id) => plugins.unavailableReason(id), decisionSteps: data.decisionSteps });
+  const simulations = new SimulationService(stores, registry, scoring, async () => {});
+  return { stores, registry, scoring, simulations };
+})();
+
+/** A newer preview of the same shop replaced this one. */
+class Cancelled extends Error {}
+
+/** Runs one trial within its step budget; the main thread enforces its time and memory. */
+export default async function run(task: TrialTask): Promise<TrialOutcome> {
+  const deps = await ready;
+  const budget = new ExpressionBudget(task.steps, { track: true });
+  const pause = () => void liveLoad.yieldToLive();
+  try {
+    if (task.kind === 'preview') {
+      const cancelled = new Int32Array(task.cancel);
+      const onProgress = () => {
+        if (Atomics.load(cancelled, 0) === 1) throw new Cancelled();
+        pause();
+      };
+      return { ok: true, result: await previewRuleset(deps, task.shopId, task.body, task.days, { budget, onProgress }) };
+    }
+    await deps.simulations.run(task.shopId, task.simulationId, { budget, pause });
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof Cancelled) return { ok: false, code: 'cancelled' };
+    if (error instanceof ExpressionBudgetExhausted) return { ok: false, code: 'over-budget', message: error.message, heaviest: error.heaviest };
+    if (error instanceof RulesetValidationError) return { ok: false, code: 'invalid', message: error.message, problems: [...error.problems] };
+    throw error;
+  }
+}
