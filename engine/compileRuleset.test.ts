@@ -190,6 +190,20 @@ describe('compileRuleset → decide', () => {
       expect(decision.signals.find((s) => s.id === 'test.hit-strong')!.points).toBe(40);
     });
 
+    it('keeps small evidence as is and replaces a value too large to keep (every stored trace carries it) with a note', () => {
+      const compiled = compileRuleset(
+        ruleset({ customSignals: [{ id: 'custom.e', when: 'true', weight: 5, evidence: { total: 'order.totalPrice', everything: '$$', orders: 'history.orders', long: '$join(history.orders.id, ",")' } }] }),
+        registry,
+      );
+      const many = Array.from({ length: 300 }, (_, i) => makeOrder({ id: `gid://shopify/Order/${i}` }));
+      const evidence = compiled.decide(orderContext(makeOrder({ totalPrice: 42 }), { history: { orders: many } })).signals.find((s) => s.id === 'custom.e')!.evidence as Record<string, unknown>;
+      expect(evidence.total).toBe(42);
+      expect(evidence.everything).toMatch(/^\(an object too large to keep as evidence: at most 200 values and 2,000 characters\)$/);
+      expect(evidence.orders).toMatch(/^\(a list too large/);
+      expect(evidence.long).toMatch(/^gid:\/\/shopify\/Order\/0,.*… \([\d,]+ characters\)$/);
+      expect((evidence.long as string).length).toBeLessThan(2_100);
+    });
+
     it('is deterministic: the same context and limit give the same decision byte for byte', () => {
       const body = ruleset({ customSignals: Array.from({ length: 10 }, (_, i) => heavy(i)) });
       const ctx = orderContext(makeOrder(), { history: { orders } });

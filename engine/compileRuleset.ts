@@ -539,13 +539,41 @@ function runCustomSignal(custom: CompiledCustomSignal, requires: readonly string
     const evidence: Record<string, never> = {};
     for (const [name, expression] of custom.evidence) {
       const value = expression.evaluate(facts, budget, config.id);
-      (evidence as Record<string, unknown>)[name] = value === undefined ? null : value;
+      (evidence as Record<string, unknown>)[name] = value === undefined ? null : boundedEvidence(value);
     }
     return { status: 'hit', strength, evidence, message: config.message ?? config.title ?? config.id };
   } catch (e) {
     if (budget && (e as { code?: string }).code === RS_BUDGET) return budgetUsedUp(config.id, budget);
     return errorResult(e);
   }
+}
+
+/** The most a custom signal's evidence value may hold: values (objects, arrays, scalars) and string characters. */
+export const EVIDENCE_LIMITS = Object.freeze({ values: 200, characters: 2_000 });
+
+/**
+ * A custom evidence value as the trace keeps it: as is when it is small, else a note saying what
+ * it was (every stored decision carries its evidence: `$$` as evidence would store the whole
+ * context each time). Walks at most `EVIDENCE_LIMITS.values` values.
+ */
+function boundedEvidence(value: unknown): unknown {
+  if (typeof value === 'string') return value.length <= EVIDENCE_LIMITS.characters ? value : `${value.slice(0, EVIDENCE_LIMITS.characters)}… (${value.length.toLocaleString('en-US')} characters)`;
+  if (value === null || typeof value !== 'object') return value;
+  let values = 0;
+  let characters = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (++values > EVIDENCE_LIMITS.values) break;
+    if (typeof item === 'string') characters += item.length;
+    else if (item !== null && typeof item === 'object') for (const [key, child] of Object.entries(item)) {
+      characters += key.length;
+      stack.push(child);
+    }
+    if (characters > EVIDENCE_LIMITS.characters) break;
+  }
+  if (values <= EVIDENCE_LIMITS.values && characters <= EVIDENCE_LIMITS.characters) return value;
+  return `(${Array.isArray(value) ? 'a list' : 'an object'} too large to keep as evidence: at most ${EVIDENCE_LIMITS.values} values and ${EVIDENCE_LIMITS.characters.toLocaleString('en-US')} characters)`;
 }
 
 /** A custom signal the decision's expression budget did not stretch to: an error, never "safe". */
