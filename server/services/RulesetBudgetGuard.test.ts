@@ -56,6 +56,12 @@ describe('a ruleset that keeps exceeding its expression budget', () => {
     const audit = await app.stores.audit.list(HEAVY_SHOP);
     expect(audit.find((a) => a.action === 'ruleset.over-budget')).toMatchObject({ actor: 'system', subject: '2', details: { scoringWith: 1 } });
 
+    // The admin API says so: the version is over budget, and decisions are made with version 1.
+    const listed = await app.server.inject({ url: '/api/rulesets', headers: { authorization: `Bearer ${await app.sessionToken(HEAVY_SHOP)}` } });
+    const { versions, scoringWith } = JSON.parse(listed.payload);
+    expect(scoringWith).toMatchObject({ version: 1 });
+    expect(versions.find((v: { version: number }) => v.version === 2).overBudget).toMatchObject({ reason: expect.stringMatching(/per-decision budget/) });
+
     // The next order is decided with version 1, its last good version, without the heavy signal.
     const next = order(5);
     await app.webhook('orders/create', next.body, { shop: HEAVY_SHOP });

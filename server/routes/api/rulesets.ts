@@ -19,6 +19,8 @@ function view(row: RulesetRow, withBody: boolean) {
     createdAt: row.created_at,
     publishedAt: row.published_at,
     shadowSince: row.shadow_since ?? null,
+    // Its custom expressions kept exceeding their budget: the shop scores with `scoringWith` instead.
+    overBudget: row.over_budget_at ? { since: row.over_budget_at, reason: row.over_budget_reason } : null,
     ...(withBody ? { body: row.body } : {}),
   };
 }
@@ -27,7 +29,16 @@ function view(row: RulesetRow, withBody: boolean) {
 export function rulesetRoutes(deps: ApiDeps): ServerRoute[] {
   const { rulesets } = deps.stores;
   return [
-    { method: 'GET', path: '/api/rulesets', handler: async (request) => ({ versions: (await rulesets.list(shopOf(request).shop)).map((r) => view(r, false)) }) },
+    {
+      method: 'GET',
+      path: '/api/rulesets',
+      handler: async (request) => {
+        const { shop } = shopOf(request);
+        const live = await deps.scoring.rulesetFor(shop).catch(() => undefined);
+        // The version decisions are made with now: the published one, or its fallback while that is over budget.
+        return { versions: (await rulesets.list(shop)).map((r) => view(r, false)), scoringWith: live ? { version: live.version, contentHash: live.contentHash } : null };
+      },
+    },
     {
       method: 'GET',
       path: '/api/rulesets/{version}',
