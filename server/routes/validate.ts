@@ -32,16 +32,14 @@ export interface Problem {
  * fills defaults, and refuses bad input with 400 naming every problem by JSON pointer. Before the
  * schema, every string (and key) of the input is checked for NUL and lone UTF-16 surrogates
  * (PostgreSQL's text and jsonb cannot hold them), every number for being finite and the nesting
- * for depth: such input is refused (400), never scrubbed. A payload must be JSON: a body that
- * hapi did not parse as JSON (text, bytes) gets 415, a JSON array or scalar where an object is
- * expected 400.
+ * for depth: such input is refused (400), never scrubbed. A payload must be JSON (the API's
+ * routes allow only application/json; bytes get 415 here too); a JSON array or scalar where an
+ * object is expected gets 400.
  */
 export function schema(jsonSchema: object, where: 'query' | 'payload' | 'params') {
   const check = ajv.compile(jsonSchema);
   return (value: unknown): unknown => {
-    if (where === 'payload' && (typeof value === 'string' || value instanceof Uint8Array)) {
-      throw Boom.unsupportedMediaType('Invalid payload: send JSON (Content-Type: application/json)');
-    }
+    if (where === 'payload' && value instanceof Uint8Array) throw Boom.unsupportedMediaType('Invalid payload: send JSON (Content-Type: application/json)');
     const unsafe = unsafeValues(value);
     if (unsafe.length > 0) throw refusal(where, unsafe);
     const copy = structuredClone(value ?? {});

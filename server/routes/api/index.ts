@@ -22,14 +22,22 @@ const noPayload = schema(NOTHING, 'payload');
 /**
  * Every route's input validated by schema (fields.ts, validate.ts): a route that declares no
  * query schema takes no query parameters, a POST/PUT/DELETE that declares no payload schema takes
- * no payload, and a route with path parameters must declare their schema (checked at start).
+ * no payload, a payload is JSON (another Content-Type gets 415), and a route with path parameters
+ * must declare their schema (checked at start).
  */
 export function validated(route: ServerRoute): ServerRoute {
   const options = (route.options ?? {}) as RouteOptions;
   const validate = options.validate ?? {};
   if (route.path.includes('{') && !validate.params) throw new Error(`${String(route.method)} ${route.path} has path parameters but no params schema`);
   const takesPayload = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(String(route.method).toUpperCase());
-  return { ...route, options: { ...options, validate: { query: noQuery, ...(takesPayload ? { payload: noPayload } : {}), ...validate } } };
+  return {
+    ...route,
+    options: {
+      ...options,
+      ...(takesPayload ? { payload: { allow: 'application/json', ...options.payload } } : {}),
+      validate: { query: noQuery, ...(takesPayload ? { payload: noPayload } : {}), ...validate },
+    },
+  };
 }
 
 /** The admin JSON API under /api: every route needs a session token and is scoped to its shop. */

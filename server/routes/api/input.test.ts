@@ -144,12 +144,18 @@ describe('text is length-capped and free of NUL and lone surrogates', () => {
     expect((await call('GET', '/api/lists')).body.entries).toEqual([]);
   });
 
-  it('refuses payloads that are not JSON objects', async () => {
-    for (const [type, payload] of [['text/plain', 'label=fraud'], ['application/octet-stream', 'abc'], ['application/json', '[1,2]'], ['application/json', '"x"']] as const) {
+  it('refuses payloads that are not JSON (415) or not JSON objects (400), and stores nothing', async () => {
+    for (const [type, payload, status] of [
+      ['text/plain', '{"percent": 5}', 415], ['application/x-www-form-urlencoded', 'percent=5', 415], ['application/octet-stream', 'abc', 415], ['multipart/form-data; boundary=x', '--x--', 415],
+      ['application/json', '[1,2]', 400], ['application/json', '"x"', 400], ['application/json', '5', 400], ['application/json', '{', 400],
+    ] as const) {
       const response = await app.server.inject({ method: 'PUT', url: '/api/holdout', payload, headers: { authorization: `Bearer ${token}`, 'content-type': type } });
-      expect(response.statusCode, `${type} ${payload}: ${response.payload}`).toBeGreaterThanOrEqual(400);
-      expect(response.statusCode, `${type} ${payload}: ${response.payload}`).toBeLessThan(500);
+      expect(response.statusCode, `${type} ${payload}: ${response.payload}`).toBe(status);
     }
+    expect((await call('GET', '/api/holdout')).body.percent).toBe(0);
+    // A POST without a body (and without a Content-Type) is still fine where nothing is expected.
+    expect((await app.server.inject({ method: 'POST', url: '/api/rings/rebuild', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(202);
+    expect((await call('POST', '/api/rings/rebuild', { unexpected: 1 })).status).toBe(400);
   });
 });
 
