@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderRecord, ReturnRecord } from '../../../sdk/index.ts';
 import { readWebhookFixture } from '../../shopify/fixtures/readWebhookFixture.ts';
 import { startTestApp, type TestApp } from '../../testing/testApp.ts';
+import { parseDay, parseInstant } from '../fields.ts';
 
 /**
  * Hostile values in the admin API (issue 19, "values that reach PostgreSQL unchecked give
@@ -49,6 +50,22 @@ describe('dates are anchored, really parsed and range-checked', () => {
     for (const value of ['2026-02-30', '0000-01-01', '2026-13-01', '2026-01-01T25:00:00Z', '99999-01-01', '2026-01-01T00:00:00+99:00', '1e999', '2026-1-1']) {
       for (const route of routes) await refused('GET', `${route}?to=${encodeURIComponent(value)}`, '/to');
     }
+  });
+
+  it('parses dates as the calendar has them (leap years), offsets to UTC, and nothing looser', () => {
+    expect(parseInstant('2024-02-29')?.toISOString()).toBe('2024-02-29T00:00:00.000Z');
+    expect(parseInstant('2000-02-29')).toBeDefined();
+    for (const bad of ['2026-02-29', '2100-02-29', '2026-04-31', '1969-12-31', '2200-01-01', '2026-01-01T23:60', '2026-01-01T10:00:60Z', '2026-01-01t10:00z', '2026-01-01T10', ' 2026-01-01', '2026-01-01\n']) expect(parseInstant(bad), bad).toBeUndefined();
+    expect(parseInstant('2026-01-01T10:30:00.123456789+02:00')?.toISOString()).toBe('2026-01-01T08:30:00.123Z');
+    expect(parseInstant('2026-01-01 10:30-0130')?.toISOString()).toBe('2026-01-01T12:00:00.000Z');
+    expect(parseInstant('2026-01-01T10:30')?.toISOString()).toBe('2026-01-01T10:30:00.000Z');
+    expect(parseDay('2026-01-01T00:00:00Z')).toBeUndefined();
+  });
+
+  it('hands handlers and SQL one form: the UTC ISO string', async () => {
+    const { status, body } = await call('GET', `/api/refund-methods?from=${encodeURIComponent('2026-01-01T10:30:00+02:00')}&to=2026-02-01`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ from: '2026-01-01T08:30:00.000Z', to: '2026-02-01T00:00:00.000Z' });
   });
 
   it('still takes dates and ISO date-times', async () => {
