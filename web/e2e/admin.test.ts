@@ -324,4 +324,30 @@ describe.skipIf(!HAS_CHROMIUM)('the rule editor in Chromium', () => {
     await page.getByText('Shadow mode stopped.').waitFor();
     expect((await apiGet<{ shadowVersion: number | null }>('/api/shadow')).shadowVersion).toBeNull();
   });
+
+  it('a published version whose custom expressions keep exceeding their budget is flagged, with the version decisions fall back to', async () => {
+    const versions = await apiGet<{ versions: { version: number; status: string }[] }>('/api/rulesets');
+    const live = versions.versions.find((v) => v.status === 'published')!;
+    const body = (await apiGet<{ body: Record<string, unknown> }>(`/api/rulesets/${live.version}`)).body;
+    // A million array elements per decision: ten times a decision's budget.
+    const hundred = `[${Array.from({ length: 100 }, (_, i) => i).join(',')}]`;
+    const heavy = { ...body, customSignals: [{ id: 'custom.cubic', when: `$count(${hundred}.(${hundred}.(${hundred}))) > 0`, weight: 10 }] };
+    const headers = { 'content-type': 'application/json', origin: app.url };
+    const latest = Math.max(...versions.versions.map((v) => v.version));
+    const draft = await fetch(`${app.url}/api/rulesets`, { method: 'POST', headers, body: JSON.stringify({ body: heavy, baseVersion: latest }) });
+    expect(draft.status).toBe(201);
+    const { version } = (await draft.json()) as { version: number };
+    expect((await fetch(`${app.url}/api/rulesets/${version}/publish`, { method: 'POST', headers })).status).toBe(200);
+    // Five orders decided with it, each out of budget: the version is marked.
+    const sample = readWebhookFixture('orders_create');
+    for (let i = 0; i < 5; i++) expect((await sendDemoWebhook(app, 'orders/create', sample.replaceAll('820982911946154508', String(930000000000000000n + BigInt(i))))).status).toBe(200);
+    await expect
+      .poll(async () => (await apiGet<{ scoringWith: { version: number } | null }>('/api/rulesets')).scoringWith?.version, { timeout: 30_000 })
+      .toBe(live.version);
+    await page.goto(`${app.url}/app/rules`);
+    const warning = page.locator('[data-testid="over-budget"]');
+    await warning.waitFor();
+    expect(await warning.innerText()).toMatch(new RegExp(`used up the per-decision budget .* scored with version ${live.version}\\.`));
+    await shot('rules-over-budget');
+  });
 });

@@ -19,6 +19,8 @@ interface Version {
   createdAt: string;
   publishedAt: string | null;
   shadowSince?: string | null;
+  /** Its custom expressions kept exceeding their budget: decisions are made with `scoringWith` meanwhile. */
+  overBudget?: { since: string; reason: string } | null;
   body?: unknown;
 }
 interface CatalogSignal {
@@ -59,7 +61,7 @@ function schemaWithCatalog(signals: CatalogSignal[]) {
 /** The ruleset as code: Monaco with schema and server validation markers, versions, diff, save, publish, roll back. */
 export function RulesEditor() {
   const navigate = useNavigate();
-  const versions = useApi<{ versions: Version[] }>('/api/rulesets');
+  const versions = useApi<{ versions: Version[]; scoringWith: { version: number; contentHash: string } | null }>('/api/rulesets');
   const catalog = useApi<{ signals: CatalogSignal[] }>('/api/signals');
   const [selected, setSelected] = useState<number>();
   const [text, setText] = useState<string>();
@@ -67,6 +69,8 @@ export function RulesEditor() {
   const [loaded, setLoaded] = useState<{ version: number; text: string }>();
   const [problems, setProblems] = useState<Problem[]>([]);
   const [preview, setPreview] = useState<{ events: number; live: Record<string, number>; preview: Record<string, number>; changed: number; ms: number }>();
+  /** Why the last preview was not had (over its budget, too slow); a preview replaced by a newer one says nothing. */
+  const [previewRefused, setPreviewRefused] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const [failure, setFailure] = useState<Error>();
   const [busy, setBusy] = useState<string>();
@@ -124,8 +128,19 @@ export function RulesEditor() {
       const result = await api<{ valid: boolean; problems: Problem[] }>('/api/rulesets/validate', { method: 'POST', body: { body } });
       setProblems(result.problems);
       // A valid body: its zones over the stored history, re-weighted at once (no signal re-run).
-      if (result.valid) api<typeof preview>('/api/rulesets/preview', { method: 'POST', body: { body, days: 90 } }).then(setPreview, () => setPreview(undefined));
-      else setPreview(undefined);
+      if (result.valid) {
+        api<typeof preview>('/api/rulesets/preview', { method: 'POST', body: { body, days: 90 } }).then(
+          (answer) => {
+            setPreview(answer);
+            setPreviewRefused(undefined);
+          },
+          (error: unknown) => {
+            if (error instanceof ApiError && error.status === 409) return; // a newer preview replaced it
+            setPreview(undefined);
+            setPreviewRefused(error instanceof ApiError && error.status < 500 ? error.message : undefined);
+          },
+        );
+      } else setPreview(undefined);
       if (!model || model.getValue() !== value) return;
       monaco.editor.setModelMarkers(
         model,
@@ -256,6 +271,15 @@ export function RulesEditor() {
           <BlockStack gap="400">
             <ErrorBanner error={versions.error ?? catalog.error ?? failure} title="The rules" />
             {notice ? <Banner tone="success" title={notice} onDismiss={() => setNotice(undefined)} /> : null}
+            {published?.overBudget ? (
+              <Banner tone="warning" title={`Version ${published.version} is over its expression budget`}>
+                <p data-testid="over-budget">
+                  {`Its custom expressions cost too much: ${published.overBudget.reason}. Since ${dateTime(published.overBudget.since)}, orders and returns are scored with ${
+                    versions.data?.scoringWith && versions.data.scoringWith.version !== published.version ? `version ${versions.data.scoringWith.version}` : `version ${published.version} without its custom signals`
+                  }. Simplify the heaviest expressions (or move shared work into a derived fact) and publish again.`}
+                </p>
+              </Banner>
+            ) : null}
             <Card padding="0">
               <div style={{ padding: 12 }}>
                 <InlineStack align="space-between" blockAlign="center">
@@ -293,6 +317,11 @@ export function RulesEditor() {
                   <Text as="p" variant="bodySm" tone="subdued">
                     {`Instant preview, last 90 days (${preview.events} events): HIGH ${preview.live.high} → ${preview.preview.high}, MEDIUM ${preview.live.medium} → ${preview.preview.medium}, LOW ${preview.live.low} → ${preview.preview.low}; ${preview.changed} change zone. Stored signal results re-weighted in ${preview.ms} ms; simulate for the full replay.`}
                   </Text>
+                </div>
+              ) : null}
+              {previewRefused && errors.length === 0 ? (
+                <div style={{ padding: 12 }} data-testid="preview-refused">
+                  <Text as="p" variant="bodySm" tone="caution">{`No preview: ${previewRefused}`}</Text>
                 </div>
               ) : null}
               {errors.length > 0 ? (
