@@ -1,7 +1,7 @@
-import { createHmac } from 'node:crypto';
 import type { ServerInjectResponse } from '@hapi/hapi';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { nowSeconds, sessionClaims, signSessionToken } from '../server/testing/sessionTokens.ts';
 import { startShopifyDouble, type ShopifyDouble } from '../server/testing/shopifyDouble.ts';
 import { startTestApp, TEST_API_KEY, TEST_API_SECRET, type TestApp } from '../server/testing/testApp.ts';
 import { hostileCase } from './hostileCase.ts';
@@ -16,7 +16,7 @@ const SHOP_B = 'shop-b.myshopify.com';
 /** Each shop's holdout share: what GET /api/holdout answers tells whose data came back. */
 const PERCENT: Record<string, number> = { [SHOP_A]: 5, [SHOP_B]: 15 };
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 150);
-const now = () => Math.floor(Date.now() / 1000);
+const now = nowSeconds;
 
 let app: TestApp;
 let double: ShopifyDouble;
@@ -43,24 +43,8 @@ afterAll(async () => {
   await double?.close();
 });
 
-/** An HS256 JWT signed as Shopify signs session tokens (or with another secret or header). */
-function sign(claims: Record<string, unknown>, { secret = TEST_API_SECRET, header = { alg: 'HS256', typ: 'JWT' } as Record<string, unknown> } = {}): string {
-  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const unsigned = `${part(header)}.${part(claims)}`;
-  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
-}
-const claimsOf = (shop: string, overrides: Record<string, unknown> = {}) => ({
-  iss: `https://${shop}/admin`,
-  dest: `https://${shop}`,
-  aud: TEST_API_KEY,
-  sub: '7',
-  exp: now() + 60,
-  nbf: now() - 5,
-  iat: now() - 5,
-  jti: 'jti',
-  sid: 'sid',
-  ...overrides,
-});
+const sign = (claims: Record<string, unknown>, { secret = TEST_API_SECRET, header }: { secret?: string; header?: Record<string, unknown> } = {}) => signSessionToken(claims, secret, header);
+const claimsOf = (shop: string, overrides: Record<string, unknown> = {}) => sessionClaims(shop, TEST_API_KEY, overrides);
 
 async function call(token: string): Promise<ServerInjectResponse> {
   events.length = 0;

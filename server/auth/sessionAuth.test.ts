@@ -1,32 +1,15 @@
-import { createHmac } from 'node:crypto';
 import Hapi from '@hapi/hapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
+import { nowSeconds, sessionClaims, signSessionToken } from '../testing/sessionTokens.ts';
 import { sessionAuth, shopOf } from './sessionAuth.ts';
 import { createShopifyApi } from './shopifyApi.ts';
 
 const API_KEY = 'session-test-key';
 const SECRET = 'session-test-secret-0123456789';
-const now = () => Math.floor(Date.now() / 1000);
-
-/** An HS256 JWT as Shopify signs session tokens; `claims` override the valid ones of `shop`. */
-function sign(claims: Record<string, unknown>, secret = SECRET, header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' }): string {
-  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const unsigned = `${part(header)}.${part(claims)}`;
-  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
-}
-const claimsOf = (shop: string, overrides: Record<string, unknown> = {}) => ({
-  iss: `https://${shop}/admin`,
-  dest: `https://${shop}`,
-  aud: API_KEY,
-  sub: '42',
-  exp: now() + 60,
-  nbf: now() - 5,
-  iat: now() - 5,
-  jti: 'jti-1',
-  sid: 'sid-1',
-  ...overrides,
-});
+const now = nowSeconds;
+const sign = (claims: Record<string, unknown>, secret = SECRET, header?: Record<string, unknown>) => signSessionToken(claims, secret, header);
+const claimsOf = (shop: string, overrides: Record<string, unknown> = {}) => sessionClaims(shop, API_KEY, overrides);
 
 let server: Hapi.Server;
 beforeAll(async () => {
@@ -55,7 +38,7 @@ describe('session tokens (issue 19)', () => {
   it('accepts a valid token: the shop is its dest', async () => {
     const response = await call(sign(claimsOf('shop-a.myshopify.com')));
     expect(response.statusCode).toBe(200);
-    expect(JSON.parse(response.payload)).toEqual({ shop: 'shop-a.myshopify.com', user: '42' });
+    expect(JSON.parse(response.payload)).toEqual({ shop: 'shop-a.myshopify.com', user: '7' });
   });
 
   it("refuses a token whose iss is another shop's than its dest", async () => {
