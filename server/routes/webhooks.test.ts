@@ -346,7 +346,8 @@ describe('hostile deliveries (issue 19): the signed body decides, every bad valu
   /** Rows of every table a webhook writes, to check a refusal wrote (and deleted) nothing. */
   const snapshot = async () => Object.fromEntries(await Promise.all(['webhook_deliveries', 'events', 'customers', 'decisions', 'actions', 'shops', 'rulesets'].map(async (t) => [t, await count(t)] as const)));
   const OTHER_SHOP = 'shop-c.myshopify.com';
-  const webhookDeps = () => app.server.registrations['refundsentry-webhooks']!.options as { log: { warn: (...args: unknown[]) => void } };
+  /** The webhook route's deps (hapi keeps a plugin's options): its logger, to see the refusals it logs. */
+  const webhookDeps = () => (app.server.registrations as Record<string, { options: unknown }>)['refundsentry-webhooks']!.options as { log: { warn: (...args: unknown[]) => void } };
   const withWarnings = async (run: () => Promise<void>) => {
     const log = webhookDeps().log;
     const spy = vi.spyOn(log, 'warn');
