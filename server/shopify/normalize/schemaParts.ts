@@ -3,7 +3,7 @@
  * numeric id is a number when safe and a decimal string when not; both are accepted.
  *
  * Every value that reaches PostgreSQL is bounded here (issue 19): ids are keys of btree indexes
- * (a row over ~2.7 KB fails), integers are read back with `::int`, timestamps go to
+ * (a row over ~2.7 KB fails), integers are summed and compared in SQL, timestamps go to
  * `timestamptz` columns, amounts are summed as floats. Out of range is refused (PayloadError →
  * 400 naming the field), never clamped: none of these bounds is one a real Shopify value can pass.
  */
@@ -21,7 +21,8 @@ export function gidSchema(type: string) {
 
 /**
  * Quantities and counts: Shopify's own type for them is GraphQL `Int` (32-bit signed:
- * `LineItem.quantity: Int!`), so a larger one is not Shopify's; the analytics read them `::int`.
+ * `LineItem.quantity: Int!`), so a larger one is not Shopify's (one stored once made every
+ * `/api/analytics/skus` of its shop a 500, through an `::int` cast).
  */
 export const MAX_COUNT = 2_147_483_647;
 export const COUNT = { type: 'integer', minimum: 0, maximum: MAX_COUNT } as const;
