@@ -36,11 +36,9 @@ describe('compliance subjects', () => {
       topic: 'customers/redact',
       pointer: '/orders_to_redact',
     });
-    // More order ids than the stores can bind in one statement (70,000 failed with a 500).
-    const many = Array.from({ length: 10_001 }, (_, i) => 1_000_000 + i);
-    expect(thrownBy(() => subjectIdsForRedact(variant('customers_redact', (b) => (b.orders_to_redact = many))))).toMatchObject({ pointer: '/orders_to_redact', problem: 'must NOT have more than 10000 items' });
-    expect(thrownBy(() => subjectIdsForDataRequest(variant('customers_data_request', (b) => (b.orders_requested = many))))).toMatchObject({ pointer: '/orders_requested' });
-    expect(subjectIdsForRedact(variant('customers_redact', (b) => (b.orders_to_redact = many.slice(1))))).toMatchObject({ customerId: 'gid://shopify/Customer/191167' });
+    // As many order ids as fit in a body (the stores pass them as one array parameter; 70,000 bound one by one were a 500).
+    const many = Array.from({ length: 70_000 }, (_, i) => 1_000_000 + i);
+    expect(subjectIdsForRedact(variant('customers_redact', (b) => (b.orders_to_redact = many))).orderIds).toHaveLength(70_000);
     const error = thrownBy(() => subjectIdsForRedact(variant('shop_redact', (b) => (b.shop_domain = ''))));
     expect(error).toBeInstanceOf(PayloadError);
     expect(error).toMatchObject({ topic: 'shop/redact', pointer: '/shop_domain' });
