@@ -169,14 +169,14 @@ export class DecisionStore {
   forCustomerOrOrders(shopId: string, customerId: string, orderIds: readonly string[], trx: Knex = this.db): Promise<DecisionRow[]> {
     return trx<DecisionRow>('decisions')
       .where({ shop_id: shopId })
-      .andWhere((q) => q.where('customer_id', customerId).orWhereRaw('order_id = any(?::text[])', [orderIds]))
+      .andWhere((q) => q.where('customer_id', customerId).orWhereRaw('order_id = any(?::text[])', [orderIds as string[]]))
       .orderBy('decided_at');
   }
 
   deleteForCustomerOrOrders(shopId: string, customerId: string, orderIds: readonly string[], trx: Knex = this.db): Promise<number> {
     return trx('decisions')
       .where({ shop_id: shopId })
-      .andWhere((q) => q.where('customer_id', customerId).orWhereRaw('order_id = any(?::text[])', [orderIds]))
+      .andWhere((q) => q.where('customer_id', customerId).orWhereRaw('order_id = any(?::text[])', [orderIds as string[]]))
       .delete();
   }
 

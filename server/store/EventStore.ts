@@ -102,7 +102,7 @@ export class EventStore {
   listForCustomer(shopId: string, customerId: string, orderIds: readonly string[], trx: Knex = this.db): Promise<{ kind: string; resource_id: string; occurred_at: Date }[]> {
     return trx('events')
       .where({ shop_id: shopId })
-      .andWhere((q) => q.where('customer_id', customerId).orWhereRaw('order_id = any(?::text[])', [orderIds]).orWhere({ kind: 'customer', resource_id: customerId }))
+      .andWhere((q) => q.where('customer_id', customerId).orWhereRaw('order_id = any(?::text[])', [orderIds as string[]]).orWhere({ kind: 'customer', resource_id: customerId }))
       .orderBy('occurred_at')
       .select('kind', 'resource_id', 'occurred_at');
   }
@@ -132,7 +132,7 @@ export class EventStore {
   async deleteForCustomer(shopId: string, customerId: string, orderIds: string[], trx: Knex = this.db): Promise<number> {
     return trx('events')
       .where('shop_id', shopId)
-      .andWhere((q) => q.where('customer_id', customerId).orWhere({ kind: 'customer', resource_id: customerId }).orWhereRaw('order_id = any(?::text[])', [orderIds]).orWhereRaw('resource_id = any(?::text[])', [orderIds]))
+      .andWhere((q) => q.where('customer_id', customerId).orWhere({ kind: 'customer', resource_id: customerId }).orWhereRaw('order_id = any(?::text[])', [orderIds as string[]]).orWhereRaw('resource_id = any(?::text[])', [orderIds as string[]]))
       .delete();
   }
 

@@ -38,7 +38,8 @@ describe('compliance subjects', () => {
     });
     // As many order ids as fit in a body (the stores pass them as one array parameter; 70,000 bound one by one were a 500).
     const many = Array.from({ length: 70_000 }, (_, i) => 1_000_000 + i);
-    expect(subjectIdsForRedact(variant('customers_redact', (b) => (b.orders_to_redact = many))).orderIds).toHaveLength(70_000);
+    const subjects = subjectIdsForRedact(variant('customers_redact', (b) => (b.orders_to_redact = many)));
+    expect('orderIds' in subjects && subjects.orderIds).toHaveLength(70_000);
     const error = thrownBy(() => subjectIdsForRedact(variant('shop_redact', (b) => (b.shop_domain = ''))));
     expect(error).toBeInstanceOf(PayloadError);
     expect(error).toMatchObject({ topic: 'shop/redact', pointer: '/shop_domain' });
