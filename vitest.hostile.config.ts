@@ -6,6 +6,8 @@ export default defineConfig({
     include: ['hostile/**/*.hostile.test.ts'],
     globalSetup: ['server/testing/globalSetup.ts'],
     reporters: ['default', './hostile/tallyReporter.ts'],
+    // One file at a time: the budgets file measures /health latency, which another file's load would blur.
+    fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 60_000,
   },
