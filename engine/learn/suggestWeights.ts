@@ -1,5 +1,6 @@
 import type { CompiledRuleset } from '../compileRuleset.ts';
-import type { Decision } from '../decision.ts';
+import type { Decision, SignalTrace } from '../decision.ts';
+import { fitLogisticRegression } from './logisticRegression.ts';
 
 /** A decided subject with what became known of it. */
 export interface LabelledDecision {
@@ -39,7 +40,10 @@ export interface Suggestions {
   note?: string;
 }
 
-const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+/** The feature a signal gives the regression: its strength when it hit, else 0. */
+export function strengthFeature(signal: Pick<SignalTrace, 'status' | 'strength'>): number {
+  return signal.status === 'hit' && signal.strength > 0 ? signal.strength : 0;
+}
 
 /**
  * Per-signal weight recommendations from labelled outcomes (merchant labels, chargebacks,
@@ -70,31 +74,14 @@ export function suggestWeights(labelled: readonly LabelledDecision[], ruleset: C
     y[row] = label === 'fraud' ? 1 : 0;
     for (const s of decision.signals) {
       const i = column.get(s.id);
-      if (i === undefined || s.status !== 'hit' || s.strength <= 0) continue;
-      x[row * ids.length + i] = s.strength;
+      const value = strengthFeature(s);
+      if (i === undefined || value === 0) continue;
+      x[row * ids.length + i] = value;
       support[i]++;
       if (label === 'fraud') fraudFired[i]++;
     }
   });
-  // Gradient descent on the mean log-loss + l2/n × |β|² (intercept not penalised).
-  const beta = new Float64Array(ids.length);
-  let bias = Math.log(fraud / (n - fraud));
-  const rate = 0.5;
-  const gradient = new Float64Array(ids.length);
-  for (let iteration = 0; iteration < (options.iterations ?? 600); iteration++) {
-    gradient.fill(0);
-    let biasGradient = 0;
-    for (let row = 0; row < n; row++) {
-      let z = bias;
-      const offset = row * ids.length;
-      for (let i = 0; i < ids.length; i++) z += beta[i] * x[offset + i];
-      const error = sigmoid(z) - y[row];
-      biasGradient += error;
-      for (let i = 0; i < ids.length; i++) if (x[offset + i] !== 0) gradient[i] += error * x[offset + i];
-    }
-    bias -= (rate * biasGradient) / n;
-    for (let i = 0; i < ids.length; i++) beta[i] -= rate * (gradient[i] / n + (2 * l2 * beta[i]) / n);
-  }
+  const { bias, coefficients: beta } = fitLogisticRegression(x, y, ids.length, { l2, iterations: options.iterations });
   // Points: a subject whose log-odds climb from the base rate to even scores the HIGH threshold.
   const toEven = Math.max(0.5, -bias);
   const pointsPerLogit = model.zones.high / toEven;
