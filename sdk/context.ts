@@ -319,3 +319,47 @@ export interface RingNeighbour {
   chargebacks: number;
   fraudLabels: number;
 }
+
+/**
+ * `ctx.derived.identity`, computed by the context builder for order subjects (point-in-time): for
+ * each identifier on the subject order, who used it before `now` and how often it was used lately,
+ * and how many cards the customer and the order's device went through. Built from the same uses as
+ * `derived.ring` (its `sharedWith` is the ring's), so the two never disagree.
+ */
+export interface IdentityFacts {
+  /** One entry per identifier kind on the subject order, in kind order. */
+  identifiers: IdentifierFacts[];
+  /** Distinct cards (`identity.payment` hashes), this order's included. */
+  cards: {
+    /** On the customer's orders before `now` and this one (a guest: this order alone). */
+    customer: number;
+    /**
+     * On the orders carrying this order's device hash in the 24 hours before `now` (the latest
+     * `IDENTITY_RECENT_LIMIT` of them, any customer) and this one; absent when the order has no device hash.
+     */
+    device?: number;
+  };
+  /**
+   * For a guest checkout: the kinds of its identifiers that an account (a customer, not another
+   * guest order) used before `now`, hubs left out. Empty for an order of a customer.
+   */
+  guestSharesAccount: IdentifierKind[];
+}
+
+export interface IdentifierFacts {
+  kind: IdentifierKind;
+  /**
+   * Distinct others (customers and guest orders) who used it on an order before `now`, counted up to
+   * `RING_LIST_LIMIT + 1` (more than the limit: a hub): the ring's `sharedWith` for this identifier.
+   */
+  sharedWith: number;
+  /** Of those others: customers (accounts) and guest orders; null for a hub (its users are not all known). */
+  accounts: number | null;
+  guests: number | null;
+  /**
+   * Orders carrying it (any customer's, this customer's earlier ones included, this one not) in the
+   * hour and in the 24 hours before `now`, counted up to `IDENTITY_RECENT_LIMIT`.
+   */
+  lastHour: number;
+  lastDay: number;
+}

@@ -24,5 +24,6 @@ export type * from './context.ts';
 export { BASELINE_MEASURES, MIN_BASELINE_OBSERVATIONS, baselinePercentile } from './baseline.ts';
 export type { BaselineMeasure } from './baseline.ts';
 export { RING_LIST_LIMIT, ringOf } from './ring.ts';
+export { IDENTITY_RECENT_LIMIT, identityOf } from './identity.ts';
 /** The sdk's own version: plugins declare the range they need. */
 export const SDK_VERSION = '1.0.0';
