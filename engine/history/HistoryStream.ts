@@ -3,6 +3,7 @@ import type {
   CustomerHistory,
   CustomerSnapshot,
   HashedLists,
+  IdentityFacts,
   PastDecision,
   RingNeighbourhood,
   ShopBaseline,
@@ -12,7 +13,8 @@ import type {
 } from '../../sdk/index.ts';
 import { deepFreeze } from '../../sdk/params.ts';
 import { customerAt, EMPTY_BASELINE, EMPTY_LISTS } from './contextAt.ts';
-import { ringAt } from './ringAt.ts';
+import { addOrderIdentifiers, identityAt, type IdentifierOrders } from './identityAt.ts';
+import { ringAt, type IdentifierSharing } from './ringAt.ts';
 import type { HistoryEvent, Ledger } from './ShopHistory.ts';
 
 /** One list of a ledger: the records in arrival order with their times parsed once. */
@@ -82,6 +84,8 @@ export class HistoryStream {
   private readonly bySubject = new Map<ShopifyId, StreamLedger>();
   /** Who used each identifier hash (`kind:hash`) and when, keyed as ShopHistory keys ledgers: for the ring neighbourhood. */
   readonly identifiers = new Map<string, { key: string; at: number }[]>();
+  /** The orders that carried each identifier, with their times and cards: for the identity facts. */
+  readonly identifierOrders = new Map<string, IdentifierOrders>();
 
   add(event: HistoryEvent): void {
     switch (event.type) {
@@ -101,6 +105,7 @@ export class HistoryStream {
           if (users) users.push({ key, at });
           else this.identifiers.set(`${kind}:${hash}`, [{ key, at }]);
         }
+        addOrderIdentifiers(this.identifierOrders, order, at);
         return;
       }
       case 'fulfillment':
@@ -192,16 +197,21 @@ export class HistoryStream {
       history: Object.freeze(history),
       baseline: deepFreeze(options.baseline ?? EMPTY_BASELINE),
       lists: deepFreeze(options.lists ?? EMPTY_LISTS),
-      derived: needs.has('derived') ? deepFreeze({ ring: this.ringOf(subject, ledger, at) }) : Object.freeze({}),
+      derived: needs.has('derived') ? deepFreeze(this.derivedOf(subject, ledger, at)) : Object.freeze({}),
     });
   }
 
-  /** The ring neighbourhood, as contextAt gives it: from the subject's order and the customer's earlier ones. */
-  private ringOf(subject: Subject, ledger: StreamLedger, at: number): RingNeighbourhood {
+  /**
+   * The derived facts, as contextAt gives them: the ring neighbourhood from the subject's order and
+   * the customer's earlier ones, and (an order subject) the identity facts from the same counts.
+   */
+  private derivedOf(subject: Subject, ledger: StreamLedger, at: number): { ring: RingNeighbourhood; identity?: IdentityFacts } {
     const earlier = cut(ledger.orders, at, (o) => o.id !== subject.id);
     const own = subject.kind === 'order' ? [subject.order, ...earlier] : earlier.some((o) => o.id === subject.order.id) ? earlier : [subject.order, ...earlier];
     const customerId = subject.order.customerId;
-    return ringAt(this, customerId ? `customer:${customerId}` : `guest:${subject.order.id}`, own, at);
+    const sharing = new Map<string, IdentifierSharing>();
+    const ring = ringAt(this, customerId ? `customer:${customerId}` : `guest:${subject.order.id}`, own, at, sharing);
+    return subject.kind === 'order' ? { ring, identity: identityAt(this, subject.order, earlier, at, sharing) } : { ring };
   }
 
   /** The records of a ledger by its ShopHistory key (`customer:<id>` or `guest:<order id>`), in arrival order. */

@@ -9,6 +9,7 @@ import type {
   ReturnRecord,
   ShopifyId,
 } from '../../sdk/index.ts';
+import { addIdentifierOrder, addOrderIdentifiers, type IdentifierOrders } from './identityAt.ts';
 
 /**
  * One line of a normalized history file (JSONL): what happened in a shop, in the shapes of
@@ -80,6 +81,8 @@ export class ShopHistory {
    * (`customer:<id>` or `guest:<order id>`) and the order's time, for point-in-time ring links.
    */
   readonly identifiers = new Map<string, { key: string; at: number }[]>();
+  /** The orders that carried each identifier (`kind:hash`), with their times and cards: for the identity facts' recent uses. */
+  readonly identifierOrders = new Map<string, IdentifierOrders>();
 
   static from(events: Iterable<HistoryEvent>): ShopHistory {
     const history = new ShopHistory();
@@ -101,6 +104,7 @@ export class ShopHistory {
         this.push(key, 'orders', order);
         const at = Date.parse(order.createdAt);
         for (const [kind, hash] of Object.entries(order.identity ?? {})) if (hash) this.addIdentifierUse(`${kind}:${hash}`, key, at);
+        addOrderIdentifiers(this.identifierOrders, order, at);
         return;
       }
       case 'fulfillment':
@@ -132,6 +136,16 @@ export class ShopHistory {
     const users = this.identifiers.get(identifier);
     if (users) users.push({ key, at });
     else this.identifiers.set(identifier, [{ key, at }]);
+  }
+
+  /**
+   * An order that carried an identifier (`kind:hash`) at `at` (ms), with its card, whose record this
+   * history may not hold: a store read of an identifier's recent orders (`ContextMaterial.recentUses`)
+   * gives `identityAt` the orders of the last day without loading their customers. Adding an order
+   * the history already holds changes nothing.
+   */
+  addIdentifierOrder(identifier: string, orderId: ShopifyId, at: number, card: string | undefined): void {
+    addIdentifierOrder(this.identifierOrders, identifier, orderId, at, card);
   }
 
   /** Records a decision RefundSentry made, so later contexts see it as a past score. */

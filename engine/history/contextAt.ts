@@ -7,7 +7,8 @@ import type {
   SignalContext,
   Subject,
 } from '../../sdk/index.ts';
-import { ringAt } from './ringAt.ts';
+import { identityAt } from './identityAt.ts';
+import { ringAt, type IdentifierSharing } from './ringAt.ts';
 import type { Ledger, ShopHistory } from './ShopHistory.ts';
 
 export interface ContextOptions {
@@ -26,6 +27,7 @@ const RISK_TAG = /^refundsentry:(low|medium|high)-risk$/;
  * The customer's history (or, for a guest, the subject order's own records) is cut at that
  * moment; a fulfilment delivered later shows no delivery time yet; the subject itself is never
  * part of its own history. Adding later events to the history can never change the result.
+ * `derived.ring` (`ringAt`) for every subject, and `derived.identity` (`identityAt`) for an order.
  */
 export function contextAt(subject: Subject, history: ShopHistory, options: ContextOptions): SignalContext {
   const at = Date.parse(subject.at);
@@ -46,7 +48,10 @@ export function contextAt(subject: Subject, history: ShopHistory, options: Conte
   sortByTime(customerHistory);
   // The subject's own order is known at its time (an order subject is excluded from its history).
   const ownOrders = subject.kind === 'order' ? [subject.order, ...customerHistory.orders] : customerHistory.orders.some((o) => o.id === subject.order.id) ? customerHistory.orders : [subject.order, ...customerHistory.orders];
-  const ring = ringAt(history, history.keyFor(customerId, subject.order.id), ownOrders, at);
+  const sharing = new Map<string, IdentifierSharing>();
+  const ring = ringAt(history, history.keyFor(customerId, subject.order.id), ownOrders, at, sharing);
+  // Identity facts for order subjects: what the order's identifiers had been used for until now.
+  const derived = subject.kind === 'order' ? { ring, identity: identityAt(history, subject.order, customerHistory.orders, at, sharing) } : { ring };
   return {
     shopId: options.shopId,
     now: subject.at,
@@ -55,7 +60,7 @@ export function contextAt(subject: Subject, history: ShopHistory, options: Conte
     history: customerHistory,
     baseline: options.baseline ?? EMPTY_BASELINE,
     lists: options.lists ?? EMPTY_LISTS,
-    derived: { ring },
+    derived,
   };
 }
 

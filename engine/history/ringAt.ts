@@ -7,6 +7,13 @@ export interface RingSource {
   ledgerByKey(key: string): Pick<Ledger, 'orders' | 'returns' | 'chargebacks' | 'outcomes'>;
 }
 
+/** Who had used one identifier before the moment `ringAt` judged: its `sharedWith`, split into accounts and guest orders (null for a hub). */
+export interface IdentifierSharing {
+  sharedWith: number;
+  accounts: number | null;
+  guests: number | null;
+}
+
 /**
  * The ring neighbourhood of a customer at time `at` (ms): the others who used one of `orders`'
  * identifiers (the subject's order and the customer's earlier ones) strictly before `at`, and
@@ -14,9 +21,10 @@ export interface RingSource {
  * labels). Identifiers used by more than `RING_LIST_LIMIT` others are hubs: counted up to
  * `RING_LIST_LIMIT + 1` ("more than the limit"), never listed, so the result is the same whether
  * the history holds every user of a hub (a whole shop) or only its earliest ones (live scoring).
- * Events after `at` never change the result.
+ * Events after `at` never change the result. `sharing`, when given, receives each identifier's
+ * count (`kind:hash` → sharing), so the identity facts reuse it instead of counting again.
  */
-export function ringAt(history: RingSource, selfKey: string, orders: readonly OrderRecord[], at: number): RingNeighbourhood {
+export function ringAt(history: RingSource, selfKey: string, orders: readonly OrderRecord[], at: number, sharing?: Map<string, IdentifierSharing>): RingNeighbourhood {
   const seen = new Set<string>();
   const identifiers: RingNeighbourhood['identifiers'] = [];
   const linked = new Map<string, RingNeighbour['via']>();
@@ -32,6 +40,7 @@ export function ringAt(history: RingSource, selfKey: string, orders: readonly Or
         if (others.size > RING_LIST_LIMIT) break;
       }
       identifiers.push({ kind, sharedWith: Math.min(others.size, RING_LIST_LIMIT + 1) });
+      if (sharing) sharing.set(`${kind}:${hash}`, sharingOf(others));
       if (others.size === 0 || others.size > RING_LIST_LIMIT) continue;
       for (const other of others) {
         const via = linked.get(other);
@@ -55,4 +64,12 @@ export function ringAt(history: RingSource, selfKey: string, orders: readonly Or
   neighbours.sort((a, b) => b.via.length - a.via.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   identifiers.sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.sharedWith - b.sharedWith));
   return { identifiers, linked: neighbours };
+}
+
+/** The sharing of an identifier from its other users (keys `customer:` / `guest:`); a hub's split is unknown. */
+function sharingOf(others: ReadonlySet<string>): IdentifierSharing {
+  if (others.size > RING_LIST_LIMIT) return { sharedWith: RING_LIST_LIMIT + 1, accounts: null, guests: null };
+  let accounts = 0;
+  for (const key of others) if (key.startsWith('customer:')) accounts++;
+  return { sharedWith: others.size, accounts, guests: others.size - accounts };
 }
