@@ -91,6 +91,66 @@ export interface OrderRecord {
   emailDomainDisposable?: boolean;
   browserIpCountryCode?: string;
   tags: string[];
+  /**
+   * Shopify's own fraud assessment of the order (provider Shopify, not an app's), when one is
+   * stored: from orders/risk_assessment_changed or the backfill's `Order.risk`. An input, judged
+   * by `order.shopify-risk-level`.
+   */
+  shopifyRisk?: ShopifyRiskSummary;
+}
+
+/** Shopify's risk level of an order (GraphQL `RiskAssessmentResult`, lowercased). */
+export type ShopifyRiskLevel = 'high' | 'medium' | 'low' | 'none' | 'pending';
+
+export interface ShopifyRiskSummary {
+  level: ShopifyRiskLevel;
+  /** When Shopify assessed it (the webhook's time; a backfilled one: the order's creation). */
+  assessedAt: IsoTime;
+  /** How many of the assessment's facts weigh for (negative), against (positive) or neither; only GraphQL lists facts. */
+  facts?: { negative: number; neutral: number; positive: number };
+}
+
+/**
+ * Shopify's risk assessment of an order as stored (`events` kind `risk`, one per order): the
+ * order record's `shopifyRisk` is taken from it.
+ */
+export interface RiskAssessmentRecord extends ShopifyRiskSummary {
+  /** `<order gid>#shopify`: one stored assessment per order and provider. */
+  id: string;
+  orderId: ShopifyId;
+}
+
+/**
+ * A payment transaction of an order (order_transactions/create, or the backfill's
+ * `Order.transactions`), with only judged facts of the card: no number, BIN, last four or holder
+ * name, only `cardHash`, a keyed fingerprint of them.
+ */
+export interface TransactionRecord {
+  id: ShopifyId;
+  orderId: ShopifyId;
+  createdAt: IsoTime;
+  /** authorization, sale, capture, void, refund, change, … (lowercase). */
+  kind: string;
+  /** success, failure, error, pending, … (lowercase). */
+  status: string;
+  gateway?: string;
+  amount: number;
+  /** Shopify's standardized error code, lowercase (e.g. card_declined, incorrect_cvc). */
+  errorCode?: string;
+  /** The address verification (AVS) result code, one letter (uppercased). */
+  avsResultCode?: string;
+  /** The card security code (CVV) result code, one letter (uppercased). */
+  cvvResultCode?: string;
+  /** The card brand, e.g. "Visa". */
+  cardCompany?: string;
+  /** A digital wallet used (apple_pay, google_pay, shopify_pay, …). */
+  wallet?: string;
+  /**
+   * Keyed hash of the card (company + BIN + last four + expiry + holder name, normalized), the
+   * order's `identity.payment` when it paid: lists, rings and sharing signals see the card.
+   */
+  cardHash?: IdentifierHash;
+  test?: boolean;
 }
 
 export interface FulfillmentRecord {
@@ -207,6 +267,14 @@ export interface CustomerHistory {
   chargebacks: ChargebackRecord[];
   decisions: PastDecision[];
   outcomes: PastOutcome[];
+  /**
+   * Payment transactions known at `now`: the customer's (guest: the order's) transactions created
+   * strictly before `now`, and, for an order subject, its own checkout transactions, those created
+   * up to `CHECKOUT_WINDOW_MS` after the order (they belong to it, as its lines do; see
+   * `checkoutTransactions`). In time order. Absent only from contexts made before transactions
+   * were known (old context files).
+   */
+  transactions?: TransactionRecord[];
 }
 
 /** Percentiles of one measure across the shop (p50, p75, p90, p95, p99). */
