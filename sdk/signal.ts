@@ -32,6 +32,7 @@ export type ContextNeed =
   | 'history.chargebacks'
   | 'history.decisions'
   | 'history.outcomes'
+  | 'history.transactions'
   | 'baseline'
   | 'lists'
   | 'derived';
@@ -46,6 +47,7 @@ export const CONTEXT_NEEDS: readonly ContextNeed[] = Object.freeze([
   'history.chargebacks',
   'history.decisions',
   'history.outcomes',
+  'history.transactions',
   'baseline',
   'lists',
   'derived',

@@ -98,7 +98,7 @@ export function makeRefund(order: OrderRecord, overrides: Partial<RefundRecord> 
 }
 
 export function emptyHistory(): CustomerHistory {
-  return { orders: [], fulfillments: [], returns: [], refunds: [], chargebacks: [], decisions: [], outcomes: [] };
+  return { orders: [], fulfillments: [], returns: [], refunds: [], chargebacks: [], decisions: [], outcomes: [], transactions: [] };
 }
 
 export function emptyBaseline(): ShopBaseline {
