@@ -24,6 +24,7 @@ export type * from './context.ts';
 export { BASELINE_MEASURES, MIN_BASELINE_OBSERVATIONS, baselinePercentile } from './baseline.ts';
 export type { BaselineMeasure } from './baseline.ts';
 export { RING_LIST_LIMIT, ringOf } from './ring.ts';
+export { CHECKOUT_WINDOW_MS, PAYMENT_KINDS, checkoutTransactions, isCheckoutTransaction, isKnownTransaction, paymentIdentityOf } from './transactions.ts';
 export { IDENTITY_RECENT_LIMIT, identityOf } from './identity.ts';
 /** The sdk's own version: plugins declare the range they need. */
 export const SDK_VERSION = '1.0.0';
