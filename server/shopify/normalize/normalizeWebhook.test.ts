@@ -16,7 +16,7 @@ const TRIGGERED = '2026-03-14T09:30:00Z';
 const run = (name: WebhookFixture, topic = fixtureTopic(name)) =>
   normalizeWebhook(topic, readWebhookFixture(name), KEY, { triggeredAt: TRIGGERED });
 
-const EXPECTED: Record<WebhookFixture, { kind: NormalizedWebhook['kind']; resourceId: string; occurredAt: string }> = {
+const EXPECTED: Record<WebhookFixture, { kind: NormalizedWebhook['kind']; resourceId?: string; occurredAt?: string; reason?: string }> = {
   orders_create: { kind: 'order', resourceId: 'gid://shopify/Order/820982911946154508', occurredAt: '2021-12-31T19:00:00-05:00' },
   orders_updated: { kind: 'order', resourceId: 'gid://shopify/Order/820982911946154508', occurredAt: '2021-12-31T19:00:00-05:00' },
   orders_cancelled: { kind: 'order', resourceId: 'gid://shopify/Order/820982911946154508', occurredAt: '2021-12-31T19:00:00-05:00' },
@@ -31,6 +31,9 @@ const EXPECTED: Record<WebhookFixture, { kind: NormalizedWebhook['kind']; resour
   refunds_create: { kind: 'refund', resourceId: 'gid://shopify/Refund/890088186047892319', occurredAt: '2021-12-31T19:00:00-05:00' },
   disputes_create: { kind: 'dispute', resourceId: 'gid://shopify/ShopifyPaymentsDispute/285332461850802063', occurredAt: '2021-12-31T19:00:00-05:00' },
   disputes_update: { kind: 'dispute', resourceId: 'gid://shopify/ShopifyPaymentsDispute/285332461850802063', occurredAt: '2021-12-31T19:00:00-05:00' },
+  order_transactions_create: { kind: 'transaction', resourceId: 'gid://shopify/OrderTransaction/120560818172775265', occurredAt: '2021-12-31T19:00:00-05:00' },
+  // Shopify's sample names no order (every field but the level is null): acknowledged, ignored.
+  orders_risk_assessment_changed: { kind: 'ignored', reason: 'risk assessment names no order' },
   customers_data_request: { kind: 'customers/data_request', resourceId: 'gid://shopify/Customer/191167', occurredAt: TRIGGERED },
   customers_redact: { kind: 'customers/redact', resourceId: 'gid://shopify/Customer/191167', occurredAt: TRIGGERED },
   shop_redact: { kind: 'shop/redact', resourceId: 'gid://shopify/Shop/954889', occurredAt: TRIGGERED },
