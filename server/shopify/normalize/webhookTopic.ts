@@ -19,6 +19,8 @@ export const TOPIC_KINDS = {
   'refunds/create': 'refund',
   'disputes/create': 'dispute',
   'disputes/update': 'dispute',
+  'order_transactions/create': 'transaction',
+  'orders/risk_assessment_changed': 'risk',
   'customers/data_request': 'customers/data_request',
   'customers/redact': 'customers/redact',
   'shop/redact': 'shop/redact',
