@@ -1,5 +1,5 @@
 import type {
-  ChargebackRecord, CustomerSnapshot, FulfillmentRecord, IsoTime, OrderRecord, RefundRecord, ReturnRecord, ShopifyId,
+  ChargebackRecord, CustomerSnapshot, FulfillmentRecord, IsoTime, OrderRecord, RefundRecord, ReturnRecord, RiskAssessmentRecord, ShopifyId, TransactionRecord,
 } from '../../../sdk/index.ts';
 import { appUninstalledPayload } from './compliancePayloads.ts';
 import { disputePayload } from './disputePayload.ts';
@@ -9,6 +9,8 @@ import { normalizeFulfillment } from './normalizeFulfillment.ts';
 import { normalizeOrder } from './normalizeOrder.ts';
 import { normalizeRefund } from './normalizeRefund.ts';
 import { normalizeReturn, returnLinesComplete } from './normalizeReturn.ts';
+import { normalizeRiskAssessment } from './normalizeRiskAssessment.ts';
+import { normalizeTransaction } from './normalizeTransaction.ts';
 import { orderPayload } from './orderPayload.ts';
 import { parseWebhookBody } from './parseWebhookBody.ts';
 import { PayloadError } from './PayloadError.ts';
@@ -47,6 +49,8 @@ export type NormalizedWebhook =
     })
   | (Normalized & { kind: 'refund'; refund: RefundRecord })
   | (Normalized & { kind: 'dispute'; chargeback: ChargebackRecord })
+  | (Normalized & { kind: 'transaction'; transaction: TransactionRecord })
+  | (Normalized & { kind: 'risk'; risk: RiskAssessmentRecord })
   | (Normalized & { kind: 'customers/data_request' } & CustomerSubjects & { dataRequestId: string })
   | (Normalized & { kind: 'customers/redact' } & CustomerSubjects)
   | (Normalized & { kind: 'shop/redact' } & ShopSubjects)
@@ -98,6 +102,16 @@ function dispatch(topic: string, raw: string, shopKey: string, options: Normaliz
       if (payload.order_id === null) return { kind: 'ignored', topic, reason: 'dispute names no order' };
       const chargeback = normalizeDispute(payload);
       return { kind: 'dispute', topic, resourceId: chargeback.id, occurredAt: disputeUpdatedAt(payload), chargeback };
+    }
+    case 'transaction': {
+      const transaction = normalizeTransaction(body, shopKey);
+      const processedAt = (body as { processed_at?: string | null }).processed_at;
+      return { kind: 'transaction', topic, resourceId: transaction.id, occurredAt: processedAt ?? transaction.createdAt, transaction };
+    }
+    case 'risk': {
+      const risk = normalizeRiskAssessment(body, { triggeredAt });
+      if ('ignored' in risk) return { kind: 'ignored', topic, reason: risk.ignored };
+      return { kind: 'risk', topic, resourceId: risk.orderId, occurredAt: risk.assessedAt, risk };
     }
     case 'customers/data_request': {
       const subjects = subjectIdsForDataRequest(body, shopKey);
