@@ -89,7 +89,31 @@ export interface OrderRecord {
   identity: IdentityHashes;
   /** Facts judged at normalization time, so the raw value never needs storing. */
   emailDomainDisposable?: boolean;
+  /**
+   * ISO 3166-1 alpha-2 country (upper case) of the buyer's browser IP (`browser_ip`), judged at
+   * normalization from offline IP data (server/normalize/ipIntelligence.ts); the IP is not kept.
+   * Absent without an IP, or for a private, documentation or unplaced one.
+   */
   browserIpCountryCode?: string;
+  /** Autonomous system number of the network the browser IP belongs to. */
+  browserIpAsn?: number;
+  /**
+   * The browser IP's network is a hosting, datacenter or VPN provider (servers, rented proxies,
+   * commercial VPN exits) rather than a home or mobile connection; privacy relays such as iCloud
+   * Private Relay are not. Set whenever `browserIpAsn` is.
+   */
+  browserIpHosting?: boolean;
+  /** The AS organisation of a hosting network (e.g. "DigitalOcean, LLC"); absent for other networks. */
+  browserIpNetwork?: string;
+  /**
+   * At least this many km (whole) lie between the browser IP and the shipping address: the
+   * great-circle distance from the address's coordinates to the nearest border of the IP's
+   * country (the IP data are country-level), 0 when the address is in that country. Absent
+   * without the IP's country or the address's coordinates.
+   */
+  browserIpShippingMinKm?: number;
+  /** The same for the billing address. */
+  browserIpBillingMinKm?: number;
   tags: string[];
   /**
    * Shopify's own fraud assessment of the order (provider Shopify, not an app's), when one is
