@@ -10,6 +10,8 @@ const SHAPES: Record<HistoryEvent['type'], { time: string; needs: string[] }> = 
   refund: { time: 'createdAt', needs: ['orderId', 'amount', 'method'] },
   chargeback: { time: 'initiatedAt', needs: ['orderId', 'amount'] },
   outcome: { time: 'at', needs: ['subjectId', 'label'] },
+  transaction: { time: 'createdAt', needs: ['orderId', 'kind', 'status', 'amount'] },
+  risk: { time: 'assessedAt', needs: ['orderId', 'level'] },
 };
 
 /** Reads a normalized history (JSONL of `{ type, <type>: record }`), reporting bad lines by number. */

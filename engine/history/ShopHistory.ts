@@ -7,8 +7,11 @@ import type {
   PastOutcome,
   RefundRecord,
   ReturnRecord,
+  RiskAssessmentRecord,
   ShopifyId,
+  TransactionRecord,
 } from '../../sdk/index.ts';
+import { withCheckoutFacts } from './checkoutFacts.ts';
 import { addIdentifierOrder, addOrderIdentifiers, type IdentifierOrders } from './identityAt.ts';
 
 /**
@@ -23,9 +26,15 @@ export type HistoryEvent =
   | { type: 'return'; return: ReturnRecord }
   | { type: 'refund'; refund: RefundRecord }
   | { type: 'chargeback'; chargeback: ChargebackRecord }
-  | { type: 'outcome'; outcome: PastOutcome };
+  | { type: 'outcome'; outcome: PastOutcome }
+  | { type: 'transaction'; transaction: TransactionRecord }
+  | { type: 'risk'; risk: RiskAssessmentRecord };
 
-export const HISTORY_EVENT_TYPES = Object.freeze(['customer', 'order', 'fulfillment', 'return', 'refund', 'chargeback', 'outcome'] as const);
+/**
+ * The event types, in the order `sortEvents` keeps for ties: an order's checkout transactions and
+ * Shopify's assessment of it come just before it (they belong to it: `CHECKOUT_WINDOW_MS`).
+ */
+export const HISTORY_EVENT_TYPES = Object.freeze(['customer', 'transaction', 'risk', 'order', 'fulfillment', 'return', 'refund', 'chargeback', 'outcome'] as const);
 
 /** When an event happened, for ordering a history. */
 export function eventTime(event: HistoryEvent): string {
@@ -44,6 +53,10 @@ export function eventTime(event: HistoryEvent): string {
       return event.chargeback.initiatedAt;
     case 'outcome':
       return event.outcome.at;
+    case 'transaction':
+      return event.transaction.createdAt;
+    case 'risk':
+      return event.risk.assessedAt;
   }
 }
 
@@ -83,6 +96,14 @@ export class ShopHistory {
   readonly identifiers = new Map<string, { key: string; at: number }[]>();
   /** The orders that carried each identifier (`kind:hash`), with their times and cards: for the identity facts' recent uses. */
   readonly identifierOrders = new Map<string, IdentifierOrders>();
+  /** Each ledger's payment transactions (by its key), in arrival order. */
+  private readonly transactions = new Map<string, TransactionRecord[]>();
+  /** Each order's transactions and Shopify's latest assessment of it: the facts its record takes (`withCheckoutFacts`). */
+  private readonly checkout = new Map<ShopifyId, { transactions: TransactionRecord[]; risk?: RiskAssessmentRecord }>();
+  /** Transactions and assessments that came before their order (`sortEvents` puts checkout ones there), filed when it comes. */
+  private readonly waiting = new Map<ShopifyId, HistoryEvent[]>();
+  /** Where each order sits in `all.orders`, to replace it when its checkout facts arrive. */
+  private readonly allOrderIndex = new Map<ShopifyId, number>();
 
   static from(events: Iterable<HistoryEvent>): ShopHistory {
     const history = new ShopHistory();
@@ -96,15 +117,45 @@ export class ShopHistory {
         this.customers.set(event.customer.id, event.customer);
         return;
       case 'order': {
-        const order = event.order;
+        const facts = this.checkout.get(event.order.id);
+        const order = facts ? withCheckoutFacts(event.order, facts.transactions, facts.risk) : event.order;
         const key = order.customerId ? `customer:${order.customerId}` : `guest:${order.id}`;
         this.orders.set(order.id, order);
         this.orderKey.set(order.id, key);
         this.subjectKey.set(order.id, key);
         this.push(key, 'orders', order);
+        this.allOrderIndex.set(order.id, this.all.orders.length - 1);
         const at = Date.parse(order.createdAt);
         for (const [kind, hash] of Object.entries(order.identity ?? {})) if (hash) this.addIdentifierUse(`${kind}:${hash}`, key, at);
         addOrderIdentifiers(this.identifierOrders, order, at);
+        const waiting = this.waiting.get(order.id);
+        if (waiting) {
+          this.waiting.delete(order.id);
+          for (const early of waiting) this.add(early);
+        }
+        return;
+      }
+      case 'transaction':
+      case 'risk': {
+        const orderId = event.type === 'transaction' ? event.transaction.orderId : event.risk.orderId;
+        if (!this.orders.has(orderId)) {
+          const waiting = this.waiting.get(orderId);
+          if (waiting) waiting.push(event);
+          else this.waiting.set(orderId, [event]);
+          return;
+        }
+        const facts = this.checkout.get(orderId) ?? { transactions: [] };
+        this.checkout.set(orderId, facts);
+        if (event.type === 'transaction') {
+          facts.transactions.push(event.transaction);
+          const key = this.keyOfOrder(orderId);
+          const list = this.transactions.get(key);
+          if (list) list.push(event.transaction);
+          else this.transactions.set(key, [event.transaction]);
+        } else {
+          facts.risk = event.risk;
+        }
+        this.refreshOrder(orderId, facts);
         return;
       }
       case 'fulfillment':
@@ -151,6 +202,35 @@ export class ShopHistory {
   /** Records a decision RefundSentry made, so later contexts see it as a past score. */
   addDecision(customerId: ShopifyId | null | undefined, orderId: ShopifyId, decision: PastDecision): void {
     this.push(customerId ? `customer:${customerId}` : this.keyOfOrder(orderId), 'decisions', decision);
+  }
+
+  /** The payment transactions of a ledger (`customer:<id>` or `guest:<order id>`), in arrival order. */
+  transactionsByKey(key: string): readonly TransactionRecord[] {
+    return this.transactions.get(key) ?? [];
+  }
+
+  /**
+   * A known order takes the facts of its checkout records (the paying card as `identity.payment`,
+   * Shopify's assessment), as the stored order does: its record is replaced everywhere this history
+   * holds it, and a new card is filed as one of the order's identifiers, used at the order's time.
+   */
+  private refreshOrder(orderId: ShopifyId, facts: { transactions: TransactionRecord[]; risk?: RiskAssessmentRecord }): void {
+    const old = this.orders.get(orderId)!;
+    const order = withCheckoutFacts(old, facts.transactions, facts.risk);
+    if (order === old) return;
+    const key = this.orderKey.get(orderId)!;
+    this.orders.set(orderId, order);
+    const own = this.ledgers.get(key)?.orders;
+    const i = own ? own.lastIndexOf(old) : -1;
+    if (own && i >= 0) own[i] = order;
+    const j = this.allOrderIndex.get(orderId);
+    if (j !== undefined && this.all.orders[j] === old) this.all.orders[j] = order;
+    const payment = order.identity?.payment;
+    if (payment && payment !== old.identity?.payment) {
+      const at = Date.parse(order.createdAt);
+      this.addIdentifierUse(`payment:${payment}`, key, at);
+      addOrderIdentifiers(this.identifierOrders, order, at);
+    }
   }
 
   /** The ledger of a customer, or of a guest order. */
