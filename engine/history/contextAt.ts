@@ -1,11 +1,12 @@
-import type {
-  CustomerHistory,
-  CustomerSnapshot,
-  HashedLists,
-  PastDecision,
-  ShopBaseline,
-  SignalContext,
-  Subject,
+import {
+  isKnownTransaction,
+  type CustomerHistory,
+  type CustomerSnapshot,
+  type HashedLists,
+  type PastDecision,
+  type ShopBaseline,
+  type SignalContext,
+  type Subject,
 } from '../../sdk/index.ts';
 import { identityAt } from './identityAt.ts';
 import { ringAt, type IdentifierSharing } from './ringAt.ts';
@@ -44,6 +45,8 @@ export function contextAt(subject: Subject, history: ShopHistory, options: Conte
     chargebacks: ledger.chargebacks.filter((c) => before(c.initiatedAt)),
     decisions: ledger.decisions.filter((d) => before(d.at) && d.subjectId !== subject.id),
     outcomes: ledger.outcomes.filter((o) => before(o.at)),
+    // Those known before the subject, and an order subject's own checkout ones (`isKnownTransaction`).
+    transactions: history.transactionsByKey(history.keyFor(customerId, subject.order.id)).filter((t) => isKnownTransaction(t, subject, at)),
   };
   sortByTime(customerHistory);
   // The subject's own order is known at its time (an order subject is excluded from its history).
@@ -85,6 +88,7 @@ function sortByTime(history: CustomerHistory): void {
   history.chargebacks.sort(byTime((c) => c.initiatedAt));
   history.decisions.sort(byTime((d) => d.at));
   history.outcomes.sort(byTime((o) => o.at));
+  history.transactions?.sort(byTime((t) => t.createdAt));
 }
 
 export type { Ledger };
