@@ -10,7 +10,11 @@ import type {
   ShopifyId,
   SignalContext,
   Subject,
+  TransactionRecord,
+  RiskAssessmentRecord,
 } from '../../sdk/index.ts';
+import { isKnownTransaction } from '../../sdk/transactions.ts';
+import { withCheckoutFacts } from './checkoutFacts.ts';
 import { deepFreeze } from '../../sdk/params.ts';
 import { customerAt, EMPTY_BASELINE, EMPTY_LISTS } from './contextAt.ts';
 import { addOrderIdentifiers, identityAt, type IdentifierOrders } from './identityAt.ts';
@@ -48,6 +52,7 @@ class StreamLedger {
   chargebacks?: TimedList<Ledger['chargebacks'][number]>;
   decisions?: TimedList<PastDecision>;
   outcomes?: TimedList<Ledger['outcomes'][number]>;
+  transactions?: TimedList<TransactionRecord>;
 }
 
 const EMPTY: readonly never[] = Object.freeze([]);
@@ -86,6 +91,10 @@ export class HistoryStream {
   readonly identifiers = new Map<string, { key: string; at: number }[]>();
   /** The orders that carried each identifier, with their times and cards: for the identity facts. */
   readonly identifierOrders = new Map<string, IdentifierOrders>();
+  /** Each order's transactions and Shopify's latest assessment of it: the facts its record takes (as in ShopHistory). */
+  private readonly checkout = new Map<ShopifyId, { transactions: TransactionRecord[]; risk?: RiskAssessmentRecord }>();
+  /** Transactions and assessments that came before their order, filed when it comes (as in ShopHistory). */
+  private readonly waiting = new Map<ShopifyId, HistoryEvent[]>();
 
   add(event: HistoryEvent): void {
     switch (event.type) {
@@ -93,7 +102,8 @@ export class HistoryStream {
         this.customers.set(event.customer.id, event.customer);
         return;
       case 'order': {
-        const order = event.order;
+        const facts = this.checkout.get(event.order.id);
+        const order = facts ? withCheckoutFacts(event.order, facts.transactions, facts.risk) : event.order;
         const ledger = order.customerId ? this.customerLedger(order.customerId) : this.guestLedger(order.id);
         this.byOrder.set(order.id, { order, ledger });
         const at = parse(order.createdAt);
@@ -106,6 +116,32 @@ export class HistoryStream {
           else this.identifiers.set(`${kind}:${hash}`, [{ key, at }]);
         }
         addOrderIdentifiers(this.identifierOrders, order, at);
+        const waiting = this.waiting.get(order.id);
+        if (waiting) {
+          this.waiting.delete(order.id);
+          for (const early of waiting) this.add(early);
+        }
+        return;
+      }
+      case 'transaction':
+      case 'risk': {
+        const orderId = event.type === 'transaction' ? event.transaction.orderId : event.risk.orderId;
+        const known = this.byOrder.get(orderId);
+        if (!known) {
+          const waiting = this.waiting.get(orderId);
+          if (waiting) waiting.push(event);
+          else this.waiting.set(orderId, [event]);
+          return;
+        }
+        const facts = this.checkout.get(orderId) ?? { transactions: [] };
+        this.checkout.set(orderId, facts);
+        if (event.type === 'transaction') {
+          facts.transactions.push(event.transaction);
+          push(known.ledger, 'transactions', event.transaction, parse(event.transaction.createdAt));
+        } else {
+          facts.risk = event.risk;
+        }
+        this.refreshOrder(known, facts);
         return;
       }
       case 'fulfillment':
@@ -132,6 +168,26 @@ export class HistoryStream {
         if (ledger) push(ledger, 'outcomes', event.outcome, parse(event.outcome.at));
         return;
       }
+    }
+  }
+
+  /** A known order takes the facts of its checkout records, as in ShopHistory (`refreshOrder` there). */
+  private refreshOrder(known: { order: Ledger['orders'][number]; ledger: StreamLedger }, facts: { transactions: TransactionRecord[]; risk?: RiskAssessmentRecord }): void {
+    const old = known.order;
+    const order = withCheckoutFacts(old, facts.transactions, facts.risk);
+    if (order === old) return;
+    known.order = order;
+    const records = known.ledger.orders?.records;
+    const i = records ? records.lastIndexOf(old) : -1;
+    if (records && i >= 0) records[i] = order;
+    const payment = order.identity?.payment;
+    if (payment && payment !== old.identity?.payment) {
+      const at = parse(order.createdAt);
+      const key = order.customerId ? `customer:${order.customerId}` : `guest:${order.id}`;
+      const users = this.identifiers.get(`payment:${payment}`);
+      if (users) users.push({ key, at });
+      else this.identifiers.set(`payment:${payment}`, [{ key, at }]);
+      addOrderIdentifiers(this.identifierOrders, order, at);
     }
   }
 
@@ -184,6 +240,7 @@ export class HistoryStream {
       chargebacks: needs.has('history.chargebacks') ? cut(ledger.chargebacks, at) : (EMPTY as never[]),
       decisions: needs.has('history.decisions') ? decisions : (EMPTY as never[]),
       outcomes: needs.has('history.outcomes') ? cut(ledger.outcomes, at) : (EMPTY as never[]),
+      transactions: needs.has('history.transactions') ? transactionsKnown(ledger, subject, at) : (EMPTY as never[]),
     };
     for (const list of Object.values(history) as unknown[][]) {
       for (const record of list) deepFreeze(record);
@@ -303,4 +360,15 @@ function sortByTimes<T>(out: T[], records: readonly T[], times: readonly number[
   records.forEach((record, i) => timeByRecord.set(record, times[i]));
   const time = (record: T) => timeByRecord.get(record) ?? Date.parse(timeOf!(record));
   out.sort((a, b) => time(a) - time(b));
+}
+
+/** The ledger's transactions known in the subject's context (`isKnownTransaction`), in time order. */
+function transactionsKnown(ledger: StreamLedger, subject: Subject, at: number): TransactionRecord[] {
+  const list = ledger.transactions;
+  if (!list) return [];
+  const { records, times } = list;
+  const out: TransactionRecord[] = [];
+  for (let i = 0; i < records.length; i++) if (isKnownTransaction(records[i], subject, at)) out.push(records[i]);
+  if (!list.ordered) sortByTimes(out, records, times);
+  return out;
 }
