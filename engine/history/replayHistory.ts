@@ -1,4 +1,4 @@
-import type { HashedLists, OrderRecord, ReturnRecord, ShopBaseline, SignalContext, Subject } from '../../sdk/index.ts';
+import { CHECKOUT_WINDOW_MS, type HashedLists, type OrderRecord, type ReturnRecord, type ShopBaseline, type SignalContext, type Subject } from '../../sdk/index.ts';
 import type { CompiledRuleset } from '../compileRuleset.ts';
 import type { Decision } from '../decision.ts';
 import type { ExpressionBudget } from '../expression/ExpressionBudget.ts';
@@ -27,15 +27,32 @@ export interface ReplayedDecision {
 const DAY_MS = 86_400_000;
 const TYPE_ORDER = new Map<string, number>(HISTORY_EVENT_TYPES.map((type, i) => [type, i]));
 
-/** Events in time order; ties keep customers before orders before fulfilments, then input order. */
+/**
+ * Events in time order; ties keep customers before orders before fulfilments, then input order.
+ * An order's checkout transactions and Shopify's assessment of it (made up to `CHECKOUT_WINDOW_MS`
+ * after it) come just before it: they belong to the order, so its context sees them, in a replay
+ * as when it is scored live.
+ */
 export function sortEvents(events: readonly HistoryEvent[]): HistoryEvent[] {
   // Keys in flat arrays, compared by position: no wrapper objects, no lookups while sorting.
   const n = events.length;
   const at = new Float64Array(n);
   const type = new Uint8Array(n);
+  let orderTimes: Map<string, number> | undefined;
   for (let i = 0; i < n; i++) {
     at[i] = Date.parse(eventTime(events[i]));
     type[i] = TYPE_ORDER.get(events[i].type)!;
+    const event = events[i];
+    if (event.type === 'transaction' || event.type === 'risk') orderTimes ??= new Map();
+  }
+  if (orderTimes) {
+    for (const event of events) if (event.type === 'order') orderTimes.set(event.order.id, Date.parse(event.order.createdAt));
+    for (let i = 0; i < n; i++) {
+      const event = events[i];
+      if (event.type !== 'transaction' && event.type !== 'risk') continue;
+      const orderAt = orderTimes.get(event.type === 'transaction' ? event.transaction.orderId : event.risk.orderId);
+      if (orderAt !== undefined && at[i] <= orderAt + CHECKOUT_WINDOW_MS) at[i] = orderAt;
+    }
   }
   const compare = (a: number, b: number) => at[a] - at[b] || type[a] - type[b] || a - b;
   let sorted = true;
@@ -88,8 +105,11 @@ export interface SubjectLookup {
 /** The subject an event asks to score, if any (its order must be known). */
 export function subjectOf(event: HistoryEvent, history: SubjectLookup): Subject | undefined {
   switch (event.type) {
-    case 'order':
-      return { kind: 'order', id: event.order.id, at: event.order.createdAt, order: event.order };
+    case 'order': {
+      // The history's record: with the facts of its checkout (the paying card, Shopify's assessment).
+      const order = history.orders.get(event.order.id) ?? event.order;
+      return { kind: 'order', id: order.id, at: order.createdAt, order };
+    }
     case 'return': {
       const order = history.orders.get(event.return.orderId);
       return order && { kind: 'return', id: event.return.id, at: event.return.createdAt, return: event.return, order };
