@@ -16,6 +16,7 @@ import * as traceJson from './20261122200000_trace_json.ts';
 import * as traceStorage from './20261122210000_trace_storage.ts';
 import * as rulesetBudget from './20261207100000_ruleset_budget.ts';
 import * as identityOrders from './20261208120000_identity_orders.ts';
+import * as orderCheckoutFacts from './20261208130000_order_checkout_facts.ts';
 
 /**
  * The migrations, in order. Listed explicitly (a knex MigrationSource) rather than read from the
@@ -39,6 +40,7 @@ const MIGRATIONS: [string, Knex.Migration][] = [
   ['20261122210000_trace_storage', traceStorage],
   ['20261207100000_ruleset_budget', rulesetBudget],
   ['20261208120000_identity_orders', identityOrders],
+  ['20261208130000_order_checkout_facts', orderCheckoutFacts],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
