@@ -63,6 +63,18 @@ export class EventStore {
     return rows;
   }
 
+  /**
+   * Has a stored order take again the facts of its checkout records (its paying card as
+   * `identity.payment`, Shopify's assessment): they are cleared, and the `events_order_checkout_facts`
+   * trigger fills them from the order's stored transaction and risk rows. After a transaction or
+   * an assessment is stored; nothing when the order is not (the trigger fills them when it comes).
+   */
+  async refreshCheckoutFacts(shopId: string, orderId: string, trx: Knex = this.db): Promise<void> {
+    await trx('events')
+      .where({ shop_id: shopId, kind: 'order', resource_id: orderId })
+      .update({ body: trx.raw(`(body #- '{identity,payment}') - 'shopifyRisk'`) });
+  }
+
   async get<T>(shopId: string, kind: Kind, resourceId: string): Promise<T | undefined> {
     const row = await this.db('events').where({ shop_id: shopId, kind, resource_id: resourceId }).first('body');
     return row?.body as T | undefined;
