@@ -95,7 +95,7 @@ async function receiveWebhook(deps: AppDeps, request: Request, h: ResponseToolki
     return { ok: true, ignored: 'stale retry' };
   }
   const kind = SCORED[normalized.topic];
-  const score = kind && shop.status === 'active' ? { shopId, kind, subjectId: normalized.resourceId } : null;
+  let score = kind && shop.status === 'active' ? { shopId, kind, subjectId: normalized.resourceId } : null;
   if (normalized.kind === 'order' && delivery.eventId && delivery.resourceId) {
     // The busiest topics: written in a group commit with the other order webhooks in flight.
     const verdict = await deps.intake.submit({ delivery, customer: normalized.customer, events: await orderRows(deps, shopId, normalized), score });
@@ -108,8 +108,21 @@ async function receiveWebhook(deps: AppDeps, request: Request, h: ResponseToolki
     return seen;
   });
   if (verdict !== 'new') return { ok: true, duplicate: verdict };
+  // A transaction or Shopify's assessment belongs to its order's checkout: the order is scored with
+  // it if it is stored and not decided yet (a decided order is not re-scored here).
+  if ((normalized.kind === 'transaction' || normalized.kind === 'risk') && shop.status === 'active') score = await undecidedOrder(deps, shopId, checkoutOrderOf(normalized));
   if (score) await deps.queue.sendScore(score);
   return { ok: true };
+}
+
+function checkoutOrderOf(webhook: Extract<NormalizedWebhook, { kind: 'transaction' | 'risk' }>): string {
+  return webhook.kind === 'transaction' ? webhook.transaction.orderId : webhook.risk.orderId;
+}
+
+/** A scoring request for the order, if it is stored and has no decision yet. */
+async function undecidedOrder(deps: AppDeps, shopId: string, orderId: string) {
+  const [state] = await deps.stores.context.subjects([{ shopId, kind: 'order', id: orderId }]);
+  return state && state.record !== undefined && !state.decided ? { shopId, kind: 'order' as const, subjectId: orderId } : null;
 }
 
 /** The `events` rows of an order webhook: the customer's snapshot (when there is a customer) and the order. */
@@ -147,6 +160,15 @@ async function applyWebhook(deps: AppDeps, shopId: string, webhook: Exclude<Norm
       return;
     case 'dispute':
       await stores.events.upsert(shopId, { type: 'chargeback', chargeback: webhook.chargeback } as HistoryEvent, trx);
+      return;
+    case 'transaction':
+      await stores.events.upsert(shopId, { type: 'transaction', transaction: webhook.transaction }, trx);
+      // The card that paid becomes the stored order's `identity.payment` (its checkout facts trigger).
+      if (webhook.transaction.cardHash) await stores.events.refreshCheckoutFacts(shopId, webhook.transaction.orderId, trx);
+      return;
+    case 'risk':
+      await stores.events.upsert(shopId, { type: 'risk', risk: webhook.risk }, trx);
+      await stores.events.refreshCheckoutFacts(shopId, webhook.risk.orderId, trx);
       return;
     case 'customers/data_request': {
       const report = await deps.gdpr.dataRequest(shopId, webhook.customerId, webhook.orderIds, trx);
