@@ -1,4 +1,5 @@
 import type { AnySignal } from '../sdk/index.ts';
+import customerCardChurn from './customer/card-churn.ts';
 import customerConfirmedFraud from './customer/confirmed-fraud.ts';
 import customerConfirmedLegit from './customer/confirmed-legit.ts';
 import customerDoubleDip from './customer/double-dip.ts';
@@ -26,8 +27,10 @@ import orderExpressThenReturn from './order/express-then-return.ts';
 import orderGeoAnomaly from './order/geo-anomaly.ts';
 import orderGiftCardPayment from './order/gift-card-payment.ts';
 import orderGiftCardRefund from './order/gift-card-refund.ts';
+import orderGuestSharesAccount from './order/guest-shares-account.ts';
 import orderHighAbuseSku from './order/high-abuse-sku.ts';
 import orderHighValue from './order/high-value.ts';
+import orderIdentifierVelocity from './order/identifier-velocity.ts';
 import orderIpCountryMismatch from './order/ip-country-mismatch.ts';
 import orderManualRefundNoReturn from './order/manual-refund-no-return.ts';
 import orderMultipleRefunds from './order/multiple-refunds.ts';
@@ -36,6 +39,7 @@ import orderRefundExceedsPaid from './order/refund-exceeds-paid.ts';
 import orderRefundExceedsReturned from './order/refund-exceeds-returned.ts';
 import orderRefundToOriginalPayment from './order/refund-to-original-payment.ts';
 import orderRiskyFirstOrder from './order/risky-first-order.ts';
+import orderSharedIdentifier from './order/shared-identifier.ts';
 import orderVelocityAnomaly from './order/velocity-anomaly.ts';
 import patternBracketingFollowThrough from './pattern/bracketing-follow-through.ts';
 import patternEventWardrobing from './pattern/event-wardrobing.ts';
@@ -71,6 +75,7 @@ import velocityWindowEdgeReturn from './velocity/window-edge-return.ts';
  * receives plugin signals.
  */
 export const builtinSignals: readonly AnySignal[] = Object.freeze([
+  customerCardChurn,
   customerConfirmedFraud,
   customerConfirmedLegit,
   customerDoubleDip,
@@ -98,8 +103,10 @@ export const builtinSignals: readonly AnySignal[] = Object.freeze([
   orderGeoAnomaly,
   orderGiftCardPayment,
   orderGiftCardRefund,
+  orderGuestSharesAccount,
   orderHighAbuseSku,
   orderHighValue,
+  orderIdentifierVelocity,
   orderIpCountryMismatch,
   orderManualRefundNoReturn,
   orderMultipleRefunds,
@@ -108,6 +115,7 @@ export const builtinSignals: readonly AnySignal[] = Object.freeze([
   orderRefundExceedsReturned,
   orderRefundToOriginalPayment,
   orderRiskyFirstOrder,
+  orderSharedIdentifier,
   orderVelocityAnomaly,
   patternBracketingFollowThrough,
   patternEventWardrobing,

@@ -8,27 +8,58 @@ const customer = (createdAt?: string) => ({ id: 'gid://shopify/Customer/1', crea
 new SignalTester({ describe, it }).run(newAccount, {
   hits: [
     {
-      name: 'account created at checkout',
-      ctx: orderContext(order, { customer: customer('2026-03-31T00:00:00Z') }),
+      name: 'account created two seconds before the order',
+      ctx: orderContext(order, { customer: customer('2026-03-30T23:59:58Z') }),
       strength: 1,
-      evidence: { accountDays: 0 },
-      message: 'Account created 0 days ago (under 30).',
+      evidence: { accountMinutes: 0.03, accountAge: '2 seconds' },
+      message: 'Account created 2 seconds before (within 10 minutes).',
     },
     {
       name: 'account stamped a second after the order',
       ctx: orderContext(order, { customer: customer('2026-03-31T00:00:01Z') }),
       strength: 1,
+      evidence: { accountMinutes: 0 },
+    },
+    {
+      name: 'eight minutes old: still full strength',
+      ctx: orderContext(order, { customer: customer('2026-03-30T23:52:00Z') }),
+      strength: 1,
+      messageId: 'moments',
+    },
+    {
+      name: 'an hour old',
+      ctx: orderContext(order, { customer: customer('2026-03-30T23:00:00Z') }),
+      strength: [0.75, 0.85],
+      message: 'Account created 1 hour before (under 30 days).',
+    },
+    {
+      name: 'a day old',
+      ctx: orderContext(order, { customer: customer('2026-03-30T00:00:00Z') }),
+      strength: [0.4, 0.55],
+      evidence: { accountDays: 1, accountAge: '1 day' },
     },
     {
       name: 'fifteen days old at the return',
       ctx: returnContext(undefined, order, { customer: customer('2026-01-05T10:00:00Z') }),
-      strength: [0.6, 0.7],
+      strength: [0.1, 0.25],
       evidence: { accountDays: 15 },
     },
     {
-      name: 'twenty-nine days old',
+      name: 'twenty-nine days old: the floor',
       ctx: orderContext(order, { customer: customer('2026-03-02T00:00:00Z') }),
-      strength: [0.3, 0.35],
+      strength: [0.1, 0.12],
+    },
+    {
+      name: 'full strength for an hour when the shop says so',
+      ctx: orderContext(order, { customer: customer('2026-03-30T23:10:00Z') }),
+      params: { fullMinutes: 60 },
+      strength: 1,
+    },
+    {
+      name: 'no full-strength window: seconds still count as a minute',
+      ctx: orderContext(order, { customer: customer('2026-03-30T23:59:30Z') }),
+      params: { fullMinutes: 0 },
+      strength: 1,
     },
   ],
   quiet: [
@@ -40,5 +71,8 @@ new SignalTester({ describe, it }).run(newAccount, {
     { name: 'guest checkout', ctx: orderContext(order, { customer: null }), messageId: 'unknown' },
     { name: 'creation date unknown', ctx: orderContext(order, { customer: customer() }) },
   ],
-  invalidParams: [{ name: 'zero days', params: { maxDays: 0 }, pointer: '/maxDays' }],
+  invalidParams: [
+    { name: 'zero days', params: { maxDays: 0 }, pointer: '/maxDays' },
+    { name: 'a full window over a day', params: { fullMinutes: 1441 }, pointer: '/fullMinutes' },
+  ],
 });

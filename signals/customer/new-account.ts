@@ -1,42 +1,68 @@
 import { defineSignal } from '../../sdk/index.ts';
-import { daysBetween, ramp, round2 } from '../support.ts';
+import { round2 } from '../support.ts';
 
 interface Params {
+  fullMinutes: number;
   maxDays: number;
 }
 
-/** An account opened only days before the order, return or refund; the younger, the stronger. */
+const MINUTE_MS = 60_000;
+
+/** An age as people say it: seconds, minutes, hours or days. */
+function spoken(ms: number): string {
+  const say = (value: number, unit: string) => `${value} ${unit}${value === 1 ? '' : 's'}`;
+  if (ms < MINUTE_MS) return say(Math.round(ms / 1000), 'second');
+  if (ms < 3_600_000) return say(Math.round(ms / MINUTE_MS), 'minute');
+  if (ms < 86_400_000) return say(round2(ms / 3_600_000), 'hour');
+  return say(round2(ms / 86_400_000), 'day');
+}
+
+/**
+ * An account opened only moments before the order, return or refund. Minutes matter: an order
+ * placed seconds or minutes after its account was made is the commonest card-testing and
+ * promo-abuse shape, so the strength is full within `fullMinutes` and fades with the logarithm of
+ * the age (an hour ≈ 0.8, a day ≈ 0.5, a week ≈ 0.25 with the defaults) down to 0.1 at `maxDays`.
+ */
 export default defineSignal<Params>({
   meta: {
     id: 'customer.new-account',
-    version: '1.0.0',
+    version: '2.0.0',
     title: 'New account',
     description:
-      'The customer account was created only recently. Fresh accounts are common for throwaway identities used for fraud and return abuse.',
+      'The customer account was created only moments before. An order placed seconds or minutes after the account was made is the commonest card-testing and promo-abuse shape: full strength within a few minutes, fading over hours and days. On Shopify a customer record is often made by the checkout itself, so a first order commonly carries an account seconds old: this signal is a prior that other evidence (shared identifiers, velocity) confirms.',
     category: 'customer',
     appliesTo: ['order', 'return', 'refund'],
-    defaultWeight: 8,
+    defaultWeight: 15,
     params: {
       type: 'object',
       properties: {
-        maxDays: { type: 'integer', minimum: 1, maximum: 3650, default: 30, description: 'Accounts younger than this many days count as new.' },
+        fullMinutes: { type: 'integer', minimum: 0, maximum: 1440, default: 10, description: 'An account at most this many minutes old counts at full strength.' },
+        maxDays: { type: 'integer', minimum: 1, maximum: 3650, default: 30, description: 'Accounts younger than this many days count as new (at 0.1 strength at the limit).' },
       },
     },
     needs: ['customer'],
     messages: {
-      young: 'Account created {{accountDays}} days ago (under {{maxDays}}).',
+      moments: 'Account created {{accountAge}} before (within {{fullMinutes}} minutes).',
+      young: 'Account created {{accountAge}} before (under {{maxDays}} days).',
       established: 'Account created {{accountDays}} days ago.',
       unknown: 'Guest checkout or unknown account creation date.',
     },
   },
   evaluate(ctx, params) {
     const createdAt = ctx.customer?.createdAt;
-    if (createdAt === undefined || Number.isNaN(Date.parse(createdAt))) return { status: 'insufficient_data', messageId: 'unknown' };
+    const created = createdAt === undefined ? NaN : Date.parse(createdAt);
+    if (Number.isNaN(created)) return { status: 'insufficient_data', messageId: 'unknown' };
     // An account created at checkout can carry a time a moment after the order: treat as age 0.
-    const age = Math.max(0, daysBetween(createdAt, ctx.now));
-    const evidence = { accountDays: round2(age), maxDays: params.maxDays };
-    if (age >= params.maxDays) return { status: 'no_hit', messageId: 'established', evidence };
-    // Full strength for a brand-new account, falling to 0.3 at maxDays.
-    return { status: 'hit', strength: ramp(params.maxDays - age, 0, params.maxDays), messageId: 'young', evidence };
+    const age = Math.max(0, Date.parse(ctx.now) - created);
+    const evidence = { accountMinutes: round2(age / MINUTE_MS), accountDays: round2(age / 86_400_000), accountAge: spoken(age), fullMinutes: params.fullMinutes, maxDays: params.maxDays };
+    const full = params.fullMinutes * MINUTE_MS;
+    const max = params.maxDays * 86_400_000;
+    if (age >= max) return { status: 'no_hit', messageId: 'established', evidence };
+    if (age <= full) return { status: 'hit', strength: 1, messageId: 'moments', evidence };
+    // From 1 at `fullMinutes` to 0.1 at `maxDays`, linear in the logarithm of the age (a minute's floor
+    // when `fullMinutes` is 0, so that seconds still count as minutes).
+    const from = Math.max(full, MINUTE_MS);
+    const strength = age <= from ? 1 : 1 - (0.9 * Math.log(age / from)) / Math.log(max / from);
+    return { status: 'hit', strength: Math.max(0.1, Math.min(1, round2(strength))), messageId: 'young', evidence };
   },
 });
