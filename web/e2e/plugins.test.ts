@@ -66,7 +66,9 @@ describe.skipIf(!HAS_CHROMIUM)('signal plugins in the admin (Chromium, real serv
     await expect.poll(async () => (await api<{ problems: { failingSignals: string[] } }>('/api/plugins')).problems.failingSignals, { timeout: 30_000 }).toEqual(['misbehaving.throws']);
 
     // The decision's trace: the plugin hit scored, the throwing signal an error with its reason.
-    const decisions = await api<{ decisions: { id: string }[] }>('/api/decisions?limit=1');
+    // The plugin's failure is counted while the decision is being made, before it is stored: wait for the decision itself.
+    let decisions: { decisions: { id: string }[] } = { decisions: [] };
+    await expect.poll(async () => (decisions = await api<{ decisions: { id: string }[] }>('/api/decisions?limit=1')).decisions.length, { timeout: 30_000 }).toBe(1);
     await page.goto(`${app.url}/app/decisions/${decisions.decisions[0]!.id}`);
     await page.getByText('Ships to US 400, listed as high risk (400).').waitFor();
     await page.getByText('RangeError: boom in plugin code').first().waitFor();
