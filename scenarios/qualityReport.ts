@@ -1,5 +1,7 @@
 import type { CompiledRuleset, Decision, Zone } from '../engine/index.ts';
 import { replayHistory, type HistoryEvent } from '../engine/history/index.ts';
+import { fitLogisticRegression, logisticLogit } from '../engine/learn/logisticRegression.ts';
+import { strengthFeature } from '../engine/learn/suggestWeights.ts';
 import { ABUSIVE_PATTERNS, type EventLabel, type Pattern } from './generateShop.ts';
 
 export interface ZoneMix {
@@ -79,4 +81,194 @@ export function percent(value: number): string {
 export function formatMix(mix: ZoneMix): string {
   const p = (n: number) => percent(mix.events === 0 ? 0 : n / mix.events);
   return `${String(mix.events).padStart(6)} events   LOW ${p(mix.low).padStart(6)}   MEDIUM ${p(mix.medium).padStart(6)}   HIGH ${p(mix.high).padStart(6)}`;
+}
+
+// ---- labelled orders (real data: one fraud/legit label per order) ------------------------------
+
+/** A decided order with its label and time. */
+export interface LabelledOrder {
+  decision: Decision;
+  fraud: boolean;
+  /** The order's time (ISO). */
+  at: string;
+}
+
+/** Flagging the orders at or above a zone. */
+export interface Detection {
+  flagged: number;
+  /** Flagged orders that are fraud. */
+  caught: number;
+  /** caught / flagged; NaN when nothing is flagged. */
+  precision: number;
+  /** caught / frauds. */
+  recall: number;
+}
+
+export interface SignalRank {
+  id: string;
+  /** Orders of the class on which the signal hit, and their share of the class. */
+  hits: number;
+  hitShare: number;
+  /** Mean points per order of the class. */
+  meanPoints: number;
+}
+
+export interface LabelledOrderReport {
+  orders: number;
+  frauds: number;
+  /** ROC AUC of the score, ties counted as half. */
+  auc: number;
+  high: Detection;
+  mediumOrHigh: Detection;
+  mix: { fraud: ZoneMix; legit: ZoneMix };
+  /** Per class, the signals that hit most and that gave most points. */
+  signals: { fraud: { byHits: SignalRank[]; byPoints: SignalRank[] }; legit: { byHits: SignalRank[]; byPoints: SignalRank[] } };
+}
+
+/**
+ * ROC AUC of scores against labels: the probability that a random positive scores above a random
+ * negative, a tie counting one half (Mann-Whitney U with mid-ranks). Exact with heavy ties, as
+ * integer scores have. NaN when either class is empty.
+ */
+export function rocAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean>): number {
+  const n = scores.length;
+  if (positive.length !== n) throw new RangeError(`${n} scores but ${positive.length} labels`);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
+  let positives = 0;
+  let rankSum = 0;
+  for (let start = 0; start < n; ) {
+    let end = start;
+    while (end + 1 < n && scores[order[end + 1]!] === scores[order[start]!]) end++;
+    const midRank = (start + end) / 2 + 1;
+    for (let k = start; k <= end; k++) {
+      if (positive[order[k]!]) {
+        positives++;
+        rankSum += midRank;
+      }
+    }
+    start = end + 1;
+  }
+  const negatives = n - positives;
+  if (positives === 0 || negatives === 0) return Number.NaN;
+  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+
+function detection(orders: readonly LabelledOrder[], flag: (zone: Zone) => boolean): Detection {
+  const flagged = orders.filter((o) => flag(o.decision.zone));
+  const caught = flagged.filter((o) => o.fraud).length;
+  const frauds = orders.filter((o) => o.fraud).length;
+  return { flagged: flagged.length, caught, precision: flagged.length === 0 ? Number.NaN : caught / flagged.length, recall: frauds === 0 ? Number.NaN : caught / frauds };
+}
+
+function signalRanks(orders: readonly LabelledOrder[], top: number): { byHits: SignalRank[]; byPoints: SignalRank[] } {
+  const tally = new Map<string, { hits: number; points: number }>();
+  for (const { decision } of orders) {
+    for (const s of decision.signals) {
+      const t = tally.get(s.id) ?? { hits: 0, points: 0 };
+      if (s.status === 'hit') t.hits++;
+      t.points += s.points;
+      tally.set(s.id, t);
+    }
+  }
+  const ranks = [...tally].map(([id, t]): SignalRank => ({ id, hits: t.hits, hitShare: orders.length ? t.hits / orders.length : 0, meanPoints: orders.length ? t.points / orders.length : 0 }));
+  return {
+    byHits: ranks.filter((r) => r.hits > 0).sort((a, b) => b.hits - a.hits || a.id.localeCompare(b.id)).slice(0, top),
+    byPoints: ranks.filter((r) => r.meanPoints !== 0).sort((a, b) => Math.abs(b.meanPoints) - Math.abs(a.meanPoints) || a.id.localeCompare(b.id)).slice(0, top),
+  };
+}
+
+/** ROC AUC, precision and recall at HIGH and at MEDIUM+, zone mix and top signals per class. */
+export function labelledOrderQuality(orders: readonly LabelledOrder[], top = 6): LabelledOrderReport {
+  const fraud = orders.filter((o) => o.fraud);
+  const legit = orders.filter((o) => !o.fraud);
+  return {
+    orders: orders.length,
+    frauds: fraud.length,
+    auc: rocAuc(orders.map((o) => o.decision.score), orders.map((o) => o.fraud)),
+    high: detection(orders, (zone) => zone === 'high'),
+    mediumOrHigh: detection(orders, (zone) => zone !== 'low'),
+    mix: { fraud: zoneMix(fraud.map((o) => o.decision.zone)), legit: zoneMix(legit.map((o) => o.decision.zone)) },
+    signals: { fraud: signalRanks(fraud, top), legit: signalRanks(legit, top) },
+  };
+}
+
+export interface BaselineOptions {
+  /** The latest share of the orders (by time) to test on. Default 0.3. */
+  testShare?: number;
+  /** Days after an order before its label is known (the chargeback delay): training stops that long before the test starts. */
+  labelDelayDays: number;
+  /** The regression's L2 penalty (as `suggestWeights`). Default 1. */
+  l2?: number;
+}
+
+export interface BaselineReport {
+  /** The first test order's time: the test part is every order from it on. */
+  testFrom: string;
+  testTo: string;
+  /** Training orders were placed before this (testFrom − labelDelayDays), so every label was known at testFrom. */
+  trainBefore: string;
+  train: { orders: number; frauds: number };
+  test: { orders: number; frauds: number };
+  /** The features: each signal's strength where it hit (engine/learn `strengthFeature`). */
+  features: number;
+  /** The ruleset's score on the test orders. */
+  rulesetAuc: number;
+  /** The regression's log-odds on the test orders, and on its own training orders. */
+  regressionAuc: number;
+  regressionTrainAuc: number;
+  /** The largest coefficients (log-odds per unit strength). */
+  strongest: { id: string; coefficient: number }[];
+  note?: string;
+}
+
+/**
+ * A plain baseline beside the ruleset: a logistic regression (the project's one,
+ * `engine/learn/logisticRegression.ts`) of fraud on the same point-in-time features the ruleset
+ * saw (each signal's strength in each order's replayed decision), trained on the earlier orders
+ * and tested on the later ones. The split is by time: the test part is the last `testShare` of
+ * the orders; training takes only orders placed at least `labelDelayDays` before the test part
+ * starts, whose labels (chargebacks) were all known by then. The ruleset's AUC on the same test
+ * orders is given for a like-for-like comparison.
+ */
+export function regressionBaseline(orders: readonly LabelledOrder[], options: BaselineOptions): BaselineReport {
+  const sorted = [...orders].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  const testFromIndex = Math.min(sorted.length - 1, Math.floor(sorted.length * (1 - (options.testShare ?? 0.3))));
+  const testFrom = Date.parse(sorted[testFromIndex]!.at);
+  const trainBefore = testFrom - options.labelDelayDays * 86_400_000;
+  const test = sorted.filter((o) => Date.parse(o.at) >= testFrom);
+  const train = sorted.filter((o) => Date.parse(o.at) < trainBefore);
+  const ids = [...new Set(sorted.flatMap((o) => o.decision.signals.map((s) => s.id)))];
+  const matrix = (part: readonly LabelledOrder[]) => {
+    const column = new Map(ids.map((id, i) => [id, i]));
+    const x = new Float64Array(part.length * ids.length);
+    part.forEach((o, row) => {
+      for (const s of o.decision.signals) x[row * ids.length + column.get(s.id)!] = strengthFeature(s);
+    });
+    return x;
+  };
+  const trainFrauds = train.filter((o) => o.fraud).length;
+  const report: BaselineReport = {
+    testFrom: new Date(testFrom).toISOString(),
+    testTo: sorted.at(-1)!.at,
+    trainBefore: new Date(trainBefore).toISOString(),
+    train: { orders: train.length, frauds: trainFrauds },
+    test: { orders: test.length, frauds: test.filter((o) => o.fraud).length },
+    features: ids.length,
+    rulesetAuc: rocAuc(test.map((o) => o.decision.score), test.map((o) => o.fraud)),
+    regressionAuc: Number.NaN,
+    regressionTrainAuc: Number.NaN,
+    strongest: [],
+  };
+  if (trainFrauds === 0 || trainFrauds === train.length) return { ...report, note: 'the training orders are all of one class: no regression' };
+  const xTrain = matrix(train);
+  const fit = fitLogisticRegression(xTrain, Float64Array.from(train, (o) => (o.fraud ? 1 : 0)), ids.length, { l2: options.l2 ?? 1 });
+  const xTest = matrix(test);
+  report.regressionAuc = rocAuc(test.map((_, row) => logisticLogit(fit, xTest, row)), test.map((o) => o.fraud));
+  report.regressionTrainAuc = rocAuc(train.map((_, row) => logisticLogit(fit, xTrain, row)), train.map((o) => o.fraud));
+  report.strongest = ids
+    .map((id, i) => ({ id, coefficient: fit.coefficients[i]! }))
+    .filter((c) => c.coefficient !== 0)
+    .sort((a, b) => Math.abs(b.coefficient) - Math.abs(a.coefficient))
+    .slice(0, 5);
+  return report;
 }
