@@ -15,6 +15,7 @@ import * as identityUses from './20261122190000_identity_uses.ts';
 import * as traceJson from './20261122200000_trace_json.ts';
 import * as traceStorage from './20261122210000_trace_storage.ts';
 import * as rulesetBudget from './20261207100000_ruleset_budget.ts';
+import * as productFacts from './20261207110000_product_facts.ts';
 import * as identityOrders from './20261208120000_identity_orders.ts';
 import * as orderCheckoutFacts from './20261208130000_order_checkout_facts.ts';
 
@@ -39,6 +40,7 @@ const MIGRATIONS: [string, Knex.Migration][] = [
   ['20261122200000_trace_json', traceJson],
   ['20261122210000_trace_storage', traceStorage],
   ['20261207100000_ruleset_budget', rulesetBudget],
+  ['20261207110000_product_facts', productFacts],
   ['20261208120000_identity_orders', identityOrders],
   ['20261208130000_order_checkout_facts', orderCheckoutFacts],
 ];
