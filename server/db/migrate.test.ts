@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../testing/testDatabase.ts';
 import { lz4Available } from '../../migrations/20261122180000_lz4_compression.ts';
+import { migrationSource } from '../../migrations/index.ts';
 import { migrateLatest, rollbackAll } from './migrate.ts';
 
 let db: TestDatabase;
@@ -19,7 +20,7 @@ describe('migrations', () => {
     expect(await migrateLatest(db.knex)).toEqual([]);
     await rollbackAll(db.knex);
     expect(await tables()).toEqual([]);
-    expect(await migrateLatest(db.knex)).toEqual(['20261122000000_initial', '20261122100000_scoring_indexes', '20261122110000_backfill', '20261122120000_backfill_pass', '20261122130000_simulations', '20261122140000_shadow', '20261122150000_simulation_jobs', '20261122160000_lists_snoozes_holdout', '20261122160000_rings', '20261122163000_goals', '20261122170000_reason_clusters', '20261122180000_lz4_compression', '20261122190000_identity_uses', '20261122200000_trace_json', '20261122210000_trace_storage', '20261207100000_ruleset_budget', '20261208120000_identity_orders', '20261208130000_order_checkout_facts']);
+    expect(await migrateLatest(db.knex)).toEqual(await migrationSource.getMigrations([]));
     const indexes = (await db.knex.raw(`select indexname from pg_indexes where tablename in ('events', 'decisions') order by 1`)).rows.map((r: { indexname: string }) => r.indexname);
     expect(indexes).toContain('decisions_shop_id_order_id_index');
     expect(indexes).toContain('events_shop_id_occurred_at_index');
