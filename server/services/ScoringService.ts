@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { type ChosenAction, type CompiledRuleset, type Ruleset, type SignalRegistry, type SnoozeNote } from '../../engine/index.ts';
 import { buildBaseline, contextAt, ShopHistory } from '../../engine/history/index.ts';
-import type { OrderRecord, RefundRecord, ReturnRecord, ShopBaseline, Subject, SubjectKind } from '../../sdk/index.ts';
+import type { IdentifierKind, OrderRecord, RefundRecord, ReturnRecord, ShopBaseline, Subject, SubjectKind } from '../../sdk/index.ts';
+import type { RecentProbe } from '../store/ContextStore.ts';
 import type { DecisionEntry, SettledAction } from '../store/DecisionStore.ts';
 import { compilePublished } from './compilePublished.ts';
 import type { RulesetBudgetGuard } from './RulesetBudgetGuard.ts';
@@ -173,7 +174,7 @@ export class ScoringService {
     this.sessions.delete(shopId); // taken: a failure below must not leave a half-fed history behind
     const earliest = items.reduce((min, { subject }) => (subject.at < min ? subject.at : min), items[0]?.subject.at ?? new Date(0).toISOString());
     const [history, lists, compiled, baseline, shop, snoozeRows] = await Promise.all([
-      reuse ?? this.historyFor(shopId, [...customerIds], [...orderIds], earliest, session !== undefined),
+      reuse ?? this.historyFor(shopId, [...customerIds], [...orderIds], earliest, session !== undefined, recentProbesOf(items.map((item) => item.subject))),
       this.stores.lists.forShopCached(shopId),
       this.rulesetFor(shopId),
       this.baselineFor(shopId),
@@ -234,10 +235,11 @@ export class ScoringService {
   }
 
   /** The history the contexts are cut from: the batch's customers and orders, or (a backfill pass) the whole shop. */
-  private async historyFor(shopId: string, customerIds: string[], orderIds: string[], since: string, wholeShop: boolean): Promise<ShopHistory> {
-    const material = (wholeShop ? await this.stores.context.wholeShop(shopId) : undefined) ?? (await this.stores.context.material(shopId, customerIds, orderIds, since));
+  private async historyFor(shopId: string, customerIds: string[], orderIds: string[], since: string, wholeShop: boolean, recent: RecentProbe[]): Promise<ShopHistory> {
+    const material = (wholeShop ? await this.stores.context.wholeShop(shopId) : undefined) ?? (await this.stores.context.material(shopId, customerIds, orderIds, since, recent));
     const history = ShopHistory.from(material.events);
     for (const use of material.identifierUses ?? []) history.addIdentifierUse(`${use.kind}:${use.hash}`, use.key, Date.parse(use.at));
+    for (const use of material.recentUses ?? []) history.addIdentifierOrder(`${use.kind}:${use.hash}`, use.orderId, Date.parse(use.at), use.card ?? undefined);
     for (const decision of material.past) history.addDecision(decision.customerId, decision.orderId ?? decision.subjectId, decision);
     for (const outcome of material.outcomes) history.add({ type: 'outcome', outcome });
     for (const [customerId, manualOverride] of material.manualOverrides) {
@@ -325,6 +327,19 @@ export class ScoringService {
     });
   }
 }
+
+/**
+ * The identifiers of a batch's order subjects with each one's time: the store reads the orders that
+ * carried them in the day before (`ContextStore.material`'s `recent`), for the identity facts.
+ */
+export function recentProbesOf(subjects: readonly Subject[]): RecentProbe[] {
+  return subjects.flatMap((subject) =>
+    subject.kind !== 'order'
+      ? []
+      : (Object.entries(subject.order.identity ?? {}) as [IdentifierKind, string | undefined][]).flatMap(([kind, hash]) => (hash && PROBED_KINDS.has(kind) ? [{ kind, hash, at: subject.at }] : [])),
+  );
+}
+const PROBED_KINDS: ReadonlySet<string> = new Set<IdentifierKind>(['email', 'phone', 'address', 'ip', 'device', 'payment']);
 
 /** The shop's holdout share of HIGH decisions (0..0.2), from its settings' `holdoutPercent`. */
 export function holdoutShareOf(settings: Record<string, unknown> | undefined): number {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextAt, ShopHistory, type HistoryEvent } from '../../engine/history/index.ts';
-import { RING_LIST_LIMIT, type OrderRecord, type RingNeighbourhood } from '../../sdk/index.ts';
+import { IDENTITY_RECENT_LIMIT, RING_LIST_LIMIT, type IdentityFacts, type OrderRecord, type RingNeighbourhood } from '../../sdk/index.ts';
+import { recentProbesOf } from '../services/ScoringService.ts';
 import { generateShop } from '../../scenarios/generateShop.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/testDatabase.ts';
 import type { Knex } from 'knex';
@@ -107,6 +108,122 @@ describe('ContextStore.material: ring neighbourhoods', () => {
     for (const use of material.identifierUses ?? []) history.addIdentifierUse(`${use.kind}:${use.hash}`, use.key, Date.parse(use.at));
     const ring = ringOfOrder(history, shopId, (material.events[1] as { order: OrderRecord }).order);
     expect(ring).toEqual({ identifiers: [{ kind: 'address', sharedWith: RING_LIST_LIMIT + 1 }], linked: [] });
+  });
+});
+
+/** The identity facts a context built from `history` gives an order. */
+function identityOfOrder(history: ShopHistory, shopId: string, order: OrderRecord): IdentityFacts | undefined {
+  return contextAt({ kind: 'order', id: order.id, at: order.createdAt, order }, history, { shopId }).derived.identity as IdentityFacts | undefined;
+}
+
+describe('ContextStore.material: identity facts', () => {
+  it('gives every order the same identity facts as the whole shop does: bursts past the cap, hubs, shared cards, guests', async () => {
+    const shopId = 'identity.myshopify.com';
+    const generated = generateShop({ seed: 23, customers: 80, days: 60 });
+    const firstDay = Date.parse(generated.events.find((e) => e.type === 'order')!.order.createdAt as string);
+    const at = (hours: number) => new Date(firstDay + hours * 3_600_000).toISOString();
+    const extra: HistoryEvent[] = [];
+    // A burst: fourteen new accounts in ninety minutes on one device and IP, each with its own card;
+    // three guest orders among them pay with the first account's card.
+    for (let i = 0; i < 14; i++) extra.push(bareOrder(70_000 + i, 9_000 + i, at(240 + i * 0.1), { device: 'burst-device', ip: 'burst-ip', payment: `burst-card-${i}`, email: `burst-email-${i}` }));
+    for (let i = 0; i < 3; i++) extra.push(bareOrder(70_100 + i, null, at(240.5 + i * 0.2), { payment: 'burst-card-0', ip: 'burst-ip', email: `guest-email-${i}` }));
+    // An office IP: ninety orders of seventy customers in ten hours (past the recent cap and a hub), one customer churning cards.
+    for (let i = 0; i < 90; i++) extra.push(bareOrder(71_000 + i, 9_100 + (i % 70), at(500 + i / 9), { ip: 'office-ip', payment: `office-card-${i % 75}`, device: i % 2 ? 'office-browser' : `own-browser-${i}` }));
+    // Two orders at the same moment on one card (ties at the cap's edge are broken by order id, both sides).
+    extra.push(bareOrder(72_000, 9_200, at(600), { payment: 'twin-card' }), bareOrder(72_001, 9_201, at(600), { payment: 'twin-card' }), bareOrder(72_002, 9_202, at(600.5), { payment: 'twin-card' }));
+    const events = [...generated.events, ...extra];
+    await stores.shops.install(shopId, '', 'read_orders');
+    for (let i = 0; i < events.length; i += 400) await stores.events.upsertAll(shopId, events.slice(i, i + 400).filter((e) => e.type !== 'outcome'));
+    const whole = ShopHistory.from((await stores.context.wholeShop(shopId))!.events);
+    const orders = events.flatMap((e) => (e.type === 'order' ? [e.order] : [])).sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || (a.id < b.id ? -1 : 1));
+
+    let capped = 0;
+    let hourly = 0;
+    let manyDeviceCards = 0;
+    let guestLinked = 0;
+    let hubs = 0;
+    for (let i = 0; i < orders.length; i += 25) {
+      const batch = orders.slice(i, i + 25);
+      const customers = [...new Set(batch.flatMap((o) => (o.customerId ? [o.customerId] : [])))];
+      const probes = recentProbesOf(batch.map((order) => ({ kind: 'order' as const, id: order.id, at: order.createdAt, order })));
+      const material = await stores.context.material(shopId, customers, batch.map((o) => o.id), batch[0]!.createdAt, probes);
+      // As ScoringService builds its history from the material.
+      const live = ShopHistory.from(material.events);
+      for (const use of material.identifierUses ?? []) live.addIdentifierUse(`${use.kind}:${use.hash}`, use.key, Date.parse(use.at));
+      for (const use of material.recentUses ?? []) live.addIdentifierOrder(`${use.kind}:${use.hash}`, use.orderId, Date.parse(use.at), use.card ?? undefined);
+      expect((material.recentUses ?? []).length).toBeLessThanOrEqual(probes.length * IDENTITY_RECENT_LIMIT);
+      for (const order of batch) {
+        const expected = identityOfOrder(whole, shopId, order)!;
+        expect(identityOfOrder(live, shopId, order), order.id).toEqual(expected);
+        if (expected.identifiers.some((id) => id.lastDay === IDENTITY_RECENT_LIMIT)) capped++;
+        if (expected.identifiers.some((id) => id.lastHour >= 3)) hourly++;
+        if ((expected.cards.device ?? 0) >= 3) manyDeviceCards++;
+        if (expected.guestSharesAccount.length > 0) guestLinked++;
+        if (expected.identifiers.some((id) => id.accounts === null)) hubs++;
+      }
+    }
+    // The cases the comparison is about did occur.
+    expect(capped).toBeGreaterThan(20);
+    expect(hourly).toBeGreaterThan(10);
+    expect(manyDeviceCards).toBeGreaterThan(5);
+    expect(guestLinked).toBe(3);
+    expect(hubs).toBeGreaterThan(5);
+  });
+
+  it('a later order never counts, and the day before is cut at 24 hours', async () => {
+    const shopId = 'identity-cut.myshopify.com';
+    await stores.shops.install(shopId, '', 'read_orders');
+    const base = Date.parse('2026-04-01T12:00:00Z');
+    const at = (minutes: number) => new Date(base + minutes * 60_000).toISOString();
+    await stores.events.upsertAll(shopId, [
+      bareOrder(1, 1, at(-24 * 60 - 1), { device: 'dev', payment: 'card-1' }), // a minute more than a day before: out
+      bareOrder(2, 2, at(-24 * 60), { device: 'dev', payment: 'card-2' }), // exactly a day before: in
+      bareOrder(3, 3, at(-30), { device: 'dev', payment: 'card-3' }),
+      bareOrder(4, 4, at(0), { device: 'dev', payment: 'card-4' }), // the subject
+      bareOrder(5, 5, at(1), { device: 'dev', payment: 'card-5' }), // later: never counts
+    ]);
+    const subject = (await stores.context.subjects<OrderRecord>([{ shopId, kind: 'order', id: 'gid://shopify/Order/4' }]))[0]!.record!;
+    const material = await stores.context.material(shopId, [subject.customerId!], [subject.id], subject.createdAt, recentProbesOf([{ kind: 'order', id: subject.id, at: subject.createdAt, order: subject }]));
+    expect(material.recentUses!.map((u) => u.orderId).sort()).toEqual(['gid://shopify/Order/2', 'gid://shopify/Order/3']);
+    const live = ShopHistory.from(material.events);
+    for (const use of material.identifierUses ?? []) live.addIdentifierUse(`${use.kind}:${use.hash}`, use.key, Date.parse(use.at));
+    for (const use of material.recentUses ?? []) live.addIdentifierOrder(`${use.kind}:${use.hash}`, use.orderId, Date.parse(use.at), use.card ?? undefined);
+    expect(identityOfOrder(live, shopId, subject)).toEqual({
+      identifiers: [
+        { kind: 'device', sharedWith: 3, accounts: 3, guests: 0, lastHour: 1, lastDay: 2 },
+        { kind: 'payment', sharedWith: 0, accounts: 0, guests: 0, lastHour: 0, lastDay: 0 },
+      ],
+      cards: { customer: 1, device: 3 },
+      guestSharesAccount: [],
+    });
+    // Bad probes are a programmer's error, refused before any SQL.
+    await expect(stores.context.material(shopId, [], [], subject.createdAt, [{ kind: 'fax' as never, hash: 'x', at: subject.createdAt }])).rejects.toThrow(/unknown identifier kind/);
+    await expect(stores.context.material(shopId, [], [], subject.createdAt, [{ kind: 'ip', hash: 'x', at: 'yesterday' }])).rejects.toThrow(/not an ISO 8601 time/);
+    await expect(stores.context.material(shopId, [], [], subject.createdAt, [{ kind: 'ip', hash: '', at: subject.createdAt }])).rejects.toThrow(/1-256 characters/);
+  });
+});
+
+describe('identity_orders follows every write of orders', () => {
+  const shopId = 'identity-orders.myshopify.com';
+  const at = (minute: number) => new Date(Date.parse('2026-02-01T00:00:00Z') + minute * 60_000).toISOString();
+  const rowsOf = async () =>
+    (await db.knex('identity_orders').where({ shop_id: shopId }).orderBy(['kind', 'hash', 'at', 'order_id'])).map((r) => `${r.kind} ${r.hash} ${r.order_id} ${new Date(r.at).toISOString()} ${r.card ?? '-'}`);
+
+  it('adds an order’s identifiers on insert, follows updates (a card arriving later, an identifier dropped) and deletes', async () => {
+    await stores.shops.install(shopId, '', 'read_orders');
+    await stores.events.upsertAll(shopId, [bareOrder(1, 1, at(1), { email: 'e1', ip: 'i1' }), bareOrder(2, null, at(2), { email: 'e1', ip: '' })]);
+    expect(await rowsOf()).toEqual([`email e1 gid://shopify/Order/1 ${at(1)} -`, `email e1 gid://shopify/Order/2 ${at(2)} -`, `ip i1 gid://shopify/Order/1 ${at(1)} -`]);
+    // The card becomes known later (a transaction), and the order drops its IP.
+    await stores.events.upsertAll(shopId, [bareOrder(1, 1, at(1), { email: 'e1', payment: 'c1' })]);
+    expect(await rowsOf()).toEqual([
+      `email e1 gid://shopify/Order/1 ${at(1)} c1`,
+      `email e1 gid://shopify/Order/2 ${at(2)} -`,
+      `payment c1 gid://shopify/Order/1 ${at(1)} c1`,
+    ]);
+    await stores.events.deleteForCustomer(shopId, 'gid://shopify/Customer/1', ['gid://shopify/Order/1']);
+    expect(await rowsOf()).toEqual([`email e1 gid://shopify/Order/2 ${at(2)} -`]);
+    await stores.shops.deleteEverything(shopId);
+    expect(await rowsOf()).toEqual([]);
   });
 });
 

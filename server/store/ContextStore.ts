@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { HistoryEvent } from '../../engine/history/index.ts';
-import { RING_LIST_LIMIT, type PastDecision, type PastOutcome, type ShopifyId } from '../../sdk/index.ts';
+import { IDENTITY_RECENT_LIMIT, RING_LIST_LIMIT, type IdentifierKind, type PastDecision, type PastOutcome, type ShopifyId } from '../../sdk/index.ts';
 import type { CustomerRow } from './CustomerStore.ts';
 
 /** A subject to score: an order, return or refund of a shop. */
@@ -37,7 +37,34 @@ export interface ContextMaterial {
    * users are not read, so the history learns of them here. Absent from `wholeShop` (every order is in `events`).
    */
   identifierUses?: IdentifierUse[];
+  /**
+   * The latest `IDENTITY_RECENT_LIMIT` orders that carried each probed identifier in the 24 hours
+   * before each probe's time (`material`'s `recent`, from `identity_orders`), for
+   * `ShopHistory.addIdentifierOrder`: the identity facts' orders per identifier in the last hour and
+   * day, and a device's cards, without loading those orders' customers. Absent from `wholeShop`.
+   */
+  recentUses?: RecentUse[];
 }
+
+/** An order that carried an identifier hash: when, and its card hash (if any). */
+export interface RecentUse {
+  kind: string;
+  hash: string;
+  orderId: string;
+  at: string;
+  card: string | null;
+}
+
+/** An identifier of an order subject, and the subject's time: the orders of the day before it are read. */
+export interface RecentProbe {
+  kind: IdentifierKind;
+  hash: string;
+  at: string;
+}
+
+const IDENTIFIER_KINDS: ReadonlySet<string> = new Set<IdentifierKind>(['email', 'phone', 'address', 'ip', 'device', 'payment']);
+/** At most this many probes per read: six identifiers of a batch's orders (a scoring batch is at most a few hundred subjects). */
+export const MAX_RECENT_PROBES = 6 * 1000;
 
 /** A user (`customer:<id>` or `guest:<order id>`) of an identifier hash, from its first use. */
 export interface IdentifierUse {
@@ -85,8 +112,14 @@ export class ContextStore {
    * index probes per key (a customer's records, their customer record, the records of their orders
    * and of the subject orders, a short index range per identifier), so the cost follows the
    * customers' histories and not the shop's size, an identifier's popularity or the statistics.
+   *
+   * `recent`: the identifiers of the batch's order subjects with each subject's time; for each, the
+   * latest `IDENTITY_RECENT_LIMIT` orders that carried it in the 24 hours before that time (one
+   * backward range of `identity_orders`' primary key, read from the index alone), so each context
+   * counts the orders per identifier of its last hour and day as a whole history would (capped).
    */
-  async material(shopId: string, customerIds: readonly string[], orderIds: readonly string[], since: string): Promise<ContextMaterial> {
+  async material(shopId: string, customerIds: readonly string[], orderIds: readonly string[], since: string, recent: readonly RecentProbe[] = []): Promise<ContextMaterial> {
+    const probes = recentProbes(recent);
     const { rows } = await this.db.raw(
       // Every lookup is a lateral probe per key (`offset 0` keeps it one) on the index whose leading
       // columns it names, as in `subjects`. With `= any(array)` the planner chose its path from the
@@ -137,6 +170,17 @@ export class ContextStore {
          select e.id from linked_orders o cross join lateral (select e.id from events e where e.shop_id = :shopId and e.order_id = o.id offset 0) e
          union
          select e.id from order_ids o cross join lateral (select e.id from events e where e.shop_id = :shopId and e.kind = 'order' and e.resource_id = o.id offset 0) e
+       ), recent_probes as (
+         select distinct p.kind, p.hash, p.at from jsonb_to_recordset(cast(:recent as jsonb)) as p (kind text, hash text, at timestamptz)
+       ), recent as (
+         -- The orders of the day before each probe, latest first, at most IDENTITY_RECENT_LIMIT: a backward range of the primary key.
+         select distinct r.kind, r.hash, r.order_id, r.at, r.card
+           from recent_probes p
+           cross join lateral (
+             select i.kind, i.hash, i.order_id, i.at, i.card from identity_orders i
+              where i.shop_id = :shopId and i.kind = p.kind and i.hash = p.hash and i.at >= p.at - interval '24 hours' and i.at < p.at
+              order by i.at desc, i.order_id desc
+              limit :recentLimit) r
        ), past as (
          select d.* from batch_customers c cross join lateral (select d.* from decisions d where d.shop_id = :shopId and d.customer_id = c.id offset 0) d
          union all
@@ -152,8 +196,9 @@ export class ContextStore {
             from customer_ids c cross join lateral (select o.* from outcomes o where o.shop_id = :shopId and o.customer_id = c.id offset 0) o) as outcomes,
          (select coalesce(json_agg(json_build_object('id', c.id, 'override', c.manual_override)), '[]'::json)
             from batch_customers b cross join lateral (select c.id, c.manual_override from customers c where c.shop_id = :shopId and c.id = b.id and c.manual_override is not null offset 0) c) as overrides,
-         (select coalesce(json_agg(json_build_object('kind', u.kind, 'hash', u.hash, 'key', u.user_key, 'at', u.first_use)), '[]'::json) from uses u) as uses`,
-      { shopId, customers: JSON.stringify(customerIds), orders: JSON.stringify(orderIds), usersPerIdentifier: RING_LIST_LIMIT + 2, since },
+         (select coalesce(json_agg(json_build_object('kind', u.kind, 'hash', u.hash, 'key', u.user_key, 'at', u.first_use)), '[]'::json) from uses u) as uses,
+         (select coalesce(json_agg(json_build_object('kind', r.kind, 'hash', r.hash, 'orderId', r.order_id, 'at', r.at, 'card', r.card)), '[]'::json) from recent r) as recent`,
+      { shopId, customers: JSON.stringify(customerIds), orders: JSON.stringify(orderIds), usersPerIdentifier: RING_LIST_LIMIT + 2, since, recent: JSON.stringify(probes), recentLimit: IDENTITY_RECENT_LIMIT },
     ).options({ name: 'refundsentry_context_material' }); // a named statement: planned once per connection (server/README.md, "Named statements")
     return materialOf(rows[0]);
   }
@@ -192,6 +237,7 @@ function materialOf(raw: unknown): ContextMaterial {
     outcomes: PastOutcome[];
     overrides: { id: string; override: NonNullable<CustomerRow['manual_override']> }[];
     uses?: IdentifierUse[];
+    recent?: RecentUse[];
   };
   return {
     events: row.events.map((e) => ({ type: e.kind, [e.kind]: e.body }) as HistoryEvent),
@@ -199,7 +245,31 @@ function materialOf(raw: unknown): ContextMaterial {
     outcomes: row.outcomes.map((o) => ({ subjectId: o.subjectId, label: o.label, at: isoTime(o.at), source: o.source })),
     manualOverrides: new Map(row.overrides.map((o) => [o.id, o.override])),
     ...(row.uses ? { identifierUses: row.uses } : {}),
+    ...(row.recent ? { recentUses: row.recent.map((r) => ({ ...r, at: isoTime(r.at) })) } : {}),
   };
+}
+
+/**
+ * The probes as the query takes them, checked: a known kind, a hash of 1-256 characters, a valid
+ * time (ISO 8601, as records carry); duplicates dropped. They come from stored, normalized orders,
+ * so a bad one is a programmer's error (thrown), never a client's.
+ */
+function recentProbes(recent: readonly RecentProbe[]): RecentProbe[] {
+  if (recent.length > MAX_RECENT_PROBES) throw new RangeError(`ContextStore.material takes at most ${MAX_RECENT_PROBES} recent probes, not ${recent.length}`);
+  const seen = new Set<string>();
+  const out: RecentProbe[] = [];
+  for (const probe of recent) {
+    if (!IDENTIFIER_KINDS.has(probe.kind)) throw new TypeError(`ContextStore.material: unknown identifier kind ${JSON.stringify(probe.kind)}`);
+    if (typeof probe.hash !== 'string' || probe.hash.length === 0 || probe.hash.length > 256 || probe.hash.includes('\u0000')) throw new TypeError(`ContextStore.material: a ${probe.kind} hash must be 1-256 characters`);
+    const at = typeof probe.at === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(probe.at) ? Date.parse(probe.at) : NaN;
+    if (!Number.isFinite(at)) throw new TypeError(`ContextStore.material: probe time ${JSON.stringify(probe.at)} is not an ISO 8601 time`);
+    const iso = new Date(at).toISOString();
+    const key = `${probe.kind}\u0000${probe.hash}\u0000${iso}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ kind: probe.kind, hash: probe.hash, at: iso });
+  }
+  return out;
 }
 
 /** Shops with more stored events than this are not loaded whole (a backfill then reads per page). */
