@@ -20,3 +20,4 @@ export const BULK_OPERATION_RUN_QUERY = load('BulkOperationRunQuery');
 export const BULK_OPERATION_STATUS = load('BulkOperationStatus');
 export const BACKFILL_RETURN_DETAILS = load('BackfillReturnDetails');
 export const BACKFILL_REFUND_DETAILS = load('BackfillRefundDetails');
+export const PRODUCT_FACTS = load('ProductFacts');

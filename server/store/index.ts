@@ -11,6 +11,7 @@ import { DeliveryStore } from './DeliveryStore.ts';
 import { EventStore } from './EventStore.ts';
 import { ListStore } from './ListStore.ts';
 import { OutcomeStore } from './OutcomeStore.ts';
+import { ProductStore } from './ProductStore.ts';
 import { RingStore } from './RingStore.ts';
 import { ReasonStore } from './ReasonStore.ts';
 import { RulesetStore } from './RulesetStore.ts';
@@ -30,6 +31,7 @@ export interface Stores {
   actions: ActionStore;
   audit: AuditStore;
   outcomes: OutcomeStore;
+  products: ProductStore;
   deliveries: DeliveryStore;
   lists: ListStore;
   context: ContextStore;
@@ -57,6 +59,7 @@ export function createStores(db: Knex): Stores {
     actions: new ActionStore(db),
     audit: new AuditStore(db),
     outcomes: new OutcomeStore(db),
+    products: new ProductStore(db),
     deliveries: new DeliveryStore(db),
     lists,
     context: new ContextStore(db),
@@ -76,6 +79,7 @@ export type { ActionRow, ActionStatus } from './ActionStore.ts';
 export type { BackfillRow, BackfillSource, StageRow } from './BackfillStore.ts';
 export type { ContextMaterial } from './ContextStore.ts';
 export type { CustomerRow } from './CustomerStore.ts';
+export type { ProductFacts } from './ProductStore.ts';
 export type { SimulationRow } from './SimulationStore.ts';
 export type { RingAlertRow, RingBuildRow, RingLinkRow, RingMemberRow, RingRow } from './RingStore.ts';
 export type { SnoozeRow } from './SnoozeStore.ts';
