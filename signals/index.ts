@@ -17,13 +17,16 @@ import customerRiskTrajectory from './customer/risk-trajectory.ts';
 import customerTrustedLongTerm from './customer/trusted-long-term.ts';
 import orderAddressMismatch from './order/address-mismatch.ts';
 import orderAllowlistMatch from './order/allowlist-match.ts';
+import orderAvsMismatch from './order/avs-mismatch.ts';
 import orderBlocklistMatch from './order/blocklist-match.ts';
 import orderBracketing from './order/bracketing.ts';
 import orderChargebackProne from './order/chargeback-prone.ts';
+import orderCvvMismatch from './order/cvv-mismatch.ts';
 import orderDiscountStacking from './order/discount-stacking.ts';
 import orderDisposableEmail from './order/disposable-email.ts';
 import orderExpressHighValue from './order/express-high-value.ts';
 import orderExpressThenReturn from './order/express-then-return.ts';
+import orderFailedPaymentAttempts from './order/failed-payment-attempts.ts';
 import orderGeoAnomaly from './order/geo-anomaly.ts';
 import orderGiftCardPayment from './order/gift-card-payment.ts';
 import orderGiftCardRefund from './order/gift-card-refund.ts';
@@ -40,6 +43,7 @@ import orderRefundExceedsReturned from './order/refund-exceeds-returned.ts';
 import orderRefundToOriginalPayment from './order/refund-to-original-payment.ts';
 import orderRiskyFirstOrder from './order/risky-first-order.ts';
 import orderSharedIdentifier from './order/shared-identifier.ts';
+import orderShopifyRiskLevel from './order/shopify-risk-level.ts';
 import orderVelocityAnomaly from './order/velocity-anomaly.ts';
 import patternBracketingFollowThrough from './pattern/bracketing-follow-through.ts';
 import patternEventWardrobing from './pattern/event-wardrobing.ts';
@@ -93,13 +97,16 @@ export const builtinSignals: readonly AnySignal[] = Object.freeze([
   customerTrustedLongTerm,
   orderAddressMismatch,
   orderAllowlistMatch,
+  orderAvsMismatch,
   orderBlocklistMatch,
   orderBracketing,
   orderChargebackProne,
+  orderCvvMismatch,
   orderDiscountStacking,
   orderDisposableEmail,
   orderExpressHighValue,
   orderExpressThenReturn,
+  orderFailedPaymentAttempts,
   orderGeoAnomaly,
   orderGiftCardPayment,
   orderGiftCardRefund,
@@ -116,6 +123,7 @@ export const builtinSignals: readonly AnySignal[] = Object.freeze([
   orderRefundToOriginalPayment,
   orderRiskyFirstOrder,
   orderSharedIdentifier,
+  orderShopifyRiskLevel,
   orderVelocityAnomaly,
   patternBracketingFollowThrough,
   patternEventWardrobing,
