@@ -115,6 +115,8 @@ export class ShopifyDoubleState {
   readonly tokenExchanges: { clientId: string; subjectToken: string }[] = [];
   /** The shop's past in GraphQL shape, for bulk operations and `nodes` (see bulkOperationsDouble.ts). */
   history: DoubleHistory = { orders: [], disputes: [] };
+  /** The shop's products in GraphQL shape (`id`, `productType`, `variants: [{ id, compareAtPrice }]`), for `nodes(ids:)`. */
+  readonly products = new Map<string, GqlObject>();
   /** Every bulk operation started, by id. */
   readonly bulkOperations = new Map<string, DoubleBulkOperation>();
   /** Status polls a bulk operation answers as CREATED/RUNNING before it completes. */
@@ -129,8 +131,10 @@ export class ShopifyDoubleState {
     return `gid://shopify/BulkOperation/${this.#nextBulkId++}`;
   }
 
-  /** Returns and refunds of the history by id, for `nodes(ids:)`. */
+  /** Products, and returns and refunds of the history, by id, for `nodes(ids:)`. */
   historyNode(id: string): GqlObject | undefined {
+    const product = this.products.get(id);
+    if (product) return { __typename: 'Product', ...product };
     for (const order of this.history.orders) {
       for (const r of (order.returns as GqlObject[] | undefined) ?? []) if (r.id === id) return { __typename: 'Return', ...r };
       for (const r of (order.refunds as GqlObject[] | undefined) ?? []) if (r.id === id) return { __typename: 'Refund', ...r };

@@ -1,0 +1,121 @@
+import type { Logger } from 'pino';
+import type { LineItem, OrderRecord } from '../../sdk/index.ts';
+import type { Config } from '../config.ts';
+import { AdminGraphqlClient } from '../shopify/AdminGraphqlClient.ts';
+import { PRODUCT_FACTS } from '../shopify/operations.ts';
+import type { ProductFacts, Stores } from '../store/index.ts';
+
+/** Ids per `nodes(ids:)` request (Shopify answers up to 250). */
+const BATCH = 100;
+/** Most products fetched for one call of `ensure` (a first order of a huge cart waits for no more). */
+const MAX_PER_CALL = 300;
+/** Product types Shopify allows are at most 255 characters. */
+const MAX_TYPE_LENGTH = 255;
+
+interface ProductNode {
+  id?: unknown;
+  productType?: unknown;
+  variants?: { nodes?: { id?: unknown; compareAtPrice?: unknown }[] };
+}
+
+/**
+ * What the order webhooks do not carry about a product: its type (`LineItem.productType`, read
+ * by the signals on risky categories) and its variants' compare-at prices (`compareAtPrice`, for
+ * items sold on sale). Fetched from the Admin API once per product (`ProductFacts` operation),
+ * kept in `product_facts`, and put on the orders' line items wherever contexts are built from the
+ * store. The compare-at price is the variant's current one: for live orders that is the price
+ * of the day; for a backfill's older orders, today's (a documented limit).
+ */
+export class ProductCatalog {
+  private readonly stores: Stores;
+  private readonly config: Config;
+  private readonly log: Logger | undefined;
+  private readonly sleep: ((ms: number) => Promise<void>) | undefined;
+
+  constructor(stores: Stores, config: Config, options: { log?: Logger; sleep?: (ms: number) => Promise<void> } = {}) {
+    this.stores = stores;
+    this.config = config;
+    this.log = options.log;
+    this.sleep = options.sleep;
+  }
+
+  /**
+   * Fetches and stores the facts of the orders' products that are not stored yet, when the shop
+   * is connected to Shopify (a demo shop, or one awaiting reconnection, has none to fetch). A
+   * failure is logged and leaves the facts missing: scoring goes on without them.
+   */
+  async ensure(shopId: string, orders: readonly OrderRecord[]): Promise<void> {
+    const wanted = productIdsOf(orders);
+    if (wanted.length === 0) return;
+    const known = await this.stores.products.factsFor(shopId, wanted);
+    const missing = wanted.filter((id) => !known.has(id)).slice(0, MAX_PER_CALL);
+    if (missing.length === 0) return;
+    const shop = await this.stores.shops.getCached(shopId);
+    if (!shop?.access_token || shop.status !== 'active') return;
+    const client = new AdminGraphqlClient({
+      shop: shopId,
+      accessToken: shop.access_token,
+      apiVersion: this.config.shopify.apiVersion,
+      origin: this.config.shopify.adminOrigin,
+      maxAttempts: 2,
+      timeoutMs: 5_000,
+      ...(this.sleep ? { sleep: this.sleep } : {}),
+    });
+    try {
+      for (let i = 0; i < missing.length; i += BATCH) {
+        const ids = missing.slice(i, i + BATCH);
+        const { data } = await client.request<{ nodes: (ProductNode | null)[] }>(PRODUCT_FACTS, { ids });
+        const facts = (data.nodes ?? []).flatMap((node) => (node ? [productFactsOf(node)].filter((f): f is ProductFacts => f !== null) : []));
+        // A product Shopify no longer has is stored without facts, so it is not asked for again and again.
+        const found = new Set(facts.map((f) => f.productId));
+        for (const id of ids) if (!found.has(id)) facts.push({ productId: id, productType: null, compareAt: {} });
+        await this.stores.products.upsert(shopId, facts);
+      }
+    } catch (error) {
+      this.log?.warn({ shopId, err: error, products: missing.length }, 'product facts not fetched; the signals that need them answer insufficient_data meanwhile');
+    }
+  }
+}
+
+/** The product ids of the orders' line items. */
+export function productIdsOf(orders: readonly OrderRecord[]): string[] {
+  const ids = new Set<string>();
+  for (const order of orders) for (const line of order.lineItems) if (line.productId) ids.add(line.productId);
+  return [...ids];
+}
+
+/** A `ProductFacts` answer node as stored facts (null when it is not a product): values bounded before they reach SQL. */
+export function productFactsOf(node: ProductNode): ProductFacts | null {
+  if (typeof node.id !== 'string' || !/^gid:\/\/shopify\/Product\/\d{1,20}$/.test(node.id)) return null;
+  const type = typeof node.productType === 'string' ? node.productType.trim().slice(0, MAX_TYPE_LENGTH) : '';
+  const compareAt: Record<string, number> = {};
+  for (const variant of node.variants?.nodes ?? []) {
+    const price = Number(variant.compareAtPrice);
+    if (typeof variant.id === 'string' && /^gid:\/\/shopify\/ProductVariant\/\d{1,20}$/.test(variant.id) && Number.isFinite(price) && price > 0 && price < 1e13) {
+      compareAt[variant.id] = Math.round(price * 100) / 100;
+    }
+  }
+  return { productId: node.id, productType: type || null, compareAt };
+}
+
+/**
+ * The orders with their line items' product type and compare-at price from the stored facts
+ * (the compare-at price only where it is above what the item sold for: on sale). Records are
+ * copied, never changed in place.
+ */
+export function withProductFacts(orders: readonly OrderRecord[], facts: ReadonlyMap<string, ProductFacts>): OrderRecord[] {
+  if (facts.size === 0) return [...orders];
+  return orders.map((order) => {
+    if (!order.lineItems.some((line) => line.productId && facts.has(line.productId))) return order;
+    return { ...order, lineItems: order.lineItems.map((line) => lineWithFacts(line, line.productId ? facts.get(line.productId) : undefined)) };
+  });
+}
+
+function lineWithFacts(line: LineItem, facts: ProductFacts | undefined): LineItem {
+  if (!facts) return line;
+  const out: LineItem = { ...line };
+  if (facts.productType && line.productType === undefined) out.productType = facts.productType;
+  const compareAt = line.variantId ? facts.compareAt[line.variantId] : undefined;
+  if (compareAt !== undefined && line.compareAtPrice === undefined && compareAt > line.price) out.compareAtPrice = compareAt;
+  return out;
+}
