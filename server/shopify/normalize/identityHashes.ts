@@ -29,13 +29,30 @@ export function ipHash(shopKey: string, ip: string | null | undefined): Identifi
   return normalized ? keyedHash(shopKey, 'ip', normalized) : undefined;
 }
 
-/** A device fingerprint from the browser's user agent and, when sent, its Accept-Language. */
+/**
+ * A device key from what Shopify's checkout reports of the browser: its user agent, its
+ * Accept-Language and, when measured, its window width (`client_details.browser_width`).
+ *
+ * User agent + language alone is shared by everyone on the same browser version and language:
+ * every iPhone on one iOS release sends the same user agent (it names no model), so unrelated
+ * buyers collide and the key looks "shared by many accounts". The window width separates phone
+ * models (an iPhone 15 is 393 CSS pixels wide, a 15 Plus 430, an SE 375) and desktop screen or
+ * window sizes. The cost: a desktop window resized, or a phone turned to landscape, between two
+ * orders gives the same browser another key, so a device can split (a missed link) but two
+ * devices merge less often (a false link). The height is left out: it moves with the phone
+ * browser's collapsing toolbars and the desktop's bars, so it would split one device far more
+ * often. Without a width (many checkouts, API and POS orders, every backfilled order) the key
+ * is the user agent and language alone, as before, so those hashes are unchanged.
+ */
 export function deviceHash(
   shopKey: string,
   userAgent: string | null | undefined,
   acceptLanguage?: string | null,
+  browserWidth?: number | null,
 ): IdentifierHash | undefined {
   const agent = userAgent?.trim();
   if (!agent) return undefined;
-  return keyedHash(shopKey, 'device', `${agent}|${acceptLanguage?.trim().toLowerCase() ?? ''}`);
+  const base = `${agent}|${acceptLanguage?.trim().toLowerCase() ?? ''}`;
+  const width = typeof browserWidth === 'number' && browserWidth > 0 ? `|w${browserWidth}` : '';
+  return keyedHash(shopKey, 'device', `${base}${width}`);
 }

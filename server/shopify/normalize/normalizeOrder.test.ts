@@ -120,6 +120,70 @@ describe('normalizeOrder on variations', () => {
     expect(order.identity.device).toBeUndefined();
   });
 
+  it('judges the browser IP offline (country, AS, hosting, distance from its country) and keeps no IP', () => {
+    const browserIp = '193.0.6.139'; // RIPE NCC's own web server, Amsterdam
+    const { order } = normalizeOrder(variant('orders_create', (o) => {
+      o.browser_ip = browserIp;
+      o.client_details = { browser_ip: browserIp, user_agent: PLANTED_PII.userAgent, accept_language: 'nl-NL' };
+      o.shipping_address.latitude = 38.2527; // Louisville, Kentucky
+      o.shipping_address.longitude = -85.7585;
+      o.billing_address.latitude = null;
+    }), KEY);
+    expect(order).toMatchObject({ browserIpCountryCode: 'NL', browserIpAsn: 3333, browserIpHosting: false });
+    expect(order.browserIpNetwork).toBeUndefined(); // only a hosting network's name is kept
+    // Amsterdam to Louisville is about 6,900 km; the nearest Dutch border (the North Sea) a little less.
+    expect(order.browserIpShippingMinKm).toBeGreaterThan(6_000);
+    expect(order.browserIpShippingMinKm).toBeLessThan(7_000);
+    expect(order.browserIpBillingMinKm).toBeUndefined(); // no billing coordinates
+    expect(order.identity.ip).toBe(keyedHash(KEY, 'ip', browserIp));
+    expect(JSON.stringify(order)).not.toContain(browserIp);
+    expect(JSON.stringify(order)).not.toContain('193.0.6');
+  });
+
+  it('names a hosting network and puts an address in the IP country at distance 0 (IPv6 too)', () => {
+    for (const browserIp of ['8.8.8.8', '2001:4860:4860::8888']) {
+      const { order } = normalizeOrder(variant('orders_create', (o) => {
+        o.browser_ip = null;
+        o.client_details = { browser_ip: browserIp };
+        o.shipping_address.latitude = 38.2527;
+        o.shipping_address.longitude = -85.7585;
+      }), KEY);
+      expect(order).toMatchObject({
+        browserIpCountryCode: 'US',
+        browserIpAsn: 15169,
+        browserIpHosting: true,
+        browserIpNetwork: 'Google LLC',
+        browserIpShippingMinKm: 0,
+      });
+      expect(JSON.stringify(order)).not.toContain(browserIp);
+    }
+  });
+
+  it('judges nothing from a private, documentation or malformed IP, though it still hashes it', () => {
+    for (const browserIp of ['10.0.0.7', PLANTED_PII.browserIp, '2001:db8::77', 'not-an-ip']) {
+      const { order } = normalizeOrder(variant('orders_create', (o) => {
+        o.browser_ip = browserIp;
+      }), KEY);
+      expect(order.identity.ip).toBe(keyedHash(KEY, 'ip', browserIp));
+      for (const field of ['browserIpCountryCode', 'browserIpAsn', 'browserIpHosting', 'browserIpShippingMinKm'] as const) {
+        expect(order[field], `${browserIp} ${field}`).toBeUndefined();
+      }
+    }
+  });
+
+  it("keys the device on the window's width when Shopify measured it, never on its height", () => {
+    const device = (details: Record<string, unknown>) =>
+      normalizeOrder(variant('orders_create', (o) => {
+        o.client_details = { user_agent: PLANTED_PII.userAgent, accept_language: 'en-US', ...details };
+      }), KEY).order.identity.device;
+    expect(device({ browser_width: 393, browser_height: 659 })).toBe(keyedHash(KEY, 'device', `${PLANTED_PII.userAgent}|en-us|w393`));
+    expect(device({ browser_width: 393, browser_height: 702 })).toBe(device({ browser_width: 393, browser_height: 659 }));
+    expect(device({ browser_width: 430 })).not.toBe(device({ browser_width: 393 }));
+    // Without a width the key is what it was before widths were read: stored hashes still match.
+    expect(device({ browser_width: null, browser_height: null })).toBe(keyedHash(KEY, 'device', `${PLANTED_PII.userAgent}|en-us`));
+    expect(device({})).toBe(device({ browser_width: null }));
+  });
+
   it('judges a disposable email domain and keeps only the judgement', () => {
     const { order } = normalizeOrder(variant('orders_create', (o) => {
       o.email = 'burner@mailinator.com';
@@ -162,6 +226,8 @@ describe('normalizeOrder on variations', () => {
       [(o) => (o.total_price = 'ten'), '/total_price', /must match pattern/],
       [(o) => (o.created_at = 'yesterday'), '/created_at', /must be an ISO 8601 time/],
       [(o) => (o.tags = ['a']), '/tags', /must be string,null/],
+      [(o) => (o.client_details = { browser_width: '393' }), '/client_details/browser_width', /must be integer,null/],
+      [(o) => (o.client_details = { browser_height: 1e9 }), '/client_details/browser_height', /must be <= 100000/],
       // Values PostgreSQL or the analytics could not take (issue 19): refused, never clamped.
       [(o) => (o.created_at = '2021-02-29T10:00:00Z'), '/created_at', /a real date and time in the years 1970-2099/],
       [(o) => (o.processed_at = '1969-12-31T23:59:59Z'), '/processed_at', /in the years 1970-2099/],

@@ -1,5 +1,6 @@
-import type { CustomerSnapshot, IdentityHashes, LineItem, OrderRecord, ShippingLine } from '../../../sdk/index.ts';
+import type { AddressSummary, CustomerSnapshot, IdentityHashes, LineItem, OrderRecord, ShippingLine } from '../../../sdk/index.ts';
 import { emailFacts } from '../../normalize/identityFacts.ts';
+import { ipFacts, kmFromCountry } from '../../normalize/ipIntelligence.ts';
 import { compact } from './compact.ts';
 import { deviceHash, ipHash, phoneHash } from './identityHashes.ts';
 import { inferShippingSpeed } from './inferShippingSpeed.ts';
@@ -60,6 +61,12 @@ function normalizeShippingLine(line: NonNullable<OrderPayload['shipping_lines']>
   });
 }
 
+/** Whole km from the address (its rounded coordinates) to the browser IP's country; undefined without both. */
+function kmFromIpCountry(ipCountry: string | undefined, address: AddressSummary | undefined): number | undefined {
+  if (!ipCountry || address?.latitude === undefined || address.longitude === undefined) return undefined;
+  return kmFromCountry(ipCountry, address.latitude, address.longitude);
+}
+
 function customerSnapshot(shopKey: string, customer: CustomerPayload): CustomerSnapshot {
   const address = customer.default_address;
   const identity: IdentityHashes = compact({
@@ -78,7 +85,9 @@ function customerSnapshot(shopKey: string, customer: CustomerPayload): CustomerS
 /**
  * An orders/* body as our OrderRecord and the buyer's CustomerSnapshot. Identifiers (email,
  * phone, addresses, IP, user agent) are reduced to keyed hashes with `shopKey` and a few
- * judged facts; no raw PII is returned.
+ * judged facts; no raw PII is returned. The browser IP's facts (country, AS, hosting network,
+ * distance of the addresses from its country) come from the offline IP data of
+ * `server/normalize/ipIntelligence.ts`.
  *
  * Money is the shop-currency amount before returns (`total_price_set`, …), not the
  * `current_*` amounts: the 2026-07 schema defines `currentTotalPriceSet` as the total "after
@@ -92,13 +101,17 @@ export function normalizeOrder(body: unknown, shopKey: string): NormalizedOrder 
   const shipping = p.shipping_address ?? undefined;
   const billing = p.billing_address ?? undefined;
   const client = p.client_details ?? undefined;
+  const browserIp = p.browser_ip ?? client?.browser_ip;
   const identity: IdentityHashes = compact({
     email: facts?.hash,
     phone: phoneHash(shopKey, p.phone ?? p.customer?.phone ?? billing?.phone ?? shipping?.phone),
     address: (shipping && addressHash(shopKey, shipping)) ?? (billing && addressHash(shopKey, billing)),
-    ip: ipHash(shopKey, p.browser_ip ?? client?.browser_ip),
-    device: deviceHash(shopKey, client?.user_agent, client?.accept_language),
+    ip: ipHash(shopKey, browserIp),
+    device: deviceHash(shopKey, client?.user_agent, client?.accept_language, client?.browser_width),
   });
+  const ip = ipFacts(browserIp);
+  const shippingAddress = summarizeAddress(shopKey, shipping);
+  const billingAddress = summarizeAddress(shopKey, billing);
   const order = compact<OrderRecord>({
     id: p.admin_graphql_api_id,
     name: text(p.name),
@@ -117,10 +130,16 @@ export function normalizeOrder(body: unknown, shopKey: string): NormalizedOrder 
     gateways: p.payment_gateway_names ?? [],
     lineItems: p.line_items.map(normalizeLineItem),
     shippingLines: (p.shipping_lines ?? []).map(normalizeShippingLine),
-    shippingAddress: summarizeAddress(shopKey, shipping),
-    billingAddress: summarizeAddress(shopKey, billing),
+    shippingAddress,
+    billingAddress,
     identity,
     emailDomainDisposable: facts?.disposable,
+    browserIpCountryCode: ip?.countryCode,
+    browserIpAsn: ip?.asn,
+    browserIpHosting: ip?.hosting,
+    browserIpNetwork: ip?.network,
+    browserIpShippingMinKm: kmFromIpCountry(ip?.countryCode, shippingAddress),
+    browserIpBillingMinKm: kmFromIpCountry(ip?.countryCode, billingAddress),
     tags: splitTags(p.tags),
   });
   return { order, customer: p.customer ? customerSnapshot(shopKey, p.customer) : null };

@@ -74,7 +74,14 @@ export interface OrderPayload {
   contact_email?: string | null;
   phone?: string | null;
   browser_ip?: string | null;
-  client_details?: { browser_ip?: string | null; user_agent?: string | null; accept_language?: string | null } | null;
+  client_details?: {
+    browser_ip?: string | null;
+    user_agent?: string | null;
+    accept_language?: string | null;
+    /** The browser window's size in CSS pixels, when Shopify's checkout measured it. */
+    browser_width?: number | null;
+    browser_height?: number | null;
+  } | null;
   customer?: CustomerPayload | null;
   billing_address?: AddressPayload | null;
   shipping_address?: AddressPayload | null;
@@ -83,6 +90,8 @@ export interface OrderPayload {
 }
 
 const NSTRING = nullable(STRING);
+/** A browser window's width or height in CSS pixels (a real one is a few thousand at most). */
+const WINDOW_SIZE = { type: ['integer', 'null'], minimum: 0, maximum: 100_000 } as const;
 const COORDINATE = { type: ['number', 'string', 'null'] } as const;
 
 const ADDRESS = {
@@ -147,7 +156,7 @@ export const ORDER_SCHEMA = {
     browser_ip: NSTRING,
     client_details: {
       type: ['object', 'null'],
-      properties: { browser_ip: NSTRING, user_agent: NSTRING, accept_language: NSTRING },
+      properties: { browser_ip: NSTRING, user_agent: NSTRING, accept_language: NSTRING, browser_width: WINDOW_SIZE, browser_height: WINDOW_SIZE },
     },
     customer: {
       type: ['object', 'null'],
