@@ -33,8 +33,10 @@ import orderGiftCardRefund from './order/gift-card-refund.ts';
 import orderGuestSharesAccount from './order/guest-shares-account.ts';
 import orderHighAbuseSku from './order/high-abuse-sku.ts';
 import orderHighValue from './order/high-value.ts';
+import orderHostingIp from './order/hosting-ip.ts';
 import orderIdentifierVelocity from './order/identifier-velocity.ts';
 import orderIpCountryMismatch from './order/ip-country-mismatch.ts';
+import orderIpFarFromAddress from './order/ip-far-from-address.ts';
 import orderManualRefundNoReturn from './order/manual-refund-no-return.ts';
 import orderMultipleRefunds from './order/multiple-refunds.ts';
 import orderNewShippingAddress from './order/new-shipping-address.ts';
@@ -113,8 +115,10 @@ export const builtinSignals: readonly AnySignal[] = Object.freeze([
   orderGuestSharesAccount,
   orderHighAbuseSku,
   orderHighValue,
+  orderHostingIp,
   orderIdentifierVelocity,
   orderIpCountryMismatch,
+  orderIpFarFromAddress,
   orderManualRefundNoReturn,
   orderMultipleRefunds,
   orderNewShippingAddress,
