@@ -56,8 +56,10 @@ export class EventStore {
   /** The rows `upsertAll` writes (`DeliveryStore.recordOrders` writes them in its own statement). */
   async rowsOf(shopId: string, events: readonly HistoryEvent[], trx: Knex = this.db): Promise<EventInsertRow[]> {
     const rows: EventInsertRow[] = [];
+    // The customers of the batch's own orders: their transactions (a backfill page's) need no lookup.
+    const batchOrders = new Map(events.flatMap((e) => (e.type === 'order' ? [[e.order.id, e.order.customerId ?? null] as const] : [])));
     for (const event of events) {
-      const { resourceId, customerId, orderId } = await this.keysOf(shopId, event, trx);
+      const { resourceId, customerId, orderId } = await this.keysOf(shopId, event, trx, batchOrders);
       rows.push({ shop_id: shopId, kind: event.type, resource_id: resourceId, customer_id: customerId, order_id: orderId, occurred_at: eventTime(event), body: JSON.stringify(recordOf(event)) });
     }
     return rows;
@@ -148,7 +150,7 @@ export class EventStore {
       .delete();
   }
 
-  private async keysOf(shopId: string, event: HistoryEvent, trx: Knex): Promise<{ resourceId: string; customerId: string | null; orderId: string | null }> {
+  private async keysOf(shopId: string, event: HistoryEvent, trx: Knex, batchOrders: ReadonlyMap<string, string | null>): Promise<{ resourceId: string; customerId: string | null; orderId: string | null }> {
     switch (event.type) {
       case 'customer':
         return { resourceId: event.customer.id, customerId: event.customer.id, orderId: null };
@@ -158,7 +160,7 @@ export class EventStore {
         return { resourceId: `${event.outcome.subjectId}#${event.outcome.source}`, customerId: null, orderId: null };
       default: {
         const record = recordOf(event) as { id: string; orderId: string; customerId?: string | null };
-        const customerId = record.customerId ?? (await this.customerOfOrder(shopId, record.orderId, trx));
+        const customerId = record.customerId ?? (batchOrders.has(record.orderId) ? batchOrders.get(record.orderId)! : await this.customerOfOrder(shopId, record.orderId, trx));
         return { resourceId: record.id, customerId, orderId: record.orderId };
       }
     }
