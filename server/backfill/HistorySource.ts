@@ -55,7 +55,8 @@ export class PermanentSourceError extends Error {
 
 /** Which record types each fetch stage brings in. */
 export const STAGE_TYPES: Record<FetchStage, readonly HistoryEvent['type'][]> = {
-  orders: ['customer', 'order'],
+  // An order's payment transactions and Shopify's assessment come with it (issue 20).
+  orders: ['customer', 'order', 'transaction', 'risk'],
   fulfillments: ['fulfillment'],
   returns: ['return'],
   refunds: ['refund'],

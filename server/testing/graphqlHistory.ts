@@ -1,5 +1,5 @@
 import type { HistoryEvent } from '../../engine/history/index.ts';
-import type { CustomerSnapshot, OrderRecord, RefundMethod } from '../../sdk/index.ts';
+import type { CustomerSnapshot, OrderRecord, RefundMethod, TransactionRecord } from '../../sdk/index.ts';
 import type { DoubleHistory, GqlObject } from './bulkOperationsDouble.ts';
 
 /**
@@ -48,6 +48,43 @@ function customerNode(customer: CustomerSnapshot) {
     defaultEmailAddress: customer.identity.email ? { emailAddress: email(customer.identity.email) } : null,
     defaultPhoneNumber: customer.identity.phone ? { phoneNumber: phone(customer.identity.phone) } : null,
     defaultAddress: customer.identity.address ? addressOf(undefined, customer.identity.address) : null,
+  };
+}
+
+/**
+ * A transaction as `Order.transactions` gives it. The card is made up from its keyed fingerprint
+ * (BIN, last four, expiry and holder from the hash's digits): the same card again gives the same
+ * details, so the fingerprint made from them links the same orders.
+ */
+function transactionNode(t: TransactionRecord, currencyCode: string) {
+  const digits = (hash: string, n: number) => String(parseInt(hash.slice(0, 12), 16)).padStart(n, '0').slice(-n);
+  const card = t.cardHash
+    ? {
+        __typename: 'CardPaymentDetails',
+        avsResultCode: t.avsResultCode ?? null,
+        cvvResultCode: t.cvvResultCode ?? null,
+        bin: `4${digits(t.cardHash, 5)}`,
+        company: t.cardCompany ?? 'Visa',
+        number: `•••• •••• •••• ${digits(t.cardHash.slice(12), 4)}`,
+        name: `Holder ${t.cardHash.slice(0, 8)}`,
+        expirationMonth: 1 + (parseInt(t.cardHash.slice(20, 22), 16) % 12),
+        expirationYear: 2027 + (parseInt(t.cardHash.slice(22, 24), 16) % 6),
+        wallet: t.wallet?.toUpperCase() ?? null,
+      }
+    : t.avsResultCode || t.cvvResultCode || t.cardCompany
+      ? { __typename: 'CardPaymentDetails', avsResultCode: t.avsResultCode ?? null, cvvResultCode: t.cvvResultCode ?? null, bin: null, company: t.cardCompany ?? null, number: null, name: null, expirationMonth: null, expirationYear: null, wallet: t.wallet?.toUpperCase() ?? null }
+      : null;
+  return {
+    id: t.id,
+    kind: t.kind.toUpperCase(),
+    status: t.status.toUpperCase(),
+    gateway: t.gateway ?? null,
+    createdAt: t.createdAt,
+    processedAt: t.createdAt,
+    test: t.test ?? false,
+    errorCode: t.errorCode?.toUpperCase() ?? null,
+    amountSet: money(t.amount, currencyCode),
+    paymentDetails: card,
   };
 }
 
@@ -108,7 +145,25 @@ export function graphqlHistory(events: readonly HistoryEvent[]): DoubleHistory {
           fulfillments: [],
           returns: [],
           refunds: [],
+          transactions: [],
+          risk: { assessments: [], recommendation: 'NONE' },
         });
+        break;
+      }
+      case 'transaction': {
+        const order = orders.get(event.transaction.orderId);
+        if (!order) break;
+        (order.transactions as unknown[]).push(transactionNode(event.transaction, order.currencyCode as string));
+        break;
+      }
+      case 'risk': {
+        const order = orders.get(event.risk.orderId);
+        if (!order) break;
+        const facts = event.risk.facts ?? { negative: 0, neutral: 0, positive: 0 };
+        const sentiments = [...Array(facts.negative).fill('NEGATIVE'), ...Array(facts.neutral).fill('NEUTRAL'), ...Array(facts.positive).fill('POSITIVE')];
+        (order.risk as { assessments: unknown[] }).assessments = [
+          { riskLevel: event.risk.level.toUpperCase(), provider: null, facts: sentiments.map((sentiment, i) => ({ description: `fact ${i + 1}`, sentiment })) },
+        ];
         break;
       }
       case 'fulfillment': {

@@ -6,7 +6,8 @@ import type { FetchStage, HistoryWindow } from '../HistorySource.ts';
  * connection selects `id`). A bulk query takes no variables, so the window is written into its
  * search string.
  *
- * Orders are found by creation time; fulfilments, returns and refunds by the order's last
+ * Orders are found by creation time, with their payment transactions and Shopify's own risk
+ * assessments (issue 20); fulfilments, returns and refunds by the order's last
  * update (an order touched by any of them in the window was updated in it), then kept by their
  * own time. Return and refund lines sit one connection too deep for a bulk query (order →
  * returns → lines; refunds is a list); the source fetches them by id afterwards
@@ -36,6 +37,27 @@ const LINE_ITEMS = `
               totalDiscountSet { ${MONEY} }
               discountAllocations { allocatedAmountSet { ${MONEY} } }
             }
+          }
+        }`;
+
+/**
+ * An order's payment transactions (a list, not a connection: allowed in a bulk query), with the
+ * card's details (`CardPaymentDetails`, issue 20): rewritten into the order_transactions/create
+ * shape and normalized as a webhook would be (a keyed card fingerprint; no raw card data kept).
+ */
+const TRANSACTIONS = `
+        transactions(first: 50) {
+          id
+          kind
+          status
+          gateway
+          createdAt
+          processedAt
+          test
+          errorCode
+          amountSet { ${MONEY} }
+          paymentDetails {
+            ... on CardPaymentDetails { avsResultCode cvvResultCode bin company number name expirationMonth expirationYear wallet }
           }
         }`;
 
@@ -69,6 +91,8 @@ const ORDER_FIELDS = `
           defaultPhoneNumber { phoneNumber }
           defaultAddress { ${ADDRESS} }
         }
+        ${TRANSACTIONS.trim()}
+        risk { assessments { riskLevel provider { id } facts { sentiment } } }
         ${LINE_ITEMS.trim()}`;
 
 /** Shopify search syntax for `field` in [from, to). */

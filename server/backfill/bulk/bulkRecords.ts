@@ -5,6 +5,12 @@ import type { AddressPayload } from '../../shopify/normalize/orderPayload.ts';
 import type { ReturnLineItemPayload } from '../../shopify/normalize/returnPayload.ts';
 import type { RefundPayload } from '../../shopify/normalize/refundPayload.ts';
 import { normalizeLineItem, normalizeOrder, normalizeRefund, normalizeReturn, withOrderLines } from '../../shopify/normalize/index.ts';
+import { normalizeRiskAssessment } from '../../shopify/normalize/normalizeRiskAssessment.ts';
+import { normalizeTransaction } from '../../shopify/normalize/normalizeTransaction.ts';
+import type { RiskAssessmentPayload } from '../../shopify/normalize/riskAssessmentPayload.ts';
+import type { TransactionPayload } from '../../shopify/normalize/transactionPayload.ts';
+import { withCheckoutFacts } from '../../../engine/history/checkoutFacts.ts';
+import type { RiskAssessmentRecord, TransactionRecord } from '../../../sdk/index.ts';
 import { toMoney } from '../../shopify/normalize/money.ts';
 import type { FetchStage, HistoryWindow } from '../HistorySource.ts';
 import { BulkResultError, type AssembledNode, type BulkNode } from './bulkJsonl.ts';
@@ -131,10 +137,72 @@ function inWindow(at: string | null | undefined, window: HistoryWindow): boolean
   return t >= Date.parse(window.from) && t < Date.parse(window.to);
 }
 
-/** An order root of the orders stage: the buyer's snapshot (if any) and the order. */
+/** An `OrderTransaction` node in the order_transactions/create (REST Transaction) shape; GraphQL enums lowercased as webhooks send them. */
+export function transactionPayloadOf(node: Gql, orderGid: string): TransactionPayload {
+  const card = (node.paymentDetails as Gql | null | undefined) ?? null;
+  const text = (value: unknown) => (typeof value === 'string' ? value : null);
+  return {
+    id: numericId(node.id as string),
+    admin_graphql_api_id: node.id as string,
+    order_id: numericId(orderGid),
+    kind: String(node.kind).toLowerCase(),
+    status: String(node.status).toLowerCase(),
+    gateway: text(node.gateway),
+    created_at: node.createdAt as string,
+    processed_at: text(node.processedAt),
+    test: node.test === true,
+    error_code: text(node.errorCode)?.toLowerCase() ?? null,
+    amount: amount(node.amountSet as Money),
+    // Only CardPaymentDetails is selected: another kind of payment comes as an empty object.
+    payment_details: card && Object.keys(card).length > 0
+      ? {
+          credit_card_bin: text(card.bin),
+          avs_result_code: text(card.avsResultCode),
+          cvv_result_code: text(card.cvvResultCode),
+          credit_card_number: text(card.number),
+          credit_card_company: text(card.company),
+          credit_card_name: text(card.name),
+          credit_card_wallet: text(card.wallet)?.toLowerCase() ?? null,
+          credit_card_expiration_month: (card.expirationMonth as number | null | undefined) ?? null,
+          credit_card_expiration_year: (card.expirationYear as number | null | undefined) ?? null,
+        }
+      : null,
+  };
+}
+
+/**
+ * Shopify's own assessment of an order (`risk.assessments` with no provider app) in the
+ * orders/risk_assessment_changed shape, through its normalizer, with its facts' sentiments.
+ * GraphQL gives no assessment time: it is dated at the order's creation (made at checkout).
+ */
+export function riskOf(root: AssembledNode): RiskAssessmentRecord | undefined {
+  const o = root.node;
+  const assessments = (((o.risk as Gql | null | undefined)?.assessments as Gql[] | undefined) ?? []).filter((a) => !a.provider);
+  const assessment = assessments.at(-1);
+  if (!assessment) return undefined;
+  const body: RiskAssessmentPayload = { risk_level: String(assessment.riskLevel), provider_id: null, created_at: null, order_id: numericId(o.id), admin_graphql_api_order_id: o.id };
+  const sentiments = ((assessment.facts as Gql[] | undefined) ?? []).map((f) => String(f.sentiment));
+  const risk = normalizeRiskAssessment(body, { triggeredAt: o.createdAt as string, facts: sentiments });
+  return 'ignored' in risk ? undefined : risk;
+}
+
+/**
+ * An order root of the orders stage: the buyer's snapshot (if any), the order, its payment
+ * transactions and Shopify's assessment, the order with the facts these give it (its card as
+ * `identity.payment`, `shopifyRisk`), as the stored order takes them from its webhooks.
+ */
 export function orderEvents(root: AssembledNode, shopKey: string): HistoryEvent[] {
-  const { order, customer } = normalizeOrder(orderPayloadOf(root), shopKey);
-  return customer ? [{ type: 'customer', customer }, { type: 'order', order }] : [{ type: 'order', order }];
+  const normalized = normalizeOrder(orderPayloadOf(root), shopKey);
+  const { customer } = normalized;
+  const transactions: TransactionRecord[] = ((root.node.transactions as Gql[] | undefined) ?? []).map((node) => normalizeTransaction(transactionPayloadOf(node, root.node.id), shopKey));
+  const risk = riskOf(root);
+  const order = withCheckoutFacts(normalized.order, transactions, risk);
+  return [
+    ...(customer ? [{ type: 'customer', customer } as HistoryEvent] : []),
+    { type: 'order', order },
+    ...transactions.map((transaction): HistoryEvent => ({ type: 'transaction', transaction })),
+    ...(risk ? [{ type: 'risk', risk } as HistoryEvent] : []),
+  ];
 }
 
 /**
