@@ -30,7 +30,11 @@ import {
 export type GqlObject = Record<string, unknown> & { id: string };
 
 export interface DoubleHistory {
-  /** Orders with `lineItems` (array), `fulfillments` (list), `returns` (array of Returns with `returnLineItems`), `refunds` (list), `updatedAt`. */
+  /**
+   * Orders with `lineItems` (array), `fulfillments` (list), `returns` (array of Returns with
+   * `returnLineItems`), `refunds` (list), `transactions` (list; `paymentDetails` a union value
+   * with its `__typename`, e.g. `CardPaymentDetails`), `risk` (`{ assessments }`, non-null), `updatedAt`.
+   */
   orders: GqlObject[];
   /** ShopifyPaymentsDispute objects, with `order: { id }`. */
   disputes: GqlObject[];
