@@ -117,7 +117,7 @@ describe('refundsentry replay', () => {
     const { code, stdout, stderr } = await run('replay', '--ruleset', defaultRuleset, '--history', file);
     expect(code).toBe(1);
     expect(stderr).toContain(`${file}:4: order.id must be a string (a Shopify GID, never a number)`);
-    expect(stderr).toContain(`${file}:5: type must be one of customer, order, fulfillment, return, refund, chargeback, outcome`);
+    expect(stderr).toContain(`${file}:5: type must be one of customer, transaction, risk, order, fulfillment, return, refund, chargeback, outcome`);
     const decisions = stdout.trim().split('\n').map((line) => JSON.parse(line));
     expect(decisions).toHaveLength(shop.labels.length);
     const times = decisions.map((d) => Date.parse(d.subject.at));
