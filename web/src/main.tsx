@@ -1,5 +1,5 @@
 import '@shopify/polaris/build/esm/styles.css';
-import { AppProvider, Frame, Loading, Navigation } from '@shopify/polaris';
+import { AppProvider, FooterHelp, Frame, Link as PolarisLink, Loading, Navigation, Text } from '@shopify/polaris';
 import { ChartLineIcon, ChartVerticalIcon, ChatIcon, CodeIcon, CreditCardIcon, HomeIcon, ImportIcon, ListBulletedIcon, ReceiptRefundIcon, SettingsIcon, TeamIcon } from '@shopify/polaris-icons';
 import en from '@shopify/polaris/locales/en.json';
 import { lazy, StrictMode, Suspense } from 'react';
@@ -72,6 +72,12 @@ function Shell() {
         <Route path="/rules" element={<Suspense fallback={<Loading />}><RulesEditor /></Suspense>} />
         <Route path="*" element={<Dashboard />} />
       </Routes>
+      {/* The IP data the order signals use ask for this credit (server/normalize/README.md). */}
+      <FooterHelp>
+        <Text as="span" variant="bodySm" tone="subdued">
+          <PolarisLink url="https://db-ip.com" external>IP Geolocation by DB-IP</PolarisLink> (CC BY 4.0); IP data by the NRO (nro.net) and RouteViews (routeviews.org).
+        </Text>
+      </FooterHelp>
     </Frame>
   );
 }
