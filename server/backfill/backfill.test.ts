@@ -135,6 +135,9 @@ describe('backfill from a history file, through pg-boss and real PostgreSQL', ()
     const backfilled = await decisions(shop);
     expect(backfilled).toHaveLength(subjectCount);
     expect(backfilled).toEqual(await decisions(live));
+    // The identity facts (store reads of recent uses live, the whole shop in the backfill) were part of what matched.
+    const identityHits = backfilled.flatMap((d) => d.signals.filter((s: string) => /^(order\.shared-identifier|order\.identifier-velocity|customer\.card-churn):hit:/.test(s)));
+    expect(identityHits.length).toBeGreaterThan(0);
   });
 
   it('retries a throttled page from its checkpoint, with no record twice and none missing', async () => {
