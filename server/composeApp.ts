@@ -21,6 +21,7 @@ import { startWorkers } from './jobs/startWorkers.ts';
 import { GdprService } from './services/GdprService.ts';
 import { OrderIntake } from './services/OrderIntake.ts';
 import { ScoringService } from './services/ScoringService.ts';
+import { ProductCatalog } from './services/ProductCatalog.ts';
 import { RulesetBudgetGuard } from './services/RulesetBudgetGuard.ts';
 import { TrialThreads } from './trials/TrialThreads.ts';
 import type { Stores } from './store/index.ts';
@@ -67,7 +68,8 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     decisionSteps: budgets.decisionSteps,
     limits: { previewSteps: budgets.previewSteps, previewTimeoutMs: budgets.previewTimeoutMs, simulationSteps: budgets.simulationSteps, simulationTimeoutMs: budgets.simulationTimeoutMs, memoryMb: budgets.trialMemoryMb },
   });
-  const scoring = new ScoringService(stores, registry, { unavailable: (id) => plugins.unavailableReason(id), guard, liveLoad: trials.liveLoad, decisionSteps: budgets.decisionSteps });
+  const catalog = new ProductCatalog(stores, config, { log, ...(options.fastRetries ? { sleep: async () => {} } : {}) });
+  const scoring = new ScoringService(stores, registry, { unavailable: (id) => plugins.unavailableReason(id), guard, liveLoad: trials.liveLoad, decisionSteps: budgets.decisionSteps, catalog });
   const actions = new ActionRunner({
     stores,
     config,

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeLineItem, makeOrder } from '../../sdk/testing/index.ts';
 import { adminSchemaAvailable, startShopifyDouble, type ShopifyDouble } from '../testing/shopifyDouble.ts';
 import { startTestApp, type TestApp } from '../testing/testApp.ts';
-import { ProductCatalog, productFactsOf, withProductFacts } from './ProductCatalog.ts';
+import { withProductFacts } from '../store/index.ts';
+import { ProductCatalog, productFactsOf } from './ProductCatalog.ts';
 
 const SHOP = 'catalog.myshopify.com';
 const DRESS = 'gid://shopify/Product/632910392';

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import type { LineItem, OrderRecord } from '../../sdk/index.ts';
+import type { OrderRecord } from '../../sdk/index.ts';
 import type { Config } from '../config.ts';
 import { AdminGraphqlClient } from '../shopify/AdminGraphqlClient.ts';
 import { PRODUCT_FACTS } from '../shopify/operations.ts';
-import type { ProductFacts, Stores } from '../store/index.ts';
+import { productIdsOf, type ProductFacts, type Stores } from '../store/index.ts';
 
 /** Ids per `nodes(ids:)` request (Shopify answers up to 250). */
 const BATCH = 100;
@@ -77,13 +77,6 @@ export class ProductCatalog {
   }
 }
 
-/** The product ids of the orders' line items. */
-export function productIdsOf(orders: readonly OrderRecord[]): string[] {
-  const ids = new Set<string>();
-  for (const order of orders) for (const line of order.lineItems) if (line.productId) ids.add(line.productId);
-  return [...ids];
-}
-
 /** A `ProductFacts` answer node as stored facts (null when it is not a product): values bounded before they reach SQL. */
 export function productFactsOf(node: ProductNode): ProductFacts | null {
   if (typeof node.id !== 'string' || !/^gid:\/\/shopify\/Product\/\d{1,20}$/.test(node.id)) return null;
@@ -96,26 +89,4 @@ export function productFactsOf(node: ProductNode): ProductFacts | null {
     }
   }
   return { productId: node.id, productType: type || null, compareAt };
-}
-
-/**
- * The orders with their line items' product type and compare-at price from the stored facts
- * (the compare-at price only where it is above what the item sold for: on sale). Records are
- * copied, never changed in place.
- */
-export function withProductFacts(orders: readonly OrderRecord[], facts: ReadonlyMap<string, ProductFacts>): OrderRecord[] {
-  if (facts.size === 0) return [...orders];
-  return orders.map((order) => {
-    if (!order.lineItems.some((line) => line.productId && facts.has(line.productId))) return order;
-    return { ...order, lineItems: order.lineItems.map((line) => lineWithFacts(line, line.productId ? facts.get(line.productId) : undefined)) };
-  });
-}
-
-function lineWithFacts(line: LineItem, facts: ProductFacts | undefined): LineItem {
-  if (!facts) return line;
-  const out: LineItem = { ...line };
-  if (facts.productType && line.productType === undefined) out.productType = facts.productType;
-  const compareAt = line.variantId ? facts.compareAt[line.variantId] : undefined;
-  if (compareAt !== undefined && line.compareAtPrice === undefined && compareAt > line.price) out.compareAtPrice = compareAt;
-  return out;
 }

@@ -7,7 +7,8 @@ import type { RecentProbe } from '../store/ContextStore.ts';
 import type { DecisionEntry, SettledAction } from '../store/DecisionStore.ts';
 import { compilePublished } from './compilePublished.ts';
 import type { RulesetBudgetGuard } from './RulesetBudgetGuard.ts';
-import type { ActionRow, DecisionRow, SnoozeRow, Stores } from '../store/index.ts';
+import type { ProductCatalog } from './ProductCatalog.ts';
+import { productIdsOf, withProductFacts, type ActionRow, type DecisionRow, type SnoozeRow, type Stores } from '../store/index.ts';
 
 /** What to score: one order, return or refund of a shop (a scoring job's payload). */
 export interface ScoreRequest {
@@ -57,6 +58,8 @@ export interface ScoringServiceOptions {
   decisionSteps?: number;
   /** Charges each shop's expressions and marks versions that keep exceeding their budget. */
   guard?: RulesetBudgetGuard;
+  /** Fetches the facts of products not seen before (live scoring and backfills); without it only stored facts are used. */
+  catalog?: ProductCatalog;
   /** Counts live scoring in flight, for the trial threads to pause meanwhile. */
   liveLoad?: { enter(): void; leave(): void };
 }
@@ -81,6 +84,7 @@ export class ScoringService {
   private readonly decisionSteps: number | undefined;
   private readonly guard: RulesetBudgetGuard | undefined;
   private readonly liveLoad: ScoringServiceOptions['liveLoad'];
+  private readonly catalog: ProductCatalog | undefined;
 
   constructor(stores: Stores, registry: SignalRegistry, options: ScoringServiceOptions = {}) {
     this.stores = stores;
@@ -90,6 +94,7 @@ export class ScoringService {
     this.decisionSteps = options.decisionSteps;
     this.guard = options.guard;
     this.liveLoad = options.liveLoad;
+    this.catalog = options.catalog;
   }
 
   /** Scores one subject (a batch of one); throws what `scoreBatch` would report for it. */
@@ -161,7 +166,8 @@ export class ScoringService {
   }
 
   /** The decisions of one shop's subjects, decided in time order over one shared history. */
-  private async decideForShop(shopId: string, items: readonly { request: ScoreRequest; subject: Subject }[], options: ScoreOptions): Promise<{ entries: DecisionEntry[]; shadows: ShadowEntry[] }> {
+  private async decideForShop(shopId: string, given: readonly { request: ScoreRequest; subject: Subject }[], options: ScoreOptions): Promise<{ entries: DecisionEntry[]; shadows: ShadowEntry[] }> {
+    const items = await this.withProductFacts(shopId, given);
     const customerIds = new Set<string>();
     const orderIds = new Set<string>();
     for (const { subject } of items) {
@@ -218,6 +224,19 @@ export class ScoringService {
     }
     if (session) this.sessions.set(shopId, { id: session.id, step: session.step + 1, history });
     return { entries, shadows };
+  }
+
+  /**
+   * The subjects with their orders' line items completed from the product facts (product type,
+   * compare-at price), the facts of products not seen before fetched first when the shop is
+   * connected (`ProductCatalog`); the history's orders get theirs from the store (ContextStore).
+   */
+  private async withProductFacts<T extends { subject: Subject }>(shopId: string, items: readonly T[]): Promise<T[]> {
+    const orders = items.map((item) => item.subject.order);
+    await this.catalog?.ensure(shopId, orders);
+    const facts = await this.stores.products.factsFor(shopId, productIdsOf(orders));
+    if (facts.size === 0) return [...items];
+    return items.map((item) => ({ ...item, subject: { ...item.subject, order: withProductFacts([item.subject.order], facts)[0]! } }));
   }
 
   /** Ring alerts for newly decided live orders; best effort: a failure here never fails scoring. */

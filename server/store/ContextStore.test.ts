@@ -6,6 +6,7 @@ import { generateShop } from '../../scenarios/generateShop.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/testDatabase.ts';
 import type { Knex } from 'knex';
 import { ContextStore } from './ContextStore.ts';
+import { ProductStore } from './ProductStore.ts';
 import { createStores, type Stores } from './index.ts';
 
 let db: TestDatabase;
@@ -293,7 +294,7 @@ describe('ContextStore.material: plans that do not lean on statistics', () => {
       },
     } as unknown as Knex;
     const batch = orders.slice(2990).map((e) => (e as { order: OrderRecord }).order);
-    await new ContextStore(explaining).material(shopId, batch.map((o) => o.customerId!), batch.map((o) => o.id), batch[0]!.createdAt);
+    await new ContextStore(explaining, new ProductStore(explaining)).material(shopId, batch.map((o) => o.customerId!), batch.map((o) => o.id), batch[0]!.createdAt);
     const read = rowsRead(plan!);
     // What the batch needs: its customers' 20 orders, plus the earliest users of its identifiers (RING_LIST_LIMIT + 2
     // of the shared warehouse address, and each customer's own email). A scan of the shop reads thousands.

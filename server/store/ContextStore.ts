@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { HistoryEvent } from '../../engine/history/index.ts';
 import { IDENTITY_RECENT_LIMIT, RING_LIST_LIMIT, type IdentifierKind, type PastDecision, type PastOutcome, type ShopifyId } from '../../sdk/index.ts';
 import type { CustomerRow } from './CustomerStore.ts';
+import { eventsWithProductFacts, productIdsOf, type ProductStore } from './ProductStore.ts';
 
 /** A subject to score: an order, return or refund of a shop. */
 export interface SubjectKey {
@@ -81,8 +82,10 @@ export interface IdentifierUse {
  */
 export class ContextStore {
   private readonly db: Knex;
-  constructor(db: Knex) {
+  private readonly products: ProductStore;
+  constructor(db: Knex, products: ProductStore) {
     this.db = db;
+    this.products = products;
   }
 
   /**
@@ -200,7 +203,19 @@ export class ContextStore {
          (select coalesce(json_agg(json_build_object('kind', r.kind, 'hash', r.hash, 'orderId', r.order_id, 'at', r.at, 'card', r.card)), '[]'::json) from recent r) as recent`,
       { shopId, customers: JSON.stringify(customerIds), orders: JSON.stringify(orderIds), usersPerIdentifier: RING_LIST_LIMIT + 2, since, recent: JSON.stringify(probes), recentLimit: IDENTITY_RECENT_LIMIT },
     ).options({ name: 'refundsentry_context_material' }); // a named statement: planned once per connection (server/README.md, "Named statements")
-    return materialOf(rows[0]);
+    return this.withProductFacts(shopId, materialOf(rows[0]));
+  }
+
+  /**
+   * The material with its orders' line items completed from the stored product facts (product
+   * type, compare-at price: no order webhook carries them; services/ProductCatalog.ts fetches
+   * them), so that every context built from the store (live scoring, backfills, previews,
+   * simulations) sees the same.
+   */
+  private async withProductFacts(shopId: string, material: ContextMaterial): Promise<ContextMaterial> {
+    const orders = material.events.flatMap((e) => (e.type === 'order' ? [e.order] : []));
+    const facts = await this.products.factsFor(shopId, productIdsOf(orders));
+    return facts.size === 0 ? material : { ...material, events: eventsWithProductFacts(material.events, facts) };
   }
 
   /**
@@ -225,7 +240,7 @@ export class ContextStore {
             from customers c where c.shop_id = :shopId and c.manual_override is not null) as overrides`,
       { shopId },
     );
-    return materialOf(rows[0]);
+    return this.withProductFacts(shopId, materialOf(rows[0]));
   }
 }
 

@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import type { HistoryEvent } from '../../engine/history/index.ts';
+import type { LineItem, OrderRecord } from '../../sdk/index.ts';
 
 /** What the Admin API says of a product that no order webhook carries. */
 export interface ProductFacts {
@@ -33,4 +35,39 @@ export class ProductStore {
       .onConflict(['shop_id', 'product_id'])
       .merge(['product_type', 'compare_at', 'fetched_at']);
   }
+}
+
+/** The product ids of the orders' line items. */
+export function productIdsOf(orders: readonly OrderRecord[]): string[] {
+  const ids = new Set<string>();
+  for (const order of orders) for (const line of order.lineItems) if (line.productId) ids.add(line.productId);
+  return [...ids];
+}
+
+/**
+ * The orders with their line items' product type and compare-at price from the stored facts
+ * (the compare-at price only where it is above what the item sold for: on sale). Records are
+ * copied, never changed in place.
+ */
+export function withProductFacts(orders: readonly OrderRecord[], facts: ReadonlyMap<string, ProductFacts>): OrderRecord[] {
+  if (facts.size === 0) return [...orders];
+  return orders.map((order) => {
+    if (!order.lineItems.some((line) => line.productId && facts.has(line.productId))) return order;
+    return { ...order, lineItems: order.lineItems.map((line) => lineWithFacts(line, line.productId ? facts.get(line.productId) : undefined)) };
+  });
+}
+
+function lineWithFacts(line: LineItem, facts: ProductFacts | undefined): LineItem {
+  if (!facts) return line;
+  const out: LineItem = { ...line };
+  if (facts.productType && line.productType === undefined) out.productType = facts.productType;
+  const compareAt = line.variantId ? facts.compareAt[line.variantId] : undefined;
+  if (compareAt !== undefined && line.compareAtPrice === undefined && compareAt > line.price) out.compareAtPrice = compareAt;
+  return out;
+}
+
+/** The events with their orders' line items completed from the stored facts (the other events as they are). */
+export function eventsWithProductFacts(events: readonly HistoryEvent[], facts: ReadonlyMap<string, ProductFacts>): HistoryEvent[] {
+  if (facts.size === 0) return [...events];
+  return events.map((event) => (event.type === 'order' ? { type: 'order', order: withProductFacts([event.order], facts)[0]! } : event));
 }

@@ -48,6 +48,7 @@ export interface Stores {
 export function createStores(db: Knex): Stores {
   const rulesets = new RulesetStore(db);
   const lists = new ListStore(db);
+  const products = new ProductStore(db);
   return {
     db,
     // Deleting a shop deletes its rulesets and lists too (foreign keys cascade).
@@ -59,10 +60,10 @@ export function createStores(db: Knex): Stores {
     actions: new ActionStore(db),
     audit: new AuditStore(db),
     outcomes: new OutcomeStore(db),
-    products: new ProductStore(db),
+    products,
     deliveries: new DeliveryStore(db),
     lists,
-    context: new ContextStore(db),
+    context: new ContextStore(db, products),
     backfills: new BackfillStore(db),
     simulations: new SimulationStore(db),
     chargebacks: new ChargebackStore(db),
@@ -79,7 +80,7 @@ export type { ActionRow, ActionStatus } from './ActionStore.ts';
 export type { BackfillRow, BackfillSource, StageRow } from './BackfillStore.ts';
 export type { ContextMaterial } from './ContextStore.ts';
 export type { CustomerRow } from './CustomerStore.ts';
-export type { ProductFacts } from './ProductStore.ts';
+export { eventsWithProductFacts, productIdsOf, withProductFacts, type ProductFacts } from './ProductStore.ts';
 export type { SimulationRow } from './SimulationStore.ts';
 export type { RingAlertRow, RingBuildRow, RingLinkRow, RingMemberRow, RingRow } from './RingStore.ts';
 export type { SnoozeRow } from './SnoozeStore.ts';

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDecision } from '../shopify/testDecision.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/testDatabase.ts';
 import { ContextStore } from './ContextStore.ts';
+import { ProductStore } from './ProductStore.ts';
 import { DecisionStore, type DecisionEntry } from './DecisionStore.ts';
 import { createStores } from './index.ts';
 
@@ -36,7 +37,7 @@ function entry(n: number): DecisionEntry {
 describe('named statements of the live path', () => {
   it('plan the context read once per connection: after the first runs, PostgreSQL keeps a generic plan', async () => {
     await db.knex.transaction(async (trx) => {
-      const context = new ContextStore(trx);
+      const context = new ContextStore(trx, new ProductStore(trx));
       for (let i = 0; i < 8; i++) {
         await context.material(shopId, [`gid://shopify/Customer/${i}`], [`gid://shopify/Order/${i}`], '2026-07-01T00:00:00Z');
       }
