@@ -276,6 +276,13 @@ export interface CustomerSnapshot {
   identity: IdentityHashes;
   /** A merchant's manual override, if any: trusted or flagged. */
   manualOverride?: 'trusted' | 'flagged' | null;
+  /**
+   * Shopify's customer account state (`state` on webhook bodies, `Customer.state` in GraphQL):
+   * `disabled` is a customer record the checkout made, with no account opened; `invited`,
+   * `enabled` an account the buyer was invited to or opened; `declined` an invitation declined.
+   * As of the latest delivery (not point-in-time).
+   */
+  accountState?: 'disabled' | 'invited' | 'enabled' | 'declined';
 }
 
 /**

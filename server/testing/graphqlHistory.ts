@@ -44,6 +44,7 @@ function customerNode(customer: CustomerSnapshot) {
   return {
     id: customer.id,
     createdAt: customer.createdAt ?? null,
+    state: customer.accountState ? customer.accountState.toUpperCase() : 'DISABLED',
     tags: customer.tags,
     defaultEmailAddress: customer.identity.email ? { emailAddress: email(customer.identity.email) } : null,
     defaultPhoneNumber: customer.identity.phone ? { phoneNumber: phone(customer.identity.phone) } : null,

@@ -3,10 +3,16 @@ import { SignalTester, makeOrder, orderContext, refundContext, returnContext } f
 import newAccount from './new-account.ts';
 
 const order = makeOrder({ id: 'gid://shopify/Order/1', createdAt: '2026-03-31T00:00:00Z' });
-const customer = (createdAt?: string) => ({ id: 'gid://shopify/Customer/1', createdAt, tags: [], identity: {} });
+const customer = (createdAt?: string, accountState?: 'disabled' | 'invited' | 'enabled' | 'declined') => ({ id: 'gid://shopify/Customer/1', createdAt, tags: [], identity: {}, ...(accountState ? { accountState } : {}) });
 
 new SignalTester({ describe, it }).run(newAccount, {
   hits: [
+    {
+      name: 'an account opened (state enabled) a minute before the order',
+      ctx: orderContext(order, { customer: customer('2026-03-30T23:59:00Z', 'enabled') }),
+      strength: 1,
+      messageId: 'moments',
+    },
     {
       name: 'account created two seconds before the order',
       ctx: orderContext(order, { customer: customer('2026-03-30T23:59:58Z') }),
@@ -63,7 +69,14 @@ new SignalTester({ describe, it }).run(newAccount, {
     },
   ],
   quiet: [
-    { name: 'a year-old account', ctx: orderContext(order, { customer: customer('2025-03-31T00:00:00Z') }), messageId: 'established', evidence: { accountDays: 365 } },
+    {
+      name: "a guest's customer record made by the checkout seconds before (Shopify's state disabled: no account opened)",
+      ctx: orderContext(order, { customer: customer('2026-03-30T23:59:58Z', 'disabled') }),
+      messageId: 'checkoutRecord',
+      evidence: { accountState: 'disabled', accountAge: '2 seconds' },
+      message: 'No account was opened: the checkout made this customer record (2 seconds before).',
+    },
+    { name: 'a year-old account',  ctx: orderContext(order, { customer: customer('2025-03-31T00:00:00Z') }), messageId: 'established', evidence: { accountDays: 365 } },
     { name: 'exactly the limit', ctx: refundContext(undefined, order, { customer: customer('2025-12-26T10:00:00Z') }) },
     { name: 'a shorter window', ctx: orderContext(order, { customer: customer('2026-03-11T00:00:00Z') }), params: { maxDays: 7 } },
   ],

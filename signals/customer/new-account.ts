@@ -26,10 +26,10 @@ function spoken(ms: number): string {
 export default defineSignal<Params>({
   meta: {
     id: 'customer.new-account',
-    version: '2.0.0',
+    version: '2.1.0',
     title: 'New account',
     description:
-      'The customer account was created only moments before. An order placed seconds or minutes after the account was made is the commonest card-testing and promo-abuse shape: full strength within a few minutes, fading over hours and days. On Shopify a customer record is often made by the checkout itself, so a first order commonly carries an account seconds old: this signal is a prior that other evidence (shared identifiers, velocity) confirms.',
+      'The customer account was created only moments before. An order placed seconds or minutes after the account was made is the commonest card-testing and promo-abuse shape: full strength within a few minutes, fading over hours and days. On Shopify the checkout itself makes a customer record for a guest (its account state is "disabled": no account was opened), so such a record being new says only that this is a first order, and does not count here; where Shopify does not say the state, the age alone is judged.',
     category: 'customer',
     appliesTo: ['order', 'return', 'refund'],
     defaultWeight: 15,
@@ -46,6 +46,7 @@ export default defineSignal<Params>({
       young: 'Account created {{accountAge}} before (under {{maxDays}} days).',
       established: 'Account created {{accountDays}} days ago.',
       unknown: 'Guest checkout or unknown account creation date.',
+      checkoutRecord: 'No account was opened: the checkout made this customer record ({{accountAge}} before).',
     },
   },
   evaluate(ctx, params) {
@@ -55,6 +56,8 @@ export default defineSignal<Params>({
     // An account created at checkout can carry a time a moment after the order: treat as age 0.
     const age = Math.max(0, Date.parse(ctx.now) - created);
     const evidence = { accountMinutes: round2(age / MINUTE_MS), accountDays: round2(age / 86_400_000), accountAge: spoken(age), fullMinutes: params.fullMinutes, maxDays: params.maxDays };
+    // A record the checkout made for a guest is new on every first order: not an account opened to buy.
+    if (ctx.customer?.accountState === 'disabled') return { status: 'no_hit', messageId: 'checkoutRecord', evidence: { ...evidence, accountState: 'disabled' } };
     const full = params.fullMinutes * MINUTE_MS;
     const max = params.maxDays * 86_400_000;
     if (age >= max) return { status: 'no_hit', messageId: 'established', evidence };

@@ -86,6 +86,7 @@ const ORDER_FIELDS = `
         customer {
           id
           createdAt
+          state
           tags
           defaultEmailAddress { emailAddress }
           defaultPhoneNumber { phoneNumber }

@@ -118,6 +118,7 @@ export function orderPayloadOf(root: AssembledNode): OrderPayload {
           id: numericId(customer.id as string),
           admin_graphql_api_id: customer.id as string,
           created_at: customer.createdAt as string | null,
+          state: (customer.state as string | null | undefined) ?? null,
           email: (customer.defaultEmailAddress as Gql | null)?.emailAddress as string | null,
           phone: (customer.defaultPhoneNumber as Gql | null)?.phoneNumber as string | null,
           tags: ((customer.tags as string[] | undefined) ?? []).join(', '),

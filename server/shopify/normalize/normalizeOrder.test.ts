@@ -82,10 +82,12 @@ describe('normalizeOrder on the orders/create sample', () => {
     expect(normalizeOrder(variant('orders_create'), 'another-shop').order.identity.email).not.toBe(order.identity.email);
   });
 
-  it('snapshots the customer without names, emails, phones or addresses', () => {
+  it('snapshots the customer without names, emails, phones or addresses, with its account state', () => {
     expect(customer).toEqual({
       id: 'gid://shopify/Customer/115310627314723954',
       tags: [],
+      // The sample's "state": "disabled": a record the checkout made, no account opened.
+      accountState: 'disabled',
       identity: {
         email: emailFacts(KEY, 'john@example.com')!.hash,
         phone: keyedHash(KEY, 'phone', '1231231234'),

@@ -79,7 +79,16 @@ function customerSnapshot(shopKey: string, customer: CustomerPayload): CustomerS
     createdAt: customer.created_at ?? undefined,
     tags: splitTags(customer.tags),
     identity,
+    accountState: accountStateOf(customer.state),
   });
+}
+
+const ACCOUNT_STATES = new Set(['disabled', 'invited', 'enabled', 'declined']);
+
+/** Shopify's customer state (REST `disabled`, GraphQL `DISABLED`) as one of the four, or undefined for anything else. */
+export function accountStateOf(state: string | null | undefined): CustomerSnapshot['accountState'] {
+  const lower = state?.trim().toLowerCase();
+  return lower && ACCOUNT_STATES.has(lower) ? (lower as CustomerSnapshot['accountState']) : undefined;
 }
 
 /**

@@ -45,6 +45,8 @@ export interface CustomerPayload {
   email?: string | null;
   phone?: string | null;
   tags?: string | null;
+  /** disabled | invited | enabled | declined (Shopify's CustomerState, lowercase in REST bodies). */
+  state?: string | null;
   default_address?: AddressPayload | null;
 }
 
@@ -168,6 +170,7 @@ export const ORDER_SCHEMA = {
         email: NSTRING,
         phone: NSTRING,
         tags: NSTRING,
+        state: NSTRING,
         default_address: ADDRESS,
       },
     },
