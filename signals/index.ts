@@ -39,6 +39,7 @@ import orderIpCountryMismatch from './order/ip-country-mismatch.ts';
 import orderIpFarFromAddress from './order/ip-far-from-address.ts';
 import orderManualRefundNoReturn from './order/manual-refund-no-return.ts';
 import orderMultipleRefunds from './order/multiple-refunds.ts';
+import orderNewAccountSharedIdentity from './order/new-account-shared-identity.ts';
 import orderNewShippingAddress from './order/new-shipping-address.ts';
 import orderRefundExceedsPaid from './order/refund-exceeds-paid.ts';
 import orderRefundExceedsReturned from './order/refund-exceeds-returned.ts';
@@ -121,6 +122,7 @@ export const builtinSignals: readonly AnySignal[] = Object.freeze([
   orderIpFarFromAddress,
   orderManualRefundNoReturn,
   orderMultipleRefunds,
+  orderNewAccountSharedIdentity,
   orderNewShippingAddress,
   orderRefundExceedsPaid,
   orderRefundExceedsReturned,

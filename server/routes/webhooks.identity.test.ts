@@ -26,7 +26,7 @@ afterAll(async () => {
  * Shopify's sample order as customer `n` places it `minutes` after START: its own ids, email, phone
  * and street, the account created `accountSeconds` before, and the browser's user agent and IP.
  */
-function orderBody(n: number, minutes: number, accountSeconds: number, client = { userAgent: USER_AGENT, ip: BROWSER_IP }): { body: string; orderId: string } {
+function orderBody(n: number, minutes: number, accountSeconds: number, client = { userAgent: USER_AGENT, ip: BROWSER_IP }, state = 'enabled'): { body: string; orderId: string } {
   const orderNumber = String(930000000000000000n + BigInt(n));
   const created = new Date(START + minutes * 60_000).toISOString();
   const accountCreated = new Date(START + minutes * 60_000 - accountSeconds * 1000).toISOString();
@@ -39,6 +39,8 @@ function orderBody(n: number, minutes: number, accountSeconds: number, client = 
     .replaceAll('123 Shipping Street', `${n} Shipping Street`)
     .replace('"created_at": "2021-12-31T19:00:00-05:00"', `"created_at": "${created}"`)
     .replace(/"customer": \{\n(\s+)"id": (\d+),\n\s+"created_at": null/, (_, indent: string, id: string) => `"customer": {\n${indent}"id": ${id},\n${indent}"created_at": "${accountCreated}"`)
+    // An account the buyer opened (the sample's "disabled" is a record the checkout made for a guest).
+    .replace('"state": "disabled"', `"state": "${state}"`)
     .replace('"browser_ip": null', `"browser_ip": "${client.ip}"`)
     .replace('"client_details": null', `"client_details": {"browser_ip": "${client.ip}", "user_agent": "${client.userAgent}", "accept_language": "en-US,en;q=0.9", "browser_width": 412, "browser_height": 915}`);
   return { body, orderId: `gid://shopify/Order/${orderNumber}` };
@@ -78,6 +80,17 @@ describe('identity sharing through signed webhooks', () => {
     // Accounts' orders, not guest checkouts.
     expect(fourth.signals.get('order.guest-shares-account')).toMatchObject({ status: 'no_hit', message: 'Not a guest checkout.' });
     expect(fourth.score).toBeGreaterThan(one.score + 20);
+    // A just-opened account on a device and network three other accounts used: multi-accounting, HIGH.
+    expect(fourth.signals.get('order.new-account-shared-identity')).toMatchObject({ status: 'hit', strength: 1, evidence: { kinds: ['device'], accounts: 3 } });
+    expect(fourth.zone).toBe('high');
+    // The first account on the device had no one before it.
+    expect(one.signals.get('order.new-account-shared-identity')).toMatchObject({ status: 'no_hit' });
+
+    // The same shape from guests whose customer records the checkout made (state disabled): first orders, not opened accounts.
+    const guestLike = await decide(orderBody(6, 7, 2, { userAgent: USER_AGENT, ip: BROWSER_IP }, 'disabled'));
+    expect(guestLike.signals.get('customer.new-account')).toMatchObject({ status: 'no_hit' });
+    expect(guestLike.signals.get('order.new-account-shared-identity')).toMatchObject({ status: 'no_hit' });
+    expect(guestLike.zone).not.toBe('high');
 
     // An honest customer elsewhere: another browser and network, a week-old account: none of it fires.
     const honest = await decide(orderBody(5, 8, 7 * 86_400, { userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) Safari/605.1.15', ip: '203.0.113.9' }));
