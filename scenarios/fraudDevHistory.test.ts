@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../engine/history/index.ts';
 import { deviceHash } from '../server/shopify/normalize/identityHashes.ts';
-import { CHARGEBACK_DELAY_DAYS, dataTime, FRAUD_DEV_SHOP_KEY, readFraudDevHistory, type FraudDevHistory } from './fraudDevHistory.ts';
+import { CHARGEBACK_DELAY_DAYS, dataTime, FRAUD_DEV_SHOP_KEY, fraudDevHistory, readFraudDevHistory, spreadWithinMinutes, type FraudDevHistory } from './fraudDevHistory.ts';
 
 const REAL = new URL('../../shared/data/ecommerce_fraud_dev.csv.gz', import.meta.url).pathname;
 const HEADER = 'user_id,signup_time,purchase_time,purchase_value,device_id,source,browser,sex,age,class';
@@ -86,7 +86,9 @@ describe('fraudDevHistory: an honest shop history of the fraud development set',
       expect(Object.keys(order.identity)).toEqual(['device']);
       expect(order.totalDiscounts).toBe(0);
     }
-    for (const { customer } of of(h, 'customer')) expect(filled(customer)).toEqual(['createdAt', 'id']);
+    // The account state is the sign-up's meaning: an account the user opened (Shopify's "enabled").
+    for (const { customer } of of(h, 'customer')) expect(filled(customer)).toEqual(['accountState', 'createdAt', 'id']);
+    for (const { customer } of of(h, 'customer')) expect(customer.accountState).toBe('enabled');
     // The columns with no payload place (source, browser, sex, age) and the raw device id are nowhere.
     const text = JSON.stringify(h.events);
     for (const dropped of ['SHAREDDEV', 'OWNDEVICE', 'Direct', 'SEO', 'Ads', 'Chrome', 'Safari', '"M"', '"F"']) expect(text).not.toContain(dropped);
@@ -118,6 +120,20 @@ describe('fraudDevHistory: an honest shop history of the fraud development set',
     await expect(bad('12,1/1/15 0:11,1/1/15 0:11,3,,Direct,Chrome,M,39,0')).rejects.toThrow(/line 3: device_id is empty/);
     await expect(bad('12,1/1/15 0:11,1/1/15 0:11,3,D,Direct,Chrome,M,39,2')).rejects.toThrow(/line 3: class must be 0 or 1/);
     await expect(bad('11,1/1/15 0:11,1/1/15 0:11,3,D,Direct,Chrome,M,39,0')).rejects.toThrow(/user 11 appears twice/);
+  });
+
+  it('spreads purchases that share a minute a second apart, in the rows order, keeping every other field', () => {
+    const row = (userId: number, purchaseAt: string) => ({ userId, signupAt: '2015-01-01T00:00:00Z', purchaseAt, purchaseValue: 10, deviceId: 'D', fraud: true });
+    const spread = spreadWithinMinutes([row(1, '2015-01-01T00:05:00Z'), row(2, '2015-01-01T00:05:00Z'), row(3, '2015-01-01T00:06:00Z'), row(4, '2015-01-01T00:05:00Z')]);
+    expect(spread.map((r) => [r.userId, r.purchaseAt])).toEqual([
+      [1, '2015-01-01T00:05:00Z'],
+      [2, '2015-01-01T00:05:01Z'],
+      [3, '2015-01-01T00:06:00Z'],
+      [4, '2015-01-01T00:05:02Z'],
+    ]);
+    // Point-in-time, the third user of the device now sees the two before it, as a live shop would.
+    const h = fraudDevHistory(spread);
+    expect(new Set(h.events.filter((e) => e.type === 'order').map((e) => (e as { order: { createdAt: string } }).order.createdAt)).size).toBe(4);
   });
 
   it('reads the data times strictly, as UTC', () => {

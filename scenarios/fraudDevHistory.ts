@@ -45,6 +45,19 @@ import { normalizeOrder } from '../server/shopify/normalize/normalizeOrder.ts';
  * IP, email, phone, address, payment or product in the data, so none is made up: signals that
  * need them answer `insufficient_data`.
  *
+ * **The account.** Each row is a sign-up: an account the user opened, so the customer's `state` is
+ * `enabled` (Shopify's state for an opened account; `disabled` would be a record a checkout made for a
+ * guest).
+ *
+ * **Purchases in the same minute.** The data's times are to the minute, and many purchases share
+ * one (1,166 users share devices, mostly buying in the very minute their device's other users do).
+ * A live shop sees them one after another, to the second; point-in-time, orders at the same
+ * instant never see each other, so every such group would look like strangers. Within a minute,
+ * purchases are spread a second apart in the file's order ({@link spreadWithinMinutes}): the true
+ * order within the minute is unknown, but any order gives a group of n users on one device the
+ * same counts of earlier users (0, 1, …, n-1). Sign-ups keep their minute (a sign-up in the
+ * purchase's minute stays at or before the purchase).
+ *
  * **The chargeback delay, 42 days (six weeks).** A card-not-present fraud chargeback starts when
  * the cardholder sees the charge on a statement (monthly: 0-30 days after the purchase) and
  * disputes it, and the issuer files (days to a couple of weeks); the networks allow 120 days
@@ -169,7 +182,7 @@ export function orderBody(row: FraudDevRow): Record<string, unknown> {
     total_discounts: '0.00',
     line_items: [],
     client_details: { user_agent: row.deviceId },
-    customer: { id: row.userId, admin_graphql_api_id: `gid://shopify/Customer/${row.userId}`, created_at: row.signupAt },
+    customer: { id: row.userId, admin_graphql_api_id: `gid://shopify/Customer/${row.userId}`, created_at: row.signupAt, state: 'enabled' },
   };
 }
 
@@ -189,8 +202,23 @@ export function disputeBody(row: FraudDevRow): Record<string, unknown> {
   };
 }
 
+/**
+ * The rows with purchases that share a minute spread one second apart, in the rows' order (at most
+ * 59 seconds into the minute): see "Purchases in the same minute" above.
+ */
+export function spreadWithinMinutes(rows: readonly FraudDevRow[]): FraudDevRow[] {
+  const seen = new Map<string, number>();
+  return rows.map((row) => {
+    const rank = seen.get(row.purchaseAt) ?? 0;
+    seen.set(row.purchaseAt, rank + 1);
+    if (rank === 0) return row;
+    return { ...row, purchaseAt: new Date(Date.parse(row.purchaseAt) + Math.min(59, rank) * 1000).toISOString().replace('.000Z', 'Z') };
+  });
+}
+
 /** The rows as a shop history (events in time order), through the app's normalizers. */
-export function fraudDevHistory(rows: readonly FraudDevRow[], options: FraudDevOptions = {}): FraudDevHistory {
+export function fraudDevHistory(given: readonly FraudDevRow[], options: FraudDevOptions = {}): FraudDevHistory {
+  const rows = spreadWithinMinutes(given);
   const shopKey = options.shopKey ?? FRAUD_DEV_SHOP_KEY;
   const events: HistoryEvent[] = [];
   const labels: FraudDevLabel[] = [];
@@ -211,7 +239,7 @@ export function fraudDevHistory(rows: readonly FraudDevRow[], options: FraudDevO
     }
   }
   const shared = [...devices.values()].filter((n) => n > 1);
-  const sameMinute = rows.filter((r) => r.purchaseAt === r.signupAt);
+  const sameMinute = given.filter((r) => r.purchaseAt === r.signupAt);
   const times = labels.map((l) => l.at).sort();
   return {
     events: sortEvents(events),
