@@ -26,7 +26,7 @@ export default defineSignal<Params>({
       'An account opened only minutes before the order, on a card, device, email or phone that other customer accounts used before: one person opening account after account (card testing, repeated first-order promotions). With one other account it is half strength (a household creating a second account happens); from two, full. A customer record the checkout made for a guest is not an opened account.',
     category: 'order',
     appliesTo: ['order'],
-    defaultWeight: 30,
+    defaultWeight: 40,
     params: {
       type: 'object',
       properties: {
