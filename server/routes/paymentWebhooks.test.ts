@@ -159,6 +159,13 @@ describe('payment details from order_transactions/create, end to end', () => {
     const order = await storedOrder(c.id);
     expect(order.identity.payment).toBe(normalizeTransaction(parseWebhookBody(other), hashKey).cardHash);
     expect(order.shopifyRisk).toEqual({ level: 'high', assessedAt });
+    // The same order body delivered again (another webhook id) leaves the stored row as it is: the card
+    // and risk the trigger fills are in the proposed row too, so the group commit sees no change.
+    const rowVersion = async () => (await app.stores.db.raw(`select xmin::text as v from events where shop_id = ? and kind = 'order' and resource_id = ?`, [SHOP, c.id])).rows[0].v as string;
+    const version = await rowVersion();
+    const again = await app.webhook('orders/create', c.body);
+    expect(JSON.parse(again.payload)).toEqual({ ok: true }); // taken as a new delivery, not a duplicate
+    expect(await rowVersion()).toBe(version);
     // A later orders/updated body (which carries neither) keeps them.
     await app.webhook('orders/updated', c.body.replace('"tags": "tag1, tag2"', '"tags": "tag1"'));
     await app.waitFor(async () => (await storedOrder(c.id)).tags.length === 1, 'the updated order');
