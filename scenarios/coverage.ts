@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { builtinSignals } from '../signals/index.ts';
 import { generateShop } from './generateShop.ts';
-import { firstCustomers, formatCoverage, sampleWebhookHistory, signalCoverage, throughBulkQueries } from './signalCoverage.ts';
+import { firstCustomers, formatCoverage, productsOf, sampleWebhookHistory, signalCoverage, throughBulkQueries } from './signalCoverage.ts';
 import { readUciHistory } from './uciHistory.ts';
 
 /**
@@ -18,7 +18,7 @@ const { values } = parseArgs({
   },
 });
 const generated = generateShop({ seed: 20, customers: Number(values.customers) }).events;
-const real = [sampleWebhookHistory(), await throughBulkQueries(generated)];
+const real = [sampleWebhookHistory(), await throughBulkQueries(generated, productsOf(generated))];
 // The real UCI shop, its first customers (the whole year takes minutes through every signal).
 if (existsSync(values.uci)) real.push(firstCustomers((await readUciHistory(values.uci)).events, Number(values['uci-customers'])));
 const rows = signalCoverage(builtinSignals, real, [generated]);

@@ -10,7 +10,9 @@ import { FETCH_STAGES } from '../server/backfill/HistorySource.ts';
 import { readWebhookFixture, WEBHOOK_FIXTURES, fixtureTopic } from '../server/shopify/fixtures/readWebhookFixture.ts';
 import { richOrder, returnWithLines } from '../server/shopify/fixtures/webhookVariants.ts';
 import { normalizeWebhook, type NormalizedWebhook } from '../server/shopify/normalize/index.ts';
-import { BACKFILL_REFUND_DETAILS, BACKFILL_RETURN_DETAILS } from '../server/shopify/operations.ts';
+import { BACKFILL_REFUND_DETAILS, BACKFILL_RETURN_DETAILS, PRODUCT_FACTS } from '../server/shopify/operations.ts';
+import { productFactsOf } from '../server/services/ProductCatalog.ts';
+import { eventsWithProductFacts, productIdsOf, type ProductFacts } from '../server/store/index.ts';
 import { historyFieldResolver, runBulkQuery, type GqlObject } from '../server/testing/bulkOperationsDouble.ts';
 import { graphqlHistory } from '../server/testing/graphqlHistory.ts';
 import { adminSchema } from '../server/testing/shopifyDouble.ts';
@@ -59,6 +61,7 @@ const EVENT_RECORDS: Record<string, string> = {
   chargeback: 'ChargebackRecord',
   customer: 'CustomerSnapshot',
   transaction: 'TransactionRecord',
+  risk: 'RiskAssessmentRecord',
 };
 
 /** Record fields the app itself sets, not Shopify (a merchant's manual override of a customer). */
@@ -76,8 +79,12 @@ export interface SignalCoverage {
   onReal: Record<SignalResult['status'], number>;
 }
 
-/** Every field (`Type.path`, arrays as `[]`) that holds a value in some record of the histories. */
-export function filledFields(histories: readonly (readonly HistoryEvent[])[]): Set<string> {
+/**
+ * Every field (`Type.path`, arrays as `[]`) that holds a value in some record of the histories:
+ * of the stored records, and of the records as contexts carry them (where the history adds what
+ * arrives later, e.g. an order's card from its transaction).
+ */
+export function filledFields(histories: readonly (readonly HistoryEvent[])[], contexts: readonly SignalContext[] = []): Set<string> {
   const fields = new Set<string>();
   const walk = (value: unknown, path: string) => {
     if (value === undefined || value === null) return;
@@ -91,6 +98,17 @@ export function filledFields(histories: readonly (readonly HistoryEvent[])[]): S
       if (type) walk((event as unknown as Record<string, unknown>)[event.type], type);
     }
   }
+  const parts: [unknown, string][] = [];
+  for (const ctx of contexts) {
+    parts.length = 0;
+    parts.push([ctx.subject.order, 'OrderRecord'], [ctx.customer, 'CustomerSnapshot']);
+    if (ctx.subject.kind === 'return') parts.push([ctx.subject.return, 'ReturnRecord']);
+    if (ctx.subject.kind === 'refund') parts.push([ctx.subject.refund, 'RefundRecord']);
+    for (const [key, type] of [['orders', 'OrderRecord'], ['returns', 'ReturnRecord'], ['refunds', 'RefundRecord'], ['fulfillments', 'FulfillmentRecord'], ['chargebacks', 'ChargebackRecord'], ['transactions', 'TransactionRecord']] as const) {
+      for (const record of (ctx.history as unknown as Record<string, unknown[] | undefined>)[key] ?? []) parts.push([record, type]);
+    }
+    for (const [record, type] of parts) walk(record, type);
+  }
   return fields;
 }
 
@@ -98,6 +116,30 @@ export function filledFields(histories: readonly (readonly HistoryEvent[])[]): S
 export function sampleWebhookHistory(): HistoryEvent[] {
   const bodies: [string, string][] = WEBHOOK_FIXTURES.map((name) => [fixtureTopic(name), readWebhookFixture(name)]);
   bodies.push(['orders/create', JSON.stringify(richOrder())], ['returns/request', JSON.stringify(returnWithLines())]);
+  // The keys the samples leave null, filled as a real checkout fills them: a public browser IP
+  // (RIPE NCC's, in the Netherlands: richOrder's is a documentation address, which judges nothing),
+  // and a card payment's details (BIN, expiry, holder, AVS and CVV codes).
+  const withIp = richOrder();
+  withIp.browser_ip = '193.0.6.139';
+  withIp.client_details.browser_ip = '193.0.6.139';
+  withIp.billing_address.latitude = 38.25;
+  withIp.billing_address.longitude = -85.76;
+  bodies.push(['orders/create', JSON.stringify(withIp)]);
+  // …and one from a hosting network (Google's public resolver), another order of the sample's.
+  const hosted = richOrder();
+  hosted.id = 820982911946154509;
+  hosted.admin_graphql_api_id = 'gid://shopify/Order/820982911946154509';
+  hosted.browser_ip = '8.8.8.8';
+  hosted.client_details.browser_ip = '8.8.8.8';
+  bodies.push(['orders/create', JSON.stringify(hosted)]);
+  // Shopify's own assessment of the sample order (the sample names no order).
+  const risk = JSON.parse(readWebhookFixture('orders_risk_assessment_changed')) as Record<string, unknown>;
+  Object.assign(risk, { order_id: 820982911946154508, admin_graphql_api_order_id: 'gid://shopify/Order/820982911946154508', created_at: '2021-12-31T19:00:05-05:00' });
+  bodies.push(['orders/risk_assessment_changed', JSON.stringify(risk)]);
+  const card = JSON.parse(readWebhookFixture('order_transactions_create')) as { kind: string; payment_details: Record<string, unknown> };
+  card.kind = 'sale';
+  Object.assign(card.payment_details, { credit_card_bin: '424242', credit_card_name: 'Jon Doe', credit_card_expiration_month: 11, credit_card_expiration_year: 2028, avs_result_code: 'N', cvv_result_code: 'M' });
+  bodies.push(['order_transactions/create', JSON.stringify(card)]);
   const events: HistoryEvent[] = [];
   for (const [topic, body] of bodies) {
     let normalized: NormalizedWebhook;
@@ -137,7 +179,7 @@ function eventsOf(webhook: NormalizedWebhook): HistoryEvent[] {
  * the answers through the bulk normalizers, as a backfill does. What the queries do not fetch, or
  * the schema does not have, is lost on the way.
  */
-export async function throughBulkQueries(events: readonly HistoryEvent[]): Promise<HistoryEvent[]> {
+export async function throughBulkQueries(events: readonly HistoryEvent[], products: readonly GqlObject[] = []): Promise<HistoryEvent[]> {
   const schema = adminSchema();
   const history = graphqlHistory(events);
   const window = { from: '1970-01-01T00:00:00.000Z', to: '2100-01-01T00:00:00.000Z' };
@@ -160,7 +202,42 @@ export async function throughBulkQueries(events: readonly HistoryEvent[]): Promi
     }
     out.push(...pageEvents(stage, items, details));
   }
-  return out;
+  return withFetchedProductFacts(out, products);
+}
+
+/**
+ * The orders completed with their products' facts as the app gets them: the `ProductFacts`
+ * operation (validated against the schema) answered from `products` (Product objects in GraphQL
+ * shape), read by `productFactsOf`, put on the lines by `withProductFacts`.
+ */
+async function withFetchedProductFacts(events: HistoryEvent[], products: readonly GqlObject[]): Promise<HistoryEvent[]> {
+  if (products.length === 0) return events;
+  const schema = adminSchema();
+  const byId = new Map(products.map((p) => [p.id, { __typename: 'Product', ...p }]));
+  const ids = productIdsOf(events.flatMap((e) => (e.type === 'order' ? [e.order] : [])));
+  const result = await execute({ schema, document: parse(PRODUCT_FACTS), variableValues: { ids }, rootValue: { nodes: () => ids.map((id) => byId.get(id) ?? null) }, fieldResolver: historyFieldResolver });
+  if (result.errors?.length) throw new Error(`the ProductFacts query failed: ${result.errors[0]!.message}`);
+  const facts = new Map<string, ProductFacts>();
+  for (const node of (result.data?.nodes ?? []) as ({ id?: unknown } | null)[]) {
+    const fact = node ? productFactsOf(node) : null;
+    if (fact) facts.set(fact.productId, fact);
+  }
+  return eventsWithProductFacts(events, facts);
+}
+
+/** The products of a history's line items as Admin API Product objects (type, variants' compare-at prices), from records that carry them. */
+export function productsOf(events: readonly HistoryEvent[]): GqlObject[] {
+  const products = new Map<string, { id: string; productType: string | null; variants: Map<string, { id: string; compareAtPrice: string | null }> }>();
+  for (const event of events) {
+    if (event.type !== 'order') continue;
+    for (const line of event.order.lineItems) {
+      if (!line.productId) continue;
+      const product = products.get(line.productId) ?? { id: line.productId, productType: line.productType ?? null, variants: new Map() };
+      if (line.variantId) product.variants.set(line.variantId, { id: line.variantId, compareAtPrice: line.compareAtPrice === undefined ? null : line.compareAtPrice.toFixed(2) });
+      products.set(line.productId, product);
+    }
+  }
+  return [...products.values()].map((p) => ({ id: p.id, productType: p.productType, variants: [...p.variants.values()] }));
 }
 
 /** A ruleset with every registered signal on, at its default weight: each one runs on every context of its kinds. */
@@ -227,9 +304,10 @@ function recordReads(signals: readonly AnySignal[], contexts: readonly SignalCon
  */
 export function signalCoverage(signals: readonly AnySignal[], real: readonly (readonly HistoryEvent[])[], exercise: readonly (readonly HistoryEvent[])[]): SignalCoverage[] {
   const compiled = compileRuleset(everySignal(signals), createRegistry([...signals]));
-  const filled = filledFields(real);
+  const realContexts = real.flatMap((events) => contextsOf(events, compiled));
+  const filled = filledFields(real, realContexts);
   const onReal = new Map(signals.map((s) => [s.meta.id, { hit: 0, no_hit: 0, insufficient_data: 0, error: 0 } as SignalCoverage['onReal']]));
-  const realReads = recordReads(signals, real.flatMap((events) => contextsOf(events, compiled)), (id, result) => onReal.get(id)![result.status]++);
+  const realReads = recordReads(signals, realContexts, (id, result) => onReal.get(id)![result.status]++);
   const exerciseReads = recordReads(signals, exercise.flatMap((events) => contextsOf(events, compiled)));
   return signals.map((signal) => {
     const id = signal.meta.id;
