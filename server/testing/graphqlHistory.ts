@@ -93,6 +93,8 @@ export function graphqlHistory(events: readonly HistoryEvent[]): DoubleHistory {
   const customers = new Map<string, CustomerSnapshot>();
   const orders = new Map<string, GqlObject>();
   const disputes: GqlObject[] = [];
+  /** Transactions listed before their order (a declined attempt comes before the order exists), attached when it comes. */
+  const early = new Map<string, TransactionRecord[]>();
   const touch = (order: GqlObject, at: string) => {
     if (Date.parse(at) > Date.parse(order.updatedAt as string)) order.updatedAt = at;
   };
@@ -149,11 +151,16 @@ export function graphqlHistory(events: readonly HistoryEvent[]): DoubleHistory {
           transactions: [],
           risk: { assessments: [], recommendation: 'NONE' },
         });
+        for (const t of early.get(o.id) ?? []) (orders.get(o.id)!.transactions as unknown[]).push(transactionNode(t, o.currency));
+        early.delete(o.id);
         break;
       }
       case 'transaction': {
         const order = orders.get(event.transaction.orderId);
-        if (!order) break;
+        if (!order) {
+          early.set(event.transaction.orderId, [...(early.get(event.transaction.orderId) ?? []), event.transaction]);
+          break;
+        }
         (order.transactions as unknown[]).push(transactionNode(event.transaction, order.currencyCode as string));
         break;
       }
