@@ -1,26 +1,33 @@
 import type { HistoryEvent } from '../engine/history/index.ts';
-import type {
-  ChargebackRecord,
-  CustomerSnapshot,
-  FulfillmentRecord,
-  IdentityHashes,
-  LineItem,
-  OrderRecord,
-  RefundMethod,
-  RefundRecord,
-  ReturnRecord,
-  SubjectKind,
-} from '../sdk/index.ts';
-import { CATALOG, SIZED, WORN_TYPES, sku, variantId, type Product } from './catalog.ts';
+import type { SubjectKind } from '../sdk/index.ts';
+import { contextRecords, storedRecords, storedProductFacts, type Delivery } from './appRecords.ts';
+import { CATALOG, GIFT_CARD, SIZED, WORN_TYPES, productFactsAnswer, salePrice, type Product, type ProductFactsAnswer } from './catalog.ts';
+import { addressOf, cardOf, deviceOf, fullName, personOf, Uniques, type Card, type Device, type PostalAddress } from './people.ts';
+import { freshIp, MOBILE } from './publicIps.ts';
 import { Random } from './random.ts';
 import { REASON_NOTES } from './reasonNotes.ts';
+import {
+  disputeBody, fulfillmentBody, iso, orderBody, refundBody, returnCloseBody, returnRequestBody, transactionBody,
+  type Buyer, type DisputePlan, type FulfillmentPlan, type LinePlan, type OrderPlan, type PaymentAttempt, type RefundPlan, type ReturnPlan,
+} from './shopifyBodies.ts';
+
+export type { Delivery } from './appRecords.ts';
 
 /**
- * A seeded generator of a realistic shop history with injected, labelled abuse: most customers
- * are honest, some honest customers return a lot (and must not be flagged), and a few follow
- * abuse patterns (wardrobing, bracketing, serial returning, a fraud ring sharing addresses and
- * devices, return-plus-chargeback double dips). The output is normalized history events, the
- * same shape the CLI replays and the server will store, plus one label per scored event.
+ * A seeded generator of a realistic shop year with injected, labelled abuse: most customers are
+ * honest, some honest customers return a lot (and must not be flagged), and a few follow abuse
+ * patterns (wardrobing, bracketing, serial returning, a fraud ring sharing an address, a device
+ * and a card, return-plus-chargeback double dips).
+ *
+ * It writes what Shopify would send, and only that: per order an orders/create body (buyer,
+ * addresses with coordinates, browser, a real public IP of the buyer's country) and an
+ * order_transactions/create body per payment attempt (the card as Shopify masks it, AVS and CVV
+ * results); fulfilments (shipped, then the delivery scan's update), returns (request, then close
+ * when refunded; reasons and the customers' own notes), refunds and disputes; and the catalogue
+ * as the Admin API's answer to the app's `ProductFacts` query (`catalog.ts`). The history is what
+ * the app's own normalizers make of those bodies, with the shop's key (`appRecords.ts`), so a
+ * signal reading a field no Shopify payload fills answers `insufficient_data` here as on a real
+ * shop.
  */
 
 export type Pattern =
@@ -44,8 +51,22 @@ export interface EventLabel {
 }
 
 export interface GeneratedShop {
+  /**
+   * The history as the app's contexts see it: `stored`, each order's lines with their product
+   * type and compare-at price from `products` (`appRecords.ts contextRecords`). In delivery order.
+   */
   events: HistoryEvent[];
+  /**
+   * The records as the app stores them from `deliveries` (`appRecords.ts storedRecords`): the
+   * normalizers' records, one per resource, each order with the card that paid it (the database
+   * gives a stored order its card). No product facts: the app keeps those apart.
+   */
+  stored: HistoryEvent[];
   labels: EventLabel[];
+  /** Every webhook body, in time order: send them signed to the app, or normalize them. */
+  deliveries: Delivery[];
+  /** The Admin API's answers to `ProductFacts` for the catalogue (the app stores them with `productFactsOf`). */
+  products: ProductFactsAnswer[];
 }
 
 export interface GenerateOptions {
@@ -54,7 +75,14 @@ export interface GenerateOptions {
   /** First day of the history (ISO date). */
   start?: string;
   days?: number;
+  /** The shop's key for identifier hashes (the app's is per shop: `shops.hash_key`). */
+  shopKey?: string;
+  /** The shop's domain, in the order status URLs. */
+  shopDomain?: string;
 }
+
+/** The hashing key of a generated shop that is not given one (hashes only have to agree within a shop). */
+export const GENERATED_SHOP_KEY = 'generated.myshopify.com/identity-key';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -68,6 +96,19 @@ const MIXED_REASONS = [
   ['NOT_AS_DESCRIBED', 1],
   ['WRONG_ITEM', 0.3],
 ] as const;
+/** Shopify id ranges of today's shops (13-14 digits, below 2^53), one per resource type. */
+const IDS = {
+  customer: 7_412_055_000_000,
+  order: 5_938_120_000_000,
+  line: 14_822_310_000_000,
+  fulfillment: 5_127_640_000_000,
+  return: 13_487_000_000,
+  refund: 1_018_330_000_000,
+  dispute: 10_552_000_000,
+  transaction: 7_204_918_000_000,
+} as const;
+
+type RefundMethod = RefundPlan['method'];
 
 export function generateShop(options: GenerateOptions = {}): GeneratedShop {
   return new ShopGenerator(options).run();
@@ -79,24 +120,58 @@ interface Purchase {
   quantity?: number;
 }
 
+interface Customer {
+  n: number;
+  pattern: Pattern;
+  gid: string;
+  createdAt: string;
+  buyer: Buyer;
+}
+
+/** What a fraud ring's members share: the drop address, one browser, one stolen card. */
+interface RingShared {
+  address: PostalAddress;
+  device: Device;
+  card: Card;
+}
+
 class ShopGenerator {
+  /**
+   * The draws of the shop's shape (who, when, what, which pattern), in the same order as before
+   * the generator wrote Shopify bodies, so that a seed gives the same customers, orders, returns
+   * and times as it did then and the two can be compared event for event.
+   */
   private readonly random: Random;
   /** Return notes draw from their own stream, so adding them left every other draw as it was. */
   private readonly noteRandom: Random;
+  /** The checkout's details (which device and card, payment attempts, the IP of an order): their own stream too. */
+  private readonly checkoutRandom: Random;
   private readonly scripted = new Map<string, boolean>();
+  private readonly uniques = new Uniques();
   private readonly start: number;
   private readonly days: number;
   private readonly customers: number;
-  private readonly events: HistoryEvent[] = [];
+  private readonly shopKey: string;
+  private readonly shopDomain: string;
   private readonly labels: EventLabel[] = [];
+  private readonly orders: OrderPlan[] = [];
+  private readonly fulfillments: FulfillmentPlan[] = [];
+  private readonly returns: ReturnPlan[] = [];
+  private readonly refunds: RefundPlan[] = [];
+  private readonly disputes: DisputePlan[] = [];
   private nextId = 1;
+  private nextTransaction = 1;
 
   constructor(options: GenerateOptions) {
-    this.random = new Random(options.seed ?? 7);
-    this.noteRandom = new Random((options.seed ?? 7) * 7919 + 101);
+    const seed = options.seed ?? 7;
+    this.random = new Random(seed);
+    this.noteRandom = new Random(seed * 7919 + 101);
+    this.checkoutRandom = new Random(seed * 104_729 + 3);
     this.start = Date.parse(`${options.start ?? '2025-01-01'}T00:00:00Z`);
     this.days = options.days ?? 365;
     this.customers = options.customers ?? 600;
+    this.shopKey = options.shopKey ?? GENERATED_SHOP_KEY;
+    this.shopDomain = options.shopDomain ?? 'generated.myshopify.com';
   }
 
   run(): GeneratedShop {
@@ -104,7 +179,7 @@ class ShopGenerator {
     const rings = Math.max(1, Math.round(this.customers / 300));
     let n = 0;
     for (let ring = 0; ring < rings; ring++) {
-      const shared = { address: this.random.hex(16), device: this.random.hex(16), payment: this.random.hex(16) };
+      const shared = this.ringShared(this.random.hex(16), this.random.hex(16), this.random.hex(16));
       for (let m = 0; m < ringSize; m++) this.fraudRingMember(++n, shared);
     }
     while (n < this.customers) {
@@ -118,7 +193,11 @@ class ShopGenerator {
       ]);
       this[camel(pattern)](++n);
     }
-    return { events: this.events, labels: this.labels };
+    const deliveries = this.deliveries();
+    const products = [productFactsAnswer(CATALOG)];
+    const stored = storedRecords(deliveries, this.shopKey);
+    const events = contextRecords(stored, storedProductFacts(products));
+    return { events, stored, labels: this.labels, deliveries, products };
   }
 
   // ---- archetypes -------------------------------------------------------------------------
@@ -138,7 +217,7 @@ class ShopGenerator {
       const order = this.order(customer, at, this.randomBasket(this.random.int(2, 3)));
       const delivered = this.fulfil(order, false);
       if (this.random.chance(0.45)) {
-        const count = this.random.int(1, Math.max(1, order.lineItems.length - 1));
+        const count = this.random.int(1, Math.max(1, order.lines.length - 1));
         this.returnItems(customer, order, range(count), delivered + this.random.between(5, 21) * DAY, () => this.mixedReason(), this.random.chance(0.4) ? 'exchange' : this.honestMethod(), false);
       }
     }
@@ -179,13 +258,13 @@ class ShopGenerator {
   private serialReturner(n: number): void {
     const customer = this.customer(n, 'serial-returner', this.random.between(-200, 100));
     const reason = this.random.pick(['NOT_AS_DESCRIBED', 'DEFECTIVE', 'SIZE_TOO_SMALL']);
-    const pricey = CATALOG.filter((p) => p.price >= 120 && p.productType !== 'Gift card');
+    const pricey = CATALOG.filter((p) => p.price >= 120 && !GIFT_CARD(p));
     for (const at of this.orderTimes(this.random.int(6, 12), customer)) {
       const basket = [this.pick(pricey), ...this.randomBasket(this.random.int(0, 2))];
       const order = this.order(customer, at, basket);
       const delivered = this.fulfil(order, this.random.chance(0.3));
       if (this.random.chance(0.8)) {
-        this.returnItems(customer, order, range(order.lineItems.length), delivered + this.random.between(0.2, 2) * DAY, () => reason, 'original_payment', true);
+        this.returnItems(customer, order, range(order.lines.length), delivered + this.random.between(0.2, 2) * DAY, () => reason, 'original_payment', true);
       }
     }
   }
@@ -202,18 +281,24 @@ class ShopGenerator {
         return;
       }
       const disputeAt = delivered + this.random.between(5, 15) * DAY;
-      this.chargeback(order, disputeAt, this.random.pick(['product_not_received', 'fraudulent', 'product_unacceptable']));
-      this.returnItems(customer, order, range(order.lineItems.length), disputeAt + this.random.between(2, 8) * DAY, () => 'NOT_AS_DESCRIBED', 'original_payment', true);
+      this.chargeback(order, disputeAt, this.random.pick(['product_not_received', 'fraudulent', 'product_unacceptable'] as const));
+      this.returnItems(customer, order, range(order.lines.length), disputeAt + this.random.between(2, 8) * DAY, () => 'NOT_AS_DESCRIBED', 'original_payment', true);
     });
   }
 
-  private fraudRingMember(n: number, shared: { address: string; device: string; payment: string }): void {
-    const customer = this.customer(n, 'fraud-ring', this.random.between(30, 300), { address: shared.address, device: shared.device, payment: shared.payment });
+  /**
+   * A ring member: a fresh account on a throwaway email, ordering resellable goods by express to
+   * the ring's drop address from the ring's one browser, paying with the ring's one stolen card
+   * (its AVS check fails: the billing address is the drop, not the cardholder's), from an IP in
+   * Nigeria, Russia or Vietnam.
+   */
+  private fraudRingMember(n: number, shared: RingShared): void {
+    const customer = this.customer(n, 'fraud-ring', this.random.between(30, 300), shared);
     const resellable = CATALOG.filter((p) => ['Gift card', 'Watch', 'Sneakers', 'Handbag', 'Jewelry'].includes(p.productType));
-    const first = Date.parse(customer.createdAt!) + this.random.between(0.05, 2) * DAY;
+    const first = Date.parse(customer.createdAt) + this.random.between(0.05, 2) * DAY;
     for (let i = 0, at = first; i < this.random.int(1, 3) && at < this.end(); i++, at += this.random.between(3, 20) * DAY) {
       const basket = range(this.random.int(1, 3)).map(() => this.pick(resellable));
-      const order = this.order(customer, at, basket, { express: true, disposable: true, ipCountry: this.random.pick(['NG', 'RU', 'VN']), target: true });
+      const order = this.order(customer, at, basket, { express: true, ipCountry: this.random.pick(['NG', 'RU', 'VN']), target: true });
       this.fulfil(order, true);
       if (this.random.chance(0.6)) this.chargeback(order, at + this.random.between(20, 60) * DAY, 'fraudulent');
     }
@@ -221,156 +306,171 @@ class ShopGenerator {
 
   // ---- building blocks --------------------------------------------------------------------
 
-  private customer(n: number, pattern: Pattern, createdDay: number, sharedIdentity: IdentityHashes = {}): CustomerSnapshot & { pattern: Pattern } {
-    const createdAt = iso(this.start + Math.round(createdDay * DAY) + this.random.int(0, 23) * HOUR);
-    const identity: IdentityHashes = {
-      email: this.random.hex(16),
-      phone: this.random.hex(16),
-      address: this.random.hex(16),
-      ip: this.random.hex(16),
-      device: this.random.hex(16),
-      payment: this.random.hex(16),
-      ...sharedIdentity,
+  /** The ring's shared drop address, browser and stolen card, each from one of the ring's draws. */
+  private ringShared(addressSeed: string, deviceSeed: string, cardSeed: string): RingShared {
+    const drop = personOf(seeded(addressSeed), this.uniques);
+    const owner = personOf(seeded(cardSeed), this.uniques);
+    return {
+      address: addressOf(seeded(addressSeed), this.uniques, drop),
+      device: deviceOf(seeded(deviceSeed), this.uniques, false),
+      card: cardOf(seeded(cardSeed), this.uniques, fullName(owner), new Date(this.start).getUTCFullYear()),
     };
-    const customer: CustomerSnapshot = { id: `gid://shopify/Customer/${n}`, createdAt, tags: [], identity };
-    this.events.push({ type: 'customer', customer });
-    return { ...customer, pattern };
   }
 
-  private order(
-    customer: CustomerSnapshot & { pattern: Pattern },
-    at: number,
-    basket: Purchase[],
-    options: { express?: boolean; disposable?: boolean; ipCountry?: string; target?: boolean } = {},
-  ): OrderRecord {
-    const id = this.id();
-    const lineItems: LineItem[] = basket.map(({ product, variant, quantity }, i) => {
-      const onSale = this.random.chance(product.onSaleShare);
-      const price = onSale ? Math.round(product.price * 0.7) : product.price;
-      return {
-        id: `gid://shopify/LineItem/${id}${String(i).padStart(2, '0')}`,
-        productId: product.id,
-        variantId: variantId(product, variant),
-        sku: sku(product, variant),
-        title: product.title,
-        variantTitle: variant,
-        productType: product.productType,
-        quantity: quantity ?? 1,
-        price,
-        totalDiscount: 0,
-        ...(onSale ? { compareAtPrice: product.price } : {}),
-        giftCard: product.productType === 'Gift card',
-        requiresShipping: product.productType !== 'Gift card',
-      };
-    });
-    const subtotal = lineItems.reduce((sum, item) => sum + item.price * item.quantity, 0);
-    const discountCodes = this.random.chance(0.15) ? ['WELCOME10'] : [];
-    const totalDiscounts = discountCodes.length ? Math.round(subtotal * 0.1 * 100) / 100 : 0;
-    const shipping = options.express ? 25 : subtotal > 100 ? 0 : 6;
-    const country = 'US';
-    const order: OrderRecord = {
-      id: `gid://shopify/Order/${id}`,
-      name: `#${id}`,
-      customerId: customer.id,
-      createdAt: iso(at),
-      currency: 'USD',
-      totalPrice: Math.round((subtotal - totalDiscounts + shipping) * 100) / 100,
-      subtotalPrice: Math.round((subtotal - totalDiscounts) * 100) / 100,
-      totalDiscounts,
-      totalShipping: shipping,
-      discountCodes,
-      financialStatus: 'paid',
-      sourceName: 'web',
-      gateways: ['shopify_payments'],
-      lineItems,
-      shippingLines: [{ title: options.express ? 'Express' : 'Standard', price: shipping, speed: options.express ? 'express' : 'standard' }],
-      shippingAddress: { countryCode: country, provinceCode: 'NY', postcodePrefix: '100', hash: customer.identity.address },
-      billingAddress: { countryCode: country, provinceCode: 'NY', postcodePrefix: '100', hash: customer.identity.address },
-      identity: customer.identity,
-      emailDomainDisposable: options.disposable ?? false,
-      browserIpCountryCode: options.ipCountry ?? country,
-      tags: [],
+  /**
+   * A customer: the account's creation time, and who they are, each part drawn from its own
+   * seed (one draw of the shape stream each, as when these were random hashes): a person with a
+   * unique email (a throwaway one in a ring) and usually a phone, a street address, a usual
+   * browser (a second one, desktop or phone, for some), a home IP of a US provider (and a
+   * carrier IP for a phone), a card (a second one for some).
+   */
+  private customer(n: number, pattern: Pattern, createdDay: number, ring?: RingShared): Customer {
+    const createdAt = iso(this.start + Math.round(createdDay * DAY) + this.random.int(0, 23) * HOUR);
+    // Six draws, as when these were six random identity hashes; the person's phone comes with
+    // the person, so the second one is left unused.
+    const [email, , address, ip, device, payment] = range(6).map(() => this.random.hex(16));
+    const person = personOf(seeded(email!), this.uniques, ring ? { disposable: true, phoneShare: 0.4 } : {});
+    const ownAddress = ring ? ring.address : addressOf(seeded(address!), this.uniques, person);
+    const devices = ring ? [ring.device] : this.devicesOf(seeded(device!));
+    const ips = seeded(ip!);
+    const homeIp = freshIp('US', ips, this.uniques.ips, (b) => !MOBILE(b));
+    const mobileIp = devices.some((d) => d.mobile) ? freshIp('US', ips, this.uniques.ips, MOBILE) : undefined;
+    const cards = ring ? [ring.card] : this.cardsOf(seeded(payment!), fullName(person));
+    const id = IDS.customer + n;
+    const buyer: Buyer = {
+      id,
+      createdAt,
+      person,
+      address: { ...ownAddress, firstName: person.firstName, lastName: person.lastName, phone: ring ? null : ownAddress.phone },
+      devices,
+      homeIp,
+      ...(mobileIp ? { mobileIp } : {}),
+      cards,
     };
-    this.events.push({ type: 'order', order });
-    this.label(order.id, 'order', customer, options.target ?? false);
-    return order;
+    return { n, pattern, gid: `gid://shopify/Customer/${id}`, createdAt, buyer };
+  }
+
+  /** A usual browser (desktop 60 %, else a phone), and for 30 % a second one of the other kind. */
+  private devicesOf(random: Random): Device[] {
+    const desktop = random.chance(0.6);
+    const devices = [deviceOf(random, this.uniques, !desktop)];
+    if (random.chance(0.3)) devices.push(deviceOf(random, this.uniques, desktop));
+    return devices;
+  }
+
+  /** A card in the customer's name, and for 20 % a second one. */
+  private cardsOf(random: Random, holder: string): Card[] {
+    const year = new Date(this.start).getUTCFullYear();
+    const cards = [cardOf(random, this.uniques, holder, year)];
+    if (random.chance(0.2)) cards.push(cardOf(random, this.uniques, holder, year));
+    return cards;
+  }
+
+  private order(customer: Customer, time: number, basket: Purchase[], options: { express?: boolean; ipCountry?: string; target?: boolean } = {}): OrderPlan {
+    const at = toSecond(time);
+    const id = IDS.order + this.id();
+    const lines: LinePlan[] = basket.map(({ product, variant, quantity }, i) => {
+      const onSale = this.random.chance(product.onSaleShare);
+      return { id: IDS.line + (id - IDS.order) * 100 + i, product, variant, quantity: quantity ?? 1, price: onSale ? salePrice(product) : product.price, discount: 0 };
+    });
+    const lineTotal = lines.reduce((sum, line) => sum + line.price * line.quantity, 0);
+    const discountCode = this.random.chance(0.15) ? 'WELCOME10' : null;
+    const totalDiscounts = discountCode ? Math.round(lineTotal * 0.1 * 100) / 100 : 0;
+    allocate(lines, totalDiscounts);
+    const express = options.express ?? false;
+    const { device, ip } = this.checkoutOf(customer.buyer, options.ipCountry);
+    const plan: OrderPlan = {
+      id,
+      number: 0,
+      at,
+      buyer: customer.buyer,
+      lines,
+      discountCode,
+      totalDiscounts,
+      lineTotal,
+      shipping: express ? 25 : lineTotal > 100 ? 0 : 6,
+      express,
+      device,
+      ip,
+      attempts: [],
+    };
+    plan.attempts = this.attemptsOf(customer, plan);
+    this.orders.push(plan);
+    this.label(`gid://shopify/Order/${id}`, 'order', customer, options.target ?? false);
+    return plan;
+  }
+
+  /**
+   * The browser and IP of a checkout: the usual browser, or for someone with two the other one a
+   * third of the time; a phone on the home Wi-Fi half the time, else on its carrier; an IP of
+   * `ipCountry` (a fresh one each time) when the order comes from abroad.
+   */
+  private checkoutOf(buyer: Buyer, ipCountry: string | undefined): { device: Device; ip: string } {
+    const r = this.checkoutRandom;
+    const device = buyer.devices.length > 1 && r.chance(1 / 3) ? buyer.devices[1]! : buyer.devices[0]!;
+    if (ipCountry && ipCountry !== 'US') return { device, ip: freshIp(ipCountry, r, this.uniques.ips) };
+    return { device, ip: device.mobile && buyer.mobileIp && r.chance(0.5) ? buyer.mobileIp : buyer.homeIp };
+  }
+
+  /**
+   * The order's payment attempts. The card: the usual one, or a second card a third of the time.
+   * Honest checkouts pass AVS (Y) and CVV (M); 3 % are declined once first (the issuer's
+   * `card_declined`, or a mistyped security code: `incorrect_cvc`, CVV N) and then paid. A ring
+   * pays with its stolen card: AVS N (the drop address is not the cardholder's), CVV M.
+   */
+  private attemptsOf(customer: Customer, order: OrderPlan): PaymentAttempt[] {
+    const r = this.checkoutRandom;
+    const { cards } = customer.buyer;
+    const card = cards.length > 1 && r.chance(1 / 3) ? cards[1]! : cards[0]!;
+    const ring = customer.pattern === 'fraud-ring';
+    const attempts: PaymentAttempt[] = [];
+    if (!ring && r.chance(0.03)) {
+      const cvc = r.chance(0.5);
+      attempts.push({ id: this.transactionId(), at: order.at - r.int(20, 150) * 1000, card, status: 'failure', errorCode: cvc ? 'incorrect_cvc' : 'card_declined', avs: cvc ? 'Y' : null, cvv: cvc ? 'N' : null });
+    }
+    attempts.push({ id: this.transactionId(), at: order.at, card, status: 'success', errorCode: null, avs: ring ? 'N' : 'Y', cvv: 'M' });
+    return attempts;
   }
 
   /** Ships the order the next day; returns the delivery time. */
-  private fulfil(order: OrderRecord, express: boolean, deliveredAt?: number): number {
-    const shipped = Date.parse(order.createdAt) + this.random.between(12, 30) * HOUR;
+  private fulfil(order: OrderPlan, express: boolean, deliveredAt?: number): number {
+    const shipped = order.at + this.random.between(12, 30) * HOUR;
     const delivered = deliveredAt ?? shipped + (express ? this.random.between(18, 30) : this.random.between(48, 110)) * HOUR;
-    const fulfillment: FulfillmentRecord = {
-      id: `gid://shopify/Fulfillment/${this.id()}`,
-      orderId: order.id,
-      createdAt: iso(Math.min(shipped, delivered - HOUR)),
-      deliveredAt: iso(delivered),
-      status: 'success',
-      lineItems: order.lineItems.map((item) => ({ lineItemId: item.id, quantity: item.quantity })),
-    };
-    this.events.push({ type: 'fulfillment', fulfillment });
+    const id = IDS.fulfillment + this.id();
+    const carrier = express ? 'FedEx' : order.lineTotal > 100 ? 'UPS' : 'USPS';
+    this.fulfillments.push({ id, order, shippedAt: Math.min(shipped, delivered - HOUR), deliveredAt: delivered, carrier, tracking: `1Z${(id * 7919).toString(36).toUpperCase().padStart(12, '0')}` });
     return delivered;
   }
 
-  private returnItems(
-    customer: CustomerSnapshot & { pattern: Pattern },
-    order: OrderRecord,
-    indexes: number[],
-    at: number,
-    reason: () => string,
-    method: RefundMethod,
-    target: boolean,
-  ): void {
+  private returnItems(customer: Customer, order: OrderPlan, indexes: number[], at: number, reason: () => string, method: RefundMethod, target: boolean): void {
     if (at > this.end()) return;
-    const items = indexes.map((i) => order.lineItems[i]).filter(Boolean);
-    const ret: ReturnRecord = {
-      id: `gid://shopify/Return/${this.id()}`,
-      orderId: order.id,
-      customerId: customer.id,
-      status: 'closed',
-      createdAt: iso(at),
-      lineItems: items.map((item) => ({ lineItemId: item.id, sku: item.sku, productId: item.productId, variantId: item.variantId, quantity: item.quantity, unitPrice: item.price, reason: reason(), ...this.reasonNote(customer) })),
-      exchangeLineItemCount: method === 'exchange' ? items.length : 0,
-      totalValue: items.reduce((sum, item) => sum + item.price * item.quantity, 0),
+    const items = indexes.map((i) => order.lines[i]).filter((line): line is LinePlan => line !== undefined);
+    const ret: ReturnPlan = {
+      id: IDS.return + this.id(),
+      order,
+      at,
+      lines: items.map((line) => ({ line, reason: reason().toLowerCase(), ...this.reasonNote(customer) })),
+      exchange: method === 'exchange',
     };
-    this.events.push({ type: 'return', return: ret });
-    this.label(ret.id, 'return', customer, target);
-    const refund: RefundRecord = {
-      id: `gid://shopify/Refund/${this.id()}`,
-      orderId: order.id,
-      returnId: ret.id,
-      customerId: customer.id,
-      createdAt: iso(at + this.random.between(2, 6) * DAY),
-      amount: method === 'exchange' ? 0 : ret.totalValue,
-      method,
-      lineItems: items.map((item) => ({ lineItemId: item.id, quantity: item.quantity, subtotal: item.price * item.quantity })),
-      restock: true,
-    };
-    if (Date.parse(refund.createdAt) > this.end()) return;
-    this.events.push({ type: 'refund', refund });
-    this.label(refund.id, 'refund', customer, target);
+    this.returns.push(ret);
+    this.label(`gid://shopify/Return/${ret.id}`, 'return', customer, target);
+    const refund: RefundPlan = { id: IDS.refund + this.id(), ret, at: at + this.random.between(2, 6) * DAY, method, transactionId: this.transactionId() };
+    if (toSecond(refund.at) > this.end()) return;
+    this.refunds.push(refund);
+    this.label(`gid://shopify/Refund/${refund.id}`, 'refund', customer, target);
   }
 
-  private chargeback(order: OrderRecord, at: number, reason: string): void {
+  private chargeback(order: OrderPlan, at: number, reason: DisputePlan['reason']): void {
     if (at > this.end()) return;
-    const chargeback: ChargebackRecord = {
-      id: `gid://shopify/ShopifyPaymentsDispute/${this.id()}`,
-      orderId: order.id,
-      initiatedAt: iso(at),
-      amount: order.totalPrice,
-      reason,
-      status: 'needs_response',
-      type: 'chargeback',
-    };
-    this.events.push({ type: 'chargeback', chargeback });
+    this.disputes.push({ id: IDS.dispute + this.id(), order, at, reason });
   }
 
-  private label(subjectId: string, kind: SubjectKind, customer: { id: string; pattern: Pattern }, target: boolean): void {
-    this.labels.push({ subjectId, kind, customerId: customer.id, pattern: customer.pattern, target });
+  private label(subjectId: string, kind: SubjectKind, customer: Customer, target: boolean): void {
+    this.labels.push({ subjectId, kind, customerId: customer.gid, pattern: customer.pattern, target });
   }
 
   private randomBasket(size: number, maxPrice = Infinity): Purchase[] {
-    const products = CATALOG.filter((p) => p.price <= maxPrice && p.productType !== 'Gift card');
+    const products = CATALOG.filter((p) => p.price <= maxPrice && !GIFT_CARD(p));
     return range(size).map(() => this.pick(products));
   }
 
@@ -386,18 +486,18 @@ class ShopGenerator {
    * refund script (a refund-service pattern), lightly reworded: the same story from different
    * customers.
    */
-  private reasonNote(customer: { id: string; pattern: Pattern }): { reasonNote?: string } {
+  private reasonNote(customer: Customer): { note?: string } {
     const r = this.noteRandom;
     if (customer.pattern === 'serial-returner') {
-      let scripted = this.scripted.get(customer.id);
-      if (scripted === undefined) this.scripted.set(customer.id, (scripted = r.chance(0.5)));
+      let scripted = this.scripted.get(customer.gid);
+      if (scripted === undefined) this.scripted.set(customer.gid, (scripted = r.chance(0.5)));
       if (scripted) {
         const state = r.pick(['damaged', 'broken', 'defective']);
         const ask = r.pick(['Please issue a full refund', 'Please process my full refund', 'I expect a full refund']);
-        return { reasonNote: `Item arrived ${state} and the package looked opened before delivery. ${ask} to my original payment method as soon as possible, I do not want an exchange or store credit.` };
+        return { note: `Item arrived ${state} and the package looked opened before delivery. ${ask} to my original payment method as soon as possible, I do not want an exchange or store credit.` };
       }
     }
-    return r.chance(0.7) ? { reasonNote: r.pick(REASON_NOTES) } : {};
+    return r.chance(0.7) ? { note: r.pick(REASON_NOTES) } : {};
   }
 
   private mixedReason(): string {
@@ -413,8 +513,8 @@ class ShopGenerator {
   }
 
   /** `count` order times spread over the history, after the account exists, sorted. */
-  private orderTimes(count: number, customer: CustomerSnapshot): number[] {
-    const from = Math.max(this.start, Date.parse(customer.createdAt!));
+  private orderTimes(count: number, customer: Customer): number[] {
+    const from = Math.max(this.start, Date.parse(customer.createdAt));
     return range(count)
       .map(() => from + this.random.next() * (this.end() - from - 30 * DAY))
       .filter((t) => t < this.end() - 30 * DAY)
@@ -422,8 +522,35 @@ class ShopGenerator {
   }
 
   /** Days (midnight UTC) on the given weekdays, spread over the history. */
-  private weekdayTimes(count: number, customer: CustomerSnapshot, weekdays: number[]): number[] {
+  private weekdayTimes(count: number, customer: Customer, weekdays: number[]): number[] {
     return this.orderTimes(count, customer).map((t) => nextWeekday(Math.floor(t / DAY) * DAY, weekdays));
+  }
+
+  /**
+   * Every body, in time order (a stable sort: an order before its own payment of the same
+   * second, a refund before the close it causes). Orders are numbered (`#1001`, …) in time order
+   * first, as Shopify numbers them. A fulfilment delivered after the end of the history has no
+   * delivery update yet.
+   */
+  private deliveries(): Delivery[] {
+    [...this.orders].sort((a, b) => a.at - b.at || a.id - b.id).forEach((order, i) => (order.number = 1001 + i));
+    const out: { at: number; topic: string; body: Record<string, unknown> }[] = [];
+    for (const order of this.orders) {
+      out.push({ at: order.at, topic: 'orders/create', body: orderBody(order, this.shopDomain) });
+      for (const attempt of order.attempts) out.push({ at: attempt.at, topic: 'order_transactions/create', body: transactionBody(attempt, order) });
+    }
+    for (const f of this.fulfillments) {
+      out.push({ at: f.shippedAt, topic: 'fulfillments/create', body: fulfillmentBody(f, false) });
+      if (f.deliveredAt <= this.end()) out.push({ at: f.deliveredAt, topic: 'fulfillments/update', body: fulfillmentBody(f, true) });
+    }
+    for (const ret of this.returns) out.push({ at: ret.at, topic: 'returns/request', body: returnRequestBody(ret) });
+    for (const refund of this.refunds) {
+      out.push({ at: refund.at, topic: 'refunds/create', body: refundBody(refund) });
+      out.push({ at: refund.at, topic: 'returns/close', body: returnCloseBody(refund.ret) });
+    }
+    for (const dispute of this.disputes) out.push({ at: dispute.at, topic: 'disputes/create', body: disputeBody(dispute) });
+    const order = out.map((d, i) => ({ d, i, at: Math.round(d.at / 1000) })).sort((a, b) => a.at - b.at || a.i - b.i);
+    return order.map(({ d }) => ({ topic: d.topic, at: iso(d.at), body: d.body }));
   }
 
   private end(): number {
@@ -431,8 +558,37 @@ class ShopGenerator {
   }
 
   private id(): number {
-    return 10_000 + this.nextId++;
+    return this.nextId++;
   }
+
+  private transactionId(): number {
+    return IDS.transaction + this.nextTransaction++;
+  }
+}
+
+/** A time cut to the second, as Shopify's timestamps are. */
+function toSecond(time: number): number {
+  return Math.round(time / 1000) * 1000;
+}
+
+/** A stream seeded by one 16-hex-digit draw (its first 12 digits: a safe integer). */
+function seeded(hex: string): Random {
+  return new Random(parseInt(hex.slice(0, 12), 16));
+}
+
+/**
+ * Spreads an order's discount over its lines in proportion to their value, to the cent, the
+ * remainder on the last line (Shopify's `discount_allocations`).
+ */
+function allocate(lines: LinePlan[], discount: number): void {
+  if (discount <= 0) return;
+  const total = lines.reduce((sum, line) => sum + line.price * line.quantity, 0);
+  let left = Math.round(discount * 100);
+  lines.forEach((line, i) => {
+    const cents = i === lines.length - 1 ? left : Math.round((discount * 100 * line.price * line.quantity) / total);
+    line.discount = cents / 100;
+    left -= cents;
+  });
 }
 
 function camel(pattern: Exclude<Pattern, 'fraud-ring'>): 'honest' | 'honestHeavyReturner' | 'wardrober' | 'bracketer' | 'serialReturner' | 'doubleDipper' {
@@ -448,8 +604,4 @@ function nextWeekday(time: number, weekdays: number[]): number {
   let day = Math.ceil(time / DAY) * DAY;
   while (!weekdays.includes(new Date(day).getUTCDay())) day += DAY;
   return day;
-}
-
-function iso(time: number): string {
-  return new Date(Math.round(time / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
