@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistry } from '../../engine/index.ts';
-import { eventTime, type HistoryEvent } from '../../engine/history/index.ts';
+import { sortEvents, type HistoryEvent } from '../../engine/history/index.ts';
 import { generateShop } from '../../scenarios/generateShop.ts';
 import { builtinSignals } from '../../signals/index.ts';
 import { ScoringService } from '../services/ScoringService.ts';
@@ -96,8 +96,9 @@ describe('backfill from a history file, through pg-boss and real PostgreSQL', ()
     }
     const orders = progress.stages.find((s) => s.stage === 'orders')!;
     expect(orders.processed).toBe(orders.total);
-    expect(orders.total).toBe(events.filter((e) => e.type === 'order').length);
-    expect(orders.pages).toBe(Math.ceil(events.filter((e) => e.type === 'order' || e.type === 'customer').length / 40));
+    // The orders stage's records: the orders and their payment transactions (buyers are not counted).
+    expect(orders.total).toBe(events.filter((e) => e.type === 'order' || e.type === 'transaction').length);
+    expect(orders.pages).toBe(Math.ceil(events.filter((e) => e.type === 'order' || e.type === 'transaction' || e.type === 'customer').length / 40));
     expect(await countOf('decisions', { shop_id: shop })).toBe(subjectCount);
     const actions = await app.stores.db('actions').where({ shop_id: shop }).select('status', 'result');
     expect(actions.every((a) => a.status === 'skipped' && /historical/.test(a.result.reason))).toBe(true);
@@ -118,7 +119,8 @@ describe('backfill from a history file, through pg-boss and real PostgreSQL', ()
     const scoring = new ScoringService(app.stores, createRegistry(builtinSignals));
     const baseline = await new ScoringService(app.stores, createRegistry(builtinSignals)).baselineFor(shop, true);
     scoring.pinBaseline(live, baseline);
-    const inOrder = [...events].sort((a, b) => (a.type === 'customer' ? -1 : 0) - (b.type === 'customer' ? -1 : 0) || Date.parse(eventTime(a)) - Date.parse(eventTime(b)));
+    // In time order, an order's checkout transactions with it (`sortEvents`): the order is scored once its payment is in.
+    const inOrder = sortEvents(events);
     for (const event of inOrder) {
       await app.stores.events.upsert(live, event);
       if (event.type === 'order' || event.type === 'return' || event.type === 'refund') {

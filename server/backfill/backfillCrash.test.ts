@@ -146,8 +146,8 @@ describe('a backfill whose worker process is killed', () => {
     // Nothing of the page in flight was stored, and the checkpoint still points at it.
     const afterKill = (await stageOf(CRASHED, 'orders'))!;
     expect(afterKill).toMatchObject({ status: 'running', cursor: killedIn!.cursor, pages: Number(killedIn!.cursor) / PAGE });
-    expect(await count({ shop_id: CRASHED }, ['customer', 'order'])).toBe(Number(killedIn!.cursor));
-    expect(await count({ shop_id: CRASHED }, ['order'])).toBe(afterKill.processed); // progress counts orders, not buyers
+    expect(await count({ shop_id: CRASHED }, ['customer', 'order', 'transaction'])).toBe(Number(killedIn!.cursor));
+    expect(await count({ shop_id: CRASHED }, ['order', 'transaction'])).toBe(afterKill.processed); // progress counts orders and their payments, not buyers
     expect(afterKill.processed).toBeLessThan(afterKill.total!);
 
     // 2. A second worker resumes as the server does after a restart (resumeAll); it is killed
