@@ -91,12 +91,16 @@ describe('signal plugins in the server', () => {
 
   it('lets the simulator weigh a plugin signal over backfilled history, point-in-time, in its job', async () => {
     const path = join(dir, 'history.jsonl');
-    await writeFile(path, generateShop({ seed: 5, customers: 50, start: '2025-01-01', days: 150 }).events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    const { events } = generateShop({ seed: 5, customers: 50, start: '2025-01-01', days: 150 });
+    await writeFile(path, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
     await app.installShop(HISTORY_SHOP);
     await app.backfill.start(HISTORY_SHOP, { kind: 'file', path }, { days: 365, to: END });
     await app.waitFor(async () => (await app.backfill.progress(HISTORY_SHOP)).status === 'done', 'the backfill', 60_000);
-    // The generated shop ships to US 100xx: list it, for orders of 150 or more.
-    const draft = await call('POST', '/api/rulesets', HISTORY_SHOP, { body: withSignals({ 'acme.high-risk-postcode': { weight: 40, params: { areas: [{ country: 'US', prefix: '100' }], minOrderValue: 150 } } }), baseVersion: 1 });
+    // List the US postcode area the generated shop's orders of 150 or more ship to most, for orders of 150 or more.
+    const areas = new Map<string, number>();
+    for (const e of events) if (e.type === 'order' && e.order.totalPrice >= 150 && e.order.shippingAddress?.postcodePrefix) areas.set(e.order.shippingAddress.postcodePrefix, (areas.get(e.order.shippingAddress.postcodePrefix) ?? 0) + 1);
+    const prefix = [...areas].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0];
+    const draft = await call('POST', '/api/rulesets', HISTORY_SHOP, { body: withSignals({ 'acme.high-risk-postcode': { weight: 40, params: { areas: [{ country: 'US', prefix }], minOrderValue: 150 } } }), baseVersion: 1 });
     expect(draft.status, JSON.stringify(draft.body)).toBe(201);
     const started = await call('POST', `/api/rulesets/${draft.body.version}/simulate`, HISTORY_SHOP, { from: '2025-01-01T00:00:00Z', to: END });
     expect(started.status).toBe(202);
