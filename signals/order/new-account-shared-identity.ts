@@ -1,4 +1,4 @@
-import { defineSignal, identityOf, type IdentifierKind } from '../../sdk/index.ts';
+import { defineSignal, identityOf, type IdentifierKind, type SignalOutcome } from '../../sdk/index.ts';
 import { round2 } from '../support.ts';
 
 interface Params {
@@ -58,7 +58,7 @@ export default defineSignal<Params>({
       noFacts: 'The account creation time or the identity facts are unknown.',
     },
   },
-  evaluate(ctx, params) {
+  evaluate(ctx, params): SignalOutcome {
     const customer = ctx.customer;
     if (customer === null) return { status: 'no_hit', messageId: 'guest' };
     const created = customer.createdAt === undefined ? NaN : Date.parse(customer.createdAt);
