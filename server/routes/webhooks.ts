@@ -1,7 +1,8 @@
 import Boom from '@hapi/boom';
 import type { Plugin, Request, ResponseToolkit } from '@hapi/hapi';
 import type { HistoryEvent } from '../../engine/history/index.ts';
-import type { ReturnRecord, SubjectKind } from '../../sdk/index.ts';
+import type { OrderRecord, ReturnRecord, SubjectKind } from '../../sdk/index.ts';
+import { withOrderLines } from '../shopify/normalize/index.ts';
 import type { AppDeps } from '../app.ts';
 import type { NormalizedWebhook } from '../shopify/normalize/index.ts';
 import { isShopDomain } from '../shopify/webhookCheck/deliveryHeaders.ts';
@@ -151,6 +152,11 @@ async function applyWebhook(deps: AppDeps, shopId: string, webhook: Exclude<Norm
         // Close/decline/cancel bodies carry no lines: keep the stored lines, take the new status.
         const stored = await stores.events.get<ReturnRecord>(shopId, 'return', record.id);
         if (stored) record = { ...stored, status: record.status, closedAt: record.closedAt ?? stored.closedAt ?? null };
+      } else {
+        // A return body names its order's lines but not their prices or SKUs: the stored order has them
+        // (the returned value, SKU and product signals read them), as the backfill's returns get them.
+        const order = await stores.events.get<OrderRecord>(shopId, 'order', record.orderId);
+        if (order) record = withOrderLines(record, order);
       }
       await stores.events.upsert(shopId, { type: 'return', return: record }, trx);
       return;
