@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defineSignal } from '../sdk/index.ts';
 import { builtinSignals } from '../signals/index.ts';
+import type { HistoryEvent } from '../engine/history/index.ts';
 import { generateShop } from './generateShop.ts';
 import { filledFields, sampleWebhookHistory, signalCoverage, throughBulkQueries } from './signalCoverage.ts';
 
@@ -57,6 +58,17 @@ describe('signal coverage on real payloads', () => {
     expect(filled).toContain('ReturnRecord.lineItems[].reason');
     expect(filled).toContain('RefundRecord.method');
   });
+
+  it('no built-in signal reads a field that no Shopify payload or Admin API answer the app asks for fills (npm run coverage:signals)', async () => {
+    const shop = generateShop({ seed: 20, customers: 60 });
+    const products = shop.products.flatMap((answer) => answer.data.nodes).map((node) => ({ ...node, variants: node.variants.nodes }));
+    const order = shop.stored.find((e) => e.type === 'order')!;
+    const orderId = order.type === 'order' ? order.order.id : '';
+    // Shopify's assessment of one order, with the facts only its GraphQL answer carries.
+    const assessed = { type: 'risk', risk: { id: `${orderId}#shopify`, orderId, level: 'medium', assessedAt: (order as { order: { createdAt: string } }).order.createdAt, facts: { negative: 1, neutral: 0, positive: 2 } } } as unknown as HistoryEvent;
+    const rows = signalCoverage(builtinSignals, [samples, await throughBulkQueries([...shop.stored, assessed], products)], [shop.events]);
+    expect(rows.filter((r) => r.blind.length > 0).map((r) => `${r.id}: ${r.blind.join(', ')}`)).toEqual([]);
+  }, 120_000);
 
   it('runs every built-in signal on the real histories', async () => {
     const generated = generateShop({ seed: 5, customers: 40 }).events;

@@ -225,21 +225,6 @@ async function withFetchedProductFacts(events: HistoryEvent[], products: readonl
   return eventsWithProductFacts(events, facts);
 }
 
-/** The products of a history's line items as Admin API Product objects (type, variants' compare-at prices), from records that carry them. */
-export function productsOf(events: readonly HistoryEvent[]): GqlObject[] {
-  const products = new Map<string, { id: string; productType: string | null; variants: Map<string, { id: string; compareAtPrice: string | null }> }>();
-  for (const event of events) {
-    if (event.type !== 'order') continue;
-    for (const line of event.order.lineItems) {
-      if (!line.productId) continue;
-      const product = products.get(line.productId) ?? { id: line.productId, productType: line.productType ?? null, variants: new Map() };
-      if (line.variantId) product.variants.set(line.variantId, { id: line.variantId, compareAtPrice: line.compareAtPrice === undefined ? null : line.compareAtPrice.toFixed(2) });
-      products.set(line.productId, product);
-    }
-  }
-  return [...products.values()].map((p) => ({ id: p.id, productType: p.productType, variants: [...p.variants.values()] }));
-}
-
 /** A ruleset with every registered signal on, at its default weight: each one runs on every context of its kinds. */
 function everySignal(signals: readonly AnySignal[]): Ruleset {
   return { id: 'coverage', version: 1, appliesTo: ['order', 'return', 'refund'], zones: { medium: 31, high: 66 }, signals: Object.fromEntries(signals.map((s) => [s.meta.id, {}])) };
