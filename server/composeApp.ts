@@ -68,7 +68,7 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     decisionSteps: budgets.decisionSteps,
     limits: { previewSteps: budgets.previewSteps, previewTimeoutMs: budgets.previewTimeoutMs, simulationSteps: budgets.simulationSteps, simulationTimeoutMs: budgets.simulationTimeoutMs, memoryMb: budgets.trialMemoryMb },
   });
-  const catalog = new ProductCatalog(stores, config, { log, ...(options.fastRetries ? { sleep: async () => {} } : {}) });
+  const catalog = new ProductCatalog(stores, config, { log, enqueue: (shopId, productIds) => queue.sendProducts({ shopId, productIds }), ...(options.fastRetries ? { sleep: async () => {} } : {}) });
   const scoring = new ScoringService(stores, registry, { unavailable: (id) => plugins.unavailableReason(id), guard, liveLoad: trials.liveLoad, decisionSteps: budgets.decisionSteps, catalog });
   const actions = new ActionRunner({
     stores,
@@ -102,6 +102,7 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
       await rings.requestAll();
     },
     runReasons: (shopId, trigger) => reasons.run(shopId, trigger),
+    runProducts: (shopId, productIds) => catalog.ensureIds(shopId, productIds),
   });
   await queue.scheduleRings().catch((err) => log.error({ err }, 'periodic rings rebuild not scheduled'));
   const intake = new OrderIntake({

@@ -1,5 +1,5 @@
 import { PgBoss } from 'pg-boss';
-import { actionJobKey, QUEUES, scoreJobKey, type ActionJob, type BackfillJob, type ReasonsJob, type RingsJob, type ScoreBatchJob, type ScoreJob, type SimulationJob } from './queues.ts';
+import { actionJobKey, QUEUES, scoreJobKey, type ActionJob, type BackfillJob, type ProductsJob, type ReasonsJob, type RingsJob, type ScoreBatchJob, type ScoreJob, type SimulationJob } from './queues.ts';
 
 /**
  * pg-boss behind the two things the app asks of it: send a scoring job, send an action job.
@@ -33,6 +33,8 @@ export class JobQueue {
     // One rings build per shop queued and one running at a time (a request while one waits is that build).
     await boss.createQueue(QUEUES.rings, { retryLimit: 2, retryDelay: Math.max(retryDelay, 1), expireInSeconds: 900, notify: true, policy: 'stately' });
     await boss.createQueue(QUEUES.ringsAll, { retryLimit: 0 });
+    // A failed product fetch is not retried by pg-boss: the next order naming the products asks again (after the catalog's backoff).
+    await boss.createQueue(QUEUES.products, { retryLimit: 0, expireInSeconds: 300, notify: true });
     return queue;
   }
 
@@ -76,6 +78,11 @@ export class JobQueue {
 
   async sendSimulation(job: SimulationJob): Promise<void> {
     await this.boss.send(QUEUES.simulate, job);
+  }
+
+  /** A product-facts fetch for a shop (dropped while another of the shop's is queued: it fetches what is missing then). */
+  async sendProducts(job: ProductsJob): Promise<void> {
+    await this.boss.send(QUEUES.products, job, { singletonKey: job.shopId });
   }
 
   async sendReasons(job: ReasonsJob): Promise<void> {

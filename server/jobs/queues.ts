@@ -18,7 +18,14 @@ export const QUEUES = Object.freeze({
   ringsAll: 'refundsentry-rings-all',
   /** Recompute a shop's return-reason clusters (after a backfill, or on request). */
   reasons: 'refundsentry-reasons',
+  /** Fetch the facts of products a shop's live orders named that are not stored yet (type, compare-at price). */
+  products: 'refundsentry-products',
 });
+
+export interface ProductsJob {
+  shopId: string;
+  productIds: string[];
+}
 
 export interface ReasonsJob {
   shopId: string;

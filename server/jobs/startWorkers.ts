@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { ScoringService } from '../services/ScoringService.ts';
 import type { Stores } from '../store/index.ts';
 import type { JobQueue } from './JobQueue.ts';
-import { QUEUES, type ActionJob, type BackfillJob, type ReasonsJob, type RingsJob, type ScoreBatchJob, type ScoreJob, type SimulationJob } from './queues.ts';
+import { QUEUES, type ActionJob, type BackfillJob, type ProductsJob, type ReasonsJob, type RingsJob, type ScoreBatchJob, type ScoreJob, type SimulationJob } from './queues.ts';
 
 const SCORE_WORK_OPTIONS = {
   batchSize: 64,
@@ -39,6 +39,8 @@ export interface WorkerDeps {
   runRings: (shopId: string) => Promise<void>;
   requestAllRings: () => Promise<void>;
   runReasons: (shopId: string, trigger: ReasonsJob['trigger']) => Promise<void>;
+  /** Fetch and store the facts of these products of the shop (ProductCatalog). */
+  runProducts: (shopId: string, productIds: string[]) => Promise<void>;
   log: Logger;
 }
 
@@ -68,6 +70,9 @@ export async function startWorkers(deps: WorkerDeps): Promise<void> {
   });
   await queue.boss.work(QUEUES.ringsAll, { batchSize: 1, pollingIntervalSeconds: 30 }, async () => {
     await deps.requestAllRings();
+  });
+  await queue.boss.work<ProductsJob>(QUEUES.products, { batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 }, async ([job]: Job<ProductsJob>[]) => {
+    await deps.runProducts(job!.data.shopId, job!.data.productIds);
   });
   await queue.boss.work<ReasonsJob>(QUEUES.reasons, { batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 }, async ([job]: Job<ReasonsJob>[]) => {
     await deps.runReasons(job!.data.shopId, job!.data.trigger);

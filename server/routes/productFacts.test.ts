@@ -24,22 +24,19 @@ afterAll(async () => {
 });
 
 describe.skipIf(!adminSchemaAvailable())('product facts on a live order (the order webhook carries no product type)', () => {
-  it('fetches the product type once from the Admin API and the order signals judge with it, in the stored trace', async () => {
+  it('a live order asks a products job for the facts (its decision waits for no Admin API call); stored once', async () => {
     const before = double.requests.length;
     expect((await app.webhook('orders/create', readWebhookFixture('orders_create'), { shop: SHOP })).statusCode).toBe(200);
-    const row = await app.waitFor(() => app.stores.decisions.bySubject(SHOP, 'gid://shopify/Order/820982911946154508'), 'the decision');
-    const trace = row.trace as Decision;
-    const prone = trace.signals.find((s) => s.id === 'order.chargeback-prone')!;
-    expect((prone.evidence as { factors: string[] }).factors).toContain('resellable');
-    expect((await app.stores.products.factsFor(SHOP, [PRODUCT])).get(PRODUCT)?.productType).toBe('Consumer Electronics');
-    const productRequests = double.requests.slice(before).filter((r) => r.operationName === 'ProductFacts');
-    expect(productRequests).toHaveLength(1);
+    await app.waitFor(() => app.stores.decisions.bySubject(SHOP, 'gid://shopify/Order/820982911946154508'), 'the decision');
+    const facts = await app.waitFor(async () => (await app.stores.products.factsFor(SHOP, [PRODUCT])).get(PRODUCT), 'the product facts fetched by the job');
+    expect(facts.productType).toBe('Consumer Electronics');
+    expect(double.requests.slice(before).filter((r) => r.operationName === 'ProductFacts')).toHaveLength(1);
     // The stored order record stays as Shopify sent it: the facts live beside it.
     const stored = await app.stores.events.get<{ lineItems: { productType?: string }[] }>(SHOP, 'order', 'gid://shopify/Order/820982911946154508');
     expect(stored!.lineItems.some((l) => l.productType !== undefined)).toBe(false);
   });
 
-  it('a later order of the same product asks Shopify nothing and still sees the type, on its own lines and on the history', async () => {
+  it('a later order of the same product asks Shopify nothing and its signals judge with the type, on its own lines and on the history', async () => {
     const before = double.requests.length;
     const body = readWebhookFixture('orders_create').replaceAll('820982911946154508', '820982911946154999');
     await app.webhook('orders/create', body, { shop: SHOP });

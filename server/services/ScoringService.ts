@@ -167,7 +167,7 @@ export class ScoringService {
 
   /** The decisions of one shop's subjects, decided in time order over one shared history. */
   private async decideForShop(shopId: string, given: readonly { request: ScoreRequest; subject: Subject }[], options: ScoreOptions): Promise<{ entries: DecisionEntry[]; shadows: ShadowEntry[] }> {
-    const items = await this.withProductFacts(shopId, given);
+    const items = await this.withProductFacts(shopId, given, options.historical === true);
     const customerIds = new Set<string>();
     const orderIds = new Set<string>();
     for (const { subject } of items) {
@@ -227,13 +227,16 @@ export class ScoringService {
   }
 
   /**
-   * The subjects with their orders' line items completed from the product facts (product type,
-   * compare-at price), the facts of products not seen before fetched first when the shop is
-   * connected (`ProductCatalog`); the history's orders get theirs from the store (ContextStore).
+   * The subjects with their orders' line items completed from the stored product facts (product
+   * type, compare-at price); products not seen before are fetched (`ProductCatalog`): first, for a
+   * backfill; in a products job, for live scoring (the orders after it see them). The history's
+   * orders get theirs from the store (ContextStore).
    */
-  private async withProductFacts<T extends { subject: Subject }>(shopId: string, items: readonly T[]): Promise<T[]> {
+  private async withProductFacts<T extends { subject: Subject }>(shopId: string, items: readonly T[], historical: boolean): Promise<T[]> {
     const orders = items.map((item) => item.subject.order);
-    await this.catalog?.ensure(shopId, orders);
+    // A backfill (a background job) waits for the fetch; live scoring only asks for it.
+    if (historical) await this.catalog?.ensure(shopId, orders);
+    else await this.catalog?.request(shopId, orders);
     const facts = await this.stores.products.factsFor(shopId, productIdsOf(orders));
     if (facts.size === 0) return [...items];
     return items.map((item) => ({ ...item, subject: { ...item.subject, order: withProductFacts([item.subject.order], facts)[0]! } }));
