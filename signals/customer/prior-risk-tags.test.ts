@@ -1,45 +1,43 @@
-import { describe, it } from 'vitest';
-import { SignalTester, makeOrder, orderContext, refundContext, returnContext } from '../../sdk/testing/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { PastDecision } from '../../sdk/index.ts';
+import { evaluateSignal, resolveParams } from '../../sdk/index.ts';
+import { makeOrder, orderContext, refundContext, returnContext } from '../../sdk/testing/index.ts';
 import priorRiskTags from './prior-risk-tags.ts';
 
-const order = makeOrder({ id: 'gid://shopify/Order/1' });
-const customer = (tags: string[]) => ({ id: 'gid://shopify/Customer/1', tags, identity: {} });
+// Retired: SignalTester needs hit cases, and this signal has none left; these check what stays.
+const order = makeOrder({ id: 'gid://shopify/Order/1', createdAt: '2026-06-01T00:00:00Z' });
+const decisions: PastDecision[] = [10, 40, 70, 90].map((score, i) => ({
+  subjectId: `gid://shopify/Order/${100 + i}`,
+  kind: 'order',
+  at: `2026-0${i + 1}-10T00:00:00Z`,
+  score,
+  zone: score >= 66 ? 'high' : score >= 31 ? 'medium' : 'low',
+}));
+const customer = { id: 'gid://shopify/Customer/1', tags: ['refundsentry:high-risk'], identity: {} };
 
-new SignalTester({ describe, it }).run(priorRiskTags, {
-  hits: [
-    {
-      name: 'high-risk tag',
-      ctx: orderContext(order, { customer: customer(['vip', 'refundsentry:high-risk']) }),
-      strength: 1,
-      evidence: { tag: 'refundsentry:high-risk' },
-      message: 'The customer is tagged "refundsentry:high-risk" from an earlier decision.',
-    },
-    {
-      name: 'medium-risk tag, case and spaces ignored',
-      ctx: returnContext(undefined, order, { customer: customer([' RefundSentry:Medium-Risk ']) }),
-      strength: 0.5,
-      evidence: { tag: 'refundsentry:medium-risk' },
-    },
-    {
-      name: 'both tags: the high one wins',
-      ctx: refundContext(undefined, order, { customer: customer(['refundsentry:medium-risk', 'refundsentry:high-risk']) }),
-      strength: 1,
-    },
-    {
-      name: 'a custom prefix',
-      ctx: orderContext(order, { customer: customer(['rs-high-risk']) }),
-      params: { tagPrefix: 'rs-' },
-      strength: 1,
-    },
-  ],
-  quiet: [
-    { name: 'no tags', ctx: orderContext(order, { customer: customer([]) }), messageId: 'none' },
-    { name: 'other tags only', ctx: orderContext(order, { customer: customer(['high-risk', 'refundsentry:low-risk']) }) },
-    { name: 'tag with another prefix', ctx: orderContext(order, { customer: customer(['refundsentry:high-risk']) }), params: { tagPrefix: 'rs-' } },
-  ],
-  insufficient: [{ name: 'guest checkout', ctx: orderContext(order, { customer: null }), messageId: 'guest' }],
-  invalidParams: [
-    { name: 'empty prefix', params: { tagPrefix: '' }, pointer: '/tagPrefix' },
-    { name: 'medium strength above 1', params: { mediumStrength: 2 }, pointer: '/mediumStrength' },
-  ],
+describe('priorRiskTags.meta.id (retired)', () => {
+  it('is deprecated in favour of customer.prior-high-risk-decisions, at default weight 0', () => {
+    expect(priorRiskTags.meta.deprecated).toBe(true);
+    expect(priorRiskTags.meta.replacedBy).toEqual(['customer.prior-high-risk-decisions']);
+    expect(priorRiskTags.meta.defaultWeight).toBe(0);
+    expect(priorRiskTags.meta.needs).toEqual([]);
+  });
+
+  it('still accepts the params rulesets gave it, so they compile', () => {
+    expect(resolveParams(priorRiskTags, { tagPrefix: 'rs-', mediumStrength: 1 }).ok).toBe(true);
+    expect(resolveParams(priorRiskTags, { unknown: 1 }).ok).toBe(false);
+  });
+
+  it('adds nothing, even for the customer tagged "refundsentry:high-risk" by an earlier HIGH decision', () => {
+    const params = (resolveParams(priorRiskTags, {}) as { params: never }).params;
+    for (const ctx of [orderContext(order, { customer, history: { decisions } }), returnContext(undefined, order, { customer, history: { decisions } }), refundContext(undefined, order, { customer, history: { decisions } })]) {
+      expect(evaluateSignal(priorRiskTags, Object.freeze(ctx), params)).toEqual({
+        status: 'no_hit',
+        strength: 0,
+        evidence: {},
+        messageId: 'retired',
+        message: priorRiskTags.meta.messages!.retired,
+      });
+    }
+  });
 });

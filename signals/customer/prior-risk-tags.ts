@@ -5,39 +5,39 @@ interface Params {
   mediumStrength: number;
 }
 
-/** RefundSentry tags its customers after risky decisions; a tag left by an earlier decision. */
+/**
+ * Retired in 2.0.0: it answers `no_hit` and adds nothing. RefundSentry sets its risk tag from the
+ * zone of its latest decision, so this signal counted that decision a second time beside
+ * `customer.prior-high-risk-decisions`, and kept a customer HIGH once they were HIGH (the tag
+ * re-earned itself). `customer.prior-high-risk-decisions` 2.x reads the verdicts once. The id stays
+ * registered, with its params, so rulesets and traces that name it still compile and read; the
+ * editor warns that it is deprecated.
+ */
 export default defineSignal<Params>({
   meta: {
     id: 'customer.prior-risk-tags',
-    version: '1.0.0',
-    title: 'Tagged risky before',
+    version: '2.0.0',
+    title: 'Tagged risky before (retired)',
     description:
-      'The customer carries a risk tag RefundSentry added after an earlier high- or medium-risk decision (e.g. "refundsentry:high-risk").',
+      'Retired: adds nothing. The RefundSentry risk tag is the zone of its latest decision about the customer, so it counted that verdict a second time beside customer.prior-high-risk-decisions and kept a HIGH customer HIGH (the tag re-earned itself). Use customer.prior-high-risk-decisions, which reads the earlier verdicts once.',
     category: 'customer',
     appliesTo: ['order', 'return', 'refund'],
-    defaultWeight: 15,
+    defaultWeight: 0,
+    deprecated: true,
+    replacedBy: ['customer.prior-high-risk-decisions'],
     params: {
       type: 'object',
       properties: {
-        tagPrefix: { type: 'string', minLength: 1, maxLength: 40, default: 'refundsentry:', description: 'Prefix of the tags RefundSentry writes.' },
-        mediumStrength: { type: 'number', minimum: 0.05, maximum: 1, default: 0.5, description: 'Strength of a medium-risk tag (a high-risk tag is 1).' },
+        tagPrefix: { type: 'string', minLength: 1, maxLength: 40, default: 'refundsentry:', description: 'Unused (kept so rulesets that set it still compile).' },
+        mediumStrength: { type: 'number', minimum: 0.05, maximum: 1, default: 0.5, description: 'Unused (kept so rulesets that set it still compile).' },
       },
     },
-    needs: ['customer'],
+    needs: [],
     messages: {
-      tagged: 'The customer is tagged "{{tag}}" from an earlier decision.',
-      none: 'No RefundSentry risk tag on the customer.',
-      guest: 'Guest checkout: no customer tags to look at.',
+      retired: 'Retired: the risk tag repeats the latest verdict, which customer.prior-high-risk-decisions reads once.',
     },
   },
-  evaluate(ctx, params) {
-    if (ctx.customer === null) return { status: 'insufficient_data', messageId: 'guest' };
-    const tags = new Set(ctx.customer.tags.map((t) => t.trim().toLowerCase()));
-    const prefix = params.tagPrefix.toLowerCase();
-    for (const [level, strength] of [['high-risk', 1], ['medium-risk', params.mediumStrength]] as const) {
-      const tag = `${prefix}${level}`;
-      if (tags.has(tag)) return { status: 'hit', strength, messageId: 'tagged', evidence: { tag } };
-    }
-    return { status: 'no_hit', messageId: 'none' };
+  evaluate() {
+    return { status: 'no_hit', messageId: 'retired' };
   },
 });

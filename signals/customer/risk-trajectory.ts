@@ -1,5 +1,4 @@
 import { defineSignal } from '../../sdk/index.ts';
-import { ms, ramp, round2 } from '../support.ts';
 
 interface Params {
   minDecisions: number;
@@ -8,70 +7,42 @@ interface Params {
   minSlope: number;
 }
 
-const mean = (values: readonly number[]): number => values.reduce((sum, v) => sum + v, 0) / values.length;
-
-/** Least-squares slope of the scores against their position (points per decision). */
-function slope(scores: readonly number[]): number {
-  const xMean = (scores.length - 1) / 2;
-  const yMean = mean(scores);
-  let num = 0;
-  let den = 0;
-  scores.forEach((y, x) => {
-    num += (x - xMean) * (y - yMean);
-    den += (x - xMean) ** 2;
-  });
-  return den === 0 ? 0 : num / den;
-}
-
-/** The customer's past risk scores are climbing: recent decisions score well above earlier ones. */
+/**
+ * Retired in 2.0.0: it answers `no_hit` and adds nothing. It read the same earlier verdicts as
+ * `customer.prior-high-risk-decisions` and stacked with it (one HIGH decision made the scores
+ * "rise", and that rise was paid on every later decision); it also compared order scores with
+ * return scores, which live on different scales. The trend now lives, bounded, in
+ * `customer.prior-high-risk-decisions` 2.x, among decisions of the subject's own kind. The id stays
+ * registered, with its params, so rulesets and traces that name it still compile and read; the
+ * editor warns that it is deprecated.
+ */
 export default defineSignal<Params>({
   meta: {
     id: 'customer.risk-trajectory',
-    version: '1.0.0',
-    title: 'Rising risk scores',
+    version: '2.0.0',
+    title: 'Rising risk scores (retired)',
     description:
-      "RefundSentry's scores for this customer's recent orders, returns and refunds are clearly higher than for their earlier ones: their behaviour is getting riskier.",
+      "Retired: adds nothing. It read the same earlier verdicts as customer.prior-high-risk-decisions and stacked with it (one HIGH decision made the scores rise, and the rise was paid again on every later decision), and it compared order scores with return scores. The trend is now part of customer.prior-high-risk-decisions, bounded, among decisions of the subject's own kind.",
     category: 'customer',
     appliesTo: ['order', 'return', 'refund'],
-    defaultWeight: 10,
+    defaultWeight: 0,
+    deprecated: true,
+    replacedBy: ['customer.prior-high-risk-decisions'],
     params: {
       type: 'object',
       properties: {
-        minDecisions: { type: 'integer', minimum: 2, maximum: 100, default: 3, description: 'Past decisions needed before judging a trend.' },
-        recentCount: { type: 'integer', minimum: 1, maximum: 20, default: 2, description: 'How many of the latest decisions form the recent group.' },
-        minRise: { type: 'number', minimum: 1, maximum: 100, default: 15, description: 'Score points the recent mean must exceed the earlier mean by.' },
-        minSlope: { type: 'number', minimum: 0.5, maximum: 100, default: 8, description: 'Least-squares rise in score points per decision that counts as rising.' },
+        minDecisions: { type: 'integer', minimum: 2, maximum: 100, default: 3, description: 'Unused (kept so rulesets that set it still compile).' },
+        recentCount: { type: 'integer', minimum: 1, maximum: 20, default: 2, description: 'Unused (kept so rulesets that set it still compile).' },
+        minRise: { type: 'number', minimum: 1, maximum: 100, default: 15, description: 'Unused (kept so rulesets that set it still compile).' },
+        minSlope: { type: 'number', minimum: 0.5, maximum: 100, default: 8, description: 'Unused (kept so rulesets that set it still compile).' },
       },
     },
-    needs: ['customer', 'history.decisions'],
+    needs: [],
     messages: {
-      rising: 'Recent scores average {{recentMean}} against {{earlierMean}} before ({{decisions}} decisions, +{{slope}} per decision).',
-      steady: 'Scores are {{direction}}: recent {{recentMean}}, earlier {{earlierMean}}.',
-      tooFew: 'Only {{decisions}} past decisions; {{needed}} needed to see a trend.',
+      retired: 'Retired: the trend of earlier verdicts is part of customer.prior-high-risk-decisions.',
     },
   },
-  evaluate(ctx, params) {
-    const decisions = ctx.history.decisions.length;
-    const needed = Math.max(params.minDecisions, params.recentCount + 1);
-    if (ctx.customer === null || decisions < needed) {
-      return { status: 'insufficient_data', messageId: 'tooFew', evidence: { decisions, needed } };
-    }
-    const scores = [...ctx.history.decisions].sort((a, b) => ms(a.at) - ms(b.at)).map((d) => d.score);
-    const recentMean = mean(scores.slice(-params.recentCount));
-    const earlierMean = mean(scores.slice(0, -params.recentCount));
-    const rise = recentMean - earlierMean;
-    const trend = slope(scores);
-    const rising = rise >= params.minRise || trend >= params.minSlope;
-    const direction = rising ? 'rising' : rise <= -params.minRise ? 'falling' : 'flat';
-    const evidence = {
-      decisions,
-      recentMean: round2(recentMean),
-      earlierMean: round2(earlierMean),
-      slope: round2(trend),
-      direction,
-    };
-    if (!rising) return { status: 'no_hit', messageId: 'steady', evidence };
-    const strength = Math.max(ramp(rise, params.minRise, 3 * params.minRise), ramp(trend, params.minSlope, 3 * params.minSlope));
-    return { status: 'hit', strength, messageId: 'rising', evidence };
+  evaluate() {
+    return { status: 'no_hit', messageId: 'retired' };
   },
 });
