@@ -29,7 +29,9 @@ describe('priorRiskTags.meta.id (retired)', () => {
   });
 
   it('adds nothing, even for the customer tagged "refundsentry:high-risk" by an earlier HIGH decision', () => {
-    const params = (resolveParams(priorRiskTags, {}) as { params: never }).params;
+    const resolved = resolveParams(priorRiskTags, {});
+    if (!resolved.ok) throw new Error('defaults refused');
+    const params = resolved.params;
     for (const ctx of [orderContext(order, { customer, history: { decisions } }), returnContext(undefined, order, { customer, history: { decisions } }), refundContext(undefined, order, { customer, history: { decisions } })]) {
       expect(evaluateSignal(priorRiskTags, Object.freeze(ctx), params)).toEqual({
         status: 'no_hit',

@@ -29,7 +29,9 @@ describe('riskTrajectory.meta.id (retired)', () => {
   });
 
   it('adds nothing, even for scores climbing from 10 to 90 over four decisions', () => {
-    const params = (resolveParams(riskTrajectory, {}) as { params: never }).params;
+    const resolved = resolveParams(riskTrajectory, {});
+    if (!resolved.ok) throw new Error('defaults refused');
+    const params = resolved.params;
     for (const ctx of [orderContext(order, { customer, history: { decisions } }), returnContext(undefined, order, { customer, history: { decisions } }), refundContext(undefined, order, { customer, history: { decisions } })]) {
       expect(evaluateSignal(riskTrajectory, Object.freeze(ctx), params)).toEqual({
         status: 'no_hit',
