@@ -348,3 +348,65 @@ describe('compileRuleset → evaluateSignals and signalSpecs (for the simulator)
     expect(otherDerived.get('custom.a')!.key).not.toBe(base.get('custom.a')!.key);
   });
 });
+
+describe('per-kind weights and zones', () => {
+  const perKind = ruleset({
+    zones: { medium: 31, high: 66, byKind: { return: { medium: 20, high: 50 } } },
+    signals: { 'test.hit-strong': { weight: 40, weightByKind: { return: 55, refund: 0 } }, 'test.hit-half': { weightByKind: { order: 10 } }, 'test.quiet': {}, 'test.thin': {}, 'test.returns-only': { weightByKind: { return: 3 } } },
+    actions: [{ id: 'hold-high', on: ['order', 'return'], conditions: { all: [{ fact: 'zone', operator: 'equal', value: 'high' }] }, do: [{ type: 'review.queue' }] }],
+  });
+  const compiled = compileRuleset(perKind, registry);
+  const order = makeOrder();
+
+  it("scores each kind with its own weights, and the trace shows the kind's weight", () => {
+    const onOrder = compiled.decide(orderContext(order));
+    expect(onOrder.signals.map((s) => [s.id, s.weight, s.points])).toEqual([
+      ['test.hit-half', 10, 5],
+      ['test.hit-strong', 40, 40],
+      ['test.quiet', 25, 0],
+      ['test.thin', 20, 0],
+    ]);
+    expect([onOrder.score, onOrder.zone]).toEqual([45, 'medium']);
+    const onReturn = compiled.decide(returnContext(undefined, order));
+    expect(onReturn.signals.map((s) => [s.id, s.weight, s.points])).toEqual([
+      ['test.hit-half', 30, 15],
+      ['test.hit-strong', 55, 55],
+      ['test.quiet', 25, 0],
+      ['test.returns-only', 3, 3],
+      ['test.thin', 20, 0],
+    ]);
+    // 73 is HIGH for a return (its own zones: 20/50) and the action rule's `zone` fact says so.
+    expect([onReturn.score, onReturn.zone]).toEqual([73, 'high']);
+    expect(onReturn.actionRules).toMatchObject([{ id: 'hold-high', matched: true }]);
+    expect(onOrder.actionRules).toMatchObject([{ id: 'hold-high', matched: false }]);
+  });
+
+  it("judges a kind with its own zones: the same score is MEDIUM on an order and HIGH on a return", () => {
+    const flat = compileRuleset(ruleset({ zones: { medium: 31, high: 66, byKind: { return: { medium: 20, high: 50 } } }, signals: { 'test.hit-strong': { weight: 52 } } }), registry);
+    expect(flat.decide(orderContext(order))).toMatchObject({ score: 52, zone: 'medium' });
+    expect(flat.decide(returnContext(undefined, order))).toMatchObject({ score: 52, zone: 'high' });
+  });
+
+  it('scoringModel gives each signal its weight per kind it runs for, and each kind its zones', () => {
+    const model = compiled.scoringModel();
+    expect(model.signals.find((s) => s.id === 'test.hit-strong')).toEqual({ id: 'test.hit-strong', weight: 40, weightByKind: { order: 40, return: 55, refund: 0 }, insufficientWeight: 0 });
+    expect(model.signals.find((s) => s.id === 'test.returns-only')).toEqual({ id: 'test.returns-only', weight: 10, weightByKind: { return: 3 }, insufficientWeight: 0 });
+    expect(model.zones).toEqual({ medium: 31, high: 66 });
+    expect(model.zonesByKind).toEqual({ order: { medium: 31, high: 66 }, return: { medium: 20, high: 50 }, refund: { medium: 31, high: 66 } });
+  });
+
+  it('a ruleset that spells out every kind with the same weights and zones decides byte for byte as one that does not', () => {
+    const plain = structuredClone(defaultRuleset) as Ruleset;
+    const spelled = structuredClone(defaultRuleset) as Ruleset;
+    for (const config of Object.values(spelled.signals)) if (config.weight !== undefined) config.weightByKind = { order: config.weight, return: config.weight, refund: config.weight };
+    spelled.zones.byKind = { order: { ...plain.zones }, return: { ...plain.zones }, refund: { ...plain.zones } };
+    const full = createRegistry(builtinSignals);
+    const a = compileRuleset(plain, full);
+    const b = compileRuleset(spelled, full);
+    const contexts = [orderContext(order), returnContext(undefined, order)];
+    for (const ctx of contexts) {
+      const strip = (d: unknown) => JSON.stringify({ ...(d as object), ruleset: undefined });
+      expect(strip(b.decide(ctx))).toBe(strip(a.decide(ctx)));
+    }
+  });
+});

@@ -4,7 +4,7 @@ import { CONTEXT_NEEDS, errorResult, evaluateSignal, type ContextNeed, type Sign
 import type { ActionRuleTrace, ChosenAction, Coverage, Decision, SignalTrace } from './decision.ts';
 import { RulesetValidationError, type RulesetProblem } from './problems.ts';
 import type { SignalRegistry } from './registry.ts';
-import type { ActionSpec, Ruleset, Zone } from './ruleset.ts';
+import type { ActionSpec, Ruleset, Zone, ZoneThresholds } from './ruleset.ts';
 import { allocateScore, toCents } from './score.ts';
 import { ExpressionBudget } from './expression/ExpressionBudget.ts';
 import { RS_BUDGET } from './expression/errors.ts';
@@ -120,8 +120,16 @@ export interface SignalSpec {
 }
 
 export interface ScoringModel {
-  signals: { id: string; weight: number; insufficientWeight: number }[];
-  zones: { medium: number; high: number };
+  /**
+   * Each signal that runs: `weight` is its base weight (what a kind without its own uses),
+   * `weightByKind` the weight it scores each kind it runs for with (absent kinds: it does not
+   * run for them, 0 points).
+   */
+  signals: { id: string; weight: number; weightByKind: Partial<Record<SubjectKind, number>>; insufficientWeight: number }[];
+  /** The ruleset's zones (what a kind without its own uses). */
+  zones: ZoneThresholds;
+  /** The zones each kind is judged with (`zones.byKind`, else `zones`). */
+  zonesByKind: Record<SubjectKind, ZoneThresholds>;
   capCents: number;
 }
 
@@ -132,7 +140,10 @@ interface Step {
   source: 'signal' | 'custom';
   key: string;
   needs: readonly ContextNeed[];
+  /** The points at full strength for this step's kind. */
   weight: number;
+  /** The signal's weight for kinds without their own (`weight` in the ruleset). */
+  baseWeight: number;
   insufficientWeight: number;
   insufficientCents: number;
   run(ctx: SignalContext, facts: ExpressionFacts, budget: ExpressionBudget | undefined): SignalResult;
@@ -141,6 +152,7 @@ interface Step {
 type ExpressionFacts = Record<string, unknown> & { derived: Record<string, unknown> };
 
 const CUSTOM_SIGNAL_VERSION = 'ruleset';
+const KINDS: readonly SubjectKind[] = ['order', 'return', 'refund'];
 
 /**
  * Validates and compiles a ruleset once per version. The result decides synchronously: no
@@ -175,7 +187,8 @@ class RulesetProgram implements CompiledRuleset {
   private readonly stepsByKind: Record<SubjectKind, Step[]>;
   private readonly rulesByKind: Record<SubjectKind, CompiledActionRule[]>;
   private readonly derived: RulesetAnalysis['derived'];
-  private readonly zones: { medium: number; high: number };
+  private readonly zones: ZoneThresholds;
+  private readonly zonesByKind: Record<SubjectKind, ZoneThresholds>;
   private readonly capCents: number;
   private readonly actionFactsUsed: ReadonlySet<string>;
   private readonly rulesetRef: Decision['ruleset'];
@@ -194,7 +207,13 @@ class RulesetProgram implements CompiledRuleset {
     this.contentHash = contentHashOf(ruleset);
     this.warnings = Object.freeze(analysis.problems.filter((p) => p.severity === 'warning'));
     this.derived = analysis.derived;
-    this.zones = ruleset.zones;
+    this.zones = { medium: ruleset.zones.medium, high: ruleset.zones.high };
+    this.zonesByKind = Object.fromEntries(
+      KINDS.map((kind) => {
+        const own = ruleset.zones.byKind?.[kind];
+        return [kind, own ? { medium: own.medium, high: own.high } : this.zones];
+      }),
+    ) as Record<SubjectKind, ZoneThresholds>;
     this.capCents = toCents(ruleset.scoring?.cap ?? 100);
     this.rulesetRef = Object.freeze({ id: this.id, version: this.version, contentHash: this.contentHash });
     this.resolvedActions = new Map(
@@ -208,11 +227,21 @@ class RulesetProgram implements CompiledRuleset {
       ]),
     );
     this.actionFactsUsed = factsNamedIn(analysis.actionRules.map((r) => r.rule.conditions), new Set());
-    const steps = [...analysis.signals.map(signalStep), ...analysis.customSignals.map((custom) => customStep(custom, ruleset.derived ?? {}))];
-    const kinds: SubjectKind[] = ['order', 'return', 'refund'];
+    // Steps per kind, in ruleset order (registered signals by id, then custom ones): a registered
+    // signal scores each kind with that kind's weight; a custom signal keeps one weight.
+    const customSteps = analysis.customSignals.map((custom) => ({ custom, step: customStep(custom, ruleset.derived ?? {}) }));
+    const kinds = KINDS;
     const scored = (kind: SubjectKind) => ruleset.appliesTo.includes(kind);
     this.stepsByKind = Object.fromEntries(
-      kinds.map((kind) => [kind, scored(kind) ? steps.filter((s) => appliesTo(s, analysis, kind)) : []]),
+      kinds.map((kind) => [
+        kind,
+        scored(kind)
+          ? [
+              ...analysis.signals.filter((c) => c.signal.meta.appliesTo.includes(kind)).map((c) => signalStep(c, kind)),
+              ...customSteps.filter((c) => c.custom.appliesTo.includes(kind)).map((c) => c.step),
+            ]
+          : [],
+      ]),
     ) as Record<SubjectKind, Step[]>;
     this.rulesByKind = Object.fromEntries(
       kinds.map((kind) => [kind, scored(kind) ? analysis.actionRules.filter((r) => r.rule.on.includes(kind)) : []]),
@@ -311,7 +340,7 @@ class RulesetProgram implements CompiledRuleset {
     const allocation = allocateScore(rawCents, this.capCents);
     if (allocation.scaled) for (let i = 0; i < steps.length; i++) signals[i].points = allocation.cents[i] / 100;
     const score = allocation.scoreCents / 100;
-    const zone = this.zoneOf(score);
+    const zone = this.zoneOf(score, kind);
     const { ruleTraces, actions } = this.chooseActions(kind, facts, signals, score, zone, coverage, explain);
     const decision: Decision = {
       schema: 'refundsentry.decision/1',
@@ -360,18 +389,25 @@ class RulesetProgram implements CompiledRuleset {
    * off, are absent (they add nothing).
    */
   scoringModel(): ScoringModel {
-    const byId = new Map<string, Step>();
-    for (const kind of ['order', 'return', 'refund'] as const) for (const step of this.stepsByKind[kind]) byId.set(step.id, step);
+    const byId = new Map<string, ScoringModel['signals'][number]>();
+    for (const kind of KINDS) {
+      for (const step of this.stepsByKind[kind]) {
+        let entry = byId.get(step.id);
+        if (!entry) byId.set(step.id, (entry = { id: step.id, weight: step.baseWeight, weightByKind: {}, insufficientWeight: step.insufficientWeight }));
+        entry.weightByKind[kind] = step.weight;
+      }
+    }
     return {
-      signals: [...byId.values()].map((s) => ({ id: s.id, weight: s.weight, insufficientWeight: s.insufficientWeight })),
+      signals: [...byId.values()],
       zones: { ...this.zones },
+      zonesByKind: { order: { ...this.zonesByKind.order }, return: { ...this.zonesByKind.return }, refund: { ...this.zonesByKind.refund } },
       capCents: this.capCents,
     };
   }
 
   signalSpecs(): SignalSpec[] {
     const byId = new Map<string, SignalSpec>();
-    for (const kind of ['order', 'return', 'refund'] as const) {
+    for (const kind of KINDS) {
       for (const step of this.stepsByKind[kind]) {
         const spec = byId.get(step.id);
         if (spec) spec.kinds.push(kind);
@@ -407,9 +443,11 @@ class RulesetProgram implements CompiledRuleset {
     return values;
   }
 
-  private zoneOf(score: number): Zone {
-    if (score >= this.zones.high) return 'high';
-    if (score >= this.zones.medium) return 'medium';
+  /** The zone of a score, by the subject kind's thresholds. */
+  private zoneOf(score: number, kind: SubjectKind): Zone {
+    const zones = this.zonesByKind[kind];
+    if (score >= zones.high) return 'high';
+    if (score >= zones.medium) return 'medium';
     return 'low';
   }
 
@@ -474,12 +512,8 @@ class SignalTraceEntry implements SignalTrace {
   }
 }
 
-function appliesTo(step: Step, analysis: RulesetAnalysis, kind: SubjectKind): boolean {
-  if (step.source === 'custom') return analysis.customSignals.find((c) => c.config.id === step.id)!.appliesTo.includes(kind);
-  return analysis.signals.find((s) => s.signal.meta.id === step.id)!.signal.meta.appliesTo.includes(kind);
-}
-
-function signalStep(configured: ConfiguredSignal): Step {
+/** A registered signal's step for one kind: that kind's weight (`weightByKind`), else the signal's weight. */
+function signalStep(configured: ConfiguredSignal, kind: SubjectKind): Step {
   const { signal, params } = configured;
   return {
     id: signal.meta.id,
@@ -487,7 +521,8 @@ function signalStep(configured: ConfiguredSignal): Step {
     source: 'signal',
     key: canonicalJson({ version: signal.meta.version, params }),
     needs: signal.meta.needs,
-    weight: configured.weight,
+    weight: configured.weightByKind[kind] ?? configured.weight,
+    baseWeight: configured.weight,
     insufficientWeight: configured.insufficientWeight,
     insufficientCents: toCents(configured.insufficientWeight),
     run: (ctx) => evaluateSignal(signal, ctx, params),
@@ -506,6 +541,7 @@ function customStep(custom: CompiledCustomSignal, derived: Readonly<Record<strin
     key: canonicalJson({ config: { ...config, weight: 0 }, derived }),
     needs: CONTEXT_NEEDS,
     weight: config.weight,
+    baseWeight: config.weight,
     insufficientWeight: 0,
     insufficientCents: 0,
     run: (_ctx, facts, budget) => runCustomSignal(custom, requires, facts, budget),

@@ -114,7 +114,17 @@ const { tree: conditionArb } = fc.letrec<{ tree: Record<string, unknown>; node: 
 
 const rulesetArb = fc
   .record({
-    signals: fc.uniqueArray(fc.record({ id: fc.constantFrom(...ECHO_IDS), weight: fc.integer({ min: -30, max: 60 }), insufficientWeight: fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }), enabled: fc.boolean() }), { selector: (s) => s.id, maxLength: 8 }),
+    signals: fc.uniqueArray(
+      fc.record({
+        id: fc.constantFrom(...ECHO_IDS),
+        weight: fc.integer({ min: -30, max: 60 }),
+        insufficientWeight: fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }),
+        enabled: fc.boolean(),
+        // Per-kind weights (a fitted version's): some kinds listed, the others on `weight`.
+        weightByKind: fc.option(fc.record({ order: fc.integer({ min: -30, max: 70 }), return: fc.integer({ min: -30, max: 70 }) }, { requiredKeys: [] }), { nil: undefined }),
+      }),
+      { selector: (s) => s.id, maxLength: 8 },
+    ),
     derivedCount: fc.integer({ min: 0, max: 3 }),
     derivedPicks: fc.array(fc.constantFrom(...DERIVED_POOL), { minLength: 3, maxLength: 3 }),
     customs: fc.array(fc.record({ when: fc.constantFrom(...WHEN_POOL), strength: fc.option(fc.constantFrom(...STRENGTH_POOL), { nil: undefined }), weight: fc.integer({ min: -20, max: 40 }) }), { maxLength: 3 }),
@@ -123,6 +133,7 @@ const rulesetArb = fc
     medium: fc.integer({ min: 5, max: 40 }),
     gap: fc.integer({ min: 1, max: 35 }),
     factor: fc.constantFrom(0, 0.5),
+    kindZones: fc.option(fc.record({ order: fc.tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 })), return: fc.tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 })) }, { requiredKeys: [] }), { nil: undefined }),
   })
   .map((r): Ruleset => {
     const derived = Object.fromEntries(r.derivedPicks.slice(0, r.derivedCount).map((src, i) => [`d${i}`, src]));
@@ -134,10 +145,14 @@ const rulesetArb = fc
       id: 'random',
       version: 1,
       appliesTo: ['order', 'return'],
-      zones: { medium: r.medium, high: Math.min(r.cap, r.medium + r.gap) },
+      zones: {
+        medium: r.medium,
+        high: Math.min(r.cap, r.medium + r.gap),
+        ...(r.kindZones ? { byKind: Object.fromEntries(Object.entries(r.kindZones).map(([kind, [medium, gap]]) => [kind, { medium, high: Math.min(r.cap, medium + gap) }])) } : {}),
+      },
       scoring: { cap: r.cap, insufficientDataFactor: r.factor },
       derived,
-      signals: Object.fromEntries(r.signals.map((s) => [s.id, { weight: s.weight, enabled: s.enabled, ...(s.insufficientWeight === undefined ? {} : { insufficientWeight: s.insufficientWeight }) }])),
+      signals: Object.fromEntries(r.signals.map((s) => [s.id, { weight: s.weight, enabled: s.enabled, ...(s.insufficientWeight === undefined ? {} : { insufficientWeight: s.insufficientWeight }), ...(s.weightByKind ? { weightByKind: s.weightByKind } : {}) }])),
       customSignals,
       actions,
     };
@@ -174,8 +189,10 @@ async function referenceDecide(ruleset: Ruleset, ctx: SignalContext): Promise<Re
     const signal = registry.get(id)!;
     if (config.enabled === false || !signal.meta.appliesTo.includes(kind)) continue;
     const weight = config.weight ?? signal.meta.defaultWeight;
+    // A kind's own weight scores hits; insufficient data is one weight for every kind, from `weight`.
+    const kindWeight = config.weightByKind?.[kind] ?? weight;
     const result = evaluateSignal(signal, ctx, {});
-    const cents = result.status === 'hit' ? Math.round(result.strength * weight * 100) : result.status === 'insufficient_data' ? Math.round((config.insufficientWeight ?? factor * weight) * 100) : 0;
+    const cents = result.status === 'hit' ? Math.round(result.strength * kindWeight * 100) : result.status === 'insufficient_data' ? Math.round((config.insufficientWeight ?? factor * weight) * 100) : 0;
     lines.push({ id, status: result.status, strength: result.strength, cents });
   }
   for (const custom of ruleset.customSignals ?? []) {
@@ -200,7 +217,8 @@ async function referenceDecide(ruleset: Ruleset, ctx: SignalContext): Promise<Re
   const cap = (ruleset.scoring?.cap ?? 100) * 100;
   const scoreCents = Math.min(cap, Math.max(0, lines.reduce((sum, l) => sum + l.cents, 0)));
   const score = scoreCents / 100;
-  const zone: Zone = score >= ruleset.zones.high ? 'high' : score >= ruleset.zones.medium ? 'medium' : 'low';
+  const zones = ruleset.zones.byKind?.[kind] ?? ruleset.zones;
+  const zone: Zone = score >= zones.high ? 'high' : score >= zones.medium ? 'medium' : 'low';
   const ids = (status: string) => lines.filter((l) => l.status === status).map((l) => l.id);
   const decisionFacts = {
     ...facts, score, zone, hits: ids('hit'), insufficient: ids('insufficient_data'), errors: ids('error'),

@@ -8,7 +8,7 @@ export type { SignalRegistry } from './registry.ts';
 export { RulesetValidationError } from './problems.ts';
 export type { RulesetProblem } from './problems.ts';
 export type { ActionRuleTrace, ChosenAction, Coverage, Decision, SignalTrace } from './decision.ts';
-export type { ActionRule, ActionSpec, ActionType, CustomSignalConfig, Ruleset, SignalConfig, Zone } from './ruleset.ts';
+export type { ActionRule, ActionSpec, ActionType, CustomSignalConfig, Ruleset, SignalConfig, Zone, ZoneConfig, ZoneThresholds } from './ruleset.ts';
 export { ACTION_FACTS, EXPRESSION_ROOTS } from './ruleset.ts';
 export { allocateScore } from './score.ts';
 export { simulate } from './simulate/simulate.ts';

@@ -8,7 +8,7 @@ export interface Ruleset {
   name?: string;
   description?: string;
   appliesTo: SubjectKind[];
-  zones: { medium: number; high: number };
+  zones: ZoneConfig;
   scoring?: { method?: 'weighted-sum'; cap?: number; insufficientDataFactor?: number };
   derived?: Record<string, string>;
   signals: Record<string, SignalConfig>;
@@ -16,8 +16,21 @@ export interface Ruleset {
   actions?: ActionRule[];
 }
 
+/** Where the zones start: a score at or above `high` is HIGH, at or above `medium` MEDIUM. */
+export interface ZoneThresholds {
+  medium: number;
+  high: number;
+}
+
+export interface ZoneConfig extends ZoneThresholds {
+  /** A subject kind listed here uses its own thresholds; the others use `medium` / `high`. */
+  byKind?: Partial<Record<SubjectKind, ZoneThresholds>>;
+}
+
 export interface SignalConfig {
   weight?: number;
+  /** Points at full strength for a subject kind; a kind not listed uses `weight`. Not for custom signals. */
+  weightByKind?: Partial<Record<SubjectKind, number>>;
   enabled?: boolean;
   params?: Record<string, unknown>;
   insufficientWeight?: number;

@@ -159,3 +159,40 @@ describe('validateRuleset: size limits (a ruleset is merchant input on a shared 
     expect(schema.properties.actions.maxItems).toBe(50);
   });
 });
+
+describe('validateRuleset: per-kind weights and zones', () => {
+  it('accepts weights and zones per kind', () => {
+    expect(check({ appliesTo: ['order', 'return'], zones: { medium: 31, high: 66, byKind: { order: { medium: 20, high: 45 } } }, signals: { 'test.quiet': { weight: 10, weightByKind: { order: 25, return: -5 } } } })).toEqual([]);
+  });
+
+  it('checks each kind’s zone order, with a pointer to the kind’s threshold', () => {
+    const problems = check({ appliesTo: ['order', 'return', 'refund'], zones: { medium: 31, high: 66, byKind: { order: { medium: 50, high: 40 }, return: { medium: 0, high: 30 }, refund: { medium: 10, high: 99 } } }, scoring: { cap: 90 } });
+    expect(summary(problems)).toEqual([
+      'error /zones/byKind/order/high zones-order',
+      'error /zones/byKind/refund/high zones-order',
+      'error /zones/byKind/return/medium zones-order',
+    ]);
+    expect(problems.find((p) => p.pointer === '/zones/byKind/order/high')!.message).toBe('the HIGH zone of orders must start above the MEDIUM zone (medium 50, high 40)');
+    expect(problems.find((p) => p.pointer === '/zones/byKind/refund/high')!.message).toContain('above the score cap 90');
+  });
+
+  it('refuses unknown kinds, out-of-range weights and incomplete kind zones by schema', () => {
+    const problems = check({ zones: { medium: 31, high: 66, byKind: { orders: { medium: 1, high: 2 }, order: { medium: 20 } } }, signals: { 'test.quiet': { weightByKind: { order: 120, refunds: 3 } } } });
+    expect(summary(problems)).toEqual([
+      'error /signals/test.quiet/weightByKind/order schema',
+      'error /signals/test.quiet/weightByKind/refunds schema',
+      'error /zones/byKind/order/high schema',
+      'error /zones/byKind/orders schema',
+    ]);
+  });
+
+  it('warns about a kind weight or zone that is never used', () => {
+    const problems = check({ appliesTo: ['order'], zones: { medium: 31, high: 66, byKind: { refund: { medium: 20, high: 40 } } }, signals: { 'test.old': { weightByKind: { order: 5 } }, 'test.quiet': { weightByKind: { return: 5 } } } });
+    expect(summary(problems).filter((p) => p.includes('never-applies'))).toEqual([
+      'warning /signals/test.old never-applies',
+      'warning /signals/test.old/weightByKind/order never-applies',
+      'warning /signals/test.quiet/weightByKind/return never-applies',
+      'warning /zones/byKind/refund never-applies',
+    ]);
+  });
+});

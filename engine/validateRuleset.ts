@@ -14,6 +14,8 @@ const validateShape = new Ajv2020({ allErrors: true, strict: false }).compile(ru
 export interface ConfiguredSignal {
   signal: AnySignal;
   weight: number;
+  /** The kinds with their own weight (`weightByKind`); the others score with `weight`. */
+  weightByKind: Readonly<Partial<Record<SubjectKind, number>>>;
   insufficientWeight: number;
   params: Readonly<Record<string, unknown>>;
 }
@@ -128,16 +130,32 @@ function describeSchemaError(e: ErrorObject): RulesetProblem {
 
 function checkZones(ruleset: Ruleset, analysis: RulesetAnalysis): void {
   const zones = ruleset.zones;
-  if (typeof zones?.medium !== 'number' || typeof zones?.high !== 'number') return;
   const cap = ruleset.scoring?.cap ?? 100;
+  if (typeof zones?.medium === 'number' && typeof zones?.high === 'number') checkZoneOrder(zones, '/zones', cap, '', analysis);
+  const byKind = zones?.byKind;
+  if (byKind === null || typeof byKind !== 'object') return;
+  const kinds = scoredKinds(ruleset);
+  for (const kind of ['order', 'return', 'refund'] as const) {
+    const own = byKind[kind];
+    if (own === null || typeof own !== 'object') continue;
+    const pointer = `/zones/byKind/${kind}`;
+    if (typeof own.medium === 'number' && typeof own.high === 'number') checkZoneOrder(own, pointer, cap, ` of ${kind}s`, analysis);
+    if (kinds.length > 0 && !kinds.includes(kind)) {
+      analysis.problems.push(warning(pointer, 'never-applies', `zones for ${kind}s, which this ruleset does not score`));
+    }
+  }
+}
+
+/** medium > 0, high > medium, high ≤ cap: for the ruleset's zones and each kind's own. */
+function checkZoneOrder(zones: { medium: number; high: number }, pointer: string, cap: number, of: string, analysis: RulesetAnalysis): void {
   if (zones.medium <= 0) {
-    analysis.problems.push(error('/zones/medium', 'zones-order', `the MEDIUM zone must start above 0 (got ${zones.medium}), or every score would be MEDIUM`));
+    analysis.problems.push(error(`${pointer}/medium`, 'zones-order', `the MEDIUM zone${of} must start above 0 (got ${zones.medium}), or every score would be MEDIUM`));
   }
   if (zones.medium >= zones.high) {
-    analysis.problems.push(error('/zones/high', 'zones-order', `the HIGH zone must start above the MEDIUM zone (medium ${zones.medium}, high ${zones.high})`));
+    analysis.problems.push(error(`${pointer}/high`, 'zones-order', `the HIGH zone${of} must start above the MEDIUM zone (medium ${zones.medium}, high ${zones.high})`));
   }
   if (zones.high > cap) {
-    analysis.problems.push(error('/zones/high', 'zones-order', `the HIGH zone starts at ${zones.high}, above the score cap ${cap}: nothing could ever be HIGH`));
+    analysis.problems.push(error(`${pointer}/high`, 'zones-order', `the HIGH zone${of} starts at ${zones.high}, above the score cap ${cap}: nothing could ever be HIGH`));
   }
 }
 
@@ -170,11 +188,26 @@ function configureSignals(ruleset: Ruleset, registry: SignalRegistry, analysis: 
         warning(pointer, 'never-applies', `${id} judges ${signal.meta.appliesTo.join('/')} events, which this ruleset does not score`),
       );
     }
+    const weightByKind: Partial<Record<SubjectKind, number>> = {};
+    if (config.weightByKind !== null && typeof config.weightByKind === 'object') {
+      for (const kind of ['order', 'return', 'refund'] as const) {
+        const own = config.weightByKind[kind];
+        if (typeof own !== 'number') continue;
+        weightByKind[kind] = own;
+        if (!signal.meta.appliesTo.includes(kind)) {
+          analysis.problems.push(warning(`${pointer}/weightByKind/${kind}`, 'never-applies', `${id} does not judge ${kind}s: this weight is never used`));
+        } else if (kinds.length > 0 && !kinds.includes(kind)) {
+          analysis.problems.push(warning(`${pointer}/weightByKind/${kind}`, 'never-applies', `this ruleset does not score ${kind}s: this weight is never used`));
+        }
+      }
+    }
     if (config.enabled === false) continue;
     const weight = config.weight ?? signal.meta.defaultWeight;
     analysis.signals.push({
       signal,
       weight,
+      weightByKind,
+      // One insufficient-data weight for every kind, from the base weight (not per kind).
       insufficientWeight: config.insufficientWeight ?? factor * weight,
       params: resolved.params as Readonly<Record<string, unknown>>,
     });

@@ -75,7 +75,54 @@ describe('changedSignals', () => {
   });
 });
 
+describe('changedSignals: per-kind weights and zones', () => {
+  it('never invalidates a stored result', () => {
+    const draft = variant((r) => {
+      r.signals['velocity.return-rate'] = { ...r.signals['velocity.return-rate'], weightByKind: { return: 40, refund: 2 } };
+      r.signals['customer.new-account'] = { ...r.signals['customer.new-account'], weightByKind: { order: 30 } };
+      r.zones = { ...r.zones, byKind: { order: { medium: 20, high: 40 }, refund: { medium: 35, high: 90 } } };
+    });
+    expect(changedSignals(live, draft)).toMatchObject({ changed: [], removed: [] });
+  });
+});
+
 describe('rescoreChanged', () => {
+  it('per-kind weights and zones, with a param change, equal the full replay: decide, reweigh and rescoreChanged agree', () => {
+    const draft = variant((r) => {
+      r.signals['velocity.return-rate'] = { ...r.signals['velocity.return-rate'], params: { minOrders: 2 }, weightByKind: { return: 35, refund: 8 } };
+      r.signals['customer.prior-high-risk-decisions'] = { ...r.signals['customer.prior-high-risk-decisions'], weightByKind: { order: 5 } };
+      r.zones = { ...r.zones, byKind: { return: { medium: 22, high: 48 }, order: { medium: 12, high: 30 } } };
+    });
+    const { result, exact } = expectExact(draft, WEEKLY, storedWeekly);
+    expect(result.report.changed).toEqual([{ id: 'velocity.return-rate', reason: 'params' }]);
+    expect(result.report.feedForward.customersWithChangedVerdicts).toBeGreaterThan(0);
+    expect([...result.matrix.kinds].map((k) => ['order', 'return', 'refund'][k])).toEqual(exact.map((d) => d.subject.kind));
+    // A stored matrix made without kinds (rows as the server stored them) gives the same answer: the history gives each subject's kind.
+    const kindless = SignalMatrix.fromResults(replay(live, WEEKLY).map((d) => ({ subjectId: d.subject.id, signals: d.signals })));
+    const again = rescoreChanged(events, kindless, live, draft, { shopId: 's' });
+    expect([...again.scores.scoreCents]).toEqual([...result.scores.scoreCents]);
+    expect([...again.scores.zones]).toEqual([...result.scores.zones]);
+  });
+
+  it('from a live ruleset with per-kind weights, a weight-only draft equals its replay', () => {
+    const perKindLive = variant((r) => {
+      r.signals['velocity.return-rate'] = { ...r.signals['velocity.return-rate'], weightByKind: { return: 40 } };
+      r.zones = { ...r.zones, byKind: { return: { medium: 25, high: 50 } } };
+    });
+    const stored = SignalMatrix.fromDecisions(replay(perKindLive, FIXED));
+    const draft = variant((r) => {
+      r.signals['velocity.return-rate'] = { ...r.signals['velocity.return-rate'], weightByKind: { return: 10, refund: 30 } };
+      r.zones = { ...r.zones, byKind: { refund: { medium: 20, high: 40 } } };
+    });
+    const result = rescoreChanged(events, stored, perKindLive, draft, { shopId: 's', baseline: fixedBaseline, baselineEveryDays: 0 });
+    const exact = replay(draft, FIXED);
+    exact.forEach((d, row) => {
+      expect(result.scores.scoreCents[row] / 100, d.subject.id).toBe(d.score);
+      expect(ZONE[result.scores.zones[row]]).toBe(d.zone);
+    });
+    expect(result.report.changed).toEqual([]);
+  });
+
   it('a param change of a signal reading history and the baseline equals the full replay of the draft (weekly baselines)', () => {
     const draft = variant((r) => (r.signals['velocity.return-rate'] = { ...r.signals['velocity.return-rate'], params: { minOrders: 2 } }));
     const { result, exact } = expectExact(draft, WEEKLY, storedWeekly);

@@ -7,7 +7,7 @@ import { sortEvents, subjectOf } from '../history/replayHistory.ts';
 import type { HistoryEvent, Ledger } from '../history/ShopHistory.ts';
 import type { Zone } from '../ruleset.ts';
 import { changedSignals, type ChangedSignal } from './changedSignals.ts';
-import { reweigh, SignalMatrix, STATUS_CODE, type Reweighed } from './signalMatrix.ts';
+import { KIND_CODE, reweigh, ScoringTable, SignalMatrix, STATUS_CODE, type Reweighed } from './signalMatrix.ts';
 
 export interface RescoreOptions {
   shopId: string;
@@ -96,17 +96,9 @@ export function rescoreChanged(events: readonly HistoryEvent[], stored: SignalMa
   const columnOf = new Map(signalIds.map((id, i) => [id, i]));
   for (const { id } of specs) if (!columnOf.has(id)) columnOf.set(id, signalIds.push(id) - 1);
   const width = signalIds.length;
-  const model = draft.scoringModel();
-  const weights = new Float64Array(width);
-  const insufficientCents = new Int32Array(width);
-  for (const s of model.signals) {
-    const col = columnOf.get(s.id);
-    if (col === undefined) continue;
-    weights[col] = s.weight;
-    insufficientCents[col] = Math.round(s.insufficientWeight * 100);
-  }
-  const mediumCents = Math.round(model.zones.medium * 100);
-  const highCents = Math.round(model.zones.high * 100);
+  // Each subject scores with its kind's weights and zones, the draft's and (to tell changed verdicts) the live ones.
+  const table = new ScoringTable(draft.scoringModel(), signalIds);
+  const liveTable = new ScoringTable(live.scoringModel(), stored.signalIds);
 
   // What runs again, per kind: changed signals always; those reading verdicts when the customer's
   // earlier verdicts changed (history.decisions) or their latest zone did (the risk tag).
@@ -132,11 +124,11 @@ export function rescoreChanged(events: readonly HistoryEvent[], stored: SignalMa
     return run;
   };
 
-  const live0 = reweigh(stored, live);
   const rows = stored.subjects;
   const rowById = aligned(stored);
   const newCents = new Int32Array(rows);
   const newZones = new Uint8Array(rows);
+  const rowKinds = new Uint8Array(rows);
   const reached = new Uint8Array(rows);
   const overrides = new Overrides(rows);
   const recomputed = new Int32Array(width);
@@ -171,6 +163,8 @@ export function rescoreChanged(events: readonly HistoryEvent[], stored: SignalMa
     }
     row = rowById(subject.id, row + 1);
     reached[row] = 1;
+    const kindCode = KIND_CODE[subject.kind];
+    rowKinds[row] = kindCode;
     const key = stream.ledgerOf(subject.order.customerId, subject.order.id);
     let verdicts = false;
     let tag = false;
@@ -198,32 +192,36 @@ export function rescoreChanged(events: readonly HistoryEvent[], stored: SignalMa
     }
     // The draft's score of this subject: stored results not run again, plus the new ones.
     let raw = 0;
+    let liveRaw = 0;
     for (let o = overrides.first[row]; o >= 0; o = overrides.next[o]) {
       const col = overrides.column[o];
       mark[col] = 1;
-      raw += points(overrides.status[o], overrides.strength[o], weights[col], insufficientCents[col]);
+      raw += table.points(kindCode, col, overrides.status[o], overrides.strength[o]);
     }
     for (let k = stored.rowStart[row], end = stored.rowStart[row + 1]; k < end; k++) {
       const col = stored.column[k];
-      if (mark[col] === 0) raw += points(stored.status[k], stored.strength[k], weights[col], insufficientCents[col]);
+      liveRaw += liveTable.points(kindCode, col, stored.status[k], stored.strength[k]);
+      if (mark[col] === 0) raw += table.points(kindCode, col, stored.status[k], stored.strength[k]);
     }
     for (let o = overrides.first[row]; o >= 0; o = overrides.next[o]) mark[overrides.column[o]] = 0;
-    const cents = raw < 0 ? 0 : raw > model.capCents ? model.capCents : raw;
-    const zone = cents >= highCents ? 2 : cents >= mediumCents ? 1 : 0;
+    const cents = table.clamp(raw);
+    const zone = table.zone(kindCode, cents);
+    const liveCents = liveTable.clamp(liveRaw);
+    const liveZone = liveTable.zone(kindCode, liveCents);
     newCents[row] = cents;
     newZones[row] = zone;
     const decision: PastDecision = { subjectId: subject.id, kind: subject.kind, at: subject.at, score: cents / 100, zone: ZONES[zone] };
     stream.addDecision(subject.order.customerId, subject.order.id, decision);
-    if (cents !== live0.scoreCents[row] || zone !== live0.zones[row]) {
+    if (cents !== liveCents || zone !== liveZone) {
       changedVerdict.add(decision);
-      if (zone !== live0.zones[row]) changedZone.add(decision);
+      if (zone !== liveZone) changedZone.add(decision);
       divergedKeys.add(key);
     }
   }
   const missing = reached.indexOf(0);
   if (missing >= 0) throw new RescoreUnsupported(`stored subject ${stored.subjectIds[missing]} is not in the history`);
 
-  const matrix = splice(stored, signalIds, overrides);
+  const matrix = splice(stored, signalIds, overrides, rowKinds);
   const scores = reweigh(matrix, draft);
   for (let r = 0; r < rows; r++) {
     if (scores.scoreCents[r] !== newCents[r] || scores.zones[r] !== newZones[r]) throw new Error(`internal: subject ${stored.subjectIds[r]} scored ${newCents[r]} in time order and ${scores.scoreCents[r]} re-weighted`);
@@ -249,10 +247,6 @@ export function rescoreChanged(events: readonly HistoryEvent[], stored: SignalMa
       exact: feedForward,
     },
   };
-}
-
-function points(status: number, strength: number, weight: number, insufficientCents: number): number {
-  return status === STATUS_CODE.hit ? Math.round(strength * weight * 100) : status === STATUS_CODE.insufficient_data ? insufficientCents : 0;
 }
 
 const rowIndexes = new WeakMap<SignalMatrix, Map<string, number>>();
@@ -334,8 +328,8 @@ class Overrides {
   }
 }
 
-/** A copy of the stored matrix where each recomputed result replaces the stored one. */
-function splice(stored: SignalMatrix, signalIds: readonly string[], overrides: Overrides): SignalMatrix {
+/** A copy of the stored matrix where each recomputed result replaces the stored one, its rows carrying their subjects' kinds. */
+function splice(stored: SignalMatrix, signalIds: readonly string[], overrides: Overrides, kinds: Uint8Array): SignalMatrix {
   const rows = stored.subjects;
   const kept = (status: number) => status === STATUS_CODE.hit || status === STATUS_CODE.insufficient_data;
   const mark = new Uint8Array(signalIds.length);
@@ -368,7 +362,7 @@ function splice(stored: SignalMatrix, signalIds: readonly string[], overrides: O
     sortRow(column, status, strength, start, at);
   }
   rowStart[rows] = at;
-  return new SignalMatrix(signalIds, stored.subjectIds, rowStart, column.slice(0, at), status.slice(0, at), strength.slice(0, at));
+  return new SignalMatrix(signalIds, stored.subjectIds, rowStart, column.slice(0, at), status.slice(0, at), strength.slice(0, at), kinds);
 }
 
 /** Entries of a row by column (insertion sort: rows are short), so that a row reads the same however it was made. */

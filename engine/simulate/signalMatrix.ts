@@ -1,10 +1,24 @@
-import type { CompiledRuleset } from '../compileRuleset.ts';
+import type { SignalStatus, SubjectKind } from '../../sdk/index.ts';
+import type { CompiledRuleset, ScoringModel } from '../compileRuleset.ts';
 import type { Decision } from '../decision.ts';
 import type { Zone } from '../ruleset.ts';
 
 /** Signal status codes in the matrix. */
 export const STATUS_CODE = { no_hit: 0, hit: 1, insufficient_data: 2, error: 3 } as const;
 const ZONES: Zone[] = ['low', 'medium', 'high'];
+
+/** Subject kind codes of the matrix's rows; `UNKNOWN_KIND` for a row stored without its kind. */
+export const KIND_CODE: Readonly<Record<SubjectKind, number>> = Object.freeze({ order: 0, return: 1, refund: 2 });
+export const UNKNOWN_KIND = 3;
+const KINDS: readonly SubjectKind[] = ['order', 'return', 'refund'];
+
+/** One subject's stored results: what `SignalMatrix.fromResults` reads. */
+export interface StoredResults {
+  subjectId: string;
+  /** The subject's kind; without it the row scores with the base weights and zones. */
+  kind?: SubjectKind;
+  signals: readonly { id: string; status: SignalStatus; strength: number }[];
+}
 
 /**
  * Every stored signal result of a history that adds points (hits and insufficient data; quiet
@@ -21,8 +35,13 @@ export class SignalMatrix {
   readonly column: Uint16Array;
   readonly status: Uint8Array;
   readonly strength: Float64Array;
+  /**
+   * Each row's subject kind (`KIND_CODE`), so that re-weighting scores it with its kind's weights
+   * and zones; `UNKNOWN_KIND` (a matrix made without kinds) scores with the base ones.
+   */
+  readonly kinds: Uint8Array;
 
-  constructor(signalIds: readonly string[], subjectIds: readonly string[], rowStart: Int32Array, column: Uint16Array, status: Uint8Array, strength: Float64Array) {
+  constructor(signalIds: readonly string[], subjectIds: readonly string[], rowStart: Int32Array, column: Uint16Array, status: Uint8Array, strength: Float64Array, kinds?: Uint8Array) {
     this.signalIds = signalIds;
     this.subjectIds = subjectIds;
     this.subjects = subjectIds.length;
@@ -30,10 +49,19 @@ export class SignalMatrix {
     this.column = column;
     this.status = status;
     this.strength = strength;
+    if (kinds && kinds.length !== subjectIds.length) throw new RangeError(`${kinds.length} row kinds for ${subjectIds.length} subjects`);
+    this.kinds = kinds ?? new Uint8Array(subjectIds.length).fill(UNKNOWN_KIND);
   }
 
-  static fromDecisions(decisions: readonly Decision[]): SignalMatrix {
-    const ids = [...new Set(decisions.flatMap((d) => d.signals.map((s) => s.id)))].sort();
+  /** From decisions: their subject ids and kinds, and their signal results. */
+  static fromDecisions(decisions: readonly Pick<Decision, 'signals' | 'subject'>[]): SignalMatrix {
+    return SignalMatrix.fromResults(decisions.map((d) => ({ subjectId: d.subject.id, kind: d.subject.kind, signals: d.signals })));
+  }
+
+  /** From stored results (a decision's or a labelled row's), in the given row order. */
+  static fromResults(rows: readonly StoredResults[]): SignalMatrix {
+    const decisions = rows;
+    const ids = [...new Set(rows.flatMap((d) => d.signals.map((s) => s.id)))].sort();
     const columnOf = new Map(ids.map((id, i) => [id, i]));
     const kept = (status: string) => status === 'hit' || status === 'insufficient_data';
     let entries = 0;
@@ -43,8 +71,10 @@ export class SignalMatrix {
     const status = new Uint8Array(entries);
     const strength = new Float64Array(entries);
     let at = 0;
+    const kinds = new Uint8Array(rows.length);
     decisions.forEach((d, row) => {
       rowStart[row] = at;
+      kinds[row] = d.kind === undefined ? UNKNOWN_KIND : (KIND_CODE[d.kind] ?? UNKNOWN_KIND);
       for (const s of d.signals) {
         if (!kept(s.status)) continue;
         column[at] = columnOf.get(s.id)!;
@@ -54,7 +84,7 @@ export class SignalMatrix {
       }
     });
     rowStart[decisions.length] = at;
-    return new SignalMatrix(ids, decisions.map((d) => d.subject.id), rowStart, column, status, strength);
+    return new SignalMatrix(ids, rows.map((d) => d.subjectId), rowStart, column, status, strength, kinds);
   }
 }
 
@@ -67,41 +97,94 @@ export interface Reweighed {
 }
 
 /**
+ * A scoring model laid out for a matrix's columns: per row kind (the three kinds, then the base
+ * for rows of unknown kind) each column's weight and insufficient-data points, and the zone
+ * thresholds, in hundredths. A signal that does not run for a kind weighs 0 there.
+ */
+export class ScoringTable {
+  readonly width: number;
+  /** weights[kind × width + column]. */
+  readonly weights: Float64Array;
+  readonly insufficientCents: Int32Array;
+  readonly mediumCents: Int32Array;
+  readonly highCents: Int32Array;
+  readonly capCents: number;
+
+  constructor(model: ScoringModel, signalIds: readonly string[]) {
+    const width = (this.width = signalIds.length);
+    this.weights = new Float64Array(width * 4);
+    this.insufficientCents = new Int32Array(width * 4);
+    const columnOf = new Map(signalIds.map((id, i) => [id, i]));
+    for (const s of model.signals) {
+      const col = columnOf.get(s.id);
+      if (col === undefined) continue;
+      const insufficient = Math.round(s.insufficientWeight * 100);
+      KINDS.forEach((kind, k) => {
+        const weight = s.weightByKind?.[kind];
+        if (weight === undefined) return;
+        this.weights[k * width + col] = weight;
+        this.insufficientCents[k * width + col] = insufficient;
+      });
+      this.weights[UNKNOWN_KIND * width + col] = s.weight;
+      this.insufficientCents[UNKNOWN_KIND * width + col] = insufficient;
+    }
+    const zonesOf = (k: number) => (k === UNKNOWN_KIND ? model.zones : (model.zonesByKind?.[KINDS[k]!] ?? model.zones));
+    this.mediumCents = Int32Array.from([0, 1, 2, 3], (k) => Math.round(zonesOf(k).medium * 100));
+    this.highCents = Int32Array.from([0, 1, 2, 3], (k) => Math.round(zonesOf(k).high * 100));
+    this.capCents = model.capCents;
+  }
+
+  /** The raw points, in hundredths, of one result in a row of kind code `kind`. */
+  points(kind: number, column: number, status: number, strength: number): number {
+    const at = kind * this.width + column;
+    return status === STATUS_CODE.hit ? Math.round(strength * this.weights[at]! * 100) : status === STATUS_CODE.insufficient_data ? this.insufficientCents[at]! : 0;
+  }
+
+  /** The score (clamped raw points) and zone code of a row of kind code `kind`. */
+  clamp(raw: number): number {
+    return raw < 0 ? 0 : raw > this.capCents ? this.capCents : raw;
+  }
+
+  zone(kind: number, cents: number): number {
+    return cents >= this.highCents[kind]! ? 2 : cents >= this.mediumCents[kind]! ? 1 : 0;
+  }
+}
+
+/**
  * The scores and zones a ruleset gives the stored signal results, without running a signal:
  * raw points (strength × weight for a hit, the insufficient-data weight) summed and clamped to
- * the cap, then zoned, exactly as `decide` scores (see score.ts). It holds each signal's result
+ * the cap, then zoned, exactly as `decide` scores (see score.ts). Each row scores with its
+ * subject kind's weights and zones (`weightByKind`, `zones.byKind`). It holds each signal's result
  * fixed, so signals that read RefundSentry's own earlier verdicts keep their stored values: a
  * first-order answer the full replay (`simulate`) refines.
  */
-export function reweigh(matrix: SignalMatrix, ruleset: CompiledRuleset): Reweighed {
-  const model = ruleset.scoringModel();
-  const width = matrix.signalIds.length;
-  const weights = new Float64Array(width);
-  const insufficientCents = new Int32Array(width);
-  const configured = new Map(model.signals.map((s) => [s.id, s]));
-  matrix.signalIds.forEach((id, i) => {
-    const s = configured.get(id);
-    weights[i] = s ? s.weight : 0;
-    insufficientCents[i] = s ? Math.round(s.insufficientWeight * 100) : 0;
-  });
-  const medium = Math.round(model.zones.medium * 100);
-  const high = Math.round(model.zones.high * 100);
-  const cap = model.capCents;
+export function reweigh(matrix: SignalMatrix, ruleset: Pick<CompiledRuleset, 'scoringModel'>): Reweighed {
+  return reweighModel(matrix, ruleset.scoringModel());
+}
+
+/** `reweigh` with a scoring model (what a fit proposes, before it is a ruleset). */
+export function reweighModel(matrix: SignalMatrix, model: ScoringModel): Reweighed {
+  const table = new ScoringTable(model, matrix.signalIds);
+  const width = table.width;
+  const { weights, insufficientCents, mediumCents, highCents } = table;
+  const cap = table.capCents;
   const scoreCents = new Int32Array(matrix.subjects);
   const zones = new Uint8Array(matrix.subjects);
   const counts = [0, 0, 0];
-  const { rowStart, column, status, strength } = matrix;
+  const { rowStart, column, status, strength, kinds } = matrix;
   for (let row = 0; row < matrix.subjects; row++) {
+    const kind = kinds[row]!;
+    const base = kind * width;
     let raw = 0;
-    for (let at = rowStart[row], end = rowStart[row + 1]; at < end; at++) {
-      const i = column[at];
-      raw += status[at] === 1 ? Math.round(strength[at] * weights[i] * 100) : insufficientCents[i];
+    for (let at = rowStart[row]!, end = rowStart[row + 1]!; at < end; at++) {
+      const i = base + column[at]!;
+      raw += status[at] === 1 ? Math.round(strength[at]! * weights[i]! * 100) : insufficientCents[i]!;
     }
     const score = raw < 0 ? 0 : raw > cap ? cap : raw;
-    const zone = score >= high ? 2 : score >= medium ? 1 : 0;
+    const zone = score >= highCents[kind]! ? 2 : score >= mediumCents[kind]! ? 1 : 0;
     scoreCents[row] = score;
     zones[row] = zone;
-    counts[zone]++;
+    counts[zone]!++;
   }
-  return { scoreCents, zones, counts: { [ZONES[0]]: counts[0], [ZONES[1]]: counts[1], [ZONES[2]]: counts[2] } as Record<Zone, number> };
+  return { scoreCents, zones, counts: { [ZONES[0]!]: counts[0], [ZONES[1]!]: counts[1], [ZONES[2]!]: counts[2] } as Record<Zone, number> };
 }
