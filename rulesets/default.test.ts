@@ -7,9 +7,10 @@ import defaultRuleset from './default.json' with { type: 'json' };
 const registry = createRegistry(builtinSignals);
 
 describe('shipped rulesets', () => {
-  it('the default ruleset is valid and weights every built-in signal', () => {
+  it('the default ruleset is valid and weights every built-in signal that is not deprecated', () => {
     expect(validateRuleset(defaultRuleset, registry)).toEqual([]);
-    expect(Object.keys(defaultRuleset.signals).sort()).toEqual(builtinSignals.map((s) => s.meta.id).sort());
+    // Deprecated signals stay registered for the rulesets and traces that name them, not in the default (the editor would warn).
+    expect(Object.keys(defaultRuleset.signals).sort()).toEqual(builtinSignals.filter((s) => !s.meta.deprecated).map((s) => s.meta.id).sort());
   });
 
   it.each(readdirSync(new URL('./examples/', import.meta.url)).filter((f) => f.endsWith('.json')))('example %s is valid', (file) => {
