@@ -18,6 +18,7 @@ import * as rulesetBudget from './20261207100000_ruleset_budget.ts';
 import * as productFacts from './20261207110000_product_facts.ts';
 import * as identityOrders from './20261208120000_identity_orders.ts';
 import * as orderCheckoutFacts from './20261208130000_order_checkout_facts.ts';
+import * as fits from './20261209100000_fits.ts';
 
 /**
  * The migrations, in order. Listed explicitly (a knex MigrationSource) rather than read from the
@@ -43,6 +44,7 @@ const MIGRATIONS: [string, Knex.Migration][] = [
   ['20261207110000_product_facts', productFacts],
   ['20261208120000_identity_orders', identityOrders],
   ['20261208130000_order_checkout_facts', orderCheckoutFacts],
+  ['20261209100000_fits', fits],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
