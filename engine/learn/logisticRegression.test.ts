@@ -41,3 +41,45 @@ describe('fitLogisticRegression', () => {
     expect(() => fitLogisticRegression(new Float64Array(3), Float64Array.of(0, 1), 2)).toThrow(/3 values, not 2 rows × 2 features/);
   });
 });
+
+describe('fitLogisticRegression: shrinkage toward a prior', () => {
+  it('converges to the penalised optimum: its gradient is zero', () => {
+    const { x, y } = data();
+    const prior = Float64Array.of(1, -1);
+    const fit = fitLogisticRegression(x, y, 2, { l2: 30, prior });
+    const n = y.length;
+    const gradient = [0, 0, 0];
+    for (let row = 0; row < n; row++) {
+      const error = 1 / (1 + Math.exp(-logisticLogit(fit, x, row))) - y[row]!;
+      gradient[0] += (error * x[row * 2]!) / n;
+      gradient[1] += (error * x[row * 2 + 1]!) / n;
+      gradient[2] += error / n;
+    }
+    gradient[0] += (2 * 30 * (fit.coefficients[0]! - 1)) / n;
+    gradient[1] += (2 * 30 * (fit.coefficients[1]! + 1)) / n;
+    for (const g of gradient) expect(Math.abs(g)).toBeLessThan(1e-9);
+  });
+
+  it('with few rows the coefficients stay near the prior; with many they follow the data', () => {
+    const { x, y } = data();
+    // The prior says feature 0 is weak and the noise feature strong: the data says the opposite.
+    const prior = Float64Array.of(0.5, 2);
+    const few = 40;
+    const small = fitLogisticRegression(x.slice(0, few * 2), y.slice(0, few), 2, { l2: 5, prior });
+    const large = fitLogisticRegression(x, y, 2, { l2: 5, prior });
+    const free = fitLogisticRegression(x, y, 2, { l2: 0.01 });
+    expect(free.coefficients[0]).toBeGreaterThan(3);
+    expect(Math.abs(free.coefficients[1]!)).toBeLessThan(0.3);
+    expect(Math.abs(small.coefficients[0]! - 0.5)).toBeLessThan(0.5);
+    expect(Math.abs(small.coefficients[1]! - 2)).toBeLessThan(0.5);
+    expect(large.coefficients[0]).toBeGreaterThan(2.4);
+    expect(Math.abs(large.coefficients[1]!)).toBeLessThan(0.5);
+  });
+
+  it('is deterministic', () => {
+    const { x, y } = data();
+    const a = fitLogisticRegression(x, y, 2, { l2: 3, prior: Float64Array.of(1, 1) });
+    const b = fitLogisticRegression(x, y, 2, { l2: 3, prior: Float64Array.of(1, 1) });
+    expect([a.bias, ...a.coefficients]).toEqual([b.bias, ...b.coefficients]);
+  });
+});
