@@ -16,6 +16,10 @@ import { api } from './routes/api/index.ts';
 import { errorMapping } from './routes/errors.ts';
 import { admin } from './routes/admin.ts';
 import type { SimulationService } from './services/SimulationService.ts';
+import type { CalibrationService } from './services/CalibrationService.ts';
+import type { ChargebackService } from './services/ChargebackService.ts';
+import type { FitService } from './services/FitService.ts';
+import type { LabelService } from './services/LabelService.ts';
 import type { TrialThreads } from './trials/TrialThreads.ts';
 import { webhooks } from './routes/webhooks.ts';
 import type { GdprService } from './services/GdprService.ts';
@@ -37,6 +41,11 @@ export interface AppDeps {
   trials: TrialThreads;
   rings: RingService;
   reasons: ReasonService;
+  /** Labels of decided subjects (point-in-time), the calibrated risk figures, fits, chargebacks. */
+  labels: LabelService;
+  calibrations: CalibrationService;
+  fits: FitService;
+  chargebacks: ChargebackService;
   /** Group commit for order webhooks. */
   intake: OrderIntake;
   gdpr: GdprService;
@@ -88,7 +97,7 @@ export async function createApp(deps: AppDeps): Promise<Hapi.Server> {
     { plugin: admin, options: { config: deps.config } },
     {
       plugin: api,
-      options: { stores: deps.stores, registry: deps.registry, plugins: deps.plugins, scoring: deps.scoring, backfill: deps.backfill, simulations: deps.simulations, trials: deps.trials, rings: deps.rings, reasons: deps.reasons, shopify: deps.shopify, releaseHold: deps.releaseHold },
+      options: { stores: deps.stores, registry: deps.registry, plugins: deps.plugins, scoring: deps.scoring, backfill: deps.backfill, simulations: deps.simulations, trials: deps.trials, rings: deps.rings, reasons: deps.reasons, labels: deps.labels, calibrations: deps.calibrations, fits: deps.fits, chargebacks: deps.chargebacks, shopify: deps.shopify, releaseHold: deps.releaseHold },
     },
   ]);
   server.route({ method: 'GET', path: '/health', options: { auth: false }, handler: () => ({ ok: true, demoMode: deps.config.demoMode }) });

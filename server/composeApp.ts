@@ -12,6 +12,10 @@ import { BackfillRunner, type BackfillOptions } from './backfill/BackfillRunner.
 import { BackfillService } from './backfill/BackfillService.ts';
 import { historySourceOpener } from './backfill/openHistorySource.ts';
 import { SimulationService } from './services/SimulationService.ts';
+import { CalibrationService } from './services/CalibrationService.ts';
+import { ChargebackService } from './services/ChargebackService.ts';
+import { FitService } from './services/FitService.ts';
+import { LabelService } from './services/LabelService.ts';
 import { RingService } from './services/RingService.ts';
 import { LlmLabeler } from './services/LlmLabeler.ts';
 import { ReasonService } from './services/ReasonService.ts';
@@ -66,7 +70,7 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     stores,
     log,
     decisionSteps: budgets.decisionSteps,
-    limits: { previewSteps: budgets.previewSteps, previewTimeoutMs: budgets.previewTimeoutMs, simulationSteps: budgets.simulationSteps, simulationTimeoutMs: budgets.simulationTimeoutMs, memoryMb: budgets.trialMemoryMb },
+    limits: { previewSteps: budgets.previewSteps, previewTimeoutMs: budgets.previewTimeoutMs, simulationSteps: budgets.simulationSteps, simulationTimeoutMs: budgets.simulationTimeoutMs, fitTimeoutMs: budgets.fitTimeoutMs, memoryMb: budgets.trialMemoryMb },
   });
   const catalog = new ProductCatalog(stores, config, { log, enqueue: (shopId, productIds) => queue.sendProducts({ shopId, productIds }), ...(options.fastRetries ? { sleep: async () => {} } : {}) });
   const scoring = new ScoringService(stores, registry, { unavailable: (id) => plugins.unavailableReason(id), guard, liveLoad: trials.liveLoad, decisionSteps: budgets.decisionSteps, catalog });
@@ -84,6 +88,10 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
   const reasons = new ReasonService(stores, config.llm ? new LlmLabeler(config.llm, stores.reasons) : null, log, (shopId, trigger) => queue.sendReasons({ shopId, trigger }));
   const simulations = new SimulationService(stores, registry, scoring, (shopId, simulationId) => queue.sendSimulation({ shopId, simulationId }));
   const rings = new RingService(stores, (shopId) => queue.sendRings({ shopId }));
+  const labels = new LabelService(stores);
+  const calibrations = new CalibrationService(stores, labels);
+  const fits = new FitService(stores, registry, labels, (shopId, fitId) => queue.sendFit({ shopId, fitId }));
+  const chargebacks = new ChargebackService(stores, calibrations);
   // A finished backfill rebuilds the shop's rings and return-reason clusters (its whole history is in now).
   backfill.onFinished = async (shopId) => {
     await rings.request(shopId).catch((err) => log.error({ err, shopId }, 'rings rebuild not requested after the backfill'));
@@ -103,8 +111,18 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     },
     runReasons: (shopId, trigger) => reasons.run(shopId, trigger),
     runProducts: (shopId, productIds) => catalog.ensureIds(shopId, productIds),
+    runAging: async (shopId) => {
+      const labelled = await labels.age(shopId);
+      if (labelled > 0) calibrations.forget(shopId);
+      log.info({ shopId, labelled }, 'aging inference: matured subjects labelled legit');
+    },
+    requestAllAging: async () => {
+      for (const shopId of await stores.shops.activeIds()) await queue.sendAging({ shopId });
+    },
+    runFit: (shopId, fitId) => trials.fit(shopId, fitId),
   });
   await queue.scheduleRings().catch((err) => log.error({ err }, 'periodic rings rebuild not scheduled'));
+  await queue.scheduleAging().catch((err) => log.error({ err }, 'daily aging inference not scheduled'));
   const intake = new OrderIntake({
     recordOrders: (items) => stores.deliveries.recordOrders(items),
     sendScores: (jobs) => queue.sendScoreBatch(jobs),
@@ -121,6 +139,10 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     trials,
     rings,
     reasons,
+    labels,
+    calibrations,
+    fits,
+    chargebacks,
     intake,
     gdpr: new GdprService(stores),
     queue,

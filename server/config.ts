@@ -55,10 +55,10 @@ export interface Config {
    * expressions of one decision (`EXPRESSION_DECISION_STEPS`, default 100,000), of one preview
    * (`PREVIEW_STEPS`, default 20,000,000) and of one simulation (`SIMULATION_STEPS`, default
    * 5,000,000,000); wall time of a preview (`PREVIEW_TIMEOUT_MS`, default 20,000) and of a
-   * simulation (`SIMULATION_TIMEOUT_MS`, default 1,800,000); a trial thread's heap
-   * (`TRIAL_MEMORY_MB`, default 1536).
+   * simulation (`SIMULATION_TIMEOUT_MS`, default 1,800,000) and of a fit (`FIT_TIMEOUT_MS`,
+   * default 600,000); a trial thread's heap (`TRIAL_MEMORY_MB`, default 1536).
    */
-  budgets: { decisionSteps: number; previewSteps: number; simulationSteps: number; previewTimeoutMs: number; simulationTimeoutMs: number; trialMemoryMb: number };
+  budgets: { decisionSteps: number; previewSteps: number; simulationSteps: number; previewTimeoutMs: number; simulationTimeoutMs: number; fitTimeoutMs: number; trialMemoryMb: number };
 }
 
 const ENV_SCHEMA = {
@@ -95,6 +95,7 @@ const ENV_SCHEMA = {
     SIMULATION_STEPS: { type: 'string', pattern: '^[0-9]{1,13}$' },
     PREVIEW_TIMEOUT_MS: { type: 'string', pattern: '^[0-9]{1,7}$' },
     SIMULATION_TIMEOUT_MS: { type: 'string', pattern: '^[0-9]{1,8}$' },
+    FIT_TIMEOUT_MS: { type: 'string', pattern: '^[0-9]{1,8}$' },
     TRIAL_MEMORY_MB: { type: 'string', pattern: '^[0-9]{1,5}$' },
   },
 } as const;
@@ -156,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     simulationSteps: budget('SIMULATION_STEPS', 5_000_000_000, 1_000, 1e13, 'expression steps per simulation'),
     previewTimeoutMs: budget('PREVIEW_TIMEOUT_MS', 20_000, 100, 600_000, 'ms'),
     simulationTimeoutMs: budget('SIMULATION_TIMEOUT_MS', 1_800_000, 1_000, 3_500_000, 'ms; pg-boss expires the job after an hour'),
+    fitTimeoutMs: budget('FIT_TIMEOUT_MS', 600_000, 1_000, 3_500_000, 'ms; pg-boss expires the job after an hour'),
     trialMemoryMb: budget('TRIAL_MEMORY_MB', 1_536, 64, 65_536, 'MB of heap per trial thread'),
   };
   if (problems.length > 0) throw new ConfigError(problems);

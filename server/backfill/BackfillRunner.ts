@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { LabelService } from '../services/LabelService.ts';
 import type { ScoringService } from '../services/ScoringService.ts';
 import type { BackfillRow, BackfillSource, StageRow, Stores } from '../store/index.ts';
 import type { BulkSourceOptions } from './BulkOperationHistorySource.ts';
@@ -31,6 +32,7 @@ export type StepOutcome = 'more' | 'done' | 'stopped' | { waitMs: number };
 export class BackfillRunner {
   private readonly stores: Stores;
   private readonly scoring: ScoringService;
+  private readonly labels: LabelService;
   private readonly log: Logger;
   private readonly pageSize: number;
   private readonly scorePageSize: number;
@@ -40,6 +42,7 @@ export class BackfillRunner {
   constructor(stores: Stores, scoring: ScoringService, log: Logger, options: BackfillOptions = {}) {
     this.stores = stores;
     this.scoring = scoring;
+    this.labels = new LabelService(stores);
     this.log = log;
     this.pageSize = options.pageSize ?? 1000;
     this.scorePageSize = options.scorePageSize ?? 250;
@@ -100,7 +103,8 @@ export class BackfillRunner {
       return waiting ? page.waitMs : undefined;
     }
     if (name === 'aging') {
-      const labelled = await this.stores.backfills.labelAgedRefunds(trx, shopId, backfill.aging_days, window);
+      // The pass's orders, returns and refunds whose dispute window has closed without a dispute: legit (LabelService.age).
+      const labelled = await this.labels.age(shopId, { trx, windowDays: backfill.aging_days, window });
       await this.stores.backfills.savePage(trx, shopId, name, { cursor: null, processed: labelled, total: labelled, done: true });
       return;
     }

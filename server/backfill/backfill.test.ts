@@ -81,7 +81,7 @@ async function untilSettled(shop: string) {
 const countOf = async (table: string, where: Record<string, unknown>) => Number((await app.stores.db(table).where(where).count('* as n').first())!.n);
 
 describe('backfill from a history file, through pg-boss and real PostgreSQL', () => {
-  it('runs all stages in order: stores every record once, ages refunds, builds the baseline, decides every subject without acting', async () => {
+  it('runs all stages in order: stores every record once, ages orders, returns and refunds, builds the baseline, decides every subject without acting', async () => {
     const shop = 'backfill-a.myshopify.com';
     await app.installShop(shop); // connected (it has a token): still, history is never acted on
     expect(await app.backfill.start(shop, { kind: 'file', path: historyPath }, { days: 365, to: END })).toBe(true);
@@ -102,10 +102,15 @@ describe('backfill from a history file, through pg-boss and real PostgreSQL', ()
     expect(await countOf('decisions', { shop_id: shop })).toBe(subjectCount);
     const actions = await app.stores.db('actions').where({ shop_id: shop }).select('status', 'result');
     expect(actions.every((a) => a.status === 'skipped' && /historical/.test(a.result.reason))).toBe(true);
-    // Aging: refunds more than 120 days before now with no chargeback on their order are legit.
+    // Aging: orders, returns and refunds (paid through Shopify Payments) more than 120 days before
+    // now with no dispute on their order are legit, known from the day their window closed.
     const chargebackOrders = new Set(events.filter((e) => e.type === 'chargeback').map((e) => (e as Extract<HistoryEvent, { type: 'chargeback' }>).chargeback.orderId));
-    const aged = events.filter((e): e is Extract<HistoryEvent, { type: 'refund' }> => e.type === 'refund' && !chargebackOrders.has(e.refund.orderId));
-    expect(await countOf('outcomes', { shop_id: shop, source: 'aging', label: 'legit' })).toBe(aged.length);
+    const subjects = events.flatMap((e) => (e.type === 'order' ? [{ id: e.order.id, orderId: e.order.id, at: e.order.createdAt }] : e.type === 'return' ? [{ id: e.return.id, orderId: e.return.orderId, at: e.return.createdAt }] : e.type === 'refund' ? [{ id: e.refund.id, orderId: e.refund.orderId, at: e.refund.createdAt }] : []));
+    const aged = subjects.filter((s) => !chargebackOrders.has(s.orderId));
+    const stored = await app.stores.db('outcomes').where({ shop_id: shop, source: 'aging', label: 'legit' }).select('subject_id', 'labelled_at');
+    expect(stored.length).toBe(aged.length);
+    const maturedAt = new Map(stored.map((o) => [o.subject_id, (o.labelled_at as Date).toISOString()]));
+    for (const s of aged) expect(maturedAt.get(s.id), s.id).toBe(new Date(Date.parse(s.at) + 120 * 86_400_000).toISOString());
   });
 
   it('decides each event as live scoring would have at that moment (future records not yet stored)', async () => {

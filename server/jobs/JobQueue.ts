@@ -1,5 +1,5 @@
 import { PgBoss } from 'pg-boss';
-import { actionJobKey, QUEUES, scoreJobKey, type ActionJob, type BackfillJob, type ProductsJob, type ReasonsJob, type RingsJob, type ScoreBatchJob, type ScoreJob, type SimulationJob } from './queues.ts';
+import { actionJobKey, QUEUES, scoreJobKey, type ActionJob, type AgingJob, type BackfillJob, type FitJob, type ProductsJob, type ReasonsJob, type RingsJob, type ScoreBatchJob, type ScoreJob, type SimulationJob } from './queues.ts';
 
 /**
  * pg-boss behind the two things the app asks of it: send a scoring job, send an action job.
@@ -35,6 +35,11 @@ export class JobQueue {
     await boss.createQueue(QUEUES.ringsAll, { retryLimit: 0 });
     // A failed product fetch is not retried by pg-boss: the next order naming the products asks again (after the catalog's backoff).
     await boss.createQueue(QUEUES.products, { retryLimit: 0, expireInSeconds: 300, notify: true });
+    // Aging: one per shop queued at a time (a request while one waits is that run); idempotent, so a retry is harmless.
+    await boss.createQueue(QUEUES.aging, { retryLimit: 2, retryDelay: Math.max(retryDelay, 1), expireInSeconds: 900, notify: true });
+    await boss.createQueue(QUEUES.agingAll, { retryLimit: 0 });
+    // A fit runs once (its row records a failure); the trial thread bounds its time below the expiry.
+    await boss.createQueue(QUEUES.fit, { retryLimit: 0, expireInSeconds: 3600, notify: true });
     return queue;
   }
 
@@ -46,6 +51,20 @@ export class JobQueue {
   /** Rebuilds every shop's rings every `cron` (pg-boss schedule, once across processes). */
   async scheduleRings(cron = '17 */6 * * *'): Promise<void> {
     await this.boss.schedule(QUEUES.ringsAll, cron, {});
+  }
+
+  /** An aging run of a shop (dropped if one is already queued). */
+  async sendAging(job: AgingJob): Promise<void> {
+    await this.boss.send(QUEUES.aging, job, { singletonKey: job.shopId });
+  }
+
+  /** Ages every shop's live data every `cron` (pg-boss schedule, once across processes): daily by default. */
+  async scheduleAging(cron = '41 3 * * *'): Promise<void> {
+    await this.boss.schedule(QUEUES.agingAll, cron, {});
+  }
+
+  async sendFit(job: FitJob): Promise<void> {
+    await this.boss.send(QUEUES.fit, job);
   }
 
   async sendScore(job: ScoreJob): Promise<void> {

@@ -20,7 +20,22 @@ export const QUEUES = Object.freeze({
   reasons: 'refundsentry-reasons',
   /** Fetch the facts of products a shop's live orders named that are not stored yet (type, compare-at price). */
   products: 'refundsentry-products',
+  /** Aging inference on one shop's live data: subjects whose dispute window closed without a dispute are labelled legit. */
+  aging: 'refundsentry-aging',
+  /** Daily: an aging job for every installed shop. */
+  agingAll: 'refundsentry-aging-all',
+  /** Fit one ruleset version to a shop's labels (a draft with its report). */
+  fit: 'refundsentry-fit',
 });
+
+export interface AgingJob {
+  shopId: string;
+}
+
+export interface FitJob {
+  shopId: string;
+  fitId: string;
+}
 
 export interface ProductsJob {
   shopId: string;

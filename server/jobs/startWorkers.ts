@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { ScoringService } from '../services/ScoringService.ts';
 import type { Stores } from '../store/index.ts';
 import type { JobQueue } from './JobQueue.ts';
-import { QUEUES, type ActionJob, type BackfillJob, type ProductsJob, type ReasonsJob, type RingsJob, type ScoreBatchJob, type ScoreJob, type SimulationJob } from './queues.ts';
+import { QUEUES, type ActionJob, type AgingJob, type BackfillJob, type FitJob, type ProductsJob, type ReasonsJob, type RingsJob, type ScoreBatchJob, type ScoreJob, type SimulationJob } from './queues.ts';
 
 const SCORE_WORK_OPTIONS = {
   batchSize: 64,
@@ -41,6 +41,11 @@ export interface WorkerDeps {
   runReasons: (shopId: string, trigger: ReasonsJob['trigger']) => Promise<void>;
   /** Fetch and store the facts of these products of the shop (ProductCatalog). */
   runProducts: (shopId: string, productIds: string[]) => Promise<void>;
+  /** Aging inference on a shop's live data; and request that for every shop (the daily job). */
+  runAging: (shopId: string) => Promise<void>;
+  requestAllAging: () => Promise<void>;
+  /** Run one stored fit (in a trial thread). */
+  runFit: (shopId: string, fitId: string) => Promise<void>;
   log: Logger;
 }
 
@@ -73,6 +78,16 @@ export async function startWorkers(deps: WorkerDeps): Promise<void> {
   });
   await queue.boss.work<ProductsJob>(QUEUES.products, { batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 }, async ([job]: Job<ProductsJob>[]) => {
     await deps.runProducts(job!.data.shopId, job!.data.productIds);
+  });
+  await queue.boss.work<AgingJob>(QUEUES.aging, { batchSize: 1, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 2 }, async ([job]: Job<AgingJob>[]) => {
+    await deps.runAging(job!.data.shopId);
+  });
+  await queue.boss.work(QUEUES.agingAll, { batchSize: 1, pollingIntervalSeconds: 30 }, async () => {
+    await deps.requestAllAging();
+  });
+  // One fit at a time per process (it runs in the trial thread, to its end or until cancelled).
+  await queue.boss.work<FitJob>(QUEUES.fit, { batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 }, async ([job]: Job<FitJob>[]) => {
+    await deps.runFit(job!.data.shopId, job!.data.fitId);
   });
   await queue.boss.work<ReasonsJob>(QUEUES.reasons, { batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 }, async ([job]: Job<ReasonsJob>[]) => {
     await deps.runReasons(job!.data.shopId, job!.data.trigger);

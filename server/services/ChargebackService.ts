@@ -1,10 +1,8 @@
-import { calibrateChargebackRisk, chargebackRiskOf, type ChargebackCalibration, type ChargebackRisk } from '../../engine/chargebacks/chargebackRisk.ts';
+import type { Calibration, OutcomeRisk } from '../../engine/chargebacks/calibration.ts';
 import type { ChargebackSummary, DoubleDip, EvidenceMaterial, PredictionRow, RepeatOffender, Stores, UnshippedOrder } from '../store/index.ts';
+import type { CalibrationService } from './CalibrationService.ts';
 
 const DAY_MS = 86_400_000;
-/** Card networks give customers about 120 days to dispute: an order younger than that may still be. */
-export const CHARGEBACK_WINDOW_DAYS = 120;
-const CALIBRATION_TTL_MS = 10 * 60_000;
 
 export interface ChargebackReport {
   window: { from: string; to: string };
@@ -21,52 +19,45 @@ export interface ChargebackReport {
   };
   repeatOffenders: RepeatOffender[];
   doubleDips: { orders: number; refunded: number; chargedBack: number; rows: DoubleDip[] };
-  /** Recent orders not shipped yet, with their chargeback risk: what can still be held. */
-  unshipped: (UnshippedOrder & { chargebackRisk: ChargebackRisk | null })[];
-  calibration: ChargebackCalibration | null;
+  /** Recent orders not shipped yet, with their calibrated fraud risk: what can still be held. */
+  unshipped: (UnshippedOrder & { chargebackRisk: OutcomeRisk })[];
+  /** The live version's calibration for orders (score band → observed fraud rate, with counts); null without a published version. */
+  calibration: Calibration | null;
 }
 
 export interface Evidence extends EvidenceMaterial {
   shopId: string;
   generatedAt: string;
-  chargebackRisk: ChargebackRisk | null;
+  /** The calibrated fraud risk of the order's own decision (the version that decided it); null when it was not scored. */
+  chargebackRisk: OutcomeRisk | null;
 }
 
 /**
  * Chargebacks seen from the merchant's side: exposure, repeat offenders, how well scoring
- * predicted them, double dips (refunded or returned, then disputed), the chargeback risk of
- * orders still to ship (calibrated on the shop's own matured orders), and the evidence of one
- * disputed order.
+ * predicted them, double dips (refunded or returned, then disputed), the fraud risk of orders
+ * still to ship (calibrated: `CalibrationService`), and the evidence of one disputed order.
  */
 export class ChargebackService {
   private readonly stores: Stores;
+  private readonly calibrations: CalibrationService;
   private readonly now: () => number;
-  private readonly calibrations = new Map<string, { at: number; calibration: ChargebackCalibration | undefined }>();
 
-  constructor(stores: Stores, now: () => number = Date.now) {
+  constructor(stores: Stores, calibrations: CalibrationService, now: () => number = Date.now) {
     this.stores = stores;
+    this.calibrations = calibrations;
     this.now = now;
   }
 
-  /** The shop's calibration from orders decided more than the chargeback window ago (cached 10 minutes). */
-  async calibration(shopId: string): Promise<ChargebackCalibration | undefined> {
-    const now = this.now();
-    const cached = this.calibrations.get(shopId);
-    if (cached && now - cached.at < CALIBRATION_TTL_MS) return cached.calibration;
-    const calibration = calibrateChargebackRisk(await this.stores.chargebacks.maturedOrders(shopId, new Date(now - CHARGEBACK_WINDOW_DAYS * DAY_MS)));
-    this.calibrations.set(shopId, { at: now, calibration });
-    return calibration;
-  }
-
   async report(shopId: string, from: Date, to: Date): Promise<ChargebackReport> {
-    const [summary, predictions, repeatOffenders, doubleDips, unshipped, calibration] = await Promise.all([
+    const [summary, predictions, repeatOffenders, doubleDips, unshipped, live] = await Promise.all([
       this.stores.chargebacks.summary(shopId, from, to),
       this.stores.chargebacks.predictions(shopId, from, to),
       this.stores.chargebacks.repeatOffenders(shopId, to),
       this.stores.chargebacks.doubleDips(shopId, from, to),
       this.stores.chargebacks.unshipped(shopId, new Date(this.now() - 30 * DAY_MS)),
-      this.calibration(shopId),
+      this.stores.rulesets.published(shopId),
     ]);
+    const risks = await Promise.all(unshipped.map((order) => this.calibrations.riskOf(shopId, { version: order.rulesetVersion, kind: 'order', score: order.score })));
     const scored = predictions.filter((p) => p.zone !== null);
     const flagged = scored.filter((p) => p.zone === 'medium' || p.zone === 'high').length;
     return {
@@ -87,8 +78,8 @@ export class ChargebackService {
         chargedBack: round2(doubleDips.reduce((s, d) => s + d.chargedBack, 0)),
         rows: doubleDips,
       },
-      unshipped: unshipped.map((order) => ({ ...order, chargebackRisk: calibration ? chargebackRiskOf(calibration, order.score) : null })),
-      calibration: calibration ?? null,
+      unshipped: unshipped.map((order, i) => ({ ...order, chargebackRisk: risks[i]! })),
+      calibration: live ? await this.calibrations.calibration(shopId, live.version, 'order') : null,
     };
   }
 
@@ -97,12 +88,11 @@ export class ChargebackService {
     const material = await this.stores.chargebacks.evidence(shopId, orderId);
     if (!material.order) return undefined;
     const orderDecision = material.decisions.find((d) => d.subjectKind === 'order');
-    const calibration = orderDecision ? await this.calibration(shopId) : undefined;
     return {
       shopId,
       generatedAt: new Date(this.now()).toISOString(),
       ...material,
-      chargebackRisk: calibration && orderDecision ? chargebackRiskOf(calibration, orderDecision.score) : null,
+      chargebackRisk: orderDecision ? await this.calibrations.riskOf(shopId, { version: orderDecision.trace.ruleset.version, kind: 'order', score: orderDecision.score }) : null,
     };
   }
 }

@@ -14,9 +14,15 @@ describe('the card recommendation', () => {
     expect(recommend({ decision: decision('high'), hold: null, chargebackRisk: null })).toMatch(/^High risk: review before fulfilling/);
   });
 
-  it('adds the chargeback risk only when it is at least twice the shop\'s', () => {
-    const risk = (probability: number) => ({ probability, band: { ...band, probability }, baseRate: 0.02, explanation: '' });
-    expect(recommend({ decision: decision('high'), hold: null, chargebackRisk: risk(0.1) })).toMatch(/ Chargeback risk 10\.0%, 5\.0× the shop's\.$/);
+  it('adds the calibrated fraud risk only when it is a number and at least twice the rate of all known outcomes', () => {
+    const risk = (probability: number | null, baseRate: number | null = 0.02) => ({
+      probability, kind: 'order' as const, version: 1, score: 80, band: { from: 80, to: 90 }, baseRate, minLabelled: 30, explanation: '',
+      basis: probability === null ? null : { from: 80, to: 90, rows: 40, positives: Math.round(probability * 40), source: 'outcomes' as const },
+    });
+    expect(recommend({ decision: decision('high'), hold: null, chargebackRisk: risk(0.1) })).toMatch(/ Fraud risk 10\.0%, 5\.0× the rate of all orders with a known outcome\.$/);
     expect(recommend({ decision: decision('medium'), hold: null, chargebackRisk: risk(0.03) })).toBe('Medium risk: check the signals below before shipping.');
+    // Not enough outcomes yet (no number), or no base rate to compare with: no figure in the advice.
+    expect(recommend({ decision: decision('high'), hold: null, chargebackRisk: risk(null) })).toBe('High risk: review before fulfilling (verify the customer, or cancel and refund).');
+    expect(recommend({ decision: decision('high'), hold: null, chargebackRisk: risk(0.5, null) })).toBe('High risk: review before fulfilling (verify the customer, or cancel and refund).');
   });
 });

@@ -1,15 +1,19 @@
-import { chargebackRiskOf } from '../../engine/chargebacks/chargebackRisk.ts';
 import type { OrderRiskCard } from './orderRiskCardShape.ts';
 import type { Stores } from '../store/index.ts';
-import type { ChargebackService } from './ChargebackService.ts';
+import type { CalibrationService } from './CalibrationService.ts';
 
 export type { OrderRiskCard } from './orderRiskCardShape.ts';
 
-/** The recommendation, from the zone, whether RefundSentry holds the fulfilment, and the chargeback risk. */
+/**
+ * The recommendation, from the zone, whether RefundSentry holds the fulfilment, and the calibrated
+ * fraud risk when it is a number and at least twice the rate of all the version's known outcomes.
+ */
 export function recommend(card: Pick<OrderRiskCard, 'decision' | 'hold' | 'chargebackRisk'>): string {
   const { decision, hold, chargebackRisk } = card;
   if (!decision) return 'Not scored yet: RefundSentry scores an order within seconds of its creation.';
-  const risk = chargebackRisk && chargebackRisk.probability >= 2 * chargebackRisk.baseRate ? ` Chargeback risk ${(chargebackRisk.probability * 100).toFixed(1)}%, ${(chargebackRisk.probability / chargebackRisk.baseRate).toFixed(1)}× the shop's.` : '';
+  const p = chargebackRisk?.probability ?? null;
+  const base = chargebackRisk?.baseRate ?? null;
+  const risk = p !== null && base !== null && base > 0 && p >= 2 * base ? ` Fraud risk ${(p * 100).toFixed(1)}%, ${(p / base).toFixed(1)}× the rate of all orders with a known outcome.` : '';
   if (decision.zone === 'high') {
     if (hold?.status === 'done') return `Fulfilment is on hold. Review the signals below, then release the hold in RefundSentry or cancel and refund.${risk}`;
     if (hold?.status === 'released') return `High risk; the hold was released by staff. Keep the evidence if the order is disputed.${risk}`;
@@ -19,14 +23,14 @@ export function recommend(card: Pick<OrderRiskCard, 'decision' | 'hold' | 'charg
   return `Low risk: no action needed.${risk}`;
 }
 
-export async function orderRiskCard(stores: Stores, chargebacks: ChargebackService, shopId: string, orderId: string): Promise<OrderRiskCard | undefined> {
+export async function orderRiskCard(stores: Stores, calibrations: CalibrationService, shopId: string, orderId: string): Promise<OrderRiskCard | undefined> {
   const order = await stores.events.get<{ customerId?: string | null }>(shopId, 'order', orderId);
   if (!order) return undefined;
   const row = await stores.decisions.bySubject(shopId, orderId);
   const customerId = order.customerId ?? null;
-  const [actions, calibration, totals, profile, high] = await Promise.all([
+  const [actions, chargebackRisk, totals, profile, high] = await Promise.all([
     row ? stores.actions.forDecision(shopId, row.id) : Promise.resolve([]),
-    row ? chargebacks.calibration(shopId) : Promise.resolve(undefined),
+    row ? calibrations.riskOf(shopId, { version: row.ruleset_version, kind: 'order', score: Number(row.score) }) : Promise.resolve(null),
     customerId ? stores.events.customerTotals(shopId, customerId) : Promise.resolve(undefined),
     customerId ? stores.customers.get(shopId, customerId) : Promise.resolve(undefined),
     customerId ? stores.decisions.list(shopId, { customerId, zone: 'high', limit: 200 }) : Promise.resolve([]),
@@ -34,7 +38,6 @@ export async function orderRiskCard(stores: Stores, chargebacks: ChargebackServi
   const decision = row ? { id: String(row.id), score: Number(row.score), zone: row.zone, decidedAt: row.decided_at.toISOString(), rulesetVersion: row.ruleset_version } : null;
   const holdRow = actions.find((a) => a.type === 'fulfillment.hold' && a.status !== 'skipped');
   const hold = holdRow ? { actionId: String(holdRow.id), status: holdRow.status } : null;
-  const chargebackRisk = calibration && decision ? chargebackRiskOf(calibration, decision.score) : null;
   const card: OrderRiskCard = {
     orderId,
     decision,

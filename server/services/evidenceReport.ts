@@ -112,7 +112,8 @@ ${doubleDip ? `<p class="flag" id="double-dip"><strong>Double dip:</strong> ${e(
 </dl>
 ${table(['Item', 'SKU', 'Qty', 'Unit price'], order.lineItems.map((l) => [`${l.title ?? 'item'}${l.variantTitle ? ` (${l.variantTitle})` : ''}`, l.sku ?? '', l.quantity, money(l.price, order.currency)]))}
 <h2>Risk assessment when the order was placed</h2>
-${orderDecision ? `<p><strong>${orderDecision.score} / 100, ${e(orderDecision.zone.toUpperCase())} risk</strong> (ruleset ${e(orderDecision.trace.ruleset.id)} v${orderDecision.trace.ruleset.version}, decided ${e(when(orderDecision.decidedAt))}).${evidence.chargebackRisk ? ` Chargeback risk: ${e(evidence.chargebackRisk.explanation)}` : ''}</p>
+${orderDecision ? `<p><strong>${orderDecision.score} / 100, ${e(orderDecision.zone.toUpperCase())} risk</strong> (ruleset ${e(orderDecision.trace.ruleset.id)} v${orderDecision.trace.ruleset.version}, decided ${e(when(orderDecision.decidedAt))}).</p>
+${evidence.chargebackRisk ? `<p id="fraud-risk">Fraud risk (calibrated on the outcomes of ruleset v${evidence.chargebackRisk.version}): ${e(evidence.chargebackRisk.explanation)}</p>` : ''}
 ${fired.length ? table(['Signal', 'Points', 'Why'], fired.map((s) => [s.id, s.points, s.message])) : '<p class="none">No risk signal fired on the order.</p>'}` : '<p class="none">The order was not scored.</p>'}
 <h2>Actions taken</h2>
 ${table(['Action', 'Status', 'When'], evidence.actions.map((a) => [ACTION_WORDS[a.type] ?? a.type, actionStatus(a), when(a.updatedAt)]))}

@@ -38,7 +38,7 @@ export interface StageRow {
   updated_at: Date;
 }
 
-/** Backfills and their per-stage checkpoints; also the set-based work of the aging stage. */
+/** Backfills and their per-stage checkpoints (the aging stage's labels: LabelStore). */
 export class BackfillStore {
   private readonly db: Knex;
   constructor(db: Knex) {
@@ -144,25 +144,6 @@ export class BackfillStore {
 
   async finish(trx: Knex, shopId: string): Promise<void> {
     await trx('backfills').where({ shop_id: shopId }).update({ status: 'done', finished_at: trx.fn.now() });
-  }
-
-  /**
-   * Aging inference: every refund of the window older than `agingDays` whose order never had a
-   * chargeback is labelled legit, as known `agingDays` after the refund (so contexts before then
-   * do not see the label). Idempotent (one aging label per refund).
-   */
-  async labelAgedRefunds(trx: Knex, shopId: string, agingDays: number, window: { from: Date; to: Date }): Promise<number> {
-    const { rowCount } = await trx.raw(
-      `insert into outcomes (shop_id, subject_kind, subject_id, customer_id, decision_id, label, source, note, labelled_at)
-       select r.shop_id, 'refund', r.resource_id, r.customer_id, null, 'legit', 'aging', ?, r.occurred_at + make_interval(days => ?)
-         from events r
-        where r.shop_id = ? and r.kind = 'refund' and r.occurred_at >= ? and r.occurred_at < ?
-          and r.occurred_at + make_interval(days => ?) <= now()
-          and not exists (select 1 from events c where c.shop_id = r.shop_id and c.kind = 'chargeback' and c.order_id = r.order_id)
-       on conflict (shop_id, subject_id, source) do nothing`,
-      [`no chargeback within ${agingDays} days of the refund`, agingDays, shopId, window.from, window.to, agingDays],
-    );
-    return rowCount ?? 0;
   }
 
   /** Orders, returns and refunds of the window in time order, after the `(time, id)` cursor. */

@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
 import type { Decision } from '../../engine/index.ts';
-import type { MaturedOrder } from '../../engine/chargebacks/chargebackRisk.ts';
 
 /** Dispute statuses Shopify reports while the money is still in question. */
 const OPEN_STATUSES = ['needs_response', 'under_review'];
@@ -45,6 +44,8 @@ export interface DoubleDip {
 export interface UnshippedOrder {
   orderId: string;
   decisionId: string;
+  /** The ruleset version that decided it (its risk figure is that version's calibration). */
+  rulesetVersion: number;
   customerId: string | null;
   score: number;
   zone: string;
@@ -66,17 +67,6 @@ export class ChargebackStore {
 
   constructor(db: Knex) {
     this.db = db;
-  }
-
-  /** Order decisions older than the chargeback window, and whether each order was charged back (as known now). */
-  async maturedOrders(shopId: string, before: Date): Promise<MaturedOrder[]> {
-    const { rows } = await this.db.raw(
-      `select d.score, exists (select 1 from events c where c.shop_id = d.shop_id and c.kind = 'chargeback' and c.order_id = d.subject_id) as charged
-         from decisions d
-        where d.shop_id = ? and d.subject_kind = 'order' and d.decided_at < ?`,
-      [shopId, before],
-    );
-    return (rows as { score: string; charged: boolean }[]).map((r) => ({ score: Number(r.score), chargedBack: r.charged }));
   }
 
   async summary(shopId: string, from: Date, to: Date): Promise<ChargebackSummary> {
@@ -167,7 +157,7 @@ export class ChargebackStore {
   /** Recent orders not fulfilled (nor cancelled) yet, riskiest first: what can still be stopped. */
   async unshipped(shopId: string, since: Date, limit = 25): Promise<UnshippedOrder[]> {
     const { rows } = await this.db.raw(
-      `select d.subject_id, d.id, d.customer_id, d.score, d.zone, (o.body->>'totalPrice')::numeric as total, d.decided_at
+      `select d.subject_id, d.id, d.customer_id, d.ruleset_version, d.score, d.zone, (o.body->>'totalPrice')::numeric as total, d.decided_at
          from decisions d join events o on o.shop_id = d.shop_id and o.kind = 'order' and o.resource_id = d.subject_id
         where d.shop_id = ? and d.subject_kind = 'order' and d.decided_at >= ?
           and o.body->>'cancelledAt' is null
@@ -175,8 +165,8 @@ export class ChargebackStore {
         order by d.score desc, d.decided_at desc limit ?`,
       [shopId, since, limit],
     );
-    return (rows as { subject_id: string; id: string; customer_id: string | null; score: string; zone: string; total: string; decided_at: Date }[]).map((r) => ({
-      orderId: r.subject_id, decisionId: r.id, customerId: r.customer_id, score: Number(r.score), zone: r.zone, total: Number(r.total), orderedAt: r.decided_at.toISOString(),
+    return (rows as { subject_id: string; id: string; customer_id: string | null; ruleset_version: number; score: string; zone: string; total: string; decided_at: Date }[]).map((r) => ({
+      orderId: r.subject_id, decisionId: r.id, rulesetVersion: r.ruleset_version, customerId: r.customer_id, score: Number(r.score), zone: r.zone, total: Number(r.total), orderedAt: r.decided_at.toISOString(),
     }));
   }
 

@@ -18,6 +18,22 @@ export interface RulesetRow {
   /** Set when its custom expressions kept exceeding their budget: the shop scores with its last good version instead. */
   over_budget_at?: Date | null;
   over_budget_reason?: string | null;
+  /** How a fitted version was made (the fit's id, options, labels and report); null for a version written by hand. */
+  note?: RulesetNote | null;
+}
+
+/** The note a fitted draft keeps beside its body. */
+export interface RulesetNote {
+  kind: 'fit';
+  fitId: string;
+  /** The version it was fitted from. */
+  fittedFrom: number;
+  asOf: string;
+  options: Record<string, unknown>;
+  /** Label counts per subject kind at the fit. */
+  labels: Record<string, unknown>;
+  /** The fit's report (`FitReport`: split, per-kind fits, held-out metrics and calibration). */
+  report: unknown;
 }
 
 export class RulesetConflictError extends Error {
@@ -153,14 +169,14 @@ export class RulesetStore {
    * Saves a draft as the next version. `baseVersion` is the version the editor started from: a
    * draft saved on top of a newer version is refused, so concurrent edits never overwrite.
    */
-  async createDraft(shopId: string, body: Ruleset, createdBy: string, baseVersion: number | null): Promise<RulesetRow> {
+  async createDraft(shopId: string, body: Ruleset, createdBy: string, baseVersion: number | null, note: RulesetNote | null = null): Promise<RulesetRow> {
     return this.db.transaction(async (trx) => {
       await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`rulesets:${shopId}`]);
       const latest = await this.latestVersion(trx, shopId);
       if (baseVersion !== null && baseVersion !== latest) {
         throw new RulesetConflictError(`version ${latest} was saved after version ${baseVersion}, which this draft started from; reload and edit the latest`, latest);
       }
-      return this.insertVersion(trx, shopId, body, latest + 1, 'draft', createdBy);
+      return this.insertVersion(trx, shopId, body, latest + 1, 'draft', createdBy, note);
     });
   }
 
@@ -218,7 +234,7 @@ export class RulesetStore {
     return row?.max ?? 0;
   }
 
-  private async insertVersion(trx: Knex, shopId: string, body: Ruleset, version: number, status: RulesetRow['status'], by: string): Promise<RulesetRow> {
+  private async insertVersion(trx: Knex, shopId: string, body: Ruleset, version: number, status: RulesetRow['status'], by: string, note: RulesetNote | null = null): Promise<RulesetRow> {
     const stored = { ...body, version };
     const [row] = await trx<RulesetRow>('rulesets')
       .insert({
@@ -230,6 +246,7 @@ export class RulesetStore {
         status,
         created_by: by,
         published_at: status === 'published' ? trx.fn.now() : null,
+        note: note === null ? null : JSON.stringify(note),
       } as never)
       .returning('*');
     return row;

@@ -9,6 +9,8 @@ import { CustomerStore } from './CustomerStore.ts';
 import { DecisionStore } from './DecisionStore.ts';
 import { DeliveryStore } from './DeliveryStore.ts';
 import { EventStore } from './EventStore.ts';
+import { FitStore } from './FitStore.ts';
+import { LabelStore } from './LabelStore.ts';
 import { ListStore } from './ListStore.ts';
 import { OutcomeStore } from './OutcomeStore.ts';
 import { ProductStore } from './ProductStore.ts';
@@ -37,6 +39,8 @@ export interface Stores {
   context: ContextStore;
   backfills: BackfillStore;
   simulations: SimulationStore;
+  fits: FitStore;
+  labels: LabelStore;
   chargebacks: ChargebackStore;
   analytics: AnalyticsStore;
   rings: RingStore;
@@ -66,6 +70,8 @@ export function createStores(db: Knex): Stores {
     context: new ContextStore(db, products),
     backfills: new BackfillStore(db),
     simulations: new SimulationStore(db),
+    fits: new FitStore(db),
+    labels: new LabelStore(db),
     chargebacks: new ChargebackStore(db),
     analytics: new AnalyticsStore(db),
     rings: new RingStore(db),
@@ -82,13 +88,15 @@ export type { ContextMaterial } from './ContextStore.ts';
 export type { CustomerRow } from './CustomerStore.ts';
 export { eventsWithProductFacts, productIdsOf, withProductFacts, type ProductFacts } from './ProductStore.ts';
 export type { SimulationRow } from './SimulationStore.ts';
+export type { FitRow } from './FitStore.ts';
+export type { AgingCandidate, DecidedSubject, SubjectQuery } from './LabelStore.ts';
 export type { RingAlertRow, RingBuildRow, RingLinkRow, RingMemberRow, RingRow } from './RingStore.ts';
 export type { SnoozeRow } from './SnoozeStore.ts';
 export type { ListEntryRow, ListName } from './ListStore.ts';
 export type { HoldoutReport, RefundMethodReport } from './RefundReportStore.ts';
 export type { ReasonClusteringRow, ReturnNoteRow } from './ReasonStore.ts';
 export type { DecisionRow, DecisionFilters } from './DecisionStore.ts';
-export type { RulesetRow } from './RulesetStore.ts';
+export type { RulesetNote, RulesetRow } from './RulesetStore.ts';
 export type { ShopRow } from './ShopStore.ts';
 export type { ChargebackSummary, DoubleDip, EvidenceMaterial, PredictionRow, RepeatOffender, UnshippedOrder } from './ChargebackStore.ts';
 export type { GoalMetric, GoalRow, PeriodMetrics, SkuTrend } from './AnalyticsStore.ts';

@@ -16,6 +16,8 @@ export interface TrialLimits {
   simulationSteps: number;
   /** Wall time of one simulation (default 30 min; pg-boss expires the job after an hour). */
   simulationTimeoutMs: number;
+  /** Wall time of one fit (default 10 min), reading its labels included. */
+  fitTimeoutMs: number;
   /** Heap of a trial thread (default 1,536 MB): a trial that needs more stops, the server does not. */
   memoryMb: number;
   /** Previews waiting for the thread, all shops together (default 8); more are refused with 429. */
@@ -27,6 +29,7 @@ export const DEFAULT_TRIAL_LIMITS: TrialLimits = {
   previewTimeoutMs: 20_000,
   simulationSteps: 5_000_000_000,
   simulationTimeoutMs: 30 * 60_000,
+  fitTimeoutMs: 10 * 60_000,
   memoryMb: 1_536,
   maxQueuedPreviews: 8,
 };
@@ -34,7 +37,8 @@ export const DEFAULT_TRIAL_LIMITS: TrialLimits = {
 /** The work a trial thread does. */
 export type TrialTask =
   | { kind: 'preview'; shopId: string; body: Ruleset; days: number; steps: number; cancel: SharedArrayBuffer }
-  | { kind: 'simulate'; shopId: string; simulationId: string; steps: number };
+  | { kind: 'simulate'; shopId: string; simulationId: string; steps: number }
+  | { kind: 'fit'; shopId: string; fitId: string; steps: number };
 
 /** What a trial thread answers: a preview's result, or why the trial was refused. */
 export type TrialOutcome =
@@ -66,7 +70,8 @@ export class TrialRefused extends Error {
 }
 
 /**
- * Previews and simulations, in trial threads (piscina, one thread each): the main event loop that
+ * Previews, simulations and fits, in trial threads (piscina, one thread for previews, one for
+ * simulations and fits: a fit waits while a simulation runs): the main event loop that
  * serves webhooks, `/health` and the admin never runs them. Each trial is bounded: custom
  * expressions by a step budget (in the thread), wall time by a timer that terminates the thread,
  * memory by the thread's heap limit. A shop has one preview at a time (a newer one replaces it,
@@ -174,6 +179,29 @@ export class TrialThreads {
     }
   }
 
+  /**
+   * Runs a stored fit (the fit job) in the simulations' thread: it reads the shop's labelled
+   * decisions and fits there. Past its time or memory the thread is stopped and the fit recorded
+   * as failed here.
+   */
+  async fit(shopId: string, fitId: string): Promise<void> {
+    const controller = new AbortController();
+    const minutes = Math.round(this.limits.fitTimeoutMs / 60_000);
+    const timer = setTimeout(
+      () => controller.abort(new TrialRefused(422, 'timeout', `stopped: the fit ran longer than its ${minutes} min budget`)),
+      this.limits.fitTimeoutMs,
+    );
+    const started = Date.now();
+    try {
+      await this.run(this.simulations, { kind: 'fit', shopId, fitId, steps: 0 }, controller.signal);
+    } catch (error) {
+      if (!(error instanceof TrialRefused)) throw error;
+      await this.stores.fits.end(fitId, 'failed', error.message, Date.now() - started);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async close(): Promise<void> {
     for (const { controller } of this.previewOf.values()) controller.abort(new TrialRefused(409, 'superseded', 'The server is stopping'));
     await Promise.all([this.previews.close({ force: true }), this.simulations.close({ force: true })]);
@@ -186,7 +214,7 @@ export class TrialThreads {
     } catch (error) {
       if (signal.aborted && signal.reason instanceof TrialRefused) throw signal.reason;
       if ((error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
-        throw new TrialRefused(422, 'memory', `stopped: the ${task.kind === 'preview' ? 'preview' : 'simulation'} needed more than its ${this.limits.memoryMb} MB of memory`);
+        throw new TrialRefused(422, 'memory', `stopped: the ${task.kind === 'simulate' ? 'simulation' : task.kind} needed more than its ${this.limits.memoryMb} MB of memory`);
       }
       throw error;
     }

@@ -1,5 +1,5 @@
 /**
- * A trial thread (piscina task module): previews and simulations run here, off the main event
+ * A trial thread (piscina task module): previews, simulations and fits run here, off the main event
  * loop that serves webhooks and the admin. Each thread has its own database pool, signal
  * registry (plugins loaded again, as the main thread loads them) and compiled-ruleset cache.
  */
@@ -10,6 +10,8 @@ import { builtinSignals } from '../../signals/index.ts';
 import { createKnex } from '../db/openDatabase.ts';
 import { loadPlugins } from '../loadPlugins.ts';
 import { ScoringService } from '../services/ScoringService.ts';
+import { FitService } from '../services/FitService.ts';
+import { LabelService } from '../services/LabelService.ts';
 import { SimulationService } from '../services/SimulationService.ts';
 import { createStores } from '../store/index.ts';
 import { LiveLoad } from './LiveLoad.ts';
@@ -27,7 +29,8 @@ const ready = (async () => {
   const registry = createRegistry([...builtinSignals, ...plugins.signals]);
   const scoring = new ScoringService(stores, registry, { unavailable: (id) => plugins.unavailableReason(id), decisionSteps: data.decisionSteps });
   const simulations = new SimulationService(stores, registry, scoring, async () => {});
-  return { stores, registry, scoring, simulations };
+  const fits = new FitService(stores, registry, new LabelService(stores), async () => {});
+  return { stores, registry, scoring, simulations, fits };
 })();
 
 /** A newer preview of the same shop replaced this one. */
@@ -46,6 +49,10 @@ export default async function run(task: TrialTask): Promise<TrialOutcome> {
         pause();
       };
       return { ok: true, result: await previewRuleset(deps, task.shopId, task.body, task.days, { budget, onProgress }) };
+    }
+    if (task.kind === 'fit') {
+      await deps.fits.run(task.shopId, task.fitId, { pause });
+      return { ok: true };
     }
     await deps.simulations.run(task.shopId, task.simulationId, { budget, pause });
     return { ok: true };

@@ -80,12 +80,27 @@ describe('chargeback analytics', () => {
     const refundOf = (orderId: string) => events.reduce((s, e) => s + (e.type === 'refund' && e.refund.orderId === orderId ? e.refund.amount : 0), 0);
     expect(body.doubleDips.refunded).toBeCloseTo([...dips].reduce((s, id) => s + refundOf(id), 0), 2);
 
-    // A calibration from the orders old enough for their disputes to be known.
-    expect(body.calibration.orders).toBe(Number((await app.stores.db('decisions').where({ shop_id: SHOP, subject_kind: 'order' }).andWhere('decided_at', '<', new Date(now - 120 * DAY_MS)).count('* as n').first())!.n));
-    expect(body.calibration.chargebacks).toBeGreaterThan(0);
+    // The live version's calibration for orders: its order decisions whose outcome is settled now
+    // (window closed: a fraud-reason chargeback or a double dip is fraud, no dispute is legit;
+    // another dispute settles nothing), counted per score band.
+    const known = chargebacks().filter((c) => Date.parse(c.initiatedAt) < now);
+    const paidBack = new Set(events.flatMap((e) => (e.type === 'refund' && Date.parse(e.refund.createdAt) < now ? [e.refund.orderId] : e.type === 'return' && Date.parse(e.return.createdAt) < now ? [e.return.orderId] : [])));
+    const decisions = await app.stores.db('decisions').where({ shop_id: SHOP, subject_kind: 'order' }).andWhere('decided_at', '<', new Date(now - 120 * DAY_MS)).select('subject_id', 'score');
+    const settled = decisions.flatMap((d) => {
+      const disputes = known.filter((c) => c.orderId === d.subject_id);
+      if (disputes.length === 0) return [{ score: Number(d.score), positive: false }];
+      if (disputes.some((c) => c.reason === 'fraudulent') || paidBack.has(d.subject_id)) return [{ score: Number(d.score), positive: true }];
+      return [];
+    });
+    expect(body.calibration).toMatchObject({ version: 1, kind: 'order', labelled: settled.length, positives: settled.filter((x) => x.positive).length, minLabelled: 30 });
+    expect(body.calibration.positives).toBeGreaterThan(0);
+    for (const band of body.calibration.bands as { from: number; to: number; rows: number; positives: number }[]) {
+      const inBand = settled.filter((x) => x.score >= band.from && (x.score < band.to || (band.to === 100 && x.score <= 100)));
+      expect([band.rows, band.positives], `band ${band.from}`).toEqual([inBand.length, inBand.filter((x) => x.positive).length]);
+    }
   });
 
-  it('lists a new unshipped order with its calibrated chargeback risk', async () => {
+  it('lists a new unshipped order with the calibrated fraud risk of the version that decided it', async () => {
     // Shopify's sample order, placed yesterday and not cancelled (the sample is a cancelled order).
     const body = readWebhookFixture('orders_create')
       .replace('"created_at": "2021-12-31T19:00:00-05:00"', `"created_at": "${new Date(now - DAY_MS).toISOString()}"`)
@@ -96,8 +111,9 @@ describe('chargeback analytics', () => {
     const row = report.unshipped.find((u: { orderId: string }) => u.orderId === 'gid://shopify/Order/820982911946154508');
     expect(row).toMatchObject({ decisionId: String(decision.id), score: Number(decision.score), zone: decision.zone });
     const band = report.calibration.bands.find((b: { from: number; to: number }) => Number(decision.score) >= b.from && (Number(decision.score) < b.to || b.to === 100));
-    expect(row.chargebackRisk.probability).toBe(band.probability);
-    expect(row.chargebackRisk.explanation).toMatch(/chance of a chargeback: of this shop's \d+ matured orders scored/);
+    expect(row.chargebackRisk).toMatchObject({ version: 1, kind: 'order', probability: band.probability, basis: band.basis });
+    expect(band.probability).not.toBeNull(); // low scores: hundreds of settled orders
+    expect(row.chargebackRisk.explanation).toMatch(/^\d+\.\d% chance of fraud: of the \d+ orders scored \d+–\d+ by ruleset v1 whose outcome is known, \d+ turned out fraud/);
   });
 
   it('exports each table as CSV and refuses bad windows', async () => {
@@ -144,6 +160,9 @@ describe('dispute evidence', () => {
     const paidBackFirst = Math.min(...times('refund'), ...times('return')) <= Math.min(...times('chargeback'));
     expect(page).toMatch(paidBackFirst ? /<strong>Double dip:<\/strong> this order was (refunded [\d.]+ USD|returned \(\d+ returns?\)), then disputed for / : /<strong>Double dip:<\/strong> this order was disputed for [\d. +]+, then (refunded|returned)/);
     expect(page).toContain(`<strong>${orderDecision.score} / 100, ${orderDecision.zone.toUpperCase()} risk</strong>`);
+    // The calibrated figure of the version that decided it, in words (a number, or not enough outcomes yet).
+    expect(evidence.body.chargebackRisk).toMatchObject({ version: 1, kind: 'order', score: orderDecision.score });
+    expect(page).toContain(`<p id="fraud-risk">Fraud risk (calibrated on the outcomes of ruleset v1): ${evidence.body.chargebackRisk.explanation.replaceAll("'", '&#39;')}</p>`);
     expect(page).toContain('Chargeback opened');
     expect(page).not.toMatch(/<script/i);
     // Every refund of the order is listed with its amount.

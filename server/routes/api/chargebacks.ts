@@ -1,7 +1,7 @@
 import Boom from '@hapi/boom';
 import type { ServerRoute } from '@hapi/hapi';
 import { shopOf } from '../../auth/sessionAuth.ts';
-import { ChargebackService, type ChargebackReport } from '../../services/ChargebackService.ts';
+import type { ChargebackReport } from '../../services/ChargebackService.ts';
 import { renderEvidenceReport } from '../../services/evidenceReport.ts';
 import { INSTANT, object, SHOPIFY_NUMBER } from '../fields.ts';
 import { schema } from '../validate.ts';
@@ -39,7 +39,7 @@ function tableOf(report: ChargebackReport, table: Table): { columns: string[]; r
 
 /** Chargeback analytics (exposure, repeat offenders, prediction accuracy, double dips, orders at risk) and dispute evidence. */
 export function chargebackRoutes(deps: ApiDeps): ServerRoute[] {
-  const chargebacks = new ChargebackService(deps.stores);
+  const { chargebacks } = deps;
   return [
     {
       method: 'GET',

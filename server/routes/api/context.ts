@@ -4,6 +4,10 @@ import type { PluginHost } from '../../../plugins/PluginHost.ts';
 import type { BackfillService } from '../../backfill/BackfillService.ts';
 import type { ScoringService } from '../../services/ScoringService.ts';
 import type { SimulationService } from '../../services/SimulationService.ts';
+import type { CalibrationService } from '../../services/CalibrationService.ts';
+import type { ChargebackService } from '../../services/ChargebackService.ts';
+import type { FitService } from '../../services/FitService.ts';
+import type { LabelService } from '../../services/LabelService.ts';
 import type { TrialThreads } from '../../trials/TrialThreads.ts';
 import type { RingService } from '../../services/RingService.ts';
 import type { ReasonService } from '../../services/ReasonService.ts';
@@ -21,6 +25,12 @@ export interface ApiDeps {
   trials: TrialThreads;
   rings: RingService;
   reasons: ReasonService;
+  /** Labels of decided subjects as known at a moment (counts per kind, fit rows, aging). */
+  labels: LabelService;
+  /** The calibrated risk figures of a version's decisions. */
+  calibrations: CalibrationService;
+  fits: FitService;
+  chargebacks: ChargebackService;
   shopify: Shopify;
   /** Releases a hold action now (audited); provided by the action runner. */
   releaseHold(shopId: string, actionId: string, actor: string): Promise<{ released: string[] }>;

@@ -1,7 +1,6 @@
 import Boom from '@hapi/boom';
 import type { ServerRoute } from '@hapi/hapi';
 import { shopOf } from '../../auth/sessionAuth.ts';
-import { ChargebackService } from '../../services/ChargebackService.ts';
 import { orderRiskCard } from '../../services/OrderRiskCard.ts';
 import { object, SHOPIFY_NUMBER } from '../fields.ts';
 import { schema } from '../validate.ts';
@@ -15,7 +14,6 @@ import type { ApiDeps } from './context.ts';
 export const EXTENSION_ORIGINS = ['https://extensions.shopifycdn.com'];
 
 export function orderRoutes(deps: ApiDeps): ServerRoute[] {
-  const chargebacks = new ChargebackService(deps.stores);
   return [
     {
       method: 'GET',
@@ -25,7 +23,7 @@ export function orderRoutes(deps: ApiDeps): ServerRoute[] {
         validate: { params: schema(object({ id: SHOPIFY_NUMBER }, ['id']), 'params') },
       },
       handler: async (request) => {
-        const card = await orderRiskCard(deps.stores, chargebacks, shopOf(request).shop, `gid://shopify/Order/${(request.params as { id: string }).id}`);
+        const card = await orderRiskCard(deps.stores, deps.calibrations, shopOf(request).shop, `gid://shopify/Order/${(request.params as { id: string }).id}`);
         if (!card) throw Boom.notFound('No such order in this shop (not received yet, or outside the backfilled history)');
         return card;
       },

@@ -1,0 +1,156 @@
+import { compileRuleset, RulesetValidationError, type SignalRegistry } from '../../engine/index.ts';
+import type { FitOptions, FitReport } from '../../engine/learn/fitRuleset.ts';
+import type { Ruleset } from '../../engine/index.ts';
+import type { FitRow, RulesetNote, Stores } from '../store/index.ts';
+import { FIT_MIN_LABELS, type LabelCounts, type LabelService } from './LabelService.ts';
+
+/** What a merchant may ask of a fit (`POST /api/rulesets/fit`). */
+export interface FitRequest {
+  split?: 'time' | 'customer' | 'auto';
+  testShare?: number;
+  seed?: number;
+  highPrecision?: number;
+  mediumPrecision?: number;
+  minLabels?: number;
+  l2?: number;
+  /** Subjects of this period only (subject time). */
+  from?: string;
+  to?: string;
+  /** Labels as known at this moment (default: when the fit is asked for). */
+  asOf?: string;
+}
+
+/** A fit that cannot start: no such thing (404), nothing to fit from (409), too few labels (422, with the counts). */
+export class FitRefused extends Error {
+  readonly status: 404 | 409 | 422;
+  readonly counts?: LabelCounts;
+  constructor(status: 404 | 409 | 422, message: string, counts?: LabelCounts) {
+    super(message);
+    this.name = 'FitRefused';
+    this.status = status;
+    if (counts) this.counts = counts;
+  }
+}
+
+class FitCancelled extends Error {}
+
+const KIND_WORDS = { order: 'orders', return: 'returns', refund: 'refunds' } as const;
+
+/** "orders: 12 fraud, 340 legit (8 more fraud label(s) needed); …" */
+export function countsInWords(counts: LabelCounts): string {
+  return (Object.keys(KIND_WORDS) as (keyof typeof KIND_WORDS)[])
+    .map((kind) => {
+      const c = counts.kinds[kind];
+      const open = c.pending + c.immature;
+      return `${KIND_WORDS[kind]}: ${c.positive} fraud, ${c.negative} legit${open ? `, ${open} still in their dispute window` : ''}${c.missing ? ` (${c.missing})` : ''}`;
+    })
+    .join('; ');
+}
+
+/** The engine's options from a request: only what the merchant set, with the label minimum the counts used. */
+function fitOptionsOf(request: FitRequest): FitOptions {
+  const { split, testShare, seed, highPrecision, mediumPrecision, l2 } = request;
+  return {
+    ...(split !== undefined ? { split } : {}),
+    ...(testShare !== undefined ? { testShare } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(highPrecision !== undefined ? { highPrecision } : {}),
+    ...(mediumPrecision !== undefined ? { mediumPrecision } : {}),
+    ...(l2 !== undefined ? { l2 } : {}),
+    minLabels: request.minLabels ?? FIT_MIN_LABELS,
+  };
+}
+
+/**
+ * Fits as jobs: `start` checks there are labels enough (refusing with the counts per kind),
+ * stores a running fit and enqueues it; `run` (the job, in a trial thread) reads the shop's settled
+ * labels with their decisions' stored signal results (no signal runs again), fits the version the
+ * merchant started from (`engine/learn/fitRuleset`) and saves the result as a draft version with
+ * its report as note. A draft is never published by a fit.
+ */
+export class FitService {
+  private readonly stores: Stores;
+  private readonly registry: SignalRegistry;
+  private readonly labels: LabelService;
+  private readonly enqueue: (shopId: string, fitId: string) => Promise<void>;
+  private readonly now: () => number;
+
+  constructor(stores: Stores, registry: SignalRegistry, labels: LabelService, enqueue: (shopId: string, fitId: string) => Promise<void>, now: () => number = Date.now) {
+    this.stores = stores;
+    this.registry = registry;
+    this.labels = labels;
+    this.enqueue = enqueue;
+    this.now = now;
+  }
+
+  async start(shopId: string, request: FitRequest, user: string): Promise<FitRow> {
+    const live = await this.stores.rulesets.published(shopId);
+    if (!live) throw new FitRefused(409, 'This shop has no published ruleset to fit');
+    const asOf = request.asOf ? new Date(request.asOf) : new Date(this.now());
+    const counts = await this.labels.counts(shopId, {
+      asOf,
+      minLabels: request.minLabels ?? FIT_MIN_LABELS,
+      ...(request.from ? { from: new Date(request.from) } : {}),
+      ...(request.to ? { to: new Date(request.to) } : {}),
+    });
+    if (!counts.fittable) throw new FitRefused(422, `Too few labels to fit: each subject kind needs ${counts.minLabels} fraud and ${counts.minLabels} legit labels. ${countsInWords(counts)}.`, counts);
+    const row = await this.stores.fits.create({ shop_id: shopId, options: { ...request }, as_of: asOf, against_version: live.version, labels: counts as unknown as Record<string, unknown>, created_by: user });
+    await this.enqueue(shopId, row.id);
+    return row;
+  }
+
+  /** The fit job's work: progress recorded as it goes, stopping when the merchant cancels. */
+  async run(shopId: string, fitId: string, options: { pause?: () => void } = {}): Promise<void> {
+    const started = Date.now();
+    const row = await this.stores.fits.get(shopId, fitId);
+    if (!row || (row.status !== 'running' && row.status !== 'cancelling')) return;
+    const step = async (progress: number) => {
+      options.pause?.();
+      if ((await this.stores.fits.progress(fitId, progress)) !== 'running') throw new FitCancelled();
+    };
+    try {
+      if (row.status === 'cancelling') throw new FitCancelled();
+      const request = row.options as FitRequest;
+      const current = await this.stores.rulesets.get(shopId, row.against_version);
+      if (!current) throw new Error(`ruleset version ${row.against_version} no longer exists`);
+      const compiled = compileRuleset(current.body, this.registry);
+      await step(0.05);
+      const rows = await this.labels.fitRows(shopId, {
+        asOf: row.as_of,
+        ...(request.from ? { from: new Date(request.from) } : {}),
+        ...(request.to ? { to: new Date(request.to) } : {}),
+      });
+      await step(0.4);
+      // Loaded here, not at start: the fit module is the engine's (and large), the server starts without it.
+      const { fitRuleset } = await import('../../engine/learn/fitRuleset.ts');
+      let fitted: { body: Ruleset; report: FitReport };
+      try {
+        fitted = fitRuleset(rows, compiled, fitOptionsOf(request));
+      } catch (error) {
+        if ((error as Error).name === 'FitRefused') {
+          await this.stores.fits.end(fitId, 'failed', (error as Error).message, Date.now() - started, { counts: (error as { counts?: unknown }).counts ?? null, labels: row.labels });
+          return;
+        }
+        throw error;
+      }
+      await step(0.9);
+      compileRuleset(fitted.body, this.registry); // a fitted body that does not compile is never saved
+      const note: RulesetNote = {
+        kind: 'fit',
+        fitId,
+        fittedFrom: row.against_version,
+        asOf: row.as_of.toISOString(),
+        options: row.options,
+        labels: row.labels,
+        report: fitted.report,
+      };
+      const draft = await this.stores.rulesets.createDraft(shopId, fitted.body, row.created_by ?? 'fit', null, note);
+      await this.stores.fits.finish(fitId, draft.version, fitted.report, Date.now() - started);
+      await this.stores.audit.record(shopId, row.created_by ?? 'fit', 'ruleset.fit.draft', `v${draft.version}`, { fit: fitId, from: row.against_version, rows: rows.length });
+    } catch (error) {
+      if (error instanceof FitCancelled) await this.stores.fits.end(fitId, 'cancelled', null, Date.now() - started);
+      else if (error instanceof RulesetValidationError) await this.stores.fits.end(fitId, 'failed', `the fitted ruleset does not compile: ${error.message}`, Date.now() - started);
+      else await this.stores.fits.end(fitId, 'failed', (error as Error).message, Date.now() - started);
+    }
+  }
+}
