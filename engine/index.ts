@@ -13,3 +13,5 @@ export { ACTION_FACTS, EXPRESSION_ROOTS } from './ruleset.ts';
 export { allocateScore } from './score.ts';
 export { simulate } from './simulate/simulate.ts';
 export type { Flip, SimulationReport, SimulationWindow } from './simulate/simulate.ts';
+export { fitRuleset, FitRefused, calibrationTable, splitRows } from './learn/fitRuleset.ts';
+export type { CalibrationBand, FitOptions, FitReport, KindFit, LabelledRow, RefusedKind, VersionMetrics } from './learn/fitRuleset.ts';

@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest';
+import type { SubjectKind } from '../../sdk/index.ts';
+import { compileRuleset } from '../compileRuleset.ts';
+import { createRegistry } from '../registry.ts';
+import type { Ruleset, Zone } from '../ruleset.ts';
+import { reweigh, SignalMatrix } from '../simulate/signalMatrix.ts';
+import { fixedSignal } from '../testSignals.ts';
+import { calibrationTable, fitRuleset, FitRefused, splitRows, type KindFit, type LabelledRow } from './fitRuleset.ts';
+
+const IDS = ['test.a', 'test.b', 'test.c', 'test.d', 'test.e', 'test.f'];
+/** The weights the synthetic labels are drawn from (points at 10 points per log-odds unit): test.d is a trust signal, test.e noise. */
+const TRUE_POINTS = [40, 25, 15, -20, 0, 10];
+const registry = createRegistry([...IDS.map((id) => fixedSignal(id, { status: 'hit', strength: 1, message: id })), fixedSignal('test.returns', { status: 'hit', strength: 1, message: 'r' }, 10, ['return'])]);
+const body: Ruleset = {
+  id: 'shop',
+  version: 4,
+  description: 'The shop rules.',
+  appliesTo: ['order', 'return'],
+  zones: { medium: 31, high: 66 },
+  signals: { ...Object.fromEntries(IDS.map((id) => [id, { weight: 10 }])), 'test.returns': { weight: 10 } },
+  customSignals: [{ id: 'custom.big', when: 'order.totalPrice > 1000', weight: 5 }],
+};
+const current = compileRuleset(body, registry);
+
+function prng(seed: number) {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
+
+/**
+ * n order rows: each signal fires with probability 0.25 at a strength in 0.5..1; the label is
+ * drawn from log-odds −3 + Σ TRUE_POINTS/10 × strength. One customer per 2 rows, a day apart.
+ */
+function synthetic(n: number, seed = 1, kind: SubjectKind = 'order'): LabelledRow[] {
+  const random = prng(seed);
+  return Array.from({ length: n }, (_, i) => {
+    let z = -3;
+    const signals = IDS.map((id, j) => {
+      if (random() >= 0.25) return { id, status: 'no_hit' as const, strength: 0 };
+      const strength = 0.5 + Math.round(random() * 50) / 100;
+      z += (TRUE_POINTS[j]! / 10) * strength;
+      return { id, status: 'hit' as const, strength };
+    });
+    const positive = random() < 1 / (1 + Math.exp(-z));
+    const liveScore = Math.min(100, signals.reduce((sum, s) => sum + (s.status === 'hit' ? Math.round(s.strength * 10 * 100) / 100 : 0), 0));
+    const liveZone: Zone = liveScore >= 66 ? 'high' : liveScore >= 31 ? 'medium' : 'low';
+    return {
+      subjectId: `gid://shopify/${kind === 'order' ? 'Order' : 'Return'}/${seed}-${i}`,
+      kind,
+      at: new Date(Date.UTC(2025, 0, 1) + i * 3_600_000).toISOString(),
+      customerId: i % 7 === 0 ? null : `gid://shopify/Customer/${Math.floor(i / 2)}`,
+      positive,
+      value: 50 + (i % 10) * 10,
+      signals,
+      liveScore,
+      liveZone,
+    };
+  });
+}
+
+const kindFit = (report: { kinds: unknown[] }, kind: SubjectKind) => report.kinds.find((k) => (k as KindFit).kind === kind && 'weights' in (k as object)) as KindFit;
+
+describe('fitRuleset', () => {
+  const rows = synthetic(12_000);
+  const { body: fitted, report } = fitRuleset(rows, current, { split: 'customer' });
+  const order = kindFit(report, 'order');
+
+  it('recovers the weights the labels were drawn from: signs, ranking, and points within ±20 % after scaling', () => {
+    const got = IDS.map((id) => order.weights[id]!);
+    // The scale is the fit's (points per log-odds unit); compare after the least-squares factor.
+    const factor = got.reduce((s, w, j) => s + w * TRUE_POINTS[j]!, 0) / TRUE_POINTS.reduce((s, w) => s + w * w, 0);
+    expect(factor).toBeGreaterThan(0);
+    TRUE_POINTS.forEach((truth, j) => {
+      if (truth === 0) expect(Math.abs(got[j]!), IDS[j]).toBeLessThanOrEqual(0.05 * 40 * factor + 0.5);
+      else {
+        expect(Math.sign(got[j]!), IDS[j]).toBe(Math.sign(truth));
+        expect(Math.abs(got[j]! - truth * factor), IDS[j]).toBeLessThanOrEqual(0.2 * Math.abs(truth * factor));
+      }
+    });
+    const rank = (values: number[]) => values.map((_, j) => j).sort((a, b) => values[b]! - values[a]!);
+    expect(rank(got)).toEqual(rank(TRUE_POINTS));
+  });
+
+  it('writes a draft body: the current ruleset with weights and zones for the fitted kind, custom signals and base weights kept', () => {
+    for (const id of IDS) expect(fitted.signals[id]).toEqual({ weight: 10, weightByKind: { order: order.weights[id] } });
+    expect(fitted.signals['test.returns']).toEqual({ weight: 10 });
+    expect(fitted.zones).toEqual({ medium: 31, high: 66, byKind: { order: order.zones } });
+    expect(fitted.customSignals).toEqual(body.customSignals);
+    expect(order.kept).toEqual(['custom.big']);
+    expect(fitted.description).toMatch(/^The shop rules\.\nFitted by RefundSentry to orders \d+ fraud\/abuse \+ \d+ legit; customer split \(seed 20261207\), 30% held out/);
+    // It compiles, and the engine scores the held-out rows as the report did.
+    const compiled = compileRuleset(fitted, registry);
+    const held = splitRows(rows, { split: 'customer' }).isTest;
+    const test = rows.filter((_, i) => held[i]);
+    const scores = reweigh(SignalMatrix.fromResults(test.map((r) => ({ subjectId: r.subjectId, kind: r.kind, signals: r.signals }))), compiled);
+    const high = test.filter((_, i) => scores.zones[i] === 2);
+    expect(report.heldOut.order!.fitted.high.flagged).toBe(high.length);
+    expect(report.heldOut.order!.fitted.high.precision).toBeCloseTo(high.filter((r) => r.positive).length / high.length, 4);
+  });
+
+  it('chooses zones where the held-out precision reaches the targets, and reports both versions side by side', () => {
+    const { live, fitted: fit } = report.heldOut.order!;
+    expect(fit.high.precision).toBeGreaterThanOrEqual(0.9);
+    expect(fit.mediumPlus.precision).toBeGreaterThanOrEqual(0.5);
+    expect(fit.high.flagged).toBeGreaterThan(20);
+    expect(order.zones.medium).toBeLessThan(order.zones.high);
+    // The live ruleset (every signal 10 points, the trust signal adding risk) ranks worse.
+    expect(fit.auc!).toBeGreaterThan(live.auc! + 0.05);
+    expect(fit.money.caught).toBeGreaterThan(0);
+    expect(fit.money.positivesTotal).toBe(live.money.positivesTotal);
+    expect(fit.calibration.reduce((s, b) => s + b.rows, 0)).toBe(order.counts.test.positive + order.counts.test.negative);
+    // Calibrated: the observed rate climbs with the band.
+    const rates = fit.calibration.filter((b) => b.rows >= 50).map((b) => b.rate!);
+    expect(rates.length).toBeGreaterThan(3);
+    expect(rates[rates.length - 1]).toBeGreaterThan(rates[0]! + 0.5);
+  });
+
+  it('is deterministic: the same rows, ruleset and options give the same draft and report, byte for byte', () => {
+    const again = fitRuleset(rows, current, { split: 'customer' });
+    expect(JSON.stringify(again.body)).toBe(JSON.stringify(fitted));
+    expect(JSON.stringify(again.report)).toBe(JSON.stringify(report));
+    const auto = fitRuleset(rows, current);
+    expect(JSON.stringify(fitRuleset(rows, current))).toBe(JSON.stringify(auto));
+  });
+
+  it('shrinks toward the current weights: few labels stay near them, many move to the data', () => {
+    const distance = (fit: KindFit) => IDS.reduce((s, id) => s + Math.abs(fit.weights[id]! - fit.current[id]!), 0) / IDS.length;
+    const few = kindFit(fitRuleset(synthetic(160, 3), current, { split: 'customer', minLabels: 10 }).report, 'order');
+    const many = order;
+    expect(distance(few)).toBeLessThan(6);
+    expect(distance(many)).toBeGreaterThan(12);
+    // The trust signal turns negative only when the data is plentiful.
+    expect(few.weights['test.d']).toBeGreaterThan(0);
+    expect(many.weights['test.d']).toBeLessThan(0);
+  });
+
+  it('refuses with the counts when no kind has enough labels, and refuses a short kind beside a fitted one', () => {
+    const small = synthetic(40, 5);
+    const positives = small.filter((r) => r.positive).length;
+    let refusal: unknown;
+    try {
+      fitRuleset(small, current);
+    } catch (e) {
+      refusal = e;
+    }
+    expect(refusal).toBeInstanceOf(FitRefused);
+    expect((refusal as FitRefused).counts.order).toEqual({ positive: positives, negative: 40 - positives });
+    expect((refusal as FitRefused).counts.return).toEqual({ positive: 0, negative: 0 });
+    expect((refusal as Error).message).toContain(`order: ${positives} fraud/abuse and ${40 - positives} legit order labels; at least 20 of each are needed`);
+    const mixed = fitRuleset([...rows, ...synthetic(30, 9, 'return')], current, { split: 'customer' });
+    expect(mixed.report.kinds.map((k) => [k.kind, 'weights' in k ? 'fitted' : (k as { refused: string }).refused])).toEqual([
+      ['order', 'fitted'],
+      ['return', expect.stringMatching(/^\d+ fraud\/abuse and \d+ legit return labels; at least 20 of each are needed$/)],
+    ]);
+    expect(mixed.report.heldOut.return).toBeUndefined();
+    expect(mixed.body.zones.byKind).toEqual({ order: expect.any(Object) });
+  });
+
+  it('keeps a threshold no held-out score reaches, and says so; signals that never fired keep their current weights', () => {
+    const silent = synthetic(2_000, 4).map((r) => ({ ...r, signals: r.signals.map((sig) => ({ ...sig, status: 'no_hit' as const, strength: 0 })) }));
+    const fit = kindFit(fitRuleset(silent, current, { split: 'customer' }).report, 'order');
+    expect(fit.notes).toEqual(['no held-out order score reaches precision 0.9 at HIGH: HIGH kept at 66', 'no held-out order score below HIGH reaches precision 0.5: MEDIUM kept at 31']);
+    expect(fit.zones).toEqual({ medium: 31, high: 66 });
+    for (const id of IDS) expect(fit.weights[id]).toBe(10);
+  });
+});
+
+describe('splitRows', () => {
+  const rows = synthetic(3_000, 2);
+
+  it('time: the latest share of the rows by time are held out', () => {
+    const split = splitRows(rows, { split: 'time', testShare: 0.3 });
+    expect(split.mode).toBe('time');
+    const held = rows.filter((_, i) => split.isTest[i]);
+    expect(held.length).toBe(900);
+    const firstHeld = Math.min(...held.map((r) => Date.parse(r.at)));
+    expect(rows.filter((_, i) => !split.isTest[i]).every((r) => Date.parse(r.at) < firstHeld)).toBe(true);
+  });
+
+  it('customer: every customer’s rows on one side, about the share of customers held out, the same for the same seed', () => {
+    const split = splitRows(rows, { split: 'customer', testShare: 0.3, seed: 7 });
+    const side = new Map<string, boolean>();
+    rows.forEach((r, i) => {
+      if (r.customerId === null) return;
+      if (side.has(r.customerId)) expect(side.get(r.customerId)).toBe(split.isTest[i]);
+      side.set(r.customerId, split.isTest[i]!);
+    });
+    const customers = new Set(rows.map((r) => r.customerId ?? r.subjectId));
+    expect(Math.abs(rows.filter((_, i) => split.isTest[i]).length / rows.length - 0.3)).toBeLessThan(0.03);
+    expect(customers.size).toBeGreaterThan(1_000);
+    expect(splitRows(rows, { split: 'customer', seed: 7 }).isTest).toEqual(split.isTest);
+    expect(splitRows(rows, { split: 'customer', seed: 8 }).isTest).not.toEqual(split.isTest);
+  });
+
+  it('auto: time when both parts hold enough labels of each class; customer when the latest part does not, saying why', () => {
+    expect(splitRows(rows).mode).toBe('time');
+    // Positives only in the first half of the time: the held-out latest part has none.
+    const early = rows.map((r, i) => ({ ...r, positive: r.positive && i < 1500 }));
+    const split = splitRows(early);
+    expect(split.mode).toBe('customer');
+    expect(split.reason).toMatch(/a time-ordered split leaves too few labels \(fewer than 20\) in a part \(orders: 0 held-out positives\)/);
+  });
+});
+
+describe('calibrationTable', () => {
+  it('bands scores by 10 points (100 in the last band) with rows, positives and the observed rate', () => {
+    const table = calibrationTable([0, 5, 9.99, 10, 55, 100, 100], [false, true, false, true, true, true, false]);
+    expect(table).toHaveLength(10);
+    expect(table[0]).toEqual({ from: 0, to: 10, rows: 3, positives: 1, rate: 0.3333 });
+    expect(table[1]).toEqual({ from: 10, to: 20, rows: 1, positives: 1, rate: 1 });
+    expect(table[2]).toEqual({ from: 20, to: 30, rows: 0, positives: 0, rate: null });
+    expect(table[9]).toEqual({ from: 90, to: 100, rows: 2, positives: 1, rate: 0.5 });
+    expect(calibrationTable([12, 30], [true, false], 25).map((b) => [b.from, b.to, b.rows])).toEqual([[0, 25, 1], [25, 50, 1], [50, 75, 0], [75, 100, 0]]);
+  });
+});
