@@ -40,7 +40,7 @@ new SignalTester({ describe, it }).run(priorHighRiskDecisions, {
       ctx: orderContext(order, { history: { decisions: highOrders(7, 8) } }),
       strength: 0.5,
       evidence: { highIncidents: 2, weighted: 2, repeat: 0.5, trend: 0 },
-      message: 'Other orders judged high risk in the last 365 days: 2 (and 0 medium), counting 2 with a 90-day half-life, the first 1 free.',
+      message: 'Other orders judged high risk in the last 365 days: 2 (and 0 medium), counting 2 with a 180-day half-life, the first 1 free.',
     },
     {
       name: 'three other orders judged high: full strength',
@@ -61,6 +61,12 @@ new SignalTester({ describe, it }).run(priorHighRiskDecisions, {
       strength: 0.22,
       evidence: { highIncidents: 0, kindDecisions: 4, recentMean: 45, earlierMean: 11, rise: 34, repeat: 0 },
       message: 'Recent return scores average 45 against 11 before (4 decisions).',
+    },
+    {
+      name: 'three high incidents 180 days old count half each',
+      ctx: orderContext(order, { history: { decisions: [7, 8, 9].map((n) => decision(orderN(n), 'high', '2025-07-14T10:00:00Z')) } }),
+      strength: 0.25,
+      evidence: { highIncidents: 3, weighted: 1.5 },
     },
     {
       name: 'medium verdicts count when the ruleset says so',
@@ -98,9 +104,9 @@ new SignalTester({ describe, it }).run(priorHighRiskDecisions, {
       messageId: 'none',
     },
     {
-      name: 'three high incidents 200 days old have faded below one',
-      ctx: orderContext(order, { history: { decisions: [7, 8, 9].map((n) => decision(orderN(n), 'high', '2025-06-24T10:00:00Z')) } }),
-      evidence: { highIncidents: 3, weighted: 0.64 },
+      name: 'three high incidents 300 days old have faded below one',
+      ctx: orderContext(order, { history: { decisions: [7, 8, 9].map((n) => decision(orderN(n), 'high', '2025-03-16T10:00:00Z')) } }),
+      evidence: { highIncidents: 3, weighted: 0.94 },
     },
     {
       name: 'high verdicts beyond the lookback and low verdicts',

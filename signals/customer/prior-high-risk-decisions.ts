@@ -63,7 +63,7 @@ export default defineSignal<Params>({
       type: 'object',
       properties: {
         lookbackDays: { type: 'integer', minimum: 1, maximum: 3650, default: 365, description: 'How far back to look.' },
-        halfLifeDays: { type: 'number', minimum: 1, maximum: 3650, default: 90, description: 'An incident counts half after this many days.' },
+        halfLifeDays: { type: 'number', minimum: 1, maximum: 3650, default: 180, description: 'An incident counts half after this many days.' },
         graceIncidents: { type: 'number', minimum: 0, maximum: 10, default: 1, description: 'Weighted incidents that count nothing: the first high-risk verdict alone adds no points.' },
         fullAt: { type: 'number', minimum: 0.5, maximum: 50, default: 3, description: 'Weighted incidents that give full strength (fresh high-risk incidents count 1 each).' },
         mediumWeight: { type: 'number', minimum: 0, maximum: 1, default: 0, description: 'How much a medium-zone incident counts next to a high one.' },
