@@ -16,6 +16,7 @@ import { CalibrationService } from './services/CalibrationService.ts';
 import { ChargebackService } from './services/ChargebackService.ts';
 import { FitService } from './services/FitService.ts';
 import { LabelService } from './services/LabelService.ts';
+import { SuggestionService } from './services/SuggestionService.ts';
 import { RingService } from './services/RingService.ts';
 import { LlmLabeler } from './services/LlmLabeler.ts';
 import { ReasonService } from './services/ReasonService.ts';
@@ -92,6 +93,7 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
   const calibrations = new CalibrationService(stores, labels);
   const fits = new FitService(stores, registry, labels, (shopId, fitId) => queue.sendFit({ shopId, fitId }));
   const chargebacks = new ChargebackService(stores, calibrations);
+  const suggestions = new SuggestionService(stores, registry, labels);
   // A finished backfill rebuilds the shop's rings and return-reason clusters (its whole history is in now).
   backfill.onFinished = async (shopId) => {
     await rings.request(shopId).catch((err) => log.error({ err, shopId }, 'rings rebuild not requested after the backfill'));
@@ -143,6 +145,7 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     calibrations,
     fits,
     chargebacks,
+    suggestions,
     intake,
     gdpr: new GdprService(stores),
     queue,

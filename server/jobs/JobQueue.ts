@@ -37,7 +37,7 @@ export class JobQueue {
     await boss.createQueue(QUEUES.products, { retryLimit: 0, expireInSeconds: 300, notify: true });
     // Aging: one per shop queued at a time (a request while one waits is that run); idempotent, so a retry is harmless.
     await boss.createQueue(QUEUES.aging, { retryLimit: 2, retryDelay: Math.max(retryDelay, 1), expireInSeconds: 900, notify: true });
-    await boss.createQueue(QUEUES.agingAll, { retryLimit: 0 });
+    await boss.createQueue(QUEUES.agingAll, { retryLimit: 0, notify: true });
     // A fit runs once (its row records a failure); the trial thread bounds its time below the expiry.
     await boss.createQueue(QUEUES.fit, { retryLimit: 0, expireInSeconds: 3600, notify: true });
     return queue;

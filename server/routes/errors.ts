@@ -3,11 +3,13 @@ import type { Plugin } from '@hapi/hapi';
 import { RulesetValidationError } from '../../engine/index.ts';
 import { RulesetConflictError } from '../store/index.ts';
 import { TrialRefused } from '../trials/TrialThreads.ts';
+import { FitRefused } from '../services/FitService.ts';
 
 /**
  * One place that turns domain errors into HTTP answers (like the RealWorld app's error
  * extension): ruleset problems → 422 with JSON pointers, version conflicts → 409, trials refused
- * (previews and simulations over their budget, replaced or not queued) → their 4xx; anything
+ * (previews and simulations over their budget, replaced or not queued) and fits refused (too
+ * few labels, with the counts per kind) → their 4xx; anything
  * unexpected → 500 with a message that leaks nothing (and a log line with the cause).
  */
 export const errorMapping: Plugin<void> = {
@@ -31,6 +33,12 @@ export const errorMapping: Plugin<void> = {
         const boom = new Boom.Boom(response.message, { statusCode: response.status });
         boom.output.payload = { ...boom.output.payload, code: response.code, ...response.details } as never;
         if (response.status === 429) boom.output.headers['Retry-After'] = '5';
+        return boom;
+      }
+      if (response instanceof FitRefused) {
+        // Nothing to fit from, or too few labels: the label counts per kind say what is missing.
+        const boom = new Boom.Boom(response.message, { statusCode: response.status });
+        if (response.counts) boom.output.payload = { ...boom.output.payload, counts: response.counts } as never;
         return boom;
       }
       if (Boom.isBoom(response)) {

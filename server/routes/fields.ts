@@ -77,6 +77,11 @@ export function days(max: number) {
   return { type: 'integer', minimum: 1, maximum: max } as const;
 }
 
+/** A real number from `min` to `max` (shares, precision targets, penalties). */
+export function bounded(min: number, max: number) {
+  return { type: 'number', minimum: min, maximum: max } as const;
+}
+
 /** Free text of at most `max` characters (at least `min`). */
 export function text(max: number, min = 0) {
   return { type: 'string', minLength: min, maxLength: max } as const;

@@ -1,6 +1,5 @@
 import { compileRuleset, RulesetValidationError, type SignalRegistry } from '../../engine/index.ts';
-import type { FitOptions, FitReport } from '../../engine/learn/fitRuleset.ts';
-import type { Ruleset } from '../../engine/index.ts';
+import { fitRuleset, type FitOptions } from '../../engine/learn/fitRuleset.ts';
 import type { FitRow, RulesetNote, Stores } from '../store/index.ts';
 import { FIT_MIN_LABELS, type LabelCounts, type LabelService } from './LabelService.ts';
 
@@ -121,9 +120,7 @@ export class FitService {
         ...(request.to ? { to: new Date(request.to) } : {}),
       });
       await step(0.4);
-      // Loaded here, not at start: the fit module is the engine's (and large), the server starts without it.
-      const { fitRuleset } = await import('../../engine/learn/fitRuleset.ts');
-      let fitted: { body: Ruleset; report: FitReport };
+      let fitted: ReturnType<typeof fitRuleset>;
       try {
         fitted = fitRuleset(rows, compiled, fitOptionsOf(request));
       } catch (error) {

@@ -186,9 +186,9 @@ export class DecisionStore {
   }
 
   /** The signal lines of the shop's decisions since `from` (for instant re-weighting previews), oldest first. */
-  async signalsSince(shopId: string, from: Date, limit = 1_000_000): Promise<{ subject_id: string; zone: string; score: string; signals: Decision['signals'] }[]> {
+  async signalsSince(shopId: string, from: Date, limit = 1_000_000): Promise<{ subject_id: string; subject_kind: string; zone: string; score: string; signals: Decision['signals'] }[]> {
     const { rows } = await this.db.raw(
-      `select subject_id, zone, score, trace->'signals' as signals from decisions where shop_id = ? and decided_at >= ? order by decided_at, id limit ?`,
+      `select subject_id, subject_kind, zone, score, trace->'signals' as signals from decisions where shop_id = ? and decided_at >= ? order by decided_at, id limit ?`,
       [shopId, from, limit],
     );
     return rows;

@@ -22,8 +22,11 @@ export interface RulesetRow {
   note?: RulesetNote | null;
 }
 
+/** How a draft was made, kept beside its body: by a fit, or from accepted weight suggestions. */
+export type RulesetNote = FitNote | SuggestionsNote;
+
 /** The note a fitted draft keeps beside its body. */
-export interface RulesetNote {
+export interface FitNote {
   kind: 'fit';
   fitId: string;
   /** The version it was fitted from. */
@@ -34,6 +37,16 @@ export interface RulesetNote {
   labels: Record<string, unknown>;
   /** The fit's report (`FitReport`: split, per-kind fits, held-out metrics and calibration). */
   report: unknown;
+}
+
+/** A draft made of accepted weight suggestions: each with its evidence, and the preview of all of them. */
+export interface SuggestionsNote {
+  kind: 'suggestions';
+  /** The version the suggestions were made for. */
+  fittedFrom: number;
+  asOf: string;
+  accepted: unknown[];
+  preview: unknown;
 }
 
 export class RulesetConflictError extends Error {

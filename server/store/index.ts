@@ -96,7 +96,7 @@ export type { ListEntryRow, ListName } from './ListStore.ts';
 export type { HoldoutReport, RefundMethodReport } from './RefundReportStore.ts';
 export type { ReasonClusteringRow, ReturnNoteRow } from './ReasonStore.ts';
 export type { DecisionRow, DecisionFilters } from './DecisionStore.ts';
-export type { RulesetNote, RulesetRow } from './RulesetStore.ts';
+export type { FitNote, RulesetNote, RulesetRow, SuggestionsNote } from './RulesetStore.ts';
 export type { ShopRow } from './ShopStore.ts';
 export type { ChargebackSummary, DoubleDip, EvidenceMaterial, PredictionRow, RepeatOffender, UnshippedOrder } from './ChargebackStore.ts';
 export type { GoalMetric, GoalRow, PeriodMetrics, SkuTrend } from './AnalyticsStore.ts';

@@ -60,7 +60,7 @@ export async function previewRuleset(deps: PreviewDeps, shopId: string, body: Ru
     ]);
     if (material) {
       const events: HistoryEvent[] = [...material.events, ...material.outcomes.map((outcome): HistoryEvent => ({ type: 'outcome', outcome }))];
-      const stored = SignalMatrix.fromDecisions(all.map((r) => ({ signals: r.signals, subject: { id: r.subject_id } }) as unknown as Decision));
+      const stored = SignalMatrix.fromDecisions(all.map((r) => ({ signals: r.signals, subject: { id: r.subject_id, kind: r.subject_kind } }) as unknown as Decision));
       try {
         const rescored = rescoreChanged(events, stored, live, compiled, {
           shopId,
@@ -86,7 +86,7 @@ export async function previewRuleset(deps: PreviewDeps, shopId: string, body: Ru
     }
   }
   const rows = await deps.stores.decisions.signalsSince(shopId, since);
-  const matrix = SignalMatrix.fromDecisions(rows.map((r) => ({ signals: r.signals, subject: { id: r.subject_id } }) as unknown as Decision));
+  const matrix = SignalMatrix.fromDecisions(rows.map((r) => ({ signals: r.signals, subject: { id: r.subject_id, kind: r.subject_kind } }) as unknown as Decision));
   const result = reweigh(matrix, compiled);
   let changed = 0;
   rows.forEach((r, i) => {

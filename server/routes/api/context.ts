@@ -8,6 +8,7 @@ import type { CalibrationService } from '../../services/CalibrationService.ts';
 import type { ChargebackService } from '../../services/ChargebackService.ts';
 import type { FitService } from '../../services/FitService.ts';
 import type { LabelService } from '../../services/LabelService.ts';
+import type { SuggestionService } from '../../services/SuggestionService.ts';
 import type { TrialThreads } from '../../trials/TrialThreads.ts';
 import type { RingService } from '../../services/RingService.ts';
 import type { ReasonService } from '../../services/ReasonService.ts';
@@ -31,6 +32,8 @@ export interface ApiDeps {
   calibrations: CalibrationService;
   fits: FitService;
   chargebacks: ChargebackService;
+  /** Weight suggestions as explained proposals, with previews; accepted ones become a draft. */
+  suggestions: SuggestionService;
   shopify: Shopify;
   /** Releases a hold action now (audited); provided by the action runner. */
   releaseHold(shopId: string, actionId: string, actor: string): Promise<{ released: string[] }>;

@@ -1,6 +1,7 @@
 import Boom from '@hapi/boom';
 import type { ServerRoute } from '@hapi/hapi';
 import type { Decision } from '../../../engine/index.ts';
+import type { SubjectKind } from '../../../sdk/index.ts';
 import { shopOf } from '../../auth/sessionAuth.ts';
 import type { DecisionRow } from '../../store/index.ts';
 import { gid, INSTANT, limit, object, ROW_ID, text } from '../fields.ts';
@@ -77,9 +78,15 @@ export function decisionRoutes(deps: ApiDeps): ServerRoute[] {
         const { shop } = shopOf(request);
         const row = await deps.stores.decisions.get(shop, (request.params as { id: string }).id);
         if (!row) throw Boom.notFound('No such decision in this shop');
-        const [actions, outcomes] = await Promise.all([deps.stores.actions.forDecision(shop, row.id), deps.stores.outcomes.forSubject(shop, row.subject_id)]);
+        const [actions, outcomes, risk] = await Promise.all([
+          deps.stores.actions.forDecision(shop, row.id),
+          deps.stores.outcomes.forSubject(shop, row.subject_id),
+          deps.calibrations.riskOf(shop, { version: row.ruleset_version, kind: row.subject_kind as SubjectKind, score: Number(row.score) }),
+        ]);
         return {
           ...summarize(row),
+          // The calibrated fraud risk of this score under the version that decided it (or "not enough outcomes yet").
+          risk,
           trace: row.trace,
           actions: actions.map((a) => ({ id: a.id, type: a.type, ruleId: a.rule_id, status: a.status, attempts: a.attempts, result: a.result, error: a.error, spec: a.spec })),
           outcomes,
@@ -104,6 +111,7 @@ export function decisionRoutes(deps: ApiDeps): ServerRoute[] {
           await deps.stores.outcomes.label(shop, { subjectKind: row.subject_kind, subjectId: row.subject_id, customerId: row.customer_id, decisionId: row.id, label, source: 'merchant', note }, trx);
           await deps.stores.audit.record(shop, user, 'outcome.label', row.subject_id, { label }, trx);
         });
+        deps.calibrations.forget(shop); // the risk figures count it at once
         return { ok: true, label };
       },
     },

@@ -8,6 +8,9 @@ import { chargebackRoutes } from './chargebacks.ts';
 import type { ApiDeps } from './context.ts';
 import { customerRoutes } from './customers.ts';
 import { decisionRoutes } from './decisions.ts';
+import { fitRoutes } from './fits.ts';
+import { labelRoutes } from './labels.ts';
+import { suggestionRoutes } from './suggestions.ts';
 import { listRoutes } from './lists.ts';
 import { refundMethodRoutes } from './refundMethods.ts';
 import { simulationRoutes } from './simulations.ts';
@@ -44,7 +47,7 @@ export function validated(route: ServerRoute): ServerRoute {
 export const api: Plugin<ApiDeps> = {
   name: 'refundsentry-api',
   register(server, deps) {
-    const routes = [...decisionRoutes(deps), ...customerRoutes(deps), ...rulesetRoutes(deps), ...catalogRoutes(deps), ...backfillRoutes(deps), ...simulationRoutes(deps), ...chargebackRoutes(deps), ...analyticsRoutes(deps), ...orderRoutes(deps), ...ringRoutes(deps), ...listRoutes(deps), ...refundMethodRoutes(deps), ...reasonRoutes(deps)];
+    const routes = [...decisionRoutes(deps), ...customerRoutes(deps), ...rulesetRoutes(deps), ...catalogRoutes(deps), ...backfillRoutes(deps), ...simulationRoutes(deps), ...chargebackRoutes(deps), ...analyticsRoutes(deps), ...orderRoutes(deps), ...ringRoutes(deps), ...listRoutes(deps), ...refundMethodRoutes(deps), ...reasonRoutes(deps), ...labelRoutes(deps), ...fitRoutes(deps), ...suggestionRoutes(deps)];
     for (const route of routes.map(validated)) server.route({ ...route, options: { ...(route.options as object), auth: 'session' } });
   },
 };

@@ -21,7 +21,10 @@ function view(row: RulesetRow, withBody: boolean) {
     shadowSince: row.shadow_since ?? null,
     // Its custom expressions kept exceeding their budget: the shop scores with `scoringWith` instead.
     overBudget: row.over_budget_at ? { since: row.over_budget_at, reason: row.over_budget_reason } : null,
-    ...(withBody ? { body: row.body } : {}),
+    // How a draft was made: by a fit (`note`: the labels used, options, the report with held-out metrics and
+    // calibration, live and fitted side by side), or of accepted suggestions (their evidence and preview).
+    madeBy: row.note ? { kind: row.note.kind, from: row.note.fittedFrom, asOf: row.note.asOf, ...(row.note.kind === 'fit' ? { fitId: row.note.fitId } : {}) } : null,
+    ...(withBody ? { body: row.body, note: row.note ?? null } : {}),
   };
 }
 

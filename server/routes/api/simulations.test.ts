@@ -69,23 +69,20 @@ describe('the simulator API', () => {
     expect(rows[0]).toMatchObject({ subject: report.flips[0].subjectId, zone_before: report.flips[0].before.zone, zone_after: report.flips[0].after.zone });
   });
 
-  it('suggests weights from the labelled history (chargebacks, aging legit), with evidence', async () => {
+  it('suggests weights from the settled labels (chargebacks, aging legit), with their evidence', async () => {
     const response = await call('GET', '/api/suggestions', SHOP);
     expect(response.status).toBe(200);
     const { labelled, fraud, suggestions, version } = response.body;
     expect(version).toBeGreaterThanOrEqual(1);
-    // The same counts straight from the tables: subjects with a chargeback on their order or an outcome.
-    const rows = await app.stores.db.raw(
-      `select count(*) filter (where exists (select 1 from events c where c.shop_id = d.shop_id and c.kind = 'chargeback' and c.order_id = d.order_id)
-                              or exists (select 1 from outcomes o where o.shop_id = d.shop_id and o.subject_id = d.subject_id)) as n
-         from decisions d where d.shop_id = ?`,
-      [SHOP],
-    );
-    expect(labelled).toBe(Number(rows.rows[0].n));
+    // The labels the fit and the calibration use (GET /api/labels): settled fraud and legit of every kind.
+    const kinds = (await call('GET', '/api/labels', SHOP)).body.kinds as Record<string, { positive: number; negative: number }>;
+    expect(labelled).toBe(Object.values(kinds).reduce((s, k) => s + k.positive + k.negative, 0));
+    expect(fraud).toBe(Object.values(kinds).reduce((s, k) => s + k.positive, 0));
     expect(fraud).toBeGreaterThan(0);
     for (const s of suggestions) {
       expect(s.support).toBeGreaterThanOrEqual(10);
       expect(Math.abs(s.suggestedWeight - s.currentWeight)).toBeGreaterThanOrEqual(2);
+      expect(s.evidence).toMatch(/^It fired on \d+ subjects whose outcome is known/);
     }
     expect((await call('GET', '/api/suggestions', OTHER)).body).toMatchObject({ labelled: 0, suggestions: [] });
   });

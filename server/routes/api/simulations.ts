@@ -1,8 +1,7 @@
 import Boom from '@hapi/boom';
 import type { ServerRoute } from '@hapi/hapi';
-import { compileRuleset, RulesetValidationError, validateRuleset, type Decision, type Ruleset, type SimulationReport } from '../../../engine/index.ts';
+import { RulesetValidationError, validateRuleset, type Decision, type Ruleset, type SimulationReport } from '../../../engine/index.ts';
 import { compareDecisions, knowledgeOf } from '../../../engine/simulate/simulate.ts';
-import { suggestWeights } from '../../../engine/learn/suggestWeights.ts';
 import { SimulationRefused } from '../../services/SimulationService.ts';
 import type { HistoryEvent } from '../../../engine/history/index.ts';
 import { shopOf } from '../../auth/sessionAuth.ts';
@@ -129,18 +128,6 @@ export function simulationRoutes(deps: ApiDeps): ServerRoute[] {
         const known = knowledgeOf([...material.events, ...material.outcomes.map((outcome): HistoryEvent => ({ type: 'outcome', outcome }))]);
         const report = compareDecisions(live, shadow, { ...known, window: { from: new Date(since).toISOString(), to: new Date().toISOString() }, immatureFrom: since });
         return { shadowVersion: row.version, since: row.shadow_since, report };
-      },
-    },
-    {
-      method: 'GET',
-      path: '/api/suggestions',
-      handler: async (request) => {
-        const { shop } = shopOf(request);
-        const live = await deps.stores.rulesets.published(shop);
-        if (!live) throw Boom.conflict('This shop has no published ruleset to suggest weights for');
-        const labelled = await deps.stores.decisions.labelledSignals(shop);
-        const result = suggestWeights(labelled.map((l) => ({ label: l.label, decision: { signals: l.signals } })), compileRuleset(live.body, deps.registry));
-        return { version: live.version, ...result };
       },
     },
     {

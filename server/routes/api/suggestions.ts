@@ -1,0 +1,48 @@
+import Boom from '@hapi/boom';
+import type { ServerRoute } from '@hapi/hapi';
+import { shopOf } from '../../auth/sessionAuth.ts';
+import { days, object } from '../fields.ts';
+import { schema } from '../validate.ts';
+import type { ApiDeps } from './context.ts';
+
+const SIGNAL_ID = { type: 'string', minLength: 1, maxLength: 200 } as const;
+
+/**
+ * Weight suggestions as explained proposals: `GET /api/suggestions?days=` (each with the labels
+ * behind it, its evidence in words and a preview of what accepting it changes over the last
+ * `days`, default 90) and `POST /api/suggestions/accept` (`{signalIds, days?}`: the chosen
+ * proposals as a draft version, 201). Never applied by themselves.
+ */
+export function suggestionRoutes(deps: ApiDeps): ServerRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/suggestions',
+      options: { validate: { query: schema(object({ days: days(730) }), 'query') } },
+      handler: async (request) => {
+        const { shop } = shopOf(request);
+        const list = await deps.suggestions.proposals(shop, (request.query as { days?: number }).days ?? 90);
+        if (!list) throw Boom.conflict('This shop has no published ruleset to suggest weights for');
+        return list;
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/suggestions/accept',
+      options: {
+        validate: {
+          payload: schema(object({ signalIds: { type: 'array', items: SIGNAL_ID, minItems: 1, maxItems: 200 }, days: days(730) }, ['signalIds']), 'payload'),
+        },
+      },
+      handler: async (request, h) => {
+        const { shop, user } = shopOf(request);
+        const { signalIds, days: window } = request.payload as { signalIds: string[]; days?: number };
+        const result = await deps.suggestions.accept(shop, signalIds, user, window ?? 90);
+        if (!result) throw Boom.conflict('This shop has no published ruleset to suggest weights for');
+        if ('unknown' in result) throw Boom.badData(`Not among the current suggestions: ${result.unknown.join(', ')} (the suggestions may have changed; reload them)`);
+        await deps.stores.audit.record(shop, user, 'suggestions.accept', `v${result.draft.version}`, { signals: result.accepted.map((p) => ({ id: p.signalId, from: p.currentWeight, to: p.suggestedWeight })) });
+        return h.response({ version: result.draft.version, status: result.draft.status, body: result.draft.body, note: result.draft.note, accepted: result.accepted.map((p) => p.signalId) }).code(201);
+      },
+    },
+  ];
+}

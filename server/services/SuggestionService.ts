@@ -1,0 +1,211 @@
+import { compileRuleset, type Decision, type Ruleset, type SignalRegistry, type Zone } from '../../engine/index.ts';
+import { strengthFeature, suggestWeights, type WeightSuggestion } from '../../engine/learn/suggestWeights.ts';
+import { reweigh, SignalMatrix } from '../../engine/simulate/signalMatrix.ts';
+import { settled, type LabelSource } from '../../engine/chargebacks/labels.ts';
+import type { SignalStatus, SubjectKind } from '../../sdk/index.ts';
+import type { RulesetRow, Stores } from '../store/index.ts';
+import type { LabelService } from './LabelService.ts';
+
+const DAY_MS = 86_400_000;
+
+type SignalLine = { id: string; status: string; strength: number };
+
+/** What accepting one or more proposals changes, computed by re-weighing the stored signal results. */
+export interface ProposalPreview {
+  /** The decisions of the window (subject time), re-weighed with the live weights and with the change. */
+  window: { from: string; to: string; subjects: number; before: Record<Zone, number>; after: Record<Zone, number>; changed: number };
+  /** Among the labelled subjects the proposals learned from: fraud caught and honest subjects flagged, at HIGH and at MEDIUM or above. */
+  labelled: {
+    fraud: number;
+    legit: number;
+    high: { caught: { before: number; after: number }; falseAlarms: { before: number; after: number } };
+    mediumPlus: { caught: { before: number; after: number }; falseAlarms: { before: number; after: number } };
+  };
+}
+
+/** The labels behind a proposal: the labelled subjects on which its signal fired, by class and source. */
+export type LabelsBehind = Record<'fraud' | 'legit', Partial<Record<LabelSource, number>>>;
+
+export interface Proposal extends WeightSuggestion {
+  behind: LabelsBehind;
+  /** The evidence in plain words. */
+  evidence: string;
+  preview: ProposalPreview;
+}
+
+export interface ProposalList {
+  version: number;
+  labelled: number;
+  fraud: number;
+  note?: string;
+  suggestions: Proposal[];
+  /** All the proposals accepted together. */
+  preview: ProposalPreview | null;
+}
+
+interface Material {
+  live: RulesetRow;
+  labelled: { kind: SubjectKind; positive: boolean; source: LabelSource; signals: SignalLine[] }[];
+  window: { from: Date; to: Date; rows: { kind: SubjectKind; signals: SignalLine[] }[] };
+}
+
+/** A ruleset body with the proposals' weights (the signal's base weight; kinds with their own weight keep it). */
+export function withProposals(body: Ruleset, proposals: readonly Pick<WeightSuggestion, 'signalId' | 'suggestedWeight'>[]): Ruleset {
+  const next = structuredClone(body) as Ruleset;
+  for (const p of proposals) next.signals[p.signalId] = { ...next.signals[p.signalId], weight: p.suggestedWeight };
+  return next;
+}
+
+const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+const SOURCE_WORDS: Record<LabelSource, string> = { 'fraud-chargeback': 'fraud chargebacks', 'double-dip': 'double dips', merchant: "merchant's labels", aging: 'matured without a dispute' };
+
+/** The evidence of a suggestion in words a merchant reads. */
+export function evidenceInWords(s: WeightSuggestion, behind: LabelsBehind, labelled: number, fraud: number): string {
+  const base = labelled > 0 ? fraud / labelled : 0;
+  const parts = (counts: Partial<Record<LabelSource, number>>) => Object.entries(counts).filter(([, n]) => n! > 0).map(([source, n]) => `${n} ${SOURCE_WORDS[source as LabelSource]}`).join(', ');
+  const legit = s.support - s.fraudWhenFired;
+  const direction = s.lift === null ? '' : s.lift >= 1 ? `, ${s.lift}× the shop's ${pct(base)}: it points toward fraud` : `, against the shop's ${pct(base)}: it points away from fraud`;
+  const strength = s.confidence >= 0.7 ? 'strong' : s.confidence >= 0.4 ? 'moderate' : 'weak';
+  const move = s.suggestedWeight > s.currentWeight ? 'raise' : 'lower';
+  return `It fired on ${s.support} subjects whose outcome is known: ${s.fraudWhenFired} fraud${s.fraudWhenFired ? ` (${parts(behind.fraud)})` : ''} and ${legit} legit${legit ? ` (${parts(behind.legit)})` : ''}, so ${pct(s.fraudWhenFired / s.support)} fraud when it fires${direction}. `
+    + `Evidence ${strength} (confidence ${s.confidence}: ${s.support} labelled subjects where it fired, of ${labelled} labelled in all), so the proposal is to ${move} its weight from ${s.currentWeight} to ${s.suggestedWeight}, only as far as that evidence allows.`;
+}
+
+/**
+ * Weight suggestions as explained proposals (`GET /api/suggestions`): learned from the settled
+ * labels (`LabelService`, the same the fit uses) by `suggestWeights`, each with the labels behind
+ * it and its evidence in words, and a preview of what accepting it changes (zone counts over the
+ * window, fraud caught and false alarms among the labelled subjects), computed by re-weighing the
+ * stored signal results (`engine/simulate/signalMatrix.ts`); `accept` turns chosen proposals into
+ * a draft version in one call.
+ */
+export class SuggestionService {
+  private readonly stores: Stores;
+  private readonly registry: SignalRegistry;
+  private readonly labels: LabelService;
+  private readonly now: () => number;
+
+  constructor(stores: Stores, registry: SignalRegistry, labels: LabelService, now: () => number = Date.now) {
+    this.stores = stores;
+    this.registry = registry;
+    this.labels = labels;
+    this.now = now;
+  }
+
+  /** The proposals for the published version; undefined when the shop has none published. */
+  async proposals(shopId: string, days = 90): Promise<ProposalList | undefined> {
+    return (await this.build(shopId, days))?.list;
+  }
+
+  private async build(shopId: string, days: number): Promise<{ list: ProposalList; material: Material; preview: (proposals: readonly Pick<WeightSuggestion, 'signalId' | 'suggestedWeight'>[]) => ProposalPreview } | undefined> {
+    const material = await this.material(shopId, days);
+    if (!material) return undefined;
+    const { live, labelled } = material;
+    const liveCompiled = compileRuleset(live.body, this.registry);
+    const result = suggestWeights(labelled.map((l) => ({ label: l.positive ? 'fraud' : 'legit', decision: { signals: l.signals as unknown as Decision['signals'] } })), liveCompiled);
+    const context = this.previewContext(material);
+    const suggestions = result.suggestions.map((s): Proposal => {
+      const behind = this.behind(labelled, s.signalId);
+      return { ...s, behind, evidence: evidenceInWords(s, behind, result.labelled, result.fraud), preview: context.preview([s]) };
+    });
+    const list: ProposalList = {
+      version: live.version,
+      labelled: result.labelled,
+      fraud: result.fraud,
+      ...(result.note ? { note: result.note } : {}),
+      suggestions,
+      preview: suggestions.length > 0 ? context.preview(suggestions) : null,
+    };
+    return { list, material, preview: context.preview };
+  }
+
+  /** Saves the chosen proposals (by signal id) as a draft of the published version, with the evidence as its note. */
+  async accept(shopId: string, signalIds: readonly string[], user: string, days = 90): Promise<{ draft: RulesetRow; accepted: Proposal[] } | { unknown: string[] } | undefined> {
+    const built = await this.build(shopId, days);
+    if (!built) return undefined;
+    const { list, material } = built;
+    const byId = new Map(list.suggestions.map((s) => [s.signalId, s]));
+    const unknown = signalIds.filter((id) => !byId.has(id));
+    if (unknown.length > 0) return { unknown };
+    const accepted = [...new Set(signalIds)].map((id) => byId.get(id)!);
+    const live = material.live;
+    const body = withProposals(live.body, accepted);
+    compileRuleset(body, this.registry);
+    const draft = await this.stores.rulesets.createDraft(shopId, body, user, null, {
+      kind: 'suggestions',
+      fittedFrom: live.version,
+      asOf: new Date(this.now()).toISOString(),
+      accepted: accepted.map(({ preview: _preview, ...p }) => p),
+      preview: built.preview(accepted),
+    });
+    return { draft, accepted };
+  }
+
+  private async material(shopId: string, days: number): Promise<Material | undefined> {
+    const live = await this.stores.rulesets.published(shopId);
+    if (!live) return undefined;
+    const to = new Date(this.now());
+    const from = new Date(to.getTime() - days * DAY_MS);
+    const [labelled, window] = await Promise.all([this.labels.labelled(shopId, { asOf: to, withSignals: true }), this.stores.decisions.signalsSince(shopId, from)]);
+    return {
+      live,
+      labelled: labelled.flatMap(({ subject, label }) => {
+        const positive = settled(label);
+        return positive === undefined ? [] : [{ kind: subject.facts.kind, positive, source: label.source!, signals: subject.signals ?? [] }];
+      }),
+      window: { from, to, rows: window.map((r) => ({ kind: r.subject_kind as SubjectKind, signals: r.signals as unknown as SignalLine[] })) },
+    };
+  }
+
+  private behind(labelled: Material['labelled'], signalId: string): LabelsBehind {
+    const behind: LabelsBehind = { fraud: {}, legit: {} };
+    for (const row of labelled) {
+      const line = row.signals.find((s) => s.id === signalId);
+      if (!line || strengthFeature(line as Parameters<typeof strengthFeature>[0]) === 0) continue;
+      const side = behind[row.positive ? 'fraud' : 'legit'];
+      side[row.source] = (side[row.source] ?? 0) + 1;
+    }
+    return behind;
+  }
+
+  /** Re-weighs the window's and the labelled subjects' stored results with the live body and with proposals applied. */
+  private previewContext(material: Material) {
+    const matrixOf = (rows: readonly { kind: SubjectKind; signals: SignalLine[] }[]) =>
+      SignalMatrix.fromResults(rows.map((r, i) => ({ subjectId: String(i), kind: r.kind, signals: r.signals as { id: string; status: SignalStatus; strength: number }[] })));
+    const windowMatrix = matrixOf(material.window.rows);
+    const labelledMatrix = matrixOf(material.labelled);
+    const live = compileRuleset(material.live.body, this.registry);
+    const before = { window: reweigh(windowMatrix, live), labelled: reweigh(labelledMatrix, live) };
+    const positives = material.labelled.map((l) => l.positive);
+    const tally = (zones: Uint8Array, min: number) => {
+      let caught = 0;
+      let falseAlarms = 0;
+      zones.forEach((z, i) => {
+        if (z < min) return;
+        if (positives[i]) caught++;
+        else falseAlarms++;
+      });
+      return { caught, falseAlarms };
+    };
+    const fraud = positives.filter(Boolean).length;
+    return {
+      preview: (proposals: readonly Pick<WeightSuggestion, 'signalId' | 'suggestedWeight'>[]): ProposalPreview => {
+        const draft = compileRuleset(withProposals(material.live.body, proposals), this.registry);
+        const window = reweigh(windowMatrix, draft);
+        const labelled = reweigh(labelledMatrix, draft);
+        let changed = 0;
+        window.zones.forEach((z, i) => (changed += z !== before.window.zones[i] ? 1 : 0));
+        const [hb, ha, mb, ma] = [tally(before.labelled.zones, 2), tally(labelled.zones, 2), tally(before.labelled.zones, 1), tally(labelled.zones, 1)];
+        return {
+          window: { from: material.window.from.toISOString(), to: material.window.to.toISOString(), subjects: windowMatrix.subjects, before: before.window.counts, after: window.counts, changed },
+          labelled: {
+            fraud,
+            legit: positives.length - fraud,
+            high: { caught: { before: hb.caught, after: ha.caught }, falseAlarms: { before: hb.falseAlarms, after: ha.falseAlarms } },
+            mediumPlus: { caught: { before: mb.caught, after: ma.caught }, falseAlarms: { before: mb.falseAlarms, after: ma.falseAlarms } },
+          },
+        };
+      },
+    };
+  }
+}
