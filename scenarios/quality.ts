@@ -5,10 +5,12 @@ import { compileRuleset, createRegistry, type CompiledRuleset, type Ruleset } fr
 import { builtinSignals } from '../signals/index.ts';
 import { generateShop } from './generateShop.ts';
 import {
-  formatMix, labelledOrderQuality, percent, qualityOfReplay, regressionBaseline, zoneMix,
-  type Detection, type LabelledOrder, type SignalRank,
+  formatCalibration, formatMetrics, formatMix, generatedShopRows, labelledOrderQuality, labelledRow, percent, qualityOfDecisions, regressionBaseline, regressionOnSplit, zoneMix,
+  type Detection, type LabelledOrder, type QualityReport, type SignalRank,
 } from './qualityReport.ts';
-import { replayHistory } from '../engine/history/index.ts';
+import { fitRuleset, splitRows, type FitOptions, type FitReport, type KindFit, type LabelledRow, type RefusedKind } from '../engine/learn/fitRuleset.ts';
+import type { Decision } from '../engine/index.ts';
+import { replayHistory, type HistoryEvent } from '../engine/history/index.ts';
 import { readUciHistory } from './uciHistory.ts';
 import { CHARGEBACK_DELAY_DAYS, readFraudDevHistory } from './fraudDevHistory.ts';
 import { buildRings } from '../engine/rings/index.ts';
@@ -21,7 +23,11 @@ import { buildRings } from '../engine/rings/index.ts';
  * - the real UCI Online Retail history: its zone mix;
  * - the real labelled e-commerce fraud development set (`fraudDevHistory.ts`): ROC AUC of the
  *   order score, precision and recall at HIGH and MEDIUM+, zone mix and top signals per class,
- *   and a logistic-regression baseline on a time-ordered split.
+ *   and a logistic-regression baseline on a time-ordered split;
+ * - a version fitted to each labelled history's outcomes (`engine/learn/fitRuleset`: weights and
+ *   zones per subject kind, fitted on a training part), its held-out figures beside the live
+ *   ruleset's and the plain regression's on the same split, and (generated shop) the fitted
+ *   version replayed over the whole shop beside the default.
  */
 const { values } = parseArgs({
   options: {
@@ -44,20 +50,42 @@ console.log(`${builtinSignals.length} built-in signals\n`);
 
 const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
 /** With two rulesets, each one's figures start with its name. */
-const each = (fn: (compiled: CompiledRuleset) => void) => {
+const each = (fn: (compiled: CompiledRuleset, label: string) => void) => {
   for (const { label, compiled } of rulesets) {
     if (rulesets.length > 1) console.log(`  -- ${label} (${compiled.id} v${compiled.version})`);
-    fn(compiled);
+    fn(compiled, label);
   }
 };
 
-// ---- the generated shop ----------------------------------------------------------------------
-const seed = Number(values.seed);
-const shop = generateShop({ seed, customers: Number(values.customers) });
-each((compiled) => {
-  const started = performance.now();
-  const report = qualityOfReplay(shop.events, shop.labels, compiled, 'generated.myshopify.com');
-  console.log(`generated shop (seed ${seed}, ${values.customers} customers): ${report.decisions} decisions in ${seconds(started)}`);
+/** A fit's report: the split, then per kind the fitted weights that moved most, the zones and the held-out figures of both versions. */
+function printFit(report: FitReport, current: CompiledRuleset, options: { calibration?: boolean; changed?: number } = {}): void {
+  console.log(`    split: ${report.split.reason}; train ${report.split.trainPeriod.map((t) => t.slice(0, 10)).join('..')}, held out ${report.split.testPeriod.map((t) => t.slice(0, 10)).join('..')}`);
+  for (const k of report.kinds) {
+    if ('refused' in k) {
+      const refused = k as RefusedKind;
+      if (refused.counts.positive + refused.counts.negative > 0) console.log(`    ${k.kind}s: not fitted: ${refused.refused}`);
+      continue;
+    }
+    const fit = k as KindFit;
+    const was = current.scoringModel().zonesByKind[fit.kind];
+    const moved = Object.keys(fit.weights)
+      .filter((id) => fit.weights[id] !== fit.current[id])
+      .sort((a, b) => Math.abs(fit.weights[b]! - fit.current[b]!) - Math.abs(fit.weights[a]! - fit.current[a]!) || (a < b ? -1 : 1))
+      .slice(0, options.changed ?? 6);
+    console.log(
+      `    ${fit.kind}s: zones MEDIUM ${fit.zones.medium} HIGH ${fit.zones.high} (were ${was.medium}/${was.high}); ${fit.scale.pointsPerLogit} points per log-odds unit; ` +
+        `train ${fit.counts.train.positive}+/${fit.counts.train.negative}-, held out ${fit.counts.test.positive}+/${fit.counts.test.negative}-`,
+    );
+    console.log(`      weights moved most: ${moved.map((id) => `${id} ${fit.current[id]} → ${fit.weights[id]}`).join(', ') || 'none'}`);
+    for (const note of fit.notes) console.log(`      note: ${note}`);
+    const held = report.heldOut[fit.kind]!;
+    console.log(formatMetrics(`live (${current.id} v${current.version})`, held.live).replace(/^ {2}/, '      '));
+    console.log(formatMetrics('fitted', held.fitted).replace(/^ {2}/, '      '));
+    if (options.calibration) for (const line of formatCalibration(held.live, held.fitted)) console.log(`    ${line}`);
+  }
+}
+
+function printPatterns(report: QualityReport): void {
   console.log('  pattern                 targets   HIGH recall   MEDIUM+ recall');
   for (const p of report.patterns) {
     console.log(`  ${p.pattern.padEnd(22)} ${String(p.targets).padStart(8)}   ${percent(p.recallHigh).padStart(11)}   ${percent(p.recallMediumOrHigh).padStart(14)}`);
@@ -65,6 +93,35 @@ each((compiled) => {
   console.log(`  HIGH precision (abusive customers among HIGH decisions): ${percent(report.precisionHigh)} of ${report.highDecisions}`);
   console.log(`  honest customers:          ${formatMix(report.honest)}`);
   console.log(`  honest heavy returners:    ${formatMix(report.honestHeavyReturners)}`);
+}
+
+const replayDecisions = (events: readonly HistoryEvent[], compiled: CompiledRuleset, shopId: string): Decision[] => [...replayHistory(events, compiled, { shopId })].map((r) => r.decision);
+
+// ---- the generated shop ----------------------------------------------------------------------
+const seed = Number(values.seed);
+const shop = generateShop({ seed, customers: Number(values.customers) });
+each((compiled) => {
+  const started = performance.now();
+  const decisions = replayDecisions(shop.events, compiled, 'generated.myshopify.com');
+  const report = qualityOfDecisions(decisions, shop.labels);
+  console.log(`generated shop (seed ${seed}, ${values.customers} customers): ${report.decisions} decisions in ${seconds(started)}`);
+  printPatterns(report);
+  // Fitted to the shop's labels: abusive target events positive, honest customers' events negative.
+  const rows = generatedShopRows(decisions, shop.labels, shop.events);
+  const targets: { title: string; options: FitOptions }[] = [
+    { title: 'held-out precision targets 0.9 (HIGH) and 0.5 (MEDIUM), the defaults', options: {} },
+    { title: 'a stricter HIGH target: precision 1.0 held out (no held-out honest subject in HIGH)', options: { highPrecision: 1 } },
+  ];
+  for (const { title, options } of targets) {
+    const fitStarted = performance.now();
+    const { body, report: fit } = fitRuleset(rows, compiled, options);
+    console.log(`\n  fitted (engine/learn/fitRuleset), ${title}: ${rows.length} labelled subjects (abusive targets positive, honest customers' events negative), fitted in ${seconds(fitStarted)}`);
+    printFit(fit, compiled);
+    const replayStarted = performance.now();
+    const replayed = qualityOfDecisions(replayDecisions(shop.events, compileRuleset(body, registry), 'generated.myshopify.com'), shop.labels);
+    console.log(`  the fitted version replayed over the whole shop (every event, training and held-out parts, earlier verdicts fed forward; ${seconds(replayStarted)}):`);
+    printPatterns(replayed);
+  }
 });
 const ringStarted = performance.now();
 const rings = buildRings(shop.events);
@@ -138,7 +195,7 @@ if (!existsSync(values.fraud)) {
     console.log(`  top signals of fraud orders, points per order: ${points(q.signals.fraud.byPoints)}`);
     console.log(`  top signals of legit orders, share hit:        ${hits(q.signals.legit.byHits)}`);
     console.log(`  top signals of legit orders, points per order: ${points(q.signals.legit.byPoints)}`);
-    const fitStarted = performance.now();
+    let fitStarted = performance.now();
     const b = regressionBaseline(orders, { testShare: 0.3, labelDelayDays: CHARGEBACK_DELAY_DAYS });
     console.log(
       `  time-ordered split: test = the latest 30% of orders (${b.testFrom.slice(0, 10)}..${b.testTo.slice(0, 10)}: ${b.test.orders} orders, ${b.test.frauds} fraud); ` +
@@ -151,6 +208,44 @@ if (!existsSync(values.fraud)) {
           `(train ${b.regressionTrainAuc.toFixed(3)}; engine/learn, L2; fitted in ${seconds(fitStarted)})`,
       );
       console.log(`  its largest coefficients (log-odds per unit strength): ${b.strongest.map((c) => `${c.id} ${c.coefficient.toFixed(2)}`).join(', ') || 'none'}`);
+    }
+
+    // A version fitted to the labels (engine/learn/fitRuleset), judged on orders it never saw.
+    const totals = new Map<string, number>();
+    for (const e of dev.events) if (e.type === 'order') totals.set(e.order.id, e.order.totalPrice);
+    const rows: LabelledRow[] = orders.map((o) => labelledRow(o.decision, { positive: o.fraud, customerId: labelOf.get(o.decision.subject.id)!.customerId, value: totals.get(o.decision.subject.id) ?? 0 }));
+    console.log(
+      '  fitted version (engine/learn/fitRuleset: weights and zones fitted on a training part, every figure on the held-out part):\n' +
+        '    split by customer, not by time: on a time-ordered split every method is at chance on the held-out part here (above: the fraud that the signals\n' +
+        "    separate is a January burst; from August on fraud and honest orders look alike), so the time split cannot tell a fit from a guess. The\n" +
+        '    customer split holds out 30% of the customers (seed 20261207) across the whole year; the time-split figures follow, as they are.',
+    );
+    for (const split of ['customer', 'time'] as const) {
+      fitStarted = performance.now();
+      const { report: fit } = fitRuleset(rows, compiled, { split });
+      const took = seconds(fitStarted);
+      const isTest = splitRows(rows, { split }).isTest;
+      const base = regressionOnSplit(rows.filter((_, i) => !isTest[i]), rows.filter((_, i) => isTest[i]));
+      console.log(`  -- ${split} split (fitted in ${took})`);
+      printFit(fit, compiled, { calibration: split === 'customer', changed: 8 });
+      console.log(`    plain logistic regression on the same split and features (${base.features} signals, L2, no prior): held-out AUC ${base.auc.toFixed(4)} (train ${base.trainAuc.toFixed(3)})`);
+      if (split === 'customer') {
+        const binned = regressionOnSplit(rows.filter((_, i) => !isTest[i]), rows.filter((_, i) => isTest[i]), 1, { binned: 'customer.new-account' });
+        console.log(
+          `    the same regression with customer.new-account's strength in bins (1, 0.9-1, 0.75-0.9, 0.5-0.75, 0.3-0.5, below): held-out AUC ${binned.auc.toFixed(4)}; ` +
+            `log-odds by bin ${Object.entries(binned.coefficients).filter(([id]) => id.includes('≥')).map(([id, c]) => `≥${id.split('≥')[1]} ${c.toFixed(2)}`).join(', ')} ` +
+            '(a curve that points = strength × weight cannot draw)',
+        );
+      }
+      const held = fit.heldOut.order;
+      if (held) {
+        const f = held.fitted;
+        const yes = (ok: boolean) => (ok ? 'met' : 'NOT met');
+        console.log(
+          `    issue 21 targets on this split: fitted AUC ${f.auc?.toFixed(4)} ≥ 0.78 ${yes((f.auc ?? 0) >= 0.78)}; not below the regression (${base.auc.toFixed(4)}) ${yes((f.auc ?? 0) >= Math.round(base.auc * 10_000) / 10_000)}; ` +
+            `HIGH precision ${f.high.precision === null ? '-' : f.high.precision.toFixed(3)} ≥ 0.9 at recall ${f.high.recall.toFixed(3)} ≥ 0.5 ${yes((f.high.precision ?? 0) >= 0.9 && f.high.recall >= 0.5)}`,
+        );
+      }
     }
   });
 }

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Decision, SignalTrace, Zone } from '../engine/index.ts';
-import { labelledOrderQuality, regressionBaseline, type LabelledOrder } from './qualityReport.ts';
+import { labelledOrderQuality, labelledRow, generatedShopRows, regressionBaseline, regressionOnSplit, type LabelledOrder } from './qualityReport.ts';
+import defaultRuleset from '../rulesets/default.json' with { type: 'json' };
+import { compileRuleset, createRegistry, type Ruleset } from '../engine/index.ts';
+import { replayHistory } from '../engine/history/index.ts';
+import { builtinSignals } from '../signals/index.ts';
+import { ABUSIVE_PATTERNS, generateShop } from './generateShop.ts';
 
 function prng(seed: number) {
   let s = seed >>> 0;
@@ -80,3 +85,45 @@ describe('regressionBaseline', () => {
     expect(b.regressionAuc).toBeNaN();
   });
 });
+
+describe('labelled rows for fitRuleset', () => {
+  it('generated shop: abusive targets positive, honest customers negative, an abuser’s other events left out; money per kind', () => {
+    const shop = generateShop({ seed: 3, customers: 60, days: 150 });
+    const decisions = [...replayHistory(shop.events, compileRuleset(defaultRuleset as Ruleset, createRegistry(builtinSignals)), { shopId: 's' })].map((r) => r.decision);
+    const rows = generatedShopRows(decisions, shop.labels, shop.events);
+    const labelOf = new Map(shop.labels.map((l) => [l.subjectId, l]));
+    expect(rows.length).toBeGreaterThan(100);
+    expect(rows.length).toBe(shop.labels.filter((l) => !ABUSIVE_PATTERNS.has(l.pattern) || l.target).length);
+    for (const row of rows) {
+      const label = labelOf.get(row.subjectId)!;
+      expect(row.positive).toBe(ABUSIVE_PATTERNS.has(label.pattern));
+      expect(row.customerId).toBe(label.customerId);
+      expect(row.value).toBeGreaterThanOrEqual(0);
+    }
+    const order = shop.events.find((e) => e.type === 'order' && rows.some((r) => r.subjectId === e.order.id))!;
+    if (order.type === 'order') expect(rows.find((r) => r.subjectId === order.order.id)!.value).toBe(order.order.totalPrice);
+    const decision = decisions.find((d) => d.subject.id === rows[0]!.subjectId)!;
+    expect(rows[0]).toMatchObject({ liveScore: decision.score, liveZone: decision.zone, kind: decision.subject.kind, at: decision.subject.at });
+    expect(rows[0]!.signals).toEqual(decision.signals.map((s) => ({ id: s.id, status: s.status, strength: s.strength })));
+  });
+
+  it('regressionOnSplit: the plain regression trained on one part, its AUC on the other; a binned signal becomes indicators', () => {
+    const random = prng(4);
+    const rows = Array.from({ length: 2000 }, (_, i) => {
+      const fraud = random() < 0.2;
+      // `graded` is risky only at full strength; its lower strengths say nothing.
+      const graded = fraud && random() < 0.5 ? 1 : random() < 0.4 ? 0.3 + Math.floor(random() * 6) / 10 : 0;
+      const signals = [signal('tell', random() < (fraud ? 0.6 : 0.1)), { ...signal('graded', graded > 0), strength: graded }];
+      return labelledRow({ subject: { kind: 'order', id: `o${i}`, at: '2025-01-01T00:00:00Z' }, score: 0, zone: 'low', signals } as unknown as Decision, { positive: fraud, customerId: `c${i}`, value: 10 });
+    });
+    const plain = regressionOnSplit(rows.slice(0, 1400), rows.slice(1400));
+    const binned = regressionOnSplit(rows.slice(0, 1400), rows.slice(1400), 1, { binned: 'graded' });
+    expect(plain.features).toBe(2);
+    expect(plain.auc).toBeGreaterThan(0.7);
+    expect(binned.features).toBe(7);
+    expect(binned.coefficients['graded≥1']).toBeGreaterThan(2);
+    for (const from of ['0.9', '0.75', '0.5', '0.3', '0']) expect(binned.coefficients[`graded≥${from}`]!).toBeLessThan(binned.coefficients['graded≥1']! - 1);
+    expect(binned.auc).toBeGreaterThan(plain.auc);
+  });
+});
+

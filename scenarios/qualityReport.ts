@@ -1,5 +1,6 @@
 import type { CompiledRuleset, Decision, Zone } from '../engine/index.ts';
 import { replayHistory, type HistoryEvent } from '../engine/history/index.ts';
+import type { LabelledRow, VersionMetrics } from '../engine/learn/fitRuleset.ts';
 import { fitLogisticRegression, logisticLogit } from '../engine/learn/logisticRegression.ts';
 import { rocAuc } from '../engine/learn/rocAuc.ts';
 import { strengthFeature } from '../engine/learn/suggestWeights.ts';
@@ -38,9 +39,14 @@ export interface QualityReport {
 
 /** Replays a history point-in-time and scores every decision against the labels. */
 export function qualityOfReplay(events: readonly HistoryEvent[], labels: readonly EventLabel[], compiled: CompiledRuleset, shopId: string): QualityReport {
-  const labelOf = new Map(labels.map((label) => [label.subjectId, label]));
   const decisions: Decision[] = [];
   for (const { decision } of replayHistory(events, compiled, { shopId })) decisions.push(decision);
+  return qualityOfDecisions(decisions, labels);
+}
+
+/** The generated shop's figures of decisions already made (a replay's). */
+export function qualityOfDecisions(decisions: readonly Decision[], labels: readonly EventLabel[]): QualityReport {
+  const labelOf = new Map(labels.map((label) => [label.subjectId, label]));
   const withLabels = decisions.map((decision) => ({ decision, label: labelOf.get(decision.subject.id) }));
 
   const patterns = [...ABUSIVE_PATTERNS].map((pattern): PatternQuality => {
@@ -247,3 +253,120 @@ export function regressionBaseline(orders: readonly LabelledOrder[], options: Ba
     .slice(0, 5);
   return report;
 }
+
+// ---- fitted versions (engine/learn/fitRuleset) -------------------------------------------------
+
+/** A decision as a labelled row for `fitRuleset`: its stored signal results, score and zone. */
+export function labelledRow(decision: Decision, label: { positive: boolean; customerId: string | null; value: number }): LabelledRow {
+  return {
+    subjectId: decision.subject.id,
+    kind: decision.subject.kind,
+    at: decision.subject.at,
+    customerId: label.customerId,
+    positive: label.positive,
+    value: label.value,
+    signals: decision.signals.map((s) => ({ id: s.id, status: s.status, strength: s.strength })),
+    liveScore: decision.score,
+    liveZone: decision.zone,
+  };
+}
+
+/**
+ * The generated shop's labelled rows: the target events of an abuse pattern (a wardrober's
+ * returns, a ring's orders, …) are positive; every event of an honest customer (heavy returners
+ * included) is negative; an abuser's other events (a wardrober's orders) are left unlabelled, as
+ * a merchant would leave them. Money: the order total, the return's value, the refund's amount.
+ */
+export function generatedShopRows(decisions: readonly Decision[], labels: readonly EventLabel[], events: readonly HistoryEvent[]): LabelledRow[] {
+  const labelOf = new Map(labels.map((l) => [l.subjectId, l]));
+  const value = new Map<string, number>();
+  for (const e of events) {
+    if (e.type === 'order') value.set(e.order.id, e.order.totalPrice);
+    else if (e.type === 'return') value.set(e.return.id, e.return.totalValue);
+    else if (e.type === 'refund') value.set(e.refund.id, e.refund.amount);
+  }
+  const rows: LabelledRow[] = [];
+  for (const decision of decisions) {
+    const label = labelOf.get(decision.subject.id);
+    if (!label) continue;
+    const abusive = ABUSIVE_PATTERNS.has(label.pattern);
+    if (abusive && !label.target) continue;
+    rows.push(labelledRow(decision, { positive: abusive, customerId: label.customerId, value: value.get(decision.subject.id) ?? 0 }));
+  }
+  return rows;
+}
+
+/** Strength bins (their lower bounds, highest first) for `regressionOnSplit`'s `binned` signal. */
+const STRENGTH_BINS = [1, 0.9, 0.75, 0.5, 0.3, 0];
+
+export interface SplitBaseline {
+  features: number;
+  /** ROC AUC of the regression's log-odds on the held-out rows, and on its own training rows. */
+  auc: number;
+  trainAuc: number;
+  strongest: { id: string; coefficient: number }[];
+  /** Every coefficient by feature id (a binned signal's bins as `<id>≥<from>`). */
+  coefficients: Record<string, number>;
+}
+
+/**
+ * The plain baseline on a given split: a logistic regression (the project's one, L2 toward 0, no
+ * prior) of the label on every signal's strength where it hit, trained on `train`, its ROC AUC on
+ * `test`. Beside a fitted version on the same split, it is the like-for-like comparison.
+ */
+export function regressionOnSplit(train: readonly LabelledRow[], test: readonly LabelledRow[], l2 = 1, options: { binned?: string } = {}): SplitBaseline {
+  const signalIds = [...new Set([...train, ...test].flatMap((r) => r.signals.map((s) => s.id)))].sort();
+  // Optionally one signal's strength as indicators of bins (a curve the ruleset's linear points cannot draw).
+  const bins = options.binned ? STRENGTH_BINS.map((from) => `${options.binned}≥${from}`) : [];
+  const ids = [...signalIds.filter((id) => id !== options.binned), ...bins];
+  const column = new Map(ids.map((id, i) => [id, i]));
+  const matrix = (part: readonly LabelledRow[]) => {
+    const x = new Float64Array(part.length * ids.length);
+    part.forEach((r, row) => {
+      for (const s of r.signals) {
+        const value = strengthFeature(s);
+        if (s.id !== options.binned) x[row * ids.length + column.get(s.id)!] = value;
+        else if (value > 0) x[row * ids.length + column.get(`${s.id}≥${STRENGTH_BINS.find((from) => value >= from)}`)!] = 1;
+      }
+    });
+    return x;
+  };
+  const xTrain = matrix(train);
+  const fit = fitLogisticRegression(xTrain, Float64Array.from(train, (r) => (r.positive ? 1 : 0)), ids.length, { l2 });
+  const xTest = matrix(test);
+  return {
+    features: ids.length,
+    auc: rocAuc(test.map((_, row) => logisticLogit(fit, xTest, row)), test.map((r) => r.positive)),
+    trainAuc: rocAuc(train.map((_, row) => logisticLogit(fit, xTrain, row)), train.map((r) => r.positive)),
+    strongest: ids
+      .map((id, i) => ({ id, coefficient: fit.coefficients[i]! }))
+      .filter((c) => Math.abs(c.coefficient) > 1e-9)
+      .sort((a, b) => Math.abs(b.coefficient) - Math.abs(a.coefficient))
+      .slice(0, 5),
+    coefficients: Object.fromEntries(ids.map((id, i) => [id, fit.coefficients[i]!])),
+  };
+}
+
+/** One line of held-out figures of a version: AUC, HIGH and MEDIUM+ precision/recall, money. */
+export function formatMetrics(name: string, m: VersionMetrics): string {
+  const p = (v: number | null) => (v === null ? '-' : percent(v)).padStart(6);
+  const money = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 0 });
+  return (
+    `  ${name.padEnd(22)} AUC ${m.auc === null ? '  -  ' : m.auc.toFixed(3)}   HIGH ${String(m.high.flagged).padStart(5)} P ${p(m.high.precision)} R ${p(m.high.recall)}` +
+    `   MEDIUM+ ${String(m.mediumPlus.flagged).padStart(5)} P ${p(m.mediumPlus.precision)} R ${p(m.mediumPlus.recall)}` +
+    `   money caught ${money(m.money.caught)} of ${money(m.money.positivesTotal)}, honest held ${money(m.money.honestHeld)}`
+  );
+}
+
+/** The calibration tables of two versions side by side: band → rows, positives, observed rate. */
+export function formatCalibration(live: VersionMetrics, fitted: VersionMetrics): string[] {
+  const cell = (b: VersionMetrics['calibration'][number]) => `${String(b.rows).padStart(6)} ${String(b.positives).padStart(5)} ${(b.rate === null ? '-' : percent(b.rate)).padStart(6)}`;
+  const lines = ['  score band      live: rows   pos   rate    fitted: rows   pos   rate'];
+  live.calibration.forEach((band, i) => {
+    const other = fitted.calibration[i]!;
+    if (band.rows === 0 && other.rows === 0) return;
+    lines.push(`  ${`${band.from}-${band.to === 100 ? 100 : band.to - 0.01}`.padEnd(12)}   ${cell(band)}          ${cell(other)}`);
+  });
+  return lines;
+}
+

@@ -339,6 +339,10 @@ function fitKind(
   const scores = Array.from(reweighModel(matrix, fitted).scoreCents, (c) => c / 100);
   const labels = test.map((row) => row.positive);
   const notes: string[] = [];
+  const baseRate = labels.length === 0 ? 0 : labels.filter(Boolean).length / labels.length;
+  for (const [zone, target] of [['HIGH', o.highPrecision], ['MEDIUM', o.mediumPrecision]] as const) {
+    if (baseRate >= target) notes.push(`the held-out ${kind}s are ${round(baseRate * 100, 1)}% positive, above the ${zone} target ${target}: any score above 0 reaches it`);
+  }
   let high = lowestThreshold(scores, labels, o.highPrecision, cap + 1);
   if (high === undefined) {
     high = zones.high;
