@@ -133,6 +133,29 @@ describe('previews run in a trial thread, within their budget', () => {
   });
 });
 
+describe('fits run in the trial thread, within their budget', () => {
+  const fitRow = async () => (await app.stores.fits.create({ shop_id: SHOP, options: {}, as_of: new Date(), against_version: 1, labels: {}, created_by: 'test' })).id;
+
+  it('records a fit stopped past its time, or past its memory, as failed with the reason', async () => {
+    const quick = new TrialThreads({ config: app.config, databaseUrl: app.db.url, stores: app.stores, limits: { fitTimeoutMs: 1 } });
+    try {
+      const id = await fitRow();
+      await quick.fit(SHOP, id);
+      expect(await app.stores.fits.get(SHOP, id)).toMatchObject({ status: 'failed', error: 'stopped: the fit ran longer than its 0 s budget', draft_version: null });
+    } finally {
+      await quick.close();
+    }
+    const small = new TrialThreads({ config: app.config, databaseUrl: app.db.url, stores: app.stores, limits: { memoryMb: 64 }, threadModule: new URL('./testing/greedyThread.ts', import.meta.url) });
+    try {
+      const id = await fitRow();
+      await small.fit(SHOP, id);
+      expect(await app.stores.fits.get(SHOP, id)).toMatchObject({ status: 'failed', error: 'stopped: the fit needed more than its 64 MB of memory' });
+    } finally {
+      await small.close();
+    }
+  });
+});
+
 describe('LiveLoad', () => {
   it('holds a trial while live work is in flight, for a bounded time, and not otherwise', () => {
     const load = new LiveLoad();

@@ -186,9 +186,10 @@ export class TrialThreads {
    */
   async fit(shopId: string, fitId: string): Promise<void> {
     const controller = new AbortController();
-    const minutes = Math.round(this.limits.fitTimeoutMs / 60_000);
+    const seconds = Math.round(this.limits.fitTimeoutMs / 1000);
+    const budget = seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
     const timer = setTimeout(
-      () => controller.abort(new TrialRefused(422, 'timeout', `stopped: the fit ran longer than its ${minutes} min budget`)),
+      () => controller.abort(new TrialRefused(422, 'timeout', `stopped: the fit ran longer than its ${budget} budget`)),
       this.limits.fitTimeoutMs,
     );
     const started = Date.now();
