@@ -1,4 +1,7 @@
 import type { SubjectKind } from '../../sdk/index.ts';
+import { calibrationTable, type CalibrationBand } from '../learn/fitRuleset.ts';
+
+export type { CalibrationBand };
 
 /**
  * What a score means in this shop: the calibration of a ruleset version. Per 10-point score band,
@@ -19,16 +22,6 @@ export const BAND_WIDTH = 10;
 export const BANDS = 100 / BAND_WIDTH;
 /** Known outcomes a figure needs (in the band, or in its neighbourhood). */
 export const MIN_LABELLED = 30;
-
-/** One score band's counts (the shape the fit's report uses for its held-out calibration). */
-export interface CalibrationBand {
-  /** Scores from `from` (inclusive) to `to` (exclusive; 100 is in the last band). */
-  from: number;
-  to: number;
-  rows: number;
-  positives: number;
-  rate: number | null;
-}
 
 /** Where a figure comes from: the version's own known outcomes, or the held-out part of its fit. */
 export type CalibrationSource = 'outcomes' | 'held-out';
@@ -81,16 +74,12 @@ export function bandIndex(score: number): number {
   return Math.min(BANDS - 1, Math.max(0, Math.floor(score / BAND_WIDTH)));
 }
 
-/** The counts per 10-point band of scored, labelled subjects. */
+/**
+ * The counts per 10-point band of scored, labelled subjects: the fit's own band table
+ * (`calibrationTable`, the one its report's held-out calibration is), so both count alike.
+ */
 export function bandCounts(rows: readonly { score: number; positive: boolean }[]): CalibrationBand[] {
-  const bands: CalibrationBand[] = Array.from({ length: BANDS }, (_, i) => ({ from: i * BAND_WIDTH, to: (i + 1) * BAND_WIDTH, rows: 0, positives: 0, rate: null }));
-  for (const row of rows) {
-    const band = bands[bandIndex(row.score)]!;
-    band.rows++;
-    if (row.positive) band.positives++;
-  }
-  for (const band of bands) band.rate = band.rows > 0 ? band.positives / band.rows : null;
-  return bands;
+  return calibrationTable(rows.map((r) => r.score), rows.map((r) => r.positive), BAND_WIDTH);
 }
 
 /** Another band table (e.g. a fit's held-out one, of any width within 10) on the 10-point bands. */
@@ -101,7 +90,7 @@ function rebin(bands: readonly CalibrationBand[]): CalibrationBand[] {
     target.rows += band.rows;
     target.positives += band.positives;
   }
-  for (const band of out) band.rate = band.rows > 0 ? band.positives / band.rows : null;
+  for (const band of out) band.rate = band.rows > 0 ? Math.round((band.positives / band.rows) * 10_000) / 10_000 : null;
   return out;
 }
 
