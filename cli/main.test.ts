@@ -124,3 +124,53 @@ describe('refundsentry replay', () => {
     expect(times).toEqual([...times].sort((a, b) => a - b));
   });
 });
+
+describe('refundsentry fit', () => {
+  it('fits weights and zones per kind to the history and a labels file, writes a valid draft and prints the held-out report', async () => {
+    const { generateShop, ABUSIVE_PATTERNS } = await import('../scenarios/generateShop.ts');
+    const shop = generateShop({ seed: 5, customers: 300 });
+    const history = join(dir, 'fit-history.jsonl');
+    await writeFile(history, shop.events.map((e) => JSON.stringify(e)).join('\n'));
+    // The merchant's verdicts on returns and refunds (abusive or not); one line is malformed.
+    const labels = join(dir, 'fit-labels.jsonl');
+    const verdicts = shop.labels
+      .filter((l) => l.kind !== 'order' && (!ABUSIVE_PATTERNS.has(l.pattern) || l.target))
+      .map((l) => JSON.stringify({ subjectId: l.subjectId, label: ABUSIVE_PATTERNS.has(l.pattern) ? 'fraud' : 'legit' }));
+    await writeFile(labels, [...verdicts, '{"subjectId":"gid://shopify/Return/1","label":"maybe"}'].join('\n'));
+    const out = join(dir, 'fit-draft.json');
+    const reportFile = join(dir, 'fit-report.json');
+    const { code, stdout, stderr } = await run('fit', '--history', history, '--labels', labels, '--out', out, '--report', reportFile);
+    expect(stderr).toBe(`${labels}:${verdicts.length + 1}: label must be "fraud" or "legit"\n`);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^replayed \d+ subjects of .* with default v1 .*; labelled \d+: orders \d+ fraud\/abuse \+ \d+ legit, returns \d+ fraud\/abuse \+ \d+ legit, refunds/);
+    expect(stdout).toMatch(/\nsplit: /);
+    expect(stdout).toMatch(/\nreturns: zones MEDIUM [\d.]+ HIGH [\d.]+ \(were 31\/66\)/);
+    expect(stdout).toMatch(/held out {3}live {3}AUC [\d.]+, HIGH \d+/);
+    expect(stdout).toContain(`draft written to ${out}`);
+    const draft = JSON.parse(await readFile(out, 'utf8'));
+    const report = JSON.parse(await readFile(reportFile, 'utf8'));
+    const fitted = report.kinds.filter((k: { weights?: unknown }) => k.weights).map((k: { kind: string }) => k.kind);
+    expect(fitted).toContain('return');
+    expect(Object.keys(draft.zones.byKind).sort()).toEqual([...fitted].sort());
+    expect(draft.description).toMatch(/\nFitted by RefundSentry to /);
+    expect(report.heldOut.return.fitted.high.precision).toBeGreaterThanOrEqual(0.9);
+    expect(await run('validate', out)).toMatchObject({ code: 0, stdout: expect.stringContaining('0 error(s), 0 warning(s)') });
+    // Deterministic: the same history and labels give the same draft.
+    const again = join(dir, 'fit-draft-again.json');
+    await run('fit', '--history', history, '--labels', labels, '--out', again);
+    expect(await readFile(again, 'utf8')).toBe(await readFile(out, 'utf8'));
+  }, 60_000);
+
+  it('refuses with the counts per kind when the history has too few labels (exit 1), and explains bad usage (exit 2)', async () => {
+    const { generateShop } = await import('../scenarios/generateShop.ts');
+    const history = join(dir, 'fit-small.jsonl');
+    await writeFile(history, generateShop({ seed: 3, customers: 20, days: 120 }).events.map((e) => JSON.stringify(e)).join('\n'));
+    const refused = await run('fit', '--history', history);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^refundsentry: not fitted: no kind of subject has enough labels to fit \(at least 20 fraud\/abuse and 20 legit each\): order: \d+ fraud\/abuse and \d+ legit order labels; at least 20 of each are needed; return: 0 fraud\/abuse/);
+    expect(await run('fit')).toMatchObject({ code: 2, stderr: expect.stringContaining('fit needs --history') });
+    expect(await run('fit', '--history', history, '--split', 'random')).toMatchObject({ code: 2, stderr: expect.stringContaining('--split must be auto, time or customer') });
+    expect(await run('fit', '--history', history, '--high-precision', '2')).toMatchObject({ code: 2, stderr: expect.stringContaining('--high-precision must be a number from 0.01 to 1') });
+    expect(await run('fit', '--history', join(dir, 'missing.jsonl'))).toMatchObject({ code: 2, stderr: expect.stringContaining('history file not found') });
+  });
+});

@@ -13,6 +13,14 @@ const USAGE = `Usage:
   refundsentry score --ruleset <ruleset.json> --in <events.jsonl>   print one decision per line (JSONL)
   refundsentry replay --ruleset <ruleset.json> --history <history.jsonl>
                                                                     score a shop's whole history point-in-time (JSONL decisions)
+  refundsentry fit --history <history.jsonl> [--ruleset <ruleset.json>] [--labels <labels.jsonl>] [--out <draft.json>]
+                 [--report <report.json>] [--split auto|time|customer] [--high-precision 0.9] [--medium-precision 0.5]
+                 [--min-labels 20] [--test-share 0.3] [--window-days 120]
+                                                                    fit weights and zones per subject kind to the history's outcomes
+                                                                    (replayed with the ruleset, default: rulesets/default.json; labels:
+                                                                    fraud chargebacks, double dips, outcome events, orders matured without
+                                                                    a dispute, and the labels file's { subjectId, label: fraud|legit });
+                                                                    writes the draft and prints the held-out report (exit 1: too few labels)
   refundsentry validate <ruleset.json>                              print the ruleset's problems
   refundsentry signals                                              list the registered signals
   refundsentry plugin new <name> [--dir <parent>] [--namespace <ns>]
@@ -44,6 +52,10 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         return await score(rest, registry, out, err);
       case 'replay':
         return await replay(rest, registry, out, err);
+      case 'fit': {
+        const { fitCommand } = await import('./fit.ts');
+        return await fitCommand(rest, { out, err, compile: (path) => compileOrReport(path, registry, err), history: (path) => readEvents(path, err) });
+      }
       case 'validate':
         return await validate(rest, registry, out, err);
       case 'import-uci': {
@@ -146,16 +158,22 @@ async function replay(args: string[], registry: ReturnType<typeof createRegistry
   if (!values.ruleset || !values.history) throw new CliInputError('replay needs --ruleset <file> and --history <history.jsonl>');
   const compiled = await compileOrReport(values.ruleset, registry, err);
   if (!compiled) return 2;
-  const events: HistoryEvent[] = [];
-  let bad = 0;
-  for await (const entry of readHistory(values.history)) {
-    if ('error' in entry) {
-      bad++;
-      err.write(`${values.history}:${entry.line}: ${entry.error}\n`);
-    } else events.push(entry.value);
-  }
+  const { events, bad } = await readEvents(values.history, err);
   for (const { decision } of replayHistory(events, compiled, { shopId: values.shop! })) out.write(`${JSON.stringify(decision)}\n`);
   return bad > 0 ? 1 : 0;
+}
+
+/** A history file's events; each bad line reported by number. */
+async function readEvents(path: string, err: NodeJS.WritableStream): Promise<{ events: HistoryEvent[]; bad: number }> {
+  const events: HistoryEvent[] = [];
+  let bad = 0;
+  for await (const entry of readHistory(path)) {
+    if ('error' in entry) {
+      bad++;
+      err.write(`${path}:${entry.line}: ${entry.error}\n`);
+    } else events.push(entry.value);
+  }
+  return { events, bad };
 }
 
 async function compileOrReport(path: string, registry: ReturnType<typeof createRegistry>, err: NodeJS.WritableStream): Promise<CompiledRuleset | undefined> {

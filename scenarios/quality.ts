@@ -68,15 +68,19 @@ function printFit(report: FitReport, current: CompiledRuleset, options: { calibr
     }
     const fit = k as KindFit;
     const was = current.scoringModel().zonesByKind[fit.kind];
+    const unobserved = new Set(fit.unobserved);
     const moved = Object.keys(fit.weights)
-      .filter((id) => fit.weights[id] !== fit.current[id])
+      .filter((id) => fit.weights[id] !== fit.current[id] && !unobserved.has(id))
       .sort((a, b) => Math.abs(fit.weights[b]! - fit.current[b]!) - Math.abs(fit.weights[a]! - fit.current[a]!) || (a < b ? -1 : 1))
       .slice(0, options.changed ?? 6);
     console.log(
       `    ${fit.kind}s: zones MEDIUM ${fit.zones.medium} HIGH ${fit.zones.high} (were ${was.medium}/${was.high}); ${fit.scale.pointsPerLogit} points per log-odds unit; ` +
         `train ${fit.counts.train.positive}+/${fit.counts.train.negative}-, held out ${fit.counts.test.positive}+/${fit.counts.test.negative}-`,
     );
-    console.log(`      weights moved most: ${moved.map((id) => `${id} ${fit.current[id]} → ${fit.weights[id]}`).join(', ') || 'none'}`);
+    console.log(
+      `      weights moved most: ${moved.map((id) => `${id} ${fit.current[id]} → ${fit.weights[id]}`).join(', ') || 'none'}` +
+        `${unobserved.size > 0 ? ` (${unobserved.size} signals never hit in training: left at their current log-odds, points × ${(fit.scale.pointsPerLogit / fit.scale.priorPointsPerLogit).toFixed(2)})` : ''}`,
+    );
     for (const note of fit.notes) console.log(`      note: ${note}`);
     const held = report.heldOut[fit.kind]!;
     console.log(formatMetrics(`live (${current.id} v${current.version})`, held.live).replace(/^ {2}/, '      '));

@@ -213,3 +213,12 @@ describe('calibrationTable', () => {
     expect(calibrationTable([12, 30], [true, false], 25).map((b) => [b.from, b.to, b.rows])).toEqual([[0, 25, 1], [25, 50, 1], [50, 75, 0], [75, 100, 0]]);
   });
 });
+
+describe('fitRuleset: signals that never hit', () => {
+  it('are listed as unobserved: their log-odds stay at the prior', () => {
+    const rows = synthetic(4_000, 6).map((r) => ({ ...r, signals: r.signals.map((s) => (s.id === 'test.f' ? { ...s, status: 'no_hit' as const, strength: 0 } : s)) }));
+    const fit = kindFit(fitRuleset(rows, current, { split: 'customer' }).report, 'order');
+    expect(fit.unobserved).toEqual(['test.f']);
+    expect(fit.weights['test.f']).toBe(Math.round(10 * (fit.scale.pointsPerLogit / fit.scale.priorPointsPerLogit) * 2) / 2);
+  });
+});

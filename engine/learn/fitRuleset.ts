@@ -54,6 +54,12 @@ export interface KindFit {
   current: Record<string, number>;
   /** Custom signals of the kind: not fitted (one weight for every kind), kept as they are. */
   kept: string[];
+  /**
+   * Signals that never hit in the training part: nothing to learn from, their log-odds stay at the
+   * prior (their current weight), so their points change only with the scale (`pointsPerLogit` ≠
+   * `priorPointsPerLogit`).
+   */
+  unobserved: string[];
   /** What the reader should know: zones kept for lack of precision, and why. */
   notes: string[];
 }
@@ -308,6 +314,8 @@ function fitKind(
     }
   });
   const positives = y.reduce((a, b) => a + b, 0);
+  const hits = new Int32Array(width);
+  for (let r = 0; r < train.length; r++) for (let i = 0; i < width; i++) if (x[r * width + i] !== 0) hits[i]++;
   const baseLogit = logit(positives / train.length);
   const zones = model.zonesByKind[kind];
   const cap = model.capCents / 100;
@@ -365,6 +373,7 @@ function fitKind(
       scale: { pointsPerLogit: round(scale, 4), priorPointsPerLogit: round(priorScale, 4), intercept: round(fit.bias, 4) },
       current: currentWeights,
       kept,
+      unobserved: ids.filter((_, i) => hits[i] === 0),
       notes,
     },
     heldOut: {
