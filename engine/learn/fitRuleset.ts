@@ -3,7 +3,10 @@ import type { CompiledRuleset, ScoringModel } from '../compileRuleset.ts';
 import type { Ruleset, Zone, ZoneThresholds } from '../ruleset.ts';
 import { reweighModel, SignalMatrix } from '../simulate/signalMatrix.ts';
 import { fitLogisticRegression } from './logisticRegression.ts';
+import { calibrationTable, type CalibrationBand } from './calibrationTable.ts';
 import { rocAuc } from './rocAuc.ts';
+
+export { calibrationTable, type CalibrationBand };
 import { strengthFeature } from './suggestWeights.ts';
 
 /** One labelled subject with the signal results and verdict stored with its decision. */
@@ -68,14 +71,6 @@ export interface RefusedKind {
   kind: SubjectKind;
   refused: string;
   counts: { positive: number; negative: number };
-}
-
-export interface CalibrationBand {
-  from: number;
-  to: number;
-  rows: number;
-  positives: number;
-  rate: number | null;
 }
 
 export interface VersionMetrics {
@@ -435,23 +430,6 @@ export function versionMetrics(scores: readonly number[], zones: readonly Zone[]
     money: { caught: round(caught, 2), honestHeld: round(honestHeld, 2), positivesTotal: round(positivesTotal, 2) },
     calibration: calibrationTable(scores, positives),
   };
-}
-
-/**
- * Score bands of `bandWidth` points from 0 to 100 (the last includes 100): rows, positives and
- * the observed rate (null for an empty band).
- */
-export function calibrationTable(scores: ArrayLike<number>, positives: ArrayLike<boolean>, bandWidth = 10): CalibrationBand[] {
-  if (!(bandWidth > 0 && bandWidth <= 100)) throw new RangeError(`bandWidth must be in (0, 100] (got ${bandWidth})`);
-  const bands: CalibrationBand[] = [];
-  for (let from = 0; from < 100; from += bandWidth) bands.push({ from, to: Math.min(100, from + bandWidth), rows: 0, positives: 0, rate: null });
-  for (let i = 0; i < scores.length; i++) {
-    const band = bands[Math.min(bands.length - 1, Math.max(0, Math.floor(scores[i]! / bandWidth)))]!;
-    band.rows++;
-    if (positives[i]) band.positives++;
-  }
-  for (const band of bands) band.rate = band.rows === 0 ? null : round(band.positives / band.rows, 4);
-  return bands;
 }
 
 /** The current ruleset with each fitted kind's weights (`weightByKind`) and zones (`zones.byKind`), and a line naming the fit. */
