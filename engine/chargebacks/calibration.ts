@@ -1,5 +1,5 @@
 import type { SubjectKind } from '../../sdk/index.ts';
-import { calibrationTable, type CalibrationBand } from '../learn/fitRuleset.ts';
+import { calibrationTable, type CalibrationBand } from '../learn/calibrationTable.ts';
 
 export type { CalibrationBand };
 
