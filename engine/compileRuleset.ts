@@ -5,7 +5,8 @@ import type { ActionRuleTrace, ChosenAction, Coverage, Decision, SignalTrace } f
 import { RulesetValidationError, type RulesetProblem } from './problems.ts';
 import type { SignalRegistry } from './registry.ts';
 import type { ActionSpec, Ruleset, Zone, ZoneThresholds } from './ruleset.ts';
-import { allocateScore, toCents } from './score.ts';
+import { allocateScore, hitCents, toCents } from './score.ts';
+import { curveStrength, type StrengthCurve } from './strengthCurve.ts';
 import { ExpressionBudget } from './expression/ExpressionBudget.ts';
 import { RS_BUDGET } from './expression/errors.ts';
 import {
@@ -125,12 +126,24 @@ export interface ScoringModel {
    * `weightByKind` the weight it scores each kind it runs for with (absent kinds: it does not
    * run for them, 0 points).
    */
-  signals: { id: string; weight: number; weightByKind: Partial<Record<SubjectKind, number>>; insufficientWeight: number }[];
+  signals: ScoringSignal[];
   /** The ruleset's zones (what a kind without its own uses). */
   zones: ZoneThresholds;
   /** The zones each kind is judged with (`zones.byKind`, else `zones`). */
   zonesByKind: Record<SubjectKind, ZoneThresholds>;
   capCents: number;
+}
+
+/** One signal of a `ScoringModel`. */
+export interface ScoringSignal {
+  id: string;
+  weight: number;
+  weightByKind: Partial<Record<SubjectKind, number>>;
+  insufficientWeight: number;
+  /** The strength curve of kinds without their own (`curve` in the ruleset); absent: the identity. */
+  curve?: StrengthCurve;
+  /** The curve each kind it runs for scores hits with, for the kinds that have one (absent when none has). */
+  curveByKind?: Partial<Record<SubjectKind, StrengthCurve>>;
 }
 
 /** One runnable line of the ruleset for a subject kind: a configured signal or a custom one. */
@@ -144,6 +157,10 @@ interface Step {
   weight: number;
   /** The signal's weight for kinds without their own (`weight` in the ruleset). */
   baseWeight: number;
+  /** The strength curve of this step's kind; undefined: the identity. */
+  curve?: StrengthCurve;
+  /** The signal's curve for kinds without their own (`curve` in the ruleset). */
+  baseCurve?: StrengthCurve;
   insufficientWeight: number;
   insufficientCents: number;
   run(ctx: SignalContext, facts: ExpressionFacts, budget: ExpressionBudget | undefined): SignalResult;
@@ -318,7 +335,7 @@ class RulesetProgram implements CompiledRuleset {
       let cents = 0;
       if (status === 'hit') {
         coverage.hit++;
-        cents = toCents(result.strength * step.weight);
+        cents = hitCents(result.strength, step.weight, step.curve);
       } else if (status === 'no_hit') {
         coverage.noHit++;
       } else if (status === 'insufficient_data') {
@@ -331,6 +348,7 @@ class RulesetProgram implements CompiledRuleset {
       if (snooze !== undefined) cents = 0;
       rawCents[i] = cents;
       const trace = new SignalTraceEntry(step, result, cents / 100);
+      if (step.curve !== undefined && status === 'hit') trace.countedStrength = curveStrength(step.curve, result.strength);
       if (snooze !== undefined) trace.snoozed = { ...snooze };
       if (clock !== undefined) trace.durationMs = clock() - t0;
       signals[i] = trace;
@@ -393,8 +411,13 @@ class RulesetProgram implements CompiledRuleset {
     for (const kind of KINDS) {
       for (const step of this.stepsByKind[kind]) {
         let entry = byId.get(step.id);
-        if (!entry) byId.set(step.id, (entry = { id: step.id, weight: step.baseWeight, weightByKind: {}, insufficientWeight: step.insufficientWeight }));
+        if (!entry) {
+          entry = { id: step.id, weight: step.baseWeight, weightByKind: {}, insufficientWeight: step.insufficientWeight };
+          if (step.baseCurve) entry.curve = step.baseCurve;
+          byId.set(step.id, entry);
+        }
         entry.weightByKind[kind] = step.weight;
+        if (step.curve) (entry.curveByKind ??= {})[kind] = step.curve;
       }
     }
     return {
@@ -497,6 +520,7 @@ class SignalTraceEntry implements SignalTrace {
   declare points: number;
   declare evidence: SignalResult['evidence'];
   declare message: string;
+  declare countedStrength?: number;
   declare snoozed?: SnoozeNote;
   declare durationMs?: number;
   constructor(step: Step, result: SignalResult, points: number) {
@@ -523,10 +547,17 @@ function signalStep(configured: ConfiguredSignal, kind: SubjectKind): Step {
     needs: signal.meta.needs,
     weight: configured.weightByKind[kind] ?? configured.weight,
     baseWeight: configured.weight,
+    ...curvesOf(configured, kind),
     insufficientWeight: configured.insufficientWeight,
     insufficientCents: toCents(configured.insufficientWeight),
     run: (ctx) => evaluateSignal(signal, ctx, params),
   };
+}
+
+/** A registered signal's curve for a kind (its own, else the base one) and its base curve; identity curves are absent. */
+function curvesOf(configured: ConfiguredSignal, kind: SubjectKind): { curve?: StrengthCurve; baseCurve?: StrengthCurve } {
+  const curve = kind in configured.curveByKind ? configured.curveByKind[kind] : configured.curve;
+  return { ...(curve ? { curve } : {}), ...(configured.curve ? { baseCurve: configured.curve } : {}) };
 }
 
 function customStep(custom: CompiledCustomSignal, derived: Readonly<Record<string, string>>): Step {

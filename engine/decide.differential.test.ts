@@ -9,7 +9,7 @@ import { createRegistry } from './registry.ts';
 import type { ActionRule, CustomSignalConfig, Ruleset, Zone } from './ruleset.ts';
 
 /**
- * End to end: random rulesets (weights, zones, cap, insufficient-data weights, derived facts,
+ * End to end: random rulesets (weights, strength curves, zones, cap, insufficient-data weights, derived facts,
  * custom signals, action rules) decided on random contexts by the compiled engine, and by a
  * straightforward reference that evaluates every expression with the jsonata library and every
  * action rule with json-rules-engine, as the documented semantics say. They must agree.
@@ -112,6 +112,25 @@ const { tree: conditionArb } = fc.letrec<{ tree: Record<string, unknown>; node: 
   node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leafArb, tie('tree')),
 }));
 
+/** A valid strength curve: 0 to 4 inner points at strengths in hundredths, counted strengths never going down. */
+const curveArb = fc
+  .tuple(fc.uniqueArray(fc.integer({ min: 1, max: 99 }), { maxLength: 4 }), fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 6, maxLength: 6 }))
+  .map(([inner, ys]): [number, number][] => {
+    const xs = [0, ...[...inner].sort((a, b) => a - b), 100];
+    const counted = ys.slice(0, xs.length).sort((a, b) => a - b);
+    return xs.map((x, i) => [x / 100, counted[i]! / 100]);
+  });
+
+/** The reference reading of a curve: the segment holding the strength, the straight line through its ends. */
+function referenceCurve(curve: [number, number][], strength: number): number {
+  const right = curve.findIndex(([x]) => x >= strength);
+  if (right <= 0) return right === 0 ? curve[0]![1] : curve[curve.length - 1]![1];
+  const [x1, y1] = curve[right]!;
+  if (x1 === strength) return y1;
+  const [x0, y0] = curve[right - 1]!;
+  return y0 + ((strength - x0) * (y1 - y0)) / (x1 - x0);
+}
+
 const rulesetArb = fc
   .record({
     signals: fc.uniqueArray(
@@ -122,6 +141,9 @@ const rulesetArb = fc
         enabled: fc.boolean(),
         // Per-kind weights (a fitted version's): some kinds listed, the others on `weight`.
         weightByKind: fc.option(fc.record({ order: fc.integer({ min: -30, max: 70 }), return: fc.integer({ min: -30, max: 70 }) }, { requiredKeys: [] }), { nil: undefined }),
+        // Strength curves: one for every kind, and some kinds' own.
+        curve: fc.option(curveArb, { nil: undefined }),
+        curveByKind: fc.option(fc.record({ order: curveArb, return: curveArb }, { requiredKeys: [] }), { nil: undefined }),
       }),
       { selector: (s) => s.id, maxLength: 8 },
     ),
@@ -152,7 +174,7 @@ const rulesetArb = fc
       },
       scoring: { cap: r.cap, insufficientDataFactor: r.factor },
       derived,
-      signals: Object.fromEntries(r.signals.map((s) => [s.id, { weight: s.weight, enabled: s.enabled, ...(s.insufficientWeight === undefined ? {} : { insufficientWeight: s.insufficientWeight }), ...(s.weightByKind ? { weightByKind: s.weightByKind } : {}) }])),
+      signals: Object.fromEntries(r.signals.map((s) => [s.id, { weight: s.weight, enabled: s.enabled, ...(s.insufficientWeight === undefined ? {} : { insufficientWeight: s.insufficientWeight }), ...(s.weightByKind ? { weightByKind: s.weightByKind } : {}), ...(s.curve ? { curve: s.curve } : {}), ...(s.curveByKind ? { curveByKind: s.curveByKind } : {}) }])),
       customSignals,
       actions,
     };
@@ -191,8 +213,11 @@ async function referenceDecide(ruleset: Ruleset, ctx: SignalContext): Promise<Re
     const weight = config.weight ?? signal.meta.defaultWeight;
     // A kind's own weight scores hits; insufficient data is one weight for every kind, from `weight`.
     const kindWeight = config.weightByKind?.[kind] ?? weight;
+    // A hit counts at its kind's curve of its strength (the kind's own curve, else the signal's).
+    const curve = (config.curveByKind?.[kind] ?? config.curve) as [number, number][] | undefined;
     const result = evaluateSignal(signal, ctx, {});
-    const cents = result.status === 'hit' ? Math.round(result.strength * kindWeight * 100) : result.status === 'insufficient_data' ? Math.round((config.insufficientWeight ?? factor * weight) * 100) : 0;
+    const counted = curve ? referenceCurve(curve, result.strength) : result.strength;
+    const cents = result.status === 'hit' ? Math.round(counted * kindWeight * 100) : result.status === 'insufficient_data' ? Math.round((config.insufficientWeight ?? factor * weight) * 100) : 0;
     lines.push({ id, status: result.status, strength: result.strength, cents });
   }
   for (const custom of ruleset.customSignals ?? []) {

@@ -10,6 +10,12 @@ export interface SignalTrace {
   status: SignalStatus;
   strength: number;
   weight: number;
+  /**
+   * The strength the hit counted at when the ruleset gives the signal a strength curve
+   * (`signals.<id>.curve`, `curveByKind`): points = countedStrength × weight. Absent without a curve
+   * (points = strength × weight).
+   */
+  countedStrength?: number;
   /** Contribution to the score, after clamping to 0..cap (see `Decision.scaled`). */
   points: number;
   evidence: Evidence;

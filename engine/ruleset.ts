@@ -1,4 +1,5 @@
 import type { SubjectKind } from '../sdk/index.ts';
+import type { StrengthCurve } from './strengthCurve.ts';
 
 /** TypeScript view of `rulesets/schema/ruleset.schema.json` (schema version 1). */
 export interface Ruleset {
@@ -31,6 +32,13 @@ export interface SignalConfig {
   weight?: number;
   /** Points at full strength for a subject kind; a kind not listed uses `weight`. Not for custom signals. */
   weightByKind?: Partial<Record<SubjectKind, number>>;
+  /**
+   * The strength a hit counts at, from the strength the signal reports (`strengthCurve.ts`):
+   * points = curve(strength) × weight. Absent: the identity. Not for custom signals.
+   */
+  curve?: StrengthCurve;
+  /** A subject kind's own curve (a fitted version's); a kind not listed uses `curve`. */
+  curveByKind?: Partial<Record<SubjectKind, StrengthCurve>>;
   enabled?: boolean;
   params?: Record<string, unknown>;
   insufficientWeight?: number;

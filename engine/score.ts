@@ -1,3 +1,5 @@
+import { curveStrength, type StrengthCurve } from './strengthCurve.ts';
+
 /**
  * Scoring in integer hundredths of a point, so that each signal's points add up to the score
  * exactly and the result is the same on every machine.
@@ -18,6 +20,15 @@ export interface Allocation {
 
 export function toCents(points: number): number {
   return Math.round(points * 100);
+}
+
+/**
+ * The raw points, in hundredths, of a hit: strength × weight, or curve(strength) × weight when the
+ * signal has a strength curve for the subject's kind. The one formula of `decide`, `reweigh` and
+ * `rescoreChanged`.
+ */
+export function hitCents(strength: number, weight: number, curve: StrengthCurve | undefined): number {
+  return toCents((curve === undefined ? strength : curveStrength(curve, strength)) * weight);
 }
 
 export function allocateScore(rawCents: Int32Array, capCents: number): Allocation {

@@ -6,6 +6,7 @@ import { compileExpression, type CompiledExpression } from './expression/compile
 import { pointerOf, type RulesetProblem } from './problems.ts';
 import { limitProblems } from './rulesetLimits.ts';
 import type { SignalRegistry } from './registry.ts';
+import { curveProblems, isIdentityCurve, type StrengthCurve } from './strengthCurve.ts';
 import { ACTION_FACTS, EXPRESSION_ROOTS, type ActionRule, type CustomSignalConfig, type Ruleset } from './ruleset.ts';
 
 const validateShape = new Ajv2020({ allErrors: true, strict: false }).compile(rulesetSchema);
@@ -16,6 +17,10 @@ export interface ConfiguredSignal {
   weight: number;
   /** The kinds with their own weight (`weightByKind`); the others score with `weight`. */
   weightByKind: Readonly<Partial<Record<SubjectKind, number>>>;
+  /** The strength curve of kinds without their own (`curve`); absent: the identity. */
+  curve?: StrengthCurve;
+  /** The kinds with their own curve (`curveByKind`); an identity curve is kept as absent. */
+  curveByKind: Readonly<Partial<Record<SubjectKind, StrengthCurve | undefined>>>;
   insufficientWeight: number;
   params: Readonly<Record<string, unknown>>;
 }
@@ -201,17 +206,60 @@ function configureSignals(ruleset: Ruleset, registry: SignalRegistry, analysis: 
         }
       }
     }
+    const curves = signalCurves(id, signal, config, kinds, pointer, analysis);
     if (config.enabled === false) continue;
     const weight = config.weight ?? signal.meta.defaultWeight;
     analysis.signals.push({
       signal,
       weight,
       weightByKind,
+      ...(curves.curve ? { curve: curves.curve } : {}),
+      curveByKind: curves.byKind,
       // One insufficient-data weight for every kind, from the base weight (not per kind).
       insufficientWeight: config.insufficientWeight ?? factor * weight,
       params: resolved.params as Readonly<Record<string, unknown>>,
     });
   }
+}
+
+/**
+ * A signal's strength curves (`curve`, `curveByKind`): each checked for what the schema cannot
+ * say (from 0 to 1, sorted, never going down), errors at the offending point's pointer; a kind's
+ * curve for a kind the signal does not judge, or the ruleset does not score, is a warning. An
+ * identity curve is returned as absent (points exactly as without one).
+ */
+function signalCurves(
+  id: string,
+  signal: AnySignal,
+  config: Ruleset['signals'][string],
+  kinds: SubjectKind[],
+  pointer: string,
+  analysis: RulesetAnalysis,
+): { curve?: StrengthCurve; byKind: Partial<Record<SubjectKind, StrengthCurve | undefined>> } {
+  const checked = (curve: unknown, at: string): StrengthCurve | undefined => {
+    if (!Array.isArray(curve)) return undefined;
+    const problems = curveProblems(curve);
+    for (const p of problems) analysis.problems.push(error(`${at}${p.pointer}`, 'bad-curve', `${id}: ${p.message}`));
+    if (problems.length > 0 || !curve.every((p) => Array.isArray(p) && p.length === 2 && p.every((v: unknown) => typeof v === 'number' && v >= 0 && v <= 1))) return undefined;
+    const points = curve as [number, number][];
+    return isIdentityCurve(points) ? undefined : points.map(([x, y]) => [x, y] as const);
+  };
+  const result: { curve?: StrengthCurve; byKind: Partial<Record<SubjectKind, StrengthCurve | undefined>> } = { byKind: {} };
+  const base = checked(config.curve, `${pointer}/curve`);
+  if (base) result.curve = base;
+  if (config.curveByKind !== null && typeof config.curveByKind === 'object') {
+    for (const kind of ['order', 'return', 'refund'] as const) {
+      const own = config.curveByKind[kind];
+      if (!Array.isArray(own)) continue;
+      result.byKind[kind] = checked(own, `${pointer}/curveByKind/${kind}`);
+      if (!signal.meta.appliesTo.includes(kind)) {
+        analysis.problems.push(warning(`${pointer}/curveByKind/${kind}`, 'never-applies', `${id} does not judge ${kind}s: this curve is never used`));
+      } else if (kinds.length > 0 && !kinds.includes(kind)) {
+        analysis.problems.push(warning(`${pointer}/curveByKind/${kind}`, 'never-applies', `this ruleset does not score ${kind}s: this curve is never used`));
+      }
+    }
+  }
+  return result;
 }
 
 function unknownSignalMessage(id: string, registry: SignalRegistry): string {

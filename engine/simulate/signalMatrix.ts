@@ -1,5 +1,7 @@
 import type { SignalStatus, SubjectKind } from '../../sdk/index.ts';
 import type { CompiledRuleset, ScoringModel } from '../compileRuleset.ts';
+import { hitCents } from '../score.ts';
+import type { StrengthCurve } from '../strengthCurve.ts';
 import type { Decision } from '../decision.ts';
 import type { Zone } from '../ruleset.ts';
 
@@ -109,11 +111,14 @@ export class ScoringTable {
   readonly mediumCents: Int32Array;
   readonly highCents: Int32Array;
   readonly capCents: number;
+  /** curves[kind × width + column]: the strength curve a hit scores with (undefined: the identity); empty when no signal has one. */
+  readonly curves: (StrengthCurve | undefined)[];
 
   constructor(model: ScoringModel, signalIds: readonly string[]) {
     const width = (this.width = signalIds.length);
     this.weights = new Float64Array(width * 4);
     this.insufficientCents = new Int32Array(width * 4);
+    this.curves = model.signals.some((s) => s.curve !== undefined || s.curveByKind !== undefined) ? new Array<StrengthCurve | undefined>(width * 4).fill(undefined) : [];
     const columnOf = new Map(signalIds.map((id, i) => [id, i]));
     for (const s of model.signals) {
       const col = columnOf.get(s.id);
@@ -124,9 +129,11 @@ export class ScoringTable {
         if (weight === undefined) return;
         this.weights[k * width + col] = weight;
         this.insufficientCents[k * width + col] = insufficient;
+        if (this.curves.length > 0) this.curves[k * width + col] = s.curveByKind?.[kind];
       });
       this.weights[UNKNOWN_KIND * width + col] = s.weight;
       this.insufficientCents[UNKNOWN_KIND * width + col] = insufficient;
+      if (this.curves.length > 0) this.curves[UNKNOWN_KIND * width + col] = s.curve;
     }
     const zonesOf = (k: number) => (k === UNKNOWN_KIND ? model.zones : (model.zonesByKind?.[KINDS[k]!] ?? model.zones));
     this.mediumCents = Int32Array.from([0, 1, 2, 3], (k) => Math.round(zonesOf(k).medium * 100));
@@ -137,7 +144,7 @@ export class ScoringTable {
   /** The raw points, in hundredths, of one result in a row of kind code `kind`. */
   points(kind: number, column: number, status: number, strength: number): number {
     const at = kind * this.width + column;
-    return status === STATUS_CODE.hit ? Math.round(strength * this.weights[at]! * 100) : status === STATUS_CODE.insufficient_data ? this.insufficientCents[at]! : 0;
+    return status === STATUS_CODE.hit ? hitCents(strength, this.weights[at]!, this.curves[at]) : status === STATUS_CODE.insufficient_data ? this.insufficientCents[at]! : 0;
   }
 
   /** The score (clamped raw points) and zone code of a row of kind code `kind`. */
@@ -152,9 +159,10 @@ export class ScoringTable {
 
 /**
  * The scores and zones a ruleset gives the stored signal results, without running a signal:
- * raw points (strength × weight for a hit, the insufficient-data weight) summed and clamped to
- * the cap, then zoned, exactly as `decide` scores (see score.ts). Each row scores with its
- * subject kind's weights and zones (`weightByKind`, `zones.byKind`). It holds each signal's result
+ * raw points (strength × weight for a hit, curve(strength) × weight with a strength curve, the
+ * insufficient-data weight) summed and clamped to the cap, then zoned, exactly as `decide` scores
+ * (see score.ts). Each row scores with its subject kind's weights, curves and zones
+ * (`weightByKind`, `curveByKind`, `zones.byKind`). It holds each signal's result
  * fixed, so signals that read RefundSentry's own earlier verdicts keep their stored values: a
  * first-order answer the full replay (`simulate`) refines.
  */
@@ -166,7 +174,8 @@ export function reweigh(matrix: SignalMatrix, ruleset: Pick<CompiledRuleset, 'sc
 export function reweighModel(matrix: SignalMatrix, model: ScoringModel): Reweighed {
   const table = new ScoringTable(model, matrix.signalIds);
   const width = table.width;
-  const { weights, insufficientCents, mediumCents, highCents } = table;
+  const { weights, insufficientCents, mediumCents, highCents, curves } = table;
+  const curved = curves.length > 0;
   const cap = table.capCents;
   const scoreCents = new Int32Array(matrix.subjects);
   const zones = new Uint8Array(matrix.subjects);
@@ -178,7 +187,8 @@ export function reweighModel(matrix: SignalMatrix, model: ScoringModel): Reweigh
     let raw = 0;
     for (let at = rowStart[row]!, end = rowStart[row + 1]!; at < end; at++) {
       const i = base + column[at]!;
-      raw += status[at] === 1 ? Math.round(strength[at]! * weights[i]! * 100) : insufficientCents[i]!;
+      // A hit: strength × weight, or curve(strength) × weight when the signal has a curve for the kind (hitCents).
+      raw += status[at] === 1 ? (curved && curves[i] !== undefined ? hitCents(strength[at]!, weights[i]!, curves[i]) : Math.round(strength[at]! * weights[i]! * 100)) : insufficientCents[i]!;
     }
     const score = raw < 0 ? 0 : raw > cap ? cap : raw;
     const zone = score >= highCents[kind]! ? 2 : score >= mediumCents[kind]! ? 1 : 0;
