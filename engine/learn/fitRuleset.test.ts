@@ -5,7 +5,10 @@ import { createRegistry } from '../registry.ts';
 import type { Ruleset, Zone } from '../ruleset.ts';
 import { reweigh, SignalMatrix } from '../simulate/signalMatrix.ts';
 import { fixedSignal } from '../testSignals.ts';
+import { curveStrength } from '../strengthCurve.ts';
+import { curveDistance } from './fitCurves.ts';
 import { calibrationTable, fitRuleset, FitRefused, splitRows, type KindFit, type LabelledRow } from './fitRuleset.ts';
+import { rocAuc } from './rocAuc.ts';
 
 const IDS = ['test.a', 'test.b', 'test.c', 'test.d', 'test.e', 'test.f'];
 /** The weights the synthetic labels are drawn from (points at 10 points per log-odds unit): test.d is a trust signal, test.e noise. */
@@ -159,7 +162,10 @@ describe('fitRuleset', () => {
   it('keeps a threshold no held-out score reaches, and says so; signals that never fired keep their current weights', () => {
     const silent = synthetic(2_000, 4).map((r) => ({ ...r, signals: r.signals.map((sig) => ({ ...sig, status: 'no_hit' as const, strength: 0 })) }));
     const fit = kindFit(fitRuleset(silent, current, { split: 'customer' }).report, 'order');
-    expect(fit.notes).toEqual(['no held-out order score reaches precision 0.9 at HIGH: HIGH kept at 66', 'no held-out order score below HIGH reaches precision 0.5: MEDIUM kept at 31']);
+    expect(fit.notes).toEqual([
+      'no held-out order score reaches precision 0.9 at HIGH with at most 2 of the 460 held-out legit orders (share 0.005) in it: HIGH kept at 66',
+      'no held-out order score below HIGH reaches precision 0.5: MEDIUM kept at 31',
+    ]);
     expect(fit.zones).toEqual({ medium: 31, high: 66 });
     for (const id of IDS) expect(fit.weights[id]).toBe(10);
   });
@@ -220,5 +226,141 @@ describe('fitRuleset: signals that never hit', () => {
     const fit = kindFit(fitRuleset(rows, current, { split: 'customer' }).report, 'order');
     expect(fit.unobserved).toEqual(['test.f']);
     expect(fit.weights['test.f']).toBe(Math.round(10 * (fit.scale.pointsPerLogit / fit.scale.priorPointsPerLogit) * 2) / 2);
+  });
+});
+
+/**
+ * n order rows with curved effects: test.a steps up only at full strength (a quarter of its hits
+ * are at 1, the rest anywhere in 0.1..0.95 and worth nothing), test.b counts the same at any
+ * strength (a level), test.c is linear in its strength; log-odds −2.5 + 3 × 1[a = 1] + 1.5 × 1[b] + 2 × c.
+ */
+function curved(n: number, seed = 21): LabelledRow[] {
+  const random = prng(seed);
+  return Array.from({ length: n }, (_, i) => {
+    let z = -2.5;
+    const signals = IDS.map((id) => {
+      const fires = random() < 0.3;
+      if (!fires || !['test.a', 'test.b', 'test.c'].includes(id)) return { id, status: 'no_hit' as const, strength: 0 };
+      const strength = id === 'test.a' ? (random() < 0.25 ? 1 : 0.1 + Math.round(random() * 85) / 100) : 0.2 + Math.round(random() * 80) / 100;
+      z += id === 'test.a' ? (strength === 1 ? 3 : 0) : id === 'test.b' ? 1.5 : 2 * strength;
+      return { id, status: 'hit' as const, strength };
+    });
+    return {
+      subjectId: `gid://shopify/Order/c${seed}-${i}`,
+      kind: 'order' as const,
+      at: new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString(),
+      customerId: `gid://shopify/Customer/c${i}`,
+      positive: random() < 1 / (1 + Math.exp(-z)),
+      value: 80,
+      signals,
+      liveScore: 0,
+      liveZone: 'low' as Zone,
+    };
+  });
+}
+
+describe('fitRuleset: strength curves', () => {
+  const rows = curved(20_000);
+  const { body: fitted, report } = fitRuleset(rows, current, { split: 'customer' });
+  const order = kindFit(report, 'order');
+
+  it('recovers a known non-linear curve: a step at full strength, a level at any strength; a linear signal keeps none', () => {
+    const a = order.curves['test.a']!;
+    const b = order.curves['test.b']!;
+    expect(a, JSON.stringify(order.curveEvidence)).toBeDefined();
+    expect(b).toBeDefined();
+    expect(order.curves['test.c']).toBeUndefined();
+    for (const s of [0.2, 0.5, 0.8]) expect(curveStrength(a, s), `test.a at ${s}`).toBeLessThanOrEqual(0.1);
+    expect(curveStrength(a, 1)).toBe(1);
+    for (const s of [0.25, 0.5, 0.75, 1]) expect(curveStrength(b, s), `test.b at ${s}`).toBeGreaterThanOrEqual(0.85);
+    expect(order.curveEvidence['test.a']).toMatchObject({ atom: 1 });
+    expect(order.curveEvidence['test.a']!.logLikelihoodGain).toBeGreaterThan(50);
+    // The weights: log-odds 3 (a), 1.5 (b) and 2 (c) at full strength, in points at one scale.
+    const perLogit = order.scale.pointsPerLogit;
+    expect(order.weights['test.a']! / perLogit).toBeGreaterThan(2.5);
+    expect(order.weights['test.a']! / perLogit).toBeLessThan(3.5);
+    expect(order.weights['test.b']! / perLogit).toBeGreaterThan(1.2);
+    expect(order.weights['test.b']! / perLogit).toBeLessThan(1.8);
+    expect(order.weights['test.c']! / perLogit).toBeGreaterThan(1.6);
+    expect(order.weights['test.c']! / perLogit).toBeLessThan(2.4);
+  });
+
+  it('writes the curves into the draft (curveByKind), which compiles and scores the held-out rows as the report did', () => {
+    expect(fitted.signals['test.a']).toEqual({ weight: 10, weightByKind: { order: order.weights['test.a'] }, curveByKind: { order: order.curves['test.a'] } });
+    expect(fitted.signals['test.c']).toEqual({ weight: 10, weightByKind: { order: order.weights['test.c'] } });
+    const compiled = compileRuleset(fitted, registry);
+    const held = splitRows(rows, { split: 'customer' }).isTest;
+    const test = rows.filter((_, i) => held[i]);
+    const scores = reweigh(SignalMatrix.fromResults(test.map((r) => ({ subjectId: r.subjectId, kind: r.kind, signals: r.signals }))), compiled);
+    expect(report.heldOut.order!.fitted.high.flagged).toBe(scores.zones.filter((z) => z === 2).length);
+    // The curves rank better than the same weights drawn straight (no curve) on the held-out rows.
+    const straight = structuredClone(fitted);
+    for (const id of IDS) delete straight.signals[id]!.curveByKind;
+    const auc = (r: Ruleset) => {
+      const s = reweigh(SignalMatrix.fromResults(test.map((row) => ({ subjectId: row.subjectId, kind: row.kind, signals: row.signals }))), compileRuleset(r, registry));
+      return rocAuc(Array.from(s.scoreCents), test.map((row) => row.positive));
+    };
+    expect(auc(fitted)).toBeGreaterThan(auc(straight) + 0.01);
+    expect(report.heldOut.order!.fitted.auc).toBeCloseTo(auc(fitted), 4);
+  });
+
+  it('is deterministic with curves, byte for byte', () => {
+    const again = fitRuleset(rows, current, { split: 'customer' });
+    expect(JSON.stringify(again.body)).toBe(JSON.stringify(fitted));
+    expect(JSON.stringify(again.report)).toBe(JSON.stringify(report));
+  });
+
+  it('draws no curve from few labels: the signals stay linear in their strength (the identity)', () => {
+    const few = kindFit(fitRuleset(curved(300, 5), current, { split: 'customer', minLabels: 10 }).report, 'order');
+    expect(few.curves).toEqual({});
+  });
+
+  it('refits a fitted draft: the same data draw the same curves, so the current ones are kept', () => {
+    const refit = fitRuleset(rows, compileRuleset(fitted, registry), { split: 'customer' });
+    const again = kindFit(refit.report, 'order');
+    // Through the current curves the strengths already draw the effects: no basis earns its price, nothing new to draw.
+    expect(again.curves).toEqual({});
+    // The same log-odds at full strength (the points scale with the draft's zones).
+    const logOdds = (fit: KindFit, id: string) => fit.weights[id]! / fit.scale.pointsPerLogit;
+    for (const id of ['test.a', 'test.b', 'test.c']) expect(Math.abs(logOdds(again, id) - logOdds(order, id)), id).toBeLessThanOrEqual(0.1 * Math.abs(logOdds(order, id)));
+    expect(refit.body.signals['test.a']!.curveByKind).toEqual({ order: order.curves['test.a'] });
+    expect(curveDistance(refit.body.signals['test.b']!.curveByKind!.order, order.curves['test.b'])).toBe(0);
+  });
+});
+
+describe('fitRuleset: zones that keep honest subjects out of HIGH', () => {
+  // Mostly positive labels (a shop whose labelled returns are mostly abusive): a 0.9 precision
+  // target alone lets many negatives into HIGH.
+  const rows = synthetic(6_000, 12).map((r, i) => ({ ...r, positive: r.positive || i % 2 === 0 }));
+
+  it('HIGH starts at the lowest score meeting both the precision target and the honest share, and the report says both', () => {
+    const loose = fitRuleset(rows, current, { split: 'customer', maxHonestShare: 1 });
+    const strict = fitRuleset(rows, current, { split: 'customer' });
+    const l = kindFit(loose.report, 'order');
+    const s = kindFit(strict.report, 'order');
+    expect(s.targets).toEqual({ high: 0.9, medium: expect.any(Number), maxHonestShare: 0.005 });
+    const held = strict.report.heldOut.order!.fitted;
+    expect(held.high.honestShare!).toBeLessThanOrEqual(0.005);
+    expect(held.high.precision!).toBeGreaterThanOrEqual(0.9);
+    expect(loose.report.heldOut.order!.fitted.high.honestShare!).toBeGreaterThan(0.005);
+    expect(s.zones.high).toBeGreaterThan(l.zones.high);
+    expect(s.notes.join('\n')).toMatch(new RegExp(`HIGH starts at ${s.zones.high}, not at ${l.zones.high} where precision first reaches 0\\.9: at most \\d+ of the \\d+ held-out legit orders may be HIGH \\(share 0\\.005\\)`));
+  });
+
+  it("MEDIUM does not fall to the lowest score when the labels are mostly positive: its target rises to 3 times the base rate's odds", () => {
+    const { report } = fitRuleset(rows, current, { split: 'customer' });
+    const fit = kindFit(report, 'order');
+    const held = report.heldOut.order!;
+    const base = fit.counts.test.positive / (fit.counts.test.positive + fit.counts.test.negative);
+    expect(base).toBeGreaterThan(0.5);
+    const target = Math.round(((3 * base) / (1 - base + 3 * base)) * 10_000) / 10_000;
+    expect(fit.targets.medium).toBe(Math.min(0.9, target));
+    expect(held.fitted.mediumPlus.precision!).toBeGreaterThanOrEqual(fit.targets.medium);
+    expect(fit.notes.join('\n')).toMatch(/positive: MEDIUM at precision 0\.5 would hold almost every order, so MEDIUM starts where precision reaches 0\.\d+ \(3 times the base rate's odds/);
+    expect(fit.zones.medium).toBeGreaterThan(1);
+  });
+
+  it('refuses a share outside 0..1', () => {
+    expect(() => fitRuleset(rows, current, { maxHonestShare: 1.5 })).toThrow(/maxHonestShare must be between 0 and 1/);
   });
 });

@@ -2,7 +2,9 @@ import type { SignalStatus, SubjectKind } from '../../sdk/index.ts';
 import type { CompiledRuleset, ScoringModel } from '../compileRuleset.ts';
 import type { Ruleset, Zone, ZoneThresholds } from '../ruleset.ts';
 import { reweighModel, SignalMatrix } from '../simulate/signalMatrix.ts';
-import { fitLogisticRegression } from './logisticRegression.ts';
+import { fitLogisticRegression, logisticLogit } from './logisticRegression.ts';
+import { basisValues, basisWidth, curveBasis, curveDistance, curveOfEffect, CURVE_TOLERANCE, type CurveBasis } from './fitCurves.ts';
+import { curveStrength, type StrengthCurve } from '../strengthCurve.ts';
 import { calibrationTable, type CalibrationBand } from './calibrationTable.ts';
 import { rocAuc } from './rocAuc.ts';
 
@@ -37,8 +39,18 @@ export interface FitOptions {
   seed?: number;
   /** Default 0.9: HIGH starts where held-out precision reaches it. */
   highPrecision?: number;
-  /** Default 0.5: MEDIUM starts where held-out precision reaches it. */
+  /**
+   * Default 0.5: MEDIUM starts where held-out precision reaches it, or reaches 3 times the odds
+   * of the held-out base rate (`MEDIUM_LIFT`) when that is higher (labels mostly positive would
+   * otherwise let every score above 0 reach the target); at most `highPrecision`.
+   */
   mediumPrecision?: number;
+  /**
+   * Default 0.005: the largest share of held-out legit subjects (negatives) HIGH may hold. HIGH
+   * holds orders and acts on customers: it starts at the lowest score meeting both this and
+   * `highPrecision`.
+   */
+  maxHonestShare?: number;
   /** Per class per kind to fit at all, default 20 (else refused with counts). */
   minLabels?: number;
   /** Ridge strength toward the prior (the current weights), scaled by 1/n. Default 5: a signal's own data outweighs the prior once it has fired on a few dozen labelled subjects. */
@@ -49,7 +61,21 @@ export interface KindFit {
   kind: SubjectKind;
   /** Fitted points at full strength per signal id (rounded to 0.5). */
   weights: Record<string, number>;
+  /**
+   * The strength curves learned (`signals.<id>.curveByKind.<kind>` in the body): points of a hit =
+   * weight × curve(strength). Signals not listed keep their current curve (none: the identity).
+   */
+  curves: Record<string, StrengthCurve>;
+  /**
+   * Signals whose strength was fitted with a curve basis (a `level` any hit counts, hinges at
+   * `knots`, a step at a saturated top strength `atom`), because the basis raised the training log-likelihood by more than BIC's
+   * price (columns × ln n / 2): the gain. A signal here without an entry in `curves` drew a curve
+   * within 0.05 of its current one, which it keeps.
+   */
+  curveEvidence: Record<string, { level?: boolean; knots: number[]; atom?: number; logLikelihoodGain: number }>;
   zones: { medium: number; high: number };
+  /** The targets the zones were chosen for: held-out precision at HIGH and MEDIUM, and the most legit share HIGH may hold. */
+  targets: { high: number; medium: number; maxHonestShare: number };
   counts: { train: { positive: number; negative: number }; test: { positive: number; negative: number } };
   /** How log-odds became points: points = coefficient × pointsPerLogit (`priorPointsPerLogit` maps the current weights to the prior). */
   scale: { pointsPerLogit: number; priorPointsPerLogit: number; intercept: number };
@@ -75,8 +101,9 @@ export interface RefusedKind {
 
 export interface VersionMetrics {
   auc: number | null;
-  high: { flagged: number; precision: number | null; recall: number };
-  mediumPlus: { flagged: number; precision: number | null; recall: number };
+  /** `honestShare`: the share of the legit subjects (negatives) flagged (null without any). */
+  high: { flagged: number; precision: number | null; recall: number; honestShare: number | null };
+  mediumPlus: { flagged: number; precision: number | null; recall: number; honestShare: number | null };
   /** Money of positives at HIGH ("caught") vs money of negatives at HIGH ("honest money held"). */
   money: { caught: number; honestHeld: number; positivesTotal: number };
   calibration: CalibrationBand[];
@@ -101,9 +128,13 @@ export class FitRefused extends Error {
   }
 }
 
-export const FIT_DEFAULTS = Object.freeze({ split: 'auto' as const, testShare: 0.3, seed: 20261207, highPrecision: 0.9, mediumPrecision: 0.5, minLabels: 20, l2: 5 });
+export const FIT_DEFAULTS = Object.freeze({ split: 'auto' as const, testShare: 0.3, seed: 20261207, highPrecision: 0.9, mediumPrecision: 0.5, maxHonestShare: 0.005, minLabels: 20, l2: 5 });
 
 const KINDS: readonly SubjectKind[] = ['order', 'return', 'refund'];
+/** MEDIUM's precision is at least this many times the held-out base rate's odds. */
+export const MEDIUM_LIFT = 3;
+/** The probability whose odds are `lift` times those of `p`. */
+const lifted = (p: number, lift: number) => (lift * p) / (1 - p + lift * p);
 const FIT_LINE = 'Fitted by RefundSentry';
 
 /**
@@ -118,21 +149,30 @@ const FIT_LINE = 'Fitted by RefundSentry';
  *    fitted, else customer. The report says which, and why.
  * 2. **Fit.** Per kind with at least `minLabels` of each class: an L2-regularised logistic
  *    regression of the label on each signal's strength where it hit (0 for no_hit,
- *    insufficient_data and error), shrunk toward the current weights (`logisticRegression.ts`
- *    with a prior: penalty l2/n × |β − β₀|², so few labels leave the weights near the current
- *    ones and many move them to the data's).
- * 3. **Points.** The current weights map to log-odds with k₀ = HIGH threshold ÷ (logit of the
+ *    insufficient_data and error), through its current strength curve, shrunk toward the current
+ *    weights (`logisticRegression.ts` with a prior: penalty l2/n × |β − β₀|², so few labels leave
+ *    the weights near the current ones and many move them to the data's).
+ * 3. **Curves.** A signal's strength may also bend (`fitCurves.ts`: a level any hit counts, hinges
+ *    at strengths 0.25/0.5/0.75, a step at a top strength many hits share such as 1), each column
+ *    prior 0; a signal keeps the columns that raise the training log-likelihood by more than
+ *    BIC's price (ln n / 2 each, chosen one at a time). Its effect then becomes a curve: made
+ *    monotone (pool adjacent violators), cut at 0, divided by its top (the weight) — kept only
+ *    when it is more than 0.05 from the current curve. Few labels: no column earns its price, the
+ *    identity (or current) curve stays.
+ * 4. **Points.** The current weights map to log-odds with k₀ = HIGH threshold ÷ (logit of the
  *    HIGH precision target, at most 0.99, − logit of the training base rate; at least 0.5): the current ruleset read as "the
  *    points that take a subject from the base rate to the HIGH target's odds are the HIGH
  *    threshold". Fitted points = β × k with k = k₀, lowered only as far as needed to keep every
  *    weight within −100..100 and the 99th percentile of training subjects' summed points within
  *    the cap (so the ranking is not flattened at the cap). Signs are kept (trust signals stay
  *    negative); rounded to 0.5.
- * 4. **Zones** from the held-out fitted scores: HIGH at the lowest score whose held-out precision
- *    (subjects at or above it) reaches `highPrecision`, MEDIUM likewise at `mediumPrecision`
- *    (below HIGH). A target no score reaches keeps the current threshold, and the report says so.
- *    The held-out precision at the chosen thresholds meets the targets by construction; AUC and
- *    recall are the honest held-out figures.
+ * 5. **Zones** from the held-out fitted scores: HIGH at the lowest score whose held-out precision
+ *    (subjects at or above it) reaches `highPrecision` and that holds at most `maxHonestShare`
+ *    of the held-out legit subjects; MEDIUM likewise (below HIGH) at `mediumPrecision`, or at 3
+ *    times the base rate's odds when that is higher (mostly positive labels). A target no score
+ *    reaches keeps the current threshold, and the report says so. The held-out precision and
+ *    honest share at the chosen thresholds meet the targets by construction; AUC and recall are
+ *    the honest held-out figures.
  *
  * Custom signals keep their one weight (not fitted); `insufficientWeight` is not per kind.
  * Throws `FitRefused` when no kind can be fitted.
@@ -141,6 +181,7 @@ export function fitRuleset(rows: readonly LabelledRow[], current: CompiledRulese
   const o: Resolved = { ...FIT_DEFAULTS, ...definedOnly(options) };
   if (!(o.testShare > 0 && o.testShare < 1)) throw new RangeError(`testShare must be between 0 and 1 (got ${o.testShare})`);
   if (!(o.mediumPrecision > 0 && o.mediumPrecision <= o.highPrecision && o.highPrecision <= 1)) throw new RangeError(`the precision targets must satisfy 0 < medium (${o.mediumPrecision}) ≤ high (${o.highPrecision}) ≤ 1`);
+  if (!(o.maxHonestShare >= 0 && o.maxHonestShare <= 1)) throw new RangeError(`maxHonestShare must be between 0 and 1 (got ${o.maxHonestShare})`);
   const scored = new Set(current.ruleset.appliesTo);
   const counts = Object.fromEntries(KINDS.map((kind) => [kind, { positive: 0, negative: 0 }])) as Record<SubjectKind, { positive: number; negative: number }>;
   for (const row of rows) counts[row.kind][row.positive ? 'positive' : 'negative']++;
@@ -298,32 +339,103 @@ function fitKind(
   const kept = signals.filter((s) => specs.get(s.id)?.source !== 'signal').map((s) => s.id);
   const ids = features.map((s) => s.id);
   const column = new Map(ids.map((id, i) => [id, i]));
-  const width = ids.length;
-  const x = new Float64Array(train.length * width);
+  const currentCurves = features.map((s) => s.curveByKind?.[kind]);
+  // Each training row's hit strengths per signal (0: no hit), read once.
+  const strengths = new Float64Array(train.length * ids.length);
   const y = new Float64Array(train.length);
   train.forEach((row, r) => {
     y[r] = row.positive ? 1 : 0;
     for (const s of row.signals) {
       const i = column.get(s.id);
-      if (i !== undefined) x[r * width + i] = strengthFeature(s);
+      if (i !== undefined) strengths[r * ids.length + i] = strengthFeature(s);
     }
   });
   const positives = y.reduce((a, b) => a + b, 0);
-  const hits = new Int32Array(width);
-  for (let r = 0; r < train.length; r++) for (let i = 0; i < width; i++) if (x[r * width + i] !== 0) hits[i]++;
+  const hits = new Int32Array(ids.length);
+  for (let r = 0; r < train.length; r++) for (let i = 0; i < ids.length; i++) if (strengths[r * ids.length + i] !== 0) hits[i]++;
   const baseLogit = logit(positives / train.length);
   const zones = model.zonesByKind[kind];
   const cap = model.capCents / 100;
   // k₀: the current ruleset read as "HIGH threshold points take the base rate to the HIGH target's odds".
   const priorScale = zones.high / Math.max(0.5, logit(Math.min(0.99, o.highPrecision)) - baseLogit);
-  const prior = Float64Array.from(features, (s) => s.weightByKind[kind]! / priorScale);
-  const fit = fitLogisticRegression(x, y, width, { l2: o.l2, prior });
+  const priorLogits = features.map((s) => s.weightByKind[kind]! / priorScale);
+
+  // Strength curves: each signal's strength may bend at fixed knots and step at a saturated top
+  // (`curveBasis`); of these, a signal keeps those that raise the training log-likelihood by more
+  // than BIC's price (ln n / 2 each), chosen one at a time, the best first, over its strength alone.
+  const hitStrengths = ids.map((_, i) => {
+    const values: number[] = [];
+    for (let r = 0; r < train.length; r++) if (strengths[r * ids.length + i]! > 0) values.push(strengths[r * ids.length + i]!);
+    return values.sort((a, b) => a - b);
+  });
+  const design = (bases: ReadonlyMap<number, CurveBasis>) => fitDesign(strengths, y, ids.length, currentCurves, priorLogits, bases, o.l2);
+  const plain = design(new Map());
+  const price = Math.log(train.length) / 2;
+  const bases = new Map<number, CurveBasis>();
+  const gains = new Map<number, number>();
+  hitStrengths.forEach((values, i) => {
+    const full = curveBasis(values);
+    if (!full) return;
+    const columns: CurveBasis[] = [...(full.level ? [{ level: true as const, knots: [] }] : []), ...full.knots.map((k) => ({ knots: [k] })), ...(full.atom === undefined ? [] : [{ knots: [], atom: full.atom }])];
+    let chosen: CurveBasis = { knots: [] };
+    let reached = plain.logLikelihood;
+    for (;;) {
+      let best: { basis: CurveBasis; column: CurveBasis; logLikelihood: number } | undefined;
+      for (const column of columns) {
+        const basis: CurveBasis = {
+          ...(chosen.level || column.level ? { level: true as const } : {}),
+          knots: [...chosen.knots, ...column.knots].sort((a, b) => a - b),
+          ...(chosen.atom !== undefined || column.atom !== undefined ? { atom: (chosen.atom ?? column.atom)! } : {}),
+        };
+        const logLikelihood = design(new Map([[i, basis]])).logLikelihood;
+        if (logLikelihood - reached > price && (best === undefined || logLikelihood > best.logLikelihood)) best = { basis, column, logLikelihood };
+      }
+      if (!best) break;
+      chosen = best.basis;
+      reached = best.logLikelihood;
+      columns.splice(columns.indexOf(best.column), 1);
+    }
+    if (basisWidth(chosen) === 0) return;
+    bases.set(i, chosen);
+    gains.set(i, reached - plain.logLikelihood);
+  });
+  const final = bases.size === 0 ? plain : design(bases);
+
+  // Each signal as points = logits × curve(strength): one fitted on its strength alone keeps its
+  // current curve; one with a basis gets the monotone curve of its effect, unless that is within
+  // CURVE_TOLERANCE of the current one (kept, weighed at the effect's full strength).
+  const logits = new Float64Array(ids.length);
+  const curves: (StrengthCurve | undefined)[] = [...currentCurves];
+  const learned: Record<string, StrengthCurve> = {};
+  const curveEvidence: KindFit['curveEvidence'] = {};
+  ids.forEach((id, i) => {
+    const basis = bases.get(i);
+    logits[i] = final.coefficients[final.linear[i]!]!;
+    if (!basis) return;
+    const effect = curveOfEffect({
+      basis,
+      slope: logits[i]!,
+      coefficients: final.basis[i]!.map((c) => final.coefficients[c]!),
+      current: currentCurves[i],
+      hits: hitStrengths[i]!,
+      priorSign: Math.sign(priorLogits[i]!),
+    });
+    curveEvidence[id] = { ...(basis.level ? { level: true } : {}), knots: [...basis.knots], ...(basis.atom === undefined ? {} : { atom: basis.atom }), logLikelihoodGain: round(gains.get(i)!, 2) };
+    logits[i] = effect.weight;
+    if (effect.curve === undefined || curveDistance(effect.curve, currentCurves[i]) <= CURVE_TOLERANCE) return;
+    curves[i] = effect.curve;
+    learned[id] = effect.curve;
+  });
+
   // k: k₀, lowered only to keep each weight within ±100 and the 99th percentile of summed points within the cap.
   let largest = 0;
-  for (const b of fit.coefficients) largest = Math.max(largest, Math.abs(b));
+  for (const b of logits) largest = Math.max(largest, Math.abs(b));
   const spans = Array.from({ length: train.length }, (_, r) => {
     let z = 0;
-    for (let i = 0; i < width; i++) z += fit.coefficients[i]! * x[r * width + i]!;
+    for (let i = 0; i < ids.length; i++) {
+      const s = strengths[r * ids.length + i]!;
+      if (s > 0) z += logits[i]! * (curves[i] ? curveStrength(curves[i]!, s) : s);
+    }
     return z;
   }).sort((a, b) => a - b);
   const p99 = spans.length > 0 ? spans[Math.min(spans.length - 1, Math.floor(spans.length * 0.99))]! : 0;
@@ -333,28 +445,43 @@ function fitKind(
   const weights: Record<string, number> = {};
   const currentWeights: Record<string, number> = {};
   features.forEach((s, i) => {
-    weights[s.id] = clampPoints(Math.round(fit.coefficients[i]! * scale * 2) / 2);
+    weights[s.id] = clampPoints(Math.round(logits[i]! * scale * 2) / 2);
     currentWeights[s.id] = s.weightByKind[kind]!;
   });
   // The fitted model for this kind; scores of the held-out rows with it.
-  for (const s of fitted.signals) if (weights[s.id] !== undefined) s.weightByKind[kind] = weights[s.id]!;
+  for (const s of fitted.signals) {
+    if (weights[s.id] !== undefined) s.weightByKind[kind] = weights[s.id]!;
+    if (learned[s.id] !== undefined) s.curveByKind = { ...s.curveByKind, [kind]: learned[s.id]! };
+  }
   const matrix = SignalMatrix.fromResults(test.map((row) => ({ subjectId: row.subjectId, kind, signals: row.signals })));
   const scores = Array.from(reweighModel(matrix, fitted).scoreCents, (c) => c / 100);
   const labels = test.map((row) => row.positive);
   const notes: string[] = [];
-  const baseRate = labels.length === 0 ? 0 : labels.filter(Boolean).length / labels.length;
-  for (const [zone, target] of [['HIGH', o.highPrecision], ['MEDIUM', o.mediumPrecision]] as const) {
-    if (baseRate >= target) notes.push(`the held-out ${kind}s are ${round(baseRate * 100, 1)}% positive, above the ${zone} target ${target}: any score above 0 reaches it`);
+  const heldPositives = labels.filter(Boolean).length;
+  const baseRate = labels.length === 0 ? 0 : heldPositives / labels.length;
+  const negatives = labels.length - heldPositives;
+  // MEDIUM's target: the merchant's, and at least MEDIUM_LIFT times the base rate's odds (labels
+  // mostly positive would otherwise let every score above 0 reach it).
+  const liftTarget = baseRate < 1 ? round(lifted(baseRate, MEDIUM_LIFT), 4) : 1;
+  const mediumTarget = Math.min(o.highPrecision, Math.max(o.mediumPrecision, liftTarget));
+  if (mediumTarget > o.mediumPrecision) {
+    notes.push(`the held-out ${kind}s are ${round(baseRate * 100, 1)}% positive: MEDIUM at precision ${o.mediumPrecision} would hold almost every ${kind}, so MEDIUM starts where precision reaches ${mediumTarget} (${MEDIUM_LIFT} times the base rate's odds${mediumTarget === o.highPrecision ? ', at most the HIGH target' : ''})`);
   }
-  let high = lowestThreshold(scores, labels, o.highPrecision, cap + 1);
+  const honestAllowed = Math.floor(o.maxHonestShare * negatives + 1e-9);
+  let high = lowestThreshold(scores, labels, o.highPrecision, cap + 1, honestAllowed);
   if (high === undefined) {
     high = zones.high;
-    notes.push(`no held-out ${kind} score reaches precision ${o.highPrecision} at HIGH: HIGH kept at ${high}`);
+    notes.push(`no held-out ${kind} score reaches precision ${o.highPrecision} at HIGH with at most ${honestAllowed} of the ${negatives} held-out legit ${kind}s (share ${o.maxHonestShare}) in it: HIGH kept at ${high}`);
+  } else {
+    const precisionOnly = lowestThreshold(scores, labels, o.highPrecision, cap + 1, Infinity);
+    if (precisionOnly !== undefined && precisionOnly < high) {
+      notes.push(`HIGH starts at ${high}, not at ${precisionOnly} where precision first reaches ${o.highPrecision}: at most ${honestAllowed} of the ${negatives} held-out legit ${kind}s may be HIGH (share ${o.maxHonestShare})`);
+    }
   }
-  let medium = lowestThreshold(scores, labels, o.mediumPrecision, high);
+  let medium = lowestThreshold(scores, labels, mediumTarget, high, Infinity);
   if (medium === undefined) {
     medium = zones.medium < high ? zones.medium : Math.round(high * 50) / 100;
-    notes.push(`no held-out ${kind} score below HIGH reaches precision ${o.mediumPrecision}: MEDIUM kept at ${medium}`);
+    notes.push(`no held-out ${kind} score below HIGH reaches precision ${mediumTarget}: MEDIUM kept at ${medium}`);
   }
   const kindZones: ZoneThresholds = { medium, high };
   fitted.zonesByKind[kind] = kindZones;
@@ -364,8 +491,11 @@ function fitKind(
     fit: {
       kind,
       weights,
+      curves: learned,
+      curveEvidence,
       zones: { medium, high },
-      scale: { pointsPerLogit: round(scale, 4), priorPointsPerLogit: round(priorScale, 4), intercept: round(fit.bias, 4) },
+      targets: { high: o.highPrecision, medium: mediumTarget, maxHonestShare: o.maxHonestShare },
+      scale: { pointsPerLogit: round(scale, 4), priorPointsPerLogit: round(priorScale, 4), intercept: round(final.bias, 4) },
       current: currentWeights,
       kept,
       unobserved: ids.filter((_, i) => hits[i] === 0),
@@ -378,11 +508,67 @@ function fitKind(
   };
 }
 
+/** One regression of a kind's fit: its coefficients, where each signal's columns are, and its training log-likelihood. */
+interface DesignFit {
+  coefficients: Float64Array;
+  bias: number;
+  /** Each signal's column of its (curved) strength. */
+  linear: number[];
+  /** The columns of each signal's basis (`basisValues`' order), for the signals with one. */
+  basis: (number[] | undefined)[];
+  logLikelihood: number;
+}
+
+/**
+ * The regression of the labels on each signal's strength through its current curve (prior: its
+ * current log-odds) and, for the signals given a basis, its hinges and atom (prior 0: few labels
+ * keep the current curve); and its unpenalised training log-likelihood.
+ */
+function fitDesign(
+  strengths: Float64Array,
+  y: Float64Array,
+  signals: number,
+  curves: readonly (StrengthCurve | undefined)[],
+  priorLogits: readonly number[],
+  bases: ReadonlyMap<number, CurveBasis>,
+  l2: number,
+): DesignFit {
+  const linear: number[] = [];
+  const basis: (number[] | undefined)[] = [];
+  let width = 0;
+  for (let i = 0; i < signals; i++) {
+    linear.push(width++);
+    const b = bases.get(i);
+    basis.push(b ? Array.from({ length: basisWidth(b) }, () => width++) : undefined);
+  }
+  const rows = y.length;
+  const x = new Float64Array(rows * width);
+  for (let r = 0; r < rows; r++) {
+    for (let i = 0; i < signals; i++) {
+      const s = strengths[r * signals + i]!;
+      if (s <= 0) continue;
+      const curve = curves[i];
+      x[r * width + linear[i]!] = curve ? curveStrength(curve, s) : s;
+      const b = bases.get(i);
+      if (b) basisValues(b, s).forEach((v, c) => (x[r * width + basis[i]![c]!] = v));
+    }
+  }
+  const prior = new Float64Array(width);
+  for (let i = 0; i < signals; i++) prior[linear[i]!] = priorLogits[i]!;
+  const fit = fitLogisticRegression(x, y, width, { l2, prior });
+  let logLikelihood = 0;
+  for (let r = 0; r < rows; r++) {
+    const z = logisticLogit(fit, x, r);
+    logLikelihood += y[r]! * z - softplus(z);
+  }
+  return { coefficients: fit.coefficients, bias: fit.bias, linear, basis, logLikelihood };
+}
+
 /**
  * The lowest score s (0 < s < below) at which the subjects scoring s or more have precision ≥
- * target; undefined when none has.
+ * target and hold at most `honestAllowed` negatives; undefined when none has.
  */
-function lowestThreshold(scores: readonly number[], positives: readonly boolean[], target: number, below: number): number | undefined {
+function lowestThreshold(scores: readonly number[], positives: readonly boolean[], target: number, below: number, honestAllowed: number): number | undefined {
   const order = scores.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
   let flagged = 0;
   let caught = 0;
@@ -394,7 +580,7 @@ function lowestThreshold(scores: readonly number[], positives: readonly boolean[
       if (positives[order[k]!]) caught++;
       k++;
     }
-    if (score <= 0) break;
+    if (score <= 0 || flagged - caught > honestAllowed) break;
     if (score < below && caught / flagged >= target) lowest = score;
   }
   return lowest;
@@ -404,6 +590,7 @@ function lowestThreshold(scores: readonly number[], positives: readonly boolean[
 export function versionMetrics(scores: readonly number[], zones: readonly Zone[], positives: readonly boolean[], values: readonly number[]): VersionMetrics {
   const auc = rocAuc(scores, positives);
   const total = positives.filter(Boolean).length;
+  const negatives = positives.length - total;
   const detect = (flag: (zone: Zone) => boolean) => {
     let flagged = 0;
     let caught = 0;
@@ -412,7 +599,12 @@ export function versionMetrics(scores: readonly number[], zones: readonly Zone[]
       flagged++;
       if (positives[i]) caught++;
     });
-    return { flagged, precision: flagged === 0 ? null : round(caught / flagged, 4), recall: total === 0 ? 0 : round(caught / total, 4) };
+    return {
+      flagged,
+      precision: flagged === 0 ? null : round(caught / flagged, 4),
+      recall: total === 0 ? 0 : round(caught / total, 4),
+      honestShare: negatives === 0 ? null : round((flagged - caught) / negatives, 4),
+    };
   };
   let caught = 0;
   let honestHeld = 0;
@@ -439,11 +631,13 @@ function fittedBody(ruleset: Readonly<Ruleset>, fits: KindFit[], split: RowSplit
     for (const id of Object.keys(fit.weights).sort()) {
       const config = (body.signals[id] ??= {});
       config.weightByKind = { ...config.weightByKind, [fit.kind]: fit.weights[id]! };
+      const curve = fit.curves[id];
+      if (curve) config.curveByKind = { ...config.curveByKind, [fit.kind]: curve.map(([x, y]) => [x, y] as [number, number]) };
     }
     body.zones.byKind = { ...body.zones.byKind, [fit.kind]: { ...fit.zones } };
   }
   const labels = fits.map((f) => `${f.kind}s ${counts[f.kind].positive} fraud/abuse + ${counts[f.kind].negative} legit`).join(', ');
-  const line = `${FIT_LINE} to ${labels}; ${split.mode === 'time' ? 'time-ordered split' : `customer split (seed ${o.seed})`}, ${Math.round(o.testShare * 100)}% held out; zones at held-out precision ${o.highPrecision} (HIGH) / ${o.mediumPrecision} (MEDIUM); l2 ${o.l2} toward the weights of ${ruleset.id} v${ruleset.version}.`;
+  const line = `${FIT_LINE} to ${labels}; ${split.mode === 'time' ? 'time-ordered split' : `customer split (seed ${o.seed})`}, ${Math.round(o.testShare * 100)}% held out; zones at held-out precision ${o.highPrecision} (HIGH, at most ${o.maxHonestShare} of legit subjects) / ${o.mediumPrecision} (MEDIUM); l2 ${o.l2} toward the weights of ${ruleset.id} v${ruleset.version}.`;
   const before = (ruleset.description ?? '').split('\n').filter((l) => !l.startsWith(FIT_LINE)).join('\n').trim();
   const room = 2000 - line.length - 1;
   body.description = before.length === 0 ? line : `${before.length > room ? `${before.slice(0, Math.max(0, room - 1))}…` : before}\n${line}`;
@@ -462,6 +656,8 @@ function period(rows: readonly LabelledRow[]): [string, string] {
 }
 
 const logit = (p: number) => Math.log(p / (1 - p));
+/** log(1 + e^z), without overflow. */
+const softplus = (z: number) => (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)));
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 const clampPoints = (points: number) => (points > 100 ? 100 : points < -100 ? -100 : points === 0 ? 0 : points);
 
