@@ -44,6 +44,7 @@ export async function fitCommand(args: string[], io: FitCommandIo): Promise<numb
       'test-share': { type: 'string' },
       'high-precision': { type: 'string' },
       'medium-precision': { type: 'string' },
+      'max-honest-share': { type: 'string' },
       'min-labels': { type: 'string' },
       'window-days': { type: 'string' },
     },
@@ -61,6 +62,7 @@ export async function fitCommand(args: string[], io: FitCommandIo): Promise<numb
     testShare: number('test-share', values['test-share'], 0.05, 0.95),
     highPrecision: number('high-precision', values['high-precision'], 0.01, 1),
     mediumPrecision: number('medium-precision', values['medium-precision'], 0.01, 1),
+    maxHonestShare: number('max-honest-share', values['max-honest-share'], 0, 1),
     minLabels: number('min-labels', values['min-labels'], 1, 1_000_000),
   };
   const windowDays = number('window-days', values['window-days'], 1, 3650);
@@ -234,6 +236,11 @@ export function formatFitReport(report: FitReport, current: CompiledRuleset): st
     const unobserved = new Set(fit.unobserved);
     const moved = Object.keys(fit.weights).filter((id) => fit.weights[id] !== fit.current[id] && !unobserved.has(id));
     lines.push(`  weights: ${moved.map((id) => `${id} ${fit.current[id]} → ${fit.weights[id]}`).join(', ') || 'unchanged'}`);
+    for (const [id, curve] of Object.entries(fit.curves)) {
+      const evidence = fit.curveEvidence[id];
+      lines.push(`  strength curve ${id}: ${JSON.stringify(curve)}${evidence ? ` (training log-likelihood +${evidence.logLikelihoodGain} over its strength alone)` : ''}`);
+    }
+    lines.push(`  targets: HIGH precision ${fit.targets.high} with at most ${fit.targets.maxHonestShare} of legit ${fit.kind}s, MEDIUM precision ${fit.targets.medium}`);
     if (unobserved.size > 0) lines.push(`  ${unobserved.size} signals never hit in the training part: left at their current log-odds (points × ${(fit.scale.pointsPerLogit / fit.scale.priorPointsPerLogit).toFixed(3)}, the scale's change)`);
     if (fit.kept.length > 0) lines.push(`  kept (custom signals, one weight): ${fit.kept.join(', ')}`);
     for (const note of fit.notes) lines.push(`  note: ${note}`);
@@ -250,5 +257,5 @@ export function formatFitReport(report: FitReport, current: CompiledRuleset): st
 
 function metricsLine(name: string, m: VersionMetrics): string {
   const pct = (v: number | null) => (v === null ? '-' : `${(v * 100).toFixed(1)}%`);
-  return `${name.padEnd(6)} AUC ${m.auc === null ? '-' : m.auc.toFixed(3)}, HIGH ${m.high.flagged} (precision ${pct(m.high.precision)}, recall ${pct(m.high.recall)}), MEDIUM+ ${m.mediumPlus.flagged} (precision ${pct(m.mediumPlus.precision)}, recall ${pct(m.mediumPlus.recall)}), caught ${m.money.caught} of ${m.money.positivesTotal}, honest held ${m.money.honestHeld}`;
+  return `${name.padEnd(6)} AUC ${m.auc === null ? '-' : m.auc.toFixed(3)}, HIGH ${m.high.flagged} (precision ${pct(m.high.precision)}, recall ${pct(m.high.recall)}, legit in it ${pct(m.high.honestShare)}), MEDIUM+ ${m.mediumPlus.flagged} (precision ${pct(m.mediumPlus.precision)}, recall ${pct(m.mediumPlus.recall)}), caught ${m.money.caught} of ${m.money.positivesTotal}, honest held ${m.money.honestHeld}`;
 }
