@@ -234,4 +234,73 @@ describe('generateShop', () => {
     }
     expect(DISPOSABLE_DOMAINS.every((domain) => isDisposableDomain(domain))).toBe(true);
   });
+
+  describe('honest households (the household trap)', () => {
+    const withHouseholds = generateShop({ seed: 11, customers: 300, households: 6 });
+    const householdLabels = withHouseholds.labels.filter((l) => l.pattern === 'honest-household');
+    const members = new Set(householdLabels.map((l) => l.customerId));
+    const orderOf = (d: Delivery): number | undefined => {
+      const body = bodyOf(d);
+      return d.topic === 'orders/create' ? body.id : (body.order_id ?? body.order?.id);
+    };
+    /** The bodies with the shop's order numbers left out (#1001…: they count every order, households' too). */
+    const unnumbered = (deliveries: readonly Delivery[]) =>
+      JSON.stringify(deliveries).replace(/"(name|number|order_number|payment_id)":("[^"]*"|\d+)/g, '"$1":_');
+
+    it("leaves every other customer's draws as they were: the same labels, bodies and times, but for the order numbers", () => {
+      expect(members.size).toBeGreaterThanOrEqual(12);
+      const householdOrders = new Set(withHouseholds.deliveries.filter((d) => d.topic === 'orders/create' && members.has(bodyOf(d).customer.admin_graphql_api_id)).map((d) => bodyOf(d).id as number));
+      expect(householdOrders.size).toBeGreaterThan(10);
+      const others = withHouseholds.deliveries.filter((d) => !householdOrders.has(orderOf(d)!));
+      expect(others).toHaveLength(shop.deliveries.length);
+      expect(unnumbered(others)).toBe(unnumbered(shop.deliveries));
+      expect(withHouseholds.labels.filter((l) => l.pattern !== 'honest-household')).toEqual(shop.labels);
+      // The default is none: a shop generated without the option is the shop as it was.
+      expect(JSON.stringify(generateShop({ seed: 11, customers: 300, households: 0 }))).toBe(JSON.stringify(shop));
+    });
+
+    it('gives each household one address, the family browser and the home IP, spouses often one card; labelled honest, never a target', () => {
+      expect(householdLabels.every((l) => !l.target)).toBe(true);
+      expect(ABUSIVE_PATTERNS.has('honest-household')).toBe(false);
+      const orders = ordersOf(withHouseholds.events).filter((o) => members.has(o.customerId!));
+      // Households: the members who share an address.
+      const byAddress = new Map<string, typeof orders>();
+      for (const o of orders) byAddress.set(o.identity.address!, [...(byAddress.get(o.identity.address!) ?? []), o]);
+      const households = [...byAddress.values()].map((list) => ({ orders: list, members: new Set(list.map((o) => o.customerId)) }));
+      expect(households.length).toBe(6);
+      let sharedCards = 0;
+      let quickFirstOrders = 0;
+      for (const h of households) {
+        expect(h.members.size).toBeGreaterThanOrEqual(2);
+        const emails = new Set(h.orders.map((o) => `${o.customerId} ${o.identity.email}`));
+        expect(new Set([...emails].map((e) => e.split(' ')[1])).size).toBe(h.members.size);
+        // The family browser and the home IP: every member used them.
+        const usersOf = (kind: 'device' | 'ip') => {
+          const users = new Map<string, Set<string>>();
+          for (const o of h.orders) users.set(o.identity[kind]!, (users.get(o.identity[kind]!) ?? new Set()).add(o.customerId!));
+          return Math.max(...[...users.values()].map((u) => u.size));
+        };
+        expect(usersOf('device')).toBe(h.members.size);
+        expect(usersOf('ip')).toBe(h.members.size);
+        const cardUsers = new Map<string, Set<string>>();
+        for (const o of h.orders) cardUsers.set(o.identity.payment!, (cardUsers.get(o.identity.payment!) ?? new Set()).add(o.customerId!));
+        if ([...cardUsers.values()].some((u) => u.size > 1)) sharedCards++;
+      }
+      for (const d of withHouseholds.deliveries.filter((x) => x.topic === 'orders/create' && members.has(bodyOf(x).customer.admin_graphql_api_id))) {
+        const minutes = (Date.parse(bodyOf(d).created_at) - Date.parse(bodyOf(d).customer.created_at)) / 60_000;
+        expect(minutes).toBeGreaterThan(0);
+        if (minutes <= 40) quickFirstOrders++;
+      }
+      expect(sharedCards).toBeGreaterThan(0);
+      expect(sharedCards).toBeLessThan(households.length);
+      // Some join at checkout: an account opened minutes before its first order, on the family browser.
+      expect(quickFirstOrders).toBeGreaterThan(0);
+      // And nobody outside the household shares what it shares.
+      const outside = ordersOf(withHouseholds.events).filter((o) => !members.has(o.customerId!) && labelOf.get(o.id)?.pattern !== 'fraud-ring');
+      for (const kind of ['address', 'device', 'ip', 'payment'] as const) {
+        const theirs = new Set(orders.map((o) => o.identity[kind]));
+        expect(outside.some((o) => theirs.has(o.identity[kind])), kind).toBe(false);
+      }
+    });
+  });
 });

@@ -2,7 +2,7 @@ import type { HistoryEvent } from '../engine/history/index.ts';
 import type { SubjectKind } from '../sdk/index.ts';
 import { contextRecords, storedRecords, storedProductFacts, type Delivery } from './appRecords.ts';
 import { CATALOG, GIFT_CARD, SIZED, WORN_TYPES, productFactsAnswer, salePrice, type Product, type ProductFactsAnswer } from './catalog.ts';
-import { addressOf, cardOf, deviceOf, fullName, personOf, Uniques, type Card, type Device, type PostalAddress } from './people.ts';
+import { addressOf, cardOf, deviceOf, fullName, personOf, typedPhone, Uniques, type Card, type Device, type PostalAddress } from './people.ts';
 import { freshIp, MOBILE } from './publicIps.ts';
 import { Random } from './random.ts';
 import { REASON_NOTES } from './reasonNotes.ts';
@@ -17,7 +17,9 @@ export type { Delivery } from './appRecords.ts';
  * A seeded generator of a realistic shop year with injected, labelled abuse: most customers are
  * honest, some honest customers return a lot (and must not be flagged), and a few follow abuse
  * patterns (wardrobing, bracketing, serial returning, a fraud ring sharing an address, a device
- * and a card, return-plus-chargeback double dips).
+ * and a card, return-plus-chargeback double dips). With `households`, honest households too:
+ * two or three accounts at one address sharing the family's browser and home IP, spouses often a
+ * card — what a ring shares, for honest reasons (and must not be flagged either).
  *
  * It writes what Shopify would send, and only that: per order an orders/create body (buyer,
  * addresses with coordinates, browser, a real public IP of the buyer's country) and an
@@ -33,6 +35,7 @@ export type { Delivery } from './appRecords.ts';
 export type Pattern =
   | 'honest'
   | 'honest-heavy-returner'
+  | 'honest-household'
   | 'wardrober'
   | 'bracketer'
   | 'serial-returner'
@@ -79,6 +82,14 @@ export interface GenerateOptions {
   shopKey?: string;
   /** The shop's domain, in the order status URLs. */
   shopDomain?: string;
+  /**
+   * Honest households to add (default 0): each two or three accounts at one address, sharing the
+   * family's browser and home IP, the first two (spouses) a card half the time, buying and
+   * returning as honest customers do. They are customers beyond `customers`, drawn from streams of
+   * their own after everyone else, so every other customer's draws, orders, returns and times stay
+   * as they are without them (the order numbers #1001… count theirs too).
+   */
+  households?: number;
 }
 
 /** The hashing key of a generated shop that is not given one (hashes only have to agree within a shop). */
@@ -128,6 +139,15 @@ interface Customer {
   buyer: Buyer;
 }
 
+/** What an honest household's members share: the address, the family's browser and home IP, and (spouses, half the time) a card. */
+interface HouseholdShared {
+  head: ReturnType<typeof personOf>;
+  address: PostalAddress;
+  device: Device;
+  homeIp: string;
+  card?: Card;
+}
+
 /** What a fraud ring's members share: the drop address, one browser, one stolen card. */
 interface RingShared {
   address: PostalAddress;
@@ -141,11 +161,14 @@ class ShopGenerator {
    * the generator wrote Shopify bodies, so that a seed gives the same customers, orders, returns
    * and times as it did then and the two can be compared event for event.
    */
-  private readonly random: Random;
+  private random: Random;
   /** Return notes draw from their own stream, so adding them left every other draw as it was. */
-  private readonly noteRandom: Random;
+  private noteRandom: Random;
   /** The checkout's details (which device and card, payment attempts, the IP of an order): their own stream too. */
-  private readonly checkoutRandom: Random;
+  private checkoutRandom: Random;
+  /** The households' own streams (shape, notes, checkouts): they draw after everyone else, from these only. */
+  private readonly householdStreams: { shape: Random; notes: Random; checkout: Random };
+  private readonly households: number;
   private readonly scripted = new Map<string, boolean>();
   private readonly uniques = new Uniques();
   private readonly start: number;
@@ -167,6 +190,8 @@ class ShopGenerator {
     this.random = new Random(seed);
     this.noteRandom = new Random(seed * 7919 + 101);
     this.checkoutRandom = new Random(seed * 104_729 + 3);
+    this.householdStreams = { shape: new Random(seed * 15_485_863 + 17), notes: new Random(seed * 32_452_843 + 29), checkout: new Random(seed * 49_979_687 + 31) };
+    this.households = options.households ?? 0;
     this.start = Date.parse(`${options.start ?? '2025-01-01'}T00:00:00Z`);
     this.days = options.days ?? 365;
     this.customers = options.customers ?? 600;
@@ -183,7 +208,7 @@ class ShopGenerator {
       for (let m = 0; m < ringSize; m++) this.fraudRingMember(++n, shared);
     }
     while (n < this.customers) {
-      const pattern = this.random.weighted<Exclude<Pattern, 'fraud-ring'>>([
+      const pattern = this.random.weighted<Exclude<Pattern, 'fraud-ring' | 'honest-household'>>([
         ['honest', 80],
         ['honest-heavy-returner', 6],
         ['wardrober', 3.5],
@@ -193,6 +218,14 @@ class ShopGenerator {
       ]);
       this[camel(pattern)](++n);
     }
+    // Households last, from their own streams: nothing above draws differently for them.
+    this.inStreams(this.householdStreams, () => {
+      for (let h = 0; h < this.households; h++) {
+        const size = this.random.chance(0.6) ? 2 : 3;
+        this.household(n + 1, size);
+        n += size;
+      }
+    });
     const deliveries = this.deliveries();
     const products = [productFactsAnswer(CATALOG)];
     const stored = storedRecords(deliveries, this.shopKey);
@@ -220,6 +253,79 @@ class ShopGenerator {
         const count = this.random.int(1, Math.max(1, order.lines.length - 1));
         this.returnItems(customer, order, range(count), delivered + this.random.between(5, 21) * DAY, () => this.mixedReason(), this.random.chance(0.4) ? 'exchange' : this.honestMethod(), false);
       }
+    }
+  }
+
+  /**
+   * An honest household: two or three accounts at one address (spouses, a grown child or a
+   * roommate), each with their own email, phone and card, sharing the family laptop (their usual
+   * browser; some also shop from their own phone) and the home IP; the first two share one card
+   * half the time (spouses do). They buy and return as honest customers do. A later member often
+   * opens the account at checkout, on the family laptop, minutes before the first order.
+   */
+  private household(first: number, size: number): void {
+    const [addressSeed, deviceSeed, ipSeed, cardSeed] = range(4).map(() => this.random.hex(16));
+    const head = personOf(seeded(addressSeed!), this.uniques);
+    const shared: HouseholdShared = {
+      head,
+      address: addressOf(seeded(addressSeed!), this.uniques, head),
+      device: deviceOf(seeded(deviceSeed!), this.uniques, false),
+      homeIp: freshIp('US', seeded(ipSeed!), this.uniques.ips, (b) => !MOBILE(b)),
+    };
+    if (this.random.chance(0.5)) shared.card = cardOf(seeded(cardSeed!), this.uniques, fullName(head), new Date(this.start).getUTCFullYear());
+    for (let m = 0; m < size; m++) {
+      const joinsAtCheckout = m > 0 && this.random.chance(0.5);
+      const createdDay = m === 0 ? this.random.between(-500, 60) : joinsAtCheckout ? this.random.between(5, 280) : this.random.between(-400, 200);
+      const customer = this.householdMember(first + m, m, createdDay, shared);
+      const count = this.random.int(1, 6);
+      const times = joinsAtCheckout
+        ? [Date.parse(customer.createdAt) + this.random.between(3, 40) * 60_000, ...this.orderTimes(count - 1, customer)].sort((a, b) => a - b)
+        : this.orderTimes(count, customer);
+      for (const at of times) {
+        const order = this.order(customer, at, this.randomBasket(this.random.int(1, 3)));
+        const delivered = this.fulfil(order, false);
+        if (this.random.chance(0.15)) this.returnItems(customer, order, [0], delivered + this.random.between(4, 20) * DAY, () => this.mixedReason(), this.honestMethod(), false);
+      }
+    }
+  }
+
+  /** A household member: their own email, phone and card; the household's address, browser, home IP and (the first two) its shared card. */
+  private householdMember(n: number, member: number, createdDay: number, shared: HouseholdShared): Customer {
+    const createdAt = iso(this.start + Math.round(createdDay * DAY) + this.random.int(0, 23) * HOUR);
+    const [email, device, ip, payment] = range(4).map(() => this.random.hex(16));
+    const person = member === 0 ? shared.head : personOf(seeded(email!), this.uniques);
+    const devices = [shared.device];
+    const phone = seeded(device!);
+    if (phone.chance(0.5)) devices.push(deviceOf(phone, this.uniques, true));
+    const mobileIp = devices.length > 1 ? freshIp('US', seeded(ip!), this.uniques.ips, MOBILE) : undefined;
+    const own = cardOf(seeded(payment!), this.uniques, fullName(person), new Date(this.start).getUTCFullYear());
+    const cards = shared.card && member === 0 ? [shared.card] : shared.card && member === 1 ? [shared.card, own] : [own];
+    const id = IDS.customer + n;
+    const buyer: Buyer = {
+      id,
+      createdAt,
+      person,
+      address: { ...shared.address, firstName: person.firstName, lastName: person.lastName, phone: typedPhone(person.phone) },
+      devices,
+      homeIp: shared.homeIp,
+      ...(mobileIp ? { mobileIp } : {}),
+      cards,
+    };
+    return { n, pattern: 'honest-household', gid: `gid://shopify/Customer/${id}`, createdAt, buyer };
+  }
+
+  /** Runs `generate` with the shape, note and checkout draws taken from `streams`, then puts the shop's own back. */
+  private inStreams(streams: { shape: Random; notes: Random; checkout: Random }, generate: () => void): void {
+    const own = { shape: this.random, notes: this.noteRandom, checkout: this.checkoutRandom };
+    this.random = streams.shape;
+    this.noteRandom = streams.notes;
+    this.checkoutRandom = streams.checkout;
+    try {
+      generate();
+    } finally {
+      this.random = own.shape;
+      this.noteRandom = own.notes;
+      this.checkoutRandom = own.checkout;
     }
   }
 
@@ -591,7 +697,7 @@ function allocate(lines: LinePlan[], discount: number): void {
   });
 }
 
-function camel(pattern: Exclude<Pattern, 'fraud-ring'>): 'honest' | 'honestHeavyReturner' | 'wardrober' | 'bracketer' | 'serialReturner' | 'doubleDipper' {
+function camel(pattern: Exclude<Pattern, 'fraud-ring' | 'honest-household'>): 'honest' | 'honestHeavyReturner' | 'wardrober' | 'bracketer' | 'serialReturner' | 'doubleDipper' {
   return pattern.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase()) as never;
 }
 
