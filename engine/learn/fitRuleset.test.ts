@@ -163,7 +163,7 @@ describe('fitRuleset', () => {
     const silent = synthetic(2_000, 4).map((r) => ({ ...r, signals: r.signals.map((sig) => ({ ...sig, status: 'no_hit' as const, strength: 0 })) }));
     const fit = kindFit(fitRuleset(silent, current, { split: 'customer' }).report, 'order');
     expect(fit.notes).toEqual([
-      'no held-out order score reaches precision 0.9 at HIGH with at most 2 of the 460 held-out legit orders (share 0.005) in it: HIGH kept at 66',
+      'no held-out order score reaches precision 0.9 at HIGH with few enough legit orders in it (share 0.005: at most 2 of the 460 held-out and 5 of the 1055 training legit orders): HIGH kept at 66',
       'no held-out order score below HIGH reaches precision 0.5: MEDIUM kept at 31',
     ]);
     expect(fit.zones).toEqual({ medium: 31, high: 66 });
@@ -344,7 +344,11 @@ describe('fitRuleset: zones that keep honest subjects out of HIGH', () => {
     expect(held.high.precision!).toBeGreaterThanOrEqual(0.9);
     expect(loose.report.heldOut.order!.fitted.high.honestShare!).toBeGreaterThan(0.005);
     expect(s.zones.high).toBeGreaterThan(l.zones.high);
-    expect(s.notes.join('\n')).toMatch(new RegExp(`HIGH starts at ${s.zones.high}, not at ${l.zones.high} where precision first reaches 0\\.9: at most \\d+ of the \\d+ held-out legit orders may be HIGH \\(share 0\\.005\\)`));
+    expect(s.notes.join('\n')).toMatch(new RegExp(`HIGH starts at ${s.zones.high}, not at ${l.zones.high} where held-out precision first reaches 0\\.9, to hold few enough legit orders \\(share 0\\.005: at most \\d+ of the \\d+ held-out and \\d+ of the \\d+ training legit orders\\)`));
+    // The cap holds on the training part too (its legit subjects scored with the fitted weights).
+    expect(s.honestInHigh.training.legit).toBeLessThanOrEqual(Math.floor(0.005 * s.honestInHigh.training.of));
+    expect(s.honestInHigh.heldOut).toEqual({ legit: Math.round(held.high.honestShare! * s.honestInHigh.heldOut.of), of: s.counts.test.negative });
+    expect(l.honestInHigh.training.legit).toBeGreaterThan(Math.floor(0.005 * l.honestInHigh.training.of));
   });
 
   it("MEDIUM does not fall to the lowest score when the labels are mostly positive: its target rises to 3 times the base rate's odds", () => {

@@ -46,9 +46,9 @@ export interface FitOptions {
    */
   mediumPrecision?: number;
   /**
-   * Default 0.005: the largest share of held-out legit subjects (negatives) HIGH may hold. HIGH
-   * holds orders and acts on customers: it starts at the lowest score meeting both this and
-   * `highPrecision`.
+   * Default 0.005: the largest share of legit subjects (negatives) HIGH may hold, in the held-out
+   * part and in the training part alike. HIGH holds orders and acts on customers: it starts at the
+   * lowest score meeting both this and `highPrecision`.
    */
   maxHonestShare?: number;
   /** Per class per kind to fit at all, default 20 (else refused with counts). */
@@ -76,6 +76,11 @@ export interface KindFit {
   zones: { medium: number; high: number };
   /** The targets the zones were chosen for: held-out precision at HIGH and MEDIUM, and the most legit share HIGH may hold. */
   targets: { high: number; medium: number; maxHonestShare: number };
+  /**
+   * Legit subjects at or above HIGH, of all legit subjects, in the held-out part and in the
+   * training part (scored with the fitted weights): the honest cap holds on both.
+   */
+  honestInHigh: { heldOut: { legit: number; of: number }; training: { legit: number; of: number } };
   counts: { train: { positive: number; negative: number }; test: { positive: number; negative: number } };
   /** How log-odds became points: points = coefficient × pointsPerLogit (`priorPointsPerLogit` maps the current weights to the prior). */
   scale: { pointsPerLogit: number; priorPointsPerLogit: number; intercept: number };
@@ -168,7 +173,9 @@ const FIT_LINE = 'Fitted by RefundSentry';
  *    negative); rounded to 0.5.
  * 5. **Zones** from the held-out fitted scores: HIGH at the lowest score whose held-out precision
  *    (subjects at or above it) reaches `highPrecision` and that holds at most `maxHonestShare`
- *    of the held-out legit subjects; MEDIUM likewise (below HIGH) at `mediumPrecision`, or at 3
+ *    of the held-out legit subjects — and of the training part's, scored with the fitted weights
+ *    (a held-out part of a few hundred legit subjects cannot resolve 0.5 % alone; this can only
+ *    raise HIGH); MEDIUM likewise (below HIGH) at `mediumPrecision`, or at 3
  *    times the base rate's odds when that is higher (mostly positive labels). A target no score
  *    reaches keeps the current threshold, and the report says so. The held-out precision and
  *    honest share at the chosen thresholds meet the targets by construction; AUC and recall are
@@ -467,17 +474,26 @@ function fitKind(
   if (mediumTarget > o.mediumPrecision) {
     notes.push(`the held-out ${kind}s are ${round(baseRate * 100, 1)}% positive: MEDIUM at precision ${o.mediumPrecision} would hold almost every ${kind}, so MEDIUM starts where precision reaches ${mediumTarget} (${MEDIUM_LIFT} times the base rate's odds${mediumTarget === o.highPrecision ? ', at most the HIGH target' : ''})`);
   }
+  // HIGH's honest cap holds on the held-out legit subjects and on the training part's (scored with
+  // the fitted weights) alike: a held-out part of a few hundred legit subjects cannot resolve a
+  // share of 0.5 % by itself, and HIGH acts on customers. The training part can only raise HIGH.
   const honestAllowed = Math.floor(o.maxHonestShare * negatives + 1e-9);
-  let high = lowestThreshold(scores, labels, o.highPrecision, cap + 1, honestAllowed);
+  const trainScores = Array.from(reweighModel(SignalMatrix.fromResults(train.map((row) => ({ subjectId: row.subjectId, kind, signals: row.signals }))), fitted).scoreCents, (c) => c / 100);
+  const trainLegit = trainScores.filter((_, i) => !train[i]!.positive).sort((a, b) => b - a);
+  const trainAllowed = Math.floor(o.maxHonestShare * trainLegit.length + 1e-9);
+  const above = trainLegit.length > trainAllowed ? trainLegit[trainAllowed]! : -Infinity;
+  let high = lowestThreshold(scores, labels, o.highPrecision, cap + 1, honestAllowed, above);
+  const share = `share ${o.maxHonestShare}: at most ${honestAllowed} of the ${negatives} held-out and ${trainAllowed} of the ${trainLegit.length} training legit ${kind}s`;
   if (high === undefined) {
     high = zones.high;
-    notes.push(`no held-out ${kind} score reaches precision ${o.highPrecision} at HIGH with at most ${honestAllowed} of the ${negatives} held-out legit ${kind}s (share ${o.maxHonestShare}) in it: HIGH kept at ${high}`);
+    notes.push(`no held-out ${kind} score reaches precision ${o.highPrecision} at HIGH with few enough legit ${kind}s in it (${share}): HIGH kept at ${high}`);
   } else {
     const precisionOnly = lowestThreshold(scores, labels, o.highPrecision, cap + 1, Infinity);
     if (precisionOnly !== undefined && precisionOnly < high) {
-      notes.push(`HIGH starts at ${high}, not at ${precisionOnly} where precision first reaches ${o.highPrecision}: at most ${honestAllowed} of the ${negatives} held-out legit ${kind}s may be HIGH (share ${o.maxHonestShare})`);
+      notes.push(`HIGH starts at ${high}, not at ${precisionOnly} where held-out precision first reaches ${o.highPrecision}, to hold few enough legit ${kind}s (${share})`);
     }
   }
+  const honestInHigh = { heldOut: { legit: scores.filter((x, i) => x >= high! && !labels[i]).length, of: negatives }, training: { legit: trainLegit.filter((x) => x >= high!).length, of: trainLegit.length } };
   let medium = lowestThreshold(scores, labels, mediumTarget, high, Infinity);
   if (medium === undefined) {
     medium = zones.medium < high ? zones.medium : Math.round(high * 50) / 100;
@@ -495,6 +511,7 @@ function fitKind(
       curveEvidence,
       zones: { medium, high },
       targets: { high: o.highPrecision, medium: mediumTarget, maxHonestShare: o.maxHonestShare },
+      honestInHigh,
       scale: { pointsPerLogit: round(scale, 4), priorPointsPerLogit: round(priorScale, 4), intercept: round(final.bias, 4) },
       current: currentWeights,
       kept,
@@ -565,10 +582,10 @@ function fitDesign(
 }
 
 /**
- * The lowest score s (0 < s < below) at which the subjects scoring s or more have precision ≥
- * target and hold at most `honestAllowed` negatives; undefined when none has.
+ * The lowest score s (above < s < below, s > 0) at which the subjects scoring s or more have
+ * precision ≥ target and hold at most `honestAllowed` negatives; undefined when none has.
  */
-function lowestThreshold(scores: readonly number[], positives: readonly boolean[], target: number, below: number, honestAllowed: number): number | undefined {
+function lowestThreshold(scores: readonly number[], positives: readonly boolean[], target: number, below: number, honestAllowed: number, above = -Infinity): number | undefined {
   const order = scores.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
   let flagged = 0;
   let caught = 0;
@@ -580,7 +597,7 @@ function lowestThreshold(scores: readonly number[], positives: readonly boolean[
       if (positives[order[k]!]) caught++;
       k++;
     }
-    if (score <= 0 || flagged - caught > honestAllowed) break;
+    if (score <= 0 || score <= above || flagged - caught > honestAllowed) break;
     if (score < below && caught / flagged >= target) lowest = score;
   }
   return lowest;
