@@ -124,6 +124,14 @@ describe('labelled rows for fitRuleset', () => {
     expect(binned.coefficients['graded≥1']).toBeGreaterThan(2);
     for (const from of ['0.9', '0.75', '0.5', '0.3', '0']) expect(binned.coefficients[`graded≥${from}`]!).toBeLessThan(binned.coefficients['graded≥1']! - 1);
     expect(binned.auc).toBeGreaterThan(plain.auc);
+    // Given a fit's curve basis instead (a level and a step at 1): its columns, and its effect cut at 0.
+    const based = regressionOnSplit(rows.slice(0, 1400), rows.slice(1400), 1, { bases: { graded: { level: true, knots: [], atom: 1 } } });
+    expect(based.features).toBe(4);
+    expect(Object.keys(based.coefficients).sort()).toEqual(['graded', 'graded#0', 'graded#1', 'tell']);
+    expect(based.coefficients['graded#1']).toBeGreaterThan(2);
+    expect(based.auc).toBeGreaterThan(plain.auc);
+    expect(based.aucCutAtZero).toBeGreaterThan(0.5);
+    expect(plain.aucCutAtZero).toBeUndefined();
   });
 });
 

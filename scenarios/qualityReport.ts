@@ -4,6 +4,7 @@ import type { LabelledRow, VersionMetrics } from '../engine/learn/fitRuleset.ts'
 import { fitLogisticRegression, logisticLogit } from '../engine/learn/logisticRegression.ts';
 import { rocAuc } from '../engine/learn/rocAuc.ts';
 import { strengthFeature } from '../engine/learn/suggestWeights.ts';
+import { basisValues, basisWidth, type CurveBasis } from '../engine/learn/fitCurves.ts';
 import { ABUSIVE_PATTERNS, type EventLabel, type Pattern } from './generateShop.ts';
 
 export { rocAuc };
@@ -33,6 +34,8 @@ export interface QualityReport {
   highDecisions: number;
   honest: ZoneMix;
   honestHeavyReturners: ZoneMix;
+  /** Honest households (accounts sharing an address, a browser, an IP, sometimes a card). */
+  households: ZoneMix;
   /** Share of each subject kind's decisions per zone, over every decision. */
   byKind: Record<string, ZoneMix>;
 }
@@ -69,6 +72,7 @@ export function qualityOfDecisions(decisions: readonly Decision[], labels: reado
     highDecisions: high.length,
     honest: mixOf('honest'),
     honestHeavyReturners: mixOf('honest-heavy-returner'),
+    households: mixOf('honest-household'),
     byKind,
   };
 }
@@ -305,8 +309,14 @@ export interface SplitBaseline {
   auc: number;
   trainAuc: number;
   strongest: { id: string; coefficient: number }[];
-  /** Every coefficient by feature id (a binned signal's bins as `<id>≥<from>`). */
+  /** Every coefficient by feature id (a binned signal's bins as `<id>≥<from>`, a basis's columns as `<id>#<column>`). */
   coefficients: Record<string, number>;
+  /**
+   * With `bases`: the held-out AUC of the same log-odds with each based signal's effect (strength,
+   * level, hinges, step together) cut at 0 — what a risk signal's points (a 0..1 curve × a positive
+   * weight) can draw of it.
+   */
+  aucCutAtZero?: number;
 }
 
 /**
@@ -314,11 +324,14 @@ export interface SplitBaseline {
  * prior) of the label on every signal's strength where it hit, trained on `train`, its ROC AUC on
  * `test`. Beside a fitted version on the same split, it is the like-for-like comparison.
  */
-export function regressionOnSplit(train: readonly LabelledRow[], test: readonly LabelledRow[], l2 = 1, options: { binned?: string } = {}): SplitBaseline {
+export function regressionOnSplit(train: readonly LabelledRow[], test: readonly LabelledRow[], l2 = 1, options: { binned?: string; bases?: Readonly<Record<string, CurveBasis>> } = {}): SplitBaseline {
   const signalIds = [...new Set([...train, ...test].flatMap((r) => r.signals.map((s) => s.id)))].sort();
   // Optionally one signal's strength as indicators of bins (a curve the ruleset's linear points cannot draw).
   const bins = options.binned ? STRENGTH_BINS.map((from) => `${options.binned}≥${from}`) : [];
-  const ids = [...signalIds.filter((id) => id !== options.binned), ...bins];
+  // Optionally, for some signals, a fitted version's curve basis beside the strength (its level, hinges and atom: `fitCurves.ts`).
+  const bases = options.bases ?? {};
+  const basisIds = Object.keys(bases).sort().flatMap((id) => Array.from({ length: basisWidth(bases[id]!) }, (_, c) => `${id}#${c}`));
+  const ids = [...signalIds.filter((id) => id !== options.binned), ...bins, ...basisIds];
   const column = new Map(ids.map((id, i) => [id, i]));
   const matrix = (part: readonly LabelledRow[]) => {
     const x = new Float64Array(part.length * ids.length);
@@ -327,6 +340,8 @@ export function regressionOnSplit(train: readonly LabelledRow[], test: readonly 
         const value = strengthFeature(s);
         if (s.id !== options.binned) x[row * ids.length + column.get(s.id)!] = value;
         else if (value > 0) x[row * ids.length + column.get(`${s.id}≥${STRENGTH_BINS.find((from) => value >= from)}`)!] = 1;
+        const basis = bases[s.id];
+        if (basis && value > 0) basisValues(basis, value).forEach((v, c) => (x[row * ids.length + column.get(`${s.id}#${c}`)!] = v));
       }
     });
     return x;
@@ -334,10 +349,21 @@ export function regressionOnSplit(train: readonly LabelledRow[], test: readonly 
   const xTrain = matrix(train);
   const fit = fitLogisticRegression(xTrain, Float64Array.from(train, (r) => (r.positive ? 1 : 0)), ids.length, { l2 });
   const xTest = matrix(test);
+  // Each based signal's columns (its strength and its basis), to cut its effect at 0.
+  const effectColumns = Object.keys(bases).map((id) => [column.get(id), ...ids.flatMap((c, i) => (c.startsWith(`${id}#`) ? [i] : []))].filter((i): i is number => i !== undefined));
+  const cutLogit = (row: number) => {
+    let z = logisticLogit(fit, xTest, row);
+    for (const cols of effectColumns) {
+      const effect = cols.reduce((sum, i) => sum + fit.coefficients[i]! * xTest[row * ids.length + i]!, 0);
+      if (effect < 0) z -= effect;
+    }
+    return z;
+  };
   return {
     features: ids.length,
     auc: rocAuc(test.map((_, row) => logisticLogit(fit, xTest, row)), test.map((r) => r.positive)),
     trainAuc: rocAuc(train.map((_, row) => logisticLogit(fit, xTrain, row)), train.map((r) => r.positive)),
+    ...(effectColumns.length > 0 ? { aucCutAtZero: rocAuc(test.map((_, row) => cutLogit(row)), test.map((r) => r.positive)) } : {}),
     strongest: ids
       .map((id, i) => ({ id, coefficient: fit.coefficients[i]! }))
       .filter((c) => Math.abs(c.coefficient) > 1e-9)
@@ -347,12 +373,12 @@ export function regressionOnSplit(train: readonly LabelledRow[], test: readonly 
   };
 }
 
-/** One line of held-out figures of a version: AUC, HIGH and MEDIUM+ precision/recall, money. */
+/** One line of held-out figures of a version: AUC, HIGH and MEDIUM+ precision/recall (and HIGH's share of the legit subjects), money. */
 export function formatMetrics(name: string, m: VersionMetrics): string {
   const p = (v: number | null) => (v === null ? '-' : percent(v)).padStart(6);
   const money = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 0 });
   return (
-    `  ${name.padEnd(22)} AUC ${m.auc === null ? '  -  ' : m.auc.toFixed(3)}   HIGH ${String(m.high.flagged).padStart(5)} P ${p(m.high.precision)} R ${p(m.high.recall)}` +
+    `  ${name.padEnd(22)} AUC ${m.auc === null ? '  -  ' : m.auc.toFixed(3)}   HIGH ${String(m.high.flagged).padStart(5)} P ${p(m.high.precision)} R ${p(m.high.recall)} legit ${p(m.high.honestShare)}` +
     `   MEDIUM+ ${String(m.mediumPlus.flagged).padStart(5)} P ${p(m.mediumPlus.precision)} R ${p(m.mediumPlus.recall)}` +
     `   money caught ${money(m.money.caught)} of ${money(m.money.positivesTotal)}, honest held ${money(m.money.honestHeld)}`
   );
