@@ -19,8 +19,6 @@ import type { SimulationService } from './services/SimulationService.ts';
 import type { CalibrationService } from './services/CalibrationService.ts';
 import type { ChargebackService } from './services/ChargebackService.ts';
 import type { FitService } from './services/FitService.ts';
-import type { LabelService } from './services/LabelService.ts';
-import type { SuggestionService } from './services/SuggestionService.ts';
 import type { TrialThreads } from './trials/TrialThreads.ts';
 import { webhooks } from './routes/webhooks.ts';
 import type { GdprService } from './services/GdprService.ts';
@@ -42,13 +40,10 @@ export interface AppDeps {
   trials: TrialThreads;
   rings: RingService;
   reasons: ReasonService;
-  /** Labels of decided subjects (point-in-time), the calibrated risk figures, fits, chargebacks. */
-  labels: LabelService;
+  /** The calibrated risk figures, fits, chargebacks (label counts and suggestions run in `trials`). */
   calibrations: CalibrationService;
   fits: FitService;
   chargebacks: ChargebackService;
-  /** Weight suggestions as explained proposals, with previews; accepted ones become a draft. */
-  suggestions: SuggestionService;
   /** Group commit for order webhooks. */
   intake: OrderIntake;
   gdpr: GdprService;
@@ -100,7 +95,7 @@ export async function createApp(deps: AppDeps): Promise<Hapi.Server> {
     { plugin: admin, options: { config: deps.config } },
     {
       plugin: api,
-      options: { stores: deps.stores, registry: deps.registry, plugins: deps.plugins, scoring: deps.scoring, backfill: deps.backfill, simulations: deps.simulations, trials: deps.trials, rings: deps.rings, reasons: deps.reasons, labels: deps.labels, calibrations: deps.calibrations, fits: deps.fits, chargebacks: deps.chargebacks, suggestions: deps.suggestions, shopify: deps.shopify, releaseHold: deps.releaseHold },
+      options: { stores: deps.stores, registry: deps.registry, plugins: deps.plugins, scoring: deps.scoring, backfill: deps.backfill, simulations: deps.simulations, trials: deps.trials, rings: deps.rings, reasons: deps.reasons, calibrations: deps.calibrations, fits: deps.fits, chargebacks: deps.chargebacks, shopify: deps.shopify, releaseHold: deps.releaseHold },
     },
   ]);
   server.route({ method: 'GET', path: '/health', options: { auth: false }, handler: () => ({ ok: true, demoMode: deps.config.demoMode }) });

@@ -16,7 +16,6 @@ import { CalibrationService } from './services/CalibrationService.ts';
 import { ChargebackService } from './services/ChargebackService.ts';
 import { FitService } from './services/FitService.ts';
 import { LabelService } from './services/LabelService.ts';
-import { SuggestionService } from './services/SuggestionService.ts';
 import { RingService } from './services/RingService.ts';
 import { LlmLabeler } from './services/LlmLabeler.ts';
 import { ReasonService } from './services/ReasonService.ts';
@@ -91,9 +90,10 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
   const rings = new RingService(stores, (shopId) => queue.sendRings({ shopId }));
   const labels = new LabelService(stores);
   const calibrations = new CalibrationService(stores, labels);
-  const fits = new FitService(stores, registry, labels, (shopId, fitId) => queue.sendFit({ shopId, fitId }));
+  const fits = new FitService(stores, registry, labels, (shopId, fitId) => queue.sendFit({ shopId, fitId }), {
+    countLabels: (shopId, o) => trials.labelCounts(shopId, { asOf: o.asOf.toISOString(), minLabels: o.minLabels, ...(o.from ? { from: o.from.toISOString() } : {}), ...(o.to ? { to: o.to.toISOString() } : {}) }),
+  });
   const chargebacks = new ChargebackService(stores, calibrations);
-  const suggestions = new SuggestionService(stores, registry, labels);
   // A finished backfill rebuilds the shop's rings and return-reason clusters (its whole history is in now).
   backfill.onFinished = async (shopId) => {
     await rings.request(shopId).catch((err) => log.error({ err, shopId }, 'rings rebuild not requested after the backfill'));
@@ -141,11 +141,9 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     trials,
     rings,
     reasons,
-    labels,
     calibrations,
     fits,
     chargebacks,
-    suggestions,
     intake,
     gdpr: new GdprService(stores),
     queue,

@@ -72,21 +72,27 @@ export class FitService {
   private readonly registry: SignalRegistry;
   private readonly labels: LabelService;
   private readonly enqueue: (shopId: string, fitId: string) => Promise<void>;
+  private readonly countLabels: (shopId: string, options: { asOf: Date; minLabels: number; from?: Date; to?: Date }) => Promise<LabelCounts>;
   private readonly now: () => number;
 
-  constructor(stores: Stores, registry: SignalRegistry, labels: LabelService, enqueue: (shopId: string, fitId: string) => Promise<void>, now: () => number = Date.now) {
+  /**
+   * `countLabels` counts a shop's labels for `start` (default `labels.counts`; the server passes
+   * the trial thread's, so that reading every decided subject stays off the main event loop).
+   */
+  constructor(stores: Stores, registry: SignalRegistry, labels: LabelService, enqueue: (shopId: string, fitId: string) => Promise<void>, options: { countLabels?: FitService['countLabels']; now?: () => number } = {}) {
     this.stores = stores;
     this.registry = registry;
     this.labels = labels;
     this.enqueue = enqueue;
-    this.now = now;
+    this.countLabels = options.countLabels ?? ((shopId, o) => labels.counts(shopId, o));
+    this.now = options.now ?? Date.now;
   }
 
   async start(shopId: string, request: FitRequest, user: string): Promise<FitRow> {
     const live = await this.stores.rulesets.published(shopId);
     if (!live) throw new FitRefused(409, 'This shop has no published ruleset to fit');
     const asOf = request.asOf ? new Date(request.asOf) : new Date(this.now());
-    const counts = await this.labels.counts(shopId, {
+    const counts = await this.countLabels(shopId, {
       asOf,
       minLabels: request.minLabels ?? FIT_MIN_LABELS,
       ...(request.from ? { from: new Date(request.from) } : {}),

@@ -5,6 +5,20 @@ import type { Config } from '../config.ts';
 import type { Stores } from '../store/index.ts';
 import { LiveLoad } from './LiveLoad.ts';
 import type { PreviewResult } from './previewRuleset.ts';
+import type { LabelCounts } from '../services/LabelService.ts';
+import type { ProposalList } from '../services/SuggestionService.ts';
+import type { RulesetRow } from '../store/index.ts';
+
+/** A label count asked for (ISO times: a task crosses to the thread as data). */
+export interface LabelCountRequest {
+  asOf?: string;
+  from?: string;
+  to?: string;
+  minLabels?: number;
+}
+
+/** What accepting suggestions answers: the draft, or the ids that are not among the current suggestions. */
+export type AcceptOutcome = { draft: RulesetRow; accepted: string[] } | { unknown: string[] } | undefined;
 
 /** What a trial may use: steps of custom expressions, wall time, memory; how many previews may wait. */
 export interface TrialLimits {
@@ -38,11 +52,13 @@ export const DEFAULT_TRIAL_LIMITS: TrialLimits = {
 export type TrialTask =
   | { kind: 'preview'; shopId: string; body: Ruleset; days: number; steps: number; cancel: SharedArrayBuffer }
   | { kind: 'simulate'; shopId: string; simulationId: string; steps: number }
-  | { kind: 'fit'; shopId: string; fitId: string; steps: number };
+  | { kind: 'fit'; shopId: string; fitId: string; steps: number }
+  | { kind: 'labels'; shopId: string; request: LabelCountRequest; steps: number }
+  | { kind: 'suggestions'; shopId: string; days: number; accept?: { signalIds: string[]; user: string }; steps: number };
 
 /** What a trial thread answers: a preview's result, or why the trial was refused. */
 export type TrialOutcome =
-  | { ok: true; result?: PreviewResult }
+  | { ok: true; result?: PreviewResult | LabelCounts | ProposalList | AcceptOutcome }
   | { ok: false; code: 'cancelled' }
   | { ok: false; code: 'over-budget'; message: string; heaviest: { label: string; steps: number }[] }
   | { ok: false; code: 'invalid'; message: string; problems: RulesetProblem[] };
@@ -150,7 +166,7 @@ export class TrialThreads {
     running.catch(() => undefined); // answered by `replaced` when superseded
     try {
       const outcome = await Promise.race([running, replaced]);
-      return outcome.result!;
+      return outcome.result as PreviewResult;
     } finally {
       clearTimeout(timer);
       if (this.previewOf.get(shopId) === entry) this.previewOf.delete(shopId);
@@ -203,6 +219,40 @@ export class TrialThreads {
     }
   }
 
+  /** The shop's label counts (`LabelService.counts`), read and counted in the preview thread. */
+  async labelCounts(shopId: string, request: LabelCountRequest): Promise<LabelCounts> {
+    return (await this.interactive({ kind: 'labels', shopId, request, steps: 0 }, 'label count')) as LabelCounts;
+  }
+
+  /** The weight suggestions as explained proposals (`SuggestionService.proposals`), in the preview thread. */
+  async suggestions(shopId: string, days: number): Promise<ProposalList | undefined> {
+    return (await this.interactive({ kind: 'suggestions', shopId, days, steps: 0 }, 'suggestion')) as ProposalList | undefined;
+  }
+
+  /** Accepts suggestions as a draft (`SuggestionService.accept`), in the preview thread. */
+  async acceptSuggestions(shopId: string, signalIds: string[], user: string, days: number): Promise<AcceptOutcome> {
+    return (await this.interactive({ kind: 'suggestions', shopId, days, accept: { signalIds, user }, steps: 0 }, 'suggestion')) as AcceptOutcome;
+  }
+
+  /**
+   * A read that a request waits for (label counts, suggestions), run in the preview thread within
+   * the preview's time budget: they read and weigh every decided subject of the shop, which the
+   * main event loop must not do. Refused with 429 when too many previews wait.
+   */
+  private async interactive(task: TrialTask, what: string): Promise<unknown> {
+    if (this.previews.queueSize >= this.limits.maxQueuedPreviews) {
+      throw new TrialRefused(429, 'busy', `${this.previews.queueSize} previews are waiting already; try again in a few seconds`);
+    }
+    const controller = new AbortController();
+    const seconds = Math.round(this.limits.previewTimeoutMs / 1000);
+    const timer = setTimeout(() => controller.abort(new TrialRefused(422, 'timeout', `The ${what} took longer than its ${seconds} s budget and was stopped`)), this.limits.previewTimeoutMs);
+    try {
+      return (await this.run(this.previews, task, controller.signal)).result;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async close(): Promise<void> {
     for (const { controller } of this.previewOf.values()) controller.abort(new TrialRefused(409, 'superseded', 'The server is stopping'));
     await Promise.all([this.previews.close({ force: true }), this.simulations.close({ force: true })]);
@@ -215,7 +265,8 @@ export class TrialThreads {
     } catch (error) {
       if (signal.aborted && signal.reason instanceof TrialRefused) throw signal.reason;
       if ((error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
-        throw new TrialRefused(422, 'memory', `stopped: the ${task.kind === 'simulate' ? 'simulation' : task.kind} needed more than its ${this.limits.memoryMb} MB of memory`);
+        const what = task.kind === 'simulate' ? 'simulation' : task.kind === 'labels' ? 'label count' : task.kind === 'suggestions' ? 'suggestion' : task.kind;
+        throw new TrialRefused(422, 'memory', `stopped: the ${what} needed more than its ${this.limits.memoryMb} MB of memory`);
       }
       throw error;
     }

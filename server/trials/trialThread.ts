@@ -13,6 +13,7 @@ import { ScoringService } from '../services/ScoringService.ts';
 import { FitService } from '../services/FitService.ts';
 import { LabelService } from '../services/LabelService.ts';
 import { SimulationService } from '../services/SimulationService.ts';
+import { SuggestionService } from '../services/SuggestionService.ts';
 import { createStores } from '../store/index.ts';
 import { LiveLoad } from './LiveLoad.ts';
 import { previewRuleset } from './previewRuleset.ts';
@@ -29,8 +30,10 @@ const ready = (async () => {
   const registry = createRegistry([...builtinSignals, ...plugins.signals]);
   const scoring = new ScoringService(stores, registry, { unavailable: (id) => plugins.unavailableReason(id), decisionSteps: data.decisionSteps });
   const simulations = new SimulationService(stores, registry, scoring, async () => {});
-  const fits = new FitService(stores, registry, new LabelService(stores), async () => {});
-  return { stores, registry, scoring, simulations, fits };
+  const labels = new LabelService(stores);
+  const fits = new FitService(stores, registry, labels, async () => {});
+  const suggestions = new SuggestionService(stores, registry, labels);
+  return { stores, registry, scoring, simulations, fits, labels, suggestions };
 })();
 
 /** A newer preview of the same shop replaced this one. */
@@ -49,6 +52,23 @@ export default async function run(task: TrialTask): Promise<TrialOutcome> {
         pause();
       };
       return { ok: true, result: await previewRuleset(deps, task.shopId, task.body, task.days, { budget, onProgress }) };
+    }
+    if (task.kind === 'labels') {
+      const { asOf, from, to, minLabels } = task.request;
+      return {
+        ok: true,
+        result: await deps.labels.counts(task.shopId, {
+          ...(asOf ? { asOf: new Date(asOf) } : {}),
+          ...(from ? { from: new Date(from) } : {}),
+          ...(to ? { to: new Date(to) } : {}),
+          ...(minLabels !== undefined ? { minLabels } : {}),
+        }),
+      };
+    }
+    if (task.kind === 'suggestions') {
+      if (!task.accept) return { ok: true, result: await deps.suggestions.proposals(task.shopId, task.days) };
+      const accepted = await deps.suggestions.accept(task.shopId, task.accept.signalIds, task.accept.user, task.days);
+      return { ok: true, result: accepted && 'draft' in accepted ? { draft: accepted.draft, accepted: accepted.accepted.map((p) => p.signalId) } : accepted };
     }
     if (task.kind === 'fit') {
       await deps.fits.run(task.shopId, task.fitId, { pause });

@@ -7,8 +7,6 @@ import type { SimulationService } from '../../services/SimulationService.ts';
 import type { CalibrationService } from '../../services/CalibrationService.ts';
 import type { ChargebackService } from '../../services/ChargebackService.ts';
 import type { FitService } from '../../services/FitService.ts';
-import type { LabelService } from '../../services/LabelService.ts';
-import type { SuggestionService } from '../../services/SuggestionService.ts';
 import type { TrialThreads } from '../../trials/TrialThreads.ts';
 import type { RingService } from '../../services/RingService.ts';
 import type { ReasonService } from '../../services/ReasonService.ts';
@@ -26,14 +24,10 @@ export interface ApiDeps {
   trials: TrialThreads;
   rings: RingService;
   reasons: ReasonService;
-  /** Labels of decided subjects as known at a moment (counts per kind, fit rows, aging). */
-  labels: LabelService;
   /** The calibrated risk figures of a version's decisions. */
   calibrations: CalibrationService;
   fits: FitService;
   chargebacks: ChargebackService;
-  /** Weight suggestions as explained proposals, with previews; accepted ones become a draft. */
-  suggestions: SuggestionService;
   shopify: Shopify;
   /** Releases a hold action now (audited); provided by the action runner. */
   releaseHold(shopId: string, actionId: string, actor: string): Promise<{ released: string[] }>;

@@ -22,12 +22,8 @@ export function labelRoutes(deps: ApiDeps): ServerRoute[] {
         const { shop } = shopOf(request);
         const query = request.query as unknown as { asOf?: string; from?: string; to?: string; minLabels: number };
         if (query.from && query.to && !(Date.parse(query.from) < Date.parse(query.to))) throw Boom.badRequest('"from" must be before "to"');
-        return deps.labels.counts(shop, {
-          minLabels: query.minLabels,
-          ...(query.asOf ? { asOf: new Date(query.asOf) } : {}),
-          ...(query.from ? { from: new Date(query.from) } : {}),
-          ...(query.to ? { to: new Date(query.to) } : {}),
-        });
+        // Read and counted in the trial thread: every decided subject of the shop, off the main event loop.
+        return deps.trials.labelCounts(shop, { minLabels: query.minLabels, ...(query.asOf ? { asOf: query.asOf } : {}), ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) });
       },
     },
   ];

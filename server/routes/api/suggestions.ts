@@ -21,7 +21,8 @@ export function suggestionRoutes(deps: ApiDeps): ServerRoute[] {
       options: { validate: { query: schema(object({ days: days(730) }), 'query') } },
       handler: async (request) => {
         const { shop } = shopOf(request);
-        const list = await deps.suggestions.proposals(shop, (request.query as { days?: number }).days ?? 90);
+        // Learned and previewed in the trial thread (every labelled decision's signals are read and re-weighed).
+        const list = await deps.trials.suggestions(shop, (request.query as { days?: number }).days ?? 90);
         if (!list) throw Boom.conflict('This shop has no published ruleset to suggest weights for');
         return list;
       },
@@ -37,11 +38,12 @@ export function suggestionRoutes(deps: ApiDeps): ServerRoute[] {
       handler: async (request, h) => {
         const { shop, user } = shopOf(request);
         const { signalIds, days: window } = request.payload as { signalIds: string[]; days?: number };
-        const result = await deps.suggestions.accept(shop, signalIds, user, window ?? 90);
+        const result = await deps.trials.acceptSuggestions(shop, signalIds, user, window ?? 90);
         if (!result) throw Boom.conflict('This shop has no published ruleset to suggest weights for');
         if ('unknown' in result) throw Boom.badData(`Not among the current suggestions: ${result.unknown.join(', ')} (the suggestions may have changed; reload them)`);
-        await deps.stores.audit.record(shop, user, 'suggestions.accept', `v${result.draft.version}`, { signals: result.accepted.map((p) => ({ id: p.signalId, from: p.currentWeight, to: p.suggestedWeight })) });
-        return h.response({ version: result.draft.version, status: result.draft.status, body: result.draft.body, note: result.draft.note, accepted: result.accepted.map((p) => p.signalId) }).code(201);
+        const accepted = result.draft.note?.kind === 'suggestions' ? (result.draft.note.accepted as { signalId: string; currentWeight: number; suggestedWeight: number }[]) : [];
+        await deps.stores.audit.record(shop, user, 'suggestions.accept', `v${result.draft.version}`, { signals: accepted.map((p) => ({ id: p.signalId, from: p.currentWeight, to: p.suggestedWeight })) });
+        return h.response({ version: result.draft.version, status: result.draft.status, body: result.draft.body, note: result.draft.note, accepted: result.accepted }).code(201);
       },
     },
   ];
