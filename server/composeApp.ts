@@ -89,7 +89,7 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
   const simulations = new SimulationService(stores, registry, scoring, (shopId, simulationId) => queue.sendSimulation({ shopId, simulationId }));
   const rings = new RingService(stores, (shopId) => queue.sendRings({ shopId }));
   const labels = new LabelService(stores);
-  const calibrations = new CalibrationService(stores, labels);
+  const calibrations = new CalibrationService(stores, labels, { build: (shopId, version, kind) => trials.calibration(shopId, version, kind) });
   const fits = new FitService(stores, registry, labels, (shopId, fitId) => queue.sendFit({ shopId, fitId }), {
     countLabels: (shopId, o) => trials.labelCounts(shopId, { asOf: o.asOf.toISOString(), minLabels: o.minLabels, ...(o.from ? { from: o.from.toISOString() } : {}), ...(o.to ? { to: o.to.toISOString() } : {}) }),
   });

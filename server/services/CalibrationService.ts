@@ -36,11 +36,18 @@ export class CalibrationService {
   private readonly labels: LabelService;
   private readonly now: () => number;
   private readonly cache = new Map<string, { at: number; calibration: Promise<Calibration> }>();
+  private readonly build: (shopId: string, version: number, kind: SubjectKind) => Promise<Calibration>;
 
-  constructor(stores: Stores, labels: LabelService, now: () => number = Date.now) {
+  /**
+   * `build` computes a calibration when the cache has none (default `compute` here; the server
+   * passes the trial thread's, so that reading a version's decided subjects stays off the main
+   * event loop).
+   */
+  constructor(stores: Stores, labels: LabelService, options: { build?: CalibrationService['build']; now?: () => number } = {}) {
     this.stores = stores;
     this.labels = labels;
-    this.now = now;
+    this.build = options.build ?? ((shopId, version, kind) => this.compute(shopId, version, kind));
+    this.now = options.now ?? Date.now;
   }
 
   /** The calibration of a version for a subject kind (cached ten minutes). */
@@ -65,7 +72,8 @@ export class CalibrationService {
     for (const key of this.cache.keys()) if (key.startsWith(`${shopId}|`)) this.cache.delete(key);
   }
 
-  private async build(shopId: string, version: number, kind: SubjectKind): Promise<Calibration> {
+  /** The calibration of a version for a kind, computed now (uncached). */
+  async compute(shopId: string, version: number, kind: SubjectKind): Promise<Calibration> {
     const versions: RulesetRow[] = await this.stores.rulesets.list(shopId);
     const own = versions.find((v) => v.version === version);
     const key = own ? scoringKey(own.body) : null;

@@ -8,6 +8,8 @@ import type { PreviewResult } from './previewRuleset.ts';
 import type { LabelCounts } from '../services/LabelService.ts';
 import type { ProposalList } from '../services/SuggestionService.ts';
 import type { RulesetRow } from '../store/index.ts';
+import type { Calibration } from '../../engine/chargebacks/calibration.ts';
+import type { SubjectKind } from '../../sdk/index.ts';
 
 /** A label count asked for (ISO times: a task crosses to the thread as data). */
 export interface LabelCountRequest {
@@ -54,11 +56,12 @@ export type TrialTask =
   | { kind: 'simulate'; shopId: string; simulationId: string; steps: number }
   | { kind: 'fit'; shopId: string; fitId: string; steps: number }
   | { kind: 'labels'; shopId: string; request: LabelCountRequest; steps: number }
+  | { kind: 'calibration'; shopId: string; version: number; subjectKind: SubjectKind; steps: number }
   | { kind: 'suggestions'; shopId: string; days: number; accept?: { signalIds: string[]; user: string }; steps: number };
 
 /** What a trial thread answers: a preview's result, or why the trial was refused. */
 export type TrialOutcome =
-  | { ok: true; result?: PreviewResult | LabelCounts | ProposalList | AcceptOutcome }
+  | { ok: true; result?: PreviewResult | LabelCounts | ProposalList | AcceptOutcome | Calibration }
   | { ok: false; code: 'cancelled' }
   | { ok: false; code: 'over-budget'; message: string; heaviest: { label: string; steps: number }[] }
   | { ok: false; code: 'invalid'; message: string; problems: RulesetProblem[] };
@@ -224,6 +227,12 @@ export class TrialThreads {
     return (await this.interactive({ kind: 'labels', shopId, request, steps: 0 }, 'label count')) as LabelCounts;
   }
 
+  /** A version's calibration for a subject kind (`CalibrationService.compute`), in the preview thread. */
+  async calibration(shopId: string, version: number, subjectKind: SubjectKind): Promise<Calibration> {
+    // Never refused for the queue (the order card needs it); its time budget still holds.
+    return (await this.interactive({ kind: 'calibration', shopId, version, subjectKind, steps: 0 }, 'calibration', false)) as Calibration;
+  }
+
   /** The weight suggestions as explained proposals (`SuggestionService.proposals`), in the preview thread. */
   async suggestions(shopId: string, days: number): Promise<ProposalList | undefined> {
     return (await this.interactive({ kind: 'suggestions', shopId, days, steps: 0 }, 'suggestion')) as ProposalList | undefined;
@@ -235,12 +244,12 @@ export class TrialThreads {
   }
 
   /**
-   * A read that a request waits for (label counts, suggestions), run in the preview thread within
+   * A read that a request waits for (label counts, suggestions, calibrations), run in the preview thread within
    * the preview's time budget: they read and weigh every decided subject of the shop, which the
    * main event loop must not do. Refused with 429 when too many previews wait.
    */
-  private async interactive(task: TrialTask, what: string): Promise<unknown> {
-    if (this.previews.queueSize >= this.limits.maxQueuedPreviews) {
+  private async interactive(task: TrialTask, what: string, refuseWhenBusy = true): Promise<unknown> {
+    if (refuseWhenBusy && this.previews.queueSize >= this.limits.maxQueuedPreviews) {
       throw new TrialRefused(429, 'busy', `${this.previews.queueSize} previews are waiting already; try again in a few seconds`);
     }
     const controller = new AbortController();

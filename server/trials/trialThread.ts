@@ -10,6 +10,7 @@ import { builtinSignals } from '../../signals/index.ts';
 import { createKnex } from '../db/openDatabase.ts';
 import { loadPlugins } from '../loadPlugins.ts';
 import { ScoringService } from '../services/ScoringService.ts';
+import { CalibrationService } from '../services/CalibrationService.ts';
 import { FitService } from '../services/FitService.ts';
 import { LabelService } from '../services/LabelService.ts';
 import { SimulationService } from '../services/SimulationService.ts';
@@ -33,7 +34,8 @@ const ready = (async () => {
   const labels = new LabelService(stores);
   const fits = new FitService(stores, registry, labels, async () => {});
   const suggestions = new SuggestionService(stores, registry, labels);
-  return { stores, registry, scoring, simulations, fits, labels, suggestions };
+  const calibrations = new CalibrationService(stores, labels);
+  return { stores, registry, scoring, simulations, fits, labels, suggestions, calibrations };
 })();
 
 /** A newer preview of the same shop replaced this one. */
@@ -65,6 +67,7 @@ export default async function run(task: TrialTask): Promise<TrialOutcome> {
         }),
       };
     }
+    if (task.kind === 'calibration') return { ok: true, result: await deps.calibrations.compute(task.shopId, task.version, task.subjectKind) };
     if (task.kind === 'suggestions') {
       if (!task.accept) return { ok: true, result: await deps.suggestions.proposals(task.shopId, task.days) };
       const accepted = await deps.suggestions.accept(task.shopId, task.accept.signalIds, task.accept.user, task.days);
