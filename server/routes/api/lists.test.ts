@@ -49,7 +49,7 @@ beforeAll(async () => {
   await app.installShop(SHOP);
   await app.installShop(OTHER);
   // Every order is HIGH here, so that the holdout sample has something to hold out.
-  await app.installShop(STRICT, { ...DEFAULT_RULESET, zones: { medium: 1, high: 2 } });
+  await app.installShop(STRICT, { ...DEFAULT_RULESET, zones: { medium: 0.5, high: 1 } });
   await app.installShop(HISTORY);
   const path = join(dir, 'history.jsonl');
   await writeFile(path, generateShop({ seed: 11, customers: 60, start: '2025-01-01', days: 150 }).events.map((e) => JSON.stringify(e)).join('\n') + '\n');
