@@ -1,8 +1,17 @@
 import { IDENTITY_RECENT_LIMIT, type IdentifierFacts, type IdentifierKind, type IdentityFacts, type OrderRecord } from '../../sdk/index.ts';
-import type { IdentifierSharing } from './ringAt.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
+
+/**
+ * Who had used one identifier before a moment: its `sharedWith`, split into accounts and guest
+ * orders (null for a hub). `ringAt` counts it while judging the ring; the identity facts reuse it.
+ */
+export interface IdentifierSharing {
+  sharedWith: number;
+  accounts: number | null;
+  guests: number | null;
+}
 
 /**
  * The orders that carried one identifier (`kind:hash`), with their times and cards, kept sorted by

@@ -1,17 +1,14 @@
 import { RING_LIST_LIMIT, type IdentifierKind, type OrderRecord, type RingNeighbour, type RingNeighbourhood } from '../../sdk/index.ts';
+import type { IdentifierSharing } from './identityAt.ts';
 import type { Ledger } from './ShopHistory.ts';
+
+/** Defined with the identity facts that read it (identityAt imports nothing of ringAt: no cycle). */
+export type { IdentifierSharing };
 
 /** Who used each identifier and when, and each user's records: what ShopHistory and HistoryStream both keep. */
 export interface RingSource {
   readonly identifiers: ReadonlyMap<string, readonly { key: string; at: number }[]>;
   ledgerByKey(key: string): Pick<Ledger, 'orders' | 'returns' | 'chargebacks' | 'outcomes'>;
-}
-
-/** Who had used one identifier before the moment `ringAt` judged: its `sharedWith`, split into accounts and guest orders (null for a hub). */
-export interface IdentifierSharing {
-  sharedWith: number;
-  accounts: number | null;
-  guests: number | null;
 }
 
 /**
