@@ -1,9 +1,8 @@
 import type { Logger } from 'pino';
 import { CATEGORIES, CATEGORY_LABELS, type ReasonCategory } from '../../engine/reasons/categories.ts';
-import type { ReasonClustering } from '../../engine/reasons/clusterReasons.ts';
 import { clusterReasonsOffThread } from './clusterReasonsOffThread.ts';
 import type { Stores } from '../store/index.ts';
-import type { ReturnNoteRow } from '../store/ReasonStore.ts';
+import type { CategorySummary, ClusterView, Count, ProductBreakdown, ReasonReport, ReturnNoteRow } from '../store/ReasonStore.ts';
 import type { LlmLabeler } from './LlmLabeler.ts';
 
 const TOP = 5;
@@ -11,54 +10,6 @@ const EXAMPLES = 3;
 const MAX_PRODUCTS = 200;
 /** The newest notes a run clusters (the clustering is synchronous CPU work in the worker). */
 const MAX_NOTES = 20_000;
-
-export interface Count { key: string; count: number }
-
-export interface CategorySummary {
-  category: ReasonCategory;
-  label: string;
-  count: number;
-  share: number;
-  examples: string[];
-  topProducts: Count[];
-  topSkus: Count[];
-  /** Shopify reason codes the customers picked for these notes. */
-  reasonCodes: Count[];
-}
-
-export interface ClusterView {
-  id: number;
-  category: ReasonCategory;
-  /** The offline name: the category and the cluster's top words. */
-  label: string;
-  terms: string[];
-  size: number;
-  examples: string[];
-  /** A name the LLM gave, when one is configured and answered. */
-  refinedLabel?: string;
-  refined: boolean;
-  refineError?: string;
-}
-
-export interface ProductBreakdown {
-  productId: string;
-  notes: number;
-  categories: Partial<Record<ReasonCategory, number>>;
-  skus: { sku: string; notes: number; categories: Partial<Record<ReasonCategory, number>> }[];
-  examples: Partial<Record<ReasonCategory, string[]>>;
-}
-
-export interface ReasonReport {
-  computedAt: string;
-  notes: number;
-  returns: number;
-  categories: CategorySummary[];
-  clusters: ClusterView[];
-  coordinated: { returnIds: string[]; customers: number; from: string | null; to: string | null; similarity: number; example: string; products: Count[] }[];
-  products: ProductBreakdown[];
-  method: ReasonClustering['method'] & { engine: string; maxNotes: number };
-  llm: { configured: boolean; model: string | null; refined: number; failed: number; error: string | null };
-}
 
 /**
  * Computes a shop's return-reason clusters (`engine/reasons`) from the notes in its stored

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import type { ReasonReport } from '../services/ReasonService.ts';
+import type { ReasonCategory } from '../../engine/reasons/categories.ts';
+import type { ReasonClustering } from '../../engine/reasons/clusterReasons.ts';
 import { LINE_QUANTITY } from './AnalyticsStore.ts';
 
 export interface ReturnNoteRow {
@@ -13,6 +14,57 @@ export interface ReturnNoteRow {
   sku: string | null;
   product_id: string | null;
   quantity: number | null;
+}
+
+// The return-reason report: `ReasonService` computes it, `reason_clusterings.report` keeps it
+// (defined here, with the rows that hold it, so that the store imports nothing of the services).
+
+export interface Count { key: string; count: number }
+
+export interface CategorySummary {
+  category: ReasonCategory;
+  label: string;
+  count: number;
+  share: number;
+  examples: string[];
+  topProducts: Count[];
+  topSkus: Count[];
+  /** Shopify reason codes the customers picked for these notes. */
+  reasonCodes: Count[];
+}
+
+export interface ClusterView {
+  id: number;
+  category: ReasonCategory;
+  /** The offline name: the category and the cluster's top words. */
+  label: string;
+  terms: string[];
+  size: number;
+  examples: string[];
+  /** A name the LLM gave, when one is configured and answered. */
+  refinedLabel?: string;
+  refined: boolean;
+  refineError?: string;
+}
+
+export interface ProductBreakdown {
+  productId: string;
+  notes: number;
+  categories: Partial<Record<ReasonCategory, number>>;
+  skus: { sku: string; notes: number; categories: Partial<Record<ReasonCategory, number>> }[];
+  examples: Partial<Record<ReasonCategory, string[]>>;
+}
+
+export interface ReasonReport {
+  computedAt: string;
+  notes: number;
+  returns: number;
+  categories: CategorySummary[];
+  clusters: ClusterView[];
+  coordinated: { returnIds: string[]; customers: number; from: string | null; to: string | null; similarity: number; example: string; products: Count[] }[];
+  products: ProductBreakdown[];
+  method: ReasonClustering['method'] & { engine: string; maxNotes: number };
+  llm: { configured: boolean; model: string | null; refined: number; failed: number; error: string | null };
 }
 
 export interface ReasonClusteringRow {
