@@ -1,61 +1,15 @@
-import type { ReasonService } from './services/ReasonService.ts';
 import Boom from '@hapi/boom';
 import Hapi from '@hapi/hapi';
-import type { Shopify } from '@shopify/shopify-api';
-import type { WebhookCheckPool } from './shopify/webhookCheck/WebhookCheckPool.ts';
-import type { Logger } from 'pino';
-import type { Ruleset, SignalRegistry } from '../engine/index.ts';
-import type { PluginHost } from '../plugins/PluginHost.ts';
+import type { AppDeps } from './AppDeps.ts';
 import { sessionAuth, type ShopCredentials } from './auth/sessionAuth.ts';
 import { demoGuard } from './auth/demoGuard.ts';
 import { ShopInstaller } from './auth/ShopInstaller.ts';
 import { authRoutes } from './routes/auth.ts';
-import type { Config } from './config.ts';
-import type { JobQueue } from './jobs/JobQueue.ts';
 import { api } from './routes/api/index.ts';
 import { errorMapping } from './routes/errors.ts';
 import { admin } from './routes/admin.ts';
-import type { SimulationService } from './services/SimulationService.ts';
-import type { CalibrationService } from './services/CalibrationService.ts';
-import type { ChargebackService } from './services/ChargebackService.ts';
-import type { FitService } from './services/FitService.ts';
-import type { TrialThreads } from './trials/TrialThreads.ts';
 import { webhooks } from './routes/webhooks.ts';
-import type { GdprService } from './services/GdprService.ts';
-import { hasExtendedOrderAccess, type BackfillService } from './backfill/BackfillService.ts';
-import type { OrderIntake } from './services/OrderIntake.ts';
-import type { ScoringService } from './services/ScoringService.ts';
-import type { RingService } from './services/RingService.ts';
-import type { Stores } from './store/index.ts';
-
-export interface AppDeps {
-  config: Config;
-  stores: Stores;
-  registry: SignalRegistry;
-  plugins: PluginHost;
-  scoring: ScoringService;
-  backfill: BackfillService;
-  simulations: SimulationService;
-  /** Previews and simulations, in trial threads off the main event loop, each within its budget. */
-  trials: TrialThreads;
-  rings: RingService;
-  reasons: ReasonService;
-  /** The calibrated risk figures, fits, chargebacks (label counts and suggestions run in `trials`). */
-  calibrations: CalibrationService;
-  fits: FitService;
-  chargebacks: ChargebackService;
-  /** Group commit for order webhooks. */
-  intake: OrderIntake;
-  gdpr: GdprService;
-  queue: JobQueue;
-  shopify: Shopify;
-  /** Verifies (HMAC) and normalizes webhooks, in worker threads unless `WEBHOOK_THREADS=0`. */
-  webhookChecks: WebhookCheckPool;
-  log: Logger;
-  /** Installed as a new shop's first published ruleset. */
-  defaultRuleset: Ruleset;
-  releaseHold(shopId: string, actionId: string, actor: string): Promise<{ released: string[] }>;
-}
+import { hasExtendedOrderAccess } from './backfill/BackfillService.ts';
 
 /**
  * The hapi server with its plugins (errors, session auth, webhooks, admin API), not started:

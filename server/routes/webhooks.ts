@@ -3,7 +3,7 @@ import type { Plugin, Request, ResponseToolkit } from '@hapi/hapi';
 import type { HistoryEvent } from '../../engine/history/index.ts';
 import type { OrderRecord, ReturnRecord, SubjectKind } from '../../sdk/index.ts';
 import { withOrderLines } from '../shopify/normalize/index.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../AppDeps.ts';
 import type { NormalizedWebhook } from '../shopify/normalize/index.ts';
 import { isShopDomain } from '../shopify/webhookCheck/deliveryHeaders.ts';
 
