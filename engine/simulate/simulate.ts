@@ -1,10 +1,14 @@
-import type { HashedLists, ShopBaseline } from '../../sdk/index.ts';
+import type { HashedLists, ShopBaseline, SubjectKind } from '../../sdk/index.ts';
 import type { Zone } from '../ruleset.ts';
 import type { CompiledRuleset } from '../compileRuleset.ts';
 import type { Decision, SignalTrace } from '../decision.ts';
 import type { HistoryEvent } from '../history/ShopHistory.ts';
 import { replayHistory, type ReplayOptions } from '../history/replayHistory.ts';
 import type { ExpressionBudget } from '../expression/ExpressionBudget.ts';
+import { calibrationTable, type CalibrationBand } from '../learn/calibrationTable.ts';
+import { rocAuc } from '../learn/rocAuc.ts';
+
+export type { CalibrationBand };
 
 export interface SimulationWindow {
   from: string;
@@ -67,6 +71,24 @@ export interface Quality {
   f1: number | null;
 }
 
+/**
+ * Money of the labelled subjects of one kind and label (those of `quality`, immature ones left
+ * out): how much of it each version puts in HIGH. A subject's value is its order's total, its
+ * return's returned items' value, or its refund's amount; kinds are kept apart, since an order,
+ * its return and its refund are the same money counted three times.
+ */
+export interface MoneyAtHigh {
+  kind: SubjectKind;
+  label: 'fraud' | 'legit';
+  /** Labelled subjects of this kind and label whose value is known. */
+  subjects: number;
+  /** Their value, all of it. */
+  value: number;
+  /** The part of `value` in HIGH, live and this version. */
+  before: number;
+  after: number;
+}
+
 export interface SimulationReport {
   window: SimulationWindow;
   subjects: number;
@@ -80,6 +102,16 @@ export interface SimulationReport {
   newlyCleared: GroupOutcomes;
   /** HIGH as the prediction, against subjects labelled fraud or legit (immature ones left out). */
   quality: { before: Quality; after: Quality };
+  /*
+   * The three below are computed over the same labelled subjects as `quality`. Every report this
+   * code makes has them; reports stored before they existed (issue 21) do not, hence optional.
+   */
+  /** Observed fraud rate per 10-point score band, with the live scores (before) and this version's (after). */
+  calibration?: { before: CalibrationBand[]; after: CalibrationBand[] };
+  /** ROC AUC of the scores against the labels (4 decimals); null when fraud or legit is missing. */
+  auc?: { before: number | null; after: number | null };
+  /** Money at HIGH per kind and label, and the labelled subjects whose value is unknown (left out of it). */
+  money?: { rows: MoneyAtHigh[]; unvalued: number };
   /** Subjects from this time on are too recent for their chargebacks to be known. */
   immatureFrom: string;
 }
@@ -187,13 +219,15 @@ export async function simulateAsync(events: readonly HistoryEvent[], before: Com
   return compareDecisions([...beforeDecisions.values()], afterDecisions, { ...knowledgeOf(events), window: options.window, immatureFrom });
 }
 
-/** What is known of the subjects of a history: labels, chargebacks by order, refund amounts, orders and customers. */
+/** What is known of the subjects of a history: labels, chargebacks by order, refund amounts, orders and customers, each subject's value. */
 export interface Knowledge {
   labels: ReadonlyMap<string, 'fraud' | 'legit'>;
   chargebacks: ReadonlyMap<string, number>;
   refunds: ReadonlyMap<string, number>;
   orderOf: ReadonlyMap<string, string>;
   customerOf: ReadonlyMap<string, string | null>;
+  /** Order total, returned items' value, refund amount, by subject id. */
+  values: ReadonlyMap<string, number>;
 }
 
 export function knowledgeOf(events: readonly HistoryEvent[]): Knowledge {
@@ -202,35 +236,82 @@ export function knowledgeOf(events: readonly HistoryEvent[]): Knowledge {
   const refunds = new Map<string, number>();
   const orderOf = new Map<string, string>();
   const customerOf = new Map<string, string | null>();
+  const values = new Map<string, number>();
   for (const event of events) {
     if (event.type === 'outcome') labels.set(event.outcome.subjectId, event.outcome.label);
     else if (event.type === 'chargeback') chargebacks.set(event.chargeback.orderId, (chargebacks.get(event.chargeback.orderId) ?? 0) + event.chargeback.amount);
     else if (event.type === 'refund') {
       refunds.set(event.refund.id, event.refund.amount);
       orderOf.set(event.refund.id, event.refund.orderId);
-    } else if (event.type === 'return') orderOf.set(event.return.id, event.return.orderId);
-    else if (event.type === 'order') {
+      values.set(event.refund.id, event.refund.amount);
+    } else if (event.type === 'return') {
+      orderOf.set(event.return.id, event.return.orderId);
+      values.set(event.return.id, event.return.totalValue);
+    } else if (event.type === 'order') {
       orderOf.set(event.order.id, event.order.id);
       customerOf.set(event.order.id, event.order.customerId ?? null);
+      values.set(event.order.id, event.order.totalPrice);
     }
   }
 
-  return { labels, chargebacks, refunds, orderOf, customerOf };
+  return { labels, chargebacks, refunds, orderOf, customerOf, values };
 }
 
-const NOTHING_KNOWN: Knowledge = { labels: new Map(), chargebacks: new Map(), refunds: new Map(), orderOf: new Map(), customerOf: new Map() };
+const NOTHING_KNOWN: Knowledge = { labels: new Map(), chargebacks: new Map(), refunds: new Map(), orderOf: new Map(), customerOf: new Map(), values: new Map() };
+
+interface LabelledPair {
+  kind: SubjectKind;
+  label: 'fraud' | 'legit';
+  value: number | undefined;
+  before: Decision;
+  after: Decision;
+}
+
+const r4 = (v: number) => (Number.isNaN(v) ? null : Math.round(v * 10_000) / 10_000);
+
+/** Calibration, AUC and money at HIGH of the labelled subjects, both versions. */
+function labelledFigures(pairs: readonly LabelledPair[]): Required<Pick<SimulationReport, 'calibration' | 'auc' | 'money'>> {
+  const positives = pairs.map((p) => p.label === 'fraud');
+  const scores = (which: 'before' | 'after') => pairs.map((p) => p[which].score);
+  const rows = new Map<string, MoneyAtHigh>();
+  let unvalued = 0;
+  for (const p of pairs) {
+    if (p.value === undefined) {
+      unvalued++;
+      continue;
+    }
+    const key = `${p.kind}:${p.label}`;
+    const row = rows.get(key) ?? { kind: p.kind, label: p.label, subjects: 0, value: 0, before: 0, after: 0 };
+    row.subjects++;
+    row.value += p.value;
+    if (p.before.zone === 'high') row.before += p.value;
+    if (p.after.zone === 'high') row.after += p.value;
+    rows.set(key, row);
+  }
+  const kindOrder: Record<string, number> = { order: 0, return: 1, refund: 2 };
+  return {
+    calibration: { before: calibrationTable(scores('before'), positives), after: calibrationTable(scores('after'), positives) },
+    auc: { before: r4(rocAuc(scores('before'), positives)), after: r4(rocAuc(scores('after'), positives)) },
+    money: {
+      rows: [...rows.values()]
+        .map((row) => ({ ...row, value: round2(row.value), before: round2(row.before), after: round2(row.after) }))
+        .sort((a, b) => (kindOrder[a.kind] ?? 9) - (kindOrder[b.kind] ?? 9) || (a.label === b.label ? 0 : a.label === 'fraud' ? -1 : 1)),
+      unvalued,
+    },
+  };
+}
 
 /**
  * The report of two sets of decisions about the same subjects (the live ones first): zones,
  * zone changes with both sides, signal and action hits, what the changes catch and cost, and
- * precision/recall/F1 where labels are known. `simulate` and shadow mode both report with it.
+ * where labels are known precision/recall/F1, calibration, AUC and money at HIGH. `simulate` and shadow mode both report with it.
  */
 export function compareDecisions(
   beforeList: readonly Decision[],
   afterDecisions: ReadonlyMap<string, Decision>,
   context: Partial<Knowledge> & { window: SimulationWindow; immatureFrom: number },
 ): SimulationReport {
-  const { labels, chargebacks, refunds, orderOf, customerOf } = { ...NOTHING_KNOWN, ...context };
+  const { labels, chargebacks, refunds, orderOf, customerOf, values } = { ...NOTHING_KNOWN, ...context };
   const immatureFrom = context.immatureFrom;
   const labelOf = (subjectId: string): 'fraud' | 'legit' | null => {
     if (chargebacks.has(orderOf.get(subjectId) ?? '')) return 'fraud';
@@ -244,6 +325,7 @@ export function compareDecisions(
   const newlyCleared = emptyGroup();
   const pairsBefore: { predicted: boolean; label: 'fraud' | 'legit' }[] = [];
   const pairsAfter: { predicted: boolean; label: 'fraud' | 'legit' }[] = [];
+  const labelledPairs: LabelledPair[] = [];
   const count = (map: Map<string, { before: number; after: number }>, key: string, which: 'before' | 'after') => {
     const entry = map.get(key) ?? { before: 0, after: 0 };
     entry[which]++;
@@ -265,6 +347,7 @@ export function compareDecisions(
     if (label && !immature) {
       pairsBefore.push({ predicted: b.zone === 'high', label });
       pairsAfter.push({ predicted: a.zone === 'high', label });
+      labelledPairs.push({ kind: b.subject.kind, label, value: values.get(id), before: b, after: a });
     }
     const group = b.zone !== 'high' && a.zone === 'high' ? newlyFlagged : b.zone === 'high' && a.zone !== 'high' ? newlyCleared : undefined;
     if (group) {
@@ -297,6 +380,7 @@ export function compareDecisions(
     newlyFlagged,
     newlyCleared,
     quality: { before: quality(pairsBefore), after: quality(pairsAfter) },
+    ...labelledFigures(labelledPairs),
     immatureFrom: new Date(Math.max(Date.parse(context.window.from), immatureFrom)).toISOString(),
   };
 }

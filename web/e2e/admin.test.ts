@@ -248,14 +248,34 @@ describe.skipIf(!HAS_CHROMIUM)('the rule editor in Chromium', () => {
     await page.getByRole('button', { name: 'Show the difference' }).click();
     await page.locator('[data-testid="ruleset-diff"] .monaco-diff-editor').waitFor();
     await shot('rules-diff');
-    // Simulate the draft on the shop's history: the report, a zone change opened side by side.
+    // Simulate the draft on the shop's history: the report, a zone change opened side by side. Over
+    // 12 months, so that subjects old enough for their outcomes to count are in it.
+    await page.getByLabel('Window', { exact: true }).selectOption('365');
     await page.getByRole('button', { name: `Simulate version ${draft}` }).click();
     await page.locator('[data-testid="simulation-report"]').waitFor();
     const simulations = await apiGet<{ simulations: { id: string; version: number }[] }>('/api/simulations');
     expect(simulations.simulations[0].version).toBe(draft);
-    const stored = await apiGet<{ report: { flips: unknown[]; zones: { before: { high: number }; after: { high: number } } } }>(`/api/simulations/${simulations.simulations[0].id}`);
+    type Bands = { from: number; to: number; rows: number; positives: number }[];
+    const stored = await apiGet<{
+      report: { flips: unknown[]; zones: { before: { high: number }; after: { high: number } }; quality: { before: { labelled: number } }; calibration: { before: Bands; after: Bands }; auc: { before: number | null; after: number | null } };
+    }>(`/api/simulations/${simulations.simulations[0].id}`);
     expect(stored.report.zones.after.high).toBeLessThanOrEqual(stored.report.zones.before.high);
     await page.getByText(`Zone changes (${stored.report.flips.length})`).waitFor();
+    // The calibration of the labelled subjects, live and this version side by side: a row per score band either has a subject in.
+    const { calibration, auc, quality } = stored.report;
+    expect(quality.before.labelled).toBeGreaterThan(0);
+    expect(calibration.before.reduce((n, b) => n + b.rows, 0)).toBe(quality.before.labelled);
+    const table = page.locator('[data-testid="simulation-report"] [data-testid="calibration-table"]');
+    await table.waitFor();
+    expect(await table.isVisible()).toBe(true);
+    const bandRows = calibration.before.filter((b, i) => b.rows + calibration.after[i]!.rows > 0);
+    expect((await table.locator('tbody tr').allInnerTexts()).map((r) => r.split('\t')[0]!.trim())).toEqual(bandRows.map((b) => `${b.from}–${b.to}`));
+    await table.scrollIntoViewIfNeeded();
+    await table.screenshot({ path: join(SHOTS, 'rules-simulation-calibration.png') });
+    // AUC in the quality table, as a percentage (or "—" without both fraud and legit subjects).
+    const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
+    const aucRow = page.locator('[data-testid="simulation-report"] tr', { hasText: 'AUC (fraud scored above legit)' });
+    expect((await aucRow.innerText()).split('\t').map((c) => c.trim())).toEqual(['AUC (fraud scored above legit)', pct(auc.before), pct(auc.after)]);
     if (stored.report.flips.length > 0) {
       await page.locator('[data-testid="simulation-flips"] tbody tr').first().click();
       await page.getByText('why the zone changes').waitFor();

@@ -41,7 +41,8 @@ describe('the simulator API', () => {
   it('replays a draft against the live ruleset over the window, stores the report, and exports its flips as CSV', async () => {
     const draft = await call('POST', '/api/rulesets', SHOP, { body: { ...DEFAULT_RULESET, zones: { medium: 31, high: 85 } }, baseVersion: 1 });
     expect(draft.status).toBe(201);
-    const started = await call('POST', `/api/rulesets/${draft.body.version}/simulate`, SHOP, { from: '2025-02-01T00:00:00Z', to: END });
+    // From the history's start: its first weeks are old enough (120 days before the end) for their labels to count.
+    const started = await call('POST', `/api/rulesets/${draft.body.version}/simulate`, SHOP, { from: '2025-01-01T00:00:00Z', to: END });
     expect(started.status, JSON.stringify(started.body)).toBe(202);
     expect(started.body).toMatchObject({ version: draft.body.version, againstVersion: 1, status: 'running' });
     // It runs as a job: polled until done.
@@ -52,12 +53,27 @@ describe('the simulator API', () => {
     expect(run.body.progress).toBe(1);
     const report = run.body.report;
     // The live side is what the backfill decided for the window (same history, same ruleset, point-in-time).
-    const stored = await app.stores.db('decisions').where({ shop_id: SHOP }).andWhere('decided_at', '>=', '2025-02-01T00:00:00Z').andWhere('decided_at', '<', END).select('zone');
+    const stored = await app.stores.db('decisions').where({ shop_id: SHOP }).andWhere('decided_at', '>=', '2025-01-01T00:00:00Z').andWhere('decided_at', '<', END).select('zone');
     const zones = { low: 0, medium: 0, high: 0 };
     for (const d of stored) zones[d.zone as 'low']++;
     expect(report.zones.before).toEqual(zones);
     expect(report.flips.length).toBeGreaterThan(0);
     expect(report.zones.after.high).toBeLessThan(report.zones.before.high);
+    // Calibration, AUC and money in HIGH, over the labelled subjects precision and recall count.
+    const { labelled, truePositives, falseNegatives } = report.quality.before;
+    expect(labelled).toBeGreaterThan(0);
+    const sum = (rows: Record<string, number>[], key: string) => rows.reduce((n, r) => n + r[key], 0);
+    for (const side of ['before', 'after'] as const) {
+      expect(report.calibration[side]).toHaveLength(10);
+      expect(sum(report.calibration[side], 'rows')).toBe(labelled);
+      expect(sum(report.calibration[side], 'positives')).toBe(truePositives + falseNegatives);
+      const auc = report.auc[side];
+      if (truePositives + falseNegatives > 0 && truePositives + falseNegatives < labelled) expect(auc).toBeGreaterThan(0);
+      else expect(auc).toBeNull();
+    }
+    expect(sum(report.money.rows, 'subjects') + report.money.unvalued).toBe(labelled);
+    // A higher HIGH threshold (and, fed forward, lower scores) only takes money out of HIGH.
+    for (const row of report.money.rows) expect(row.after).toBeLessThanOrEqual(row.before);
     // Reopened as stored; listed; exported.
     const again = await call('GET', `/api/simulations/${run.body.id}`, SHOP);
     expect(again.body.report).toEqual(report);
@@ -118,6 +134,13 @@ describe('the simulator API', () => {
     // (Shopify's sample order is dated 2022, so it is old enough to count in precision and recall.)
     expect(labelled.quality.before).toMatchObject({ labelled: 1, truePositives: 0, falseNegatives: 1 });
     expect(labelled.quality.after).toMatchObject({ labelled: 1, truePositives: 1, falseNegatives: 0, precision: 1, recall: 1 });
+    // The shadow report has the calibration (one fraud subject, in the band of each side's score), no AUC with one class, and its money.
+    const band = (score: number) => Math.min(9, Math.floor(score / 10));
+    expect(labelled.calibration.before[band(Number(live.score))]).toMatchObject({ rows: 1, positives: 1 });
+    expect(labelled.calibration.after[band(Number(shadowRow.score))]).toMatchObject({ rows: 1, positives: 1 });
+    expect(labelled.auc).toEqual({ before: null, after: null });
+    const orderTotal = Number(JSON.parse(readWebhookFixture('orders_create')).total_price); // shop money (USD, as presented)
+    expect(labelled.money).toEqual({ rows: [{ kind: 'order', label: 'fraud', subjects: 1, value: orderTotal, before: 0, after: orderTotal }], unvalued: 0 });
     expect(labelled.flips).toEqual([expect.objectContaining({ subjectId: ORDER, label: 'fraud', before: expect.objectContaining({ zone: live.zone }), after: expect.objectContaining({ zone: 'high' }) })]);
     expect((await call('DELETE', '/api/rulesets/shadow', SHOP)).body).toEqual({ shadowVersion: null });
     expect((await call('GET', '/api/shadow', SHOP)).body).toEqual({ shadowVersion: null, report: null });

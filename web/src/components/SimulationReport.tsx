@@ -1,16 +1,28 @@
 import { Badge, BlockStack, Button, Card, DataTable, IndexTable, InlineGrid, InlineStack, Modal, Text } from '@shopify/polaris';
 import { useState } from 'react';
 import type { Zone } from '../api.ts';
-import type { Flip, SimulationReport as Report } from '../../../engine/simulate/simulate.ts';
+import type { Flip, MoneyAtHigh, SimulationReport as Report } from '../../../engine/simulate/simulate.ts';
 
 export type { Flip, Report };
 import { dateTime, gidLabel, kindLabel } from './format.ts';
 import { ZoneBadge } from './ZoneBadge.tsx';
+import { CalibrationTable } from './CalibrationTable.tsx';
 
 type FlipSide = Flip['before'];
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
-const money = (v: number) => v.toLocaleString('en', { maximumFractionDigits: 2 });
+const money = (v: number) => v.toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const count = (n: number) => n.toLocaleString('en');
+const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
+/** Reports stored before calibration, AUC and money were added lack them. */
+const NOT_IN_REPORT = 'Not in this report (it was stored before they were added): simulate again to see them.';
+const share = (part: number, whole: number) => (whole > 0 ? `${money(part)} (${((part / whole) * 100).toFixed(part === 0 || part === whole ? 0 : 1)}%)` : money(part));
+const moneyRow = (row: MoneyAtHigh) => [
+  `${row.label === 'fraud' ? 'Fraud' : 'Legit'} ${row.kind}s (${count(row.subjects)})`,
+  money(row.value),
+  share(row.before, row.value),
+  share(row.after, row.value),
+];
 const delta = (before: number, after: number) => (after === before ? '0' : `${after > before ? '+' : ''}${after - before}`);
 
 function SideColumn({ title, side }: { title: string; side: FlipSide }) {
@@ -29,14 +41,14 @@ function SideColumn({ title, side }: { title: string; side: FlipSide }) {
   );
 }
 
-/** A simulator report: zones, quality, outcomes of the changes, signal and action hits, and the flips (each opening its two traces). */
+/** A simulator report: zones, quality (with AUC), calibration and money in HIGH among labelled subjects, outcomes of the changes, signal and action hits, and the flips (each opening its two traces). */
 export function SimulationReport({ report, onExport }: { report: Report; onExport?: () => void }) {
   const [open, setOpen] = useState<Flip>();
   const zones: Zone[] = ['high', 'medium', 'low'];
   return (
     <BlockStack gap="400">
       <Text as="p" tone="subdued">
-        {`${report.subjects.toLocaleString('en')} orders, returns and refunds from ${report.window.from.slice(0, 10)} to ${report.window.to.slice(0, 10)}; ${report.flips.length} change zone. Subjects after ${report.immatureFrom.slice(0, 10)} are too recent for their chargebacks to be known.`}
+        {`${report.subjects.toLocaleString('en')} orders, returns and refunds from ${report.window.from.slice(0, 10)} to ${report.window.to.slice(0, 10)}; ${count(report.flips.length)} ${report.flips.length === 1 ? 'changes' : 'change'} zone. Subjects after ${report.immatureFrom.slice(0, 10)} are too recent for their chargebacks to be known.`}
       </Text>
       <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
         <Card>
@@ -44,7 +56,7 @@ export function SimulationReport({ report, onExport }: { report: Report; onExpor
           <DataTable
             columnContentTypes={['text', 'numeric', 'numeric', 'numeric']}
             headings={['Zone', 'Live', 'This version', 'Change']}
-            rows={zones.map((z) => [<ZoneBadge key={z} zone={z} />, report.zones.before[z], report.zones.after[z], delta(report.zones.before[z], report.zones.after[z])])}
+            rows={zones.map((z) => [<ZoneBadge key={z} zone={z} />, count(report.zones.before[z]), count(report.zones.after[z]), delta(report.zones.before[z], report.zones.after[z])])}
           />
         </Card>
         <Card>
@@ -56,11 +68,50 @@ export function SimulationReport({ report, onExport }: { report: Report; onExpor
               ['Precision', pct(report.quality.before.precision), pct(report.quality.after.precision)],
               ['Recall', pct(report.quality.before.recall), pct(report.quality.after.recall)],
               ['F1', pct(report.quality.before.f1), pct(report.quality.after.f1)],
-              ['Labelled', report.quality.before.labelled, report.quality.after.labelled],
+              ...(report.auc ? [['AUC (fraud scored above legit)', pct(report.auc.before), pct(report.auc.after)]] : []),
+              ['Labelled', count(report.quality.before.labelled), count(report.quality.after.labelled)],
             ]}
           />
+          {report.auc ? null : <Text as="p" variant="bodySm" tone="subdued">{`AUC: ${NOT_IN_REPORT}`}</Text>}
         </Card>
       </InlineGrid>
+      <Card>
+        <BlockStack gap="200">
+          <Text as="h3" variant="headingSm">Calibration: fraud rate by score</Text>
+          {report.calibration ? (
+            <CalibrationTable
+              columns={[{ title: 'Live', bands: report.calibration.before }, { title: 'This version', bands: report.calibration.after }]}
+              caption={report.quality.before.labelled > 0 ? `The ${plural(report.quality.before.labelled, 'labelled subject')} above, by the score each version gives them.` : undefined}
+            />
+          ) : (
+            <Text as="p" tone="subdued">{NOT_IN_REPORT}</Text>
+          )}
+        </BlockStack>
+      </Card>
+      <Card>
+        <BlockStack gap="200">
+          <Text as="h3" variant="headingSm">Money in HIGH among labelled subjects</Text>
+          {report.money ? (
+            <div data-testid="simulation-money">
+              <Text as="p" variant="bodySm" tone="subdued">
+                {'Fraud caught and legit held up: order totals, returned items, refund amounts. Kinds are kept apart, since an order, its return and its refund are the same money.' +
+                  (report.money.unvalued > 0 ? ` ${plural(report.money.unvalued, 'labelled subject')} with no known value left out.` : '')}
+              </Text>
+              {report.money.rows.length === 0 ? (
+                <Text as="p" tone="subdued">No subject with a known outcome yet.</Text>
+              ) : (
+                <DataTable
+                  columnContentTypes={['text', 'numeric', 'numeric', 'numeric']}
+                  headings={['', 'Value', 'Live', 'This version']}
+                  rows={report.money.rows.map(moneyRow)}
+                />
+              )}
+            </div>
+          ) : (
+            <Text as="p" tone="subdued">{NOT_IN_REPORT}</Text>
+          )}
+        </BlockStack>
+      </Card>
       <Card>
         <Text as="h3" variant="headingSm">What the changes catch and cost</Text>
         <DataTable
