@@ -6,7 +6,7 @@ import { labelAt, settled, type SubjectFacts } from '../engine/chargebacks/label
 import { eventTime, replayHistory, type HistoryEvent } from '../engine/history/index.ts';
 import { fitRuleset, FitRefused, type FitOptions, type FitReport, type KindFit, type LabelledRow, type RefusedKind, type VersionMetrics } from '../engine/learn/fitRuleset.ts';
 import { CliInputError } from './loadRuleset.ts';
-import { readJsonLines } from './readJsonLines.ts';
+import { readJsonLines } from '../server/history/readJsonLines.ts';
 
 export interface FitCommandIo {
   out: NodeJS.WritableStream;

@@ -7,7 +7,8 @@ import { passed as passedPluginTest, testPlugin } from '../plugins/testPlugin.ts
 import { builtinSignals } from '../signals/index.ts';
 import { CliInputError, readJsonFile } from './loadRuleset.ts';
 import { readContexts } from './readContexts.ts';
-import { readHistory } from './readHistory.ts';
+import { readHistory } from '../server/history/readHistory.ts';
+import { JsonLinesFileError } from '../server/history/readJsonLines.ts';
 
 const USAGE = `Usage:
   refundsentry score --ruleset <ruleset.json> --in <events.jsonl>   print one decision per line (JSONL)
@@ -79,7 +80,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         return 2;
     }
   } catch (e) {
-    if (e instanceof CliInputError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (e instanceof CliInputError || e instanceof JsonLinesFileError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       err.write(`refundsentry: ${(e as Error).message}\n`);
       return 2;
     }

@@ -1,5 +1,5 @@
 import type { SignalContext } from '../sdk/index.ts';
-import { readJsonLines, type JsonLine } from './readJsonLines.ts';
+import { readJsonLines, type JsonLine } from '../server/history/readJsonLines.ts';
 
 /** Reads a JSONL file of point-in-time contexts, one per line; bad lines are reported by number. */
 export function readContexts(path: string): AsyncGenerator<JsonLine<SignalContext>> {

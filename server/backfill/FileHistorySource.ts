@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { readHistory } from '../../cli/readHistory.ts';
+import { readHistory } from '../history/readHistory.ts';
 import { eventTime, type HistoryEvent } from '../../engine/history/index.ts';
 import { PermanentSourceError, STAGE_TYPES, type FetchStage, type HistoryPage, type HistorySource, type HistoryWindow } from './HistorySource.ts';
 

@@ -1,5 +1,11 @@
-import { HISTORY_EVENT_TYPES, type HistoryEvent } from '../engine/history/index.ts';
+import { HISTORY_EVENT_TYPES, type HistoryEvent } from '../../engine/history/index.ts';
 import { readJsonLines, type JsonLine } from './readJsonLines.ts';
+
+/**
+ * The history file format: a normalized history, JSONL of `{ type, <type>: record }` (records in
+ * the shapes of `sdk/context.ts`), as the demo generator and `refundsentry import-uci` write it.
+ * The backfill's file source and the CLI (`replay`, `fit`) read it here.
+ */
 
 /** The record field each event type carries, and the time field that orders it. */
 const SHAPES: Record<HistoryEvent['type'], { time: string; needs: string[] }> = {
