@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { migrateLatest } from './db/migrate.ts';
@@ -7,9 +6,8 @@ import { openDatabase, type Database } from './db/openDatabase.ts';
 import type { Ruleset } from '../engine/index.ts';
 import { composeApp } from './composeApp.ts';
 import type { BackfillService } from './backfill/BackfillService.ts';
-import { ensureDemoHistory, ensureDemoProducts, readProductFacts } from '../scenarios/demoShop.ts';
 import { sweepPendingActions, sweepUnscoredSubjects } from './jobs/startWorkers.ts';
-import { createStores, type Stores } from './store/index.ts';
+import { createStores } from './store/index.ts';
 
 /**
  * The composition root: configuration → database (embedded unless DATABASE_URL) → migrations →
@@ -39,6 +37,8 @@ export async function startRefundSentry(env: NodeJS.ProcessEnv = process.env): P
   // A backfill interrupted by a stop or a crash resumes from its checkpoints.
   await backfill.resumeAll();
   if (config.demoMode && config.demoHistory === 'generated') {
+    // The demo generator is loaded here only: a production start never imports it.
+    const { startDemoBackfill } = await import('./demo/startDemoBackfill.ts');
     const started = await startDemoBackfill(stores, backfill, config.demoShop, config.dataDir, config.demoCustomers);
     if (started) log.info({ shop: config.demoShop }, 'demo shop: backfilling a generated history');
   }
@@ -72,27 +72,6 @@ export async function startRefundSentry(env: NodeJS.ProcessEnv = process.env): P
         await database.close();
       })()),
   };
-}
-
-/**
- * The demo shop's history: a labelled shop from the scenario generator (the last six months, so
- * the dashboard has recent data), as the app stores it from the Shopify webhook bodies the
- * generator writes (normalized with the demo shop's hashing key: no raw identifier on disk),
- * written once to the data folder as history JSONL and backfilled through the file source like
- * any shop's. Demo mode cannot fetch products from Shopify, so the catalogue's `ProductFacts`
- * answers are written beside it and stored in `product_facts` (as fetched ones would be) before
- * the backfill scores: `scenarios/demoShop.ts`. Idempotent across restarts.
- */
-async function startDemoBackfill(stores: Stores, backfill: BackfillService, shop: string, dataDir: string, customers: number): Promise<boolean> {
-  const path = join(dataDir, 'demo-history.jsonl');
-  const products = join(dataDir, 'demo-products.json');
-  const shopKey = (await stores.shops.get(shop))?.hash_key;
-  if (!shopKey) throw new Error(`the demo shop ${shop} is not installed`);
-  const start = new Date(Date.now() - 180 * 86_400_000).toISOString().slice(0, 10);
-  await ensureDemoHistory(path, { seed: 2026, customers, start, days: 178, shopKey, shopDomain: shop });
-  await ensureDemoProducts(products);
-  await stores.products.upsert(shop, await readProductFacts(products));
-  return backfill.start(shop, { kind: 'file', path }, { days: 365 });
 }
 
 if (import.meta.main) {
