@@ -102,11 +102,17 @@ describe.skipIf(!HAS_CHROMIUM)('the admin in Chromium (demo shop, real server an
     await page.locator('tbody tr').first().click();
     await page.waitForURL(/\/app\/decisions\/\d+/);
     const id = page.url().split('/').pop()!;
-    const detail = await apiGet<{ trace: { signals: unknown[] }; score: number }>(`/api/decisions/${id}`);
+    const detail = await apiGet<{ trace: { signals: unknown[] }; score: number; risk: { probability: number | null; explanation: string } }>(`/api/decisions/${id}`);
     await page.getByText(/^Why [\d.]+:/).waitFor({ timeout: 10_000 }).catch(async (error) => {
       await shot('decision-detail-failed');
       throw new Error(`${(error as Error).message}; page errors: ${pageErrors.join(' | ')}`);
     });
+    // The calibrated fraud risk of its score, beside it: the figure, or "not enough outcomes yet", with the server's words.
+    const risk = page.locator('#fraud-risk');
+    await risk.waitFor();
+    expect(await risk.innerText()).toContain(detail.risk.explanation);
+    expect(await risk.innerText()).toMatch(detail.risk.probability === null ? /^Fraud risk\s+Not enough outcomes yet: / : new RegExp(`^Fraud risk ${Math.round(detail.risk.probability * 1000) / 10}%`));
+    expect(await page.getByText('No chargeback risk calibrated', { exact: false }).count()).toBe(0);
     expect(await page.locator('.Polaris-DataTable tbody tr').count()).toBe(detail.trace.signals.length);
     // Every status is shown: as many "Fired" badges as hits, "Not enough data" as insufficient results.
     const statuses = detail.trace.signals as { status: string }[];
@@ -118,6 +124,14 @@ describe.skipIf(!HAS_CHROMIUM)('the admin in Chromium (demo shop, real server an
     await page.getByText('Fraud (merchant)').waitFor();
     const stored = await apiGet<{ outcomes: { label: string; source: string }[] }>(`/api/decisions/${id}`);
     expect(stored.outcomes).toEqual([expect.objectContaining({ label: 'fraud', source: 'merchant' })]);
+    // A return's page shows its own calibrated risk too (every subject kind, not only orders).
+    const [aReturn] = (await apiGet<{ decisions: { id: string }[] }>('/api/decisions?kind=return&limit=1')).decisions;
+    expect(aReturn).toBeDefined();
+    const returnRisk = (await apiGet<{ kind: string; risk: { kind: string; explanation: string } }>(`/api/decisions/${aReturn!.id}`)).risk;
+    expect(returnRisk.kind).toBe('return');
+    await page.goto(`${app.url}/app/decisions/${aReturn!.id}`);
+    await page.locator('#fraud-risk', { hasText: returnRisk.explanation }).waitFor();
+    await shot('decision-detail-return');
   });
 
   it('releases a held order from the dashboard', async () => {
@@ -307,22 +321,65 @@ describe.skipIf(!HAS_CHROMIUM)('the rule editor in Chromium', () => {
   });
 
   it('weight suggestions learned from outcomes become a draft in one click', async () => {
-    const list = await apiGet<{ suggestions: { signalId: string; suggestedWeight: number }[]; labelled: number; note?: string }>('/api/suggestions');
+    type Preview = { window: { before: Record<string, number>; after: Record<string, number> }; labelled: { high: { caught: { before: number; after: number }; falseAlarms: { before: number; after: number } } } };
+    type Proposal = { signalId: string; suggestedWeight: number; evidence: string; behind: { fraud: Record<string, number>; legit: Record<string, number> }; preview: Preview };
+    const list = await apiGet<{ suggestions: Proposal[]; labelled: number; note?: string; preview: Preview | null }>('/api/suggestions');
+    const signals = await apiGet<{ signals: { id: string; title: string }[] }>('/api/signals');
     await page.goto(`${app.url}/app/rules`);
-    await page.getByText(`Learned from ${list.labelled} labelled outcomes`, { exact: false }).waitFor();
-    await shot('rules-suggestions');
+    await page.getByText(`Learned from ${list.labelled.toLocaleString('en')} labelled outcome`, { exact: false }).waitFor();
     if (list.suggestions.length === 0) {
+      await shot('rules-suggestions');
       await page.getByText(list.note ?? 'nothing to suggest', { exact: false }).waitFor();
       return;
     }
-    const first = list.suggestions[0];
-    await page.getByLabel(new RegExp(`^${first.signalId.replace('.', '\\.')}:`)).check();
-    await page.getByRole('button', { name: 'Make a draft with 1 accepted' }).click();
+    // Each proposal with its evidence in words, the labels behind it and what accepting it alone changes.
+    const first = list.suggestions[0]!;
+    const title = signals.signals.find((s) => s.id === first.signalId)?.title ?? first.signalId;
+    const proposal = page.locator(`[data-signal="${first.signalId}"]`);
+    await proposal.getByText(first.evidence).waitFor();
+    await proposal.getByText(/^Labels behind it — fraud: /).waitFor();
+    const { high } = first.preview.labelled;
+    expect(await proposal.getByTestId('proposal-preview').innerText()).toContain(`fraud caught at HIGH ${high.caught.before} → ${high.caught.after}, false alarms ${high.falseAlarms.before} → ${high.falseAlarms.after}`);
+    // Nothing chosen: what accepting all of them together changes, said so.
+    const together = page.getByTestId('suggestions-preview');
+    await together.getByText(list.suggestions.length === 1 ? 'If you accept it' : `If you accept all ${list.suggestions.length} together`).waitFor();
+    const highRow = async () => (await together.locator('tbody tr').first().innerText()).split('\t').map((c) => c.trim()).slice(0, 3);
+    expect(await highRow()).toEqual(['HIGH', list.preview!.window.before.high.toLocaleString('en'), list.preview!.window.after.high.toLocaleString('en')]);
+    await shot('rules-suggestions');
+    const card = page.getByTestId('suggestions-card');
+    await page.setViewportSize({ width: 390, height: 900 });
+    await card.scrollIntoViewIfNeeded();
+    await card.screenshot({ path: join(SHOTS, 'rules-suggestions-390.png') });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    // One chosen: its own preview, live.
+    await proposal.getByRole('checkbox').check();
+    await together.getByText(list.suggestions.length === 1 ? `Accepting ${title}` : `Accepting ${title} alone`).waitFor();
+    await expect.poll(highRow).toEqual(['HIGH', first.preview.window.before.high.toLocaleString('en'), first.preview.window.after.high.toLocaleString('en')]);
+    await card.screenshot({ path: join(SHOTS, 'rules-suggestions-chosen.png') });
+    // Some but not all chosen: the server previews no such combination, and the card says so rather than guess.
+    if (list.suggestions.length > 2) {
+      const second = page.locator(`[data-signal="${list.suggestions[1]!.signalId}"]`).getByRole('checkbox');
+      await second.check();
+      await together.getByText('Your 2 chosen together are not previewed here', { exact: false }).waitFor();
+      await together.getByText(`For comparison: all ${list.suggestions.length} together`).waitFor();
+      await second.uncheck();
+      await together.getByText(`Accepting ${title} alone`).waitFor();
+    }
+    // The draft is made by the server in one call with the chosen signal.
+    const [request] = await Promise.all([
+      page.waitForRequest((r) => r.url().endsWith('/api/suggestions/accept') && r.method() === 'POST'),
+      page.getByRole('button', { name: 'Make a draft with 1 accepted' }).click(),
+    ]);
+    expect(request.postDataJSON()).toEqual({ signalIds: [first.signalId] });
     const notice = await page.getByText(/as draft version \d+: simulate it/).innerText();
     const version = Number(/draft version (\d+)/.exec(notice)![1]);
-    const draft = await apiGet<{ status: string; body: { signals: Record<string, { weight: number }> } }>(`/api/rulesets/${version}`);
+    const draft = await apiGet<{ status: string; body: { signals: Record<string, { weight: number }> }; note: { kind: string; accepted: { signalId: string }[] } | null }>(`/api/rulesets/${version}`);
     expect(draft.status).toBe('draft');
     expect(draft.body.signals[first.signalId].weight).toBe(first.suggestedWeight);
+    expect(draft.note).toMatchObject({ kind: 'suggestions', accepted: [expect.objectContaining({ signalId: first.signalId })] });
+    // The editor opens the new draft; the choice is cleared.
+    await page.getByText(`Version ${version} (draft)`).waitFor();
+    expect(await page.getByRole('button', { name: 'Make a draft with 0 accepted' }).isDisabled()).toBe(true);
   });
 
   it('runs a draft in shadow: a new live order is decided by both, the shadow report shows it', async () => {

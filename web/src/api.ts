@@ -38,7 +38,12 @@ export interface DecisionDetail extends DecisionSummary {
   trace: { signals: SignalLine[]; rawScore: number; scaled: boolean; coverage: Record<string, number>; subject: { at: string } };
   actions: { id: string; type: string; ruleId: string; status: string; attempts: number; result: unknown; error: string | null }[];
   outcomes: { label: 'fraud' | 'legit'; source: string; labelled_at?: string; labelledAt?: string }[];
+  /** The calibrated fraud risk of this score under the version that decided it (probability null: not enough outcomes yet). */
+  risk: OutcomeRisk;
 }
+
+export type { OutcomeRisk };
+import type { OutcomeRisk } from '../../engine/chargebacks/calibration.ts';
 
 export interface DecisionList {
   decisions: DecisionSummary[];
@@ -108,6 +113,9 @@ export interface HoldoutData {
 // The refund-method report's shapes are the server's own (type-only: nothing of the server is bundled).
 export type { HoldoutGroup, MethodFigures, RefundMethodReport, ZoneSplit } from '../../server/store/RefundReportStore.ts';
 import type { HoldoutGroup } from '../../server/store/RefundReportStore.ts';
+
+// Weight suggestions as explained proposals (`GET /api/suggestions`): the server's own shapes (type-only).
+export type { LabelsBehind, Proposal, ProposalList, ProposalPreview } from '../../server/services/SuggestionService.ts';
 
 /** Fetches a CSV from the API (with the session token when embedded) and saves it as `filename`. */
 export async function downloadCsv(path: string, filename: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineStack, Layout, Page, SkeletonBodyText, Text } from '@shopify/polaris';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { api, type DecisionDetail as Detail, type DecisionList, type SignalLine, openHtml } from '../api.ts';
+import { api, type DecisionDetail as Detail, type DecisionList, type OutcomeRisk, type SignalLine, openHtml } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { SnoozeCard } from '../components/SnoozeCard.tsx';
 import { dateTime, gidLabel, kindLabel } from '../components/format.ts';
@@ -16,6 +16,39 @@ function evidenceText(evidence: Record<string, unknown>): string {
   return Object.entries(evidence)
     .map(([key, value]) => `${key.replace(/([A-Z])/g, ' $1').toLowerCase()} ${Array.isArray(value) ? value.join(', ') : String(value)}`)
     .join('; ');
+}
+
+const KIND_PLURAL = { order: 'orders', return: 'returns', refund: 'refunds' } as const;
+/** A share as a merchant reads it: "34.3%", "8%", "0.4%". */
+const percent = (p: number) => `${Math.round(p * 1000) / 10}%`;
+
+/**
+ * The calibrated fraud risk of the decision's score (the version's known outcomes in its score
+ * band, or its fit's held-out ones): the figure first, then what it rests on; without enough
+ * outcomes, the server's words saying so — never a figure no count shows.
+ */
+function FraudRisk({ risk }: { risk: OutcomeRisk }) {
+  const known = risk.probability !== null;
+  return (
+    <div id="fraud-risk" data-probability={risk.probability ?? ''}>
+      <BlockStack gap="100">
+        <InlineStack gap="200" blockAlign="center">
+          {known ? (
+            <Text as="h2" variant="headingLg" tone={risk.baseRate !== null && risk.probability! >= 2 * risk.baseRate ? 'critical' : undefined}>
+              {`Fraud risk ${percent(risk.probability!)}`}
+            </Text>
+          ) : (
+            <Text as="h2" variant="headingMd">Fraud risk</Text>
+          )}
+          {known && risk.basis?.source === 'held-out' ? <Badge tone="info">from the fit</Badge> : null}
+        </InlineStack>
+        <Text as="p" tone={known ? undefined : 'subdued'}>{risk.explanation}</Text>
+        {known && risk.baseRate !== null ? (
+          <Text as="p" variant="bodySm" tone="subdued">{`For comparison: ${percent(risk.baseRate)} of all ${KIND_PLURAL[risk.kind]} decided by ruleset v${risk.version} with a known outcome turned out fraud.`}</Text>
+        ) : null}
+      </BlockStack>
+    </div>
+  );
 }
 
 /** Everything about one decision: the signal breakdown, the ruleset, actions, outcome labels, the customer's earlier returns. */
@@ -45,9 +78,8 @@ export function DecisionDetail() {
   };
   const label = (value: 'fraud' | 'legit') => run(`Labelled ${value}`, () => api(`/api/decisions/${id}/outcome`, { method: 'POST', body: { label: value } }));
   const hold = d?.actions.find((a) => a.type === 'fulfillment.hold' && a.status === 'done');
-  // The order behind the decision: its calibrated chargeback risk, and its dispute evidence report.
+  // The order behind the decision: its dispute evidence report (its fraud risk is the decision's own, above).
   const orderNumber = d?.orderId ? d.orderId.split('/').pop()! : null;
-  const order = useApi<{ chargebackRisk: { probability: number; explanation: string } | null }>(orderNumber ? `/api/orders/${orderNumber}/risk` : null);
 
   const signals: SignalLine[] = d ? [...d.trace.signals].sort((a, b) => b.points - a.points || a.id.localeCompare(b.id)) : [];
   return (
@@ -64,6 +96,11 @@ export function DecisionDetail() {
             <ErrorBanner error={failure} title="That did not work" />
             {done ? <Banner tone="success" title={done} onDismiss={() => setDone(undefined)} /> : null}
             {!d && detail.loading ? <Card><SkeletonBodyText lines={10} /></Card> : null}
+            {d?.risk ? (
+              <Card>
+                <FraudRisk risk={d.risk} />
+              </Card>
+            ) : null}
             {d ? (
               <Card padding="0">
                 <div style={{ padding: 16 }}>
@@ -115,11 +152,7 @@ export function DecisionDetail() {
               <Card>
                 <BlockStack gap="200">
                   <Text as="h2" variant="headingMd">Order</Text>
-                  {order.data?.chargebackRisk ? (
-                    <Text as="p" id="chargeback-risk">{`Chargeback risk: ${order.data.chargebackRisk.explanation}`}</Text>
-                  ) : (
-                    <Text as="p" tone="subdued">{order.loading ? 'Loading…' : 'No chargeback risk calibrated for this shop yet (too few matured orders with a chargeback).'}</Text>
-                  )}
+                  <Text as="p" variant="bodySm" tone="subdued">Everything known about this order, its actions, returns and disputes, as a printable report for a chargeback response.</Text>
                   <InlineStack>
                     <Button onClick={() => void openHtml(`/api/orders/${orderNumber}/evidence.html`).catch((error: unknown) => setFailure(error as Error))}>Dispute evidence report</Button>
                   </InlineStack>

@@ -1,5 +1,5 @@
 import Editor, { DiffEditor, type OnMount } from '@monaco-editor/react';
-import { Badge, Banner, BlockStack, Button, Card, Checkbox, InlineStack, Layout, Page, ProgressBar, Select, SkeletonBodyText, Text } from '@shopify/polaris';
+import { Badge, Banner, BlockStack, Button, Card, InlineStack, Layout, Page, ProgressBar, Select, SkeletonBodyText, Text } from '@shopify/polaris';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import rulesetSchema from '../../../rulesets/schema/ruleset.schema.json';
@@ -8,7 +8,7 @@ import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { dateTime } from '../components/format.ts';
 import { monaco } from '../components/monacoSetup.ts';
 import { problemRange, type Problem } from '../components/rulesetMarkers.ts';
-import type { Suggestions } from '../../../engine/learn/suggestWeights.ts';
+import { SuggestionsCard } from '../components/SuggestionsCard.tsx';
 import { SimulationReport, type Report } from '../components/SimulationReport.tsx';
 import { useApi } from '../components/useApi.ts';
 
@@ -35,7 +35,6 @@ interface CatalogSignal {
 
 const MODEL_URI = 'inmemory://refundsentry/ruleset.json';
 
-type SuggestionList = Suggestions & { version: number };
 const STATUS_TONE = { draft: 'info', published: 'success', archived: undefined } as const;
 
 /**
@@ -80,9 +79,7 @@ export function RulesEditor() {
   const [simulation, setSimulation] = useState<{ id: string; version: number; againstVersion: number; report: Report }>();
   const [days, setDays] = useState('90');
   const [running, setRunning] = useState<{ id: string; progress: number; status: string }>();
-  const suggestions = useApi<SuggestionList>('/api/suggestions');
   const shadow = useApi<{ shadowVersion: number | null; since?: string; report: Report | null }>('/api/shadow', 5000);
-  const [accepted, setAccepted] = useState<Set<string>>(new Set());
 
   const list = versions.data?.versions ?? [];
   const latest = list.reduce((max, v) => Math.max(max, v.version), 0);
@@ -243,17 +240,6 @@ export function RulesEditor() {
       await api('/api/rulesets/shadow', { method: 'DELETE' });
       shadow.reload();
       return 'Shadow mode stopped.';
-    });
-  const acceptSuggestions = () =>
-    act('suggestions', async () => {
-      const list = suggestions.data!;
-      const live = await api<Version>(`/api/rulesets/${list.version}`);
-      const body = structuredClone(live.body) as { signals: Record<string, { weight?: number }> };
-      for (const s of list.suggestions) if (accepted.has(s.signalId)) body.signals[s.signalId] = { ...body.signals[s.signalId], weight: s.suggestedWeight };
-      const row = await api<Version>('/api/rulesets', { method: 'POST', body: { body, baseVersion: latest || null } });
-      setSelected(row.version);
-      setAccepted(new Set());
-      return `Saved the ${list.suggestions.filter((s) => accepted.has(s.signalId)).length} accepted suggestion(s) as draft version ${row.version}: simulate it before publishing.`;
     });
 
   const errors = problems.filter((p) => p.severity === 'error');
@@ -417,32 +403,14 @@ export function RulesEditor() {
               ))}
             </BlockStack>
           </Card>
-          <Card>
-            <BlockStack gap="300" >
-              <Text as="h2" variant="headingMd">Suggested weights</Text>
-              {suggestions.data ? (
-                <Text as="p" tone="subdued">{`Learned from ${suggestions.data.labelled} labelled outcomes (${suggestions.data.fraud} fraud). Never applied by themselves.`}</Text>
-              ) : null}
-              {suggestions.data?.note ? <Text as="p">{suggestions.data.note}</Text> : null}
-              {suggestions.data && suggestions.data.suggestions.length === 0 && !suggestions.data.note ? <Text as="p">The live weights fit the outcomes: nothing to suggest.</Text> : null}
-              <div data-testid="suggestions">
-                <BlockStack gap="200">
-                  {suggestions.data?.suggestions.slice(0, 12).map((s) => (
-                    <Checkbox
-                      key={s.signalId}
-                      label={`${s.signalId}: ${s.currentWeight} → ${s.suggestedWeight}`}
-                      helpText={`fired on ${s.support} labelled (${s.fraudWhenFired} fraud), lift ${s.lift ?? '—'}, confidence ${Math.round(s.confidence * 100)}%`}
-                      checked={accepted.has(s.signalId)}
-                      onChange={(on) => setAccepted((current) => { const next = new Set(current); if (on) next.add(s.signalId); else next.delete(s.signalId); return next; })}
-                    />
-                  ))}
-                </BlockStack>
-              </div>
-              {suggestions.data && suggestions.data.suggestions.length > 0 ? (
-                <Button disabled={accepted.size === 0} loading={busy === 'suggestions'} onClick={acceptSuggestions}>{`Make a draft with ${accepted.size} accepted`}</Button>
-              ) : null}
-            </BlockStack>
-          </Card>
+          <SuggestionsCard
+            onDraft={(version, message) => {
+              setFailure(undefined);
+              setNotice(message);
+              setSelected(version);
+              versions.reload();
+            }}
+          />
           </BlockStack>
         </Layout.Section>
       </Layout>
