@@ -2,15 +2,19 @@ import Boom from '@hapi/boom';
 import type { Plugin } from '@hapi/hapi';
 import { RulesetValidationError } from '../../engine/index.ts';
 import { RulesetConflictError } from '../store/index.ts';
-import { TrialRefused } from '../trials/TrialThreads.ts';
-import { FitRefused } from '../services/FitService.ts';
+import { Refused } from '../services/Refused.ts';
 
 /**
- * One place that turns domain errors into HTTP answers (like the RealWorld app's error
- * extension): ruleset problems → 422 with JSON pointers, version conflicts → 409, trials refused
- * (previews and simulations over their budget, replaced or not queued) and fits refused (too
- * few labels, with the counts per kind) → their 4xx; anything
- * unexpected → 500 with a message that leaks nothing (and a log line with the cause).
+ * The one place that turns domain errors into HTTP answers (like the RealWorld app's error
+ * extension); no route maps an error itself:
+ *
+ * | thrown | answer |
+ * |---|---|
+ * | `RulesetValidationError` (engine: a ruleset that does not validate or compile) | 422, `problems` with JSON pointers |
+ * | `RulesetConflictError` (store: a draft saved over a newer version) | 409, `latestVersion` |
+ * | `Refused` (services: a request they will not carry out) and its kinds: `TrialRefused` (a preview or simulation over its budget, replaced or not queued; `code` and its details, `Retry-After` on 429), `FitRefused` (too few labels: `counts` per kind), `SimulationRefused` (no such version, nothing live) | its status (400-429), its message and `extra` |
+ * | a Boom error (a handler's own 4xx: not found, bad input) | as it is, with its `problems` |
+ * | anything else | 500 with a message that leaks nothing (and a log line with the cause) |
  */
 export const errorMapping: Plugin<void> = {
   name: 'refundsentry-errors',
@@ -28,17 +32,11 @@ export const errorMapping: Plugin<void> = {
         boom.output.payload = { ...boom.output.payload, latestVersion: response.latestVersion } as never;
         return boom;
       }
-      if (response instanceof TrialRefused) {
-        // A preview or simulation stopped at its budget, replaced, or not queued: the request's doing, never a 5xx.
+      if (response instanceof Refused) {
+        // The request's doing (a trial over its budget, too few labels, no such version), never a 5xx.
         const boom = new Boom.Boom(response.message, { statusCode: response.status });
-        boom.output.payload = { ...boom.output.payload, code: response.code, ...response.details } as never;
+        boom.output.payload = { ...boom.output.payload, ...response.extra } as never;
         if (response.status === 429) boom.output.headers['Retry-After'] = '5';
-        return boom;
-      }
-      if (response instanceof FitRefused) {
-        // Nothing to fit from, or too few labels: the label counts per kind say what is missing.
-        const boom = new Boom.Boom(response.message, { statusCode: response.status });
-        if (response.counts) boom.output.payload = { ...boom.output.payload, counts: response.counts } as never;
         return boom;
       }
       if (Boom.isBoom(response)) {

@@ -2,6 +2,7 @@ import { compileRuleset, RulesetValidationError, type SignalRegistry } from '../
 import { fitRuleset, type FitOptions } from '../../engine/learn/fitRuleset.ts';
 import type { FitRow, RulesetNote, Stores } from '../store/index.ts';
 import { FIT_MIN_LABELS, type LabelCounts, type LabelService } from './LabelService.ts';
+import { Refused } from './Refused.ts';
 
 /** What a merchant may ask of a fit (`POST /api/rulesets/fit`). */
 export interface FitRequest {
@@ -20,13 +21,12 @@ export interface FitRequest {
 }
 
 /** A fit that cannot start: no such thing (404), nothing to fit from (409), too few labels (422, with the counts). */
-export class FitRefused extends Error {
-  readonly status: 404 | 409 | 422;
+export class FitRefused extends Refused {
+  declare readonly status: 404 | 409 | 422;
   readonly counts?: LabelCounts;
   constructor(status: 404 | 409 | 422, message: string, counts?: LabelCounts) {
-    super(message);
+    super(status, message, counts ? { counts } : {});
     this.name = 'FitRefused';
-    this.status = status;
     if (counts) this.counts = counts;
   }
 }

@@ -3,13 +3,14 @@ import type { HistoryEvent } from '../../engine/history/index.ts';
 import { simulateAsync, SimulationCancelled } from '../../engine/simulate/simulate.ts';
 import type { SimulationRow, Stores } from '../store/index.ts';
 import type { ScoringService } from './ScoringService.ts';
+import { Refused } from './Refused.ts';
 
 /** Thrown for a simulation that cannot start (no such version, nothing live to compare with). */
-export class SimulationRefused extends Error {
-  readonly status: 404 | 409;
+export class SimulationRefused extends Refused {
+  declare readonly status: 404 | 409;
   constructor(status: 404 | 409, message: string) {
-    super(message);
-    this.status = status;
+    super(status, message);
+    this.name = 'SimulationRefused';
   }
 }
 

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { RulesetProblem, Ruleset } from '../../engine/index.ts';
 import type { Config } from '../config.ts';
 import type { Stores } from '../store/index.ts';
+import { Refused } from '../services/Refused.ts';
 import { LiveLoad } from './LiveLoad.ts';
 import type { PreviewResult } from './previewRuleset.ts';
 import type { LabelCounts } from '../services/LabelService.ts';
@@ -75,14 +76,13 @@ export interface TrialThreadData {
 }
 
 /** A trial that was not carried out, with the HTTP status that says why (never a 5xx: the request, not the server, was at fault). */
-export class TrialRefused extends Error {
+export class TrialRefused extends Refused {
   override readonly name = 'TrialRefused';
-  readonly status: 409 | 422 | 429;
+  declare readonly status: 409 | 422 | 429;
   readonly code: 'superseded' | 'over-budget' | 'timeout' | 'memory' | 'busy' | 'invalid';
   readonly details: Record<string, unknown>;
   constructor(status: TrialRefused['status'], code: TrialRefused['code'], message: string, details: Record<string, unknown> = {}) {
-    super(message);
-    this.status = status;
+    super(status, message, { code, ...details });
     this.code = code;
     this.details = details;
   }

@@ -2,7 +2,6 @@ import Boom from '@hapi/boom';
 import type { ServerRoute } from '@hapi/hapi';
 import { RulesetValidationError, validateRuleset, type Decision, type Ruleset, type SimulationReport } from '../../../engine/index.ts';
 import { compareDecisions, knowledgeOf } from '../../../engine/simulate/simulate.ts';
-import { SimulationRefused } from '../../services/SimulationService.ts';
 import type { HistoryEvent } from '../../../engine/history/index.ts';
 import { shopOf } from '../../auth/sessionAuth.ts';
 import type { SimulationRow } from '../../store/index.ts';
@@ -61,14 +60,9 @@ export function simulationRoutes(deps: ApiDeps): ServerRoute[] {
         const from = body.from ? Date.parse(body.from) : to - (body.days ?? 90) * DAY;
         if (Number.isNaN(from) || Number.isNaN(to)) throw Boom.badRequest('"from" and "to" must be ISO 8601 times');
         if (!(from < to)) throw Boom.badRequest('"from" must be before "to"');
-        try {
-          const row = await deps.simulations.start(shop, version, { from: new Date(from), to: new Date(to) }, user);
-          await deps.stores.audit.record(shop, user, 'ruleset.simulate', String(version), { simulation: row.id, against: row.against_version });
-          return h.response(view(row)).code(202);
-        } catch (error) {
-          if (error instanceof SimulationRefused) throw error.status === 404 ? Boom.notFound(error.message) : Boom.conflict(error.message);
-          throw error;
-        }
+        const row = await deps.simulations.start(shop, version, { from: new Date(from), to: new Date(to) }, user); // SimulationRefused → 404/409 (errors.ts)
+        await deps.stores.audit.record(shop, user, 'ruleset.simulate', String(version), { simulation: row.id, against: row.against_version });
+        return h.response(view(row)).code(202);
       },
     },
     {
