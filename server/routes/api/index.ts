@@ -3,7 +3,10 @@ import { NOTHING } from '../fields.ts';
 import { schema } from '../validate.ts';
 import { analyticsRoutes } from './analytics.ts';
 import { backfillRoutes } from './backfill.ts';
-import { catalogRoutes } from './catalog.ts';
+import { actionRoutes } from './actions.ts';
+import { holdRoutes } from './holds.ts';
+import { pluginRoutes } from './plugins.ts';
+import { signalRoutes } from './signals.ts';
 import { chargebackRoutes } from './chargebacks.ts';
 import type { ApiDeps } from './context.ts';
 import { customerRoutes } from './customers.ts';
@@ -47,7 +50,7 @@ export function validated(route: ServerRoute): ServerRoute {
 export const api: Plugin<ApiDeps> = {
   name: 'refundsentry-api',
   register(server, deps) {
-    const routes = [...decisionRoutes(deps), ...customerRoutes(deps), ...rulesetRoutes(deps), ...catalogRoutes(deps), ...backfillRoutes(deps), ...simulationRoutes(deps), ...chargebackRoutes(deps), ...analyticsRoutes(deps), ...orderRoutes(deps), ...ringRoutes(deps), ...listRoutes(deps), ...refundMethodRoutes(deps), ...reasonRoutes(deps), ...labelRoutes(deps), ...fitRoutes(deps), ...suggestionRoutes(deps)];
+    const routes = [...decisionRoutes(deps), ...customerRoutes(deps), ...rulesetRoutes(deps), ...signalRoutes(deps), ...pluginRoutes(deps), ...holdRoutes(deps), ...actionRoutes(deps), ...backfillRoutes(deps), ...simulationRoutes(deps), ...chargebackRoutes(deps), ...analyticsRoutes(deps), ...orderRoutes(deps), ...ringRoutes(deps), ...listRoutes(deps), ...refundMethodRoutes(deps), ...reasonRoutes(deps), ...labelRoutes(deps), ...fitRoutes(deps), ...suggestionRoutes(deps)];
     for (const route of routes.map(validated)) server.route({ ...route, options: { ...(route.options as object), auth: 'session' } });
   },
 };

@@ -1,0 +1,18 @@
+import type { ServerRoute } from '@hapi/hapi';
+import { shopOf } from '../../auth/sessionAuth.ts';
+import type { ApiDeps } from './context.ts';
+
+/** `GET /api/holds`: the shop's fulfilment holds in force (released with `POST /api/actions/{id}/release`). */
+export function holdRoutes(deps: ApiDeps): ServerRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/holds',
+      handler: async (request) => {
+        const { shop } = shopOf(request);
+        const holds = await deps.stores.actions.heldOrders(shop);
+        return { holds: holds.map((a) => ({ actionId: a.id, decisionId: a.decision_id, result: a.result, heldAt: a.updated_at })) };
+      },
+    },
+  ];
+}
