@@ -2,8 +2,7 @@ import Boom from '@hapi/boom';
 import type { ServerRoute } from '@hapi/hapi';
 import { shopOf } from '../../auth/sessionAuth.ts';
 import type { ChargebackReport } from '../../services/ChargebackService.ts';
-import { renderEvidenceReport } from '../../services/evidenceReport.ts';
-import { INSTANT, object, SHOPIFY_NUMBER } from '../fields.ts';
+import { INSTANT, object } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
 import { csvResponse } from './csv.ts';
@@ -12,7 +11,6 @@ const DAY_MS = 86_400_000;
 const windowQuery = object({ from: INSTANT, to: INSTANT });
 const TABLES = ['disputes', 'repeat-offenders', 'double-dips', 'unshipped', 'by-month'] as const;
 type Table = (typeof TABLES)[number];
-const orderParams = schema(object({ id: SHOPIFY_NUMBER }, ['id']), 'params');
 
 /** The period asked for: `from`/`to` (ISO dates or date-times, validated by the query schema), by default the last 365 days. */
 function windowOf(query: { from?: string; to?: string }): { from: Date; to: Date } {
@@ -37,7 +35,7 @@ function tableOf(report: ChargebackReport, table: Table): { columns: string[]; r
   }
 }
 
-/** Chargeback analytics (exposure, repeat offenders, prediction accuracy, double dips, orders at risk) and dispute evidence. */
+/** Chargeback analytics (exposure, repeat offenders, prediction accuracy, double dips, orders at risk); an order's dispute evidence is under `/api/orders` (orders.ts). */
 export function chargebackRoutes(deps: ApiDeps): ServerRoute[] {
   const { chargebacks } = deps;
   return [
@@ -64,27 +62,6 @@ export function chargebackRoutes(deps: ApiDeps): ServerRoute[] {
         const table = (request.params as { table: Table }).table;
         const { columns, rows } = tableOf(await chargebacks.report(shopOf(request).shop, from, to), table);
         return csvResponse(h, `chargebacks-${table}`, columns, rows);
-      },
-    },
-    {
-      method: 'GET',
-      path: '/api/orders/{id}/evidence',
-      options: { validate: { params: orderParams } },
-      handler: async (request) => {
-        const evidence = await chargebacks.evidence(shopOf(request).shop, `gid://shopify/Order/${(request.params as { id: string }).id}`);
-        if (!evidence) throw Boom.notFound('No such order in this shop');
-        return evidence;
-      },
-    },
-    {
-      method: 'GET',
-      path: '/api/orders/{id}/evidence.html',
-      options: { validate: { params: orderParams } },
-      handler: async (request, h) => {
-        const id = (request.params as { id: string }).id;
-        const evidence = await chargebacks.evidence(shopOf(request).shop, `gid://shopify/Order/${id}`);
-        if (!evidence) throw Boom.notFound('No such order in this shop');
-        return h.response(renderEvidenceReport(evidence)).type('text/html; charset=utf-8').header('content-disposition', `inline; filename="order-${id}-evidence.html"`);
       },
     },
   ];

@@ -63,15 +63,6 @@ export function decisionRoutes(deps: ApiDeps): ServerRoute[] {
     },
     {
       method: 'GET',
-      path: '/api/insights',
-      handler: async (request) => {
-        const { shop } = shopOf(request);
-        const [zones, insights] = await Promise.all([deps.stores.decisions.countsByZone(shop), deps.stores.decisions.insights(shop)]);
-        return { zones, ...insights };
-      },
-    },
-    {
-      method: 'GET',
       path: '/api/decisions/{id}',
       options: { validate: { params: idParams } },
       handler: async (request) => {
