@@ -66,6 +66,15 @@ export function goalProgress(goal: { metric: GoalMetric; reduceByPct: number; st
   return { baseline: round(baseline, 6), target: round(target, 6), current: round(current, 6), progress: round(progress, 4), status: ended ? (reached ? 'met' : 'missed') : reached ? 'on track' : 'behind' };
 }
 
+/** A fraud-reduction goal as the merchant sets it (`POST /api/goals`). */
+export interface NewGoal {
+  metric: GoalMetric;
+  reduceByPct: number;
+  startsOn: string;
+  endsOn: string;
+  note?: string;
+}
+
 /** Period-over-period figures, SKU return trends and goals. */
 export class AnalyticsService {
   private readonly stores: Stores;
@@ -114,6 +123,25 @@ export class AnalyticsService {
   async goals(shopId: string): Promise<GoalProgress[]> {
     const rows = await this.stores.analytics.goals(shopId);
     return Promise.all(rows.map((row) => this.progressOf(row)));
+  }
+
+  /** A new goal and its audit line, in one transaction; its progress as `goals` gives it. */
+  async addGoal(shopId: string, user: string, goal: NewGoal): Promise<GoalProgress> {
+    const row = await this.stores.db.transaction(async (trx) => {
+      const added = await this.stores.analytics.addGoal({ shop_id: shopId, metric: goal.metric, reduce_by_pct: String(goal.reduceByPct), starts_on: goal.startsOn, ends_on: goal.endsOn, note: goal.note ?? null, created_by: user }, trx);
+      await this.stores.audit.record(shopId, user, 'goal.add', String(added.id), { metric: goal.metric, reduceByPct: goal.reduceByPct, startsOn: goal.startsOn, endsOn: goal.endsOn }, trx);
+      return added;
+    });
+    return this.progressOf(row);
+  }
+
+  /** Deletes a goal of the shop with its audit line, in one transaction; false when the shop has no such goal. */
+  deleteGoal(shopId: string, user: string, id: string): Promise<boolean> {
+    return this.stores.db.transaction(async (trx) => {
+      if (!(await this.stores.analytics.deleteGoal(shopId, id, trx))) return false;
+      await this.stores.audit.record(shopId, user, 'goal.delete', id, {}, trx);
+      return true;
+    });
   }
 
   async progressOf(row: GoalRow): Promise<GoalProgress> {

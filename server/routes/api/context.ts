@@ -2,6 +2,7 @@ import type { Shopify } from '@shopify/shopify-api';
 import type { SignalRegistry } from '../../../engine/index.ts';
 import type { PluginHost } from '../../../plugins/PluginHost.ts';
 import type { BackfillService } from '../../backfill/BackfillService.ts';
+import type { AnalyticsService } from '../../services/AnalyticsService.ts';
 import type { ScoringService } from '../../services/ScoringService.ts';
 import type { SimulationService } from '../../services/SimulationService.ts';
 import type { CalibrationService } from '../../services/CalibrationService.ts';
@@ -28,6 +29,8 @@ export interface ApiDeps {
   calibrations: CalibrationService;
   fits: FitService;
   chargebacks: ChargebackService;
+  /** Period figures, SKU trends and goals (built by `app.ts` for the API). */
+  analytics: AnalyticsService;
   shopify: Shopify;
   /** Releases a hold action now (audited); provided by the action runner. */
   releaseHold(shopId: string, actionId: string, actor: string): Promise<{ released: string[] }>;
