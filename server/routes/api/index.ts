@@ -12,6 +12,8 @@ import type { ApiDeps } from './context.ts';
 import { customerRoutes } from './customers.ts';
 import { decisionRoutes } from './decisions.ts';
 import { fitRoutes } from './fits.ts';
+import { goalRoutes } from './goals.ts';
+import { insightRoutes } from './insights.ts';
 import { labelRoutes } from './labels.ts';
 import { suggestionRoutes } from './suggestions.ts';
 import { listRoutes } from './lists.ts';
@@ -50,7 +52,7 @@ export function validated(route: ServerRoute): ServerRoute {
 export const api: Plugin<ApiDeps> = {
   name: 'refundsentry-api',
   register(server, deps) {
-    const routes = [...decisionRoutes(deps), ...customerRoutes(deps), ...rulesetRoutes(deps), ...signalRoutes(deps), ...pluginRoutes(deps), ...holdRoutes(deps), ...actionRoutes(deps), ...backfillRoutes(deps), ...simulationRoutes(deps), ...chargebackRoutes(deps), ...analyticsRoutes(deps), ...orderRoutes(deps), ...ringRoutes(deps), ...listRoutes(deps), ...refundMethodRoutes(deps), ...reasonRoutes(deps), ...labelRoutes(deps), ...fitRoutes(deps), ...suggestionRoutes(deps)];
+    const routes = [...decisionRoutes(deps), ...customerRoutes(deps), ...rulesetRoutes(deps), ...signalRoutes(deps), ...pluginRoutes(deps), ...holdRoutes(deps), ...actionRoutes(deps), ...backfillRoutes(deps), ...simulationRoutes(deps), ...chargebackRoutes(deps), ...analyticsRoutes(deps), ...goalRoutes(deps), ...insightRoutes(deps), ...orderRoutes(deps), ...ringRoutes(deps), ...listRoutes(deps), ...refundMethodRoutes(deps), ...reasonRoutes(deps), ...labelRoutes(deps), ...fitRoutes(deps), ...suggestionRoutes(deps)];
     for (const route of routes.map(validated)) server.route({ ...route, options: { ...(route.options as object), auth: 'session' } });
   },
 };
