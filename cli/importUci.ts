@@ -2,15 +2,12 @@ import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { createRegistry } from '../engine/index.ts';
-import { BackfillRunner } from '../server/backfill/BackfillRunner.ts';
-import { BackfillService } from '../server/backfill/BackfillService.ts';
+import type { BackfillService } from '../server/backfill/BackfillService.ts';
+import { composeBackfill } from '../server/composeApp.ts';
 import { ConfigError, loadConfig, type Config } from '../server/config.ts';
 import { migrateLatest } from '../server/db/migrate.ts';
 import { openDatabase, type Database } from '../server/db/openDatabase.ts';
-import { ScoringService } from '../server/services/ScoringService.ts';
 import { createStores } from '../server/store/index.ts';
-import { builtinSignals } from '../signals/index.ts';
 import { CliInputError } from './loadRuleset.ts';
 import {
   assertReadableFile,
@@ -101,8 +98,8 @@ export async function importUci(args: string[], out: NodeJS.WritableStream, err:
   try {
     await migrateLatest(database.knex);
     const stores = createStores(database.knex);
-    const scoring = new ScoringService(stores, createRegistry(builtinSignals));
-    const service = new BackfillService(stores, new BackfillRunner(stores, scoring, log), async () => {});
+    // The app's backfill, composed by the app (server/composeApp.ts) without its queue: this process runs the steps.
+    const service = composeBackfill({ config, stores, log });
     const ruleset = await loadDefaultRuleset();
 
     const existing = await stores.backfills.get(shop);

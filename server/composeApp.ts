@@ -82,9 +82,7 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     retryLater: (shopId, actionId, attempt, delay) => queue.sendAction({ shopId, actionId }, attempt, delay),
     ...(options.fastRetries ? { sleep: async () => {}, retryBaseSeconds: 0 } : {}),
   });
-  const openSource = options.backfill?.openSource ?? historySourceOpener({ stores, config, log, bulk: options.backfill?.bulk, ...(options.fastRetries ? { sleep: async () => {} } : {}) });
-  const runner = new BackfillRunner(stores, scoring, log, { ...options.backfill, openSource });
-  const backfill = new BackfillService(stores, runner, (shopId, delaySeconds) => queue.sendBackfill({ shopId }, delaySeconds));
+  const backfill = backfillService({ config, stores, log, scoring, options: options.backfill, fastRetries: options.fastRetries }, (shopId, delaySeconds) => queue.sendBackfill({ shopId }, delaySeconds));
   const reasons = new ReasonService(stores, config.llm ? new LlmLabeler(config.llm, stores.reasons) : null, log, (shopId, trigger) => queue.sendReasons({ shopId, trigger }));
   const simulations = new SimulationService(stores, registry, scoring, (shopId, simulationId) => queue.sendSimulation({ shopId, simulationId }));
   const rings = new RingService(stores, (shopId) => queue.sendRings({ shopId }));
@@ -159,4 +157,28 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     await trials.close();
   });
   return { server, queue, intake, backfill, plugins };
+}
+
+/**
+ * The backfill alone, as the app wires it (its history sources, its scoring, its runner), without
+ * pg-boss, workers or hapi: for a command that runs the steps in its own process and touches no
+ * queue (`refundsentry import-uci` calls `runJob` until the backfill is no longer running, and
+ * nothing schedules a next step). Scores with the built-in signals (no plugin is loaded); with no
+ * queue, a backfill finished here does not request the shop's rings and return-reason clusters as
+ * the app's does.
+ */
+export function composeBackfill(options: { config: Config; stores: Stores; log: Logger }): BackfillService {
+  const scoring = new ScoringService(options.stores, createRegistry(builtinSignals));
+  return backfillService({ ...options, scoring }, async () => {});
+}
+
+/** The runner and service of backfills over the app's history sources; `enqueue` schedules a next step. */
+function backfillService(
+  deps: { config: Config; stores: Stores; log: Logger; scoring: ScoringService; options?: BackfillOptions; fastRetries?: boolean },
+  enqueue: (shopId: string, delaySeconds?: number) => Promise<void>,
+): BackfillService {
+  const { config, stores, log, scoring, options } = deps;
+  const openSource = options?.openSource ?? historySourceOpener({ stores, config, log, bulk: options?.bulk, ...(deps.fastRetries ? { sleep: async () => {} } : {}) });
+  const runner = new BackfillRunner(stores, scoring, log, { ...options, openSource });
+  return new BackfillService(stores, runner, enqueue);
 }
