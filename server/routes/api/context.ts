@@ -3,6 +3,7 @@ import type { SignalRegistry } from '../../../engine/index.ts';
 import type { PluginHost } from '../../../plugins/PluginHost.ts';
 import type { BackfillService } from '../../backfill/BackfillService.ts';
 import type { AnalyticsService } from '../../services/AnalyticsService.ts';
+import type { ListService } from '../../services/ListService.ts';
 import type { ScoringService } from '../../services/ScoringService.ts';
 import type { SimulationService } from '../../services/SimulationService.ts';
 import type { CalibrationService } from '../../services/CalibrationService.ts';
@@ -31,6 +32,8 @@ export interface ApiDeps {
   chargebacks: ChargebackService;
   /** Period figures, SKU trends and goals (built by `app.ts` for the API). */
   analytics: AnalyticsService;
+  /** Block/allow list entries, hashed and audited (built by `app.ts` for the API). */
+  lists: ListService;
   shopify: Shopify;
   /** Releases a hold action now (audited); provided by the action runner. */
   releaseHold(shopId: string, actionId: string, actor: string): Promise<{ released: string[] }>;

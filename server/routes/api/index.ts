@@ -16,7 +16,9 @@ import { goalRoutes } from './goals.ts';
 import { insightRoutes } from './insights.ts';
 import { labelRoutes } from './labels.ts';
 import { suggestionRoutes } from './suggestions.ts';
+import { holdoutRoutes } from './holdout.ts';
 import { listRoutes } from './lists.ts';
+import { snoozeRoutes } from './snoozes.ts';
 import { refundMethodRoutes } from './refundMethods.ts';
 import { simulationRoutes } from './simulations.ts';
 import { orderRoutes } from './orders.ts';
@@ -52,7 +54,7 @@ export function validated(route: ServerRoute): ServerRoute {
 export const api: Plugin<ApiDeps> = {
   name: 'refundsentry-api',
   register(server, deps) {
-    const routes = [...decisionRoutes(deps), ...customerRoutes(deps), ...rulesetRoutes(deps), ...signalRoutes(deps), ...pluginRoutes(deps), ...holdRoutes(deps), ...actionRoutes(deps), ...backfillRoutes(deps), ...simulationRoutes(deps), ...chargebackRoutes(deps), ...analyticsRoutes(deps), ...goalRoutes(deps), ...insightRoutes(deps), ...orderRoutes(deps), ...ringRoutes(deps), ...listRoutes(deps), ...refundMethodRoutes(deps), ...reasonRoutes(deps), ...labelRoutes(deps), ...fitRoutes(deps), ...suggestionRoutes(deps)];
+    const routes = [...decisionRoutes(deps), ...customerRoutes(deps), ...rulesetRoutes(deps), ...signalRoutes(deps), ...pluginRoutes(deps), ...holdRoutes(deps), ...actionRoutes(deps), ...backfillRoutes(deps), ...simulationRoutes(deps), ...chargebackRoutes(deps), ...analyticsRoutes(deps), ...goalRoutes(deps), ...insightRoutes(deps), ...orderRoutes(deps), ...ringRoutes(deps), ...listRoutes(deps), ...snoozeRoutes(deps), ...holdoutRoutes(deps), ...refundMethodRoutes(deps), ...reasonRoutes(deps), ...labelRoutes(deps), ...fitRoutes(deps), ...suggestionRoutes(deps)];
     for (const route of routes.map(validated)) server.route({ ...route, options: { ...(route.options as object), auth: 'session' } });
   },
 };
