@@ -4,6 +4,7 @@ import type { PluginHost } from '../../../plugins/PluginHost.ts';
 import type { BackfillService } from '../../backfill/BackfillService.ts';
 import type { AnalyticsService } from '../../services/AnalyticsService.ts';
 import type { ListService } from '../../services/ListService.ts';
+import type { RulesetService } from '../../services/RulesetService.ts';
 import type { ScoringService } from '../../services/ScoringService.ts';
 import type { SimulationService } from '../../services/SimulationService.ts';
 import type { CalibrationService } from '../../services/CalibrationService.ts';
@@ -34,6 +35,8 @@ export interface ApiDeps {
   analytics: AnalyticsService;
   /** Block/allow list entries, hashed and audited (built by `app.ts` for the API). */
   lists: ListService;
+  /** Ruleset versions: validate, drafts, publish, rollback, preview, shadow mode (built by `app.ts` for the API). */
+  rulesets: RulesetService;
   shopify: Shopify;
   /** Releases a hold action now (audited); provided by the action runner. */
   releaseHold(shopId: string, actionId: string, actor: string): Promise<{ released: string[] }>;
