@@ -4,7 +4,7 @@ import { OrderIntake, type OrderSubmission } from './OrderIntake.ts';
 
 /**
  * OrderIntake's scheduling, with a store whose writes end when the test says so (the statement
- * itself, dedupe and all, runs against PostgreSQL in routes/webhooks.test.ts).
+ * itself, dedupe and all, runs against PostgreSQL in routes/webhooks/index.test.ts).
  */
 function harness() {
   const writes: { ids: string[]; finish(): void }[] = [];

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Decision } from '../../engine/index.ts';
-import { readWebhookFixture } from '../shopify/fixtures/readWebhookFixture.ts';
-import { adminSchemaAvailable, startShopifyDouble, type ShopifyDouble } from '../testing/shopifyDouble.ts';
-import { DEFAULT_RULESET, startTestApp, type TestApp } from '../testing/testApp.ts';
+import type { Decision } from '../../../engine/index.ts';
+import { readWebhookFixture } from '../../shopify/fixtures/readWebhookFixture.ts';
+import { adminSchemaAvailable, startShopifyDouble, type ShopifyDouble } from '../../testing/shopifyDouble.ts';
+import { DEFAULT_RULESET, startTestApp, type TestApp } from '../../testing/testApp.ts';
 
 const SHOP = 'product-facts.myshopify.com';
 const TOKEN = 'shpat_products';

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrderRecord } from '../../sdk/index.ts';
-import { readWebhookFixture } from '../shopify/fixtures/readWebhookFixture.ts';
-import { normalizeTransaction } from '../shopify/normalize/normalizeTransaction.ts';
-import { parseWebhookBody } from '../shopify/normalize/parseWebhookBody.ts';
-import { startShopifyDouble, type ShopifyDouble } from '../testing/shopifyDouble.ts';
-import { startTestApp, type TestApp } from '../testing/testApp.ts';
+import type { OrderRecord } from '../../../sdk/index.ts';
+import { readWebhookFixture } from '../../shopify/fixtures/readWebhookFixture.ts';
+import { normalizeTransaction } from '../../shopify/normalize/normalizeTransaction.ts';
+import { parseWebhookBody } from '../../shopify/normalize/parseWebhookBody.ts';
+import { startShopifyDouble, type ShopifyDouble } from '../../testing/shopifyDouble.ts';
+import { startTestApp, type TestApp } from '../../testing/testApp.ts';
 
 /**
  * Issue 20, end to end: Shopify's order_transactions/create sample, varied into a checkout with a

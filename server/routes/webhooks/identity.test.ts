@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readWebhookFixture } from '../shopify/fixtures/readWebhookFixture.ts';
-import { startTestApp, type TestApp } from '../testing/testApp.ts';
+import { readWebhookFixture } from '../../shopify/fixtures/readWebhookFixture.ts';
+import { startTestApp, type TestApp } from '../../testing/testApp.ts';
 
 /**
  * Identity sharing end to end: signed `orders/create` bodies built from Shopify's own sample, as

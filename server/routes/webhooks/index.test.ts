@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Ruleset } from '../../engine/index.ts';
-import { readWebhookFixture } from '../shopify/fixtures/readWebhookFixture.ts';
-import { startShopifyDouble, type ShopifyDouble } from '../testing/shopifyDouble.ts';
-import { DEFAULT_RULESET, startTestApp, type TestApp } from '../testing/testApp.ts';
+import type { Ruleset } from '../../../engine/index.ts';
+import { readWebhookFixture } from '../../shopify/fixtures/readWebhookFixture.ts';
+import { startShopifyDouble, type ShopifyDouble } from '../../testing/shopifyDouble.ts';
+import { DEFAULT_RULESET, startTestApp, type TestApp } from '../../testing/testApp.ts';
 
 const SHOP = 'shop-a.myshopify.com';
 const ORDER_ID = 'gid://shopify/Order/820982911946154508';
@@ -269,9 +269,9 @@ describe('sweepers', () => {
   beforeEach(() => resetShop(DEFAULT_RULESET));
 
   it('re-enqueues a stored subject whose scoring job was lost', async () => {
-    const { sweepUnscoredSubjects } = await import('../jobs/startWorkers.ts');
+    const { sweepUnscoredSubjects } = await import('../../jobs/startWorkers.ts');
     // A stored order with no decision and no job: as after a crash between commit and send.
-    const { normalizeWebhook } = await import('../shopify/normalize/index.ts');
+    const { normalizeWebhook } = await import('../../shopify/normalize/index.ts');
     const shop = (await app.stores.shops.get(SHOP))!;
     const normalized = normalizeWebhook('orders/create', orderBody, shop.hash_key);
     if (normalized.kind !== 'order') throw new Error('expected an order');
@@ -289,7 +289,7 @@ describe('score batch jobs (one job per group commit of order webhooks)', () => 
     await app.stores.shops.install(SHOP, '', 'read_orders');
     const ready = orderVariant(500, 1);
     const shop = (await app.stores.shops.get(SHOP))!;
-    const { normalizeWebhook } = await import('../shopify/normalize/index.ts');
+    const { normalizeWebhook } = await import('../../shopify/normalize/index.ts');
     const normalized = normalizeWebhook('orders/create', ready.body, shop.hash_key);
     if (normalized.kind !== 'order') throw new Error('expected an order');
     await app.stores.events.upsert(SHOP, { type: 'order', order: normalized.order });

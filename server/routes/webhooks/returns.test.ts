@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReturnRecord } from '../../sdk/index.ts';
-import { readWebhookFixture } from '../shopify/fixtures/readWebhookFixture.ts';
-import { returnWithLines } from '../shopify/fixtures/webhookVariants.ts';
-import { startTestApp, type TestApp } from '../testing/testApp.ts';
+import type { ReturnRecord } from '../../../sdk/index.ts';
+import { readWebhookFixture } from '../../shopify/fixtures/readWebhookFixture.ts';
+import { returnWithLines } from '../../shopify/fixtures/webhookVariants.ts';
+import { startTestApp, type TestApp } from '../../testing/testApp.ts';
 
 const SHOP = 'returns-live.myshopify.com';
 let app: TestApp;
