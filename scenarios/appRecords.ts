@@ -33,7 +33,7 @@ function orderIdOf(body: Record<string, unknown>): string | undefined {
  * delivery of a resource replaces its record, as `EventStore.upsert` does): the customer snapshot
  * and the order of each orders/* body, transactions, fulfilments (the delivery scan's update
  * replacing the shipment), returns (a close, which lists no lines, only moves the stored
- * return's status and `closedAt`, as `routes/webhooks.ts` merges it), refunds and chargebacks.
+ * return's status and `closedAt`, as `routes/webhooks/returns.ts` merges it), refunds and chargebacks.
  * Return and refund bodies are normalized with their stored order (the normalizer's `order`
  * option: the returned lines' SKU, product and unit price paid; the refund's customer), as the
  * backfill's bulk records are. Each order then takes the card that paid it from its transactions

@@ -11,7 +11,7 @@ import { AnalyticsService } from './services/AnalyticsService.ts';
 import { ListService } from './services/ListService.ts';
 import { RulesetService } from './services/RulesetService.ts';
 import { admin } from './routes/admin.ts';
-import { webhooks } from './routes/webhooks.ts';
+import { webhooks } from './routes/webhooks/index.ts';
 import { hasExtendedOrderAccess } from './backfill/BackfillService.ts';
 
 /**

@@ -77,8 +77,8 @@ export class EventStore {
       .update({ body: trx.raw(`(body #- '{identity,payment}') - 'shopifyRisk'`) });
   }
 
-  async get<T>(shopId: string, kind: Kind, resourceId: string): Promise<T | undefined> {
-    const row = await this.db('events').where({ shop_id: shopId, kind, resource_id: resourceId }).first('body');
+  async get<T>(shopId: string, kind: Kind, resourceId: string, trx: Knex = this.db): Promise<T | undefined> {
+    const row = await trx('events').where({ shop_id: shopId, kind, resource_id: resourceId }).first('body');
     return row?.body as T | undefined;
   }
 

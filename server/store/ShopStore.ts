@@ -55,8 +55,9 @@ export class ShopStore {
     return row;
   }
 
-  async markUninstalled(shopId: string): Promise<void> {
-    await this.db('shops').where({ id: shopId }).update({ status: 'uninstalled', access_token: null, uninstalled_at: this.db.fn.now() });
+  /** Stops the shop (its token dropped); in `trx` when given (forget it again after the commit). */
+  async markUninstalled(shopId: string, trx: Knex = this.db): Promise<void> {
+    await trx('shops').where({ id: shopId }).update({ status: 'uninstalled', access_token: null, uninstalled_at: this.db.fn.now() });
     this.forget(shopId);
   }
 

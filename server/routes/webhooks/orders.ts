@@ -1,0 +1,30 @@
+import type { HistoryEvent } from '../../../engine/history/index.ts';
+import { answer, scoreRequest, writeOnce, type WebhookHandler } from './handler.ts';
+
+/** Of the order topics, those whose order is scored (when it has no decision yet). */
+const SCORED = new Set(['orders/create', 'orders/updated']);
+
+/**
+ * `orders/create`, `orders/updated`, `orders/cancelled` (and the other order topics sharing their
+ * body): the order and its customer's snapshot stored, the order scored for create and update.
+ * The busiest topics: written by `OrderIntake` in a group commit with the other order webhooks in
+ * flight (one statement; its scoring one `score-batch` job); a delivery without an event id or
+ * resource goes through `writeOnce` like the other topics.
+ */
+export const orders: WebhookHandler<'order'> = {
+  kind: 'order',
+  async handle(context, webhook) {
+    const { deps, shopId, delivery } = context;
+    const score = SCORED.has(webhook.topic) ? scoreRequest(context, 'order', webhook.resourceId) : null;
+    const events: HistoryEvent[] = webhook.customer ? [{ type: 'customer', customer: webhook.customer }, { type: 'order', order: webhook.order }] : [{ type: 'order', order: webhook.order }];
+    if (delivery.eventId && delivery.resourceId) {
+      return answer(await deps.intake.submit({ delivery, customer: webhook.customer, events: await deps.stores.events.rowsOf(shopId, events), score }));
+    }
+    const verdict = await writeOnce(context, async (trx) => {
+      if (webhook.customer) await deps.stores.customers.upsertSnapshot(shopId, webhook.customer, trx);
+      await deps.stores.events.upsertAll(shopId, events, trx);
+    });
+    if (verdict === 'new' && score) await deps.queue.sendScore(score);
+    return answer(verdict);
+  },
+};
