@@ -9,6 +9,7 @@ import { dateTime } from '../components/format.ts';
 import { monaco } from '../components/monacoSetup.ts';
 import { problemRange, type Problem } from '../components/rulesetMarkers.ts';
 import { SuggestionsCard } from '../components/SuggestionsCard.tsx';
+import { FitPanel } from '../components/FitPanel.tsx';
 import { SimulationReport, type Report } from '../components/SimulationReport.tsx';
 import { useApi } from '../components/useApi.ts';
 
@@ -206,9 +207,9 @@ export function RulesEditor() {
   }, [diff]);
 
   type Run = { id: string; version: number; againstVersion: number; status: string; progress: number; error: string | null; report: Report | null };
-  const simulateSelected = () =>
+  const simulateSelected = (version = selected) =>
     act('simulate', async () => {
-      let run = await api<Run>(`/api/rulesets/${selected}/simulate`, { method: 'POST', body: { days: Number(days) } });
+      let run = await api<Run>(`/api/rulesets/${version}/simulate`, { method: 'POST', body: { days: Number(days) } });
       setRunning(run);
       // A job: polled until it ends (the merchant may cancel it meanwhile).
       while (run.status === 'running' || run.status === 'cancelling') {
@@ -320,13 +321,20 @@ export function RulesEditor() {
                 </div>
               ) : null}
             </Card>
+            <FitPanel
+              versions={list}
+              busy={busy}
+              onDraft={(version) => { versions.reload(); setSelected(version); }}
+              onPublish={publish}
+              onSimulate={(version) => { setSelected(version); void simulateSelected(version); }}
+            />
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">Simulate on your history</Text>
                 <Text as="p" tone="subdued">What this version would have decided, event by event, against the live version (nothing is acted on).</Text>
                 <InlineStack gap="300" blockAlign="end">
                   <Select label="Window" options={[{ label: 'Last 30 days', value: '30' }, { label: 'Last 90 days', value: '90' }, { label: 'Last 6 months', value: '182' }, { label: 'Last 12 months', value: '365' }]} value={days} onChange={setDays} />
-                  <Button variant="primary" loading={busy === 'simulate'} disabled={selected === undefined} onClick={simulateSelected}>{`Simulate version ${selected ?? ''}`}</Button>
+                  <Button variant="primary" loading={busy === 'simulate'} disabled={selected === undefined} onClick={() => simulateSelected()}>{`Simulate version ${selected ?? ''}`}</Button>
                 </InlineStack>
                 {running ? (
                   <BlockStack gap="200">
