@@ -57,18 +57,24 @@ export function withProposals(body: Ruleset, proposals: readonly Pick<WeightSugg
 }
 
 const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
-const SOURCE_WORDS: Record<LabelSource, string> = { 'fraud-chargeback': 'fraud chargebacks', 'double-dip': 'double dips', merchant: "merchant's labels", aging: 'matured without a dispute' };
+const SOURCE_WORDS: Record<LabelSource, [one: string, many: string]> = {
+  'fraud-chargeback': ['fraud chargeback', 'fraud chargebacks'],
+  'double-dip': ['double dip', 'double dips'],
+  merchant: ['labelled by you', 'labelled by you'],
+  aging: ['matured without a dispute', 'matured without a dispute'],
+};
+const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 
 /** The evidence of a suggestion in words a merchant reads. */
 export function evidenceInWords(s: WeightSuggestion, behind: LabelsBehind, labelled: number, fraud: number): string {
   const base = labelled > 0 ? fraud / labelled : 0;
-  const parts = (counts: Partial<Record<LabelSource, number>>) => Object.entries(counts).filter(([, n]) => n! > 0).map(([source, n]) => `${n} ${SOURCE_WORDS[source as LabelSource]}`).join(', ');
+  const parts = (counts: Partial<Record<LabelSource, number>>) => Object.entries(counts).filter(([, n]) => n! > 0).map(([source, n]) => plural(n!, ...SOURCE_WORDS[source as LabelSource])).join(', ');
   const legit = s.support - s.fraudWhenFired;
   const direction = s.lift === null ? '' : s.lift >= 1 ? `, ${s.lift}× the shop's ${pct(base)}: it points toward fraud` : `, against the shop's ${pct(base)}: it points away from fraud`;
   const strength = s.confidence >= 0.7 ? 'strong' : s.confidence >= 0.4 ? 'moderate' : 'weak';
   const move = s.suggestedWeight > s.currentWeight ? 'raise' : 'lower';
-  return `It fired on ${s.support} subjects whose outcome is known: ${s.fraudWhenFired} fraud${s.fraudWhenFired ? ` (${parts(behind.fraud)})` : ''} and ${legit} legit${legit ? ` (${parts(behind.legit)})` : ''}, so ${pct(s.fraudWhenFired / s.support)} fraud when it fires${direction}. `
-    + `Evidence ${strength} (confidence ${s.confidence}: ${s.support} labelled subjects where it fired, of ${labelled} labelled in all), so the proposal is to ${move} its weight from ${s.currentWeight} to ${s.suggestedWeight}, only as far as that evidence allows.`;
+  return `It fired on ${plural(s.support, 'order, return or refund', 'orders, returns and refunds')} whose outcome is known: ${s.fraudWhenFired} fraud${s.fraudWhenFired ? ` (${parts(behind.fraud)})` : ''} and ${legit} legit${legit ? ` (${parts(behind.legit)})` : ''}, so ${pct(s.fraudWhenFired / s.support)} fraud when it fires${direction}. `
+    + `Evidence ${strength} (confidence ${s.confidence}: it fired on ${s.support.toLocaleString('en')} of the ${labelled.toLocaleString('en')} with a known outcome), so the proposal is to ${move} its weight from ${s.currentWeight} to ${s.suggestedWeight}, only as far as that evidence allows.`;
 }
 
 /**

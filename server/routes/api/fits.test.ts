@@ -155,7 +155,7 @@ describe('weight suggestions as explained proposals', () => {
     for (const s of body.suggestions) {
       expect(total(s.behind.fraud)).toBe(s.fraudWhenFired);
       expect(total(s.behind.legit)).toBe(s.support - s.fraudWhenFired);
-      expect(s.evidence).toMatch(new RegExp(`^It fired on ${s.support} subjects whose outcome is known: ${s.fraudWhenFired} fraud`));
+      expect(s.evidence).toMatch(new RegExp(`^It fired on ${s.support.toLocaleString("en")} (order, return or refund|orders, returns and refunds) whose outcome is known: ${s.fraudWhenFired} fraud`));
       expect(s.evidence).toMatch(new RegExp(`weight from ${s.currentWeight} to ${s.suggestedWeight}`));
       const { window, labelled } = s.preview;
       expect(window.before.low + window.before.medium + window.before.high).toBe(window.subjects);

@@ -98,7 +98,7 @@ describe('the simulator API', () => {
     for (const s of suggestions) {
       expect(s.support).toBeGreaterThanOrEqual(10);
       expect(Math.abs(s.suggestedWeight - s.currentWeight)).toBeGreaterThanOrEqual(2);
-      expect(s.evidence).toMatch(/^It fired on \d+ subjects whose outcome is known/);
+      expect(s.evidence).toMatch(/^It fired on [\d,]+ (order, return or refund|orders, returns and refunds) whose outcome is known/);
     }
     expect((await call('GET', '/api/suggestions', OTHER)).body).toMatchObject({ labelled: 0, suggestions: [] });
   });
