@@ -7,7 +7,7 @@ import { ExpressionBudget } from './expression/ExpressionBudget.ts';
 import { RulesetValidationError } from './problems.ts';
 import { createRegistry } from './registry.ts';
 import type { Ruleset } from './ruleset.ts';
-import { fixedSignal, outOfRangeSignal, throwingSignal } from './testSignals.ts';
+import { fixedSignal, outOfRangeSignal, throwingSignal } from './testing/testSignals.ts';
 
 const registry = createRegistry([
   fixedSignal('test.hit-strong', { status: 'hit', strength: 1, message: 'strong' }, 40),

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { defineSignal, evaluateSignal, type SignalContext, type SignalStatus, type SubjectKind } from '../sdk/index.ts';
 import { makeLineItem, makeOrder, makeReturn, orderContext, returnContext } from '../sdk/testing/index.ts';
 import { compileRuleset } from './compileRuleset.ts';
-import { evaluateWithJsonata } from './expression/timeboxedJsonata.ts';
+import { evaluateWithJsonata } from './expression/timeboxedJsonata.testing.ts';
 import { createRegistry } from './registry.ts';
 import type { ActionRule, CustomSignalConfig, Ruleset, Zone } from './ruleset.ts';
 

@@ -3,7 +3,7 @@ import { orderContext } from '../sdk/testing/index.ts';
 import { compileRuleset } from './compileRuleset.ts';
 import { createRegistry } from './registry.ts';
 import type { Ruleset } from './ruleset.ts';
-import { fixedSignal } from './testSignals.ts';
+import { fixedSignal } from './testing/testSignals.ts';
 
 const registry = createRegistry([
   fixedSignal('test.hit-strong', { status: 'hit', strength: 1, message: 'strong' }, 40),

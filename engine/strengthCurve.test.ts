@@ -12,7 +12,7 @@ import { changedSignals } from './simulate/changedSignals.ts';
 import { rescoreChanged } from './simulate/rescoreChanged.ts';
 import { reweigh, SignalMatrix } from './simulate/signalMatrix.ts';
 import { curveProblems, curveStrength, type StrengthCurve } from './strengthCurve.ts';
-import { fixedSignal } from './testSignals.ts';
+import { fixedSignal } from './testing/testSignals.ts';
 import { validateRuleset } from './validateRuleset.ts';
 
 describe('curveStrength', () => {

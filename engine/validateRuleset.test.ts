@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defineSignal } from '../sdk/index.ts';
 import { createRegistry } from './registry.ts';
 import { validateRuleset } from './validateRuleset.ts';
-import { fixedSignal } from './testSignals.ts';
+import { fixedSignal } from './testing/testSignals.ts';
 
 const oldSignal = defineSignal({
   meta: {

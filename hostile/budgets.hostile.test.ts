@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { CustomSignalConfig, Decision, Ruleset } from '../engine/index.ts';
-import { expressionArbitrary } from '../engine/expression/differentialArbitraries.ts';
+import { expressionArbitrary } from '../engine/expression/differentialArbitraries.testing.ts';
 import { generateShop } from '../scenarios/generateShop.ts';
 import { readWebhookFixture } from '../server/shopify/fixtures/readWebhookFixture.ts';
 import { DEFAULT_RULESET, startTestApp, type TestApp } from '../server/testing/testApp.ts';

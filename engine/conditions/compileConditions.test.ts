@@ -9,7 +9,7 @@ import {
   type TopLevelCondition,
 } from './compileConditions.ts';
 import { plainPathTokens } from './factReaders.ts';
-import { evaluateWithJsonRulesEngine, explainWithJsonRulesEngine } from './referenceEngine.ts';
+import { evaluateWithJsonRulesEngine, explainWithJsonRulesEngine } from './referenceEngine.testing.ts';
 
 const DIFFERENTIAL_RUNS = Number(process.env.CONDITIONS_DIFF_RUNS ?? 10_000);
 const EXPLAIN_RUNS = Math.ceil(DIFFERENTIAL_RUNS / 4);

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { AstNode } from './ast.ts';
 import { childNodes } from './ast.ts';
 import { compileExpression, ExpressionError, type CompiledExpression } from './compileExpression.ts';
-import { expressionArbitrary, functionCallArbitrary, GENERATED_FUNCTIONS, inputArbitrary } from './differentialArbitraries.ts';
-import { evaluateWithJsonata } from './timeboxedJsonata.ts';
+import { expressionArbitrary, functionCallArbitrary, GENERATED_FUNCTIONS, inputArbitrary } from './differentialArbitraries.testing.ts';
+import { evaluateWithJsonata } from './timeboxedJsonata.testing.ts';
 
 // -----------------------------------------------------------------------------------------------
 // Differential harness

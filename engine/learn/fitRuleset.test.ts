@@ -4,7 +4,7 @@ import { compileRuleset } from '../compileRuleset.ts';
 import { createRegistry } from '../registry.ts';
 import type { Ruleset, Zone } from '../ruleset.ts';
 import { reweigh, SignalMatrix } from '../simulate/signalMatrix.ts';
-import { fixedSignal } from '../testSignals.ts';
+import { fixedSignal } from '../testing/testSignals.ts';
 import { curveStrength } from '../strengthCurve.ts';
 import { curveDistance } from './fitCurves.ts';
 import { calibrationTable, fitRuleset, FitRefused, splitRows, type KindFit, type LabelledRow } from './fitRuleset.ts';

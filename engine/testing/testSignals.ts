@@ -1,4 +1,4 @@
-import { defineSignal, type SignalOutcome } from '../sdk/index.ts';
+import { defineSignal, type SignalOutcome } from '../../sdk/index.ts';
 
 /** Tiny signals for engine tests: each returns what its params say, or misbehaves on purpose. */
 export function fixedSignal(id: string, outcome: SignalOutcome, defaultWeight = 10, appliesTo: ('order' | 'return' | 'refund')[] = ['order', 'return', 'refund']) {
