@@ -1,12 +1,13 @@
-import type { OutcomeRisk } from '../../engine/chargebacks/calibration.ts';
+import type { OutcomeRisk } from '../engine/chargebacks/calibration.ts';
+import type { Instant, Zone } from './common.ts';
 
-// The shape GET /api/orders/{id}/risk answers, on its own (types only) so that the order-details
-// admin extension (extensions/order-risk-card) type-checks against it without the server's imports.
-
-/** What the admin's order-details block shows: the order's score and why, the customer, what to do. */
+/**
+ * `GET /api/orders/{id}/risk`: what the admin's order-details block (extensions/order-risk-card)
+ * shows — the order's score and why, the customer, what to do.
+ */
 export interface OrderRiskCard {
   orderId: string;
-  decision: { id: string; score: number; zone: 'low' | 'medium' | 'high'; decidedAt: string; rulesetVersion: number } | null;
+  decision: { id: string; score: number; zone: Zone; decidedAt: Instant; rulesetVersion: number } | null;
   topSignals: { id: string; points: number; message: string }[];
   customer: { id: string; orders: number; returns: number; refunds: number; refundedValue: number; chargebacks: number; highDecisions: number; currentZone: string | null } | null;
   hold: { actionId: string; status: string } | null;
@@ -19,3 +20,13 @@ export interface OrderRiskCard {
   recommendation: string;
 }
 
+/** `GET /api/holds`: the fulfilment holds in force. */
+export interface HoldList {
+  holds: { actionId: string; decisionId: string; result: unknown; heldAt: Instant }[];
+}
+
+/** `POST /api/actions/{id}/release`: the holds released (or that it was released already). */
+export interface ReleaseAnswer {
+  released: string[];
+  alreadyReleased?: boolean;
+}

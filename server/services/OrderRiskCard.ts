@@ -1,8 +1,8 @@
-import type { OrderRiskCard } from './orderRiskCardShape.ts';
+import type { OrderRiskCard } from '../../contract/orders.ts';
 import type { Stores } from '../store/index.ts';
 import type { CalibrationService } from './CalibrationService.ts';
 
-export type { OrderRiskCard } from './orderRiskCardShape.ts';
+export type { OrderRiskCard } from '../../contract/orders.ts';
 
 /**
  * The recommendation, from the zone, whether RefundSentry holds the fulfilment, and the calibrated

@@ -1,47 +1,20 @@
-import { compileRuleset, type Decision, type Ruleset, type SignalRegistry, type Zone } from '../../engine/index.ts';
+import { type Decision, type Ruleset, type Zone } from '../../engine/index.ts';
 import { strengthFeature, suggestWeights, type WeightSuggestion } from '../../engine/learn/suggestWeights.ts';
 import { reweigh, SignalMatrix } from '../../engine/simulate/signalMatrix.ts';
 import { settled, type LabelSource } from '../../engine/chargebacks/labels.ts';
 import type { SignalStatus, SubjectKind } from '../../sdk/index.ts';
 import type { RulesetRow, Stores } from '../store/index.ts';
 import type { LabelService } from './LabelService.ts';
+import type { RulesetService } from './RulesetService.ts';
+import type { LabelsBehind, Proposal, ProposalList, ProposalPreview } from '../../contract/suggestions.ts';
+
+export type { LabelsBehind, Proposal, ProposalList, ProposalPreview };
 
 const DAY_MS = 86_400_000;
 
 type SignalLine = { id: string; status: string; strength: number };
 
-/** What accepting one or more proposals changes, computed by re-weighing the stored signal results. */
-export interface ProposalPreview {
-  /** The decisions of the window (subject time), re-weighed with the live weights and with the change. */
-  window: { from: string; to: string; subjects: number; before: Record<Zone, number>; after: Record<Zone, number>; changed: number };
-  /** Among the labelled subjects the proposals learned from: fraud caught and honest subjects flagged, at HIGH and at MEDIUM or above. */
-  labelled: {
-    fraud: number;
-    legit: number;
-    high: { caught: { before: number; after: number }; falseAlarms: { before: number; after: number } };
-    mediumPlus: { caught: { before: number; after: number }; falseAlarms: { before: number; after: number } };
-  };
-}
-
-/** The labels behind a proposal: the labelled subjects on which its signal fired, by class and source. */
-export type LabelsBehind = Record<'fraud' | 'legit', Partial<Record<LabelSource, number>>>;
-
-export interface Proposal extends WeightSuggestion {
-  behind: LabelsBehind;
-  /** The evidence in plain words. */
-  evidence: string;
-  preview: ProposalPreview;
-}
-
-export interface ProposalList {
-  version: number;
-  labelled: number;
-  fraud: number;
-  note?: string;
-  suggestions: Proposal[];
-  /** All the proposals accepted together. */
-  preview: ProposalPreview | null;
-}
+// The answers' shapes are the API contract's (contract/suggestions.ts): the admin reads them as they are.
 
 interface Material {
   live: RulesetRow;
@@ -87,13 +60,13 @@ export function evidenceInWords(s: WeightSuggestion, behind: LabelsBehind, label
  */
 export class SuggestionService {
   private readonly stores: Stores;
-  private readonly registry: SignalRegistry;
+  private readonly rulesets: RulesetService;
   private readonly labels: LabelService;
   private readonly now: () => number;
 
-  constructor(stores: Stores, registry: SignalRegistry, labels: LabelService, now: () => number = Date.now) {
+  constructor(stores: Stores, rulesets: RulesetService, labels: LabelService, now: () => number = Date.now) {
     this.stores = stores;
-    this.registry = registry;
+    this.rulesets = rulesets;
     this.labels = labels;
     this.now = now;
   }
@@ -107,7 +80,7 @@ export class SuggestionService {
     const material = await this.material(shopId, days);
     if (!material) return undefined;
     const { live, labelled } = material;
-    const liveCompiled = compileRuleset(live.body, this.registry);
+    const liveCompiled = this.rulesets.compiled(live.body, live.content_hash);
     const result = suggestWeights(labelled.map((l) => ({ label: l.positive ? 'fraud' : 'legit', decision: { signals: l.signals as unknown as Decision['signals'] } })), liveCompiled);
     const context = this.previewContext(material);
     const suggestions = result.suggestions.map((s): Proposal => {
@@ -136,8 +109,7 @@ export class SuggestionService {
     const accepted = [...new Set(signalIds)].map((id) => byId.get(id)!);
     const live = material.live;
     const body = withProposals(live.body, accepted);
-    compileRuleset(body, this.registry);
-    const draft = await this.stores.rulesets.createDraft(shopId, body, user, null, {
+    const draft = await this.rulesets.saveDraft(shopId, body, user, null, {
       kind: 'suggestions',
       fittedFrom: live.version,
       asOf: new Date(this.now()).toISOString(),
@@ -180,7 +152,7 @@ export class SuggestionService {
       SignalMatrix.fromResults(rows.map((r, i) => ({ subjectId: String(i), kind: r.kind, signals: r.signals as { id: string; status: SignalStatus; strength: number }[] })));
     const windowMatrix = matrixOf(material.window.rows);
     const labelledMatrix = matrixOf(material.labelled);
-    const live = compileRuleset(material.live.body, this.registry);
+    const live = this.rulesets.compiled(material.live.body, material.live.content_hash);
     const before = { window: reweigh(windowMatrix, live), labelled: reweigh(labelledMatrix, live) };
     const positives = material.labelled.map((l) => l.positive);
     const tally = (zones: Uint8Array, min: number) => {
@@ -196,7 +168,7 @@ export class SuggestionService {
     const fraud = positives.filter(Boolean).length;
     return {
       preview: (proposals: readonly Pick<WeightSuggestion, 'signalId' | 'suggestedWeight'>[]): ProposalPreview => {
-        const draft = compileRuleset(withProposals(material.live.body, proposals), this.registry);
+        const draft = this.rulesets.compiled(withProposals(material.live.body, proposals));
         const window = reweigh(windowMatrix, draft);
         const labelled = reweigh(labelledMatrix, draft);
         let changed = 0;

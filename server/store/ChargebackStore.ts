@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Decision } from '../../engine/index.ts';
+import type { Decision, Zone } from '../../engine/index.ts';
 
 /** Dispute statuses Shopify reports while the money is still in question. */
 const OPEN_STATUSES = ['needs_response', 'under_review'];
@@ -28,7 +28,7 @@ export interface PredictionRow {
   /** The order's own decision, made when the order was created (before the dispute). */
   decisionId: string | null;
   score: number | null;
-  zone: string | null;
+  zone: Zone | null;
 }
 
 export interface DoubleDip {
@@ -48,7 +48,7 @@ export interface UnshippedOrder {
   rulesetVersion: number;
   customerId: string | null;
   score: number;
-  zone: string;
+  zone: Zone;
   total: number;
   orderedAt: string;
 }
@@ -119,7 +119,7 @@ export class ChargebackStore {
         order by c.occurred_at`,
       [shopId, from, to],
     );
-    return (rows as { order_id: string; occurred_at: Date; amount: string; decision_id: string | null; score: string | null; zone: string | null }[]).map((r) => ({
+    return (rows as { order_id: string; occurred_at: Date; amount: string; decision_id: string | null; score: string | null; zone: Zone | null }[]).map((r) => ({
       orderId: r.order_id,
       disputedAt: r.occurred_at.toISOString(),
       amount: Number(r.amount),
@@ -165,7 +165,7 @@ export class ChargebackStore {
         order by d.score desc, d.decided_at desc limit ?`,
       [shopId, since, limit],
     );
-    return (rows as { subject_id: string; id: string; customer_id: string | null; ruleset_version: number; score: string; zone: string; total: string; decided_at: Date }[]).map((r) => ({
+    return (rows as { subject_id: string; id: string; customer_id: string | null; ruleset_version: number; score: string; zone: Zone; total: string; decided_at: Date }[]).map((r) => ({
       orderId: r.subject_id, decisionId: r.id, rulesetVersion: r.ruleset_version, customerId: r.customer_id, score: Number(r.score), zone: r.zone, total: Number(r.total), orderedAt: r.decided_at.toISOString(),
     }));
   }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Zone } from '../../engine/index.ts';
 import type { CustomerSnapshot } from '../../sdk/index.ts';
 
 export interface CustomerRow {
@@ -8,7 +9,7 @@ export interface CustomerRow {
   tags: string[];
   manual_override: 'trusted' | 'flagged' | null;
   created_at_shopify: Date | null;
-  current_zone: string | null;
+  current_zone: Zone | null;
   last_score: string | null;
   decisions_count: number;
   aggregates: Record<string, unknown>;

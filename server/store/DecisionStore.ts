@@ -1,11 +1,12 @@
 import type { Knex } from 'knex';
 import type { ChosenAction, Decision, Zone } from '../../engine/index.ts';
+import type { SubjectKind } from '../../sdk/index.ts';
 import type { ActionRow } from './ActionStore.ts';
 
 export interface DecisionRow {
   id: string;
   shop_id: string;
-  subject_kind: string;
+  subject_kind: SubjectKind;
   subject_id: string;
   order_id: string | null;
   customer_id: string | null;
@@ -221,7 +222,7 @@ export class DecisionStore {
    */
   async insights(shopId: string, limit = 10): Promise<{
     topSignals: { id: string; fired: number; points: number }[];
-    riskyCustomers: { id: string; lastScore: number; zone: string; decisions: number; highDecisions: number }[];
+    riskyCustomers: { id: string; lastScore: number; zone: Zone; decisions: number; highDecisions: number }[];
     refundValueAtRisk: { high: number; medium: number; refunds: number };
   }> {
     const [signals, customers, refunds] = await Promise.all([
@@ -251,7 +252,7 @@ export class DecisionStore {
     const r = refunds.rows[0] as { high: string; medium: string; refunds: number };
     return {
       topSignals: signals.rows as { id: string; fired: number; points: number }[],
-      riskyCustomers: (customers.rows as { id: string; decisions: number; high_decisions: number; last_score: string; zone: string }[]).map((c) => ({
+      riskyCustomers: (customers.rows as { id: string; decisions: number; high_decisions: number; last_score: string; zone: Zone }[]).map((c) => ({
         id: c.id, lastScore: Number(c.last_score), zone: c.zone, decisions: c.decisions, highDecisions: c.high_decisions,
       })),
       refundValueAtRisk: { high: Number(r.high), medium: Number(r.medium), refunds: r.refunds },

@@ -25,7 +25,7 @@ export class OutcomeStore {
       .merge(['label', 'note', 'labelled_at']);
   }
 
-  forSubject(shopId: string, subjectId: string): Promise<{ label: string; source: string; note: string | null; labelled_at: Date }[]> {
+  forSubject(shopId: string, subjectId: string): Promise<{ label: 'fraud' | 'legit'; source: string; note: string | null; labelled_at: Date }[]> {
     return this.db('outcomes').where({ shop_id: shopId, subject_id: subjectId }).orderBy('labelled_at');
   }
 

@@ -5,60 +5,11 @@ export const REFUND_METHODS: readonly RefundMethod[] = ['original_payment', 'cas
 /** Methods that keep the money in the shop: store credit, a gift card, an exchange. */
 export const PRESERVING_METHODS: ReadonlySet<string> = new Set(['store_credit', 'gift_card', 'exchange']);
 
-export interface MethodFigures {
-  method: string;
-  /** Refunds whose main (largest) part went this way. */
-  count: number;
-  /** Money paid back (an exchange pays nothing back). */
-  amount: number;
-  /** Value of the refund: the amount, or for an exchange the value of the exchanged lines. */
-  value: number;
-}
-
-export interface ZoneSplit {
-  zone: string;
-  count: number;
-  value: number;
-  preservedValue: number;
-  /** Share of the refunded value kept as store credit, gift card or exchange (null with no value). */
-  preservationRate: number | null;
-  byMethod: MethodFigures[];
-}
-
-export interface RefundMethodReport {
-  from: string | null;
-  to: string | null;
-  total: { count: number; amount: number; value: number; preservedValue: number; preservedCount: number };
-  /** Preserved value / value of all refunds. */
-  preservationRate: number | null;
-  /** Preserved refunds / all refunds, by count. */
-  preservationRateByCount: number | null;
-  byMethod: MethodFigures[];
-  /** By the zone of the refund's own decision ('undecided' when it was not scored). */
-  byRefundZone: ZoneSplit[];
-  /** By the zone of the decision of the refund's order. */
-  byOrderZone: ZoneSplit[];
-}
-
-export interface HoldoutGroup {
-  group: 'holdout' | 'acted';
-  decisions: number;
-  withChargeback: number;
-  withRefund: number;
-  refundedValue: number;
-  labelledFraud: number;
-  chargebackRate: number | null;
-  refundRate: number | null;
-  fraudLabelRate: number | null;
-}
-
-export interface HoldoutReport {
-  from: string | null;
-  to: string | null;
-  groups: HoldoutGroup[];
-  /** HIGH decisions neither held out nor acted on (backfilled history, or no store connected): left out of both groups. */
-  notActedOn: number;
-}
+// The reports' shapes are the API contract's (contract/refundMethods.ts, contract/lists.ts): the admin reads them as they are.
+export type { MethodFigures, RefundMethodReport, ZoneSplit } from '../../contract/refundMethods.ts';
+export type { HoldoutGroup, HoldoutReport } from '../../contract/lists.ts';
+import type { MethodFigures, RefundMethodReport, ZoneSplit } from '../../contract/refundMethods.ts';
+import type { HoldoutGroup, HoldoutReport } from '../../contract/lists.ts';
 
 const round = (n: number, places = 2) => Math.round(n * 10 ** places) / 10 ** places;
 const rate = (part: number, whole: number) => (whole > 0 ? round(part / whole, 4) : null);

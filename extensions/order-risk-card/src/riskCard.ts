@@ -1,4 +1,4 @@
-import type { OrderRiskCard } from '../../../server/services/orderRiskCardShape.ts';
+import type { OrderRiskCard } from '../../../contract/orders.ts';
 
 export type { OrderRiskCard };
 

@@ -5,6 +5,7 @@ import { INSTANT, object } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
 import { csvResponse as csv } from './csv.ts';
+import type { Comparison, Sendable, SkuTrends } from '../../../contract/index.ts';
 
 const DAY_MS = 86_400_000;
 const periodQuery = object({ from: INSTANT, to: INSTANT, compare: { type: 'boolean', default: true }, bucket: { enum: ['week', 'month'], default: 'week' } });
@@ -35,7 +36,7 @@ export function analyticsRoutes(deps: ApiDeps): ServerRoute[] {
       handler: async (request) => {
         const query = request.query as unknown as PeriodQuery;
         const { from, to } = periodOf(query);
-        return analytics.compare(shopOf(request).shop, from, to, query.compare);
+        return (await analytics.compare(shopOf(request).shop, from, to, query.compare)) satisfies Sendable<Comparison>;
       },
     },
     {
@@ -45,7 +46,7 @@ export function analyticsRoutes(deps: ApiDeps): ServerRoute[] {
       handler: async (request) => {
         const query = request.query as unknown as PeriodQuery;
         const { from, to } = periodOf(query);
-        return { bucket: query.bucket, skus: await analytics.skuTrends(shopOf(request).shop, from, to, query.bucket) };
+        return { bucket: query.bucket, skus: await analytics.skuTrends(shopOf(request).shop, from, to, query.bucket) } satisfies Sendable<SkuTrends>;
       },
     },
     {

@@ -5,6 +5,7 @@ import { DEFAULT_ORDER_DAYS, EXTENDED_ORDER_DAYS, hasExtendedOrderAccess } from 
 import { days, object } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
+import type { BackfillExtended, BackfillProgress, Sendable } from '../../../contract/index.ts';
 
 /** Backfill progress for the admin (polled), and the retry / resume-after-reconnect action. */
 export function backfillRoutes(deps: ApiDeps): ServerRoute[] {
@@ -12,7 +13,7 @@ export function backfillRoutes(deps: ApiDeps): ServerRoute[] {
     {
       method: 'GET',
       path: '/api/backfill',
-      handler: async (request) => deps.backfill.progress(shopOf(request).shop),
+      handler: async (request) => (await deps.backfill.progress(shopOf(request).shop)) satisfies Sendable<BackfillProgress>,
     },
     {
       method: 'POST',
@@ -24,7 +25,7 @@ export function backfillRoutes(deps: ApiDeps): ServerRoute[] {
         if (progress.status === 'done') throw Boom.conflict('The backfill is done; there is nothing to retry');
         await deps.backfill.resume(shop);
         await deps.stores.audit.record(shop, user, 'backfill.retry', null, { from: progress.status });
-        return deps.backfill.progress(shop);
+        return (await deps.backfill.progress(shop)) satisfies Sendable<BackfillProgress>;
       },
     },
     {
@@ -48,9 +49,9 @@ export function backfillRoutes(deps: ApiDeps): ServerRoute[] {
         }
         const outcome = await deps.backfill.extend(shop, days);
         if (outcome === 'busy') throw Boom.conflict(`The backfill is ${progress.status}; extend it once it is done`);
-        if (outcome === 'covered') return { extended: false, reason: `the backfill already covers ${days} days`, progress };
+        if (outcome === 'covered') return { extended: false, reason: `the backfill already covers ${days} days`, progress } satisfies Sendable<BackfillExtended>;
         await deps.stores.audit.record(shop, user, 'backfill.extend', null, { days });
-        return h.response({ extended: true, progress: await deps.backfill.progress(shop) }).code(202);
+        return h.response({ extended: true, progress: await deps.backfill.progress(shop) } satisfies Sendable<BackfillExtended>).code(202);
       },
     },
   ];

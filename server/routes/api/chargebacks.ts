@@ -6,6 +6,7 @@ import { INSTANT, object } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
 import { csvResponse } from './csv.ts';
+import type { ChargebackReport as ChargebackAnswer, Sendable } from '../../../contract/index.ts';
 
 const DAY_MS = 86_400_000;
 const windowQuery = object({ from: INSTANT, to: INSTANT });
@@ -45,7 +46,7 @@ export function chargebackRoutes(deps: ApiDeps): ServerRoute[] {
       options: { validate: { query: schema(windowQuery, 'query') } },
       handler: async (request) => {
         const { from, to } = windowOf(request.query as { from?: string; to?: string });
-        return chargebacks.report(shopOf(request).shop, from, to);
+        return (await chargebacks.report(shopOf(request).shop, from, to)) satisfies Sendable<ChargebackAnswer>;
       },
     },
     {

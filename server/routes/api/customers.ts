@@ -5,6 +5,7 @@ import { gid, object } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
 import { summarize } from './decisions.ts';
+import type { CustomerProfile, Sendable } from '../../../contract/index.ts';
 
 /** rising / declining when the latest scores differ from the earlier ones by 10+ points. */
 export function trajectoryOf(scores: number[]): 'rising' | 'declining' | 'stable' | 'unknown' {
@@ -40,7 +41,7 @@ export function customerRoutes(deps: ApiDeps): ServerRoute[] {
           averageScore: scores.length ? Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 100) / 100 : null,
           trajectory: trajectoryOf(scores),
           history: decisions.map(summarize),
-        };
+        } satisfies Sendable<CustomerProfile>;
       },
     },
   ];

@@ -7,6 +7,7 @@ import type { DecisionRow } from '../../store/index.ts';
 import { gid, INSTANT, limit, object, ROW_ID, text } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
+import type { DecisionDetail, DecisionList, DecisionSummary, OutcomeAnswer, Sendable } from '../../../contract/index.ts';
 
 const listQuery = object({
   zone: { enum: ['low', 'medium', 'high'] },
@@ -41,7 +42,7 @@ export function summarize(row: DecisionRow) {
     insufficient: trace.coverage.insufficient,
     errors: trace.coverage.error,
     holdout: row.holdout === true,
-  };
+  } satisfies Sendable<DecisionSummary>;
 }
 
 export function decisionRoutes(deps: ApiDeps): ServerRoute[] {
@@ -58,7 +59,7 @@ export function decisionRoutes(deps: ApiDeps): ServerRoute[] {
           decisions: rows.map(summarize),
           next: rows.length === query.limit ? rows[rows.length - 1].id : null,
           counts: await deps.stores.decisions.countsByZone(shop),
-        };
+        } satisfies Sendable<DecisionList>;
       },
     },
     {
@@ -81,7 +82,7 @@ export function decisionRoutes(deps: ApiDeps): ServerRoute[] {
           trace: row.trace,
           actions: actions.map((a) => ({ id: a.id, type: a.type, ruleId: a.rule_id, status: a.status, attempts: a.attempts, result: a.result, error: a.error, spec: a.spec })),
           outcomes,
-        };
+        } satisfies Sendable<DecisionDetail>;
       },
     },
     {
@@ -103,7 +104,7 @@ export function decisionRoutes(deps: ApiDeps): ServerRoute[] {
           await deps.stores.audit.record(shop, user, 'outcome.label', row.subject_id, { label }, trx);
         });
         deps.calibrations.forget(shop); // the risk figures count it at once
-        return { ok: true, label };
+        return { ok: true, label } satisfies Sendable<OutcomeAnswer>;
       },
     },
   ];

@@ -5,6 +5,7 @@ import { GOAL_METRICS, type NewGoal } from '../../services/AnalyticsService.ts';
 import { DAY, object, ROW_ID, text } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
+import type { GoalList, GoalProgress, Sendable } from '../../../contract/index.ts';
 
 const goalPayload = object(
   {
@@ -25,7 +26,7 @@ export function goalRoutes(deps: ApiDeps): ServerRoute[] {
     {
       method: 'GET',
       path: '/api/goals',
-      handler: async (request) => ({ goals: await analytics.goals(shopOf(request).shop), metrics: GOAL_METRICS }),
+      handler: async (request) => ({ goals: await analytics.goals(shopOf(request).shop), metrics: GOAL_METRICS }) satisfies Sendable<GoalList>,
     },
     {
       method: 'POST',
@@ -35,7 +36,7 @@ export function goalRoutes(deps: ApiDeps): ServerRoute[] {
         const { shop, user } = shopOf(request);
         const goal = request.payload as NewGoal;
         if (goal.endsOn < goal.startsOn) throw Boom.badRequest(`endsOn (${goal.endsOn}) must not be before startsOn (${goal.startsOn})`);
-        return h.response(await analytics.addGoal(shop, user, goal)).code(201);
+        return h.response((await analytics.addGoal(shop, user, goal)) satisfies Sendable<GoalProgress>).code(201);
       },
     },
     {

@@ -1,6 +1,7 @@
 import type { ServerRoute } from '@hapi/hapi';
 import { shopOf } from '../../auth/sessionAuth.ts';
 import type { ApiDeps } from './context.ts';
+import type { HoldList, Sendable } from '../../../contract/index.ts';
 
 /** `GET /api/holds`: the shop's fulfilment holds in force (released with `POST /api/actions/{id}/release`). */
 export function holdRoutes(deps: ApiDeps): ServerRoute[] {
@@ -11,7 +12,7 @@ export function holdRoutes(deps: ApiDeps): ServerRoute[] {
       handler: async (request) => {
         const { shop } = shopOf(request);
         const holds = await deps.stores.actions.heldOrders(shop);
-        return { holds: holds.map((a) => ({ actionId: a.id, decisionId: a.decision_id, result: a.result, heldAt: a.updated_at })) };
+        return { holds: holds.map((a) => ({ actionId: a.id, decisionId: a.decision_id, result: a.result, heldAt: a.updated_at })) } satisfies Sendable<HoldList>;
       },
     },
   ];

@@ -1,6 +1,7 @@
 import type { ServerRoute } from '@hapi/hapi';
 import { shopOf } from '../../auth/sessionAuth.ts';
 import type { ApiDeps } from './context.ts';
+import type { Insights, Sendable } from '../../../contract/index.ts';
 
 /** `GET /api/insights`: the dashboard's figures over the shop's decisions (zone counts and the insights beside them). */
 export function insightRoutes(deps: ApiDeps): ServerRoute[] {
@@ -11,7 +12,7 @@ export function insightRoutes(deps: ApiDeps): ServerRoute[] {
       handler: async (request) => {
         const { shop } = shopOf(request);
         const [zones, insights] = await Promise.all([deps.stores.decisions.countsByZone(shop), deps.stores.decisions.insights(shop)]);
-        return { zones, ...insights };
+        return { zones, ...insights } satisfies Sendable<Insights>;
       },
     },
   ];

@@ -6,6 +6,7 @@ import { orderRiskCard } from '../../services/OrderRiskCard.ts';
 import { object, SHOPIFY_NUMBER } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
+import type { OrderRiskCard, Sendable } from '../../../contract/index.ts';
 
 /**
  * The order-details block in Shopify admin (extensions/order-risk-card) calls this from
@@ -33,7 +34,7 @@ export function orderRoutes(deps: ApiDeps): ServerRoute[] {
       handler: async (request) => {
         const card = await orderRiskCard(deps.stores, deps.calibrations, shopOf(request).shop, orderGid((request.params as { id: string }).id));
         if (!card) throw Boom.notFound('No such order in this shop (not received yet, or outside the backfilled history)');
-        return card;
+        return card satisfies Sendable<OrderRiskCard>;
       },
     },
     {

@@ -1,5 +1,6 @@
 import type { ServerRoute } from '@hapi/hapi';
 import type { ApiDeps } from './context.ts';
+import type { Sendable, SignalCatalog } from '../../../contract/index.ts';
 
 /** `GET /api/signals`: the signal catalog (for the editor's completion), plugin signals with their plugin. */
 export function signalRoutes(deps: ApiDeps): ServerRoute[] {
@@ -20,7 +21,7 @@ export function signalRoutes(deps: ApiDeps): ServerRoute[] {
           deprecated: s.meta.deprecated ?? false,
           ...(deps.plugins.pluginOf(s.meta.id) ? { plugin: deps.plugins.pluginOf(s.meta.id) } : {}),
         })),
-      }),
+      }) satisfies Sendable<SignalCatalog>,
     },
   ];
 }

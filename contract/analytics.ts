@@ -1,0 +1,91 @@
+import type { Instant, Zone } from './common.ts';
+
+/** The figures of a period. */
+export interface PeriodFigures {
+  orders: number;
+  orderValue: number;
+  returns: number;
+  returnedValue: number;
+  refunds: number;
+  refundedValue: number;
+  /** Refunded value whose refund RefundSentry scored HIGH. */
+  refundValueHigh: number;
+  chargebacks: number;
+  chargebackAmount: number;
+  /** Chargebacks of the period on orders that were also refunded or returned. */
+  doubleDips: number;
+  decisions: Record<Zone, number>;
+  /** Holds RefundSentry placed on fulfilments of the period's orders. */
+  holds: number;
+  returnRate: number | null;
+  highShare: number | null;
+}
+
+/** `GET /api/analytics?from=&to=&compare=`: a period against the one just before it. */
+export interface Comparison {
+  window: { from: Instant; to: Instant };
+  previousWindow: { from: Instant; to: Instant } | null;
+  current: PeriodFigures;
+  previous: PeriodFigures | null;
+  /** For each headline figure: now, before, and the relative change (null when there is nothing to compare with). */
+  changes: { metric: string; current: number | null; previous: number | null; changePct: number | null }[];
+}
+
+/** A SKU's returns over the period, per week or month. */
+export interface SkuTrend {
+  sku: string;
+  title: string | null;
+  sold: number;
+  returned: number;
+  series: { bucket: string; returned: number }[];
+}
+
+/** `GET /api/analytics/skus?from=&to=&bucket=`. */
+export interface SkuTrends {
+  bucket: 'week' | 'month';
+  skus: SkuTrend[];
+}
+
+export type GoalMetric = 'chargebackAmount' | 'chargebacks' | 'highShare' | 'returnRate' | 'refundValueHigh' | 'doubleDips';
+
+/** A fraud-reduction goal with its progress against the period before it. */
+export interface GoalProgress {
+  id: string;
+  metric: GoalMetric;
+  label: string;
+  reduceByPct: number;
+  startsOn: string;
+  endsOn: string;
+  note: string | null;
+  /** The metric over the same number of days just before the goal started (per day for counts and amounts). */
+  baseline: number | null;
+  target: number | null;
+  /** The metric since the goal started (up to today or its end). */
+  current: number | null;
+  /** Share of the intended reduction achieved so far (1 = target reached); null without a baseline. */
+  progress: number | null;
+  status: 'not started' | 'on track' | 'behind' | 'no baseline' | 'met' | 'missed';
+}
+
+/** `GET /api/goals`: the goals, and the metrics a goal may name. */
+export interface GoalList {
+  goals: GoalProgress[];
+  metrics: Record<GoalMetric, { label: string; kind: 'rate' | 'perDay' }>;
+}
+
+/** `POST /api/goals` (201 with the goal's progress). */
+export interface NewGoal {
+  metric: GoalMetric;
+  reduceByPct: number;
+  startsOn: string;
+  endsOn: string;
+  note?: string;
+}
+
+/** `GET /api/insights`: the dashboard's figures over the shop's decisions. */
+export interface Insights {
+  zones: Record<string, number>;
+  topSignals: { id: string; fired: number; points: number }[];
+  riskyCustomers: { id: string; lastScore: number; zone: Zone; decisions: number; highDecisions: number }[];
+  refundValueAtRisk: { high: number; medium: number; refunds: number };
+}

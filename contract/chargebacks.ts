@@ -1,0 +1,39 @@
+import type { Calibration, OutcomeRisk } from '../engine/chargebacks/calibration.ts';
+import type { Instant, Zone } from './common.ts';
+
+export type { Calibration };
+
+/** `GET /api/chargebacks?from=&to=`: exposure, how well scoring predicted the disputes, double dips, orders still to ship. */
+export interface ChargebackReport {
+  window: { from: Instant; to: Instant };
+  summary: {
+    disputes: number;
+    amount: number;
+    /** Disputes still open (needs response / under review) or without a status yet, and their amount. */
+    open: { disputes: number; amount: number };
+    byStatus: { status: string; disputes: number; amount: number }[];
+    byReason: { reason: string; disputes: number; amount: number }[];
+    byMonth: { month: string; disputes: number; amount: number }[];
+  };
+  /** Share of the period's chargebacks whose order RefundSentry had scored MEDIUM or HIGH when it was placed. */
+  prediction: {
+    disputes: number;
+    /** Disputes whose order has a decision from order time. */
+    scored: number;
+    flagged: number;
+    high: number;
+    accuracy: number | null;
+    rows: { orderId: string; disputedAt: Instant; amount: number; decisionId: string | null; score: number | null; zone: Zone | null }[];
+  };
+  repeatOffenders: { customerId: string; chargebacks: number; amount: number; lastAt: Instant }[];
+  doubleDips: {
+    orders: number;
+    refunded: number;
+    chargedBack: number;
+    rows: { orderId: string; customerId: string | null; refunded: number; returns: number; chargedBack: number; firstRefundOrReturnAt: Instant; disputedAt: Instant }[];
+  };
+  /** Recent orders not shipped yet, with their calibrated fraud risk: what can still be held. */
+  unshipped: { orderId: string; decisionId: string; rulesetVersion: number; customerId: string | null; score: number; zone: Zone; total: number; orderedAt: Instant; chargebackRisk: OutcomeRisk }[];
+  /** The live version's calibration for orders (score band → observed fraud rate, with counts); null without a published version. */
+  calibration: Calibration | null;
+}
