@@ -5,7 +5,7 @@ import type { ActionRuleTrace, ChosenAction, Coverage, Decision, SignalTrace } f
 import { RulesetValidationError, type RulesetProblem } from './problems.ts';
 import type { SignalRegistry } from './registry.ts';
 import type { ActionSpec, Ruleset, Zone, ZoneThresholds } from './ruleset.ts';
-import { allocateScore, hitCents, toCents } from './score.ts';
+import { allocateScore, lineCents, STATUS_CODE, toCents, ZONES, zoneCode, type SnoozeNote } from './score.ts';
 import { curveStrength, type StrengthCurve } from './strengthCurve.ts';
 import { ExpressionBudget } from './expression/ExpressionBudget.ts';
 import { RS_BUDGET } from './expression/errors.ts';
@@ -65,12 +65,7 @@ export class ExpressionBudgetExhausted extends Error {
   }
 }
 
-/** Why a signal scores nothing for this customer: who snoozed it, until when, and why. */
-export interface SnoozeNote {
-  until: string;
-  by?: string;
-  reason?: string;
-}
+export type { SnoozeNote };
 
 /**
  * Stored signal results to reuse instead of evaluating: keyed by signal id, or an array aligned
@@ -332,20 +327,13 @@ class RulesetProgram implements CompiledRuleset {
       const t0 = clock === undefined ? 0 : clock();
       const result = (aligned ? aligned[i] : byId?.get(step.id)) ?? step.run(ctx, facts, budget);
       const status = result.status;
-      let cents = 0;
-      if (status === 'hit') {
-        coverage.hit++;
-        cents = hitCents(result.strength, step.weight, step.curve);
-      } else if (status === 'no_hit') {
-        coverage.noHit++;
-      } else if (status === 'insufficient_data') {
-        coverage.insufficient++;
-        cents = step.insufficientCents;
-      } else {
-        coverage.error++;
-      }
+      if (status === 'hit') coverage.hit++;
+      else if (status === 'no_hit') coverage.noHit++;
+      else if (status === 'insufficient_data') coverage.insufficient++;
+      else coverage.error++;
       const snooze = snoozed?.[step.id];
-      if (snooze !== undefined) cents = 0;
+      // The kernel's line (score.ts): strength (through the curve) × weight, insufficient-data points, 0 when snoozed.
+      const cents = lineCents(STATUS_CODE[status] ?? STATUS_CODE.error, result.strength, step.weight, step.curve, step.insufficientCents, snooze !== undefined);
       rawCents[i] = cents;
       const trace = new SignalTraceEntry(step, result, cents / 100);
       if (step.curve !== undefined && status === 'hit') trace.countedStrength = curveStrength(step.curve, result.strength);
@@ -358,7 +346,7 @@ class RulesetProgram implements CompiledRuleset {
     const allocation = allocateScore(rawCents, this.capCents);
     if (allocation.scaled) for (let i = 0; i < steps.length; i++) signals[i].points = allocation.cents[i] / 100;
     const score = allocation.scoreCents / 100;
-    const zone = this.zoneOf(score, kind);
+    const zone = ZONES[zoneCode(allocation.scoreCents, this.zonesByKind[kind])]!;
     const { ruleTraces, actions } = this.chooseActions(kind, facts, signals, score, zone, coverage, explain);
     const decision: Decision = {
       schema: 'refundsentry.decision/1',
@@ -464,14 +452,6 @@ class RulesetProgram implements CompiledRuleset {
     const values: Record<string, unknown> = {};
     for (const [name] of this.derived) values[name] = facts.derived[name] ?? null;
     return values;
-  }
-
-  /** The zone of a score, by the subject kind's thresholds. */
-  private zoneOf(score: number, kind: SubjectKind): Zone {
-    const zones = this.zonesByKind[kind];
-    if (score >= zones.high) return 'high';
-    if (score >= zones.medium) return 'medium';
-    return 'low';
   }
 
   private chooseActions(

@@ -2,6 +2,7 @@ import { CHECKOUT_WINDOW_MS, type HashedLists, type OrderRecord, type ReturnReco
 import type { CompiledRuleset } from '../compileRuleset.ts';
 import type { Decision } from '../decision.ts';
 import type { ExpressionBudget } from '../expression/ExpressionBudget.ts';
+import { snoozesAt, snoozesByCustomer, type Snooze } from '../score.ts';
 import { buildBaseline } from './buildBaseline.ts';
 import { contextAt } from './contextAt.ts';
 import { eventTime, HISTORY_EVENT_TYPES, ShopHistory, type HistoryEvent } from './ShopHistory.ts';
@@ -9,6 +10,11 @@ import { eventTime, HISTORY_EVENT_TYPES, ShopHistory, type HistoryEvent } from '
 export interface ReplayOptions {
   shopId: string;
   lists?: HashedLists;
+  /**
+   * The shop's snoozes: each subject is decided with those of its customer in force at its time
+   * (`snoozesAt`), as live scoring and the backfill decide it.
+   */
+  snoozes?: readonly Snooze[];
   /** Rebuild the shop baseline every this many days, from earlier events only. Default 7; 0 = never. */
   baselineEveryDays?: number;
   /** With `baselineEveryDays: 0`: the one baseline to judge every event with (e.g. the shop's current one). */
@@ -73,6 +79,7 @@ export function* replayHistory(events: readonly HistoryEvent[], compiled: Compil
   let baseline: ShopBaseline | undefined = options.baseline;
   let nextRebuild = -Infinity;
   const scored = new Set(compiled.ruleset.appliesTo);
+  const snoozesOf = snoozesByCustomer(options.snoozes);
   for (const event of sortEvents(events)) {
     history.add(event);
     const subject = subjectOf(event, history);
@@ -84,7 +91,9 @@ export function* replayHistory(events: readonly HistoryEvent[], compiled: Compil
       nextRebuild = asOf + every;
     }
     const context = contextAt(subject, history, { shopId: options.shopId, baseline, lists: options.lists });
-    const decision = compiled.decide(context, options.budget ? { explainConditions: false, budget: options.budget } : { explainConditions: false });
+    const customerId = subject.order.customerId;
+    const snoozed = customerId && snoozesOf.size > 0 ? snoozesAt(snoozesOf.get(customerId), subject.at) : undefined;
+    const decision = compiled.decide(context, { explainConditions: false, ...(options.budget ? { budget: options.budget } : {}), ...(snoozed ? { snoozed } : {}) });
     history.addDecision(subject.order.customerId, subject.order.id, {
       subjectId: subject.id,
       kind: subject.kind,

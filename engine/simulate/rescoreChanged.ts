@@ -5,13 +5,19 @@ import { buildBaseline } from '../history/buildBaseline.ts';
 import { HistoryStream } from '../history/HistoryStream.ts';
 import { sortEvents, subjectOf } from '../history/replayHistory.ts';
 import type { HistoryEvent, Ledger } from '../history/ShopHistory.ts';
-import type { Zone } from '../ruleset.ts';
+import { snoozesAt, snoozesByCustomer, ZONES, type Snooze } from '../score.ts';
 import { changedSignals, type ChangedSignal } from './changedSignals.ts';
 import { KIND_CODE, reweigh, ScoringTable, SignalMatrix, STATUS_CODE, type Reweighed } from './signalMatrix.ts';
 
 export interface RescoreOptions {
   shopId: string;
   lists?: HashedLists;
+  /**
+   * The shop's snoozes: a signal run again for a subject scores 0 when a snooze of it for the
+   * subject's customer is in force at the subject's time (`snoozesAt`), as live scoring does; the
+   * stored results keep the snoozes they were decided with (`SignalMatrix.fromDecisions`).
+   */
+  snoozes?: readonly Snooze[];
   /** Judge every event with this baseline (as `simulate` with `baseline`); without it, a weekly point-in-time one as `replayHistory` builds. */
   baseline?: ShopBaseline;
   /** Rebuild the baseline every this many days (default 7), as `replayHistory`; ignored with `baseline`. */
@@ -62,7 +68,6 @@ export class RescoreUnsupported extends Error {
 }
 
 const DAY_MS = 86_400_000;
-const ZONES: Zone[] = ['low', 'medium', 'high'];
 const KINDS: SubjectKind[] = ['order', 'return', 'refund'];
 
 /**
@@ -146,6 +151,7 @@ export function rescoreChanged(events: readonly HistoryEvent[], stored: SignalMa
   let builtAsOf: number | undefined;
   let nextRebuild = -Infinity;
   const scored = new Set(draft.ruleset.appliesTo);
+  const snoozesOf = snoozesByCustomer(options.snoozes);
   let row = -1;
 
   const progressEvery = Math.max(1, options.progressEvery ?? 1_000);
@@ -183,10 +189,12 @@ export function rescoreChanged(events: readonly HistoryEvent[], stored: SignalMa
       }
       const ctx = stream.contextOf(subject, run.needs, { shopId: options.shopId, baseline, lists: options.lists });
       const results = draft.evaluateSignals(ctx, run.ids, options.budget ? { budget: options.budget } : {});
+      const customerId = subject.order.customerId;
+      const snoozed = customerId ? snoozesAt(snoozesOf.get(customerId), subject.at) : undefined;
       for (let i = 0; i < run.ids.length; i++) {
         const result = results[i]!;
         const col = run.columns[i];
-        overrides.add(row, col, STATUS_CODE[result.status], result.strength);
+        overrides.add(row, col, STATUS_CODE[result.status], result.strength, snoozed?.[run.ids[i]!] !== undefined);
         recomputed[col]++;
       }
     }
@@ -196,12 +204,13 @@ export function rescoreChanged(events: readonly HistoryEvent[], stored: SignalMa
     for (let o = overrides.first[row]; o >= 0; o = overrides.next[o]) {
       const col = overrides.column[o];
       mark[col] = 1;
-      raw += table.points(kindCode, col, overrides.status[o], overrides.strength[o]);
+      raw += table.points(kindCode, col, overrides.status[o], overrides.strength[o], overrides.snoozed[o] === 1);
     }
     for (let k = stored.rowStart[row], end = stored.rowStart[row + 1]; k < end; k++) {
       const col = stored.column[k];
-      liveRaw += liveTable.points(kindCode, col, stored.status[k], stored.strength[k]);
-      if (mark[col] === 0) raw += table.points(kindCode, col, stored.status[k], stored.strength[k]);
+      const snoozedLine = stored.snoozed[k] === 1;
+      liveRaw += liveTable.points(kindCode, col, stored.status[k], stored.strength[k], snoozedLine);
+      if (mark[col] === 0) raw += table.points(kindCode, col, stored.status[k], stored.strength[k], snoozedLine);
     }
     for (let o = overrides.first[row]; o >= 0; o = overrides.next[o]) mark[overrides.column[o]] = 0;
     const cents = table.clamp(raw);
@@ -298,18 +307,20 @@ class Overrides {
   column = new Uint16Array(1024);
   status = new Uint8Array(1024);
   strength = new Float64Array(1024);
+  snoozed = new Uint8Array(1024);
   size = 0;
 
   constructor(rows: number) {
     this.first = new Int32Array(rows).fill(-1);
   }
 
-  add(row: number, column: number, status: number, strength: number): void {
+  add(row: number, column: number, status: number, strength: number, snoozed: boolean): void {
     if (this.size === this.next.length) this.grow();
     const at = this.size++;
     this.column[at] = column;
     this.status[at] = status;
     this.strength[at] = strength;
+    this.snoozed[at] = snoozed ? 1 : 0;
     this.next[at] = this.first[row];
     this.first[row] = at;
   }
@@ -325,6 +336,7 @@ class Overrides {
     this.column = widen(this.column, (k) => new Uint16Array(k));
     this.status = widen(this.status, (k) => new Uint8Array(k));
     this.strength = widen(this.strength, (k) => new Float64Array(k));
+    this.snoozed = widen(this.snoozed, (k) => new Uint8Array(k));
   }
 }
 
@@ -339,6 +351,7 @@ function splice(stored: SignalMatrix, signalIds: readonly string[], overrides: O
   const column = new Uint16Array(capacity);
   const status = new Uint8Array(capacity);
   const strength = new Float64Array(capacity);
+  const snoozed = new Uint8Array(capacity);
   let at = 0;
   for (let r = 0; r < rows; r++) {
     rowStart[r] = at;
@@ -349,6 +362,7 @@ function splice(stored: SignalMatrix, signalIds: readonly string[], overrides: O
       column[at] = overrides.column[o];
       status[at] = overrides.status[o];
       strength[at] = overrides.strength[o];
+      snoozed[at] = overrides.snoozed[o];
       at++;
     }
     for (let k = stored.rowStart[r], end = stored.rowStart[r + 1]; k < end; k++) {
@@ -356,30 +370,34 @@ function splice(stored: SignalMatrix, signalIds: readonly string[], overrides: O
       column[at] = stored.column[k];
       status[at] = stored.status[k];
       strength[at] = stored.strength[k];
+      snoozed[at] = stored.snoozed[k];
       at++;
     }
     for (let o = overrides.first[r]; o >= 0; o = overrides.next[o]) mark[overrides.column[o]] = 0;
-    sortRow(column, status, strength, start, at);
+    sortRow(column, status, strength, snoozed, start, at);
   }
   rowStart[rows] = at;
-  return new SignalMatrix(signalIds, stored.subjectIds, rowStart, column.slice(0, at), status.slice(0, at), strength.slice(0, at), kinds);
+  return new SignalMatrix(signalIds, stored.subjectIds, rowStart, column.slice(0, at), status.slice(0, at), strength.slice(0, at), kinds, snoozed.slice(0, at));
 }
 
 /** Entries of a row by column (insertion sort: rows are short), so that a row reads the same however it was made. */
-function sortRow(column: Uint16Array, status: Uint8Array, strength: Float64Array, from: number, to: number): void {
+function sortRow(column: Uint16Array, status: Uint8Array, strength: Float64Array, snoozed: Uint8Array, from: number, to: number): void {
   for (let i = from + 1; i < to; i++) {
     const c = column[i];
     const s = status[i];
     const v = strength[i];
+    const z = snoozed[i];
     let j = i - 1;
     while (j >= from && column[j] > c) {
       column[j + 1] = column[j];
       status[j + 1] = status[j];
       strength[j + 1] = strength[j];
+      snoozed[j + 1] = snoozed[j];
       j--;
     }
     column[j + 1] = c;
     status[j + 1] = s;
     strength[j + 1] = v;
+    snoozed[j + 1] = z;
   }
 }

@@ -1,13 +1,12 @@
 import type { SignalStatus, SubjectKind } from '../../sdk/index.ts';
 import type { CompiledRuleset, ScoringModel } from '../compileRuleset.ts';
-import { hitCents } from '../score.ts';
+import { clampCents, lineCents, STATUS_CODE, ZONES, zoneCode } from '../score.ts';
 import type { StrengthCurve } from '../strengthCurve.ts';
 import type { Decision } from '../decision.ts';
-import type { Zone } from '../ruleset.ts';
+import type { Zone, ZoneThresholds } from '../ruleset.ts';
 
-/** Signal status codes in the matrix. */
-export const STATUS_CODE = { no_hit: 0, hit: 1, insufficient_data: 2, error: 3 } as const;
-const ZONES: Zone[] = ['low', 'medium', 'high'];
+/** Signal status codes in the matrix (the scoring kernel's, score.ts). */
+export { STATUS_CODE };
 
 /** Subject kind codes of the matrix's rows; `UNKNOWN_KIND` for a row stored without its kind. */
 export const KIND_CODE: Readonly<Record<SubjectKind, number>> = Object.freeze({ order: 0, return: 1, refund: 2 });
@@ -19,7 +18,8 @@ export interface StoredResults {
   subjectId: string;
   /** The subject's kind; without it the row scores with the base weights and zones. */
   kind?: SubjectKind;
-  signals: readonly { id: string; status: SignalStatus; strength: number }[];
+  /** `snoozed` set: the signal was snoozed for the subject's customer when it was decided (it scores 0 whatever its weight). */
+  signals: readonly { id: string; status: SignalStatus; strength: number; snoozed?: unknown }[];
 }
 
 /**
@@ -42,8 +42,13 @@ export class SignalMatrix {
    * and zones; `UNKNOWN_KIND` (a matrix made without kinds) scores with the base ones.
    */
   readonly kinds: Uint8Array;
+  /**
+   * Per entry, 1 when the signal was snoozed for the subject's customer at the subject's time
+   * (the stored trace's `snoozed`): the kernel scores it 0, as `decide` did. All 0 without snoozes.
+   */
+  readonly snoozed: Uint8Array;
 
-  constructor(signalIds: readonly string[], subjectIds: readonly string[], rowStart: Int32Array, column: Uint16Array, status: Uint8Array, strength: Float64Array, kinds?: Uint8Array) {
+  constructor(signalIds: readonly string[], subjectIds: readonly string[], rowStart: Int32Array, column: Uint16Array, status: Uint8Array, strength: Float64Array, kinds?: Uint8Array, snoozed?: Uint8Array) {
     this.signalIds = signalIds;
     this.subjectIds = subjectIds;
     this.subjects = subjectIds.length;
@@ -53,15 +58,24 @@ export class SignalMatrix {
     this.strength = strength;
     if (kinds && kinds.length !== subjectIds.length) throw new RangeError(`${kinds.length} row kinds for ${subjectIds.length} subjects`);
     this.kinds = kinds ?? new Uint8Array(subjectIds.length).fill(UNKNOWN_KIND);
+    if (snoozed && snoozed.length !== column.length) throw new RangeError(`${snoozed.length} snooze flags for ${column.length} entries`);
+    this.snoozed = snoozed ?? new Uint8Array(column.length);
   }
 
-  /** From decisions: their subject ids and kinds, and their signal results. */
+  /**
+   * From decisions: their subject ids and kinds, their signal results and the snoozes they were
+   * decided with (a line's `snoozed`), so that re-weighing scores a snoozed line 0 as `decide` did.
+   */
   static fromDecisions(decisions: readonly Pick<Decision, 'signals' | 'subject'>[]): SignalMatrix {
-    return SignalMatrix.fromResults(decisions.map((d) => ({ subjectId: d.subject.id, kind: d.subject.kind, signals: d.signals })));
+    return SignalMatrix.fromResults(decisions.map((d) => ({ subjectId: d.subject.id, kind: d.subject.kind, signals: d.signals })), { snoozes: true });
   }
 
-  /** From stored results (a decision's or a labelled row's), in the given row order. */
-  static fromResults(rows: readonly StoredResults[]): SignalMatrix {
+  /**
+   * From stored results (a decision's or a labelled row's), in the given row order. Snoozes are
+   * kept only with `snoozes: true` (the simulator's matrices); fits and suggestions learn from the
+   * results as the signals gave them.
+   */
+  static fromResults(rows: readonly StoredResults[], options: { snoozes?: boolean } = {}): SignalMatrix {
     const decisions = rows;
     const ids = [...new Set(rows.flatMap((d) => d.signals.map((s) => s.id)))].sort();
     const columnOf = new Map(ids.map((id, i) => [id, i]));
@@ -72,6 +86,7 @@ export class SignalMatrix {
     const column = new Uint16Array(entries);
     const status = new Uint8Array(entries);
     const strength = new Float64Array(entries);
+    const snoozed = new Uint8Array(entries);
     let at = 0;
     const kinds = new Uint8Array(rows.length);
     decisions.forEach((d, row) => {
@@ -82,11 +97,12 @@ export class SignalMatrix {
         column[at] = columnOf.get(s.id)!;
         status[at] = STATUS_CODE[s.status];
         strength[at] = s.strength;
+        if (options.snoozes && s.snoozed !== undefined && s.snoozed !== null) snoozed[at] = 1;
         at++;
       }
     });
     rowStart[decisions.length] = at;
-    return new SignalMatrix(ids, rows.map((d) => d.subjectId), rowStart, column, status, strength, kinds);
+    return new SignalMatrix(ids, rows.map((d) => d.subjectId), rowStart, column, status, strength, kinds, snoozed);
   }
 }
 
@@ -108,8 +124,8 @@ export class ScoringTable {
   /** weights[kind × width + column]. */
   readonly weights: Float64Array;
   readonly insufficientCents: Int32Array;
-  readonly mediumCents: Int32Array;
-  readonly highCents: Int32Array;
+  /** The zones of each row kind (the three kinds, then the base). */
+  readonly zones: readonly ZoneThresholds[];
   readonly capCents: number;
   /** curves[kind × width + column]: the strength curve a hit scores with (undefined: the identity); empty when no signal has one. */
   readonly curves: (StrengthCurve | undefined)[];
@@ -136,24 +152,24 @@ export class ScoringTable {
       if (this.curves.length > 0) this.curves[UNKNOWN_KIND * width + col] = s.curve;
     }
     const zonesOf = (k: number) => (k === UNKNOWN_KIND ? model.zones : (model.zonesByKind?.[KINDS[k]!] ?? model.zones));
-    this.mediumCents = Int32Array.from([0, 1, 2, 3], (k) => Math.round(zonesOf(k).medium * 100));
-    this.highCents = Int32Array.from([0, 1, 2, 3], (k) => Math.round(zonesOf(k).high * 100));
+    this.zones = [0, 1, 2, 3].map((k) => ({ medium: zonesOf(k).medium, high: zonesOf(k).high }));
     this.capCents = model.capCents;
   }
 
-  /** The raw points, in hundredths, of one result in a row of kind code `kind`. */
-  points(kind: number, column: number, status: number, strength: number): number {
+  /** The raw points, in hundredths, of one result in a row of kind code `kind` (the kernel's `lineCents`). */
+  points(kind: number, column: number, status: number, strength: number, snoozed = false): number {
     const at = kind * this.width + column;
-    return status === STATUS_CODE.hit ? hitCents(strength, this.weights[at]!, this.curves[at]) : status === STATUS_CODE.insufficient_data ? this.insufficientCents[at]! : 0;
+    return lineCents(status, strength, this.weights[at]!, this.curves[at], this.insufficientCents[at]!, snoozed);
   }
 
-  /** The score (clamped raw points) and zone code of a row of kind code `kind`. */
+  /** The score of raw points: clamped to 0..cap (the kernel's `clampCents`). */
   clamp(raw: number): number {
-    return raw < 0 ? 0 : raw > this.capCents ? this.capCents : raw;
+    return clampCents(raw, this.capCents);
   }
 
+  /** The zone code of a score of a row of kind code `kind` (the kernel's `zoneCode`). */
   zone(kind: number, cents: number): number {
-    return cents >= this.highCents[kind]! ? 2 : cents >= this.mediumCents[kind]! ? 1 : 0;
+    return zoneCode(cents, this.zones[kind]!);
   }
 }
 
@@ -174,24 +190,24 @@ export function reweigh(matrix: SignalMatrix, ruleset: Pick<CompiledRuleset, 'sc
 export function reweighModel(matrix: SignalMatrix, model: ScoringModel): Reweighed {
   const table = new ScoringTable(model, matrix.signalIds);
   const width = table.width;
-  const { weights, insufficientCents, mediumCents, highCents, curves } = table;
+  const { weights, insufficientCents, curves } = table;
   const curved = curves.length > 0;
   const cap = table.capCents;
   const scoreCents = new Int32Array(matrix.subjects);
   const zones = new Uint8Array(matrix.subjects);
   const counts = [0, 0, 0];
-  const { rowStart, column, status, strength, kinds } = matrix;
+  const { rowStart, column, status, strength, kinds, snoozed } = matrix;
   for (let row = 0; row < matrix.subjects; row++) {
     const kind = kinds[row]!;
     const base = kind * width;
     let raw = 0;
     for (let at = rowStart[row]!, end = rowStart[row + 1]!; at < end; at++) {
       const i = base + column[at]!;
-      // A hit: strength × weight, or curve(strength) × weight when the signal has a curve for the kind (hitCents).
-      raw += status[at] === 1 ? (curved && curves[i] !== undefined ? hitCents(strength[at]!, weights[i]!, curves[i]) : Math.round(strength[at]! * weights[i]! * 100)) : insufficientCents[i]!;
+      // The kernel's line (score.ts lineCents): curve(strength) × weight, insufficient-data points, 0 when snoozed.
+      raw += lineCents(status[at]!, strength[at]!, weights[i]!, curved ? curves[i] : undefined, insufficientCents[i]!, snoozed[at] === 1);
     }
-    const score = raw < 0 ? 0 : raw > cap ? cap : raw;
-    const zone = score >= highCents[kind]! ? 2 : score >= mediumCents[kind]! ? 1 : 0;
+    const score = clampCents(raw, cap);
+    const zone = zoneCode(score, table.zones[kind]!);
     scoreCents[row] = score;
     zones[row] = zone;
     counts[zone]!++;

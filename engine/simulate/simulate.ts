@@ -3,6 +3,7 @@ import type { Zone } from '../ruleset.ts';
 import type { CompiledRuleset } from '../compileRuleset.ts';
 import type { Decision, SignalTrace } from '../decision.ts';
 import type { HistoryEvent } from '../history/ShopHistory.ts';
+import type { Snooze } from '../score.ts';
 import { replayHistory, type ReplayOptions } from '../history/replayHistory.ts';
 import type { ExpressionBudget } from '../expression/ExpressionBudget.ts';
 import { calibrationTable, type CalibrationBand } from '../learn/calibrationTable.ts';
@@ -19,6 +20,8 @@ export interface SimulationOptions {
   shopId: string;
   window: SimulationWindow;
   lists?: HashedLists;
+  /** The shop's snoozes: both replays zero a snoozed signal for subjects in its time, as live scoring does (`ReplayOptions.snoozes`). */
+  snoozes?: readonly Snooze[];
   /**
    * Judge every event with this baseline (as the backfill and live scoring do with the shop's
    * current one); without it, a point-in-time baseline is rebuilt weekly from earlier events.
@@ -175,6 +178,7 @@ function replayOptions(options: SimulationOptions): ReplayOptions {
   return {
     shopId: options.shopId,
     lists: options.lists,
+    ...(options.snoozes ? { snoozes: options.snoozes } : {}),
     ...(options.baseline ? { baselineEveryDays: 0, baseline: options.baseline } : {}),
     ...(options.budget ? { budget: options.budget } : {}),
   };
