@@ -1,4 +1,6 @@
-import type { SubjectKind } from '../sdk/index.ts';
+import type { IdentifierKind, SubjectKind } from '../sdk/index.ts';
+
+export type { IdentifierKind };
 
 /** A risk zone, as every answer names it. */
 export type Zone = 'low' | 'medium' | 'high';
@@ -8,9 +10,6 @@ export type Kind = SubjectKind;
 
 /** An instant as the JSON answer carries it: ISO 8601 (the server may hold it as a `Date`; JSON makes it a string). */
 export type Instant = string;
-
-/** A kind of identifier the shop's lists, rings and evidence hash. */
-export type IdentifierKind = 'email' | 'phone' | 'address' | 'ip' | 'device' | 'payment';
 
 /**
  * What the server may hand to `JSON.stringify` for an answer of shape `T`: the same shape, with a

@@ -119,5 +119,6 @@ export interface AcceptedSuggestions {
   status: string;
   body: Ruleset;
   note: RulesetNote | null;
-  accepted: Proposal[];
+  /** The signal ids of the accepted proposals (their evidence and preview are in `note`). */
+  accepted: string[];
 }

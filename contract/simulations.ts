@@ -35,6 +35,6 @@ export interface SimulateRequest {
 /** `GET /api/shadow`: the version running in shadow and its report against live (nulls when none runs). */
 export interface ShadowReport {
   shadowVersion: number | null;
-  since?: Instant;
+  since?: Instant | null;
   report: SimulationReport | null;
 }

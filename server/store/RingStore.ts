@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import type { Ring, RingBuild, RingComponents } from '../../engine/rings/index.ts';
 import type { HistoryEvent } from '../../engine/history/index.ts';
-import type { IdentityHashes } from '../../sdk/index.ts';
+import type { Zone } from '../../engine/index.ts';
+import type { IdentifierKind, IdentityHashes } from '../../sdk/index.ts';
 
 export interface RingBuildRow {
   shop_id: string;
@@ -35,14 +36,14 @@ export interface RingMemberRow {
   first_order_at: Date | null;
   last_order_at: Date | null;
   /** The member's latest zone and score (customers table), when they are a customer with a decision. */
-  current_zone: string | null;
+  current_zone: Zone | null;
   last_score: number | null;
 }
 
 export interface RingLinkRow {
   source: string;
   target: string;
-  kinds: string[];
+  kinds: IdentifierKind[];
   identifiers: number;
 }
 
@@ -55,7 +56,7 @@ export interface RingAlertRow {
   order_id: string;
   customer_id: string | null;
   member: boolean;
-  matched: string[];
+  matched: IdentifierKind[];
   ring_score: number;
   ring_members: number;
   order_at: Date;

@@ -5,6 +5,7 @@ import type { FitRow } from '../../store/index.ts';
 import { object, ROW_ID } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
+import type { Fit, FitList, FitReport, Sendable } from '../../../contract/index.ts';
 
 const idParams = schema(object({ id: ROW_ID }, ['id']), 'params');
 
@@ -24,8 +25,9 @@ export function fitView(row: Omit<FitRow, 'report'> & { report?: FitRow['report'
     createdBy: row.created_by,
     createdAt: row.created_at,
     durationMs: row.duration_ms,
-    ...(row.report !== undefined ? { report: row.report } : {}),
-  };
+    // The row keeps the report as JSON it does not type: it is the FitReport the fit wrote.
+    ...(row.report !== undefined ? { report: row.report as FitReport | null } : {}),
+  } satisfies Sendable<Fit>;
 }
 
 /**
@@ -37,7 +39,7 @@ export function fitRoutes(deps: ApiDeps): ServerRoute[] {
     {
       method: 'GET',
       path: '/api/fits',
-      handler: async (request) => ({ fits: (await deps.stores.fits.list(shopOf(request).shop)).map(fitView) }),
+      handler: async (request) => ({ fits: (await deps.stores.fits.list(shopOf(request).shop)).map(fitView) }) satisfies Sendable<FitList>,
     },
     {
       method: 'GET',

@@ -4,6 +4,7 @@ import { holdoutShareOf } from '../../services/ScoringService.ts';
 import { INSTANT, object } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
+import type { HoldoutData, Sendable } from '../../../contract/index.ts';
 
 /**
  * The holdout sample: the share of HIGH decisions whose actions are skipped (0-20 %), and the
@@ -19,7 +20,7 @@ export function holdoutRoutes(deps: ApiDeps): ServerRoute[] {
         const { shop } = shopOf(request);
         const row = await deps.stores.shops.get(shop);
         const range = request.query as { from?: string; to?: string };
-        return { percent: Math.round(holdoutShareOf(row?.settings) * 1000) / 10, report: await deps.stores.refundReports.holdout(shop, range) };
+        return { percent: Math.round(holdoutShareOf(row?.settings) * 1000) / 10, report: await deps.stores.refundReports.holdout(shop, range) } satisfies Sendable<HoldoutData>;
       },
     },
     {

@@ -4,6 +4,7 @@ import { shopOf } from '../../auth/sessionAuth.ts';
 import { INSTANT, limit, object } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
+import type { LabelCounts as LabelCountsAnswer, Sendable } from '../../../contract/index.ts';
 
 /**
  * `GET /api/labels?asOf=&from=&to=&minLabels=`: the labels of the shop's decided subjects as
@@ -23,7 +24,7 @@ export function labelRoutes(deps: ApiDeps): ServerRoute[] {
         const query = request.query as unknown as { asOf?: string; from?: string; to?: string; minLabels: number };
         if (query.from && query.to && !(Date.parse(query.from) < Date.parse(query.to))) throw Boom.badRequest('"from" must be before "to"');
         // Read and counted in the trial thread: every decided subject of the shop, off the main event loop.
-        return deps.trials.labelCounts(shop, { minLabels: query.minLabels, ...(query.asOf ? { asOf: query.asOf } : {}), ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) });
+        return (await deps.trials.labelCounts(shop, { minLabels: query.minLabels, ...(query.asOf ? { asOf: query.asOf } : {}), ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) })) satisfies Sendable<LabelCountsAnswer>;
       },
     },
   ];

@@ -7,6 +7,7 @@ import type { ListEntryRow, ListName } from '../../store/index.ts';
 import { HASH, object, ROW_ID, text } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
+import type { ListEntries, ListEntry, ListEntryAdded, Sendable } from '../../../contract/index.ts';
 
 const KINDS: IdentifierKind[] = ['email', 'phone', 'address', 'ip', 'device', 'payment'];
 const LIST = { enum: ['blocked', 'allowed'] } as const;
@@ -36,7 +37,7 @@ const fromDecisionSchema = object(
 );
 
 function entryOut(row: ListEntryRow) {
-  return { list: row.list, kind: row.kind, hash: row.hash, note: row.note, nonOverridable: row.non_overridable, createdBy: row.created_by, createdAt: row.created_at };
+  return { list: row.list, kind: row.kind, hash: row.hash, note: row.note, nonOverridable: row.non_overridable, createdBy: row.created_by, createdAt: row.created_at } satisfies Sendable<ListEntry>;
 }
 
 /**
@@ -52,7 +53,7 @@ export function listRoutes(deps: ApiDeps): ServerRoute[] {
       handler: async (request) => {
         const { shop } = shopOf(request);
         const entries = await deps.stores.lists.entries(shop, (request.query as { list?: ListName }).list);
-        return { entries: entries.map(entryOut) };
+        return { entries: entries.map(entryOut) } satisfies Sendable<ListEntries>;
       },
     },
     {
@@ -62,7 +63,7 @@ export function listRoutes(deps: ApiDeps): ServerRoute[] {
       handler: async (request, h) => {
         const { shop, user } = shopOf(request);
         const row = await deps.lists.add(shop, user, request.payload as ListEntryInput);
-        return h.response({ entry: entryOut(row) }).code(201);
+        return h.response({ entry: entryOut(row) } satisfies Sendable<ListEntryAdded>).code(201);
       },
     },
     {
@@ -72,7 +73,7 @@ export function listRoutes(deps: ApiDeps): ServerRoute[] {
       handler: async (request, h) => {
         const { shop, user } = shopOf(request);
         const rows = await deps.lists.addFromDecision(shop, user, request.payload as FromDecisionInput);
-        return h.response({ entries: rows.map(entryOut) }).code(201);
+        return h.response({ entries: rows.map(entryOut) } satisfies Sendable<ListEntries>).code(201);
       },
     },
     {

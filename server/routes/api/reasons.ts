@@ -5,9 +5,10 @@ import type { ReasonClusteringRow } from '../../store/index.ts';
 import { gid, limit, object, text } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
+import type { ReasonRun, ReasonsResponse, Sendable } from '../../../contract/index.ts';
 
 function run(row: ReasonClusteringRow | undefined) {
-  return row ? { status: row.status, trigger: row.trigger, createdAt: row.created_at, finishedAt: row.finished_at, durationMs: row.duration_ms, error: row.error } : null;
+  return row ? { status: row.status, trigger: row.trigger, createdAt: row.created_at, finishedAt: row.finished_at, durationMs: row.duration_ms, error: row.error } satisfies Sendable<ReasonRun> : null;
 }
 
 /**
@@ -26,7 +27,7 @@ export function reasonRoutes(deps: ApiDeps): ServerRoute[] {
         const { products } = request.query as unknown as { products: number };
         const { last, done } = await deps.stores.reasons.latest(shop);
         const report = done?.report ? { ...done.report, productCount: done.report.products.length, products: done.report.products.slice(0, products) } : null;
-        return { status: last?.status ?? 'none', lastRun: run(last), report };
+        return { status: last?.status ?? 'none', lastRun: run(last), report } satisfies Sendable<ReasonsResponse>;
       },
     },
     {

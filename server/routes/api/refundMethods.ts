@@ -5,6 +5,7 @@ import { INSTANT, object } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
 import { csvResponse } from './csv.ts';
+import type { RefundMethodReport, Sendable } from '../../../contract/index.ts';
 
 const RANGE = schema(object({ from: INSTANT, to: INSTANT }), 'query');
 
@@ -20,7 +21,7 @@ export function refundMethodRoutes(deps: ApiDeps): ServerRoute[] {
       method: 'GET',
       path: '/api/refund-methods',
       options: { validate: { query: RANGE } },
-      handler: async (request) => deps.stores.refundReports.refundMethods(shopOf(request).shop, rangeOf(request.query as { from?: string; to?: string })),
+      handler: async (request) => (await deps.stores.refundReports.refundMethods(shopOf(request).shop, rangeOf(request.query as { from?: string; to?: string }))) satisfies Sendable<RefundMethodReport>,
     },
     {
       method: 'GET',

@@ -6,6 +6,7 @@ import type { RingAlertRow, RingBuildRow, RingRow } from '../../store/index.ts';
 import { limit, object, ROW_ID } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
+import type { RingAlert, RingAlerts, RingBuildStatus, RingDetail, RingList, RingRebuild, RingSummary, Sendable } from '../../../contract/index.ts';
 
 const idParams = schema(object({ id: ROW_ID }, ['id']), 'params');
 const listQuery = schema(object({ limit: limit(500, 100), minScore: { type: 'number', minimum: 0, maximum: 100, default: 0 } }), 'query');
@@ -26,11 +27,11 @@ function ringView(row: RingRow) {
     firstOrderAt: row.first_order_at,
     lastOrderAt: row.last_order_at,
     builtAt: row.built_at,
-  };
+  } satisfies Sendable<RingSummary>;
 }
 
 function buildView(row: RingBuildRow | undefined) {
-  return row ? { status: row.status, requestedAt: row.requested_at, startedAt: row.started_at, finishedAt: row.finished_at, stats: row.stats, error: row.error } : { status: 'never' as const };
+  return row ? { status: row.status, requestedAt: row.requested_at, startedAt: row.started_at, finishedAt: row.finished_at, stats: row.stats, error: row.error } satisfies Sendable<RingBuildStatus> : ({ status: 'never' } satisfies RingBuildStatus);
 }
 
 function alertView(row: RingAlertRow) {
@@ -46,7 +47,7 @@ function alertView(row: RingAlertRow) {
     ringMembers: row.ring_members,
     orderAt: row.order_at,
     createdAt: row.created_at,
-  };
+  } satisfies Sendable<RingAlert>;
 }
 
 /**
@@ -64,7 +65,7 @@ export function ringRoutes(deps: ApiDeps): ServerRoute[] {
         const { shop } = shopOf(request);
         const { limit, minScore } = request.query as unknown as { limit: number; minScore: number };
         const [rows, total, build] = await Promise.all([deps.stores.rings.list(shop, { limit, minScore }), deps.stores.rings.count(shop), deps.stores.rings.build(shop)]);
-        return { rings: rows.map(ringView), total, build: buildView(build), scoring: { maxPoints: RING_POINTS } };
+        return { rings: rows.map(ringView), total, build: buildView(build), scoring: { maxPoints: RING_POINTS } } satisfies Sendable<RingList>;
       },
     },
     {
@@ -74,7 +75,7 @@ export function ringRoutes(deps: ApiDeps): ServerRoute[] {
         const { shop, user } = shopOf(request);
         await deps.rings.request(shop);
         await deps.stores.audit.record(shop, user, 'rings.rebuild', shop, {});
-        return h.response({ build: buildView(await deps.stores.rings.build(shop)) }).code(202);
+        return h.response({ build: buildView(await deps.stores.rings.build(shop)) } satisfies Sendable<RingRebuild>).code(202);
       },
     },
     {
@@ -84,7 +85,7 @@ export function ringRoutes(deps: ApiDeps): ServerRoute[] {
       handler: async (request) => {
         const { shop } = shopOf(request);
         const { limit } = request.query as unknown as { limit: number };
-        return { alerts: (await deps.stores.rings.alerts(shop, { limit })).map(alertView) };
+        return { alerts: (await deps.stores.rings.alerts(shop, { limit })).map(alertView) } satisfies Sendable<RingAlerts>;
       },
     },
     {
@@ -117,7 +118,7 @@ export function ringRoutes(deps: ApiDeps): ServerRoute[] {
           links: links.map((l) => ({ source: l.source, target: l.target, kinds: l.kinds, identifiers: l.identifiers })),
           linksByKind,
           alerts: alerts.map(alertView),
-        };
+        } satisfies Sendable<RingDetail>;
       },
     },
   ];

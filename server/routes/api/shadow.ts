@@ -1,6 +1,7 @@
 import type { ServerRoute } from '@hapi/hapi';
 import { shopOf } from '../../auth/sessionAuth.ts';
 import type { ApiDeps } from './context.ts';
+import type { Sendable, ShadowReport as ShadowAnswer } from '../../../contract/index.ts';
 
 /**
  * `GET /api/shadow`: the version running in shadow (started and stopped under
@@ -12,7 +13,7 @@ export function shadowRoutes(deps: ApiDeps): ServerRoute[] {
     {
       method: 'GET',
       path: '/api/shadow',
-      handler: async (request) => deps.rulesets.shadowReport(shopOf(request).shop),
+      handler: async (request) => (await deps.rulesets.shadowReport(shopOf(request).shop)) satisfies Sendable<ShadowAnswer>,
     },
   ];
 }

@@ -7,6 +7,7 @@ import { object, ROW_ID } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
 import { csvResponse } from './csv.ts';
+import type { Sendable, Simulation, SimulationList } from '../../../contract/index.ts';
 
 const idParams = schema(object({ id: ROW_ID }, ['id']), 'params');
 
@@ -24,7 +25,7 @@ export function simulationView(row: Omit<SimulationRow, 'report'> & { report?: S
     progress: row.progress,
     error: row.error,
     ...(row.report !== undefined ? { report: row.report } : {}),
-  };
+  } satisfies Sendable<Simulation>;
 }
 
 /**
@@ -38,7 +39,7 @@ export function simulationRoutes(deps: ApiDeps): ServerRoute[] {
     {
       method: 'GET',
       path: '/api/simulations',
-      handler: async (request) => ({ simulations: (await deps.stores.simulations.list(shopOf(request).shop)).map(simulationView) }),
+      handler: async (request) => ({ simulations: (await deps.stores.simulations.list(shopOf(request).shop)).map(simulationView) }) satisfies Sendable<SimulationList>,
     },
     {
       method: 'GET',

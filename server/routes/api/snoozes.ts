@@ -5,12 +5,13 @@ import type { SnoozeRow } from '../../store/index.ts';
 import { days, gid, INSTANT, object, ROW_ID, text } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
+import type { Sendable, Snooze, SnoozeAdded, SnoozeList } from '../../../contract/index.ts';
 
 const DAY_MS = 86_400_000;
 
 function snoozeOut(row: SnoozeRow, now: number) {
   const active = new Date(row.starts_at).getTime() <= now && new Date(row.expires_at).getTime() > now;
-  return { id: row.id, customerId: row.customer_id, signalId: row.signal_id, startsAt: row.starts_at, expiresAt: row.expires_at, createdBy: row.created_by, reason: row.reason, active };
+  return { id: row.id, customerId: row.customer_id, signalId: row.signal_id, startsAt: row.starts_at, expiresAt: row.expires_at, createdBy: row.created_by, reason: row.reason, active } satisfies Sendable<Snooze>;
 }
 
 /** Per-customer snoozes of a signal (it scores 0 for that customer until the snooze expires): list, add, remove. */
@@ -25,7 +26,7 @@ export function snoozeRoutes(deps: ApiDeps): ServerRoute[] {
         const { customerId, active } = request.query as { customerId?: string; active?: boolean };
         const now = Date.now();
         const rows = await deps.stores.snoozes.list(shop, { customerId, activeAt: active ? new Date(now).toISOString() : undefined });
-        return { snoozes: rows.map((row) => snoozeOut(row, now)) };
+        return { snoozes: rows.map((row) => snoozeOut(row, now)) } satisfies Sendable<SnoozeList>;
       },
     },
     {
@@ -51,7 +52,7 @@ export function snoozeRoutes(deps: ApiDeps): ServerRoute[] {
           await deps.stores.audit.record(shop, user, 'snooze.add', input.customerId, { signalId: input.signalId, expiresAt: added.expires_at, reason: input.reason ?? null }, trx);
           return added;
         });
-        return h.response({ snooze: snoozeOut(row, now) }).code(201);
+        return h.response({ snooze: snoozeOut(row, now) } satisfies Sendable<SnoozeAdded>).code(201);
       },
     },
     {

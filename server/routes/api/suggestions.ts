@@ -4,6 +4,7 @@ import { shopOf } from '../../auth/sessionAuth.ts';
 import { days, object } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
+import type { AcceptedSuggestions, ProposalList, RulesetNote, Sendable } from '../../../contract/index.ts';
 
 const SIGNAL_ID = { type: 'string', minLength: 1, maxLength: 200 } as const;
 
@@ -24,7 +25,7 @@ export function suggestionRoutes(deps: ApiDeps): ServerRoute[] {
         // Learned and previewed in the trial thread (every labelled decision's signals are read and re-weighed).
         const list = await deps.trials.suggestions(shop, (request.query as { days?: number }).days ?? 90);
         if (!list) throw Boom.conflict('This shop has no published ruleset to suggest weights for');
-        return list;
+        return list satisfies Sendable<ProposalList>;
       },
     },
     {
@@ -43,7 +44,8 @@ export function suggestionRoutes(deps: ApiDeps): ServerRoute[] {
         if ('unknown' in result) throw Boom.badData(`Not among the current suggestions: ${result.unknown.join(', ')} (the suggestions may have changed; reload them)`);
         const accepted = result.draft.note?.kind === 'suggestions' ? (result.draft.note.accepted as { signalId: string; currentWeight: number; suggestedWeight: number }[]) : [];
         await deps.stores.audit.record(shop, user, 'suggestions.accept', `v${result.draft.version}`, { signals: accepted.map((p) => ({ id: p.signalId, from: p.currentWeight, to: p.suggestedWeight })) });
-        return h.response({ version: result.draft.version, status: result.draft.status, body: result.draft.body, note: result.draft.note, accepted: result.accepted }).code(201);
+        // The row keeps the note as JSON it does not type: it is the SuggestionsNote the draft was written with.
+        return h.response({ version: result.draft.version, status: result.draft.status, body: result.draft.body, note: (result.draft.note ?? null) as RulesetNote | null, accepted: result.accepted } satisfies Sendable<AcceptedSuggestions>).code(201);
       },
     },
   ];

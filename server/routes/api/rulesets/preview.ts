@@ -3,6 +3,7 @@ import type { Ruleset } from '../../../../engine/index.ts';
 import { shopOf } from '../../../auth/sessionAuth.ts';
 import { schema } from '../../validate.ts';
 import type { ApiDeps } from '../context.ts';
+import type { PreviewAnswer } from '../../../../contract/index.ts';
 
 /**
  * `POST /api/rulesets/preview` (`{body, days?}`): the instant preview of an edited body over the
@@ -21,7 +22,7 @@ export function previewRulesetRoutes(deps: ApiDeps): ServerRoute[] {
       },
       handler: async (request) => {
         const { body, days } = request.payload as { body: Ruleset; days: number };
-        return deps.rulesets.preview(shopOf(request).shop, body, days);
+        return (await deps.rulesets.preview(shopOf(request).shop, body, days)) satisfies PreviewAnswer;
       },
     },
   ];

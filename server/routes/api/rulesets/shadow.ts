@@ -2,6 +2,7 @@ import type { ServerRoute } from '@hapi/hapi';
 import { shopOf } from '../../../auth/sessionAuth.ts';
 import type { ApiDeps } from '../context.ts';
 import { versionOf, versionParams } from './helpers.ts';
+import type { Sendable, ShadowStarted } from '../../../../contract/index.ts';
 
 /**
  * Shadow mode: `POST /api/rulesets/{version}/shadow` runs a draft beside the live version on new
@@ -17,7 +18,7 @@ export function shadowRulesetRoutes(deps: ApiDeps): ServerRoute[] {
       handler: async (request) => {
         const { shop, user } = shopOf(request);
         const row = await deps.rulesets.startShadow(shop, versionOf(request), user);
-        return { shadowVersion: row.version, since: row.shadow_since };
+        return { shadowVersion: row.version, since: row.shadow_since } satisfies Sendable<ShadowStarted>;
       },
     },
     {
@@ -26,7 +27,7 @@ export function shadowRulesetRoutes(deps: ApiDeps): ServerRoute[] {
       handler: async (request) => {
         const { shop, user } = shopOf(request);
         await deps.rulesets.stopShadow(shop, user);
-        return { shadowVersion: null };
+        return { shadowVersion: null } satisfies ShadowStarted;
       },
     },
   ];
