@@ -2,8 +2,12 @@ import { PgBoss } from 'pg-boss';
 import { actionJobKey, QUEUES, scoreJobKey, type ActionJob, type AgingJob, type BackfillJob, type FitJob, type ProductsJob, type ReasonsJob, type RingsJob, type ScoreBatchJob, type ScoreJob, type SimulationJob } from './queues.ts';
 
 /**
- * pg-boss behind the two things the app asks of it: send a scoring job, send an action job.
+ * pg-boss behind what the app sends: one method per queue of `QUEUES` (scoring, actions, backfill
+ * steps, simulations, fits, rings, reasons, products, aging, and the two periodic schedules).
  * Queues notify listening workers at once (LISTEN/NOTIFY), with polling as the fallback.
+ * Every queue is of pg-boss's 'standard' policy except rings ('stately'): pg-boss 12 enforces a
+ * singleton key only under the other policies, so elsewhere the key labels a job and a second
+ * send queues a second job (JobQueue.test.ts); the work is idempotent instead.
  */
 export class JobQueue {
   readonly boss: PgBoss;
@@ -25,17 +29,18 @@ export class JobQueue {
     await boss.createQueue(QUEUES.scoreBatch, { retryLimit: 6, retryDelay, retryBackoff: retryDelay > 0, notify: true });
     // Action retries are the runner's own (visible on the action row), not pg-boss's.
     await boss.createQueue(QUEUES.action, { retryLimit: 0, notify: true });
-    // A failing backfill step retries with backoff (rate limits, transient errors) from its checkpoint.
+    // A simulation runs once (its row records a failure).
     await boss.createQueue(QUEUES.simulate, { retryLimit: 0, expireInSeconds: 3600, notify: true });
-    // One clustering per shop at a time: a request while one is queued is dropped (singleton key).
+    // A clustering is retried once. A request while one is queued queues another (standard policy: the shop's singleton key does not dedupe).
     await boss.createQueue(QUEUES.reasons, { retryLimit: 1, retryDelay, expireInSeconds: 900, notify: true });
+    // A failing backfill step retries with backoff (rate limits, transient errors) from its checkpoint.
     await boss.createQueue(QUEUES.backfill, { retryLimit: 8, retryDelay: Math.max(retryDelay, 1), retryBackoff: retryDelay > 0, expireInSeconds: 120, notify: true });
     // One rings build per shop queued and one running at a time (a request while one waits is that build).
     await boss.createQueue(QUEUES.rings, { retryLimit: 2, retryDelay: Math.max(retryDelay, 1), expireInSeconds: 900, notify: true, policy: 'stately' });
     await boss.createQueue(QUEUES.ringsAll, { retryLimit: 0 });
     // A failed product fetch is not retried by pg-boss: the next order naming the products asks again (after the catalog's backoff).
     await boss.createQueue(QUEUES.products, { retryLimit: 0, expireInSeconds: 300, notify: true });
-    // Aging: one per shop queued at a time (a request while one waits is that run); idempotent, so a retry is harmless.
+    // Aging is idempotent, so a retry, or a second request queued beside a waiting one (standard policy), is harmless.
     await boss.createQueue(QUEUES.aging, { retryLimit: 2, retryDelay: Math.max(retryDelay, 1), expireInSeconds: 900, notify: true });
     await boss.createQueue(QUEUES.agingAll, { retryLimit: 0, notify: true });
     // A fit runs once (its row records a failure); the trial thread bounds its time below the expiry.
@@ -53,7 +58,7 @@ export class JobQueue {
     await this.boss.schedule(QUEUES.ringsAll, cron, {});
   }
 
-  /** An aging run of a shop (dropped if one is already queued). */
+  /** An aging run of a shop (keyed by the shop; not deduplicated on this standard queue). */
   async sendAging(job: AgingJob): Promise<void> {
     await this.boss.send(QUEUES.aging, job, { singletonKey: job.shopId });
   }
@@ -99,7 +104,7 @@ export class JobQueue {
     await this.boss.send(QUEUES.simulate, job);
   }
 
-  /** A product-facts fetch for a shop (dropped while another of the shop's is queued: it fetches what is missing then). */
+  /** A product-facts fetch for a shop (keyed by the shop but not deduplicated: a later fetch finds what an earlier one stored and fetches only what is still missing). */
   async sendProducts(job: ProductsJob): Promise<void> {
     await this.boss.send(QUEUES.products, job, { singletonKey: job.shopId });
   }
@@ -113,7 +118,7 @@ export class JobQueue {
     await this.boss.send(QUEUES.backfill, job, delaySeconds > 0 ? { startAfter: delaySeconds } : {});
   }
 
-  /** `attempt` keys the job, so a retry can be queued while the failing run is still active. */
+  /** One attempt of an action, keyed by its attempt; a retry starts after `delaySeconds`. */
   async sendAction(job: ActionJob, attempt = 0, delaySeconds = 0): Promise<void> {
     await this.boss.send(QUEUES.action, job, { singletonKey: actionJobKey(job, attempt), startAfter: delaySeconds });
   }

@@ -79,12 +79,12 @@ export interface ActionJob {
   actionId: string;
 }
 
-/** One job per subject at a time: a duplicate send while one is queued is dropped. */
+/** A subject's job key. It names the job only: on the standard score queue a duplicate send is queued too, and scoring skips a decided subject. */
 export function scoreJobKey(job: ScoreJob): string {
   return `${job.shopId}|${job.kind}|${job.subjectId}`;
 }
 
-/** An action job per attempt, so a retry can be queued while the failing run is still active. */
+/** An action job's key per attempt (a label: the standard action queue does not deduplicate; a finished action is never claimed again). */
 export function actionJobKey(job: ActionJob, attempt: number): string {
   return `${job.shopId}|${job.actionId}|${attempt}`;
 }

@@ -50,10 +50,14 @@ export interface WorkerDeps {
 }
 
 /**
- * The two workers. Scoring: decide, store, then enqueue the chosen actions (each action row was
- * written with the decision, so a crash between commit and send loses nothing: the sweeper
- * re-enqueues pending rows). Actions: run one stored action against the Admin API. Jobs of an
- * uninstalled shop are dropped.
+ * A worker for every queue of `QUEUES` (twelve). Scoring (`score`, and `scoreBatch` for a group
+ * commit's subjects): decide, store, then enqueue the chosen actions (each action row was written
+ * with the decision, so a crash between commit and send loses nothing: the sweeper re-enqueues
+ * pending rows); score jobs of an uninstalled shop are dropped. Actions: run one stored action
+ * against the Admin API. The others hand their payload to the function `composeApp` gives them:
+ * a backfill step, a simulation, a fit, a rings rebuild, return-reason clusters, product facts,
+ * aging inference, and the two periodic jobs (rings and aging for every shop).
+ * startWorkers.test.ts sends a job to each and sees it worked.
  */
 export async function startWorkers(deps: WorkerDeps): Promise<void> {
   const { queue, log } = deps;
