@@ -40,37 +40,37 @@ export class ActionRunner {
 
   async run(shopId: string, actionId: string): Promise<void> {
     const { stores, log } = this.deps;
-    const action = await stores.actions.claim(actionId);
-    if (!action || action.shop_id !== shopId) return;
+    const action = await stores.actions.claim(shopId, actionId);
+    if (!action) return;
     const decisionRow = await stores.decisions.get(shopId, action.decision_id);
-    if (!decisionRow) return stores.actions.finish(actionId, 'skipped', { reason: 'decision deleted' });
-    if (action.type === 'review.queue') return stores.actions.finish(actionId, 'done', { queue: (action.spec as { queue?: string }).queue ?? 'default' });
+    if (!decisionRow) return stores.actions.finish(shopId, actionId, 'skipped', { reason: 'decision deleted' });
+    if (action.type === 'review.queue') return stores.actions.finish(shopId, actionId, 'done', { queue: (action.spec as { queue?: string }).queue ?? 'default' });
     const shop = await stores.shops.getCached(shopId);
     if (!shop?.access_token) {
       const reason = this.deps.config.demoMode ? 'demo mode: no Shopify store is connected' : `shop is ${shop?.status ?? 'not installed'}: no access token`;
-      return stores.actions.finish(actionId, 'skipped', { reason });
+      return stores.actions.finish(shopId, actionId, 'skipped', { reason });
     }
     const client = this.client(shopId, shop.access_token);
     try {
       const result = await this.execute(client, action, decisionRow.trace as Decision);
       const skipped = (result as { skipped?: string }).skipped;
-      await stores.actions.finish(actionId, skipped ? 'skipped' : 'done', result as Record<string, unknown>);
+      await stores.actions.finish(shopId, actionId, skipped ? 'skipped' : 'done', result as Record<string, unknown>);
       log.info({ shopId, actionId, type: action.type, skipped }, 'action done');
     } catch (error) {
       if (error instanceof ShopifyApiError && error.kind === 'unauthorized') {
         await this.deps.onUnauthorized(shopId);
-        await stores.actions.finish(actionId, 'failed', null, `Shopify refused the token (${error.message}); reconnect the app`);
+        await stores.actions.finish(shopId, actionId, 'failed', null, `Shopify refused the token (${error.message}); reconnect the app`);
         return;
       }
       const message = error instanceof Error ? error.message : String(error);
       if (action.attempts < MAX_ATTEMPTS && isTransient(error)) {
         // The client already retried with backoff; try the whole action again later, visibly.
-        await stores.actions.requeue(actionId, `attempt ${action.attempts}: ${message}`);
+        await stores.actions.requeue(shopId, actionId, `attempt ${action.attempts}: ${message}`);
         const delay = (this.deps.retryBaseSeconds ?? 30) * 2 ** (action.attempts - 1);
         await this.deps.retryLater(shopId, actionId, action.attempts, delay);
         return;
       }
-      await stores.actions.finish(actionId, 'failed', null, `gave up after ${action.attempts} attempt(s): ${message}`);
+      await stores.actions.finish(shopId, actionId, 'failed', null, `gave up after ${action.attempts} attempt(s): ${message}`);
       log.warn({ shopId, actionId, type: action.type, err: error }, 'action failed');
     }
   }
@@ -86,7 +86,7 @@ export class ActionRunner {
       const result = await releaseHolds(this.client(shopId, shop.access_token), { holds });
       released = result.released;
     }
-    await stores.actions.finish(actionId, 'released', { ...(action?.result ?? {}), releasedBy: actor, released });
+    await stores.actions.finish(shopId, actionId, 'released', { ...(action?.result ?? {}), releasedBy: actor, released });
     await stores.audit.record(shopId, actor, 'hold.release', actionId, { released });
     return { released };
   }

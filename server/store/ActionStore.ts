@@ -33,30 +33,30 @@ export class ActionStore {
     return this.db<ActionRow>('actions').where({ shop_id: shopId, id }).first();
   }
 
-  getById(id: string): Promise<ActionRow | undefined> {
-    return this.db<ActionRow>('actions').where({ id }).first();
-  }
-
   forDecision(shopId: string, decisionId: string): Promise<ActionRow[]> {
     return this.db<ActionRow>('actions').where({ shop_id: shopId, decision_id: decisionId }).orderBy('id');
   }
 
-  /** Claims a pending (or failed-and-retried) action; false when another worker has it or it is finished. */
-  async claim(id: string): Promise<ActionRow | undefined> {
+  /**
+   * Claims a pending action of the shop (or a running one, whose run may have died with its
+   * worker): it becomes running with one more attempt. Undefined when it is finished, or not
+   * this shop's.
+   */
+  async claim(shopId: string, id: string): Promise<ActionRow | undefined> {
     const [row] = await this.db<ActionRow>('actions')
-      .where({ id })
+      .where({ shop_id: shopId, id })
       .whereIn('status', ['pending', 'running'])
       .update({ status: 'running', attempts: this.db.raw('attempts + 1') as never, updated_at: this.db.fn.now() as never }, '*');
     return row;
   }
 
-  async finish(id: string, status: Exclude<ActionStatus, 'pending' | 'running'>, result: Record<string, unknown> | null, error: string | null = null): Promise<void> {
-    await this.db('actions').where({ id }).update({ status, result: result === null ? null : JSON.stringify(result), error, updated_at: this.db.fn.now() });
+  async finish(shopId: string, id: string, status: Exclude<ActionStatus, 'pending' | 'running'>, result: Record<string, unknown> | null, error: string | null = null): Promise<void> {
+    await this.db('actions').where({ shop_id: shopId, id }).update({ status, result: result === null ? null : JSON.stringify(result), error, updated_at: this.db.fn.now() });
   }
 
   /** Back to pending after a transient failure, with the reason visible until the next run. */
-  async requeue(id: string, error: string): Promise<void> {
-    await this.db('actions').where({ id }).update({ status: 'pending', error, updated_at: this.db.fn.now() });
+  async requeue(shopId: string, id: string, error: string): Promise<void> {
+    await this.db('actions').where({ shop_id: shopId, id }).update({ status: 'pending', error, updated_at: this.db.fn.now() });
   }
 
   /** Held orders awaiting review: done holds not yet released. */

@@ -50,7 +50,7 @@ export interface DecisionFilters {
   to?: string;
   customerId?: string;
   limit: number;
-  /** Keyset pagination: decisions decided before this decision id's time. */
+  /** Keyset pagination: the decisions listed after this one of the shop (decided before it, or at the same time with a lower id); none for an id the shop has not. */
   before?: string;
 }
 
@@ -162,7 +162,9 @@ export class DecisionStore {
     if (filters.customerId) q.andWhere('customer_id', filters.customerId);
     if (filters.from) q.andWhere('decided_at', '>=', filters.from);
     if (filters.to) q.andWhere('decided_at', '<', filters.to);
-    if (filters.before) q.andWhere('id', '<', filters.before);
+    // Keyset on the order of the list (decision time, then id): ids follow insertion, not decision
+    // time (a late webhook of an older order), so `id < before` skipped and repeated rows.
+    if (filters.before) q.andWhereRaw('(decided_at, id) < (select b.decided_at, b.id from decisions b where b.shop_id = ? and b.id = ?)', [shopId, filters.before]);
     return q.orderBy([{ column: 'decided_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(filters.limit);
   }
 
