@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { compileRuleset, createRegistry, RulesetValidationError, validateRuleset, type CompiledRuleset, type RulesetProblem } from '../engine/index.ts';
-import { replayHistory, type HistoryEvent } from '../engine/history/index.ts';
+import { buildBaseline, replayHistory, ShopHistory, type HistoryEvent } from '../engine/history/index.ts';
+import type { Snooze } from '../engine/score.ts';
+import type { HashedLists, IdentifierKind } from '../sdk/index.ts';
 import { PluginHost } from '../plugins/PluginHost.ts';
 import { ScaffoldError, scaffoldPlugin } from '../plugins/scaffold.ts';
 import { passed as passedPluginTest, testPlugin } from '../plugins/testPlugin.ts';
@@ -12,8 +14,11 @@ import { JsonLinesFileError } from '../server/history/readJsonLines.ts';
 
 const USAGE = `Usage:
   refundsentry score --ruleset <ruleset.json> --in <events.jsonl>   print one decision per line (JSONL)
-  refundsentry replay --ruleset <ruleset.json> --history <history.jsonl>
-                                                                    score a shop's whole history point-in-time (JSONL decisions)
+  refundsentry replay --ruleset <ruleset.json> --history <history.jsonl> [--shop <name.myshopify.com>]
+                 [--lists <lists.json>] [--snoozes <snoozes.json>] [--baseline-as-of <time>]
+                                                                    score a shop's whole history point-in-time (JSONL decisions), with the
+                                                                    shop's lists and snoozes as GET /api/lists and /api/snoozes answer them,
+                                                                    and one baseline built as of a time (default: rebuilt weekly)
   refundsentry fit --history <history.jsonl> [--ruleset <ruleset.json>] [--labels <labels.jsonl>] [--out <draft.json>]
                  [--report <report.json>] [--split auto|time|customer] [--high-precision 0.9] [--medium-precision 0.5]
                  [--min-labels 20] [--test-share 0.3] [--window-days 120]
@@ -155,13 +160,59 @@ async function score(args: string[], registry: ReturnType<typeof createRegistry>
 }
 
 async function replay(args: string[], registry: ReturnType<typeof createRegistry>, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const { values } = parseArgs({ args, options: { ruleset: { type: 'string' }, history: { type: 'string' }, shop: { type: 'string', default: 'cli.myshopify.com' } }, strict: true });
+  const { values } = parseArgs({
+    args,
+    options: {
+      ruleset: { type: 'string' },
+      history: { type: 'string' },
+      shop: { type: 'string', default: 'cli.myshopify.com' },
+      lists: { type: 'string' },
+      snoozes: { type: 'string' },
+      'baseline-as-of': { type: 'string' },
+    },
+    strict: true,
+  });
   if (!values.ruleset || !values.history) throw new CliInputError('replay needs --ruleset <file> and --history <history.jsonl>');
+  const asOf = values['baseline-as-of'];
+  if (asOf !== undefined && Number.isNaN(Date.parse(asOf))) throw new CliInputError('--baseline-as-of must be an ISO 8601 time');
   const compiled = await compileOrReport(values.ruleset, registry, err);
   if (!compiled) return 2;
   const { events, bad } = await readEvents(values.history, err);
-  for (const { decision } of replayHistory(events, compiled, { shopId: values.shop! })) out.write(`${JSON.stringify(decision)}\n`);
+  const lists = values.lists ? listsOf(await readJsonFile(values.lists, 'lists')) : undefined;
+  const snoozes = values.snoozes ? snoozesOf(await readJsonFile(values.snoozes, 'snoozes')) : undefined;
+  // One baseline for every subject, as the app judges a backfill and a simulation with the shop's baseline of the day.
+  const baseline = asOf === undefined ? undefined : buildBaseline(ShopHistory.from(events).all, { asOf: new Date(asOf).toISOString() });
+  const options = { shopId: values.shop!, ...(lists ? { lists } : {}), ...(snoozes ? { snoozes } : {}), ...(baseline ? { baselineEveryDays: 0, baseline } : {}) };
+  for (const { decision } of replayHistory(events, compiled, options)) out.write(`${JSON.stringify(decision)}\n`);
   return bad > 0 ? 1 : 0;
+}
+
+/** `--lists`: the answer of `GET /api/lists` (`{ entries: [{ list, kind, hash, nonOverridable }] }`) as the engine's hashed lists. */
+function listsOf(file: unknown): HashedLists {
+  const entries = (file as { entries?: unknown })?.entries;
+  if (!Array.isArray(entries)) throw new CliInputError('--lists must hold the answer of GET /api/lists: { "entries": [...] }');
+  const lists: HashedLists = { blocked: {}, allowed: {}, locked: {} };
+  for (const entry of entries as { list?: unknown; kind?: unknown; hash?: unknown; nonOverridable?: unknown }[]) {
+    if ((entry.list !== 'blocked' && entry.list !== 'allowed') || typeof entry.kind !== 'string' || typeof entry.hash !== 'string') {
+      throw new CliInputError(`--lists: an entry needs list (blocked or allowed), kind and hash: ${JSON.stringify(entry)}`);
+    }
+    const kind = entry.kind as IdentifierKind;
+    (lists[entry.list][kind] ??= []).push(entry.hash);
+    if (entry.list === 'blocked' && entry.nonOverridable === true) (lists.locked![kind] ??= []).push(entry.hash);
+  }
+  return lists;
+}
+
+/** `--snoozes`: the answer of `GET /api/snoozes` (`{ snoozes: [{ customerId, signalId, startsAt, expiresAt, createdBy, reason }] }`). */
+function snoozesOf(file: unknown): Snooze[] {
+  const snoozes = (file as { snoozes?: unknown })?.snoozes;
+  if (!Array.isArray(snoozes)) throw new CliInputError('--snoozes must hold the answer of GET /api/snoozes: { "snoozes": [...] }');
+  return (snoozes as Record<string, unknown>[]).map((s) => {
+    if (typeof s.customerId !== 'string' || typeof s.signalId !== 'string' || typeof s.startsAt !== 'string' || typeof s.expiresAt !== 'string' || Number.isNaN(Date.parse(s.startsAt)) || Number.isNaN(Date.parse(s.expiresAt))) {
+      throw new CliInputError(`--snoozes: a snooze needs customerId, signalId, startsAt and expiresAt: ${JSON.stringify(s)}`);
+    }
+    return { customerId: s.customerId, signalId: s.signalId, startsAt: s.startsAt, expiresAt: s.expiresAt, ...(typeof s.createdBy === 'string' ? { by: s.createdBy } : {}), ...(typeof s.reason === 'string' && s.reason ? { reason: s.reason } : {}) };
+  });
 }
 
 /** A history file's events; each bad line reported by number. */

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { type ChosenAction, type CompiledRuleset, type Ruleset, type SignalRegistry, type SnoozeNote } from '../../engine/index.ts';
 import { buildBaseline, contextAt, ShopHistory } from '../../engine/history/index.ts';
@@ -9,6 +8,8 @@ import { compilePublished } from './compilePublished.ts';
 import type { RulesetBudgetGuard } from './RulesetBudgetGuard.ts';
 import type { ProductCatalog } from './ProductCatalog.ts';
 import { productIdsOf, withProductFacts, type ActionRow, type DecisionRow, type SnoozeRow, type Stores } from '../store/index.ts';
+import { snoozeOf } from '../store/SnoozeStore.ts';
+import { inHoldout, snoozesAt as kernelSnoozesAt } from '../../engine/score.ts';
 
 /** What to score: one order, return or refund of a shop (a scoring job's payload). */
 export interface ScoreRequest {
@@ -369,30 +370,12 @@ export function holdoutShareOf(settings: Record<string, unknown> | undefined): n
   return Number.isFinite(percent) ? Math.min(20, Math.max(0, percent)) / 100 : 0;
 }
 
-/**
- * Whether a subject falls in the holdout sample: a deterministic hash of shop and subject id in
- * [0, 1) below the share, so the same subject is always in or out, and the choice is independent
- * of its score.
- */
-export function inHoldout(shopId: string, subjectId: string, share: number): boolean {
-  if (share <= 0) return false;
-  const h = createHash('sha256').update(`${shopId}|${subjectId}`).digest().readUInt32BE(0);
-  return h / 0x1_0000_0000 < share;
-}
+/** Whether a HIGH subject falls in the holdout sample: the scoring kernel's (engine/score.ts). */
+export { inHoldout };
 
-/** The snoozes in force at `at` (started at or before it, expiring after it), by signal id. */
+/** The snoozes in force at `at` (started at or before it, expiring after it), by signal id: the scoring kernel's `snoozesAt`. */
 export function snoozesAt(rows: readonly SnoozeRow[] | undefined, at: string): Record<string, SnoozeNote> | undefined {
-  if (!rows) return undefined;
-  const t = Date.parse(at);
-  let active: Record<string, SnoozeNote> | undefined;
-  for (const row of rows) {
-    if (new Date(row.starts_at).getTime() > t || new Date(row.expires_at).getTime() <= t) continue;
-    const until = new Date(row.expires_at).toISOString();
-    const current = active?.[row.signal_id];
-    if (current && current.until >= until) continue;
-    (active ??= {})[row.signal_id] = { until, by: row.created_by, ...(row.reason ? { reason: row.reason } : {}) };
-  }
-  return active;
+  return rows ? kernelSnoozesAt(rows.map(snoozeOf), at) : undefined;
 }
 
 function heldOut(action: ChosenAction, share: number): SettledAction {

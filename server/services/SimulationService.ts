@@ -52,12 +52,13 @@ export class SimulationService {
     if (!row || (row.status !== 'running' && row.status !== 'cancelling')) return;
     try {
       if (row.status === 'cancelling') throw new SimulationCancelled();
-      const [draft, live, material, lists, baseline] = await Promise.all([
+      const [draft, live, material, lists, baseline, snoozes] = await Promise.all([
         this.stores.rulesets.get(shopId, row.version),
         this.stores.rulesets.get(shopId, row.against_version),
         this.stores.context.wholeShop(shopId),
         this.stores.lists.forShopCached(shopId),
         this.scoring.baselineFor(shopId),
+        this.stores.snoozes.forShop(shopId),
       ]);
       if (!draft || !live) throw new Error('a ruleset version of this simulation no longer exists');
       if (!material) throw new Error('this shop history is too large to simulate in one run yet');
@@ -66,6 +67,7 @@ export class SimulationService {
         shopId,
         window: { from: row.window_from.toISOString(), to: row.window_to.toISOString() },
         lists,
+        snoozes,
         baseline,
         ...(options.budget ? { budget: options.budget } : {}),
         progressEvery: 250,

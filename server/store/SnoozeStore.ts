@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Snooze } from '../../engine/score.ts';
 
 export interface SnoozeRow {
   id: string;
@@ -20,6 +21,18 @@ export interface SnoozeInput {
   reason?: string;
   /** When the snooze takes effect; now by default. */
   startsAt?: string;
+}
+
+/** A stored snooze as the scoring kernel reads it (engine/score.ts `Snooze`). */
+export function snoozeOf(row: SnoozeRow): Snooze {
+  return {
+    customerId: row.customer_id,
+    signalId: row.signal_id,
+    startsAt: new Date(row.starts_at).toISOString(),
+    expiresAt: new Date(row.expires_at).toISOString(),
+    by: row.created_by,
+    ...(row.reason ? { reason: row.reason } : {}),
+  };
 }
 
 /** Per-customer snoozes of a signal, each in force from `starts_at` until `expires_at`. */
@@ -60,6 +73,15 @@ export class SnoozeStore {
   async forCustomers(shopId: string, customerIds: readonly string[], since: string): Promise<SnoozeRow[]> {
     if (customerIds.length === 0) return [];
     return this.db<SnoozeRow>('snoozes').where({ shop_id: shopId }).whereIn('customer_id', customerIds).andWhere('expires_at', '>', since).select('*');
+  }
+
+  /**
+   * Every snooze of the shop, as the scoring kernel reads them (`snoozesAt` picks, per subject,
+   * those in force at its time): what the simulator and the preview score a history with.
+   */
+  async forShop(shopId: string): Promise<Snooze[]> {
+    const rows = await this.db<SnoozeRow>('snoozes').where({ shop_id: shopId }).orderBy('id').select('*');
+    return rows.map(snoozeOf);
   }
 
   /** Ends a snooze; false when there was none in this shop. */

@@ -52,11 +52,12 @@ export async function previewRuleset(deps: PreviewDeps, shopId: string, body: Ru
   const changes = changedSignals(live, compiled);
   const liveZones = { low: 0, medium: 0, high: 0 };
   if (changes.changed.length > 0) {
-    const [material, all, lists, baseline] = await Promise.all([
+    const [material, all, lists, baseline, snoozes] = await Promise.all([
       deps.stores.context.wholeShop(shopId),
       deps.stores.decisions.signalsSince(shopId, new Date(0)),
       deps.stores.lists.forShopCached(shopId),
       deps.scoring.baselineFor(shopId),
+      deps.stores.snoozes.forShop(shopId),
     ]);
     if (material) {
       const events: HistoryEvent[] = [...material.events, ...material.outcomes.map((outcome): HistoryEvent => ({ type: 'outcome', outcome }))];
@@ -65,6 +66,7 @@ export async function previewRuleset(deps: PreviewDeps, shopId: string, body: Ru
         const rescored = rescoreChanged(events, stored, live, compiled, {
           shopId,
           lists,
+          snoozes,
           baseline,
           ...(options.budget ? { budget: options.budget } : {}),
           ...(options.onProgress ? { onProgress: options.onProgress, progressEvery: 200 } : {}),
