@@ -3,9 +3,7 @@ import type {
   CustomerHistory,
   CustomerSnapshot,
   HashedLists,
-  IdentityFacts,
   PastDecision,
-  RingNeighbourhood,
   ShopBaseline,
   ShopifyId,
   SignalContext,
@@ -16,9 +14,8 @@ import type {
 import { isKnownTransaction } from '../../sdk/transactions.ts';
 import { withCheckoutFacts } from './checkoutFacts.ts';
 import { deepFreeze } from '../../sdk/params.ts';
-import { customerAt, EMPTY_BASELINE, EMPTY_LISTS } from './contextAt.ts';
-import { addOrderIdentifiers, identityAt, type IdentifierOrders } from './identityAt.ts';
-import { ringAt, type IdentifierSharing } from './ringAt.ts';
+import { addOrderIdentifiers, type IdentifierOrders } from './identityAt.ts';
+import { customerAt, derivedAt, pointInTimeContext } from './pointInTime.ts';
 import type { HistoryEvent, Ledger } from './ShopHistory.ts';
 
 /** One list of a ledger: the records in arrival order with their times parsed once. */
@@ -246,29 +243,12 @@ export class HistoryStream {
       for (const record of list) deepFreeze(record);
       Object.freeze(list);
     }
-    return Object.freeze({
-      shopId: options.shopId,
-      now: subject.at,
-      subject: deepFreeze(subject),
-      customer: deepFreeze(customerAt(customerId ? this.customers.get(customerId) : undefined, customerId, decisions.at(-1))),
-      history: Object.freeze(history),
-      baseline: deepFreeze(options.baseline ?? EMPTY_BASELINE),
-      lists: deepFreeze(options.lists ?? EMPTY_LISTS),
-      derived: needs.has('derived') ? deepFreeze(this.derivedOf(subject, ledger, at)) : Object.freeze({}),
-    });
-  }
-
-  /**
-   * The derived facts, as contextAt gives them: the ring neighbourhood from the subject's order and
-   * the customer's earlier ones, and (an order subject) the identity facts from the same counts.
-   */
-  private derivedOf(subject: Subject, ledger: StreamLedger, at: number): { ring: RingNeighbourhood; identity?: IdentityFacts } {
-    const earlier = cut(ledger.orders, at, (o) => o.id !== subject.id);
-    const own = subject.kind === 'order' ? [subject.order, ...earlier] : earlier.some((o) => o.id === subject.order.id) ? earlier : [subject.order, ...earlier];
-    const customerId = subject.order.customerId;
-    const sharing = new Map<string, IdentifierSharing>();
-    const ring = ringAt(this, customerId ? `customer:${customerId}` : `guest:${subject.order.id}`, own, at, sharing);
-    return subject.kind === 'order' ? { ring, identity: identityAt(this, subject.order, earlier, at, sharing) } : { ring };
+    Object.freeze(history);
+    const customer = customerAt(customerId ? this.customers.get(customerId) : undefined, customerId, decisions.at(-1));
+    const key = customerId ? `customer:${customerId}` : `guest:${subject.order.id}`;
+    const derived = needs.has('derived') ? derivedAt(this, key, subject, cut(ledger.orders, at, (o) => o.id !== id), at) : {};
+    // Every part frozen (deepFreeze stops at the history's records, frozen above), then the whole.
+    return pointInTimeContext(subject, customer, history, derived, options, deepFreeze);
   }
 
   /** The records of a ledger by its ShopHistory key (`customer:<id>` or `guest:<order id>`), in arrival order. */

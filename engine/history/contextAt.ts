@@ -1,27 +1,9 @@
-import {
-  isKnownTransaction,
-  type CustomerHistory,
-  type CustomerSnapshot,
-  type HashedLists,
-  type PastDecision,
-  type ShopBaseline,
-  type SignalContext,
-  type Subject,
-} from '../../sdk/index.ts';
-import { identityAt } from './identityAt.ts';
-import { ringAt, type IdentifierSharing } from './ringAt.ts';
+import { isKnownTransaction, type CustomerHistory, type SignalContext, type Subject } from '../../sdk/index.ts';
+import { customerAt, derivedAt, pointInTimeContext, type ContextOptions } from './pointInTime.ts';
 import type { Ledger, ShopHistory } from './ShopHistory.ts';
 
-export interface ContextOptions {
-  shopId: string;
-  /** The shop baseline in force at the subject's time (built only from earlier events). */
-  baseline?: ShopBaseline;
-  lists?: HashedLists;
-}
-
-export const EMPTY_BASELINE: ShopBaseline = Object.freeze({ measures: {}, skuReturnRates: {} }) as ShopBaseline;
-export const EMPTY_LISTS: HashedLists = Object.freeze({ blocked: {}, allowed: {} }) as HashedLists;
-const RISK_TAG = /^refundsentry:(low|medium|high)-risk$/;
+export { customerAt, EMPTY_BASELINE, EMPTY_LISTS } from './pointInTime.ts';
+export type { ContextOptions };
 
 /**
  * The point-in-time context of a subject: only what was known strictly before `subject.at`.
@@ -49,34 +31,9 @@ export function contextAt(subject: Subject, history: ShopHistory, options: Conte
     transactions: history.transactionsByKey(history.keyFor(customerId, subject.order.id)).filter((t) => isKnownTransaction(t, subject, at)),
   };
   sortByTime(customerHistory);
-  // The subject's own order is known at its time (an order subject is excluded from its history).
-  const ownOrders = subject.kind === 'order' ? [subject.order, ...customerHistory.orders] : customerHistory.orders.some((o) => o.id === subject.order.id) ? customerHistory.orders : [subject.order, ...customerHistory.orders];
-  const sharing = new Map<string, IdentifierSharing>();
-  const ring = ringAt(history, history.keyFor(customerId, subject.order.id), ownOrders, at, sharing);
-  // Identity facts for order subjects: what the order's identifiers had been used for until now.
-  const derived = subject.kind === 'order' ? { ring, identity: identityAt(history, subject.order, customerHistory.orders, at, sharing) } : { ring };
-  return {
-    shopId: options.shopId,
-    now: subject.at,
-    subject,
-    customer: customerAt(customerId ? history.customers.get(customerId) : undefined, customerId, customerHistory.decisions.at(-1)),
-    history: customerHistory,
-    baseline: options.baseline ?? EMPTY_BASELINE,
-    lists: options.lists ?? EMPTY_LISTS,
-    derived,
-  };
-}
-
-/**
- * The customer as known then: their stored snapshot, with RefundSentry's own risk tag taken
- * from the latest earlier decision rather than from whatever the tag is today.
- */
-export function customerAt(snapshot: CustomerSnapshot | undefined, id: string | null, latest: PastDecision | undefined): CustomerSnapshot | null {
-  if (!id) return null;
-  const base = snapshot ?? { id, tags: [], identity: {} };
-  const tags = base.tags.filter((tag) => !RISK_TAG.test(tag));
-  if (latest) tags.push(`refundsentry:${latest.zone}-risk`);
-  return { ...base, tags };
+  const derived = derivedAt(history, history.keyFor(customerId, subject.order.id), subject, customerHistory.orders, at);
+  const customer = customerAt(customerId ? history.customers.get(customerId) : undefined, customerId, customerHistory.decisions.at(-1));
+  return pointInTimeContext(subject, customer, customerHistory, derived, options);
 }
 
 function sortByTime(history: CustomerHistory): void {
