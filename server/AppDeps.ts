@@ -11,6 +11,7 @@ import type { FitService } from './services/FitService.ts';
 import type { GdprService } from './services/GdprService.ts';
 import type { OrderIntake } from './services/OrderIntake.ts';
 import type { ReasonService } from './services/ReasonService.ts';
+import type { RulesetService } from './services/RulesetService.ts';
 import type { RingService } from './services/RingService.ts';
 import type { ScoringService } from './services/ScoringService.ts';
 import type { SimulationService } from './services/SimulationService.ts';
@@ -31,6 +32,8 @@ export interface AppDeps {
   scoring: ScoringService;
   backfill: BackfillService;
   simulations: SimulationService;
+  /** Drafts, publish, rollback, previews, shadow mode, and the one compiled-version cache (`ScoringService` uses it too). */
+  rulesets: RulesetService;
   /** Previews and simulations, in trial threads off the main event loop, each within its budget. */
   trials: TrialThreads;
   rings: RingService;

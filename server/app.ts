@@ -9,7 +9,6 @@ import { api } from './routes/api/index.ts';
 import { errorMapping } from './routes/errors.ts';
 import { AnalyticsService } from './services/AnalyticsService.ts';
 import { ListService } from './services/ListService.ts';
-import { RulesetService } from './services/RulesetService.ts';
 import { admin } from './routes/admin.ts';
 import { webhooks } from './routes/webhooks/index.ts';
 import { hasExtendedOrderAccess } from './backfill/BackfillService.ts';
@@ -52,7 +51,7 @@ export async function createApp(deps: AppDeps): Promise<Hapi.Server> {
     { plugin: admin, options: { config: deps.config } },
     {
       plugin: api,
-      options: { stores: deps.stores, registry: deps.registry, plugins: deps.plugins, scoring: deps.scoring, backfill: deps.backfill, simulations: deps.simulations, trials: deps.trials, rings: deps.rings, reasons: deps.reasons, calibrations: deps.calibrations, fits: deps.fits, chargebacks: deps.chargebacks, analytics: new AnalyticsService(deps.stores), lists: new ListService(deps.stores), rulesets: new RulesetService(deps.stores, deps.registry, deps.trials), shopify: deps.shopify, releaseHold: deps.releaseHold },
+      options: { stores: deps.stores, registry: deps.registry, plugins: deps.plugins, scoring: deps.scoring, backfill: deps.backfill, simulations: deps.simulations, trials: deps.trials, rings: deps.rings, reasons: deps.reasons, calibrations: deps.calibrations, fits: deps.fits, chargebacks: deps.chargebacks, analytics: new AnalyticsService(deps.stores), lists: new ListService(deps.stores), rulesets: deps.rulesets, shopify: deps.shopify, releaseHold: deps.releaseHold },
     },
   ]);
   server.route({ method: 'GET', path: '/health', options: { auth: false }, handler: () => ({ ok: true, demoMode: deps.config.demoMode }) });

@@ -27,6 +27,7 @@ import { OrderIntake } from './services/OrderIntake.ts';
 import { ScoringService } from './services/ScoringService.ts';
 import { ProductCatalog } from './services/ProductCatalog.ts';
 import { RulesetBudgetGuard } from './services/RulesetBudgetGuard.ts';
+import { RulesetService } from './services/RulesetService.ts';
 import { TrialThreads } from './trials/TrialThreads.ts';
 import type { Stores } from './store/index.ts';
 
@@ -73,7 +74,9 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     limits: { previewSteps: budgets.previewSteps, previewTimeoutMs: budgets.previewTimeoutMs, simulationSteps: budgets.simulationSteps, simulationTimeoutMs: budgets.simulationTimeoutMs, fitTimeoutMs: budgets.fitTimeoutMs, memoryMb: budgets.trialMemoryMb },
   });
   const catalog = new ProductCatalog(stores, config, { log, enqueue: (shopId, productIds) => queue.sendProducts({ shopId, productIds }), ...(options.fastRetries ? { sleep: async () => {} } : {}) });
-  const scoring = new ScoringService(stores, registry, { unavailable: (id) => plugins.unavailableReason(id), guard, liveLoad: trials.liveLoad, decisionSteps: budgets.decisionSteps, catalog });
+  // The ruleset lifecycle and the one compiled-version cache of this thread (each trial thread has its own).
+  const rulesets = new RulesetService(stores, registry, { preview: (shopId, body, days) => trials.preview(shopId, body, days), unavailable: (id) => plugins.unavailableReason(id), decisionSteps: budgets.decisionSteps });
+  const scoring = new ScoringService(stores, registry, { rulesets, guard, liveLoad: trials.liveLoad, catalog });
   const actions = new ActionRunner({
     stores,
     config,
@@ -84,11 +87,11 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
   });
   const backfill = backfillService({ config, stores, log, scoring, options: options.backfill, fastRetries: options.fastRetries }, (shopId, delaySeconds) => queue.sendBackfill({ shopId }, delaySeconds));
   const reasons = new ReasonService(stores, config.llm ? new LlmLabeler(config.llm, stores.reasons) : null, log, (shopId, trigger) => queue.sendReasons({ shopId, trigger }));
-  const simulations = new SimulationService(stores, registry, scoring, (shopId, simulationId) => queue.sendSimulation({ shopId, simulationId }));
+  const simulations = new SimulationService(stores, rulesets, scoring, (shopId, simulationId) => queue.sendSimulation({ shopId, simulationId }));
   const rings = new RingService(stores, (shopId) => queue.sendRings({ shopId }));
   const labels = new LabelService(stores);
   const calibrations = new CalibrationService(stores, labels, { build: (shopId, version, kind) => trials.calibration(shopId, version, kind) });
-  const fits = new FitService(stores, registry, labels, (shopId, fitId) => queue.sendFit({ shopId, fitId }), {
+  const fits = new FitService(stores, rulesets, labels, (shopId, fitId) => queue.sendFit({ shopId, fitId }), {
     countLabels: (shopId, o) => trials.labelCounts(shopId, { asOf: o.asOf.toISOString(), minLabels: o.minLabels, ...(o.from ? { from: o.from.toISOString() } : {}), ...(o.to ? { to: o.to.toISOString() } : {}) }),
   });
   const chargebacks = new ChargebackService(stores, calibrations);
@@ -136,6 +139,7 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     scoring,
     backfill,
     simulations,
+    rulesets,
     trials,
     rings,
     reasons,

@@ -1,8 +1,9 @@
-import { compileRuleset, RulesetValidationError, type SignalRegistry } from '../../engine/index.ts';
+import { RulesetValidationError } from '../../engine/index.ts';
 import { fitRuleset, type FitOptions } from '../../engine/learn/fitRuleset.ts';
 import type { FitRow, RulesetNote, Stores } from '../store/index.ts';
 import { FIT_MIN_LABELS, type LabelCounts, type LabelService } from './LabelService.ts';
 import { Refused } from './Refused.ts';
+import type { RulesetService } from './RulesetService.ts';
 
 /** What a merchant may ask of a fit (`POST /api/rulesets/fit`). */
 export interface FitRequest {
@@ -69,7 +70,7 @@ function fitOptionsOf(request: FitRequest): FitOptions {
  */
 export class FitService {
   private readonly stores: Stores;
-  private readonly registry: SignalRegistry;
+  private readonly rulesets: RulesetService;
   private readonly labels: LabelService;
   private readonly enqueue: (shopId: string, fitId: string) => Promise<void>;
   private readonly countLabels: (shopId: string, options: { asOf: Date; minLabels: number; from?: Date; to?: Date }) => Promise<LabelCounts>;
@@ -79,9 +80,9 @@ export class FitService {
    * `countLabels` counts a shop's labels for `start` (default `labels.counts`; the server passes
    * the trial thread's, so that reading every decided subject stays off the main event loop).
    */
-  constructor(stores: Stores, registry: SignalRegistry, labels: LabelService, enqueue: (shopId: string, fitId: string) => Promise<void>, options: { countLabels?: FitService['countLabels']; now?: () => number } = {}) {
+  constructor(stores: Stores, rulesets: RulesetService, labels: LabelService, enqueue: (shopId: string, fitId: string) => Promise<void>, options: { countLabels?: FitService['countLabels']; now?: () => number } = {}) {
     this.stores = stores;
-    this.registry = registry;
+    this.rulesets = rulesets;
     this.labels = labels;
     this.enqueue = enqueue;
     this.countLabels = options.countLabels ?? ((shopId, o) => labels.counts(shopId, o));
@@ -118,7 +119,7 @@ export class FitService {
       const request = row.options as FitRequest;
       const current = await this.stores.rulesets.get(shopId, row.against_version);
       if (!current) throw new Error(`ruleset version ${row.against_version} no longer exists`);
-      const compiled = compileRuleset(current.body, this.registry);
+      const compiled = this.rulesets.compiled(current.body, current.content_hash);
       await step(0.05);
       const rows = await this.labels.fitRows(shopId, {
         asOf: row.as_of,
@@ -137,7 +138,6 @@ export class FitService {
         throw error;
       }
       await step(0.9);
-      compileRuleset(fitted.body, this.registry); // a fitted body that does not compile is never saved
       const note: RulesetNote = {
         kind: 'fit',
         fitId,
@@ -147,7 +147,7 @@ export class FitService {
         labels: row.labels,
         report: fitted.report,
       };
-      const draft = await this.stores.rulesets.createDraft(shopId, fitted.body, row.created_by ?? 'fit', null, note);
+      const draft = await this.rulesets.saveDraft(shopId, fitted.body, row.created_by ?? 'fit', null, note); // a fitted body that does not compile is never saved
       await this.stores.fits.finish(fitId, draft.version, fitted.report, Date.now() - started);
       await this.stores.audit.record(shopId, row.created_by ?? 'fit', 'ruleset.fit.draft', `v${draft.version}`, { fit: fitId, from: row.against_version, rows: rows.length });
     } catch (error) {

@@ -1,12 +1,36 @@
-import { compileRuleset, RulesetValidationError, validateRuleset, type Decision, type Ruleset, type RulesetProblem, type SignalRegistry, type SimulationReport } from '../../engine/index.ts';
+import { compileRuleset, contentHashOf, createRegistry, RulesetValidationError, validateRuleset, type CompiledRuleset, type CompileOptions, type Decision, type Ruleset, type RulesetProblem, type SignalRegistry, type SimulationReport } from '../../engine/index.ts';
 import type { HistoryEvent } from '../../engine/history/index.ts';
 import { compareDecisions, knowledgeOf } from '../../engine/simulate/simulate.ts';
-import type { RulesetRow, Stores } from '../store/index.ts';
-import type { TrialThreads } from '../trials/TrialThreads.ts';
+import { defineSignal, type AnySignal } from '../../sdk/index.ts';
+import type { RulesetNote, RulesetRow, Stores } from '../store/index.ts';
 import type { PreviewResult } from '../trials/previewRuleset.ts';
 
 /** Shadow mode as the admin sees it: the version in shadow since when, and its report against the live decisions. */
 export type ShadowReport = { shadowVersion: null; report: null } | { shadowVersion: number; since: RulesetRow['shadow_since']; report: SimulationReport };
+
+/** How a body is compiled (the engine's `compileRuleset`; tests pass one that counts). */
+export type CompileFunction = (body: Ruleset, registry: SignalRegistry, options: CompileOptions) => CompiledRuleset;
+
+export interface RulesetServiceOptions {
+  /**
+   * Runs an instant preview (the main thread passes the trial threads' `TrialThreads.preview`;
+   * a trial thread runs `previewRuleset` itself and passes none).
+   */
+  preview?: (shopId: string, body: Ruleset, days: number) => Promise<PreviewResult>;
+  /** Says why a signal a published version names is missing (e.g. its plugin failed to load). */
+  unavailable?: (signalId: string) => string;
+  /** Steps all the custom expressions of one decision may use together (engine default when unset). */
+  decisionSteps?: number;
+  compile?: CompileFunction;
+  /** Compiled versions kept (least recently used dropped first); default 256. */
+  cacheSize?: number;
+}
+
+/** A content's compilation: compiled as it is, or refused (and, for a once-published version, compiled leniently). */
+type Compilation = { strict: CompiledRuleset } | { refused: RulesetValidationError; lenient?: CompiledRuleset };
+
+/** A stored version, or anything with a body and the content hash it is cached by. */
+export type VersionContent = Pick<RulesetRow, 'body' | 'content_hash'>;
 
 /**
  * A shop's ruleset versions as the admin changes them: validate, save a draft (refused unless it
@@ -16,16 +40,32 @@ export type ShadowReport = { shadowVersion: null; report: null } | { shadowVersi
  * the report of the difference). Refusals: `RulesetValidationError` (422 with pointers),
  * `RulesetConflictError` from the store (409), `TrialRefused` from the trials; `routes/errors.ts`
  * maps them.
+ *
+ * It is also the one place rulesets are compiled: a cache of compiled versions keyed by content
+ * hash (`contentHashOf` of the body, the `content_hash` a stored version carries), so a content
+ * compiles once in a process whoever asks: a saved draft (compiled as it is stored), its publish,
+ * live and backfill scoring (`ScoringService`), the simulator, fits, suggestions and previews.
+ * The main thread has one instance (`composeApp.ts`); each trial thread builds its own
+ * (`trials/trialThread.ts`), so a content is compiled at most once per thread.
  */
 export class RulesetService {
   private readonly stores: Stores;
   private readonly registry: SignalRegistry;
-  private readonly trials: TrialThreads;
+  private readonly runPreview: RulesetServiceOptions['preview'];
+  private readonly unavailable: (signalId: string) => string;
+  private readonly compileOptions: CompileOptions;
+  private readonly compile: CompileFunction;
+  private readonly cacheSize: number;
+  private readonly compilations = new Map<string, Compilation>();
 
-  constructor(stores: Stores, registry: SignalRegistry, trials: TrialThreads) {
+  constructor(stores: Stores, registry: SignalRegistry, options: RulesetServiceOptions = {}) {
     this.stores = stores;
     this.registry = registry;
-    this.trials = trials;
+    this.runPreview = options.preview;
+    this.unavailable = options.unavailable ?? (() => 'no loaded plugin provides it');
+    this.compileOptions = options.decisionSteps === undefined ? {} : { decisionSteps: options.decisionSteps };
+    this.compile = options.compile ?? compileRuleset;
+    this.cacheSize = options.cacheSize ?? 256;
   }
 
   /** Every problem of a body, errors and warnings, with its JSON pointer. */
@@ -33,15 +73,87 @@ export class RulesetService {
     return validateRuleset(body, this.registry);
   }
 
-  /** A new draft of `body`, over `baseVersion` (409 when a newer version exists); throws `RulesetValidationError` unless it compiles. */
-  async saveDraft(shopId: string, body: Ruleset, user: string, baseVersion: number | null): Promise<RulesetRow> {
-    compileRuleset(body, this.registry);
-    return this.stores.rulesets.createDraft(shopId, body, user, baseVersion);
+  /**
+   * A body compiled strictly (a draft, an edited body, a fitted one), once per content: throws
+   * `RulesetValidationError` with every problem unless it compiles with this server's signals.
+   */
+  compiled(body: Ruleset, contentHash: string = contentHashOf(body)): CompiledRuleset {
+    const compilation = this.compilation(body, contentHash);
+    if ('strict' in compilation) return compilation.strict;
+    throw compilation.refused;
+  }
+
+  /**
+   * A published (or shadow, or once published) version, compiled once per content hash. Such a
+   * version was valid when it was published; if it now names signals this server does not have
+   * (a plugin that was removed or failed to load), it must still score: each missing signal
+   * becomes one that answers `status: error` with the reason, so decisions complete and their
+   * traces say what is missing. Any other problem still throws.
+   */
+  compiledVersion(row: VersionContent): CompiledRuleset {
+    const compilation = this.compilation(row.body, row.content_hash);
+    if ('strict' in compilation) return compilation.strict;
+    if (compilation.lenient) return compilation.lenient;
+    const { refused } = compilation;
+    const errors = refused.problems.filter((p) => p.severity === 'error');
+    if (errors.length === 0 || errors.some((p) => p.code !== 'unknown-signal')) throw refused;
+    const missing = Object.keys(row.body.signals).filter((id) => !this.registry.has(id));
+    const lenient = structuredClone(row.body);
+    for (const id of missing) delete lenient.signals[id]!.params; // their schema is unknown
+    compilation.lenient = this.compile(lenient, createRegistry([...this.registry.list(), ...missing.map((id) => unavailableSignal(id, this.unavailable(id)))]), this.compileOptions);
+    return compilation.lenient;
+  }
+
+  /**
+   * The version a shop scores with: its published version, or, while that is over its expression
+   * budget (`RulesetBudgetGuard`), the latest version published before it that is not, or else the
+   * published version without its custom signals and derived facts. Undefined: none published.
+   */
+  async live(shopId: string): Promise<CompiledRuleset | undefined> {
+    const row = await this.stores.rulesets.publishedCached(shopId);
+    if (!row) return undefined;
+    if (!row.over_budget_at) return this.compiledVersion(row);
+    const good = await this.stores.rulesets.lastGoodCached(shopId, row.version);
+    if (good) return this.compiledVersion(good);
+    const body: Ruleset = { ...row.body, customSignals: [] };
+    delete body.derived;
+    return this.compiledVersion({ body, content_hash: `${row.content_hash}:without-expressions` });
+  }
+
+  /** The cached compilation of a content (least recently used last), compiled now if there is none. */
+  private compilation(body: Ruleset, contentHash: string): Compilation {
+    const cached = this.compilations.get(contentHash);
+    if (cached) {
+      this.compilations.delete(contentHash);
+      this.compilations.set(contentHash, cached);
+      return cached;
+    }
+    let compilation: Compilation;
+    try {
+      compilation = { strict: this.compile(body, this.registry, this.compileOptions) };
+    } catch (error) {
+      if (!(error instanceof RulesetValidationError)) throw error;
+      compilation = { refused: error };
+    }
+    this.compilations.set(contentHash, compilation);
+    if (this.compilations.size > this.cacheSize) this.compilations.delete(this.compilations.keys().next().value!);
+    return compilation;
+  }
+
+  /**
+   * A new draft of `body`, over `baseVersion` (409 when a newer version exists); throws
+   * `RulesetValidationError` unless it compiles. Over a base version the body is compiled as it
+   * will be stored (numbered `baseVersion + 1`), so its publish and scoring find it compiled.
+   */
+  async saveDraft(shopId: string, body: Ruleset, user: string, baseVersion: number | null, note: RulesetNote | null = null): Promise<RulesetRow> {
+    const numbered = typeof body === 'object' && body !== null && Number.isInteger(body.version) && body.version >= 1;
+    this.compiled(baseVersion !== null && numbered ? { ...body, version: baseVersion + 1 } : body);
+    return this.stores.rulesets.createDraft(shopId, body, user, baseVersion, note);
   }
 
   async publish(shopId: string, version: number, user: string): Promise<RulesetRow> {
     const draft = await this.stores.rulesets.get(shopId, version);
-    if (draft) compileRuleset(draft.body, this.registry); // a draft that no longer compiles is never published
+    if (draft) this.compiled(draft.body, draft.content_hash); // a draft that no longer compiles is never published
     return this.stores.rulesets.publish(shopId, version, user);
   }
 
@@ -53,7 +165,8 @@ export class RulesetService {
   preview(shopId: string, body: Ruleset, days: number): Promise<PreviewResult> {
     const problems = this.validate(body).filter((p) => p.severity === 'error');
     if (problems.length > 0) throw new RulesetValidationError(problems);
-    return this.trials.preview(shopId, body, days);
+    if (!this.runPreview) throw new Error('previews run in the trial threads, not here');
+    return this.runPreview(shopId, body, days);
   }
 
   /** Runs a draft in shadow (replacing any other), audited; 409 for a version that is not a draft. */
@@ -87,4 +200,21 @@ export class RulesetService {
     const report = compareDecisions(live, shadow, { ...known, window: { from: new Date(since).toISOString(), to: now.toISOString() }, immatureFrom: since });
     return { shadowVersion: row.version, since: row.shadow_since, report };
   }
+}
+
+function unavailableSignal(id: string, reason: string): AnySignal {
+  return defineSignal({
+    meta: {
+      id,
+      version: '0.0.0',
+      title: 'Unavailable signal',
+      description: `${id} is named by the ruleset but not available on this server: ${reason}.`,
+      category: 'order',
+      appliesTo: ['order', 'return', 'refund'],
+      defaultWeight: 0,
+      params: { type: 'object', properties: {} },
+      needs: [],
+    },
+    evaluate: () => ({ status: 'error', message: `signal ${id} is not available: ${reason}` }),
+  });
 }

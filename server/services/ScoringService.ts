@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import { type ChosenAction, type CompiledRuleset, type Ruleset, type SignalRegistry, type SnoozeNote } from '../../engine/index.ts';
+import { type ChosenAction, type CompiledRuleset, type SignalRegistry, type SnoozeNote } from '../../engine/index.ts';
 import { buildBaseline, contextAt, ShopHistory } from '../../engine/history/index.ts';
 import type { IdentifierKind, OrderRecord, RefundRecord, ReturnRecord, ShopBaseline, Subject, SubjectKind } from '../../sdk/index.ts';
 import type { RecentProbe } from '../store/ContextStore.ts';
 import type { DecisionEntry, SettledAction } from '../store/DecisionStore.ts';
-import { compilePublished } from './compilePublished.ts';
 import type { RulesetBudgetGuard } from './RulesetBudgetGuard.ts';
+import { RulesetService } from './RulesetService.ts';
 import type { ProductCatalog } from './ProductCatalog.ts';
 import { productIdsOf, withProductFacts, type ActionRow, type DecisionRow, type SnoozeRow, type Stores } from '../store/index.ts';
 import { snoozeOf } from '../store/SnoozeStore.ts';
@@ -53,9 +53,14 @@ const YIELD_AFTER_MS = 10;
 
 export interface ScoringServiceOptions {
   now?: () => number;
-  /** Says why a signal a published version names is missing (e.g. its plugin failed to load). */
+  /**
+   * The compiled versions (the app's one `RulesetService`); without it, one of its own compiling
+   * with `unavailable` and `decisionSteps`.
+   */
+  rulesets?: RulesetService;
+  /** Says why a signal a published version names is missing (e.g. its plugin failed to load); only without `rulesets`. */
   unavailable?: (signalId: string) => string;
-  /** Steps all the custom expressions of one decision may use together (engine default when unset). */
+  /** Steps all the custom expressions of one decision may use together (engine default when unset); only without `rulesets`. */
   decisionSteps?: number;
   /** Charges each shop's expressions and marks versions that keep exceeding their budget. */
   guard?: RulesetBudgetGuard;
@@ -70,29 +75,25 @@ type ShadowEntry = { shop_id: string; ruleset_version: number; subject_kind: str
 
 /**
  * Scores one order, return or refund: the point-in-time context from the store (what was known
- * before the subject), the shop's published ruleset (compiled once per version), then the
+ * before the subject), the shop's published ruleset (compiled once per content, by `RulesetService`), then the
  * decision, the customer profile and the chosen actions in one transaction. Idempotent: a
  * subject already decided returns its stored decision and creates nothing.
  */
 export class ScoringService {
   private readonly stores: Stores;
-  private readonly registry: SignalRegistry;
-  private readonly compiled = new Map<string, CompiledRuleset>();
+  /** The compiled versions: the live one (`rulesetFor`) and a shadow draft, compiled once per content. */
+  readonly rulesets: RulesetService;
   private readonly baselines = new Map<string, { builtAt: number; baseline: ShopBaseline }>();
   private readonly now: () => number;
   private readonly sessions = new Map<string, { id: string; step: number; history: ShopHistory }>();
-  private readonly unavailable: (signalId: string) => string;
-  private readonly decisionSteps: number | undefined;
   private readonly guard: RulesetBudgetGuard | undefined;
   private readonly liveLoad: ScoringServiceOptions['liveLoad'];
   private readonly catalog: ProductCatalog | undefined;
 
   constructor(stores: Stores, registry: SignalRegistry, options: ScoringServiceOptions = {}) {
     this.stores = stores;
-    this.registry = registry;
     this.now = options.now ?? Date.now;
-    this.unavailable = options.unavailable ?? (() => 'no loaded plugin provides it');
-    this.decisionSteps = options.decisionSteps;
+    this.rulesets = options.rulesets ?? new RulesetService(stores, registry, { ...(options.unavailable ? { unavailable: options.unavailable } : {}), ...(options.decisionSteps === undefined ? {} : { decisionSteps: options.decisionSteps }) });
     this.guard = options.guard;
     this.liveLoad = options.liveLoad;
     this.catalog = options.catalog;
@@ -193,7 +194,7 @@ export class ScoringService {
     const snoozesOf = Map.groupBy(snoozeRows, (row) => row.customer_id);
     // Shadow mode (live events only): a draft decides each subject beside the live version, never acting.
     const shadowRow = options.historical ? undefined : await this.stores.rulesets.shadowCached(shopId).catch(() => undefined);
-    const shadow = shadowRow && shadowRow.status === 'draft' ? this.compiledFor(shadowRow) : undefined;
+    const shadow = shadowRow && shadowRow.status === 'draft' ? this.rulesets.compiledVersion(shadowRow) : undefined;
     const shadows: ShadowEntry[] = [];
     const inTimeOrder = items.map((item, i) => ({ ...item, i })).sort((a, b) => Date.parse(a.subject.at) - Date.parse(b.subject.at) || a.i - b.i);
     const entries: DecisionEntry[] = new Array(items.length);
@@ -273,31 +274,12 @@ export class ScoringService {
   }
 
   /**
-   * The ruleset the shop scores with, compiled once per content hash: its published version, or,
-   * while that is over its expression budget (`RulesetBudgetGuard`), the latest version published
-   * before it that is not, or else the published version without its custom signals and derived facts.
+   * The ruleset the shop scores with (`RulesetService.live`: compiled once per content hash; the
+   * last good version while the published one is over its expression budget).
    */
   async rulesetFor(shopId: string): Promise<CompiledRuleset> {
-    const row = await this.stores.rulesets.publishedCached(shopId);
-    if (!row) throw new SubjectNotReadyError(`shop ${shopId} has no published ruleset`);
-    if (!row.over_budget_at) return this.compiledFor(row);
-    const good = await this.stores.rulesets.lastGoodCached(shopId, row.version);
-    if (good) return this.compiledFor(good);
-    const body: Ruleset = { ...row.body, customSignals: [] };
-    delete body.derived;
-    return this.compiledFor({ body, content_hash: `${row.content_hash}:without-expressions` });
-  }
-
-  /**
-   * A published (or shadow, or once published) version, compiled once per content hash. A
-   * signal it names that this server lacks answers `error` rather than stopping the shop's scoring.
-   */
-  compiledFor(row: { body: Ruleset; content_hash: string }): CompiledRuleset {
-    let compiled = this.compiled.get(row.content_hash);
-    if (!compiled) {
-      compiled = compilePublished(row.body, this.registry, this.unavailable, this.decisionSteps === undefined ? {} : { decisionSteps: this.decisionSteps });
-      this.compiled.set(row.content_hash, compiled);
-    }
+    const compiled = await this.rulesets.live(shopId);
+    if (!compiled) throw new SubjectNotReadyError(`shop ${shopId} has no published ruleset`);
     return compiled;
   }
 

@@ -1,7 +1,8 @@
-import { compileRuleset, ExpressionBudgetExhausted, type ExpressionBudget, type SignalRegistry } from '../../engine/index.ts';
+import { ExpressionBudgetExhausted, type ExpressionBudget } from '../../engine/index.ts';
 import type { HistoryEvent } from '../../engine/history/index.ts';
 import { simulateAsync, SimulationCancelled } from '../../engine/simulate/simulate.ts';
 import type { SimulationRow, Stores } from '../store/index.ts';
+import type { RulesetService } from './RulesetService.ts';
 import type { ScoringService } from './ScoringService.ts';
 import { Refused } from './Refused.ts';
 
@@ -21,13 +22,13 @@ export class SimulationRefused extends Refused {
  */
 export class SimulationService {
   private readonly stores: Stores;
-  private readonly registry: SignalRegistry;
+  private readonly rulesets: RulesetService;
   private readonly scoring: ScoringService;
   private readonly enqueue: (shopId: string, simulationId: string) => Promise<void>;
 
-  constructor(stores: Stores, registry: SignalRegistry, scoring: ScoringService, enqueue: (shopId: string, simulationId: string) => Promise<void>) {
+  constructor(stores: Stores, rulesets: RulesetService, scoring: ScoringService, enqueue: (shopId: string, simulationId: string) => Promise<void>) {
     this.stores = stores;
-    this.registry = registry;
+    this.rulesets = rulesets;
     this.scoring = scoring;
     this.enqueue = enqueue;
   }
@@ -63,7 +64,7 @@ export class SimulationService {
       if (!draft || !live) throw new Error('a ruleset version of this simulation no longer exists');
       if (!material) throw new Error('this shop history is too large to simulate in one run yet');
       const events: HistoryEvent[] = [...material.events, ...material.outcomes.map((outcome): HistoryEvent => ({ type: 'outcome', outcome }))];
-      const report = await simulateAsync(events, this.scoring.compiledFor(live), compileRuleset(draft.body, this.registry), {
+      const report = await simulateAsync(events, this.rulesets.compiledVersion(live), this.rulesets.compiled(draft.body, draft.content_hash), {
         shopId,
         window: { from: row.window_from.toISOString(), to: row.window_to.toISOString() },
         lists,

@@ -1,9 +1,9 @@
-import { compileRuleset, type Decision, type ExpressionBudget, type Ruleset, type SignalRegistry } from '../../engine/index.ts';
+import type { CompiledRuleset, Decision, ExpressionBudget, Ruleset } from '../../engine/index.ts';
 import type { HistoryEvent } from '../../engine/history/index.ts';
 import { changedSignals } from '../../engine/simulate/changedSignals.ts';
 import { rescoreChanged, RescoreUnsupported, type RescoreReport } from '../../engine/simulate/rescoreChanged.ts';
 import { reweigh, SignalMatrix } from '../../engine/simulate/signalMatrix.ts';
-import type { ScoringService } from '../services/ScoringService.ts';
+import type { ShopBaseline } from '../../sdk/index.ts';
 import type { Stores } from '../store/index.ts';
 
 const DAY = 86_400_000;
@@ -23,10 +23,15 @@ export interface PreviewResult {
   ms: number;
 }
 
+/**
+ * What a preview reads: the thread's `RulesetService` (its compiled versions) and `ScoringService`
+ * (the live version, the baseline), named by what is used so that `RulesetService`, which runs
+ * previews, is not imported back.
+ */
 export interface PreviewDeps {
   stores: Stores;
-  registry: SignalRegistry;
-  scoring: ScoringService;
+  rulesets: { compiled(body: Ruleset): CompiledRuleset };
+  scoring: { rulesetFor(shopId: string): Promise<CompiledRuleset>; baselineFor(shopId: string): Promise<ShopBaseline> };
 }
 
 export interface PreviewOptions {
@@ -45,7 +50,7 @@ export interface PreviewOptions {
  * on point-in-time contexts: exact, as a full replay would be. Runs in a trial thread.
  */
 export async function previewRuleset(deps: PreviewDeps, shopId: string, body: Ruleset, days: number, options: PreviewOptions = {}): Promise<PreviewResult> {
-  const compiled = compileRuleset(body, deps.registry);
+  const compiled = deps.rulesets.compiled(body);
   const started = performance.now();
   const since = new Date((options.now ?? Date.now()) - days * DAY);
   const live = await deps.scoring.rulesetFor(shopId);

@@ -1,7 +1,9 @@
 /**
  * A trial thread (piscina task module): previews, simulations and fits run here, off the main event
  * loop that serves webhooks and the admin. Each thread has its own database pool, signal
- * registry (plugins loaded again, as the main thread loads them) and compiled-ruleset cache.
+ * registry (plugins loaded again, as the main thread loads them) and `RulesetService` (its own
+ * compiled-version cache: a content compiles once per thread; objects cannot be shared with the
+ * main thread's).
  */
 import { workerData } from 'node:worker_threads';
 import { pino } from 'pino';
@@ -9,6 +11,7 @@ import { createRegistry, ExpressionBudget, ExpressionBudgetExhausted, RulesetVal
 import { builtinSignals } from '../../signals/index.ts';
 import { createKnex } from '../db/openDatabase.ts';
 import { loadPlugins } from '../loadPlugins.ts';
+import { RulesetService } from '../services/RulesetService.ts';
 import { ScoringService } from '../services/ScoringService.ts';
 import { CalibrationService } from '../services/CalibrationService.ts';
 import { FitService } from '../services/FitService.ts';
@@ -29,13 +32,14 @@ const ready = (async () => {
   // The main thread has logged how each plugin loaded; here they load quietly.
   const plugins = await loadPlugins(data.config, pino({ level: 'silent' }));
   const registry = createRegistry([...builtinSignals, ...plugins.signals]);
-  const scoring = new ScoringService(stores, registry, { unavailable: (id) => plugins.unavailableReason(id), decisionSteps: data.decisionSteps });
-  const simulations = new SimulationService(stores, registry, scoring, async () => {});
+  const rulesets = new RulesetService(stores, registry, { unavailable: (id) => plugins.unavailableReason(id), decisionSteps: data.decisionSteps });
+  const scoring = new ScoringService(stores, registry, { rulesets });
+  const simulations = new SimulationService(stores, rulesets, scoring, async () => {});
   const labels = new LabelService(stores);
-  const fits = new FitService(stores, registry, labels, async () => {});
-  const suggestions = new SuggestionService(stores, registry, labels);
+  const fits = new FitService(stores, rulesets, labels, async () => {});
+  const suggestions = new SuggestionService(stores, rulesets, labels);
   const calibrations = new CalibrationService(stores, labels);
-  return { stores, registry, scoring, simulations, fits, labels, suggestions, calibrations };
+  return { stores, registry, rulesets, scoring, simulations, fits, labels, suggestions, calibrations };
 })();
 
 /** A newer preview of the same shop replaced this one. */

@@ -8,6 +8,7 @@ import { generateShop } from '../../../scenarios/generateShop.ts';
 import { builtinSignals } from '../../../signals/index.ts';
 import { FitService } from '../../services/FitService.ts';
 import { LabelService } from '../../services/LabelService.ts';
+import { RulesetService } from '../../services/RulesetService.ts';
 import { DEFAULT_RULESET, startTestApp, type TestApp } from '../../testing/testApp.ts';
 
 /**
@@ -106,7 +107,7 @@ describe('fitting a ruleset version to the shop\'s labels', () => {
   });
 
   it('stops a fit the merchant cancels, with no draft; refuses unknown fits', async () => {
-    const service = new FitService(app.stores, createRegistry(builtinSignals), new LabelService(app.stores), async () => {});
+    const service = new FitService(app.stores, new RulesetService(app.stores, createRegistry(builtinSignals)), new LabelService(app.stores), async () => {});
     const row = await service.start(SHOP, { asOf }, 'test');
     const cancelled = await call('POST', `/api/fits/${row.id}/cancel`);
     expect(cancelled.body).toMatchObject({ status: 'cancelling' });

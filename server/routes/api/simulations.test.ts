@@ -185,7 +185,8 @@ describe('the simulator API', () => {
   });
 
   it('a simulation asked to stop stops at its next progress report, with no report', async () => {
-    const service = new SimulationService(app.stores, createRegistry(builtinSignals), new ScoringService(app.stores, createRegistry(builtinSignals)), async () => {});
+    const scoring = new ScoringService(app.stores, createRegistry(builtinSignals));
+    const service = new SimulationService(app.stores, scoring.rulesets, scoring, async () => {});
     const row = await service.start(SHOP, 1, { from: new Date('2025-01-01T00:00:00Z'), to: new Date(END) }, 'test');
     const cancelled = await call('POST', `/api/simulations/${row.id}/cancel`, SHOP);
     expect(cancelled.status).toBe(200);
