@@ -170,18 +170,39 @@ describe.skipIf(!HAS_CHROMIUM)('the admin in Chromium (demo shop, real server an
     await shot('insights');
   });
 
-  it('settings: a new zone threshold is saved as a ruleset draft', async () => {
+  it('settings: a new zone threshold is saved as a ruleset draft, under the rule editor\'s conflict rule', async () => {
+    type Versions = { versions: { version: number; status: string }[] };
+    const headers = { 'content-type': 'application/json', origin: app.url };
+    /** Saves the published body as a draft through the API, as another tab of the editor would. */
+    const saveElsewhere = async () => {
+      const { versions } = await apiGet<Versions>('/api/rulesets');
+      const live = versions.find((v) => v.status === 'published')!;
+      const { body } = await apiGet<{ body: unknown }>(`/api/rulesets/${live.version}`);
+      const response = await fetch(`${app.url}/api/rulesets`, { method: 'POST', headers, body: JSON.stringify({ body, baseVersion: Math.max(...versions.map((v) => v.version)) }) });
+      expect(response.status).toBe(201);
+      return ((await response.json()) as { version: number }).version;
+    };
+    // A draft newer than the published version exists before the page loads: no conflict (it was a 409 before).
+    const newer = await saveElsewhere();
     await page.goto(`${app.url}/app/settings`);
     const high = page.getByLabel('High from score');
     await high.waitFor();
     await high.fill('70');
     await page.getByRole('button', { name: 'Save as draft' }).click();
-    await page.getByText(/Saved as draft version \d+/).waitFor();
-    const versions = await apiGet<{ versions: { version: number; status: string }[] }>('/api/rulesets');
-    const draft = versions.versions.find((v) => v.status === 'draft')!;
-    const body = await apiGet<{ body: { zones: { high: number } } }>(`/api/rulesets/${draft.version}`);
+    await page.getByText(`Saved as draft version ${newer + 1}. Publish it from the rule editor to make it score.`).waitFor();
+    const body = await apiGet<{ status: string; body: { zones: { high: number } } }>(`/api/rulesets/${newer + 1}`);
+    expect(body.status).toBe('draft');
     expect(body.body.zones.high).toBe(70);
     await shot('settings');
+
+    // A version saved after the page loaded is a conflict, as in the editor: the server's message, nothing saved.
+    const since = await saveElsewhere();
+    expect(since).toBe(newer + 2);
+    await high.fill('72');
+    await page.getByRole('button', { name: 'Save as draft' }).click();
+    await page.getByText(new RegExp(`version ${since} was saved after version \\d+, which this draft started from`)).waitFor();
+    await shot('settings-conflict');
+    expect(Math.max(...(await apiGet<Versions>('/api/rulesets')).versions.map((v) => v.version))).toBe(since);
   });
 
   it('a failing API shows a banner with the server message, not a blank page', async () => {

@@ -1,121 +1,10 @@
-/** What the admin reads from the server's /api (the same shapes the routes return). */
-
-export type Zone = 'low' | 'medium' | 'high';
-export type Kind = 'order' | 'return' | 'refund';
-
-export interface DecisionSummary {
-  id: string;
-  kind: Kind;
-  subjectId: string;
-  orderId: string | null;
-  customerId: string | null;
-  score: number;
-  zone: Zone;
-  decidedAt: string;
-  ruleset: { id: string; version: number };
-  topSignals: { id: string; points: number; message: string }[];
-  insufficient: number;
-  errors: number;
-  /** In the holdout sample: a HIGH decision whose actions were deliberately not executed. */
-  holdout?: boolean;
-}
-
-export interface SignalLine {
-  id: string;
-  version: string;
-  source: 'signal' | 'custom';
-  status: 'hit' | 'no_hit' | 'insufficient_data' | 'error';
-  strength: number;
-  weight: number;
-  points: number;
-  message: string;
-  evidence: Record<string, unknown>;
-  /** The merchant snoozed this signal for the customer: it kept its status but scored 0 points. */
-  snoozed?: { until: string; by?: string; reason?: string };
-}
-
-export interface DecisionDetail extends DecisionSummary {
-  trace: { signals: SignalLine[]; rawScore: number; scaled: boolean; coverage: Record<string, number>; subject: { at: string } };
-  actions: { id: string; type: string; ruleId: string; status: string; attempts: number; result: unknown; error: string | null }[];
-  outcomes: { label: 'fraud' | 'legit'; source: string; labelled_at?: string; labelledAt?: string }[];
-  /** The calibrated fraud risk of this score under the version that decided it (probability null: not enough outcomes yet). */
-  risk: OutcomeRisk;
-}
-
-export type { OutcomeRisk };
-import type { OutcomeRisk } from '../../engine/chargebacks/calibration.ts';
-
-export interface DecisionList {
-  decisions: DecisionSummary[];
-  next: string | null;
-  counts: Record<string, number>;
-}
-
-export interface StageProgress {
-  stage: string;
-  status: 'pending' | 'running' | 'done' | 'failed' | 'paused';
-  pages: number;
-  processed: number;
-  total: number | null;
-  error: string | null;
-  etaSeconds: number | null;
-}
-
-export interface BackfillProgress {
-  status: 'not-started' | 'running' | 'done' | 'failed' | 'paused';
-  window: { from: string; to: string } | null;
-  stages: StageProgress[];
-  etaSeconds: number | null;
-  next: 'retry' | 'reconnect' | null;
-}
-
-export interface CustomerProfile {
-  id: string;
-  tags: string[];
-  currentZone: Zone | null;
-  lastScore: number | null;
-  decisionsCount: number;
-  averageScore: number | null;
-  trajectory: string;
-  history: DecisionSummary[];
-}
-
-export type IdentifierKind = 'email' | 'phone' | 'address' | 'ip' | 'device' | 'payment';
-
-export interface ListEntry {
-  list: 'blocked' | 'allowed';
-  kind: IdentifierKind;
-  /** The keyed hash: the raw identifier is never stored. */
-  hash: string;
-  note: string | null;
-  nonOverridable: boolean;
-  createdBy: string | null;
-  createdAt: string;
-}
-
-export interface Snooze {
-  id: string;
-  customerId: string;
-  signalId: string;
-  startsAt: string;
-  expiresAt: string;
-  createdBy: string;
-  reason: string | null;
-  active: boolean;
-}
-
-
-export interface HoldoutData {
-  percent: number;
-  report: { from: string | null; to: string | null; groups: HoldoutGroup[]; notActedOn: number };
-}
-
-// The refund-method report's shapes are the server's own (type-only: nothing of the server is bundled).
-export type { HoldoutGroup, MethodFigures, RefundMethodReport, ZoneSplit } from '../../server/store/RefundReportStore.ts';
-import type { HoldoutGroup } from '../../server/store/RefundReportStore.ts';
-
-// Weight suggestions as explained proposals (`GET /api/suggestions`): the server's own shapes (type-only).
-export type { LabelsBehind, Proposal, ProposalList, ProposalPreview } from '../../server/services/SuggestionService.ts';
+/**
+ * The admin's side of the API: the fetch wrapper and the one way to save a ruleset draft. What the
+ * API answers is typed by the contract (contract/, one file per resource), re-exported here: the
+ * admin imports nothing else of ours (run-time or type), as `npm run check:deps` enforces.
+ */
+export type * from '../../contract/index.ts';
+import type { RulesetWithBody } from '../../contract/index.ts';
 
 /** Fetches a CSV from the API (with the session token when embedded) and saves it as `filename`. */
 export async function downloadCsv(path: string, filename: string): Promise<void> {
@@ -131,33 +20,6 @@ export async function downloadCsv(path: string, filename: string): Promise<void>
 }
 
 /** An API answer that is not a success: the server's message, for a banner. */
-export type ReasonCategory = 'sizing' | 'quality_defect' | 'not_as_described' | 'changed_mind' | 'suspicious' | 'other';
-export interface ReasonCount { key: string; count: number }
-export interface ReasonProduct {
-  productId: string;
-  notes: number;
-  categories: Partial<Record<ReasonCategory, number>>;
-  skus: { sku: string; notes: number; categories: Partial<Record<ReasonCategory, number>> }[];
-  examples: Partial<Record<ReasonCategory, string[]>>;
-}
-/** GET /api/reasons: the shop's latest return-reason clusters (see server/services/ReasonService.ts). */
-export interface ReasonsResponse {
-  status: 'none' | 'running' | 'done' | 'failed';
-  lastRun: { status: string; trigger: string; createdAt: string; finishedAt: string | null; durationMs: number; error: string | null } | null;
-  report: {
-    computedAt: string;
-    notes: number;
-    returns: number;
-    productCount: number;
-    categories: { category: ReasonCategory; label: string; count: number; share: number; examples: string[]; topProducts: ReasonCount[]; topSkus: ReasonCount[]; reasonCodes: ReasonCount[] }[];
-    clusters: { id: number; category: ReasonCategory; label: string; terms: string[]; size: number; examples: string[]; refinedLabel?: string; refined: boolean; refineError?: string }[];
-    coordinated: { returnIds: string[]; customers: number; from: string | null; to: string | null; similarity: number; example: string; products: ReasonCount[] }[];
-    products: ReasonProduct[];
-    method: { k: number; vocabulary: number; engine: string };
-    llm: { configured: boolean; model: string | null; refined: number; failed: number; error: string | null };
-  } | null;
-}
-
 export class ApiError extends Error {
   readonly status: number;
   constructor(status: number, message: string) {
@@ -200,6 +62,21 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   return payload as T;
 }
 
+/** The newest of the versions a page loaded (what a draft saved now starts from), or null when the shop has none. */
+export function newestVersion(versions: readonly { version: number }[]): number | null {
+  return versions.reduce<number | null>((max, v) => (max === null || v.version > max ? v.version : max), null);
+}
+
+/**
+ * Saves a ruleset body as a new draft version (`POST /api/rulesets`, 201), for the rule editor and
+ * Settings alike. `baseVersion` is the newest version the page loaded, so the server refuses the
+ * save (409) only when someone saved a version after the page loaded — never because a draft is
+ * newer than the published version the page edits.
+ */
+export function saveDraft(body: unknown, loaded: readonly { version: number }[]): Promise<RulesetWithBody> {
+  return api<RulesetWithBody>('/api/rulesets', { method: 'POST', body: { body, baseVersion: newestVersion(loaded) } });
+}
+
 /** The shop this admin is for, when known: the server's meta tag (embedded) or the `shop` query parameter. */
 export function currentShop(): string | null {
   const meta = document.querySelector('meta[name="shopify-shop"]')?.getAttribute('content');
@@ -233,83 +110,4 @@ export async function openHtml(path: string): Promise<void> {
   const url = URL.createObjectURL(await fetchBlob(path));
   if (tab) tab.location.href = url;
   else window.location.href = url;
-}
-
-
-/** A ring's score parts (engine/rings RingComponents): each `points` entry adds to the score. */
-export interface RingComponents {
-  members: number;
-  links: number;
-  strongLinks: number;
-  linksByKind: Partial<Record<IdentifierKind, number>>;
-  orders: number;
-  returnedOrders: number;
-  returnRate: number;
-  shopReturnRate: number;
-  chargebacks: number;
-  chargebackMembers: number;
-  fraudLabels: number;
-  fraudMembers: number;
-  points: { size: number; links: number; returns: number; chargebacks: number; fraud: number };
-}
-
-export interface RingSummary {
-  id: string;
-  key: string;
-  score: number;
-  members: number;
-  components: RingComponents;
-  firstOrderAt: string | null;
-  lastOrderAt: string | null;
-  builtAt: string;
-}
-
-export interface RingBuildStatus {
-  status: 'never' | 'queued' | 'running' | 'done' | 'failed';
-  requestedAt?: string;
-  finishedAt?: string | null;
-  stats?: { customers: number; identifiers: number; hubIdentifiers: number; linkedCustomers: number; rings: number; shopReturnRate: number; maxSharedWith: number } | null;
-  error?: string | null;
-}
-
-export interface RingList {
-  rings: RingSummary[];
-  total: number;
-  build: RingBuildStatus;
-  scoring: { maxPoints: RingComponents['points'] };
-}
-
-export interface RingAlert {
-  id: string;
-  ringId: string | null;
-  ringKey: string;
-  orderId: string;
-  customerId: string | null;
-  member: boolean;
-  matched: IdentifierKind[];
-  ringScore: number;
-  ringMembers: number;
-  orderAt: string;
-  createdAt: string;
-}
-
-export interface RingMember {
-  key: string;
-  customerId: string | null;
-  guestOrderId: string | null;
-  orders: number;
-  returnedOrders: number;
-  chargebacks: number;
-  fraudLabels: number;
-  firstOrderAt: string | null;
-  lastOrderAt: string | null;
-  zone: Zone | null;
-  lastScore: number | null;
-}
-
-export interface RingDetail extends RingSummary {
-  memberList: RingMember[];
-  links: { source: string; target: string; kinds: IdentifierKind[]; identifiers: number }[];
-  linksByKind: Partial<Record<IdentifierKind, number>>;
-  alerts: RingAlert[];
 }

@@ -1,5 +1,5 @@
 import { DataTable, Text } from '@shopify/polaris';
-import type { CalibrationBand } from '../../../engine/learn/calibrationTable.ts';
+import type { CalibrationBand } from '../api.ts';
 
 export type { CalibrationBand };
 

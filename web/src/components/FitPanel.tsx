@@ -1,44 +1,12 @@
 import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineStack, ProgressBar, Select, Text } from '@shopify/polaris';
 import { useEffect, useState } from 'react';
-import type { KindLabelCounts } from '../../../engine/chargebacks/labels.ts';
-import type { FitReport, KindFit, RefusedKind, VersionMetrics } from '../../../engine/learn/fitRuleset.ts';
-import type { StrengthCurve } from '../../../engine/strengthCurve.ts';
-import type { SubjectKind } from '../../../sdk/index.ts';
-import { api, ApiError } from '../api.ts';
+import { api, ApiError, type Fit, type FitList, type FitReport, type Kind as SubjectKind, type KindFit, type LabelCounts, type RefusedKind, type RulesetWithBody, type SignalCatalog, type StrengthCurve, type VersionMetrics } from '../api.ts';
 import { CalibrationTable } from './CalibrationTable.tsx';
 import { dateTime } from './format.ts';
 import { useApi } from './useApi.ts';
 
-/** `GET /api/labels`: labels per subject kind as known now, and whether each kind can be fitted. */
-interface LabelCounts {
-  asOf: string;
-  windowDays: number;
-  minLabels: number;
-  kinds: Record<SubjectKind, KindLabelCounts & { fittable: boolean; missing: string | null }>;
-  fittable: boolean;
-}
-
-/** `GET /api/fits/{id}`. */
-export interface Fit {
-  id: string;
-  status: 'running' | 'cancelling' | 'done' | 'failed' | 'cancelled';
-  progress: number;
-  options: Record<string, unknown>;
-  asOf: string;
-  fittedFrom: number;
-  draftVersion: number | null;
-  refusal: { message?: string } | null;
-  error: string | null;
-  createdBy: string | null;
-  createdAt: string;
-  durationMs: number;
-  report?: FitReport | null;
-}
-
-interface RulesetBody {
-  signals: Record<string, { weight?: number; weightByKind?: Partial<Record<SubjectKind, number>>; curve?: StrengthCurve; curveByKind?: Partial<Record<SubjectKind, StrengthCurve>> }>;
-  zones: { medium: number; high: number; byKind?: Partial<Record<SubjectKind, { medium: number; high: number }>> };
-}
+/** A version's body (`GET /api/rulesets/{version}`): the live one the fitted draft is compared with. */
+type RulesetBody = RulesetWithBody['body'];
 
 const KINDS: SubjectKind[] = ['order', 'return', 'refund'];
 const PLURAL: Record<SubjectKind, string> = { order: 'orders', return: 'returns', refund: 'refunds' };
@@ -149,8 +117,8 @@ export function FitPanel({ versions, onDraft, onPublish, onSimulate, busy }: {
   busy?: string;
 }) {
   const labels = useApi<LabelCounts>('/api/labels');
-  const fits = useApi<{ fits: Fit[] }>('/api/fits');
-  const signals = useApi<{ signals: { id: string; title: string }[] }>('/api/signals');
+  const fits = useApi<FitList>('/api/fits');
+  const signals = useApi<SignalCatalog>('/api/signals');
   const [highPrecision, setHighPrecision] = useState('0.9');
   const [split, setSplit] = useState('auto');
   const [running, setRunning] = useState<Fit>();
@@ -168,7 +136,7 @@ export function FitPanel({ versions, onDraft, onPublish, onSimulate, busy }: {
   // The version it was fitted from: its zones, for the diff.
   useEffect(() => {
     if (!shown) return;
-    api<{ body: RulesetBody }>(`/api/rulesets/${shown.fittedFrom}`).then((row) => setLive(row.body), (error: unknown) => setFailure((error as Error).message));
+    api<RulesetWithBody>(`/api/rulesets/${shown.fittedFrom}`).then((row) => setLive(row.body), (error: unknown) => setFailure((error as Error).message));
   }, [shown?.fittedFrom]);
 
   const start = async () => {

@@ -1,31 +1,6 @@
 import { Badge, Banner, BlockStack, Card, DataTable, InlineStack, List, Text } from '@shopify/polaris';
+import type { PluginsAnswer } from '../api.ts';
 import { useApi } from './useApi.ts';
-
-export interface SignalHealth {
-  id: string;
-  calls: number;
-  failures: number;
-  failuresByKind: Record<string, number>;
-  consecutiveFailures: number;
-  lastFailure?: { at: string; message: string };
-  suspendedUntil?: string;
-}
-export interface PluginReport {
-  spec: string;
-  status: 'loaded' | 'failed';
-  name?: string;
-  version?: string;
-  description?: string;
-  error?: string;
-  signalIds: string[];
-  restarts: number;
-  lastExit?: string;
-  signals: SignalHealth[];
-}
-interface PluginsAnswer {
-  plugins: PluginReport[];
-  problems: { notLoaded: number; failingSignals: string[] };
-}
 
 const POLL_MS = 30_000;
 

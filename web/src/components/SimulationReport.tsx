@@ -1,7 +1,6 @@
 import { Badge, BlockStack, Button, Card, DataTable, IndexTable, InlineGrid, InlineStack, Modal, Text } from '@shopify/polaris';
 import { useState } from 'react';
-import type { Zone } from '../api.ts';
-import type { Flip, MoneyAtHigh, SimulationReport as Report } from '../../../engine/simulate/simulate.ts';
+import type { Flip, MoneyAtHigh, SimulationReport as Report, Zone } from '../api.ts';
 
 export type { Flip, Report };
 import { dateTime, gidLabel, kindLabel } from './format.ts';

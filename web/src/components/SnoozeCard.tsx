@@ -1,6 +1,6 @@
 import { Banner, BlockStack, Button, Card, InlineStack, Select, Text, TextField } from '@shopify/polaris';
 import { useState } from 'react';
-import { api, type Snooze } from '../api.ts';
+import { api, type Snooze, type SnoozeList } from '../api.ts';
 import { ErrorBanner } from './ErrorBanner.tsx';
 import { dateTime } from './format.ts';
 import { useApi } from './useApi.ts';
@@ -10,7 +10,7 @@ import { useApi } from './useApi.ts';
  * A snoozed signal keeps its status in later decisions but scores 0 points until it expires.
  */
 export function SnoozeCard({ customerId, signalIds, onChange }: { customerId: string; signalIds: string[]; onChange?: () => void }) {
-  const snoozes = useApi<{ snoozes: Snooze[] }>(`/api/snoozes?customerId=${encodeURIComponent(customerId)}`);
+  const snoozes = useApi<SnoozeList>(`/api/snoozes?customerId=${encodeURIComponent(customerId)}`);
   const [signalId, setSignalId] = useState('');
   const [days, setDays] = useState('30');
   const [reason, setReason] = useState('');

@@ -1,16 +1,8 @@
 import { BlockStack, Button, Card, Checkbox, DataTable, InlineStack, SkeletonBodyText, Text } from '@shopify/polaris';
 import { useMemo, useState } from 'react';
-import { api, type LabelsBehind, type Proposal, type ProposalList, type ProposalPreview } from '../api.ts';
+import { api, type AcceptedSuggestions, type LabelsBehind, type Proposal, type ProposalList, type ProposalPreview, type SignalCatalog } from '../api.ts';
 import { ErrorBanner } from './ErrorBanner.tsx';
 import { useApi } from './useApi.ts';
-
-/** What `POST /api/suggestions/accept` answers (201). */
-interface Accepted {
-  version: number;
-  status: string;
-  note: { kind: 'suggestions'; preview?: ProposalPreview } | null;
-  accepted: Proposal[];
-}
 
 /** Proposals shown before "Show all". */
 const FIRST = 5;
@@ -98,7 +90,7 @@ function PreviewTable({ preview }: { preview: ProposalPreview }) {
  */
 export function SuggestionsCard({ onDraft }: { onDraft(version: number, message: string): void }) {
   const list = useApi<ProposalList>('/api/suggestions');
-  const catalog = useApi<{ signals: { id: string; title: string }[] }>('/api/signals');
+  const catalog = useApi<SignalCatalog>('/api/signals');
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [showAll, setShowAll] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -121,9 +113,9 @@ export function SuggestionsCard({ onDraft }: { onDraft(version: number, message:
     setBusy(true);
     setFailure(undefined);
     try {
-      const answer = await api<Accepted>('/api/suggestions/accept', { method: 'POST', body: { signalIds: picked.map((p) => p.signalId) } });
+      const answer = await api<AcceptedSuggestions>('/api/suggestions/accept', { method: 'POST', body: { signalIds: picked.map((p) => p.signalId) } });
       const n = answer.accepted.length;
-      const preview = answer.note?.preview;
+      const preview = answer.note?.kind === 'suggestions' ? answer.note.preview : undefined;
       setChosen(new Set());
       onDraft(
         answer.version,

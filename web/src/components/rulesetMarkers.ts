@@ -1,13 +1,8 @@
 import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
+import type { RulesetProblem } from '../api.ts';
 
-export interface Problem {
-  pointer: string;
-  message: string;
-  code: string;
-  severity: 'error' | 'warning';
-  /** For expression problems: the offset inside the expression string. */
-  position?: number;
-}
+/** A problem the server's validator found, with its JSON pointer (`POST /api/rulesets/validate`). */
+export type Problem = RulesetProblem;
 
 export interface TextRange {
   start: number;

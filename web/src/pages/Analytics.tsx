@@ -3,37 +3,10 @@ import { LineChart, PolarisVizProvider } from '@shopify/polaris-viz';
 import '@shopify/polaris-viz/build/esm/styles.css';
 import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import { api, download } from '../api.ts';
+import { api, download, type Comparison, type GoalList, type SkuTrends } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { dateTime } from '../components/format.ts';
 import { useApi } from '../components/useApi.ts';
-
-interface Comparison {
-  window: { from: string; to: string };
-  previousWindow: { from: string; to: string } | null;
-  changes: { metric: string; current: number | null; previous: number | null; changePct: number | null }[];
-}
-interface SkuTrend {
-  sku: string;
-  title: string | null;
-  sold: number;
-  returned: number;
-  series: { bucket: string; returned: number }[];
-}
-interface Goal {
-  id: string;
-  metric: string;
-  label: string;
-  reduceByPct: number;
-  startsOn: string;
-  endsOn: string;
-  note: string | null;
-  baseline: number | null;
-  target: number | null;
-  current: number | null;
-  progress: number | null;
-  status: string;
-}
 
 /** How each headline figure reads, and whether a rise is bad news (risk) or neutral (volume). */
 const METRICS: Record<string, { label: string; format: (n: number) => string; riseIsBad: boolean }> = {
@@ -66,8 +39,8 @@ export function Analytics() {
   query.set('compare', String(compare));
   query.set('bucket', bucket);
   const summary = useApi<Comparison>(`/api/analytics?${query}`);
-  const skus = useApi<{ skus: SkuTrend[] }>(`/api/analytics/skus?${query}`);
-  const goals = useApi<{ goals: Goal[]; metrics: Record<string, { label: string }> }>('/api/goals');
+  const skus = useApi<SkuTrends>(`/api/analytics/skus?${query}`);
+  const goals = useApi<GoalList>('/api/goals');
   const [failure, setFailure] = useState<Error>();
   const [draft, setDraft] = useState({ metric: 'chargebackAmount', reduceByPct: '25', startsOn: today(), endsOn: today(90), note: '' });
   const set = (key: string, value: string | null) => {

@@ -3,34 +3,15 @@ import { BarChart, PolarisVizProvider } from '@shopify/polaris-viz';
 import '@shopify/polaris-viz/build/esm/styles.css';
 import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import { download, openHtml, type Zone } from '../api.ts';
+import { download, openHtml, type ChargebackReport as Report } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { dateTime, gidLabel } from '../components/format.ts';
 import { useApi } from '../components/useApi.ts';
 import { ZoneBadge } from '../components/ZoneBadge.tsx';
 
-interface Risk {
-  probability: number;
-  explanation: string;
-}
-interface Report {
-  window: { from: string; to: string };
-  summary: {
-    disputes: number;
-    amount: number;
-    open: { disputes: number; amount: number };
-    byReason: { reason: string; disputes: number; amount: number }[];
-    byMonth: { month: string; disputes: number; amount: number }[];
-  };
-  prediction: { disputes: number; scored: number; flagged: number; high: number; accuracy: number | null; rows: { orderId: string; disputedAt: string; amount: number; decisionId: string | null; score: number | null; zone: Zone | null }[] };
-  repeatOffenders: { customerId: string; chargebacks: number; amount: number; lastAt: string }[];
-  doubleDips: { orders: number; refunded: number; chargedBack: number; rows: { orderId: string; customerId: string | null; refunded: number; returns: number; chargedBack: number; disputedAt: string }[] };
-  unshipped: { orderId: string; decisionId: string; score: number; zone: Zone; total: number; orderedAt: string; chargebackRisk: Risk | null }[];
-  calibration: { orders: number; chargebacks: number; baseRate: number } | null;
-}
-
 const money = (n: number) => n.toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
+const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 const orderNumber = (gid: string) => gid.split('/').pop()!;
 
 function Metric({ label, value, note, id }: { label: string; value: string; note?: string; id: string }) {
@@ -110,7 +91,7 @@ export function Chargebacks() {
             ) : null}
             {r ? (
               <Card padding="0">
-                <div style={{ padding: 16 }}>{heading('Orders not shipped yet', 'unshipped', r.calibration ? `Chargeback risk calibrated on ${r.calibration.orders} matured orders (${r.calibration.chargebacks} charged back, ${pct(r.calibration.baseRate)}).` : 'Not enough matured orders with a chargeback to calibrate a risk yet.')}</div>
+                <div style={{ padding: 16 }}>{heading('Orders not shipped yet', 'unshipped', r.calibration?.baseRate != null ? `Chargeback risk calibrated on ${plural(r.calibration.labelled, 'order')} with a known outcome (${r.calibration.positives.toLocaleString('en')} fraud, ${pct(r.calibration.baseRate)}).` : 'Not enough orders with a known outcome to calibrate a risk yet.')}</div>
                 <DataTable
                   columnContentTypes={['text', 'text', 'numeric', 'numeric', 'text']}
                   headings={['Order', 'Risk', 'Total', 'Chargeback risk', 'Ordered']}
@@ -118,7 +99,7 @@ export function Chargebacks() {
                     <Link key="o" onClick={() => navigate(`/decisions/${u.decisionId}`)}>{gidLabel(u.orderId)}</Link>,
                     <InlineStack key="z" gap="100"><ZoneBadge zone={u.zone} /><span>{u.score}</span></InlineStack>,
                     money(u.total),
-                    <span key="r" title={u.chargebackRisk?.explanation ?? ''}>{u.chargebackRisk ? pct(u.chargebackRisk.probability) : '—'}</span>,
+                    <span key="r" title={u.chargebackRisk?.explanation ?? ''}>{u.chargebackRisk?.probability != null ? pct(u.chargebackRisk.probability) : '—'}</span>,
                     dateTime(u.orderedAt),
                   ])}
                 />

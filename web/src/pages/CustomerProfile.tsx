@@ -2,7 +2,7 @@ import { Badge, BlockStack, Card, IndexTable, InlineStack, Layout, Page, Skeleto
 import { LineChart, PolarisVizProvider } from '@shopify/polaris-viz';
 import '@shopify/polaris-viz/build/esm/styles.css';
 import { useNavigate, useParams } from 'react-router-dom';
-import type { CustomerProfile as Profile } from '../api.ts';
+import type { CustomerProfile as Profile, SignalCatalog } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { SnoozeCard } from '../components/SnoozeCard.tsx';
 import { dateTime, gidLabel, kindLabel } from '../components/format.ts';
@@ -17,7 +17,7 @@ export function CustomerProfile() {
   const navigate = useNavigate();
   const profile = useApi<Profile>(`/api/customers/${encodeURIComponent(id)}`);
   const p = profile.data;
-  const catalog = useApi<{ signals: { id: string }[] }>('/api/signals');
+  const catalog = useApi<SignalCatalog>('/api/signals');
   const points = (p?.history ?? []).map((d) => ({ key: d.decidedAt.slice(0, 10), value: d.score }));
   return (
     <Page backAction={{ content: 'Dashboard', onAction: () => navigate('/') }} title={gidLabel(decodeURIComponent(id))} titleMetadata={p?.currentZone ? <ZoneBadge zone={p.currentZone} score={p.lastScore ?? undefined} /> : undefined}>

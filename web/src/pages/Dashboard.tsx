@@ -1,7 +1,7 @@
 import { Badge, BlockStack, Button, ButtonGroup, Card, EmptyState, IndexTable, InlineStack, Layout, Page, SkeletonBodyText, Text, TextField } from '@shopify/polaris';
 import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import { api, type DecisionList, type Kind, type Zone } from '../api.ts';
+import { api, type DecisionList, type HoldList, type Kind, type Zone } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { dateTime, gidLabel, kindLabel } from '../components/format.ts';
 import { useApi } from '../components/useApi.ts';
@@ -9,12 +9,6 @@ import { ZoneBadge } from '../components/ZoneBadge.tsx';
 
 const ZONES: Zone[] = ['high', 'medium', 'low'];
 const KINDS: Kind[] = ['order', 'return', 'refund'];
-
-interface Hold {
-  actionId: string;
-  decisionId: string;
-  heldAt: string;
-}
 
 /** The merchant's home: decisions with score, zone and top signals, filters, counts, held orders. */
 export function Dashboard() {
@@ -33,7 +27,7 @@ export function Dashboard() {
   if (before) query.set('before', before);
   query.set('limit', '25');
   const list = useApi<DecisionList>(`/api/decisions?${query}`);
-  const holds = useApi<{ holds: Hold[] }>('/api/holds');
+  const holds = useApi<HoldList>('/api/holds');
   const [releasing, setReleasing] = useState<string>();
   const [releaseError, setReleaseError] = useState<Error>();
 

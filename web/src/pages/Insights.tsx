@@ -6,14 +6,7 @@ import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { gidLabel } from '../components/format.ts';
 import { useApi } from '../components/useApi.ts';
 import { ZoneBadge } from '../components/ZoneBadge.tsx';
-import type { Zone } from '../api.ts';
-
-interface InsightsData {
-  zones: Record<string, number>;
-  topSignals: { id: string; fired: number; points: number }[];
-  riskyCustomers: { id: string; lastScore: number; zone: Zone; decisions: number; highDecisions: number }[];
-  refundValueAtRisk: { high: number; medium: number; refunds: number };
-}
+import type { Insights as InsightsData } from '../api.ts';
 
 const money = (value: number) => value.toLocaleString('en', { maximumFractionDigits: 0 });
 

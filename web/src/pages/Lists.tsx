@@ -1,7 +1,7 @@
 import { Badge, Banner, BlockStack, Button, Card, Checkbox, DataTable, FormLayout, InlineStack, Layout, Page, Select, SkeletonBodyText, Text, TextField } from '@shopify/polaris';
 import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, type HoldoutData, type IdentifierKind, type ListEntry, type Snooze } from '../api.ts';
+import { api, type HoldoutData, type IdentifierKind, type ListEntries, type ListEntry, type Snooze, type SnoozeList } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { dateTime, gidLabel } from '../components/format.ts';
 import { useApi } from '../components/useApi.ts';
@@ -26,8 +26,8 @@ function entryBody(kind: IdentifierKind, value: string, address: Record<string, 
 /** Block and allow lists, the snoozes in force, and the holdout sample of HIGH decisions. */
 export function Lists() {
   const navigate = useNavigate();
-  const entries = useApi<{ entries: ListEntry[] }>('/api/lists');
-  const snoozes = useApi<{ snoozes: Snooze[] }>('/api/snoozes?active=true');
+  const entries = useApi<ListEntries>('/api/lists');
+  const snoozes = useApi<SnoozeList>('/api/snoozes?active=true');
   const holdout = useApi<HoldoutData>('/api/holdout');
   const [list, setList] = useState<'blocked' | 'allowed'>('blocked');
   const [kind, setKind] = useState<IdentifierKind>('email');

@@ -1,7 +1,7 @@
 import { Badge, Banner, BlockStack, Card, EmptyState, IndexTable, InlineStack, Page, SkeletonBodyText, Text } from '@shopify/polaris';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, type RingAlert, type RingList } from '../api.ts';
+import { api, type RingAlert, type RingAlerts, type RingList } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { dateTime, gidLabel } from '../components/format.ts';
 import { useApi } from '../components/useApi.ts';
@@ -17,7 +17,7 @@ const KIND_LABEL: Record<string, string> = { address: 'address', device: 'device
 export function Rings() {
   const navigate = useNavigate();
   const list = useApi<RingList>('/api/rings', 3000);
-  const alerts = useApi<{ alerts: RingAlert[] }>('/api/rings/alerts', 5000);
+  const alerts = useApi<RingAlerts>('/api/rings/alerts', 5000);
   const [rebuilding, setRebuilding] = useState(false);
   const [failure, setFailure] = useState<Error>();
   const data = list.data;

@@ -3,7 +3,7 @@ import { Badge, Banner, BlockStack, Button, Card, InlineStack, Layout, Page, Pro
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import rulesetSchema from '../../../rulesets/schema/ruleset.schema.json';
-import { api, ApiError, download } from '../api.ts';
+import { api, ApiError, download, newestVersion, saveDraft, type CatalogSignal, type PreviewAnswer, type RulesetList, type RulesetVersion as Version, type RulesetWithBody, type ShadowReport, type Simulation, type SignalCatalog, type ValidateAnswer } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { dateTime } from '../components/format.ts';
 import { monaco } from '../components/monacoSetup.ts';
@@ -12,27 +12,6 @@ import { SuggestionsCard } from '../components/SuggestionsCard.tsx';
 import { FitPanel } from '../components/FitPanel.tsx';
 import { SimulationReport, type Report } from '../components/SimulationReport.tsx';
 import { useApi } from '../components/useApi.ts';
-
-interface Version {
-  version: number;
-  status: 'draft' | 'published' | 'archived';
-  createdBy: string | null;
-  createdAt: string;
-  publishedAt: string | null;
-  shadowSince?: string | null;
-  /** Its custom expressions kept exceeding their budget: decisions are made with `scoringWith` meanwhile. */
-  overBudget?: { since: string; reason: string } | null;
-  body?: unknown;
-}
-interface CatalogSignal {
-  id: string;
-  title: string;
-  description: string;
-  params?: Record<string, unknown>;
-  defaultWeight: number;
-  /** Set for signals from a plugin. */
-  plugin?: { name: string; version: string };
-}
 
 const MODEL_URI = 'inmemory://refundsentry/ruleset.json';
 
@@ -61,14 +40,14 @@ function schemaWithCatalog(signals: CatalogSignal[]) {
 /** The ruleset as code: Monaco with schema and server validation markers, versions, diff, save, publish, roll back. */
 export function RulesEditor() {
   const navigate = useNavigate();
-  const versions = useApi<{ versions: Version[]; scoringWith: { version: number; contentHash: string } | null }>('/api/rulesets');
-  const catalog = useApi<{ signals: CatalogSignal[] }>('/api/signals');
+  const versions = useApi<RulesetList>('/api/rulesets');
+  const catalog = useApi<SignalCatalog>('/api/signals');
   const [selected, setSelected] = useState<number>();
   const [text, setText] = useState<string>();
   /** The version's text as loaded: the editor starts from it (uncontrolled, so typing never fights a re-render). */
   const [loaded, setLoaded] = useState<{ version: number; text: string }>();
   const [problems, setProblems] = useState<Problem[]>([]);
-  const [preview, setPreview] = useState<{ events: number; live: Record<string, number>; preview: Record<string, number>; changed: number; ms: number }>();
+  const [preview, setPreview] = useState<PreviewAnswer>();
   /** Why the last preview was not had (over its budget, too slow); a preview replaced by a newer one says nothing. */
   const [previewRefused, setPreviewRefused] = useState<string>();
   const [notice, setNotice] = useState<string>();
@@ -80,10 +59,10 @@ export function RulesEditor() {
   const [simulation, setSimulation] = useState<{ id: string; version: number; againstVersion: number; report: Report }>();
   const [days, setDays] = useState('90');
   const [running, setRunning] = useState<{ id: string; progress: number; status: string }>();
-  const shadow = useApi<{ shadowVersion: number | null; since?: string; report: Report | null }>('/api/shadow', 5000);
+  const shadow = useApi<ShadowReport>('/api/shadow', 5000);
 
   const list = versions.data?.versions ?? [];
-  const latest = list.reduce((max, v) => Math.max(max, v.version), 0);
+  const latest = newestVersion(list) ?? 0;
   const published = list.find((v) => v.status === 'published');
 
   // Open the published version first.
@@ -92,7 +71,7 @@ export function RulesEditor() {
   }, [published, selected]);
   useEffect(() => {
     if (selected === undefined) return;
-    api<Version>(`/api/rulesets/${selected}`).then(
+    api<RulesetWithBody>(`/api/rulesets/${selected}`).then(
       (row) => {
         const body = JSON.stringify(row.body, null, 2);
         setLoaded({ version: row.version, text: body });
@@ -123,11 +102,11 @@ export function RulesEditor() {
       return; // Monaco's JSON service already marks syntax errors
     }
     try {
-      const result = await api<{ valid: boolean; problems: Problem[] }>('/api/rulesets/validate', { method: 'POST', body: { body } });
+      const result = await api<ValidateAnswer>('/api/rulesets/validate', { method: 'POST', body: { body } });
       setProblems(result.problems);
       // A valid body: its zones over the stored history, re-weighted at once (no signal re-run).
       if (result.valid) {
-        api<typeof preview>('/api/rulesets/preview', { method: 'POST', body: { body, days: 90 } }).then(
+        api<PreviewAnswer>('/api/rulesets/preview', { method: 'POST', body: { body, days: 90 } }).then(
           (answer) => {
             setPreview(answer);
             setPreviewRefused(undefined);
@@ -182,7 +161,7 @@ export function RulesEditor() {
   };
   const save = () =>
     act('save', async () => {
-      const row = await api<Version>('/api/rulesets', { method: 'POST', body: { body: JSON.parse(text ?? 'null'), baseVersion: latest || null } });
+      const row = await saveDraft(JSON.parse(text ?? 'null'), list);
       setSelected(row.version);
       return `Saved as draft version ${row.version}.`;
     });
@@ -200,21 +179,20 @@ export function RulesEditor() {
 
   useEffect(() => {
     if (!diff) return;
-    Promise.all([api<Version>(`/api/rulesets/${diff.left}`), api<Version>(`/api/rulesets/${diff.right}`)]).then(
+    Promise.all([api<RulesetWithBody>(`/api/rulesets/${diff.left}`), api<RulesetWithBody>(`/api/rulesets/${diff.right}`)]).then(
       ([left, right]) => setDiffTexts({ left: JSON.stringify(left.body, null, 2), right: JSON.stringify(right.body, null, 2) }),
       (error: unknown) => setFailure(error as Error),
     );
   }, [diff]);
 
-  type Run = { id: string; version: number; againstVersion: number; status: string; progress: number; error: string | null; report: Report | null };
   const simulateSelected = (version = selected) =>
     act('simulate', async () => {
-      let run = await api<Run>(`/api/rulesets/${version}/simulate`, { method: 'POST', body: { days: Number(days) } });
+      let run = await api<Simulation>(`/api/rulesets/${version}/simulate`, { method: 'POST', body: { days: Number(days) } });
       setRunning(run);
       // A job: polled until it ends (the merchant may cancel it meanwhile).
       while (run.status === 'running' || run.status === 'cancelling') {
         await new Promise((resolve) => setTimeout(resolve, 500));
-        run = await api<Run>(`/api/simulations/${run.id}`);
+        run = await api<Simulation>(`/api/simulations/${run.id}`);
         setRunning(run);
       }
       setRunning(undefined);

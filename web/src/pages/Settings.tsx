@@ -1,28 +1,20 @@
 import { Banner, BlockStack, Button, Card, Checkbox, DataTable, InlineStack, Layout, Page, Select, SkeletonBodyText, Text, TextField } from '@shopify/polaris';
 import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, type BackfillProgress } from '../api.ts';
+import { api, saveDraft, type BackfillProgress, type RulesetList, type RulesetWithBody } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { PluginsCard } from '../components/PluginHealth.tsx';
 import { useApi } from '../components/useApi.ts';
 
-interface RulesetBody {
-  zones: { medium: number; high: number };
-  signals: Record<string, { weight?: number; enabled?: boolean; params?: unknown }>;
-  [key: string]: unknown;
-}
-interface RulesetVersion {
-  version: number;
-  status: string;
-  body?: RulesetBody;
-}
+/** A version's body, as Settings edits it (zones, signal weights and switches). */
+type RulesetBody = RulesetWithBody['body'];
 
 /** Zone thresholds, signal weights and switches (saved as a new ruleset draft), and the backfill window. */
 export function Settings() {
   const navigate = useNavigate();
-  const versions = useApi<{ versions: RulesetVersion[] }>('/api/rulesets');
+  const versions = useApi<RulesetList>('/api/rulesets');
   const published = versions.data?.versions.find((v) => v.status === 'published');
-  const current = useApi<RulesetVersion>(published ? `/api/rulesets/${published.version}` : null);
+  const current = useApi<RulesetWithBody>(published ? `/api/rulesets/${published.version}` : null);
   const backfill = useApi<BackfillProgress>('/api/backfill');
   const [draft, setDraft] = useState<RulesetBody>();
   const [saved, setSaved] = useState<string>();
@@ -35,12 +27,13 @@ export function Settings() {
   }, [current.data]);
 
   const save = async () => {
-    if (!draft || !published) return;
+    if (!draft || !versions.data) return;
     setBusy(true);
     setFailure(undefined);
     setSaved(undefined);
     try {
-      const row = await api<{ version: number }>('/api/rulesets', { method: 'POST', body: { body: draft, baseVersion: published.version } });
+      // The editor's rule: the draft starts from the newest version this page loaded (a newer draft is no conflict; one saved since is).
+      const row = await saveDraft(draft, versions.data.versions);
       setSaved(`Saved as draft version ${row.version}. Publish it from the rule editor to make it score.`);
       versions.reload();
     } catch (error) {
