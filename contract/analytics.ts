@@ -89,3 +89,8 @@ export interface Insights {
   riskyCustomers: { id: string; lastScore: number; zone: Zone; decisions: number; highDecisions: number }[];
   refundValueAtRisk: { high: number; medium: number; refunds: number };
 }
+
+/** `DELETE /api/goals/{id}`. */
+export interface GoalDeleted {
+  deleted: string;
+}

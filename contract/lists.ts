@@ -79,3 +79,13 @@ export interface HoldoutData {
   percent: number;
   report: HoldoutReport;
 }
+
+/** `DELETE /api/lists/{list}/{kind}/{hash}`, `DELETE /api/snoozes/{id}`. */
+export interface Removed {
+  removed: true;
+}
+
+/** `PUT /api/holdout` (`{percent}`, 0-20): the share now in force. */
+export interface HoldoutSet {
+  percent: number;
+}

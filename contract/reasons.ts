@@ -48,3 +48,11 @@ export interface ReasonsResponse {
   lastRun: ReasonRun | null;
   report: ReasonReport | null;
 }
+
+/** `GET /api/reasons/product?productId=` or `?sku=`: one product's or one SKU's notes from the latest report. */
+export type ReasonProductView = { computedAt: Instant; product: ReasonProduct } | { computedAt: Instant; productId: string; sku: ReasonProduct['skus'][number] };
+
+/** `POST /api/reasons/refresh` (202): a clustering run queued. */
+export interface ReasonsRefresh {
+  status: 'queued';
+}

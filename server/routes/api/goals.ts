@@ -5,7 +5,7 @@ import { GOAL_METRICS, type NewGoal } from '../../services/AnalyticsService.ts';
 import { DAY, object, ROW_ID, text } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
-import type { GoalList, GoalProgress, Sendable } from '../../../contract/index.ts';
+import type { GoalDeleted, GoalList, GoalProgress, Sendable } from '../../../contract/index.ts';
 
 const goalPayload = object(
   {
@@ -47,7 +47,7 @@ export function goalRoutes(deps: ApiDeps): ServerRoute[] {
         const { shop, user } = shopOf(request);
         const id = (request.params as { id: string }).id;
         if (!(await analytics.deleteGoal(shop, user, id))) throw Boom.notFound('No such goal in this shop');
-        return { deleted: id };
+        return { deleted: id } satisfies GoalDeleted;
       },
     },
   ];

@@ -4,7 +4,7 @@ import { holdoutShareOf } from '../../services/ScoringService.ts';
 import { INSTANT, object } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
-import type { HoldoutData, Sendable } from '../../../contract/index.ts';
+import type { HoldoutData, HoldoutSet, Sendable } from '../../../contract/index.ts';
 
 /**
  * The holdout sample: the share of HIGH decisions whose actions are skipped (0-20 %), and the
@@ -36,7 +36,7 @@ export function holdoutRoutes(deps: ApiDeps): ServerRoute[] {
           return updated;
         });
         deps.stores.shops.forget(shop); // after the commit
-        return { percent: Number(settings.holdoutPercent) };
+        return { percent: Number(settings.holdoutPercent) } satisfies HoldoutSet;
       },
     },
   ];

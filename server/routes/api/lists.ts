@@ -7,7 +7,7 @@ import type { ListEntryRow, ListName } from '../../store/index.ts';
 import { HASH, object, ROW_ID, text } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
-import type { ListEntries, ListEntry, ListEntryAdded, Sendable } from '../../../contract/index.ts';
+import type { ListEntries, ListEntry, ListEntryAdded, Removed, Sendable } from '../../../contract/index.ts';
 
 const KINDS: IdentifierKind[] = ['email', 'phone', 'address', 'ip', 'device', 'payment'];
 const LIST = { enum: ['blocked', 'allowed'] } as const;
@@ -84,7 +84,7 @@ export function listRoutes(deps: ApiDeps): ServerRoute[] {
         const { shop, user } = shopOf(request);
         const { list, kind, hash } = request.params as { list: ListName; kind: IdentifierKind; hash: string };
         if (!(await deps.lists.remove(shop, user, list, kind, hash))) throw Boom.notFound(`No ${kind} entry with that hash on the ${list} list`);
-        return { removed: true };
+        return { removed: true } satisfies Removed;
       },
     },
   ];

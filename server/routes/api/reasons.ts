@@ -5,7 +5,7 @@ import type { ReasonClusteringRow } from '../../store/index.ts';
 import { gid, limit, object, text } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
-import type { ReasonRun, ReasonsResponse, Sendable } from '../../../contract/index.ts';
+import type { ReasonProductView, ReasonRun, ReasonsRefresh, ReasonsResponse, Sendable } from '../../../contract/index.ts';
 
 function run(row: ReasonClusteringRow | undefined) {
   return row ? { status: row.status, trigger: row.trigger, createdAt: row.created_at, finishedAt: row.finished_at, durationMs: row.duration_ms, error: row.error } satisfies Sendable<ReasonRun> : null;
@@ -49,11 +49,11 @@ export function reasonRoutes(deps: ApiDeps): ServerRoute[] {
         if (productId) {
           const product = done.report.products.find((p) => p.productId === productId);
           if (!product) throw Boom.notFound(`no return notes for product ${productId} (or it is not among the ${done.report.products.length} products with the most notes)`);
-          return { computedAt: done.report.computedAt, product };
+          return { computedAt: done.report.computedAt, product } satisfies Sendable<ReasonProductView>;
         }
         for (const product of done.report.products) {
           const found = product.skus.find((s) => s.sku === sku);
-          if (found) return { computedAt: done.report.computedAt, productId: product.productId, sku: found };
+          if (found) return { computedAt: done.report.computedAt, productId: product.productId, sku: found } satisfies Sendable<ReasonProductView>;
         }
         throw Boom.notFound(`no return notes for SKU ${sku}`);
       },
@@ -65,7 +65,7 @@ export function reasonRoutes(deps: ApiDeps): ServerRoute[] {
         const { shop, user } = shopOf(request);
         await deps.reasons.request(shop, 'request');
         await deps.stores.audit.record(shop, user, 'reasons.refresh', shop, {});
-        return h.response({ status: 'queued' }).code(202);
+        return h.response({ status: 'queued' } satisfies ReasonsRefresh).code(202);
       },
     },
   ];

@@ -5,7 +5,7 @@ import type { SnoozeRow } from '../../store/index.ts';
 import { days, gid, INSTANT, object, ROW_ID, text } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
-import type { Sendable, Snooze, SnoozeAdded, SnoozeList } from '../../../contract/index.ts';
+import type { Removed, Sendable, Snooze, SnoozeAdded, SnoozeList } from '../../../contract/index.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -66,7 +66,7 @@ export function snoozeRoutes(deps: ApiDeps): ServerRoute[] {
           if (!(await deps.stores.snoozes.remove(shop, id, trx))) throw Boom.notFound('No such snooze in this shop');
           await deps.stores.audit.record(shop, user, 'snooze.remove', id, {}, trx);
         });
-        return { removed: true };
+        return { removed: true } satisfies Removed;
       },
     },
   ];
