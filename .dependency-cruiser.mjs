@@ -1,7 +1,7 @@
 /**
  * Which way imports may point (`npm run check:deps`, run by `.ci/run` after the type check).
  * The layers: sdk ← signals ← engine ← server ← cli; the admin (`web/src`) and the extensions'
- * code (`extensions/<name>/src`) see only the contract. Every violation below is an error.
+ * code (`extensions/<name>/src`) see only the API contract (`contract/`). Every violation below is an error.
  *
  * - Cycles are refused everywhere, tests and type-only imports included (a type-only cycle is
  *   still two modules that cannot be read, moved or owned apart).
@@ -15,9 +15,13 @@
  * - The engine reads `rulesets/` (the DSL's schema); the server may import `scenarios/` only from
  *   its demo module (`server/demo/`), and that module only by a dynamic `import()`, so the demo
  *   generator is loaded in demo mode only.
- * - `web/src` and `extensions/<name>/src` may import only `import type` from `engine/` and `sdk/`
- *   (and `rulesets/` at run time) until the contract module of issue 22 exists; the few server
- *   types they still import are listed by name in `CONTRACT_FOR_NOW`, to be removed with it.
+ * - `contract/` is the API's request and answer types, one file per resource: types only (no
+ *   import of it or from it is a run-time one), and its types come from itself, `engine/` and
+ *   `sdk/` (a trace is the engine's `Decision`, a report its `SimulationReport`), never from the
+ *   server, which imports the contract to check its answers (`satisfies Sendable<…>`).
+ * - `web/src` and `extensions/<name>/src` see one module of ours for types, the contract (the
+ *   engine's and sdk's types reach them through it), and `rulesets/` (the DSL's schema, which the
+ *   editor loads at run time); at run time nothing else of ours.
  *
  * The TypeScript is parsed with swc (`@swc/core`): dependency-cruiser cannot use TypeScript 7.0's
  * compiler, which has no JavaScript API (it supports 6.x and, again, 7.1 on). swc keeps type-only
@@ -29,10 +33,7 @@
 const TESTS = ['\\.test\\.tsx?$', '\\.testing\\.tsx?$', '(^|/)testing/', '^web/e2e/'];
 
 /** Every top-level folder of source in this repository. */
-const OURS = '^(bench|bin|cli|engine|examples|extensions|hostile|migrations|plugins|rulesets|scenarios|scripts|sdk|server|signals|web)/';
-
-/** Server types the admin and the order card still import, type-only, until the contract module exists. */
-const CONTRACT_FOR_NOW = ['^server/services/SuggestionService\\.ts$', '^server/store/RefundReportStore\\.ts$', '^server/services/orderRiskCardShape\\.ts$'];
+const OURS = '^(bench|bin|cli|contract|engine|examples|extensions|hostile|migrations|plugins|rulesets|scenarios|scripts|sdk|server|signals|web)/';
 
 const UI = ['^web/src/', '^extensions/[^/]+/src/'];
 
@@ -102,11 +103,25 @@ export default {
       to: { path: OURS, pathNot: ['^web/src/', '^extensions/[^/]+/src/', '^rulesets/'], dependencyTypesNot: ['type-only'] },
     },
     {
-      name: 'ui-types-from-engine-and-sdk',
+      name: 'ui-types-from-the-contract',
       severity: 'error',
-      comment: 'Types only from engine/ and sdk/ (for now, until the contract module); server types only those listed in CONTRACT_FOR_NOW.',
+      comment: 'The admin and the extensions take the API\'s types from contract/ only (not from engine/, sdk/ or the server: the contract re-exports what they need).',
       from: { path: UI, pathNot: TESTS },
-      to: { path: OURS, pathNot: ['^web/src/', '^extensions/[^/]+/src/', '^rulesets/', '^engine/', '^sdk/', ...CONTRACT_FOR_NOW] },
+      to: { path: OURS, pathNot: ['^web/src/', '^extensions/[^/]+/src/', '^rulesets/', '^contract/'] },
+    },
+    {
+      name: 'contract-is-types-only',
+      severity: 'error',
+      comment: 'contract/ holds types only: no run-time import, from it or of anything.',
+      from: { path: '^contract/' },
+      to: { dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'contract-types-from-engine-and-sdk',
+      severity: 'error',
+      comment: 'The contract\'s types come from itself, engine/ and sdk/ only: never from the server (which imports the contract), web/ or anything else.',
+      from: { path: '^contract/' },
+      to: { path: OURS, pathNot: '^(contract|engine|sdk)/' },
     },
     {
       name: 'cli-is-the-top',
@@ -126,7 +141,7 @@ export default {
       name: 'production-never-imports-tests',
       severity: 'error',
       comment: 'Test files and helpers are exempt from the direction rules, so the shipped code must not import them (sdk/testing is the published SignalTester, not a helper).',
-      from: { path: ['^(sdk|signals|engine|server|plugins)/', ...UI], pathNot: TESTS },
+      from: { path: ['^(sdk|signals|engine|contract|server|plugins)/', ...UI], pathNot: TESTS },
       to: { path: TESTS, pathNot: '^sdk/testing/' },
     },
   ],

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 /**
  * The rules of `npm run check:deps` (`.dependency-cruiser.mjs`) run by the same command on a small
  * tree laid out like this repository: each forbidden edge is reported under its rule, each
- * allowed one (tests, type-only UI imports, the demo module's dynamic import) is not, and the
+ * allowed one (tests, the UI's type imports of the contract, the contract's of the engine, the
+ * server's of the contract, the demo module's dynamic import) is not, and the
  * command fails only when something is reported.
  */
 const root = new URL('../', import.meta.url).pathname;
@@ -41,6 +42,13 @@ const TREE: Record<string, string> = {
   'server/store/RefundReportStore.ts': `export interface RefundReport { n: number }`,
   'server/store/OtherStore.ts': `export interface Other { n: number }`,
   'server/broken.ts': `import { gone } from './gone.ts';\nexport const b = gone;`,
+  'server/routes.ts': `import type { Answer } from '../contract/answers.ts';\nexport const answer = {} as Answer;`,
+  'contract/answers.ts': [
+    `import type { decide } from '../engine/decide.ts';`,
+    `import type { A } from '../server/a.ts';`,
+    `import { sdk } from '../sdk/index.ts';`,
+    `export type Answer = { d: typeof decide; a: A; s: typeof sdk };`,
+  ].join('\n'),
   'cli/main.ts': `import { read } from '../server/history/read.ts';\nexport const cli = 1;\nexport const r = read;`,
   'web/src/page.tsx': [
     `import type { A } from '../../server/a.ts';`,
@@ -48,8 +56,9 @@ const TREE: Record<string, string> = {
     `import type { Other } from '../../server/store/OtherStore.ts';`,
     `import { decide } from '../../engine/decide.ts';`,
     `import type { decide as Decide } from '../../engine/decide.ts';`,
+    `import type { Answer } from '../../contract/answers.ts';`,
     `import schema from '../../rulesets/schema.json' with { type: 'json' };`,
-    `export const page = [decide, schema] as unknown as [A, RefundReport, Other, typeof Decide];`,
+    `export const page = [decide, schema] as unknown as [A, RefundReport, Other, typeof Decide, Answer];`,
   ].join('\n'),
   'web/src/page.test.tsx': `import { normalize } from '../../server/normalize.ts';\nexport const t = normalize;`,
   'extensions/card/src/card.ts': `import type { RefundReport } from '../../../server/store/RefundReportStore.ts';\nimport { normalize } from '../../../server/normalize.ts';\nexport const c = normalize as unknown as RefundReport;`,
@@ -70,10 +79,15 @@ const EXPECTED = [
   'production-never-imports-tests: server/uses-helper.ts → server/testing/helper.ts',
   'no-unresolved-relative: server/broken.ts → ./gone.ts',
   'ui-runtime-sees-only-itself: web/src/page.tsx → engine/decide.ts',
-  'ui-types-from-engine-and-sdk: web/src/page.tsx → server/a.ts',
-  'ui-types-from-engine-and-sdk: web/src/page.tsx → server/store/OtherStore.ts',
+  'ui-types-from-the-contract: web/src/page.tsx → engine/decide.ts',
+  'ui-types-from-the-contract: web/src/page.tsx → server/a.ts',
+  'ui-types-from-the-contract: web/src/page.tsx → server/store/RefundReportStore.ts',
+  'ui-types-from-the-contract: web/src/page.tsx → server/store/OtherStore.ts',
   'ui-runtime-sees-only-itself: extensions/card/src/card.ts → server/normalize.ts',
-  'ui-types-from-engine-and-sdk: extensions/card/src/card.ts → server/normalize.ts',
+  'ui-types-from-the-contract: extensions/card/src/card.ts → server/normalize.ts',
+  'ui-types-from-the-contract: extensions/card/src/card.ts → server/store/RefundReportStore.ts',
+  'contract-types-from-engine-and-sdk: contract/answers.ts → server/a.ts',
+  'contract-is-types-only: contract/answers.ts → sdk/index.ts',
 ];
 
 let dir: string;
