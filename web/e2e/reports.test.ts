@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateShop } from '../../scenarios/generateShop.ts';
 import type { RunningApp } from '../../server/main.ts';
 import type { TestDatabase } from '../../server/testing/testDatabase.ts';
+import type { ChargebackReport } from '../../contract/index.ts';
 
 /**
  * The report pages in Chromium on the demo shop, backfilled from ten months of generated
@@ -55,7 +56,7 @@ afterAll(async () => {
 
 describe.skipIf(!HAS_CHROMIUM)('the chargebacks page (Chromium, demo shop)', () => {
   it('shows the period\'s disputes, prediction accuracy and double dips as the API computes them', async () => {
-    const report = await apiGet<{ summary: { disputes: number }; prediction: { accuracy: number | null; flagged: number; scored: number }; doubleDips: { orders: number; rows: { orderId: string }[] } }>('/api/chargebacks');
+    const report = await apiGet<ChargebackReport>('/api/chargebacks');
     expect(report.summary.disputes).toBeGreaterThan(0);
     await page.goto(`${app.url}/app/chargebacks`);
     await page.locator('#disputes').waitFor();
@@ -63,6 +64,10 @@ describe.skipIf(!HAS_CHROMIUM)('the chargebacks page (Chromium, demo shop)', () 
     expect(await page.locator('#double-dips').innerText()).toBe(String(report.doubleDips.orders));
     expect(await page.locator('#accuracy').innerText()).toBe(report.prediction.accuracy === null ? '—' : `${(report.prediction.accuracy * 100).toFixed(1)}%`);
     await page.getByText(`${report.prediction.flagged} of ${report.prediction.scored} scored disputed orders`, { exact: false }).waitFor();
+    // The orders' calibration in the contract's terms (it read fields the API never sent: "undefined matured orders").
+    const calibration = report.calibration;
+    expect(calibration?.baseRate).not.toBeNull();
+    await page.getByText(`Chargeback risk calibrated on ${calibration!.labelled.toLocaleString('en')} orders with a known outcome (${calibration!.positives.toLocaleString('en')} fraud, ${(calibration!.baseRate! * 100).toFixed(1)}%).`).waitFor();
     await shot(page, 'chargebacks');
   });
 
