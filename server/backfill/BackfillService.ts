@@ -1,5 +1,8 @@
 import type { BackfillSource, StageRow, Stores } from '../store/index.ts';
 import type { BackfillRunner } from './BackfillRunner.ts';
+import type { BackfillProgress, StageProgress } from '../../contract/backfill.ts';
+
+export type { BackfillProgress, StageProgress };
 
 const DAY = 86_400_000;
 
@@ -11,32 +14,7 @@ export function hasExtendedOrderAccess(scopes: string | null | undefined): boole
   return (scopes ?? '').split(',').map((s) => s.trim()).includes('read_all_orders');
 }
 
-export interface StageProgress {
-  stage: string;
-  status: StageRow['status'];
-  pages: number;
-  processed: number;
-  total: number | null;
-  error: string | null;
-  attempts: number;
-  startedAt: string | null;
-  finishedAt: string | null;
-  /** Seconds left for a running stage whose total is known, from its rate so far. */
-  etaSeconds: number | null;
-}
-
-export interface BackfillProgress {
-  status: 'not-started' | 'running' | 'done' | 'failed' | 'paused';
-  source: BackfillSource | null;
-  window: { from: string; to: string } | null;
-  /** What the current pass fetches: the whole window, or after an extension only the gap. */
-  pass: { from: string; to: string } | null;
-  stages: StageProgress[];
-  /** Seconds left for the stage under way (null when unknown). */
-  etaSeconds: number | null;
-  /** What the merchant can do: retry a failed stage, reconnect a paused backfill. */
-  next: 'retry' | 'reconnect' | null;
-}
+// What GET /api/backfill answers (a backfill's and its stages' progress) is the API contract's.
 
 /** Starts, resumes and reports backfills; the steps run on the backfill queue (`runJob`). */
 export class BackfillService {

@@ -1,4 +1,7 @@
 import type { GoalMetric, GoalRow, PeriodMetrics, SkuTrend, Stores } from '../store/index.ts';
+import type { Comparison, GoalProgress, NewGoal, PeriodFigures } from '../../contract/analytics.ts';
+
+export type { Comparison, GoalProgress, NewGoal, PeriodFigures };
 
 const DAY_MS = 86_400_000;
 
@@ -11,38 +14,7 @@ export const GOAL_METRICS: Record<GoalMetric, { label: string; kind: 'rate' | 'p
   returnRate: { label: 'Returns per order', kind: 'rate' },
 };
 
-/** Period figures with the ratios derived from them. */
-export interface PeriodFigures extends PeriodMetrics {
-  returnRate: number | null;
-  highShare: number | null;
-}
-
-export interface Comparison {
-  window: { from: string; to: string };
-  previousWindow: { from: string; to: string } | null;
-  current: PeriodFigures;
-  previous: PeriodFigures | null;
-  /** For each headline figure: now, before, and the relative change (null when there is nothing to compare with). */
-  changes: { metric: string; current: number | null; previous: number | null; changePct: number | null }[];
-}
-
-export interface GoalProgress {
-  id: string;
-  metric: GoalMetric;
-  label: string;
-  reduceByPct: number;
-  startsOn: string;
-  endsOn: string;
-  note: string | null;
-  /** The metric over the same number of days just before the goal started (per day for counts and amounts). */
-  baseline: number | null;
-  target: number | null;
-  /** The metric since the goal started (up to today or its end). */
-  current: number | null;
-  /** Share of the intended reduction achieved so far (1 = target reached); null without a baseline. */
-  progress: number | null;
-  status: 'not started' | 'on track' | 'behind' | 'no baseline' | 'met' | 'missed';
-}
+// The answers' shapes (period figures, the comparison, a goal's progress, a new goal) are the API contract's.
 
 function figures(m: PeriodMetrics): PeriodFigures {
   const decided = m.decisions.low + m.decisions.medium + m.decisions.high;
@@ -64,15 +36,6 @@ export function goalProgress(goal: { metric: GoalMetric; reduceByPct: number; st
   const ended = now >= goal.endsOn;
   const reached = current <= target;
   return { baseline: round(baseline, 6), target: round(target, 6), current: round(current, 6), progress: round(progress, 4), status: ended ? (reached ? 'met' : 'missed') : reached ? 'on track' : 'behind' };
-}
-
-/** A fraud-reduction goal as the merchant sets it (`POST /api/goals`). */
-export interface NewGoal {
-  metric: GoalMetric;
-  reduceByPct: number;
-  startsOn: string;
-  endsOn: string;
-  note?: string;
 }
 
 /** Period-over-period figures, SKU return trends and goals. */

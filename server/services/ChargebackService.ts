@@ -1,29 +1,13 @@
 import type { Calibration, OutcomeRisk } from '../../engine/chargebacks/calibration.ts';
 import type { ChargebackSummary, DoubleDip, EvidenceMaterial, PredictionRow, RepeatOffender, Stores, UnshippedOrder } from '../store/index.ts';
 import type { CalibrationService } from './CalibrationService.ts';
+import type { ChargebackReport } from '../../contract/chargebacks.ts';
+
+export type { ChargebackReport };
 
 const DAY_MS = 86_400_000;
 
-export interface ChargebackReport {
-  window: { from: string; to: string };
-  summary: ChargebackSummary;
-  /** Share of the period's chargebacks whose order RefundSentry had scored MEDIUM or HIGH when it was placed. */
-  prediction: {
-    disputes: number;
-    /** Disputes whose order has a decision from order time. */
-    scored: number;
-    flagged: number;
-    high: number;
-    accuracy: number | null;
-    rows: PredictionRow[];
-  };
-  repeatOffenders: RepeatOffender[];
-  doubleDips: { orders: number; refunded: number; chargedBack: number; rows: DoubleDip[] };
-  /** Recent orders not shipped yet, with their calibrated fraud risk: what can still be held. */
-  unshipped: (UnshippedOrder & { chargebackRisk: OutcomeRisk })[];
-  /** The live version's calibration for orders (score band → observed fraud rate, with counts); null without a published version. */
-  calibration: Calibration | null;
-}
+// What GET /api/chargebacks answers is the API contract's ChargebackReport.
 
 export interface Evidence extends EvidenceMaterial {
   shopId: string;

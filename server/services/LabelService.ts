@@ -6,20 +6,14 @@ import {
 } from '../../engine/chargebacks/labels.ts';
 import type { LabelledRow } from '../../engine/learn/fitRuleset.ts';
 import type { DecidedSubject, Stores, SubjectQuery } from '../store/index.ts';
+import type { LabelCounts } from '../../contract/fits.ts';
+
+export type { LabelCounts };
 
 /** Labels of each class a subject kind needs before it can be fitted (the fit's own default). */
 export const FIT_MIN_LABELS = 20;
 
-export interface LabelCounts {
-  asOf: string;
-  /** The chargeback window the labels used (days). */
-  windowDays: number;
-  /** Labels of each class a kind needs to be fitted. */
-  minLabels: number;
-  kinds: Record<SubjectKind, KindLabelCounts & { fittable: boolean; missing: string | null }>;
-  /** Whether at least one kind can be fitted. */
-  fittable: boolean;
-}
+// What GET /api/labels answers is the API contract's LabelCounts.
 
 export interface LabelledSubject {
   subject: DecidedSubject;

@@ -28,7 +28,9 @@ export interface SkuTrend {
   series: { bucket: string; returned: number }[];
 }
 
-export type GoalMetric = 'chargebackAmount' | 'chargebacks' | 'highShare' | 'returnRate' | 'refundValueHigh' | 'doubleDips';
+// The metrics a goal may name are the API contract's.
+export type { GoalMetric } from '../../contract/analytics.ts';
+import type { GoalMetric } from '../../contract/analytics.ts';
 
 export interface GoalRow {
   id: string;
