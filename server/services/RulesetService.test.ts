@@ -110,6 +110,18 @@ describe('RulesetService: one compiled-version cache keyed by content hash', () 
     expect(compiles).toEqual([v2.content_hash, v1.content_hash]);
   });
 
+  it('compiles a draft saved without a base version (a fit, accepted suggestions) once, as stored', async () => {
+    const shop = 'no-base.myshopify.com';
+    await storeShop(shop);
+    const { rulesets, compiles } = counted();
+    const scoring = new ScoringService(stores, registry, { rulesets, now: () => NOW });
+    const fitted = await rulesets.saveDraft(shop, withHigh(DEFAULT_RULESET, 55), 'fit', null, null);
+    expect(fitted.version).toBe(2);
+    await rulesets.publish(shop, fitted.version, 'merchant');
+    expect((await scoring.rulesetFor(shop)).version).toBe(2);
+    expect(compiles).toEqual([fitted.content_hash]);
+  });
+
   it('refuses a draft that does not compile, with every problem, and saves nothing', async () => {
     const shop = 'refused.myshopify.com';
     await storeShop(shop);

@@ -141,13 +141,17 @@ export class RulesetService {
   }
 
   /**
-   * A new draft of `body`, over `baseVersion` (409 when a newer version exists); throws
-   * `RulesetValidationError` unless it compiles. Over a base version the body is compiled as it
-   * will be stored (numbered `baseVersion + 1`), so its publish and scoring find it compiled.
+   * A new draft of `body`, over `baseVersion` (409 when a newer version exists; null: over
+   * whatever is newest, as fits and accepted suggestions save theirs); throws
+   * `RulesetValidationError` unless it compiles. The body is compiled as it will be stored
+   * (numbered after the newest version), so its publish and scoring find it compiled; a body
+   * whose own version is not a valid number is compiled as it is, to be refused as before.
    */
   async saveDraft(shopId: string, body: Ruleset, user: string, baseVersion: number | null, note: RulesetNote | null = null): Promise<RulesetRow> {
     const numbered = typeof body === 'object' && body !== null && Number.isInteger(body.version) && body.version >= 1;
-    this.compiled(baseVersion !== null && numbered ? { ...body, version: baseVersion + 1 } : body);
+    // Another save in between only means the stored content is compiled when first used.
+    const next = numbered ? (baseVersion ?? (await this.stores.rulesets.newestVersion(shopId))) + 1 : undefined;
+    this.compiled(next === undefined ? body : { ...body, version: next });
     return this.stores.rulesets.createDraft(shopId, body, user, baseVersion, note);
   }
 

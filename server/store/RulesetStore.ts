@@ -242,6 +242,11 @@ export class RulesetStore {
     }
   }
 
+  /** The number of the shop's newest version (0 when it has none). */
+  newestVersion(shopId: string): Promise<number> {
+    return this.latestVersion(this.db, shopId);
+  }
+
   private async latestVersion(trx: Knex, shopId: string): Promise<number> {
     const row = await trx('rulesets').where({ shop_id: shopId }).max<{ max: number | null }>('version as max').first();
     return row?.max ?? 0;
