@@ -107,10 +107,11 @@ export class ReasonStore {
     return row!;
   }
 
-  /** Stores the report and drops the shop's older reports (the latest is the one shown). */
+  /** Stores the report of the shop's run and drops the shop's older reports (the latest is the one shown); nothing for a run that is not the shop's. */
   async finish(id: string, shopId: string, report: ReasonReport, durationMs: number): Promise<void> {
     await this.db.transaction(async (trx) => {
-      await trx('reason_clusterings').where({ id }).update({ status: 'done', report: JSON.stringify(report), duration_ms: durationMs, finished_at: trx.fn.now(), error: null });
+      const updated = await trx('reason_clusterings').where({ id, shop_id: shopId }).update({ status: 'done', report: JSON.stringify(report), duration_ms: durationMs, finished_at: trx.fn.now(), error: null });
+      if (updated === 0) return;
       await trx('reason_clusterings').where({ shop_id: shopId }).andWhere('id', '<', id).whereNot({ status: 'running' }).delete();
     });
   }
