@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
 import { deepFreeze } from '../sdk/params.ts';
-import { CONTEXT_NEEDS, errorResult, evaluateSignal, type ContextNeed, type SignalContext, type SignalResult, type SubjectKind } from '../sdk/index.ts';
+import { CONTEXT_NEEDS, evaluateSignal, type ContextNeed, type SignalContext, type SignalResult, type SubjectKind } from '../sdk/index.ts';
 import type { ActionRuleTrace, ChosenAction, Coverage, Decision, SignalTrace } from './decision.ts';
 import { RulesetValidationError, type RulesetProblem } from './problems.ts';
 import type { SignalRegistry } from './registry.ts';
-import type { ActionSpec, Ruleset, Zone, ZoneThresholds } from './ruleset.ts';
+import type { Ruleset, Zone, ZoneThresholds } from './ruleset.ts';
 import { allocateScore, lineCents, STATUS_CODE, toCents, ZONES, zoneCode, type SnoozeNote } from './score.ts';
 import { curveStrength, type StrengthCurve } from './strengthCurve.ts';
 import { ExpressionBudget } from './expression/ExpressionBudget.ts';
-import { RS_BUDGET } from './expression/errors.ts';
+import { resolveAction } from './evaluate/actions.ts';
+import { runCustomSignal, requiredFacts } from './evaluate/customSignals.ts';
+import { decisionFacts, expressionFacts, type ExpressionFacts } from './evaluate/facts.ts';
 import {
   analyzeRuleset,
   type CompiledActionRule,
@@ -161,7 +163,6 @@ interface Step {
   run(ctx: SignalContext, facts: ExpressionFacts, budget: ExpressionBudget | undefined): SignalResult;
 }
 
-type ExpressionFacts = Record<string, unknown> & { derived: Record<string, unknown> };
 
 const CUSTOM_SIGNAL_VERSION = 'ruleset';
 const KINDS: readonly SubjectKind[] = ['order', 'return', 'refund'];
@@ -559,161 +560,6 @@ function customStep(custom: CompiledCustomSignal, derived: Readonly<Record<strin
   };
 }
 
-/**
- * A custom signal fires when `when` is exactly true; an expression with no value (a missing
- * fact) reports insufficient_data rather than reading as safe.
- */
-function runCustomSignal(custom: CompiledCustomSignal, requires: readonly string[], facts: ExpressionFacts, budget: ExpressionBudget | undefined): SignalResult {
-  const { config } = custom;
-  if (budget?.exhausted) return budgetUsedUp(config.id, budget);
-  const missing = requires.filter((name) => factValue(facts, name) == null);
-  if (missing.length > 0) {
-    return { status: 'insufficient_data', strength: 0, evidence: {}, message: `${config.id}: no value for ${missing.join(', ')}` };
-  }
-  try {
-    const fired = custom.when.evaluate(facts, budget, config.id);
-    if (fired === undefined) {
-      return { status: 'insufficient_data', strength: 0, evidence: {}, message: `${config.id}: "${config.when}" has no value (missing facts)` };
-    }
-    if (typeof fired !== 'boolean') {
-      return errorResult(new TypeError(`"when" must give true or false, got ${JSON.stringify(fired)}`));
-    }
-    if (!fired) return { status: 'no_hit', strength: 0, evidence: {}, message: '' };
-    const strength = custom.strength ? custom.strength.evaluate(facts, budget, config.id) : 1;
-    if (typeof strength !== 'number' || !(strength > 0 && strength <= 1)) {
-      return errorResult(new RangeError(`"strength" must give a number above 0 and at most 1, got ${JSON.stringify(strength)}`));
-    }
-    const evidence: Record<string, never> = {};
-    for (const [name, expression] of custom.evidence) {
-      const value = expression.evaluate(facts, budget, config.id);
-      (evidence as Record<string, unknown>)[name] = value === undefined ? null : boundedEvidence(value);
-    }
-    return { status: 'hit', strength, evidence, message: config.message ?? config.title ?? config.id };
-  } catch (e) {
-    if (budget && (e as { code?: string }).code === RS_BUDGET) return budgetUsedUp(config.id, budget);
-    return errorResult(e);
-  }
-}
-
-/** The most a custom signal's evidence value may hold: values (objects, arrays, scalars) and string characters. */
-export const EVIDENCE_LIMITS = Object.freeze({ values: 200, characters: 2_000 });
-
-/**
- * A custom evidence value as the trace keeps it: as is when it is small, else a note saying what
- * it was (every stored decision carries its evidence: `$$` as evidence would store the whole
- * context each time). Walks at most `EVIDENCE_LIMITS.values` values.
- */
-function boundedEvidence(value: unknown): unknown {
-  if (typeof value === 'string') return value.length <= EVIDENCE_LIMITS.characters ? value : `${value.slice(0, EVIDENCE_LIMITS.characters)}… (${value.length.toLocaleString('en-US')} characters)`;
-  if (value === null || typeof value !== 'object') return value;
-  let values = 0;
-  let characters = 0;
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const item = stack.pop();
-    if (++values > EVIDENCE_LIMITS.values) break;
-    if (typeof item === 'string') characters += item.length;
-    else if (item !== null && typeof item === 'object') for (const [key, child] of Object.entries(item)) {
-      characters += key.length;
-      stack.push(child);
-    }
-    if (characters > EVIDENCE_LIMITS.characters) break;
-  }
-  if (values <= EVIDENCE_LIMITS.values && characters <= EVIDENCE_LIMITS.characters) return value;
-  return `(${Array.isArray(value) ? 'a list' : 'an object'} too large to keep as evidence: at most ${EVIDENCE_LIMITS.values} values and ${EVIDENCE_LIMITS.characters.toLocaleString('en-US')} characters)`;
-}
-
-/** A custom signal the decision's expression budget did not stretch to: an error, never "safe". */
-function budgetUsedUp(id: string, budget: ExpressionBudget): SignalResult {
-  return {
-    status: 'error',
-    strength: 0,
-    evidence: {},
-    message: `${id} was not evaluated: this decision's custom expressions used up their budget of ${budget.limit.toLocaleString('en-US')} steps (simplify the heaviest expressions, or move shared work into a derived fact)`,
-  };
-}
-
-/**
- * The facts a custom signal's `when` cannot judge without: the roots it reads (e.g. `refund` on
- * an order is absent, `customer` is null for a guest) and the derived facts it uses. JSONata
- * would compare a missing value as false, which would read as safe.
- */
-function requiredFacts(custom: CompiledCustomSignal): string[] {
-  const names = new Set<string>();
-  for (const path of custom.when.paths) {
-    const [root, key] = path.split('.');
-    // A bare root (`customer = null`) is a deliberate test for absence; reading into it is not.
-    if (root === '$' || root === '$$' || key === undefined) continue;
-    names.add(root === 'derived' ? `derived.${key}` : root);
-  }
-  return [...names].sort();
-}
-
-function factValue(facts: ExpressionFacts, name: string): unknown {
-  return name.startsWith('derived.') ? facts.derived[name.slice('derived.'.length)] : facts[name];
-}
-
-/** The facts JSONata expressions see; `derived` starts as the context's own derived facts. */
-function expressionFacts(ctx: SignalContext, copyDerived: boolean): ExpressionFacts {
-  const subject = ctx.subject;
-  return {
-    now: ctx.now,
-    kind: subject.kind,
-    subject,
-    order: subject.order,
-    return: subject.kind === 'return' ? subject.return : subject.kind === 'refund' ? (subject.return ?? undefined) : undefined,
-    refund: subject.kind === 'refund' ? subject.refund : undefined,
-    customer: ctx.customer,
-    history: ctx.history,
-    baseline: ctx.baseline,
-    // Ruleset-derived facts are written into a copy; without any, the frozen original serves.
-    derived: copyDerived ? { ...ctx.derived } : ctx.derived,
-  };
-}
-
-/**
- * The facts action conditions see: the expression facts plus the decision itself. The
- * per-signal facts (`signals`, `hits`, `insufficient`, `errors`) are built only when some
- * condition of the ruleset names them.
- */
-function decisionFacts(
-  facts: ExpressionFacts,
-  signals: SignalTrace[],
-  score: number,
-  zone: Zone,
-  coverage: Coverage,
-  used: ReadonlySet<string>,
-): Record<string, unknown> {
-  const decision: Record<string, unknown> = {
-    now: facts.now,
-    kind: facts.kind,
-    subject: facts.subject,
-    order: facts.order,
-    return: facts.return,
-    refund: facts.refund,
-    customer: facts.customer,
-    derived: facts.derived,
-    score,
-    zone,
-    coverage,
-  };
-  if (used.has('hits')) decision.hits = idsWithStatus(signals, 'hit');
-  if (used.has('insufficient')) decision.insufficient = idsWithStatus(signals, 'insufficient_data');
-  if (used.has('errors')) decision.errors = idsWithStatus(signals, 'error');
-  if (used.has('signals')) {
-    const byId: Record<string, { status: string; strength: number; points: number }> = {};
-    for (const s of signals) byId[s.id] = { status: s.status, strength: s.strength, points: s.points };
-    decision.signals = byId;
-  }
-  return decision;
-}
-
-function idsWithStatus(signals: SignalTrace[], status: SignalTrace['status']): string[] {
-  const ids: string[] = [];
-  for (const s of signals) if (s.status === status) ids.push(s.id);
-  return ids;
-}
-
 /** Every fact a condition tree names, in leaves and in `value: { fact }` references. */
 function factsNamedIn(node: unknown, into: Set<string>): Set<string> {
   if (node === null || typeof node !== 'object') return into;
@@ -727,21 +573,3 @@ function factsNamedIn(node: unknown, into: Set<string>): Set<string> {
   return into;
 }
 
-const RISK_LEVEL: Record<Zone, 'HIGH' | 'MEDIUM' | 'LOW'> = { high: 'HIGH', medium: 'MEDIUM', low: 'LOW' };
-
-function resolveAction(spec: ActionSpec, ruleId: string, zone: Zone): ChosenAction {
-  switch (spec.type) {
-    case 'fulfillment.hold':
-      return { ruleId, ...spec, reason: spec.reason ?? 'HIGH_RISK_OF_FRAUD' };
-    case 'customer.tag':
-      return { ruleId, ...spec, tag: (spec.tag ?? 'refundsentry:{{zone}}-risk').replaceAll('{{zone}}', zone) };
-    case 'risk.assessment': {
-      const level = spec.riskLevel ?? 'auto';
-      return { ruleId, ...spec, riskLevel: level === 'auto' ? RISK_LEVEL[zone] : level };
-    }
-    case 'review.queue':
-      return { ruleId, ...spec, queue: spec.queue ?? 'default', priority: spec.priority ?? 'normal' };
-    default:
-      return { ruleId, ...spec };
-  }
-}
