@@ -125,7 +125,9 @@ export class AnalyticsStore {
           where e.shop_id = :shop and e.kind = 'return' and e.occurred_at >= :from and e.occurred_at < :to and li->>'sku' is not null
           group by 1, 2
        ), top as (
-         select sku, sum(units) as units from returned group by sku order by 2 desc, 1 limit :limit
+         -- Only SKUs with returned units known: a line whose quantity is not a number counts no unit
+         -- (its sum is null, which sorted first in 'desc' and showed as a top SKU with no count).
+         select sku, sum(units) as units from returned group by sku having sum(units) > 0 order by 2 desc, 1 limit :limit
        )
        select t.sku, s.title, coalesce(s.units, 0)::float8 as sold, t.units::float8 as returned,
               coalesce(json_agg(json_build_object('bucket', to_char(r.b, 'YYYY-MM-DD'), 'returned', r.units) order by r.b) filter (where r.b is not null), '[]') as series
