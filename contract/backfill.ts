@@ -30,5 +30,10 @@ export interface BackfillProgress {
   next: 'retry' | 'reconnect' | null;
 }
 
+/** `POST /api/backfill/extend`: the window to cover, in days back from now. */
+export interface ExtendRequest {
+  days: number;
+}
+
 /** `POST /api/backfill/extend` (`{days}`): 202 with the new pass, or 200 when the window already covers it. */
 export type BackfillExtended = { extended: true; progress: BackfillProgress } | { extended: false; reason: string; progress: BackfillProgress };

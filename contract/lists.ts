@@ -2,6 +2,29 @@ import type { IdentifierKind, Instant } from './common.ts';
 
 export type ListName = 'blocked' | 'allowed';
 
+/** `POST /api/lists` (201: `ListEntryAdded`): an entry as the merchant gives it, exactly one of a raw value, a postal address or a keyed hash. */
+export interface ListEntryInput {
+  list: ListName;
+  kind: IdentifierKind;
+  /** A raw email, phone or IP address: hashed with the shop's key at once, never stored. */
+  value?: string;
+  /** A raw postal address: hashed at once like the addresses of orders, never stored. */
+  address?: { address1: string; address2?: string; city?: string; zip?: string; provinceCode?: string; countryCode: string };
+  /** A keyed hash already known (e.g. from a decision's evidence or a customer's identity). */
+  hash?: string;
+  note?: string;
+  nonOverridable?: boolean;
+}
+
+/** `POST /api/lists/from-decision` (201: `ListEntries`): the identifiers of a decided order to list (`kinds`: only those; default all it has). */
+export interface FromDecisionInput {
+  decisionId: string;
+  list: ListName;
+  kinds?: IdentifierKind[];
+  note?: string;
+  nonOverridable?: boolean;
+}
+
 /** An entry of the block or allow list (`GET /api/lists`): the keyed hash only, never the raw identifier. */
 export interface ListEntry {
   list: ListName;

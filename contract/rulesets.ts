@@ -69,10 +69,21 @@ export interface SaveDraftRequest {
   baseVersion: number | null;
 }
 
+/** `POST /api/rulesets/validate`. */
+export interface ValidateRequest {
+  body: unknown;
+}
+
 /** `POST /api/rulesets/validate` (`{body}`): every problem with its JSON pointer. */
 export interface ValidateAnswer {
   valid: boolean;
   problems: RulesetProblem[];
+}
+
+/** `POST /api/rulesets/preview` (`days`: 1-730, default 90). */
+export interface PreviewRequest {
+  body: unknown;
+  days?: number;
 }
 
 /** `POST /api/rulesets/preview` (`{body, days?}`): the edited body over the last days, zone counts live and previewed. */

@@ -4,29 +4,11 @@ import { ipHash, phoneHash } from '../shopify/normalize/identityHashes.ts';
 import { addressHash } from '../shopify/normalize/summarizeAddress.ts';
 import type { ListEntryRow, ListName, Stores } from '../store/index.ts';
 import { Refused } from './Refused.ts';
+import type { FromDecisionInput, ListEntryInput } from '../../contract/lists.ts';
 
-/** A list entry as the merchant gives it: exactly one of a raw value, a postal address or a keyed hash. */
-export interface ListEntryInput {
-  list: ListName;
-  kind: IdentifierKind;
-  /** A raw email, phone or IP address: hashed with the shop's key at once, never stored. */
-  value?: string;
-  /** A raw postal address: hashed at once like the addresses of orders, never stored. */
-  address?: { address1: string; address2?: string; city?: string; zip?: string; provinceCode?: string; countryCode: string };
-  /** A keyed hash already known (e.g. from a decision's evidence or a customer's identity). */
-  hash?: string;
-  note?: string;
-  nonOverridable?: boolean;
-}
+export type { FromDecisionInput, ListEntryInput };
 
-/** The identifiers of a decided order to list (`kinds`: only those; default all it has). */
-export interface FromDecisionInput {
-  decisionId: string;
-  list: ListName;
-  kinds?: IdentifierKind[];
-  note?: string;
-  nonOverridable?: boolean;
-}
+// What the merchant gives (POST /api/lists, /api/lists/from-decision) is the API contract's.
 
 /**
  * Block and allow lists of hashed identifiers: what the merchant types is hashed with the shop's

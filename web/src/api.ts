@@ -4,7 +4,7 @@
  * admin imports nothing else of ours (run-time or type), as `npm run check:deps` enforces.
  */
 export type * from '../../contract/index.ts';
-import type { RulesetWithBody } from '../../contract/index.ts';
+import type { RulesetWithBody, SaveDraftRequest } from '../../contract/index.ts';
 
 /** Fetches a CSV from the API (with the session token when embedded) and saves it as `filename`. */
 export async function downloadCsv(path: string, filename: string): Promise<void> {
@@ -74,7 +74,7 @@ export function newestVersion(versions: readonly { version: number }[]): number 
  * newer than the published version the page edits.
  */
 export function saveDraft(body: unknown, loaded: readonly { version: number }[]): Promise<RulesetWithBody> {
-  return api<RulesetWithBody>('/api/rulesets', { method: 'POST', body: { body, baseVersion: newestVersion(loaded) } });
+  return api<RulesetWithBody>('/api/rulesets', { method: 'POST', body: { body, baseVersion: newestVersion(loaded) } satisfies SaveDraftRequest });
 }
 
 /** The shop this admin is for, when known: the server's meta tag (embedded) or the `shop` query parameter. */

@@ -5,7 +5,7 @@ import { DEFAULT_ORDER_DAYS, EXTENDED_ORDER_DAYS, hasExtendedOrderAccess } from 
 import { days, object } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
-import type { BackfillExtended, BackfillProgress, Sendable } from '../../../contract/index.ts';
+import type { BackfillExtended, BackfillProgress, ExtendRequest, Sendable } from '../../../contract/index.ts';
 
 /** Backfill progress for the admin (polled), and the retry / resume-after-reconnect action. */
 export function backfillRoutes(deps: ApiDeps): ServerRoute[] {
@@ -38,7 +38,7 @@ export function backfillRoutes(deps: ApiDeps): ServerRoute[] {
       },
       handler: async (request, h) => {
         const { shop, user } = shopOf(request);
-        const { days } = request.payload as { days: number };
+        const { days } = request.payload as ExtendRequest;
         const progress = await deps.backfill.progress(shop);
         if (progress.status === 'not-started') throw Boom.notFound('This shop has no backfill to extend');
         if (progress.source?.kind === 'bulk' && days > DEFAULT_ORDER_DAYS) {

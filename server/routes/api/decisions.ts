@@ -7,7 +7,7 @@ import type { DecisionRow } from '../../store/index.ts';
 import { gid, INSTANT, limit, object, ROW_ID, text } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
-import type { DecisionDetail, DecisionList, DecisionSummary, OutcomeAnswer, Sendable } from '../../../contract/index.ts';
+import type { DecisionDetail, DecisionList, DecisionSummary, OutcomeAnswer, OutcomeRequest, Sendable } from '../../../contract/index.ts';
 
 const listQuery = object({
   zone: { enum: ['low', 'medium', 'high'] },
@@ -98,7 +98,7 @@ export function decisionRoutes(deps: ApiDeps): ServerRoute[] {
         const { shop, user } = shopOf(request);
         const row = await deps.stores.decisions.get(shop, (request.params as { id: string }).id);
         if (!row) throw Boom.notFound('No such decision in this shop');
-        const { label, note } = request.payload as { label: 'fraud' | 'legit'; note?: string };
+        const { label, note } = request.payload as OutcomeRequest;
         await deps.stores.db.transaction(async (trx) => {
           await deps.stores.outcomes.label(shop, { subjectKind: row.subject_kind, subjectId: row.subject_id, customerId: row.customer_id, decisionId: row.id, label, source: 'merchant', note }, trx);
           await deps.stores.audit.record(shop, user, 'outcome.label', row.subject_id, { label }, trx);

@@ -29,7 +29,7 @@ export function holdoutRoutes(deps: ApiDeps): ServerRoute[] {
       options: { validate: { payload: schema(object({ percent: { type: 'number', minimum: 0, maximum: 20 } }, ['percent']), 'payload') } },
       handler: async (request) => {
         const { shop, user } = shopOf(request);
-        const { percent } = request.payload as { percent: number };
+        const { percent } = request.payload as HoldoutSet;
         const settings = await deps.stores.db.transaction(async (trx) => {
           const updated = await deps.stores.shops.updateSettings(shop, { holdoutPercent: percent }, trx);
           await deps.stores.audit.record(shop, user, 'holdout.set', null, { percent }, trx);

@@ -5,7 +5,7 @@ import type { SnoozeRow } from '../../store/index.ts';
 import { days, gid, INSTANT, object, ROW_ID, text } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
-import type { Removed, Sendable, Snooze, SnoozeAdded, SnoozeList } from '../../../contract/index.ts';
+import type { Removed, Sendable, Snooze, SnoozeAdded, SnoozeList, SnoozeRequest } from '../../../contract/index.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -39,7 +39,7 @@ export function snoozeRoutes(deps: ApiDeps): ServerRoute[] {
       },
       handler: async (request, h) => {
         const { shop, user } = shopOf(request);
-        const input = request.payload as { customerId: string; signalId: string; days?: number; until?: string; reason?: string };
+        const input = request.payload as SnoozeRequest;
         if (!deps.registry.get(input.signalId)) throw Boom.badRequest(`/signalId ${input.signalId} is not a known signal`);
         if ((input.days === undefined) === (input.until === undefined)) throw Boom.badRequest('Give exactly one of "days" (1-365) or "until" (an ISO 8601 time)');
         const now = Date.now();

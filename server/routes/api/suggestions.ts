@@ -4,7 +4,7 @@ import { shopOf } from '../../auth/sessionAuth.ts';
 import { days, object } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
-import type { AcceptedSuggestions, ProposalList, RulesetNote, Sendable } from '../../../contract/index.ts';
+import type { AcceptSuggestionsRequest, AcceptedSuggestions, ProposalList, RulesetNote, Sendable } from '../../../contract/index.ts';
 
 const SIGNAL_ID = { type: 'string', minLength: 1, maxLength: 200 } as const;
 
@@ -38,7 +38,7 @@ export function suggestionRoutes(deps: ApiDeps): ServerRoute[] {
       },
       handler: async (request, h) => {
         const { shop, user } = shopOf(request);
-        const { signalIds, days: window } = request.payload as { signalIds: string[]; days?: number };
+        const { signalIds, days: window } = request.payload as AcceptSuggestionsRequest;
         const result = await deps.trials.acceptSuggestions(shop, signalIds, user, window ?? 90);
         if (!result) throw Boom.conflict('This shop has no published ruleset to suggest weights for');
         if ('unknown' in result) throw Boom.badData(`Not among the current suggestions: ${result.unknown.join(', ')} (the suggestions may have changed; reload them)`);

@@ -1,6 +1,6 @@
 import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineStack, ProgressBar, Select, Text } from '@shopify/polaris';
 import { useEffect, useState } from 'react';
-import { api, ApiError, type Fit, type FitList, type FitReport, type Kind as SubjectKind, type KindFit, type LabelCounts, type RefusedKind, type RulesetWithBody, type SignalCatalog, type StrengthCurve, type VersionMetrics } from '../api.ts';
+import { api, ApiError, type Fit, type FitList, type FitRequest, type FitReport, type Kind as SubjectKind, type KindFit, type LabelCounts, type RefusedKind, type RulesetWithBody, type SignalCatalog, type StrengthCurve, type VersionMetrics } from '../api.ts';
 import { CalibrationTable } from './CalibrationTable.tsx';
 import { dateTime } from './format.ts';
 import { useApi } from './useApi.ts';
@@ -120,7 +120,7 @@ export function FitPanel({ versions, onDraft, onPublish, onSimulate, busy }: {
   const fits = useApi<FitList>('/api/fits');
   const signals = useApi<SignalCatalog>('/api/signals');
   const [highPrecision, setHighPrecision] = useState('0.9');
-  const [split, setSplit] = useState('auto');
+  const [split, setSplit] = useState<NonNullable<FitRequest['split']>>('auto');
   const [running, setRunning] = useState<Fit>();
   const [shown, setShown] = useState<Fit>();
   const [live, setLive] = useState<RulesetBody>();
@@ -142,7 +142,7 @@ export function FitPanel({ versions, onDraft, onPublish, onSimulate, busy }: {
   const start = async () => {
     setFailure(undefined);
     try {
-      let fit = await api<Fit>('/api/rulesets/fit', { method: 'POST', body: { highPrecision: Number(highPrecision), split } });
+      let fit = await api<Fit>('/api/rulesets/fit', { method: 'POST', body: { highPrecision: Number(highPrecision), split } satisfies FitRequest });
       setRunning(fit);
       // A job: polled until it ends (cancellable meanwhile).
       while (fit.status === 'running' || fit.status === 'cancelling') {
@@ -192,7 +192,7 @@ export function FitPanel({ versions, onDraft, onPublish, onSimulate, busy }: {
         {labels.error ? <Text as="p" tone="critical">{`Label counts: ${labels.error.message}`}</Text> : null}
         <InlineStack gap="300" blockAlign="end">
           <Select label="HIGH precision target" options={[{ label: '80% of HIGH is fraud', value: '0.8' }, { label: '90% of HIGH is fraud', value: '0.9' }, { label: '95% of HIGH is fraud', value: '0.95' }]} value={highPrecision} onChange={setHighPrecision} />
-          <Select label="Held-out part" options={[{ label: 'Latest outcomes if they allow (auto)', value: 'auto' }, { label: 'Latest outcomes (by time)', value: 'time' }, { label: 'A share of customers', value: 'customer' }]} value={split} onChange={setSplit} />
+          <Select label="Held-out part" options={[{ label: 'Latest outcomes if they allow (auto)', value: 'auto' }, { label: 'Latest outcomes (by time)', value: 'time' }, { label: 'A share of customers', value: 'customer' }]} value={split} onChange={(v) => setSplit(v as NonNullable<FitRequest['split']>)} />
           <Button variant="primary" onClick={() => void start()} loading={running !== undefined} disabled={running !== undefined || counts?.fittable === false}>Fit weights and zones</Button>
         </InlineStack>
         {counts && !counts.fittable ? <Text as="p" tone="caution">Not enough outcomes to fit yet: see the counts above.</Text> : null}

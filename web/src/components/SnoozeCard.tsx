@@ -1,6 +1,6 @@
 import { Banner, BlockStack, Button, Card, InlineStack, Select, Text, TextField } from '@shopify/polaris';
 import { useState } from 'react';
-import { api, type Snooze, type SnoozeList } from '../api.ts';
+import { api, type Snooze, type SnoozeList, type SnoozeRequest } from '../api.ts';
 import { ErrorBanner } from './ErrorBanner.tsx';
 import { dateTime } from './format.ts';
 import { useApi } from './useApi.ts';
@@ -60,7 +60,7 @@ export function SnoozeCard({ customerId, signalIds, onChange }: { customerId: st
             </InlineStack>
             <Button
               loading={busy}
-              onClick={() => submit(() => api('/api/snoozes', { method: 'POST', body: { customerId, signalId: chosen, days: Number(days), ...(reason ? { reason } : {}) } }), `${chosen} snoozed for ${days} days`)}
+              onClick={() => submit(() => api('/api/snoozes', { method: 'POST', body: { customerId, signalId: chosen, days: Number(days), ...(reason ? { reason } : {}) } satisfies SnoozeRequest }), `${chosen} snoozed for ${days} days`)}
             >
               Snooze for this customer
             </Button>

@@ -1,6 +1,6 @@
 import { BlockStack, Button, Card, Checkbox, DataTable, InlineStack, SkeletonBodyText, Text } from '@shopify/polaris';
 import { useMemo, useState } from 'react';
-import { api, type AcceptedSuggestions, type LabelsBehind, type Proposal, type ProposalList, type ProposalPreview, type SignalCatalog } from '../api.ts';
+import { api, type AcceptedSuggestions, type AcceptSuggestionsRequest, type LabelsBehind, type Proposal, type ProposalList, type ProposalPreview, type SignalCatalog } from '../api.ts';
 import { ErrorBanner } from './ErrorBanner.tsx';
 import { useApi } from './useApi.ts';
 
@@ -113,7 +113,7 @@ export function SuggestionsCard({ onDraft }: { onDraft(version: number, message:
     setBusy(true);
     setFailure(undefined);
     try {
-      const answer = await api<AcceptedSuggestions>('/api/suggestions/accept', { method: 'POST', body: { signalIds: picked.map((p) => p.signalId) } });
+      const answer = await api<AcceptedSuggestions>('/api/suggestions/accept', { method: 'POST', body: { signalIds: picked.map((p) => p.signalId) } satisfies AcceptSuggestionsRequest });
       const n = answer.accepted.length;
       const preview = answer.note?.kind === 'suggestions' ? answer.note.preview : undefined;
       setChosen(new Set());

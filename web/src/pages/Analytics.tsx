@@ -3,7 +3,7 @@ import { LineChart, PolarisVizProvider } from '@shopify/polaris-viz';
 import '@shopify/polaris-viz/build/esm/styles.css';
 import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import { api, download, type Comparison, type GoalList, type SkuTrends } from '../api.ts';
+import { api, download, type Comparison, type GoalList, type GoalMetric, type NewGoal, type SkuTrends } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { dateTime } from '../components/format.ts';
 import { useApi } from '../components/useApi.ts';
@@ -42,7 +42,7 @@ export function Analytics() {
   const skus = useApi<SkuTrends>(`/api/analytics/skus?${query}`);
   const goals = useApi<GoalList>('/api/goals');
   const [failure, setFailure] = useState<Error>();
-  const [draft, setDraft] = useState({ metric: 'chargebackAmount', reduceByPct: '25', startsOn: today(), endsOn: today(90), note: '' });
+  const [draft, setDraft] = useState({ metric: 'chargebackAmount' as GoalMetric, reduceByPct: '25', startsOn: today(), endsOn: today(90), note: '' });
   const set = (key: string, value: string | null) => {
     const next = new URLSearchParams(params);
     if (value) next.set(key, value);
@@ -53,7 +53,7 @@ export function Analytics() {
   const addGoal = async () => {
     setFailure(undefined);
     try {
-      await api('/api/goals', { method: 'POST', body: { metric: draft.metric, reduceByPct: Number(draft.reduceByPct), startsOn: draft.startsOn, endsOn: draft.endsOn, ...(draft.note ? { note: draft.note } : {}) } });
+      await api('/api/goals', { method: 'POST', body: { metric: draft.metric, reduceByPct: Number(draft.reduceByPct), startsOn: draft.startsOn, endsOn: draft.endsOn, ...(draft.note ? { note: draft.note } : {}) } satisfies NewGoal });
       goals.reload();
     } catch (error) {
       setFailure(error as Error);
@@ -148,7 +148,7 @@ export function Analytics() {
                 </div>
               ))}
               <FormLayout>
-                <Select label="Reduce" options={Object.entries(goals.data?.metrics ?? {}).map(([value, m]) => ({ value, label: m.label }))} value={draft.metric} onChange={(v) => setDraft({ ...draft, metric: v })} />
+                <Select label="Reduce" options={Object.entries(goals.data?.metrics ?? {}).map(([value, m]) => ({ value, label: m.label }))} value={draft.metric} onChange={(v) => setDraft({ ...draft, metric: v as GoalMetric })} />
                 <TextField label="By (%)" type="number" min={1} max={100} value={draft.reduceByPct} onChange={(v) => setDraft({ ...draft, reduceByPct: v })} autoComplete="off" />
                 <FormLayout.Group condensed>
                   <TextField label="From" type="date" value={draft.startsOn} onChange={(v) => setDraft({ ...draft, startsOn: v })} autoComplete="off" />

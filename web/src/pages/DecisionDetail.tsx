@@ -1,7 +1,7 @@
 import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineStack, Layout, Page, SkeletonBodyText, Text } from '@shopify/polaris';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { api, type DecisionDetail as Detail, type DecisionList, type OutcomeRisk, type SignalLine, openHtml } from '../api.ts';
+import { api, type DecisionDetail as Detail, type DecisionList, type FromDecisionInput, type OutcomeRequest, type OutcomeRisk, type SignalLine, openHtml } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { SnoozeCard } from '../components/SnoozeCard.tsx';
 import { dateTime, gidLabel, kindLabel } from '../components/format.ts';
@@ -76,7 +76,7 @@ export function DecisionDetail() {
       setBusy(undefined);
     }
   };
-  const label = (value: 'fraud' | 'legit') => run(`Labelled ${value}`, () => api(`/api/decisions/${id}/outcome`, { method: 'POST', body: { label: value } }));
+  const label = (value: 'fraud' | 'legit') => run(`Labelled ${value}`, () => api(`/api/decisions/${id}/outcome`, { method: 'POST', body: { label: value } satisfies OutcomeRequest }));
   const hold = d?.actions.find((a) => a.type === 'fulfillment.hold' && a.status === 'done');
   // The order behind the decision: its dispute evidence report (its fraud risk is the decision's own, above).
   const orderNumber = d?.orderId ? d.orderId.split('/').pop()! : null;
@@ -192,13 +192,13 @@ export function DecisionDetail() {
                     <Button
                       tone="critical"
                       loading={busy === 'Buyer blocked'}
-                      onClick={() => run('Buyer blocked', () => api('/api/lists/from-decision', { method: 'POST', body: { decisionId: d.id, list: 'blocked' } }))}
+                      onClick={() => run('Buyer blocked', () => api('/api/lists/from-decision', { method: 'POST', body: { decisionId: d.id, list: 'blocked' } satisfies FromDecisionInput }))}
                     >
                       Block buyer
                     </Button>
                     <Button
                       loading={busy === 'Buyer trusted'}
-                      onClick={() => run('Buyer trusted', () => api('/api/lists/from-decision', { method: 'POST', body: { decisionId: d.id, list: 'allowed' } }))}
+                      onClick={() => run('Buyer trusted', () => api('/api/lists/from-decision', { method: 'POST', body: { decisionId: d.id, list: 'allowed' } satisfies FromDecisionInput }))}
                     >
                       Trust buyer
                     </Button>

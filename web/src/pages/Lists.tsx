@@ -1,7 +1,7 @@
 import { Badge, Banner, BlockStack, Button, Card, Checkbox, DataTable, FormLayout, InlineStack, Layout, Page, Select, SkeletonBodyText, Text, TextField } from '@shopify/polaris';
 import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, type HoldoutData, type IdentifierKind, type ListEntries, type ListEntry, type Snooze, type SnoozeList } from '../api.ts';
+import { api, type HoldoutData, type HoldoutSet, type ListEntryInput, type IdentifierKind, type ListEntries, type ListEntry, type Snooze, type SnoozeList } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { dateTime, gidLabel } from '../components/format.ts';
 import { useApi } from '../components/useApi.ts';
@@ -17,8 +17,9 @@ const KINDS: { label: string; value: IdentifierKind }[] = [
 const percent = (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(1)}%`);
 
 /** What one form submission sends: the raw value goes to the server, which keeps only its keyed hash. */
-function entryBody(kind: IdentifierKind, value: string, address: Record<string, string>) {
-  if (kind === 'address') return { address: Object.fromEntries(Object.entries(address).filter(([, v]) => v.trim() !== '')) };
+function entryBody(kind: IdentifierKind, value: string, address: Record<string, string>): Pick<ListEntryInput, 'value' | 'address' | 'hash'> {
+  // The fields filled in (the server refuses an address without its first line and country).
+  if (kind === 'address') return { address: Object.fromEntries(Object.entries(address).filter(([, v]) => v.trim() !== '')) as ListEntryInput['address'] };
   if (kind === 'payment' || kind === 'device') return { hash: value.trim().toLowerCase() };
   return { value };
 }
@@ -60,7 +61,7 @@ export function Lists() {
   const add = () =>
     run(
       list === 'blocked' ? 'Added to the blocklist' : 'Added to the allowlist',
-      () => api('/api/lists', { method: 'POST', body: { list, kind, ...entryBody(kind, value, address), ...(note ? { note } : {}), ...(list === 'blocked' && locked ? { nonOverridable: true } : {}) } }),
+      () => api('/api/lists', { method: 'POST', body: { list, kind, ...entryBody(kind, value, address), ...(note ? { note } : {}), ...(list === 'blocked' && locked ? { nonOverridable: true } : {}) } satisfies ListEntryInput }),
       () => {
         setValue('');
         setNote('');
@@ -140,7 +141,7 @@ export function Lists() {
                 <ErrorBanner error={holdout.error} onRetry={holdout.reload} title="The holdout could not be loaded" />
                 <InlineStack gap="200" blockAlign="end" wrap={false}>
                   <div style={{ width: 120 }}><TextField label="Share of HIGH (%)" type="number" min={0} max={20} autoComplete="off" value={share} onChange={setShare} /></div>
-                  <Button loading={busy === 'Holdout saved'} onClick={() => run('Holdout saved', () => api('/api/holdout', { method: 'PUT', body: { percent: Number(share) } }), holdout.reload)}>Save</Button>
+                  <Button loading={busy === 'Holdout saved'} onClick={() => run('Holdout saved', () => api('/api/holdout', { method: 'PUT', body: { percent: Number(share) } satisfies HoldoutSet }), holdout.reload)}>Save</Button>
                 </InlineStack>
                 <div id="holdout-report">
                   <DataTable

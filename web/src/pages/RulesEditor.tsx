@@ -3,7 +3,7 @@ import { Badge, Banner, BlockStack, Button, Card, InlineStack, Layout, Page, Pro
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import rulesetSchema from '../../../rulesets/schema/ruleset.schema.json';
-import { api, ApiError, download, newestVersion, saveDraft, type CatalogSignal, type PreviewAnswer, type RulesetList, type RulesetVersion as Version, type RulesetWithBody, type ShadowReport, type Simulation, type SignalCatalog, type ValidateAnswer } from '../api.ts';
+import { api, ApiError, download, newestVersion, saveDraft, type CatalogSignal, type PreviewAnswer, type RulesetList, type RulesetVersion as Version, type RulesetWithBody, type ShadowReport, type Simulation, type SignalCatalog, type SimulateRequest, type PreviewRequest, type ValidateAnswer, type ValidateRequest } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { dateTime } from '../components/format.ts';
 import { monaco } from '../components/monacoSetup.ts';
@@ -102,11 +102,11 @@ export function RulesEditor() {
       return; // Monaco's JSON service already marks syntax errors
     }
     try {
-      const result = await api<ValidateAnswer>('/api/rulesets/validate', { method: 'POST', body: { body } });
+      const result = await api<ValidateAnswer>('/api/rulesets/validate', { method: 'POST', body: { body } satisfies ValidateRequest });
       setProblems(result.problems);
       // A valid body: its zones over the stored history, re-weighted at once (no signal re-run).
       if (result.valid) {
-        api<PreviewAnswer>('/api/rulesets/preview', { method: 'POST', body: { body, days: 90 } }).then(
+        api<PreviewAnswer>('/api/rulesets/preview', { method: 'POST', body: { body, days: 90 } satisfies PreviewRequest }).then(
           (answer) => {
             setPreview(answer);
             setPreviewRefused(undefined);
@@ -187,7 +187,7 @@ export function RulesEditor() {
 
   const simulateSelected = (version = selected) =>
     act('simulate', async () => {
-      let run = await api<Simulation>(`/api/rulesets/${version}/simulate`, { method: 'POST', body: { days: Number(days) } });
+      let run = await api<Simulation>(`/api/rulesets/${version}/simulate`, { method: 'POST', body: { days: Number(days) } satisfies SimulateRequest });
       setRunning(run);
       // A job: polled until it ends (the merchant may cancel it meanwhile).
       while (run.status === 'running' || run.status === 'cancelling') {

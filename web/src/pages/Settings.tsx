@@ -1,7 +1,7 @@
 import { Banner, BlockStack, Button, Card, Checkbox, DataTable, InlineStack, Layout, Page, Select, SkeletonBodyText, Text, TextField } from '@shopify/polaris';
 import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, saveDraft, type BackfillProgress, type RulesetList, type RulesetWithBody } from '../api.ts';
+import { api, saveDraft, type BackfillProgress, type ExtendRequest, type RulesetList, type RulesetWithBody } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { PluginsCard } from '../components/PluginHealth.tsx';
 import { useApi } from '../components/useApi.ts';
@@ -46,7 +46,7 @@ export function Settings() {
     setFailure(undefined);
     setSaved(undefined);
     try {
-      await api('/api/backfill/extend', { method: 'POST', body: { days: Number(days) } });
+      await api('/api/backfill/extend', { method: 'POST', body: { days: Number(days) } satisfies ExtendRequest });
       navigate('/backfill');
     } catch (error) {
       setFailure(error as Error);

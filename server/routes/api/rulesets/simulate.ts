@@ -6,6 +6,7 @@ import { schema } from '../../validate.ts';
 import type { ApiDeps } from '../context.ts';
 import { simulationView } from '../simulations.ts';
 import { versionOf, versionParams } from './helpers.ts';
+import type { SimulateRequest } from '../../../../contract/index.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -28,7 +29,7 @@ export function simulateRulesetRoutes(deps: ApiDeps): ServerRoute[] {
       handler: async (request, h) => {
         const { shop, user } = shopOf(request);
         const version = versionOf(request);
-        const body = (request.payload ?? {}) as { from?: string; to?: string; days?: number };
+        const body = (request.payload ?? {}) as SimulateRequest;
         const to = body.to ? Date.parse(body.to) : Date.now();
         const from = body.from ? Date.parse(body.from) : to - (body.days ?? 90) * DAY_MS;
         if (Number.isNaN(from) || Number.isNaN(to)) throw Boom.badRequest('"from" and "to" must be ISO 8601 times');
