@@ -72,7 +72,7 @@ export function Chargebacks() {
             {r ? (
               <InlineStack gap="400" wrap>
                 <Metric id="disputes" label="Disputes" value={`${r.summary.disputes}`} note={`${money(r.summary.amount)} disputed`} />
-                <Metric id="exposure" label="Open exposure" value={money(r.summary.open.amount)} note={`${r.summary.open.disputes} open dispute(s)`} />
+                <Metric id="exposure" label="Open exposure" value={money(r.summary.open.amount)} note={plural(r.summary.open.disputes, 'open dispute')} />
                 <Metric id="accuracy" label="Seen coming (MEDIUM/HIGH at order time)" value={r.prediction.accuracy === null ? '—' : pct(r.prediction.accuracy)} note={`${r.prediction.flagged} of ${r.prediction.scored} scored disputed orders; ${r.prediction.high} HIGH`} />
                 <Metric id="double-dips" label="Double dips" value={`${r.doubleDips.orders}`} note={`${money(r.doubleDips.refunded)} refunded and ${money(r.doubleDips.chargedBack)} charged back`} />
               </InlineStack>
@@ -97,7 +97,7 @@ export function Chargebacks() {
                   headings={['Order', 'Risk', 'Total', 'Chargeback risk', 'Ordered']}
                   rows={r.unshipped.map((u) => [
                     <Link key="o" onClick={() => navigate(`/decisions/${u.decisionId}`)}>{gidLabel(u.orderId)}</Link>,
-                    <InlineStack key="z" gap="100"><ZoneBadge zone={u.zone} /><span>{u.score}</span></InlineStack>,
+                    <InlineStack key="z" gap="100"><ZoneBadge zone={u.zone} /><span>{Math.round(u.score)}</span></InlineStack>,
                     money(u.total),
                     <span key="r" title={u.chargebackRisk?.explanation ?? ''}>{u.chargebackRisk?.probability != null ? pct(u.chargebackRisk.probability) : '—'}</span>,
                     dateTime(u.orderedAt),
@@ -132,7 +132,7 @@ export function Chargebacks() {
                   rows={r.prediction.rows.map((p) => [
                     gidLabel(p.orderId),
                     money(p.amount),
-                    p.zone ? <InlineStack key="z" gap="100"><ZoneBadge zone={p.zone} /><span>{p.score}</span></InlineStack> : 'not scored',
+                    p.zone && p.score !== null ? <InlineStack key="z" gap="100"><ZoneBadge zone={p.zone} /><span>{Math.round(p.score)}</span></InlineStack> : 'not scored',
                     dateTime(p.disputedAt),
                     <Button key="e" size="slim" onClick={() => void evidence(p.orderId)} accessibilityLabel={`Evidence report for ${gidLabel(p.orderId)}`}>Evidence report</Button>,
                   ])}
