@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allocateScore } from './score.ts';
+import { allocateScore, clampCents, lineCents, scoreRows, STATUS_CODE, thresholdCents, zoneCode, zoneOfCents } from './score.ts';
 
 const sum = (values: ArrayLike<number>) => Array.from(values).reduce((a, b) => a + b, 0);
 
@@ -40,5 +40,64 @@ describe('allocateScore', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('the scoring kernel', () => {
+  it('zones in hundredths (thresholdCents, zoneOfCents) exactly as zoneCode does', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 20_000 }), fc.double({ min: 0, max: 150, noNaN: true }), fc.double({ min: 0, max: 150, noNaN: true }), (cents, a, b) => {
+        const zones = { medium: Math.min(a, b), high: Math.max(a, b) };
+        expect(zoneOfCents(cents, thresholdCents(zones.medium), thresholdCents(zones.high))).toBe(zoneCode(cents, zones));
+      }),
+    );
+    // Thresholds with more than two decimals: 33.333 is reached at 33.34, not 33.33.
+    expect(zoneCode(3333, { medium: 33.333, high: 90 })).toBe(0);
+    expect(thresholdCents(33.333)).toBe(3334);
+  });
+
+  it('scoreRows gives each row the clamped sum of its lines (lineCents) and its zone', () => {
+    const curve = [[0, 0], [0.5, 0.2], [1, 1]] as [number, number][];
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.record({ column: fc.integer({ min: 0, max: 3 }), hit: fc.boolean(), strength: fc.double({ min: 0, max: 1, noNaN: true }) }), { maxLength: 6 }), { minLength: 1, maxLength: 20 }),
+        (rows) => {
+          const weights = Float64Array.from([40, -25.5, 33.3, 12]);
+          const insufficientCents = Int32Array.from([500, 0, 250, 0]);
+          const curves = [undefined, undefined, curve, undefined];
+          const flat = rows.flat();
+          const rowStart = new Int32Array(rows.length + 1);
+          rows.reduce((at, row, r) => ((rowStart[r + 1] = at + row.length), at + row.length), 0);
+          const input = {
+            rowStart,
+            column: Uint16Array.from(flat, (e) => e.column),
+            status: Uint8Array.from(flat, (e) => (e.hit ? STATUS_CODE.hit : STATUS_CODE.insufficient_data)),
+            strength: Float64Array.from(flat, (e) => e.strength),
+            kinds: new Uint8Array(rows.length),
+            width: 4,
+            weights,
+            insufficientCents,
+            curves,
+            capCents: 10_000,
+            mediumCents: Int32Array.of(thresholdCents(31)),
+            highCents: Int32Array.of(thresholdCents(66)),
+          };
+          const scores = new Int32Array(rows.length);
+          const zones = new Uint8Array(rows.length);
+          scoreRows(input, scores, zones);
+          rows.forEach((row, r) => {
+            const raw = row.reduce((sum, e) => sum + lineCents(e.hit ? STATUS_CODE.hit : STATUS_CODE.insufficient_data, e.strength, weights[e.column]!, curves[e.column], insufficientCents[e.column]!, false), 0);
+            expect(scores[r]).toBe(clampCents(raw, 10_000));
+            expect(zones[r]).toBe(zoneCode(scores[r]!, { medium: 31, high: 66 }));
+          });
+        },
+      ),
+    );
+  });
+
+  it('a snoozed line scores 0 whatever its result', () => {
+    expect(lineCents(STATUS_CODE.hit, 1, 40, undefined, 0, true)).toBe(0);
+    expect(lineCents(STATUS_CODE.insufficient_data, 0, 40, undefined, 500, true)).toBe(0);
+    expect(lineCents(STATUS_CODE.hit, 0.5, 40, undefined, 0, false)).toBe(2000);
   });
 });

@@ -56,8 +56,62 @@ export type ZoneCode = 0 | 1 | 2;
  */
 export function lineCents(status: number, strength: number, weight: number, curve: StrengthCurve | undefined, insufficientCents: number, snoozed: boolean): number {
   if (snoozed) return 0;
-  if (status === STATUS_CODE.hit) return hitCents(strength, weight, curve);
+  // A hit without a curve is hitCents' first case, written out: this runs once per stored result in reweigh.
+  if (status === STATUS_CODE.hit) return curve === undefined ? Math.round(strength * weight * 100) : hitCents(strength, weight, curve);
   return status === STATUS_CODE.insufficient_data ? insufficientCents : 0;
+}
+
+/** Stored results in the simulator's matrix layout, with the scoring of each row kind laid out by column. */
+export interface ResultRows {
+  /**
+   * Entries of row r: rowStart[r]..rowStart[r+1]; only hits and insufficient data, and no snoozed
+   * line (those add nothing, `lineCents`: a matrix keeps no other status, and leaves its snoozed
+   * lines out before scoring).
+   */
+  rowStart: Int32Array;
+  column: Uint16Array;
+  status: Uint8Array;
+  strength: Float64Array;
+  /** Each row's kind code (an index into the per-kind tables). */
+  kinds: Uint8Array;
+  /** Columns per kind: weights[kind × width + column]. */
+  width: number;
+  weights: Float64Array;
+  insufficientCents: Int32Array;
+  /** Strength curves by kind × width + column; undefined when no signal has one. */
+  curves: readonly (StrengthCurve | undefined)[] | undefined;
+  capCents: number;
+  /** Zone thresholds per kind, from `thresholdCents`. */
+  mediumCents: Int32Array;
+  highCents: Int32Array;
+}
+
+/**
+ * Every row's score (in hundredths) and zone code: for each stored result its `lineCents`, summed,
+ * clamped (`clampCents`) and zoned (`zoneOfCents`) — the kernel written out as one loop, because it
+ * runs once per stored result when a million events are re-weighed (`reweigh`; tests check it
+ * equals `decide`). Returns the count per zone code.
+ */
+export function scoreRows(rows: ResultRows, scoreCents: Int32Array, zones: Uint8Array): [number, number, number] {
+  const { rowStart, column, status, strength, kinds, width, weights, insufficientCents, curves, capCents, mediumCents, highCents } = rows;
+  const counts: [number, number, number] = [0, 0, 0];
+  const subjects = kinds.length;
+  for (let row = 0; row < subjects; row++) {
+    const kind = kinds[row]!;
+    const base = kind * width;
+    let raw = 0;
+    // lineCents of each entry: a hit's curve(strength) × weight, else (insufficient data) its points.
+    for (let at = rowStart[row]!, end = rowStart[row + 1]!; at < end; at++) {
+      const i = base + column[at]!;
+      raw += status[at] === STATUS_CODE.hit ? (curves !== undefined && curves[i] !== undefined ? hitCents(strength[at]!, weights[i]!, curves[i]) : Math.round(strength[at]! * weights[i]! * 100)) : insufficientCents[i]!;
+    }
+    const score = raw < 0 ? 0 : raw > capCents ? capCents : raw;
+    const zone = score >= highCents[kind]! ? 2 : score >= mediumCents[kind]! ? 1 : 0;
+    scoreCents[row] = score;
+    zones[row] = zone;
+    counts[zone]++;
+  }
+  return counts;
 }
 
 /** `lineCents` of a result whose status is a name. */
@@ -74,6 +128,22 @@ export function clampCents(rawCents: number, capCents: number): number {
 export function zoneCode(scoreCents: number, zones: ZoneThresholds): ZoneCode {
   const score = scoreCents / 100;
   return score >= zones.high ? 2 : score >= zones.medium ? 1 : 0;
+}
+
+/**
+ * The least score in hundredths whose score reaches `threshold` (`cents / 100 >= threshold`), so
+ * that `zoneOfCents` with these gives exactly `zoneCode` without a division per subject.
+ */
+export function thresholdCents(threshold: number): number {
+  let cents = Math.ceil(threshold * 100);
+  while ((cents - 1) / 100 >= threshold) cents--;
+  while (cents / 100 < threshold) cents++;
+  return cents;
+}
+
+/** `zoneCode` with thresholds from `thresholdCents` (the simulator keeps them in typed arrays). */
+export function zoneOfCents(scoreCents: number, mediumCents: number, highCents: number): ZoneCode {
+  return scoreCents >= highCents ? 2 : scoreCents >= mediumCents ? 1 : 0;
 }
 
 /** Why a signal scores nothing for this customer: who snoozed it, until when, and why. */

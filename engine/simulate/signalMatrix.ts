@@ -1,6 +1,6 @@
 import type { SignalStatus, SubjectKind } from '../../sdk/index.ts';
 import type { CompiledRuleset, ScoringModel } from '../compileRuleset.ts';
-import { clampCents, lineCents, STATUS_CODE, ZONES, zoneCode } from '../score.ts';
+import { clampCents, lineCents, scoreRows, STATUS_CODE, ZONES, thresholdCents, zoneOfCents } from '../score.ts';
 import type { StrengthCurve } from '../strengthCurve.ts';
 import type { Decision } from '../decision.ts';
 import type { Zone, ZoneThresholds } from '../ruleset.ts';
@@ -47,6 +47,8 @@ export class SignalMatrix {
    * (the stored trace's `snoozed`): the kernel scores it 0, as `decide` did. All 0 without snoozes.
    */
   readonly snoozed: Uint8Array;
+  /** Whether any entry is snoozed (found once, so that re-weighing skips the flags otherwise). */
+  readonly anySnoozed: boolean;
 
   constructor(signalIds: readonly string[], subjectIds: readonly string[], rowStart: Int32Array, column: Uint16Array, status: Uint8Array, strength: Float64Array, kinds?: Uint8Array, snoozed?: Uint8Array) {
     this.signalIds = signalIds;
@@ -60,6 +62,7 @@ export class SignalMatrix {
     this.kinds = kinds ?? new Uint8Array(subjectIds.length).fill(UNKNOWN_KIND);
     if (snoozed && snoozed.length !== column.length) throw new RangeError(`${snoozed.length} snooze flags for ${column.length} entries`);
     this.snoozed = snoozed ?? new Uint8Array(column.length);
+    this.anySnoozed = snoozed !== undefined && snoozed.indexOf(1) >= 0;
   }
 
   /**
@@ -126,6 +129,9 @@ export class ScoringTable {
   readonly insufficientCents: Int32Array;
   /** The zones of each row kind (the three kinds, then the base). */
   readonly zones: readonly ZoneThresholds[];
+  /** The same thresholds by row kind in hundredths (`thresholdCents`), for the re-weighing loop. */
+  readonly mediumCents: Int32Array;
+  readonly highCents: Int32Array;
   readonly capCents: number;
   /** curves[kind × width + column]: the strength curve a hit scores with (undefined: the identity); empty when no signal has one. */
   readonly curves: (StrengthCurve | undefined)[];
@@ -153,6 +159,8 @@ export class ScoringTable {
     }
     const zonesOf = (k: number) => (k === UNKNOWN_KIND ? model.zones : (model.zonesByKind?.[KINDS[k]!] ?? model.zones));
     this.zones = [0, 1, 2, 3].map((k) => ({ medium: zonesOf(k).medium, high: zonesOf(k).high }));
+    this.mediumCents = Int32Array.from(this.zones, (z) => thresholdCents(z.medium));
+    this.highCents = Int32Array.from(this.zones, (z) => thresholdCents(z.high));
     this.capCents = model.capCents;
   }
 
@@ -169,7 +177,7 @@ export class ScoringTable {
 
   /** The zone code of a score of a row of kind code `kind` (the kernel's `zoneCode`). */
   zone(kind: number, cents: number): number {
-    return zoneCode(cents, this.zones[kind]!);
+    return zoneOfCents(cents, this.mediumCents[kind]!, this.highCents[kind]!);
   }
 }
 
@@ -189,28 +197,50 @@ export function reweigh(matrix: SignalMatrix, ruleset: Pick<CompiledRuleset, 'sc
 /** `reweigh` with a scoring model (what a fit proposes, before it is a ruleset). */
 export function reweighModel(matrix: SignalMatrix, model: ScoringModel): Reweighed {
   const table = new ScoringTable(model, matrix.signalIds);
-  const width = table.width;
-  const { weights, insufficientCents, curves } = table;
-  const curved = curves.length > 0;
-  const cap = table.capCents;
   const scoreCents = new Int32Array(matrix.subjects);
   const zones = new Uint8Array(matrix.subjects);
-  const counts = [0, 0, 0];
-  const { rowStart, column, status, strength, kinds, snoozed } = matrix;
-  for (let row = 0; row < matrix.subjects; row++) {
-    const kind = kinds[row]!;
-    const base = kind * width;
-    let raw = 0;
-    for (let at = rowStart[row]!, end = rowStart[row + 1]!; at < end; at++) {
-      const i = base + column[at]!;
-      // The kernel's line (score.ts lineCents): curve(strength) × weight, insufficient-data points, 0 when snoozed.
-      raw += lineCents(status[at]!, strength[at]!, weights[i]!, curved ? curves[i] : undefined, insufficientCents[i]!, snoozed[at] === 1);
-    }
-    const score = clampCents(raw, cap);
-    const zone = zoneCode(score, table.zones[kind]!);
-    scoreCents[row] = score;
-    zones[row] = zone;
-    counts[zone]!++;
-  }
+  // Snoozed lines score 0 (lineCents): left out, so that the loop reads no flag per result.
+  const { rowStart, column, status, strength } = matrix.anySnoozed ? withoutSnoozed(matrix) : matrix;
+  // The kernel's loop (score.ts scoreRows): each stored result's lineCents, summed, clamped and zoned.
+  const counts = scoreRows(
+    {
+      rowStart,
+      column,
+      status,
+      strength,
+      kinds: matrix.kinds,
+      width: table.width,
+      weights: table.weights,
+      insufficientCents: table.insufficientCents,
+      curves: table.curves.length > 0 ? table.curves : undefined,
+      capCents: table.capCents,
+      mediumCents: table.mediumCents,
+      highCents: table.highCents,
+    },
+    scoreCents,
+    zones,
+  );
   return { scoreCents, zones, counts: { [ZONES[0]!]: counts[0], [ZONES[1]!]: counts[1], [ZONES[2]!]: counts[2] } as Record<Zone, number> };
+}
+
+/** A matrix's entries without its snoozed lines (which add nothing). */
+function withoutSnoozed(matrix: SignalMatrix): Pick<SignalMatrix, 'rowStart' | 'column' | 'status' | 'strength'> {
+  const kept = matrix.column.length - matrix.snoozed.reduce((n, flag) => n + flag, 0);
+  const rowStart = new Int32Array(matrix.subjects + 1);
+  const column = new Uint16Array(kept);
+  const status = new Uint8Array(kept);
+  const strength = new Float64Array(kept);
+  let at = 0;
+  for (let row = 0; row < matrix.subjects; row++) {
+    rowStart[row] = at;
+    for (let k = matrix.rowStart[row]!; k < matrix.rowStart[row + 1]!; k++) {
+      if (matrix.snoozed[k] === 1) continue;
+      column[at] = matrix.column[k]!;
+      status[at] = matrix.status[k]!;
+      strength[at] = matrix.strength[k]!;
+      at++;
+    }
+  }
+  rowStart[matrix.subjects] = at;
+  return { rowStart, column, status, strength };
 }
