@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FLOW_TRIGGER_FIELDS, flowPayload } from './flowTriggers.ts';
-import { testDecision } from './testDecision.ts';
+import { testDecision } from '../testing/testDecision.ts';
 
 const EXTENSIONS = new URL('../../extensions/', import.meta.url);
 const RULESETS = new URL('../../rulesets/', import.meta.url);

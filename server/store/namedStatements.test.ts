@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDecision } from '../shopify/testDecision.ts';
+import { testDecision } from '../testing/testDecision.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/testDatabase.ts';
 import { ContextStore } from './ContextStore.ts';
 import { ProductStore } from './ProductStore.ts';

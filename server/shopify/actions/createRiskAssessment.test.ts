@@ -3,7 +3,7 @@ import { schemaSuiteTitle, startDoubleWithClient } from '../../testing/doubleCli
 import { adminSchemaAvailable } from '../../testing/shopifyDouble.ts';
 import type { ShopifyDouble } from '../../testing/shopifyDouble.ts';
 import { AdminGraphqlClient } from '../AdminGraphqlClient.ts';
-import { testDecision } from '../testDecision.ts';
+import { testDecision } from '../../testing/testDecision.ts';
 import { createRiskAssessment } from './createRiskAssessment.ts';
 import { riskFacts } from './riskFacts.ts';
 

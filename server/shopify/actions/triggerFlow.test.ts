@@ -4,7 +4,7 @@ import { adminSchemaAvailable } from '../../testing/shopifyDouble.ts';
 import type { ShopifyDouble } from '../../testing/shopifyDouble.ts';
 import { AdminGraphqlClient } from '../AdminGraphqlClient.ts';
 import { flowPayload } from '../flowTriggers.ts';
-import { testDecision } from '../testDecision.ts';
+import { testDecision } from '../../testing/testDecision.ts';
 import { ActionError } from './ActionError.ts';
 import { triggerFlow } from './triggerFlow.ts';
 
