@@ -146,10 +146,13 @@ export class SuggestionService {
     return behind;
   }
 
-  /** Re-weighs the window's and the labelled subjects' stored results with the live body and with proposals applied. */
+  /**
+   * Re-weighs the window's and the labelled subjects' stored results with the live body and with
+   * proposals applied; a line stored snoozed stays at 0 points, as it was decided (the kernel's rule).
+   */
   private previewContext(material: Material) {
     const matrixOf = (rows: readonly { kind: SubjectKind; signals: SignalLine[] }[]) =>
-      SignalMatrix.fromResults(rows.map((r, i) => ({ subjectId: String(i), kind: r.kind, signals: r.signals as { id: string; status: SignalStatus; strength: number }[] })));
+      SignalMatrix.fromResults(rows.map((r, i) => ({ subjectId: String(i), kind: r.kind, signals: r.signals as { id: string; status: SignalStatus; strength: number; snoozed?: unknown }[] })), { snoozes: true });
     const windowMatrix = matrixOf(material.window.rows);
     const labelledMatrix = matrixOf(material.labelled);
     const live = this.rulesets.compiled(material.live.body, material.live.content_hash);
