@@ -1,6 +1,7 @@
 import type { Ruleset } from '../engine/index.ts';
 import type { FitReport } from '../engine/learn/fitRuleset.ts';
 import type { RulesetProblem } from '../engine/problems.ts';
+import type { RescoreReport } from '../engine/simulate/rescoreChanged.ts';
 import type { Instant, Zone } from './common.ts';
 import type { Proposal, ProposalPreview } from './suggestions.ts';
 
@@ -95,7 +96,7 @@ export interface PreviewAnswer {
   changed: number;
   /** `reweighted`: the stored signal results re-weighed; `rescored`: changed signals run again. */
   mode: 'reweighted' | 'rescored';
-  rescore?: unknown;
+  rescore?: RescoreReport;
   note?: string;
   ms: number;
 }

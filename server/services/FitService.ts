@@ -4,22 +4,10 @@ import type { FitRow, RulesetNote, Stores } from '../store/index.ts';
 import { FIT_MIN_LABELS, type LabelCounts, type LabelService } from './LabelService.ts';
 import { Refused } from './Refused.ts';
 import type { RulesetService } from './RulesetService.ts';
+import type { FitRequest } from '../../contract/fits.ts';
 
-/** What a merchant may ask of a fit (`POST /api/rulesets/fit`). */
-export interface FitRequest {
-  split?: 'time' | 'customer' | 'auto';
-  testShare?: number;
-  seed?: number;
-  highPrecision?: number;
-  mediumPrecision?: number;
-  minLabels?: number;
-  l2?: number;
-  /** Subjects of this period only (subject time). */
-  from?: string;
-  to?: string;
-  /** Labels as known at this moment (default: when the fit is asked for). */
-  asOf?: string;
-}
+/** What a merchant may set for a fit: the API contract's request (`contract/fits.ts`). */
+export type { FitRequest };
 
 /** A fit that cannot start: no such thing (404), nothing to fit from (409), too few labels (422, with the counts). */
 export class FitRefused extends Refused {

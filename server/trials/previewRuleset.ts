@@ -5,23 +5,13 @@ import { rescoreChanged, RescoreUnsupported, type RescoreReport } from '../../en
 import { reweigh, SignalMatrix } from '../../engine/simulate/signalMatrix.ts';
 import type { ShopBaseline } from '../../sdk/index.ts';
 import type { Stores } from '../store/index.ts';
+import type { PreviewAnswer } from '../../contract/rulesets.ts';
 
 const DAY = 86_400_000;
 const ZONES = ['low', 'medium', 'high'] as const;
 
-export interface PreviewResult {
-  /** Decisions of the window compared. */
-  events: number;
-  live: Record<'low' | 'medium' | 'high', number>;
-  preview: Record<'low' | 'medium' | 'high', number>;
-  /** Decisions whose zone the draft changes. */
-  changed: number;
-  /** `reweighted`: the stored signal results re-weighed; `rescored`: changed signals run again on point-in-time contexts. */
-  mode: 'reweighted' | 'rescored';
-  rescore?: RescoreReport;
-  note?: string;
-  ms: number;
-}
+/** What a preview answers: the API contract's answer (`contract/rulesets.ts`). */
+export type PreviewResult = PreviewAnswer;
 
 /**
  * What a preview reads: the thread's `RulesetService` (its compiled versions) and `ScoringService`
