@@ -12,6 +12,8 @@
  *   helper, else an edge could pass through one; tools (scenarios/, bench/, cli/) may use the
  *   doubles. `sdk/` gets no exemption: it is published on its own, tests included, and
  *   `sdk/testing` is its published `SignalTester`, not a helper.
+ * - The routes (`server/routes/`) reach fits and weight suggestions through `RulesetService`, never
+ *   `FitService` or `SuggestionService` themselves (their tests may).
  * - The engine reads `rulesets/` (the DSL's schema); the server may import `scenarios/` only from
  *   its demo module (`server/demo/`), and that module only by a dynamic `import()`, so the demo
  *   generator is loaded in demo mode only.
@@ -94,6 +96,13 @@ export default {
       comment: 'server/demo/ (and the generator behind it) is loaded with a dynamic import(), in demo mode only.',
       from: { path: '^server/', pathNot: [...TESTS, '^server/demo/'] },
       to: { path: '^server/demo/', dynamic: false },
+    },
+    {
+      name: 'routes-reach-the-ruleset-lifecycle-through-its-service',
+      severity: 'error',
+      comment: 'Fits and weight suggestions are part of the ruleset lifecycle: a route reaches them through RulesetService (which composes FitService and SuggestionService), never those modules, types included.',
+      from: { path: '^server/routes/', pathNot: TESTS },
+      to: { path: '^server/services/(FitService|SuggestionService)\\.ts$' },
     },
     {
       name: 'ui-runtime-sees-only-itself',

@@ -43,6 +43,9 @@ const TREE: Record<string, string> = {
   'server/store/OtherStore.ts': `export interface Other { n: number }`,
   'server/broken.ts': `import { gone } from './gone.ts';\nexport const b = gone;`,
   'server/routes.ts': `import type { Answer } from '../contract/answers.ts';\nexport const answer = {} as Answer;`,
+  'server/routes/fits.ts': `import type { FitRequest } from '../services/FitService.ts';\nexport const request = {} as FitRequest;`,
+  'server/routes/fits.test.ts': `import { FitService } from '../services/FitService.ts';\nexport const t = FitService;`,
+  'server/services/FitService.ts': `export interface FitRequest { n: number }\nexport class FitService {}`,
   'contract/answers.ts': [
     `import type { decide } from '../engine/decide.ts';`,
     `import type { A } from '../server/a.ts';`,
@@ -78,6 +81,7 @@ const EXPECTED = [
   'no-circular: server/a.ts ⇄ server/b.ts',
   'production-never-imports-tests: server/uses-helper.ts → server/testing/helper.ts',
   'no-unresolved-relative: server/broken.ts → ./gone.ts',
+  'routes-reach-the-ruleset-lifecycle-through-its-service: server/routes/fits.ts → server/services/FitService.ts',
   'ui-runtime-sees-only-itself: web/src/page.tsx → engine/decide.ts',
   'ui-types-from-the-contract: web/src/page.tsx → engine/decide.ts',
   'ui-types-from-the-contract: web/src/page.tsx → server/a.ts',

@@ -7,7 +7,6 @@ import type { Config } from './config.ts';
 import type { JobQueue } from './jobs/JobQueue.ts';
 import type { CalibrationService } from './services/CalibrationService.ts';
 import type { ChargebackService } from './services/ChargebackService.ts';
-import type { FitService } from './services/FitService.ts';
 import type { GdprService } from './services/GdprService.ts';
 import type { OrderIntake } from './services/OrderIntake.ts';
 import type { ReasonService } from './services/ReasonService.ts';
@@ -32,15 +31,14 @@ export interface AppDeps {
   scoring: ScoringService;
   backfill: BackfillService;
   simulations: SimulationService;
-  /** Drafts, publish, rollback, previews, shadow mode, and the one compiled-version cache (`ScoringService` uses it too). */
+  /** Drafts, publish, rollback, previews, shadow mode, fits and suggestions (the routes' one entry to them), and the one compiled-version cache (`ScoringService` uses it too). */
   rulesets: RulesetService;
   /** Previews and simulations, in trial threads off the main event loop, each within its budget. */
   trials: TrialThreads;
   rings: RingService;
   reasons: ReasonService;
-  /** The calibrated risk figures, fits, chargebacks (label counts and suggestions run in `trials`). */
+  /** The calibrated risk figures and chargebacks (label counts run in `trials`). */
   calibrations: CalibrationService;
-  fits: FitService;
   chargebacks: ChargebackService;
   /** Group commit for order webhooks. */
   intake: OrderIntake;

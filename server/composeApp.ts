@@ -74,8 +74,22 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     limits: { previewSteps: budgets.previewSteps, previewTimeoutMs: budgets.previewTimeoutMs, simulationSteps: budgets.simulationSteps, simulationTimeoutMs: budgets.simulationTimeoutMs, fitTimeoutMs: budgets.fitTimeoutMs, memoryMb: budgets.trialMemoryMb },
   });
   const catalog = new ProductCatalog(stores, config, { log, enqueue: (shopId, productIds) => queue.sendProducts({ shopId, productIds }), ...(options.fastRetries ? { sleep: async () => {} } : {}) });
-  // The ruleset lifecycle and the one compiled-version cache of this thread (each trial thread has its own).
-  const rulesets = new RulesetService(stores, registry, { preview: (shopId, body, days) => trials.preview(shopId, body, days), unavailable: (id) => plugins.unavailableReason(id), decisionSteps: budgets.decisionSteps });
+  const labels = new LabelService(stores);
+  // The ruleset lifecycle the routes use and the one compiled-version cache of this thread (each trial thread has its own):
+  // previews and suggestions run in the trial threads; a fit starts here (its label check in the preview thread), runs as a job there.
+  const rulesets = new RulesetService(stores, registry, {
+    preview: (shopId, body, days) => trials.preview(shopId, body, days),
+    fits: (lifecycle) =>
+      new FitService(stores, lifecycle, labels, (shopId, fitId) => queue.sendFit({ shopId, fitId }), {
+        countLabels: (shopId, o) => trials.labelCounts(shopId, { asOf: o.asOf.toISOString(), minLabels: o.minLabels, ...(o.from ? { from: o.from.toISOString() } : {}), ...(o.to ? { to: o.to.toISOString() } : {}) }),
+      }),
+    suggestions: {
+      proposals: (shopId, days) => trials.suggestions(shopId, days),
+      accept: (shopId, signalIds, user, days) => trials.acceptSuggestions(shopId, signalIds, user, days),
+    },
+    unavailable: (id) => plugins.unavailableReason(id),
+    decisionSteps: budgets.decisionSteps,
+  });
   const scoring = new ScoringService(stores, registry, { rulesets, guard, liveLoad: trials.liveLoad, catalog });
   const actions = new ActionRunner({
     stores,
@@ -89,11 +103,7 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
   const reasons = new ReasonService(stores, config.llm ? new LlmLabeler(config.llm, stores.reasons) : null, log, (shopId, trigger) => queue.sendReasons({ shopId, trigger }));
   const simulations = new SimulationService(stores, rulesets, scoring, (shopId, simulationId) => queue.sendSimulation({ shopId, simulationId }));
   const rings = new RingService(stores, (shopId) => queue.sendRings({ shopId }));
-  const labels = new LabelService(stores);
   const calibrations = new CalibrationService(stores, labels, { build: (shopId, version, kind) => trials.calibration(shopId, version, kind) });
-  const fits = new FitService(stores, rulesets, labels, (shopId, fitId) => queue.sendFit({ shopId, fitId }), {
-    countLabels: (shopId, o) => trials.labelCounts(shopId, { asOf: o.asOf.toISOString(), minLabels: o.minLabels, ...(o.from ? { from: o.from.toISOString() } : {}), ...(o.to ? { to: o.to.toISOString() } : {}) }),
-  });
   const chargebacks = new ChargebackService(stores, calibrations);
   // A finished backfill rebuilds the shop's rings and return-reason clusters (its whole history is in now).
   backfill.onFinished = async (shopId) => {
@@ -144,7 +154,6 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     rings,
     reasons,
     calibrations,
-    fits,
     chargebacks,
     intake,
     gdpr: new GdprService(stores),

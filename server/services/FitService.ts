@@ -9,7 +9,7 @@ import type { FitRequest } from '../../contract/fits.ts';
 /** What a merchant may set for a fit: the API contract's request (`contract/fits.ts`). */
 export type { FitRequest };
 
-/** A fit that cannot start: no such thing (404), nothing to fit from (409), too few labels (422, with the counts). */
+/** A fit refused: no such fit (404), nothing to fit from or not running to cancel (409), too few labels (422, with the counts). */
 export class FitRefused extends Refused {
   declare readonly status: 404 | 409 | 422;
   readonly counts?: LabelCounts;
@@ -51,7 +51,7 @@ function fitOptionsOf(request: FitRequest): FitOptions {
 
 /**
  * Fits as jobs: `start` checks there are labels enough (refusing with the counts per kind),
- * stores a running fit and enqueues it; `run` (the job, in a trial thread) reads the shop's settled
+ * stores a running fit (audited) and enqueues it; `list`, `get`, `cancel` (audited); `run` (the job, in a trial thread) reads the shop's settled
  * labels with their decisions' stored signal results (no signal runs again), fits the version the
  * merchant started from (`engine/learn/fitRuleset`) and saves the result as a draft version with
  * its report as note. A draft is never published by a fit.
@@ -90,7 +90,30 @@ export class FitService {
     if (!counts.fittable) throw new FitRefused(422, `Too few labels to fit: each subject kind needs ${counts.minLabels} fraud and ${counts.minLabels} legit labels. ${countsInWords(counts)}.`, counts);
     const row = await this.stores.fits.create({ shop_id: shopId, options: { ...request }, as_of: asOf, against_version: live.version, labels: counts as unknown as Record<string, unknown>, created_by: user });
     await this.enqueue(shopId, row.id);
+    await this.stores.audit.record(shopId, user, 'ruleset.fit', `v${row.against_version}`, { fit: row.id, options: request });
     return row;
+  }
+
+  /** The shop's latest fits, newest first (without their reports). */
+  list(shopId: string): Promise<Omit<FitRow, 'report'>[]> {
+    return this.stores.fits.list(shopId);
+  }
+
+  get(shopId: string, fitId: string): Promise<FitRow | undefined> {
+    return this.stores.fits.get(shopId, fitId);
+  }
+
+  /**
+   * Asks a running fit to stop (audited): the job stops at its next step, with no draft. Refused:
+   * 404 for no such fit, 409 for one that is not running. Answers the fit as it now is, cancelling.
+   */
+  async cancel(shopId: string, fitId: string, user: string): Promise<Omit<FitRow, 'report'>> {
+    const row = await this.stores.fits.get(shopId, fitId);
+    if (!row) throw new FitRefused(404, 'No such fit in this shop');
+    if (!(await this.stores.fits.cancel(shopId, fitId))) throw new FitRefused(409, `The fit is ${row.status}; only a running one can be cancelled`);
+    await this.stores.audit.record(shopId, user, 'ruleset.fit.cancel', `v${row.against_version}`, { fit: fitId });
+    const { report: _report, ...rest } = row;
+    return { ...rest, status: 'cancelling' };
   }
 
   /** The fit job's work: progress recorded as it goes, stopping when the merchant cancels. */

@@ -9,6 +9,8 @@ import { createStores, type Stores } from '../store/index.ts';
 import { DEFAULT_RULESET } from '../testing/testApp.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/testDatabase.ts';
 import { previewRuleset } from '../trials/previewRuleset.ts';
+import { FitRefused, FitService } from './FitService.ts';
+import { LabelService } from './LabelService.ts';
 import { RulesetService, type CompileFunction } from './RulesetService.ts';
 import { ScoringService, type ScoreRequest } from './ScoringService.ts';
 import { SimulationService } from './SimulationService.ts';
@@ -164,5 +166,50 @@ describe('RulesetService.compiledVersion (a version that is or was published)', 
     const ruleset = naming({ 'acme.high-risk-postcode': { weight: 30 } });
     ruleset.zones = { medium: 70, high: 40 };
     expect(() => new RulesetService(stores, registry).compiledVersion(version(ruleset))).toThrow(/zones/);
+  });
+});
+
+describe('RulesetService: fits through the lifecycle (its FitService collaborator)', () => {
+  /** The service as the main thread builds it: its FitService built over it. */
+  function withFits(): RulesetService {
+    const labels = new LabelService(stores);
+    return new RulesetService(stores, registry, { fits: (rulesets) => new FitService(stores, rulesets, labels, async () => {}) });
+  }
+
+  it('refuses a fit with nothing published (409) or too few labels (422, with the counts), and starts nothing', async () => {
+    const shop = 'fit-refused.myshopify.com';
+    await stores.shops.install(shop, '', 'read_orders');
+    const rulesets = withFits();
+    await expect(rulesets.startFit(shop, {}, 'merchant')).rejects.toMatchObject({ name: 'FitRefused', status: 409 });
+    await stores.rulesets.ensurePublished(shop, DEFAULT_RULESET);
+    const refused = await rulesets.startFit(shop, { minLabels: 5 }, 'merchant').catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(FitRefused);
+    expect(refused).toMatchObject({ status: 422, counts: { minLabels: 5, fittable: false } });
+    expect(await rulesets.fits(shop)).toEqual([]);
+  });
+
+  it('lists, gets and cancels a shop\'s fits (audited), refusing an unknown fit (404) and one no longer running (409)', async () => {
+    const shop = 'fit-cancel.myshopify.com';
+    const other = 'fit-cancel-other.myshopify.com';
+    for (const s of [shop, other]) {
+      await stores.shops.install(s, '', 'read_orders');
+      await stores.rulesets.ensurePublished(s, DEFAULT_RULESET);
+    }
+    const rulesets = withFits();
+    const row = await stores.fits.create({ shop_id: shop, options: {}, as_of: new Date(NOW), against_version: 1, labels: {}, created_by: 'merchant' });
+    expect((await rulesets.fits(shop)).map((f) => f.id)).toEqual([row.id]);
+    expect(await rulesets.fit(other, row.id)).toBeUndefined();
+    await expect(rulesets.cancelFit(other, row.id, 'someone')).rejects.toMatchObject({ status: 404, message: 'No such fit in this shop' });
+    expect(await rulesets.cancelFit(shop, row.id, 'merchant')).toMatchObject({ id: row.id, status: 'cancelling' });
+    expect((await rulesets.fit(shop, row.id))?.status).toBe('cancelling');
+    await expect(rulesets.cancelFit(shop, row.id, 'merchant')).rejects.toMatchObject({ status: 409, message: 'The fit is cancelling; only a running one can be cancelled' });
+    const audit = await stores.audit.list(shop);
+    expect(audit.filter((a) => a.action === 'ruleset.fit.cancel').map((a) => [a.actor, a.subject, a.details.fit])).toEqual([['merchant', 'v1', row.id]]);
+  });
+
+  it('has no fits or suggestions without its collaborators (a trial thread\'s service)', () => {
+    const rulesets = new RulesetService(stores, registry);
+    expect(() => rulesets.fits('any.myshopify.com')).toThrow(/main thread/);
+    expect(() => rulesets.suggestions('any.myshopify.com', 90)).toThrow(/main thread/);
   });
 });

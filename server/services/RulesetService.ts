@@ -2,8 +2,10 @@ import { compileRuleset, contentHashOf, createRegistry, RulesetValidationError, 
 import type { HistoryEvent } from '../../engine/history/index.ts';
 import { compareDecisions, knowledgeOf } from '../../engine/simulate/simulate.ts';
 import { defineSignal, type AnySignal } from '../../sdk/index.ts';
-import type { RulesetNote, RulesetRow, Stores } from '../store/index.ts';
+import type { FitRow, RulesetNote, RulesetRow, Stores } from '../store/index.ts';
 import type { PreviewResult } from '../trials/previewRuleset.ts';
+import type { FitRequest } from '../../contract/fits.ts';
+import type { ProposalList } from '../../contract/suggestions.ts';
 
 /** Shadow mode as the admin sees it: the version in shadow since when, and its report against the live decisions. */
 export type ShadowReport = { shadowVersion: null; report: null } | { shadowVersion: number; since: RulesetRow['shadow_since']; report: SimulationReport };
@@ -11,12 +13,39 @@ export type ShadowReport = { shadowVersion: null; report: null } | { shadowVersi
 /** How a body is compiled (the engine's `compileRuleset`; tests pass one that counts). */
 export type CompileFunction = (body: Ruleset, registry: SignalRegistry, options: CompileOptions) => CompiledRuleset;
 
+/** What accepting suggestions answers: the draft and the accepted signal ids, the ids that are not among the current suggestions, or undefined (nothing published). */
+export type AcceptOutcome = { draft: RulesetRow; accepted: string[] } | { unknown: string[] } | undefined;
+
+/**
+ * Fitting as the lifecycle uses it: `FitService` (it saves its draft through `saveDraft`, so it is
+ * built over this service: see `RulesetServiceOptions.fits`).
+ */
+export interface Fitting {
+  start(shopId: string, request: FitRequest, user: string): Promise<FitRow>;
+  list(shopId: string): Promise<Omit<FitRow, 'report'>[]>;
+  get(shopId: string, fitId: string): Promise<FitRow | undefined>;
+  cancel(shopId: string, fitId: string, user: string): Promise<Omit<FitRow, 'report'>>;
+}
+
+/**
+ * Weight suggestions as the lifecycle uses them: the main thread passes the trial threads'
+ * (`TrialThreads.suggestions` and `acceptSuggestions`, which run `SuggestionService` there).
+ */
+export interface Suggesting {
+  proposals(shopId: string, days: number): Promise<ProposalList | undefined>;
+  accept(shopId: string, signalIds: string[], user: string, days: number): Promise<AcceptOutcome>;
+}
+
 export interface RulesetServiceOptions {
   /**
    * Runs an instant preview (the main thread passes the trial threads' `TrialThreads.preview`;
    * a trial thread runs `previewRuleset` itself and passes none).
    */
   preview?: (shopId: string, body: Ruleset, days: number) => Promise<PreviewResult>;
+  /** Builds the fitting collaborator over this service (the main thread: a `FitService` whose label check runs in a trial thread). */
+  fits?: (rulesets: RulesetService) => Fitting;
+  /** Weight suggestions (the main thread: the trial threads'). */
+  suggestions?: Suggesting;
   /** Says why a signal a published version names is missing (e.g. its plugin failed to load). */
   unavailable?: (signalId: string) => string;
   /** Steps all the custom expressions of one decision may use together (engine default when unset). */
@@ -37,9 +66,12 @@ export type VersionContent = Pick<RulesetRow, 'body' | 'content_hash'>;
  * compiles), publish (a draft that no longer compiles is never published), roll back, preview an
  * edited body (validated here with JSON pointers, re-weighed in the preview trial thread within
  * its budget), and shadow mode (a draft deciding new live events beside the live version, and
- * the report of the difference). Refusals: `RulesetValidationError` (422 with pointers),
- * `RulesetConflictError` from the store (409), `TrialRefused` from the trials; `routes/errors.ts`
- * maps them.
+ * the report of the difference). It is the routes' one entry to the lifecycle: fits (started,
+ * listed, cancelled) and weight suggestions (proposed, accepted as a draft) are delegated to their
+ * collaborators (`FitService`, the trial threads' `SuggestionService`), which hold that logic and
+ * save their drafts through `saveDraft`. Refusals: `RulesetValidationError` (422 with pointers),
+ * `RulesetConflictError` from the store (409), `TrialRefused` from the trials, `FitRefused`;
+ * `routes/errors.ts` maps them.
  *
  * It is also the one place rulesets are compiled: a cache of compiled versions keyed by content
  * hash (`contentHashOf` of the body, the `content_hash` a stored version carries), so a content
@@ -57,6 +89,8 @@ export class RulesetService {
   private readonly compile: CompileFunction;
   private readonly cacheSize: number;
   private readonly compilations = new Map<string, Compilation>();
+  private readonly fitting: Fitting | undefined;
+  private readonly suggesting: Suggesting | undefined;
 
   constructor(stores: Stores, registry: SignalRegistry, options: RulesetServiceOptions = {}) {
     this.stores = stores;
@@ -66,6 +100,8 @@ export class RulesetService {
     this.compileOptions = options.decisionSteps === undefined ? {} : { decisionSteps: options.decisionSteps };
     this.compile = options.compile ?? compileRuleset;
     this.cacheSize = options.cacheSize ?? 256;
+    this.suggesting = options.suggestions;
+    this.fitting = options.fits?.(this); // last: the collaborator is built over a ready service
   }
 
   /** Every problem of a body, errors and warnings, with its JSON pointer. */
@@ -171,6 +207,46 @@ export class RulesetService {
     if (problems.length > 0) throw new RulesetValidationError(problems);
     if (!this.runPreview) throw new Error('previews run in the trial threads, not here');
     return this.runPreview(shopId, body, days);
+  }
+
+  /** Starts a fit of the published version to the shop's labels (audited): a job that ends in a draft; `FitRefused` 409/422 when it cannot start. */
+  startFit(shopId: string, request: FitRequest, user: string): Promise<FitRow> {
+    return this.fitCollaborator().start(shopId, request, user);
+  }
+
+  /** The shop's latest fits, newest first, without their reports. */
+  fits(shopId: string): Promise<Omit<FitRow, 'report'>[]> {
+    return this.fitCollaborator().list(shopId);
+  }
+
+  /** One fit with its report; undefined when the shop has no such fit. */
+  fit(shopId: string, fitId: string): Promise<FitRow | undefined> {
+    return this.fitCollaborator().get(shopId, fitId);
+  }
+
+  /** Asks a running fit to stop (audited); `FitRefused` 404 (no such fit) or 409 (not running). */
+  cancelFit(shopId: string, fitId: string, user: string): Promise<Omit<FitRow, 'report'>> {
+    return this.fitCollaborator().cancel(shopId, fitId, user);
+  }
+
+  /** The weight suggestions for the published version over the last `days`; undefined when none is published. */
+  suggestions(shopId: string, days: number): Promise<ProposalList | undefined> {
+    return this.suggestionCollaborator().proposals(shopId, days);
+  }
+
+  /** Saves the chosen suggestions (by signal id) as a draft of the published version, their evidence as its note. */
+  acceptSuggestions(shopId: string, signalIds: string[], user: string, days: number): Promise<AcceptOutcome> {
+    return this.suggestionCollaborator().accept(shopId, signalIds, user, days);
+  }
+
+  private fitCollaborator(): Fitting {
+    if (!this.fitting) throw new Error('fits are started from the main thread\'s RulesetService, not here');
+    return this.fitting;
+  }
+
+  private suggestionCollaborator(): Suggesting {
+    if (!this.suggesting) throw new Error('suggestions are asked of the main thread\'s RulesetService, not here');
+    return this.suggesting;
   }
 
   /** Runs a draft in shadow (replacing any other), audited; 409 for a version that is not a draft. */

@@ -8,7 +8,7 @@ import { LiveLoad } from './LiveLoad.ts';
 import type { PreviewResult } from './previewRuleset.ts';
 import type { LabelCounts } from '../services/LabelService.ts';
 import type { ProposalList } from '../services/SuggestionService.ts';
-import type { RulesetRow } from '../store/index.ts';
+import type { AcceptOutcome } from '../services/RulesetService.ts';
 import type { Calibration } from '../../engine/chargebacks/calibration.ts';
 import type { SubjectKind } from '../../sdk/index.ts';
 
@@ -20,8 +20,8 @@ export interface LabelCountRequest {
   minLabels?: number;
 }
 
-/** What accepting suggestions answers: the draft, or the ids that are not among the current suggestions. */
-export type AcceptOutcome = { draft: RulesetRow; accepted: string[] } | { unknown: string[] } | undefined;
+/** What accepting suggestions answers (`RulesetService`'s, whose collaborator `acceptSuggestions` is). */
+export type { AcceptOutcome };
 
 /** What a trial may use: steps of custom expressions, wall time, memory; how many previews may wait. */
 export interface TrialLimits {

@@ -9,7 +9,6 @@ import type { ScoringService } from '../../services/ScoringService.ts';
 import type { SimulationService } from '../../services/SimulationService.ts';
 import type { CalibrationService } from '../../services/CalibrationService.ts';
 import type { ChargebackService } from '../../services/ChargebackService.ts';
-import type { FitService } from '../../services/FitService.ts';
 import type { TrialThreads } from '../../trials/TrialThreads.ts';
 import type { RingService } from '../../services/RingService.ts';
 import type { ReasonService } from '../../services/ReasonService.ts';
@@ -29,13 +28,12 @@ export interface ApiDeps {
   reasons: ReasonService;
   /** The calibrated risk figures of a version's decisions. */
   calibrations: CalibrationService;
-  fits: FitService;
   chargebacks: ChargebackService;
   /** Period figures, SKU trends and goals (built by `app.ts` for the API). */
   analytics: AnalyticsService;
   /** Block/allow list entries, hashed and audited (built by `app.ts` for the API). */
   lists: ListService;
-  /** Ruleset versions: validate, drafts, publish, rollback, preview, shadow mode (built by `app.ts` for the API). */
+  /** Ruleset versions: validate, drafts, publish, rollback, preview, shadow mode, fits and weight suggestions (the one entry to the lifecycle: no route calls `FitService` or `SuggestionService`). */
   rulesets: RulesetService;
   shopify: Shopify;
   /** Releases a hold action now (audited); provided by the action runner. */

@@ -113,7 +113,9 @@ describe('fitting a ruleset version to the shop\'s labels', () => {
     expect(cancelled.body).toMatchObject({ status: 'cancelling' });
     await service.run(SHOP, row.id);
     expect((await call('GET', `/api/fits/${row.id}`)).body).toMatchObject({ status: 'cancelled', draftVersion: null, report: null });
-    expect((await call('POST', `/api/fits/${row.id}/cancel`)).status).toBe(409);
+    expect((await call('POST', `/api/fits/${row.id}/cancel`)).body).toMatchObject({ statusCode: 409, message: 'The fit is cancelled; only a running one can be cancelled' });
+    expect((await call('POST', '/api/fits/999999/cancel')).body).toMatchObject({ statusCode: 404, message: 'No such fit in this shop' });
+    expect((await app.stores.audit.list(SHOP)).filter((a) => a.action === 'ruleset.fit.cancel').map((a) => [a.subject, a.details.fit])).toEqual([[`v${row.against_version}`, row.id]]);
     expect((await call('GET', '/api/fits/999999')).status).toBe(404);
     expect((await call('GET', '/api/fits/abc')).status).toBe(400);
     expect(Number((await app.stores.db('rulesets').where({ shop_id: SHOP }).count('* as n').first())!.n)).toBe(3);

@@ -32,21 +32,22 @@ export function fitView(row: Omit<FitRow, 'report'> & { report?: FitRow['report'
 
 /**
  * Fits (started by `POST /api/rulesets/fit`, rulesets/fit.ts): `GET /api/fits`,
- * `GET /api/fits/{id}` (progress, report, the draft), `POST /api/fits/{id}/cancel`. A fit never publishes.
+ * `GET /api/fits/{id}` (progress, report, the draft), `POST /api/fits/{id}/cancel`, through
+ * `RulesetService` (which delegates to `FitService`). A fit never publishes.
  */
 export function fitRoutes(deps: ApiDeps): ServerRoute[] {
   return [
     {
       method: 'GET',
       path: '/api/fits',
-      handler: async (request) => ({ fits: (await deps.stores.fits.list(shopOf(request).shop)).map(fitView) }) satisfies Sendable<FitList>,
+      handler: async (request) => ({ fits: (await deps.rulesets.fits(shopOf(request).shop)).map(fitView) }) satisfies Sendable<FitList>,
     },
     {
       method: 'GET',
       path: '/api/fits/{id}',
       options: { validate: { params: idParams } },
       handler: async (request) => {
-        const row = await deps.stores.fits.get(shopOf(request).shop, (request.params as { id: string }).id);
+        const row = await deps.rulesets.fit(shopOf(request).shop, (request.params as { id: string }).id);
         if (!row) throw Boom.notFound('No such fit in this shop');
         return fitView(row);
       },
@@ -57,13 +58,8 @@ export function fitRoutes(deps: ApiDeps): ServerRoute[] {
       options: { validate: { params: idParams } },
       handler: async (request) => {
         const { shop, user } = shopOf(request);
-        const id = (request.params as { id: string }).id;
-        const row = await deps.stores.fits.get(shop, id);
-        if (!row) throw Boom.notFound('No such fit in this shop');
-        if (!(await deps.stores.fits.cancel(shop, id))) throw Boom.conflict(`The fit is ${row.status}; only a running one can be cancelled`);
-        await deps.stores.audit.record(shop, user, 'ruleset.fit.cancel', `v${row.against_version}`, { fit: id });
-        const { report: _report, ...rest } = row;
-        return fitView({ ...rest, status: 'cancelling' });
+        // 404 for no such fit, 409 for one that is not running (FitRefused); audited.
+        return fitView(await deps.rulesets.cancelFit(shop, (request.params as { id: string }).id, user));
       },
     },
   ];

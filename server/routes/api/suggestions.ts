@@ -23,7 +23,7 @@ export function suggestionRoutes(deps: ApiDeps): ServerRoute[] {
       handler: async (request) => {
         const { shop } = shopOf(request);
         // Learned and previewed in the trial thread (every labelled decision's signals are read and re-weighed).
-        const list = await deps.trials.suggestions(shop, (request.query as { days?: number }).days ?? 90);
+        const list = await deps.rulesets.suggestions(shop, (request.query as { days?: number }).days ?? 90);
         if (!list) throw Boom.conflict('This shop has no published ruleset to suggest weights for');
         return list satisfies Sendable<ProposalList>;
       },
@@ -39,7 +39,7 @@ export function suggestionRoutes(deps: ApiDeps): ServerRoute[] {
       handler: async (request, h) => {
         const { shop, user } = shopOf(request);
         const { signalIds, days: window } = request.payload as AcceptSuggestionsRequest;
-        const result = await deps.trials.acceptSuggestions(shop, signalIds, user, window ?? 90);
+        const result = await deps.rulesets.acceptSuggestions(shop, signalIds, user, window ?? 90); // saved in the trial thread
         if (!result) throw Boom.conflict('This shop has no published ruleset to suggest weights for');
         if ('unknown' in result) throw Boom.badData(`Not among the current suggestions: ${result.unknown.join(', ')} (the suggestions may have changed; reload them)`);
         const accepted = result.draft.note?.kind === 'suggestions' ? (result.draft.note.accepted as { signalId: string; currentWeight: number; suggestedWeight: number }[]) : [];

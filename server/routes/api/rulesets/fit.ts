@@ -1,11 +1,11 @@
 import Boom from '@hapi/boom';
 import type { ServerRoute } from '@hapi/hapi';
 import { shopOf } from '../../../auth/sessionAuth.ts';
-import type { FitRequest } from '../../../services/FitService.ts';
 import { bounded, INSTANT, limit, PG_INT_MAX } from '../../fields.ts';
 import { schema } from '../../validate.ts';
 import type { ApiDeps } from '../context.ts';
 import { fitView } from '../fits.ts';
+import type { FitRequest } from '../../../../contract/index.ts';
 
 /** What a merchant may set: the split, the precision targets of the zones, the labels' period and moment. */
 const FIT_PAYLOAD = {
@@ -44,8 +44,7 @@ export function fitRulesetRoutes(deps: ApiDeps): ServerRoute[] {
           throw Boom.badRequest('"mediumPrecision" must be below "highPrecision" (MEDIUM starts at a lower precision than HIGH)');
         }
         if (body.asOf && Date.parse(body.asOf) > Date.now()) throw Boom.badRequest('"asOf" must not be in the future: labels are read as known at that moment');
-        const row = await deps.fits.start(shop, body, user);
-        await deps.stores.audit.record(shop, user, 'ruleset.fit', `v${row.against_version}`, { fit: row.id, options: body });
+        const row = await deps.rulesets.startFit(shop, body, user); // audited
         return h.response(fitView(row)).code(202);
       },
     },
