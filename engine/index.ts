@@ -1,8 +1,10 @@
 /** The decision engine: pure TypeScript, no I/O, no clock. */
-export { compileRuleset, canonicalJson, contentHashOf, DEFAULT_DECISION_STEPS, ExpressionBudgetExhausted } from './compileRuleset.ts';
-export type { CompiledRuleset, CompileOptions, DecideOptions, PrecomputedResults, SnoozeNote } from './compileRuleset.ts';
-export { ExpressionBudget } from './expression/ExpressionBudget.ts';
+// The stages: validate (parse and check) → compile (a plan) → evaluate (decide on a context).
 export { validateRuleset, analyzeRuleset } from './validateRuleset.ts';
+export { compileRuleset, canonicalJson, contentHashOf, DEFAULT_DECISION_STEPS } from './compileRuleset.ts';
+export type { CompiledRuleset, CompileOptions, DecideOptions, PrecomputedResults } from './plan.ts';
+export { ExpressionBudgetExhausted } from './evaluate/decide.ts';
+export { ExpressionBudget } from './expression/ExpressionBudget.ts';
 export { createRegistry, RegistryError } from './registry.ts';
 export type { SignalRegistry } from './registry.ts';
 export { RulesetValidationError } from './problems.ts';
@@ -11,7 +13,7 @@ export type { ActionRuleTrace, ChosenAction, Coverage, Decision, SignalTrace } f
 export type { ActionRule, ActionSpec, ActionType, CustomSignalConfig, Ruleset, SignalConfig, Zone, ZoneConfig, ZoneThresholds } from './ruleset.ts';
 export { ACTION_FACTS, EXPRESSION_ROOTS } from './ruleset.ts';
 export { allocateScore, inHoldout, snoozesAt } from './score.ts';
-export type { Snooze } from './score.ts';
+export type { Snooze, SnoozeNote } from './score.ts';
 export { simulate } from './simulate/simulate.ts';
 export type { Flip, SimulationReport, SimulationWindow } from './simulate/simulate.ts';
 export { fitRuleset, FitRefused, calibrationTable, splitRows } from './learn/fitRuleset.ts';

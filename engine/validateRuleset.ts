@@ -3,61 +3,34 @@ import rulesetSchema from '../rulesets/schema/ruleset.schema.json' with { type: 
 import { resolveParams, type AnySignal, type SubjectKind } from '../sdk/index.ts';
 import { compileConditions, type CompiledConditions } from './conditions/compileConditions.ts';
 import { compileExpression, type CompiledExpression } from './expression/compileExpression.ts';
+import type { RulesetAnalysis } from './plan.ts';
 import { pointerOf, type RulesetProblem } from './problems.ts';
 import { limitProblems } from './rulesetLimits.ts';
 import type { SignalRegistry } from './registry.ts';
-import { curveProblems, isIdentityCurve, type StrengthCurve } from './strengthCurve.ts';
-import { ACTION_FACTS, EXPRESSION_ROOTS, type ActionRule, type CustomSignalConfig, type Ruleset } from './ruleset.ts';
+import { curveProblems } from './strengthCurve.ts';
+import { ACTION_FACTS, EXPRESSION_ROOTS, type Ruleset } from './ruleset.ts';
 
 const validateShape = new Ajv2020({ allErrors: true, strict: false }).compile(rulesetSchema);
 
-/** A registered signal as this ruleset configures it. */
-export interface ConfiguredSignal {
-  signal: AnySignal;
-  weight: number;
-  /** The kinds with their own weight (`weightByKind`); the others score with `weight`. */
-  weightByKind: Readonly<Partial<Record<SubjectKind, number>>>;
-  /** The strength curve of kinds without their own (`curve`); absent: the identity. */
-  curve?: StrengthCurve;
-  /** The kinds with their own curve (`curveByKind`); an identity curve is kept as absent. */
-  curveByKind: Readonly<Partial<Record<SubjectKind, StrengthCurve | undefined>>>;
-  insufficientWeight: number;
-  params: Readonly<Record<string, unknown>>;
-}
-
-export interface CompiledCustomSignal {
-  config: CustomSignalConfig;
-  appliesTo: readonly SubjectKind[];
-  when: CompiledExpression;
-  strength?: CompiledExpression;
-  evidence: [string, CompiledExpression][];
-}
-
-export interface CompiledActionRule {
-  rule: ActionRule;
-  conditions: CompiledConditions;
-}
-
-/** What the analysis of a ruleset yields: its problems and, when there are no errors, its parts. */
-export interface RulesetAnalysis {
-  problems: RulesetProblem[];
-  ruleset?: Ruleset;
-  signals: ConfiguredSignal[];
-  derived: [string, CompiledExpression][];
-  customSignals: CompiledCustomSignal[];
-  actionRules: CompiledActionRule[];
-}
-
 /**
+ * Validate stage (parse and check): the first of the engine's stages, then compile
+ * (`compileRuleset.ts`) and evaluate (`evaluate/decide.ts`). Reads a ruleset body for problems
+ * only: it resolves no weight, curve or zone (compile does).
+ *
  * Checks a ruleset in two passes and returns every problem at once, each with a JSON pointer:
  * the JSON Schema (shape), then meaning (unknown signals, params against each signal's own
- * schema, zone order, JSONata syntax with positions, derived-fact references, condition trees,
- * duplicate ids). Warnings (deprecated signals, kinds nothing applies to) do not block.
+ * schema, zone order, strength curves, JSONata syntax with positions, derived-fact references,
+ * condition trees, duplicate ids). Warnings (deprecated signals, kinds nothing applies to) do not
+ * block.
  */
 export function validateRuleset(input: unknown, registry: SignalRegistry): RulesetProblem[] {
   return analyzeRuleset(input, registry).problems;
 }
 
+/**
+ * `validateRuleset`'s problems with what the checks had to parse to find them (each signal's
+ * resolved params, the compiled expressions and condition trees), which compile builds on.
+ */
 export function analyzeRuleset(input: unknown, registry: SignalRegistry): RulesetAnalysis {
   const analysis: RulesetAnalysis = { problems: [], signals: [], derived: [], customSignals: [], actionRules: [] };
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
@@ -74,10 +47,10 @@ export function analyzeRuleset(input: unknown, registry: SignalRegistry): Rulese
   if (!validateShape(ruleset)) analysis.problems.push(...schemaProblems(validateShape.errors ?? []));
   // Meaning is checked on whatever parts have the right shape, so the editor sees all problems.
   checkZones(ruleset, analysis);
-  configureSignals(ruleset, registry, analysis);
-  compileDerived(ruleset, analysis);
-  compileCustomSignals(ruleset, registry, analysis);
-  compileActionRules(ruleset, analysis);
+  checkSignals(ruleset, registry, analysis);
+  checkDerived(ruleset, analysis);
+  checkCustomSignals(ruleset, registry, analysis);
+  checkActionRules(ruleset, analysis);
   if (!analysis.problems.some((p) => p.severity === 'error')) analysis.ruleset = ruleset;
   analysis.problems.sort((a, b) => (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : 0));
   return analysis;
@@ -164,11 +137,11 @@ function checkZoneOrder(zones: { medium: number; high: number }, pointer: string
   }
 }
 
-function configureSignals(ruleset: Ruleset, registry: SignalRegistry, analysis: RulesetAnalysis): void {
+/** Each configured signal: registered, params valid against its schema, per-kind weights and curves for kinds it can score. */
+function checkSignals(ruleset: Ruleset, registry: SignalRegistry, analysis: RulesetAnalysis): void {
   const entries = ruleset.signals;
   if (entries === null || typeof entries !== 'object') return;
   const kinds = scoredKinds(ruleset);
-  const factor = ruleset.scoring?.insufficientDataFactor ?? 0;
   for (const id of Object.keys(entries).sort()) {
     const config = entries[id] ?? {};
     const pointer = pointerOf('signals', id);
@@ -193,12 +166,10 @@ function configureSignals(ruleset: Ruleset, registry: SignalRegistry, analysis: 
         warning(pointer, 'never-applies', `${id} judges ${signal.meta.appliesTo.join('/')} events, which this ruleset does not score`),
       );
     }
-    const weightByKind: Partial<Record<SubjectKind, number>> = {};
     if (config.weightByKind !== null && typeof config.weightByKind === 'object') {
       for (const kind of ['order', 'return', 'refund'] as const) {
         const own = config.weightByKind[kind];
         if (typeof own !== 'number') continue;
-        weightByKind[kind] = own;
         if (!signal.meta.appliesTo.includes(kind)) {
           analysis.problems.push(warning(`${pointer}/weightByKind/${kind}`, 'never-applies', `${id} does not judge ${kind}s: this weight is never used`));
         } else if (kinds.length > 0 && !kinds.includes(kind)) {
@@ -206,52 +177,34 @@ function configureSignals(ruleset: Ruleset, registry: SignalRegistry, analysis: 
         }
       }
     }
-    const curves = signalCurves(id, signal, config, kinds, pointer, analysis);
-    if (config.enabled === false) continue;
-    const weight = config.weight ?? signal.meta.defaultWeight;
-    analysis.signals.push({
-      signal,
-      weight,
-      weightByKind,
-      ...(curves.curve ? { curve: curves.curve } : {}),
-      curveByKind: curves.byKind,
-      // One insufficient-data weight for every kind, from the base weight (not per kind).
-      insufficientWeight: config.insufficientWeight ?? factor * weight,
-      params: resolved.params as Readonly<Record<string, unknown>>,
-    });
+    checkCurves(id, signal, config, kinds, pointer, analysis);
+    analysis.signals.push({ id, signal, params: resolved.params as Readonly<Record<string, unknown>> });
   }
 }
 
 /**
  * A signal's strength curves (`curve`, `curveByKind`): each checked for what the schema cannot
  * say (from 0 to 1, sorted, never going down), errors at the offending point's pointer; a kind's
- * curve for a kind the signal does not judge, or the ruleset does not score, is a warning. An
- * identity curve is returned as absent (points exactly as without one).
+ * curve for a kind the signal does not judge, or the ruleset does not score, is a warning.
  */
-function signalCurves(
+function checkCurves(
   id: string,
   signal: AnySignal,
   config: Ruleset['signals'][string],
   kinds: SubjectKind[],
   pointer: string,
   analysis: RulesetAnalysis,
-): { curve?: StrengthCurve; byKind: Partial<Record<SubjectKind, StrengthCurve | undefined>> } {
-  const checked = (curve: unknown, at: string): StrengthCurve | undefined => {
-    if (!Array.isArray(curve)) return undefined;
-    const problems = curveProblems(curve);
-    for (const p of problems) analysis.problems.push(error(`${at}${p.pointer}`, 'bad-curve', `${id}: ${p.message}`));
-    if (problems.length > 0 || !curve.every((p) => Array.isArray(p) && p.length === 2 && p.every((v: unknown) => typeof v === 'number' && v >= 0 && v <= 1))) return undefined;
-    const points = curve as [number, number][];
-    return isIdentityCurve(points) ? undefined : points.map(([x, y]) => [x, y] as const);
+): void {
+  const check = (curve: unknown, at: string): void => {
+    if (!Array.isArray(curve)) return;
+    for (const p of curveProblems(curve)) analysis.problems.push(error(`${at}${p.pointer}`, 'bad-curve', `${id}: ${p.message}`));
   };
-  const result: { curve?: StrengthCurve; byKind: Partial<Record<SubjectKind, StrengthCurve | undefined>> } = { byKind: {} };
-  const base = checked(config.curve, `${pointer}/curve`);
-  if (base) result.curve = base;
+  check(config.curve, `${pointer}/curve`);
   if (config.curveByKind !== null && typeof config.curveByKind === 'object') {
     for (const kind of ['order', 'return', 'refund'] as const) {
       const own = config.curveByKind[kind];
       if (!Array.isArray(own)) continue;
-      result.byKind[kind] = checked(own, `${pointer}/curveByKind/${kind}`);
+      check(own, `${pointer}/curveByKind/${kind}`);
       if (!signal.meta.appliesTo.includes(kind)) {
         analysis.problems.push(warning(`${pointer}/curveByKind/${kind}`, 'never-applies', `${id} does not judge ${kind}s: this curve is never used`));
       } else if (kinds.length > 0 && !kinds.includes(kind)) {
@@ -259,7 +212,6 @@ function signalCurves(
       }
     }
   }
-  return result;
 }
 
 function unknownSignalMessage(id: string, registry: SignalRegistry): string {
@@ -295,7 +247,8 @@ function tryExpression(source: unknown, pointer: string, analysis: RulesetAnalys
   }
 }
 
-function compileDerived(ruleset: Ruleset, analysis: RulesetAnalysis): void {
+/** Each derived fact's expression: its syntax, and that it reads only derived facts defined above it. */
+function checkDerived(ruleset: Ruleset, analysis: RulesetAnalysis): void {
   const derived = ruleset.derived;
   if (derived === null || typeof derived !== 'object') return;
   const defined = new Set<string>();
@@ -331,10 +284,10 @@ function derivedReferences(expression: CompiledExpression): string[] {
   return expression.paths.filter((p) => p.startsWith('derived.')).map((p) => p.split('.')[1]);
 }
 
-function compileCustomSignals(ruleset: Ruleset, registry: SignalRegistry, analysis: RulesetAnalysis): void {
+/** Each custom signal: a unique id (no registered signal's either) and the syntax of its expressions. */
+function checkCustomSignals(ruleset: Ruleset, registry: SignalRegistry, analysis: RulesetAnalysis): void {
   if (!Array.isArray(ruleset.customSignals)) return;
   const seen = new Set<string>();
-  const kinds = scoredKinds(ruleset);
   ruleset.customSignals.forEach((config, index) => {
     const pointer = pointerOf('customSignals', index);
     if (config === null || typeof config !== 'object') return;
@@ -350,12 +303,12 @@ function compileCustomSignals(ruleset: Ruleset, registry: SignalRegistry, analys
       const compiled = tryExpression(source, `${pointer}/evidence/${name}`, analysis);
       if (compiled) evidence.push([name, compiled]);
     }
-    if (!when || config.enabled === false) return;
-    analysis.customSignals.push({ config, appliesTo: config.appliesTo ?? kinds, when, strength, evidence });
+    if (when) analysis.customSignals.push({ config, when, strength, evidence });
   });
 }
 
-function compileActionRules(ruleset: Ruleset, analysis: RulesetAnalysis): void {
+/** Each action rule: a unique id, kinds the ruleset scores, known facts and a condition tree that compiles. */
+function checkActionRules(ruleset: Ruleset, analysis: RulesetAnalysis): void {
   if (!Array.isArray(ruleset.actions)) return;
   const seen = new Set<string>();
   const kinds = scoredKinds(ruleset);
@@ -379,7 +332,7 @@ function compileActionRules(ruleset: Ruleset, analysis: RulesetAnalysis): void {
       for (const problem of conditionProblems(e)) analysis.problems.push(error(problem.pointer, 'condition', problem.message));
       return;
     }
-    if (rule.enabled !== false && factProblems.length === 0) analysis.actionRules.push({ rule, conditions });
+    analysis.actionRules.push({ rule, conditions });
   });
 }
 

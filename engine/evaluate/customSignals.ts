@@ -1,14 +1,15 @@
 import { errorResult, type SignalResult } from '../../sdk/index.ts';
 import type { ExpressionBudget } from '../expression/ExpressionBudget.ts';
 import { RS_BUDGET } from '../expression/errors.ts';
-import type { CompiledCustomSignal } from '../validateRuleset.ts';
+import type { CompiledCustomSignal } from '../plan.ts';
 import type { ExpressionFacts } from './facts.ts';
 
 /** Evaluate stage: a ruleset's custom signal (its compiled `when`, `strength` and `evidence`) on one decision's facts. */
 
 /**
  * A custom signal fires when `when` is exactly true; an expression with no value (a missing
- * fact) reports insufficient_data rather than reading as safe.
+ * fact) reports insufficient_data rather than reading as safe. `requires`: the facts its `when`
+ * cannot judge without, worked out once when compiling (`requiredFacts` in compileRuleset.ts).
  */
 export function runCustomSignal(custom: CompiledCustomSignal, requires: readonly string[], facts: ExpressionFacts, budget: ExpressionBudget | undefined): SignalResult {
   const { config } = custom;
@@ -78,22 +79,6 @@ export function budgetUsedUp(id: string, budget: ExpressionBudget): SignalResult
     evidence: {},
     message: `${id} was not evaluated: this decision's custom expressions used up their budget of ${budget.limit.toLocaleString('en-US')} steps (simplify the heaviest expressions, or move shared work into a derived fact)`,
   };
-}
-
-/**
- * The facts a custom signal's `when` cannot judge without: the roots it reads (e.g. `refund` on
- * an order is absent, `customer` is null for a guest) and the derived facts it uses. JSONata
- * would compare a missing value as false, which would read as safe.
- */
-export function requiredFacts(custom: CompiledCustomSignal): string[] {
-  const names = new Set<string>();
-  for (const path of custom.when.paths) {
-    const [root, key] = path.split('.');
-    // A bare root (`customer = null`) is a deliberate test for absence; reading into it is not.
-    if (root === '$' || root === '$$' || key === undefined) continue;
-    names.add(root === 'derived' ? `derived.${key}` : root);
-  }
-  return [...names].sort();
 }
 
 function factValue(facts: ExpressionFacts, name: string): unknown {

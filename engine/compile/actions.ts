@@ -1,7 +1,10 @@
 import type { ChosenAction } from '../decision.ts';
 import type { ActionSpec, Zone } from '../ruleset.ts';
 
-/** Evaluate stage: an action rule's action as the decision calls for it, defaults resolved for the zone. */
+/**
+ * Compile stage: an action rule's action as a decision in `zone` calls for it, defaults resolved
+ * for the zone (the plan keeps each rule's actions resolved for every zone).
+ */
 
 const RISK_LEVEL: Record<Zone, 'HIGH' | 'MEDIUM' | 'LOW'> = { high: 'HIGH', medium: 'MEDIUM', low: 'LOW' };
 
