@@ -234,9 +234,18 @@ export class RulesetService {
     return this.suggestionCollaborator().proposals(shopId, days);
   }
 
-  /** Saves the chosen suggestions (by signal id) as a draft of the published version, their evidence as its note. */
-  acceptSuggestions(shopId: string, signalIds: string[], user: string, days: number): Promise<AcceptOutcome> {
-    return this.suggestionCollaborator().accept(shopId, signalIds, user, days);
+  /**
+   * Saves the chosen suggestions (by signal id) as a draft of the published version, their
+   * evidence as its note, and audits the weights it moves (`suggestions.accept`).
+   */
+  async acceptSuggestions(shopId: string, signalIds: string[], user: string, days: number): Promise<AcceptOutcome> {
+    const result = await this.suggestionCollaborator().accept(shopId, signalIds, user, days);
+    if (result && 'draft' in result) {
+      const note = result.draft.note as { kind?: string; accepted?: { signalId: string; currentWeight: number; suggestedWeight: number }[] } | null;
+      const accepted = note?.kind === 'suggestions' ? (note.accepted ?? []) : [];
+      await this.stores.audit.record(shopId, user, 'suggestions.accept', `v${result.draft.version}`, { signals: accepted.map((p) => ({ id: p.signalId, from: p.currentWeight, to: p.suggestedWeight })) });
+    }
+    return result;
   }
 
   private fitCollaborator(): Fitting {

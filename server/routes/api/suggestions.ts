@@ -39,11 +39,9 @@ export function suggestionRoutes(deps: ApiDeps): ServerRoute[] {
       handler: async (request, h) => {
         const { shop, user } = shopOf(request);
         const { signalIds, days: window } = request.payload as AcceptSuggestionsRequest;
-        const result = await deps.rulesets.acceptSuggestions(shop, signalIds, user, window ?? 90); // saved in the trial thread
+        const result = await deps.rulesets.acceptSuggestions(shop, signalIds, user, window ?? 90); // saved in the trial thread, audited
         if (!result) throw Boom.conflict('This shop has no published ruleset to suggest weights for');
         if ('unknown' in result) throw Boom.badData(`Not among the current suggestions: ${result.unknown.join(', ')} (the suggestions may have changed; reload them)`);
-        const accepted = result.draft.note?.kind === 'suggestions' ? (result.draft.note.accepted as { signalId: string; currentWeight: number; suggestedWeight: number }[]) : [];
-        await deps.stores.audit.record(shop, user, 'suggestions.accept', `v${result.draft.version}`, { signals: accepted.map((p) => ({ id: p.signalId, from: p.currentWeight, to: p.suggestedWeight })) });
         // The row keeps the note as JSON it does not type: it is the SuggestionsNote the draft was written with.
         return h.response({ version: result.draft.version, status: result.draft.status, body: result.draft.body, note: (result.draft.note ?? null) as RulesetNote | null, accepted: result.accepted } satisfies Sendable<AcceptedSuggestions>).code(201);
       },
