@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allocateScore, clampCents, lineCents, scoreRows, STATUS_CODE, thresholdCents, zoneCode, zoneOfCents } from './score.ts';
+import { allocateScore, clampCents, hitCents, lineCents, scoreRows, STATUS_CODE, thresholdCents, toCents, weighedCents, zoneCode, zoneOfCents } from './score.ts';
 
 const sum = (values: ArrayLike<number>) => Array.from(values).reduce((a, b) => a + b, 0);
 
@@ -56,12 +56,13 @@ describe('the scoring kernel', () => {
     expect(thresholdCents(33.333)).toBe(3334);
   });
 
-  it('scoreRows gives each row the clamped sum of its lines (lineCents) and its zone', () => {
+  it('scoreRows gives each row the clamped sum of its lines (lineCents, snoozed or not) and its zone', () => {
     const curve = [[0, 0], [0.5, 0.2], [1, 1]] as [number, number][];
     fc.assert(
       fc.property(
-        fc.array(fc.array(fc.record({ column: fc.integer({ min: 0, max: 3 }), hit: fc.boolean(), strength: fc.double({ min: 0, max: 1, noNaN: true }) }), { maxLength: 6 }), { minLength: 1, maxLength: 20 }),
-        (rows) => {
+        fc.array(fc.array(fc.record({ column: fc.integer({ min: 0, max: 3 }), hit: fc.boolean(), strength: fc.double({ min: 0, max: 1, noNaN: true }), snoozed: fc.boolean() }), { maxLength: 6 }), { minLength: 1, maxLength: 20 }),
+        fc.boolean(),
+        (rows, withSnoozes) => {
           const weights = Float64Array.from([40, -25.5, 33.3, 12]);
           const insufficientCents = Int32Array.from([500, 0, 250, 0]);
           const curves = [undefined, undefined, curve, undefined];
@@ -73,6 +74,8 @@ describe('the scoring kernel', () => {
             column: Uint16Array.from(flat, (e) => e.column),
             status: Uint8Array.from(flat, (e) => (e.hit ? STATUS_CODE.hit : STATUS_CODE.insufficient_data)),
             strength: Float64Array.from(flat, (e) => e.strength),
+            // Both loops: with the flags (a snoozed line adds nothing) and without (no line is snoozed).
+            snoozed: withSnoozes ? Uint8Array.from(flat, (e) => (e.snoozed ? 1 : 0)) : undefined,
             kinds: new Uint8Array(rows.length),
             width: 4,
             weights,
@@ -86,12 +89,21 @@ describe('the scoring kernel', () => {
           const zones = new Uint8Array(rows.length);
           scoreRows(input, scores, zones);
           rows.forEach((row, r) => {
-            const raw = row.reduce((sum, e) => sum + lineCents(e.hit ? STATUS_CODE.hit : STATUS_CODE.insufficient_data, e.strength, weights[e.column]!, curves[e.column], insufficientCents[e.column]!, false), 0);
+            const raw = row.reduce((sum, e) => sum + lineCents(e.hit ? STATUS_CODE.hit : STATUS_CODE.insufficient_data, e.strength, weights[e.column]!, curves[e.column], insufficientCents[e.column]!, withSnoozes && e.snoozed), 0);
             expect(scores[r]).toBe(clampCents(raw, 10_000));
             expect(zones[r]).toBe(zoneCode(scores[r]!, { medium: 31, high: 66 }));
           });
         },
       ),
+    );
+  });
+
+  it('weighedCents is toCents(strength × weight), and hitCents without a curve', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: -100, max: 100, noNaN: true }), (strength, weight) => {
+        expect(weighedCents(strength, weight)).toBe(toCents(strength * weight));
+        expect(hitCents(strength, weight, undefined)).toBe(weighedCents(strength, weight));
+      }),
     );
   });
 

@@ -37,10 +37,15 @@ export function toCents(points: number): number {
 /**
  * The raw points, in hundredths, of a hit: strength × weight, or curve(strength) × weight when the
  * signal has a strength curve for the subject's kind. The one formula of `decide`, `reweigh` and
- * `rescoreChanged`.
+ * `rescoreChanged` (`weighedCents`).
  */
 export function hitCents(strength: number, weight: number, curve: StrengthCurve | undefined): number {
-  return toCents((curve === undefined ? strength : curveStrength(curve, strength)) * weight);
+  return weighedCents(curve === undefined ? strength : curveStrength(curve, strength), weight);
+}
+
+/** The formula itself: a (counted) strength at a weight, in hundredths. `hitCents` without a curve. */
+export function weighedCents(strength: number, weight: number): number {
+  return Math.round(strength * weight * 100); // toCents(strength × weight), written out: one inlined call less per result in reweigh
 }
 
 /** Signal status codes (the simulator's matrix stores them). */
@@ -56,22 +61,22 @@ export type ZoneCode = 0 | 1 | 2;
  */
 export function lineCents(status: number, strength: number, weight: number, curve: StrengthCurve | undefined, insufficientCents: number, snoozed: boolean): number {
   if (snoozed) return 0;
-  // A hit without a curve is hitCents' first case, written out: this runs once per stored result in reweigh.
-  if (status === STATUS_CODE.hit) return curve === undefined ? Math.round(strength * weight * 100) : hitCents(strength, weight, curve);
+  if (status === STATUS_CODE.hit) return hitCents(strength, weight, curve);
   return status === STATUS_CODE.insufficient_data ? insufficientCents : 0;
 }
 
 /** Stored results in the simulator's matrix layout, with the scoring of each row kind laid out by column. */
 export interface ResultRows {
   /**
-   * Entries of row r: rowStart[r]..rowStart[r+1]; only hits and insufficient data, and no snoozed
-   * line (those add nothing, `lineCents`: a matrix keeps no other status, and leaves its snoozed
-   * lines out before scoring).
+   * Entries of row r: rowStart[r]..rowStart[r+1]; only hits and insufficient data (a matrix keeps
+   * no other status: the others add nothing, `lineCents`).
    */
   rowStart: Int32Array;
   column: Uint16Array;
   status: Uint8Array;
   strength: Float64Array;
+  /** Per entry, 1 when the line is snoozed (it adds nothing, `lineCents`); undefined when no line is. */
+  snoozed?: Uint8Array | undefined;
   /** Each row's kind code (an index into the per-kind tables). */
   kinds: Uint8Array;
   /** Columns per kind: weights[kind × width + column]. */
@@ -88,22 +93,56 @@ export interface ResultRows {
 
 /**
  * Every row's score (in hundredths) and zone code: for each stored result its `lineCents`, summed,
- * clamped (`clampCents`) and zoned (`zoneOfCents`) — the kernel written out as one loop, because it
- * runs once per stored result when a million events are re-weighed (`reweigh`; tests check it
- * equals `decide`). Returns the count per zone code.
+ * clamped and zoned; returns the count per zone code. It runs once per stored result when a
+ * million events are re-weighed (`reweigh`; tests check it equals `decide` and the sum of
+ * `lineCents`), so it is written for speed (issue 22's A/B, bench/reweigh-ab.bench.ts):
+ * - a line's points come from the kernel's formula (`hitCents`; `weighedCents` when the column has
+ *   no curve), a line of insufficient data adds its points;
+ * - the snooze flags are read only when some line is snoozed: the loop is chosen once per call
+ *   (two copies of the loop that differ by that one line), not tested per result;
+ * - `clampCents` and `zoneOfCents` are written out as conditionals, a hit is compared with the
+ *   literal 1 (`STATUS_CODE.hit`) and the formula's functions are read into locals once: each
+ *   read of a module binding inside the loop cost 1-4 %.
  */
 export function scoreRows(rows: ResultRows, scoreCents: Int32Array, zones: Uint8Array): [number, number, number] {
+  return rows.snoozed === undefined ? scoreUnsnoozedRows(rows, scoreCents, zones) : scoreSnoozedRows(rows, rows.snoozed, scoreCents, zones);
+}
+
+/** `scoreRows` when no line is snoozed. Keep in step with `scoreSnoozedRows` (one line differs). */
+function scoreUnsnoozedRows(rows: ResultRows, scoreCents: Int32Array, zones: Uint8Array): [number, number, number] {
   const { rowStart, column, status, strength, kinds, width, weights, insufficientCents, curves, capCents, mediumCents, highCents } = rows;
+  const hit = hitCents, weighed = weighedCents;
   const counts: [number, number, number] = [0, 0, 0];
-  const subjects = kinds.length;
-  for (let row = 0; row < subjects; row++) {
+  for (let row = 0, subjects = kinds.length; row < subjects; row++) {
     const kind = kinds[row]!;
     const base = kind * width;
     let raw = 0;
-    // lineCents of each entry: a hit's curve(strength) × weight, else (insufficient data) its points.
     for (let at = rowStart[row]!, end = rowStart[row + 1]!; at < end; at++) {
       const i = base + column[at]!;
-      raw += status[at] === STATUS_CODE.hit ? (curves !== undefined && curves[i] !== undefined ? hitCents(strength[at]!, weights[i]!, curves[i]) : Math.round(strength[at]! * weights[i]! * 100)) : insufficientCents[i]!;
+      raw += status[at] === 1 ? (curves !== undefined && curves[i] !== undefined ? hit(strength[at]!, weights[i]!, curves[i]) : weighed(strength[at]!, weights[i]!)) : insufficientCents[i]!;
+    }
+    const score = raw < 0 ? 0 : raw > capCents ? capCents : raw;
+    const zone = score >= highCents[kind]! ? 2 : score >= mediumCents[kind]! ? 1 : 0;
+    scoreCents[row] = score;
+    zones[row] = zone;
+    counts[zone]++;
+  }
+  return counts;
+}
+
+/** `scoreRows` when some line is snoozed: a snoozed line adds nothing (`lineCents`). */
+function scoreSnoozedRows(rows: ResultRows, snoozed: Uint8Array, scoreCents: Int32Array, zones: Uint8Array): [number, number, number] {
+  const { rowStart, column, status, strength, kinds, width, weights, insufficientCents, curves, capCents, mediumCents, highCents } = rows;
+  const hit = hitCents, weighed = weighedCents;
+  const counts: [number, number, number] = [0, 0, 0];
+  for (let row = 0, subjects = kinds.length; row < subjects; row++) {
+    const kind = kinds[row]!;
+    const base = kind * width;
+    let raw = 0;
+    for (let at = rowStart[row]!, end = rowStart[row + 1]!; at < end; at++) {
+      if (snoozed[at] === 1) continue;
+      const i = base + column[at]!;
+      raw += status[at] === 1 ? (curves !== undefined && curves[i] !== undefined ? hit(strength[at]!, weights[i]!, curves[i]) : weighed(strength[at]!, weights[i]!)) : insufficientCents[i]!;
     }
     const score = raw < 0 ? 0 : raw > capCents ? capCents : raw;
     const zone = score >= highCents[kind]! ? 2 : score >= mediumCents[kind]! ? 1 : 0;

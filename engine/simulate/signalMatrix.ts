@@ -199,15 +199,16 @@ export function reweighModel(matrix: SignalMatrix, model: ScoringModel): Reweigh
   const table = new ScoringTable(model, matrix.signalIds);
   const scoreCents = new Int32Array(matrix.subjects);
   const zones = new Uint8Array(matrix.subjects);
-  // Snoozed lines score 0 (lineCents): left out, so that the loop reads no flag per result.
-  const { rowStart, column, status, strength } = matrix.anySnoozed ? withoutSnoozed(matrix) : matrix;
-  // The kernel's loop (score.ts scoreRows): each stored result's lineCents, summed, clamped and zoned.
+  const { rowStart, column, status, strength } = matrix;
+  // The kernel's loop (score.ts scoreRows): each stored result's lineCents (0 when snoozed), summed, clamped and zoned.
   const counts = scoreRows(
     {
       rowStart,
       column,
       status,
       strength,
+      // The flags only when a line is snoozed, so that a shop without snoozes reads none.
+      snoozed: matrix.anySnoozed ? matrix.snoozed : undefined,
       kinds: matrix.kinds,
       width: table.width,
       weights: table.weights,
@@ -221,26 +222,4 @@ export function reweighModel(matrix: SignalMatrix, model: ScoringModel): Reweigh
     zones,
   );
   return { scoreCents, zones, counts: { [ZONES[0]!]: counts[0], [ZONES[1]!]: counts[1], [ZONES[2]!]: counts[2] } as Record<Zone, number> };
-}
-
-/** A matrix's entries without its snoozed lines (which add nothing). */
-function withoutSnoozed(matrix: SignalMatrix): Pick<SignalMatrix, 'rowStart' | 'column' | 'status' | 'strength'> {
-  const kept = matrix.column.length - matrix.snoozed.reduce((n, flag) => n + flag, 0);
-  const rowStart = new Int32Array(matrix.subjects + 1);
-  const column = new Uint16Array(kept);
-  const status = new Uint8Array(kept);
-  const strength = new Float64Array(kept);
-  let at = 0;
-  for (let row = 0; row < matrix.subjects; row++) {
-    rowStart[row] = at;
-    for (let k = matrix.rowStart[row]!; k < matrix.rowStart[row + 1]!; k++) {
-      if (matrix.snoozed[k] === 1) continue;
-      column[at] = matrix.column[k]!;
-      status[at] = matrix.status[k]!;
-      strength[at] = matrix.strength[k]!;
-      at++;
-    }
-  }
-  rowStart[matrix.subjects] = at;
-  return { rowStart, column, status, strength };
 }
