@@ -56,28 +56,27 @@ describe('the scoring kernel', () => {
     expect(thresholdCents(33.333)).toBe(3334);
   });
 
-  it('scoreRows gives each row the clamped sum of its lines (lineCents, snoozed or not) and its zone', () => {
+  it('scoreRows gives each row the clamped sum of its lines (lineCents) and its zone, a snoozed line in a weightless column', () => {
     const curve = [[0, 0], [0.5, 0.2], [1, 1]] as [number, number][];
     fc.assert(
       fc.property(
         fc.array(fc.array(fc.record({ column: fc.integer({ min: 0, max: 3 }), hit: fc.boolean(), strength: fc.double({ min: 0, max: 1, noNaN: true }), snoozed: fc.boolean() }), { maxLength: 6 }), { minLength: 1, maxLength: 20 }),
         fc.boolean(),
         (rows, withSnoozes) => {
-          const weights = Float64Array.from([40, -25.5, 33.3, 12]);
-          const insufficientCents = Int32Array.from([500, 0, 250, 0]);
-          const curves = [undefined, undefined, curve, undefined];
+          const weights = Float64Array.from([40, -25.5, 33.3, 12, 0]);
+          const insufficientCents = Int32Array.from([500, 0, 250, 0, 0]);
+          const curves = [undefined, undefined, curve, undefined, undefined];
           const flat = rows.flat();
           const rowStart = new Int32Array(rows.length + 1);
           rows.reduce((at, row, r) => ((rowStart[r + 1] = at + row.length), at + row.length), 0);
           const input = {
             rowStart,
-            column: Uint16Array.from(flat, (e) => e.column),
+            // A snoozed line in column 4, which weighs nothing (as reweigh lays them out: SignalMatrix.scoredColumn).
+            column: Uint16Array.from(flat, (e) => (withSnoozes && e.snoozed ? 4 : e.column)),
             status: Uint8Array.from(flat, (e) => (e.hit ? STATUS_CODE.hit : STATUS_CODE.insufficient_data)),
             strength: Float64Array.from(flat, (e) => e.strength),
-            // Both loops: with the flags (a snoozed line adds nothing) and without (no line is snoozed).
-            snoozed: withSnoozes ? Uint8Array.from(flat, (e) => (e.snoozed ? 1 : 0)) : undefined,
             kinds: new Uint8Array(rows.length),
-            width: 4,
+            width: 5,
             weights,
             insufficientCents,
             curves,

@@ -72,11 +72,10 @@ export interface ResultRows {
    * no other status: the others add nothing, `lineCents`).
    */
   rowStart: Int32Array;
+  /** Each entry's column; a snoozed line's is a column of weight 0 and no insufficient-data points. */
   column: Uint16Array;
   status: Uint8Array;
   strength: Float64Array;
-  /** Per entry, 1 when the line is snoozed (it adds nothing, `lineCents`); undefined when no line is. */
-  snoozed?: Uint8Array | undefined;
   /** Each row's kind code (an index into the per-kind tables). */
   kinds: Uint8Array;
   /** Columns per kind: weights[kind × width + column]. */
@@ -98,18 +97,13 @@ export interface ResultRows {
  * `lineCents`), so it is written for speed (issue 22's A/B, bench/reweigh-ab.bench.ts):
  * - a line's points come from the kernel's formula (`hitCents`; `weighedCents` when the column has
  *   no curve), a line of insufficient data adds its points;
- * - the snooze flags are read only when some line is snoozed: the loop is chosen once per call
- *   (two copies of the loop that differ by that one line), not tested per result;
+ * - no snooze flag is read: a snoozed line comes in a column that weighs nothing (`reweigh` gives
+ *   it `SignalMatrix.scoredColumn`), so it adds 0 as `lineCents` says;
  * - `clampCents` and `zoneOfCents` are written out as conditionals, a hit is compared with the
  *   literal 1 (`STATUS_CODE.hit`) and the formula's functions are read into locals once: each
  *   read of a module binding inside the loop cost 1-4 %.
  */
 export function scoreRows(rows: ResultRows, scoreCents: Int32Array, zones: Uint8Array): [number, number, number] {
-  return rows.snoozed === undefined ? scoreUnsnoozedRows(rows, scoreCents, zones) : scoreSnoozedRows(rows, rows.snoozed, scoreCents, zones);
-}
-
-/** `scoreRows` when no line is snoozed. Keep in step with `scoreSnoozedRows` (one line differs). */
-function scoreUnsnoozedRows(rows: ResultRows, scoreCents: Int32Array, zones: Uint8Array): [number, number, number] {
   const { rowStart, column, status, strength, kinds, width, weights, insufficientCents, curves, capCents, mediumCents, highCents } = rows;
   const hit = hitCents, weighed = weighedCents;
   const counts: [number, number, number] = [0, 0, 0];
@@ -118,29 +112,6 @@ function scoreUnsnoozedRows(rows: ResultRows, scoreCents: Int32Array, zones: Uin
     const base = kind * width;
     let raw = 0;
     for (let at = rowStart[row]!, end = rowStart[row + 1]!; at < end; at++) {
-      const i = base + column[at]!;
-      raw += status[at] === 1 ? (curves !== undefined && curves[i] !== undefined ? hit(strength[at]!, weights[i]!, curves[i]) : weighed(strength[at]!, weights[i]!)) : insufficientCents[i]!;
-    }
-    const score = raw < 0 ? 0 : raw > capCents ? capCents : raw;
-    const zone = score >= highCents[kind]! ? 2 : score >= mediumCents[kind]! ? 1 : 0;
-    scoreCents[row] = score;
-    zones[row] = zone;
-    counts[zone]++;
-  }
-  return counts;
-}
-
-/** `scoreRows` when some line is snoozed: a snoozed line adds nothing (`lineCents`). */
-function scoreSnoozedRows(rows: ResultRows, snoozed: Uint8Array, scoreCents: Int32Array, zones: Uint8Array): [number, number, number] {
-  const { rowStart, column, status, strength, kinds, width, weights, insufficientCents, curves, capCents, mediumCents, highCents } = rows;
-  const hit = hitCents, weighed = weighedCents;
-  const counts: [number, number, number] = [0, 0, 0];
-  for (let row = 0, subjects = kinds.length; row < subjects; row++) {
-    const kind = kinds[row]!;
-    const base = kind * width;
-    let raw = 0;
-    for (let at = rowStart[row]!, end = rowStart[row + 1]!; at < end; at++) {
-      if (snoozed[at] === 1) continue;
       const i = base + column[at]!;
       raw += status[at] === 1 ? (curves !== undefined && curves[i] !== undefined ? hit(strength[at]!, weights[i]!, curves[i]) : weighed(strength[at]!, weights[i]!)) : insufficientCents[i]!;
     }

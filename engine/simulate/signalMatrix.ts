@@ -47,8 +47,15 @@ export class SignalMatrix {
    * (the stored trace's `snoozed`): the kernel scores it 0, as `decide` did. All 0 without snoozes.
    */
   readonly snoozed: Uint8Array;
-  /** Whether any entry is snoozed (found once, so that re-weighing skips the flags otherwise). */
+  /** Whether any entry is snoozed (found once). */
   readonly anySnoozed: boolean;
+  /**
+   * The columns re-weighing scores the entries in: `column`, except that a snoozed entry's is
+   * `signalIds.length`, one past the signals', which the table `reweigh` builds leaves weightless
+   * (`NO_SIGNAL`), so that a snoozed line adds 0 (`lineCents`) with no flag read per result. The
+   * same array as `column` when no entry is snoozed.
+   */
+  readonly scoredColumn: Uint16Array;
 
   constructor(signalIds: readonly string[], subjectIds: readonly string[], rowStart: Int32Array, column: Uint16Array, status: Uint8Array, strength: Float64Array, kinds?: Uint8Array, snoozed?: Uint8Array) {
     this.signalIds = signalIds;
@@ -63,6 +70,12 @@ export class SignalMatrix {
     if (snoozed && snoozed.length !== column.length) throw new RangeError(`${snoozed.length} snooze flags for ${column.length} entries`);
     this.snoozed = snoozed ?? new Uint8Array(column.length);
     this.anySnoozed = snoozed !== undefined && snoozed.indexOf(1) >= 0;
+    if (this.anySnoozed && signalIds.length >= 0xffff) throw new RangeError(`${signalIds.length} signals: no column left for snoozed lines`);
+    this.scoredColumn = column;
+    if (this.anySnoozed) {
+      this.scoredColumn = Uint16Array.from(column);
+      for (let k = 0; k < column.length; k++) if (this.snoozed[k] === 1) this.scoredColumn[k] = signalIds.length;
+    }
   }
 
   /**
@@ -194,21 +207,23 @@ export function reweigh(matrix: SignalMatrix, ruleset: Pick<CompiledRuleset, 'sc
   return reweighModel(matrix, ruleset.scoringModel());
 }
 
+/** The id of the column snoozed lines are scored in (`SignalMatrix.scoredColumn`): no signal's, so it weighs nothing for every kind. */
+const NO_SIGNAL = '';
+
 /** `reweigh` with a scoring model (what a fit proposes, before it is a ruleset). */
 export function reweighModel(matrix: SignalMatrix, model: ScoringModel): Reweighed {
-  const table = new ScoringTable(model, matrix.signalIds);
+  // Snoozed lines add 0 (lineCents): they are scored in the column past the signals' (scoredColumn), which matches no signal here.
+  const table = new ScoringTable(model, matrix.anySnoozed ? [...matrix.signalIds, NO_SIGNAL] : matrix.signalIds);
   const scoreCents = new Int32Array(matrix.subjects);
   const zones = new Uint8Array(matrix.subjects);
-  const { rowStart, column, status, strength } = matrix;
-  // The kernel's loop (score.ts scoreRows): each stored result's lineCents (0 when snoozed), summed, clamped and zoned.
+  const { rowStart, status, strength } = matrix;
+  // The kernel's loop (score.ts scoreRows): each stored result's lineCents, summed, clamped and zoned.
   const counts = scoreRows(
     {
       rowStart,
-      column,
+      column: matrix.scoredColumn,
       status,
       strength,
-      // The flags only when a line is snoozed, so that a shop without snoozes reads none.
-      snoozed: matrix.anySnoozed ? matrix.snoozed : undefined,
       kinds: matrix.kinds,
       width: table.width,
       weights: table.weights,
