@@ -5,7 +5,7 @@ import { curveStrength, type StrengthCurve } from './strengthCurve.ts';
 
 /**
  * The scoring kernel: the one place where signal results become points, a score and a zone.
- * `decide` (compileRuleset.ts), `reweigh` (simulate/signalMatrix.ts) and `rescoreChanged`
+ * `decide` (evaluate/decide.ts), `reweigh` (simulate/signalMatrix.ts) and `rescoreChanged`
  * (simulate/rescoreChanged.ts) all score through it, line by line (`lineCents`), then clamp and
  * rescale (`allocateScore`, or `clampCents` when only the score is wanted) and zone (`zoneCode`).
  * Snoozes (`snoozesAt`, the ones in force at the subject's time) zero a line's points; the
