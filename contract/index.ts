@@ -3,6 +3,7 @@
  * (extensions/order-risk-card) read, one file per resource. Types only — the server's routes check
  * their answers against these (`satisfies Sendable<…>`), the clients import nothing else of ours.
  */
+export type * from './alerts.ts';
 export type * from './analytics.ts';
 export type * from './backfill.ts';
 export type * from './chargebacks.ts';

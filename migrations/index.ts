@@ -19,6 +19,7 @@ import * as productFacts from './20261207110000_product_facts.ts';
 import * as identityOrders from './20261208120000_identity_orders.ts';
 import * as orderCheckoutFacts from './20261208130000_order_checkout_facts.ts';
 import * as fits from './20261209100000_fits.ts';
+import * as alerts from './20261210100000_alerts.ts';
 
 /**
  * The migrations, in order. Listed explicitly (a knex MigrationSource) rather than read from the
@@ -45,6 +46,7 @@ const MIGRATIONS: [string, Knex.Migration][] = [
   ['20261208120000_identity_orders', identityOrders],
   ['20261208130000_order_checkout_facts', orderCheckoutFacts],
   ['20261209100000_fits', fits],
+  ['20261210100000_alerts', alerts],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

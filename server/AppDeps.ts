@@ -5,6 +5,7 @@ import type { PluginHost } from '../plugins/PluginHost.ts';
 import type { BackfillService } from './backfill/BackfillService.ts';
 import type { Config } from './config.ts';
 import type { JobQueue } from './jobs/JobQueue.ts';
+import type { AlertService } from './services/AlertService.ts';
 import type { CalibrationService } from './services/CalibrationService.ts';
 import type { ChargebackService } from './services/ChargebackService.ts';
 import type { GdprService } from './services/GdprService.ts';
@@ -40,6 +41,8 @@ export interface AppDeps {
   /** The calibrated risk figures and chargebacks (label counts run in `trials`). */
   calibrations: CalibrationService;
   chargebacks: ChargebackService;
+  /** Alert rules and their delivery log (the live path tells it of new decisions and ring alerts). */
+  alerts: AlertService;
   /** Group commit for order webhooks. */
   intake: OrderIntake;
   gdpr: GdprService;

@@ -23,6 +23,7 @@ import { ActionRunner } from './jobs/ActionRunner.ts';
 import { JobQueue } from './jobs/JobQueue.ts';
 import { startWorkers } from './jobs/startWorkers.ts';
 import { GdprService } from './services/GdprService.ts';
+import { AlertService } from './services/AlertService.ts';
 import { OrderIntake } from './services/OrderIntake.ts';
 import { ScoringService } from './services/ScoringService.ts';
 import { ProductCatalog } from './services/ProductCatalog.ts';
@@ -90,7 +91,9 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     unavailable: (id) => plugins.unavailableReason(id),
     decisionSteps: budgets.decisionSteps,
   });
-  const scoring = new ScoringService(stores, registry, { rulesets, guard, liveLoad: trials.liveLoad, catalog });
+  // Alert rules: matched after live decisions and ring alerts are stored, delivered by the alert queue's jobs.
+  const alerts = new AlertService(stores, { enqueue: (jobs) => queue.sendAlerts(jobs), log });
+  const scoring = new ScoringService(stores, registry, { rulesets, guard, liveLoad: trials.liveLoad, catalog, alerts });
   const actions = new ActionRunner({
     stores,
     config,
@@ -133,6 +136,7 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
       for (const shopId of await stores.shops.activeIds()) await queue.sendAging({ shopId });
     },
     runFit: (shopId, fitId) => trials.fit(shopId, fitId),
+    runAlert: (shopId, deliveryId) => alerts.deliver(shopId, deliveryId),
   });
   await queue.scheduleRings().catch((err) => log.error({ err }, 'periodic rings rebuild not scheduled'));
   await queue.scheduleAging().catch((err) => log.error({ err }, 'daily aging inference not scheduled'));
@@ -155,6 +159,7 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     reasons,
     calibrations,
     chargebacks,
+    alerts,
     intake,
     gdpr: new GdprService(stores),
     queue,

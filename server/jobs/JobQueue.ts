@@ -1,9 +1,9 @@
 import { PgBoss } from 'pg-boss';
-import { actionJobKey, QUEUES, scoreJobKey, type ActionJob, type AgingJob, type BackfillJob, type FitJob, type ProductsJob, type ReasonsJob, type RingsJob, type ScoreBatchJob, type ScoreJob, type SimulationJob } from './queues.ts';
+import { actionJobKey, ALERT_ATTEMPTS, QUEUES, type AlertJob, scoreJobKey, type ActionJob, type AgingJob, type BackfillJob, type FitJob, type ProductsJob, type ReasonsJob, type RingsJob, type ScoreBatchJob, type ScoreJob, type SimulationJob } from './queues.ts';
 
 /**
  * pg-boss behind what the app sends: one method per queue of `QUEUES` (scoring, actions, backfill
- * steps, simulations, fits, rings, reasons, products, aging, and the two periodic schedules).
+ * steps, simulations, fits, rings, reasons, products, aging, alerts, and the two periodic schedules).
  * Queues notify listening workers at once (LISTEN/NOTIFY), with polling as the fallback.
  * Every queue is of pg-boss's 'standard' policy except rings ('stately'): pg-boss 12 enforces a
  * singleton key only under the other policies, so elsewhere the key labels a job and a second
@@ -45,6 +45,8 @@ export class JobQueue {
     await boss.createQueue(QUEUES.agingAll, { retryLimit: 0, notify: true });
     // A fit runs once (its row records a failure); the trial thread bounds its time below the expiry.
     await boss.createQueue(QUEUES.fit, { retryLimit: 0, expireInSeconds: 3600, notify: true });
+    // An alert delivery is retried with backoff (5 s, 10 s, 20 s, … at most 10 min) until ALERT_ATTEMPTS; each attempt is logged on its row.
+    await boss.createQueue(QUEUES.alert, { retryLimit: ALERT_ATTEMPTS - 1, retryDelay: retryDelay > 0 ? 5 : 0, ...(retryDelay > 0 ? { retryBackoff: true, retryDelayMax: 600 } : {}), expireInSeconds: 60, notify: true });
     return queue;
   }
 
@@ -98,6 +100,12 @@ export class JobQueue {
   async sendActions(jobs: readonly ActionJob[]): Promise<void> {
     if (jobs.length === 0) return;
     await this.boss.insert(QUEUES.action, jobs.map((job) => ({ data: job, singletonKey: actionJobKey(job, 0) })));
+  }
+
+  /** Alert deliveries in one insert, each keyed by its delivery (a label: each delivery row is queued once, when it is recorded). */
+  async sendAlerts(jobs: readonly AlertJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.boss.insert(QUEUES.alert, jobs.map((job) => ({ data: job, singletonKey: `${job.shopId}|alert|${job.deliveryId}` })));
   }
 
   async sendSimulation(job: SimulationJob): Promise<void> {

@@ -26,7 +26,18 @@ export const QUEUES = Object.freeze({
   agingAll: 'refundsentry-aging-all',
   /** Fit one ruleset version to a shop's labels (a draft with its report). */
   fit: 'refundsentry-fit',
+  /** Post one recorded alert delivery to its rule's webhook (retried with backoff). */
+  alert: 'refundsentry-alert',
 });
+
+/** Attempts of an alert delivery before it is marked failed (the alert queue retries ALERT_ATTEMPTS - 1 times). */
+export const ALERT_ATTEMPTS = 5;
+
+/** One alert delivery (a row of `alert_deliveries`: one event for one rule). */
+export interface AlertJob {
+  shopId: string;
+  deliveryId: string;
+}
 
 export interface AgingJob {
   shopId: string;

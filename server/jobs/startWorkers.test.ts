@@ -9,7 +9,7 @@ import { createStores, type Stores } from '../store/index.ts';
 import { DEFAULT_RULESET } from '../testing/testApp.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/testDatabase.ts';
 import { JobQueue } from './JobQueue.ts';
-import { QUEUES, type ScoreJob } from './queues.ts';
+import { ALERT_ATTEMPTS, QUEUES, type ScoreJob } from './queues.ts';
 import { startWorkers, sweepPendingActions, sweepUnscoredSubjects, type WorkerDeps } from './startWorkers.ts';
 
 // The workers on real pg-boss and PostgreSQL (one database for the file): a job sent is worked by
@@ -59,6 +59,10 @@ beforeAll(async () => {
     runAging: record(QUEUES.aging),
     requestAllAging: record(QUEUES.agingAll),
     runFit: record(QUEUES.fit),
+    runAlert: async (...args) => {
+      calls.push({ queue: QUEUES.alert, args });
+      if (args[1] === 'alert-that-fails') throw new Error('the receiver answered HTTP 500');
+    },
   };
   await startWorkers(deps);
 });
@@ -167,6 +171,7 @@ describe('startWorkers', () => {
     await queue.sendProducts({ shopId: shop, productIds: ['gid://shopify/Product/1', 'gid://shopify/Product/2'] });
     await queue.sendAging({ shopId: shop });
     await queue.sendFit({ shopId: shop, fitId: 'fit-1' });
+    await queue.sendAlerts([{ shopId: shop, deliveryId: 'delivery-1' }]);
     // ringsAll and agingAll were sent before the workers started (beforeAll).
     const expected: [string, unknown[]][] = [
       [QUEUES.backfill, [shop]],
@@ -176,11 +181,18 @@ describe('startWorkers', () => {
       [QUEUES.products, [shop, ['gid://shopify/Product/1', 'gid://shopify/Product/2']]],
       [QUEUES.aging, [shop]],
       [QUEUES.fit, [shop, 'fit-1']],
+      [QUEUES.alert, [shop, 'delivery-1']],
       [QUEUES.ringsAll, []],
       [QUEUES.agingAll, []],
     ];
     for (const [name, args] of expected) await waitFor(() => callsOf(name).some((call) => JSON.stringify(call) === JSON.stringify(args)), `the ${name} worker to run ${JSON.stringify(args)}`);
     for (const [name] of expected) expect(callsOf(name), name).toHaveLength(1);
+  });
+
+  it('retries a failing alert delivery job until its attempts are spent', async () => {
+    await queue.sendAlerts([{ shopId: 'other.myshopify.com', deliveryId: 'alert-that-fails' }]);
+    await waitFor(() => callsOf(QUEUES.alert).filter(([, id]) => id === 'alert-that-fails').length === ALERT_ATTEMPTS, `${ALERT_ATTEMPTS} attempts of the failing alert`);
+    expect(await settled(QUEUES.alert, { deliveryId: 'alert-that-fails' })).toEqual([{ state: 'failed', output: { message: 'the receiver answered HTTP 500' } }]);
   });
 
   it('the sweepers re-enqueue a stored subject left unscored and an action left pending', async () => {

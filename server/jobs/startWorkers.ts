@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { ScoringService } from '../services/ScoringService.ts';
 import type { Stores } from '../store/index.ts';
 import type { JobQueue } from './JobQueue.ts';
-import { QUEUES, type ActionJob, type AgingJob, type BackfillJob, type FitJob, type ProductsJob, type ReasonsJob, type RingsJob, type ScoreBatchJob, type ScoreJob, type SimulationJob } from './queues.ts';
+import { QUEUES, type ActionJob, type AlertJob, type AgingJob, type BackfillJob, type FitJob, type ProductsJob, type ReasonsJob, type RingsJob, type ScoreBatchJob, type ScoreJob, type SimulationJob } from './queues.ts';
 
 const SCORE_WORK_OPTIONS = {
   batchSize: 64,
@@ -46,17 +46,19 @@ export interface WorkerDeps {
   requestAllAging: () => Promise<void>;
   /** Run one stored fit (in a trial thread). */
   runFit: (shopId: string, fitId: string) => Promise<void>;
+  /** One attempt of an alert delivery (`AlertService.deliver`): throws when it failed and is to be retried. */
+  runAlert: (shopId: string, deliveryId: string) => Promise<void>;
   log: Logger;
 }
 
 /**
- * A worker for every queue of `QUEUES` (twelve). Scoring (`score`, and `scoreBatch` for a group
+ * A worker for every queue of `QUEUES` (thirteen). Scoring (`score`, and `scoreBatch` for a group
  * commit's subjects): decide, store, then enqueue the chosen actions (each action row was written
  * with the decision, so a crash between commit and send loses nothing: the sweeper re-enqueues
  * pending rows); score jobs of an uninstalled shop are dropped. Actions: run one stored action
  * against the Admin API. The others hand their payload to the function `composeApp` gives them:
  * a backfill step, a simulation, a fit, a rings rebuild, return-reason clusters, product facts,
- * aging inference, and the two periodic jobs (rings and aging for every shop).
+ * aging inference, alert deliveries, and the two periodic jobs (rings and aging for every shop).
  * startWorkers.test.ts sends a job to each and sees it worked.
  */
 export async function startWorkers(deps: WorkerDeps): Promise<void> {
@@ -96,6 +98,19 @@ export async function startWorkers(deps: WorkerDeps): Promise<void> {
   await queue.boss.work<ReasonsJob>(QUEUES.reasons, { batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 }, async ([job]: Job<ReasonsJob>[]) => {
     await deps.runReasons(job!.data.shopId, job!.data.trigger);
   });
+  // Alert deliveries: a few at a time (each a POST to a merchant's webhook, bounded by its timeout); a failed attempt fails the job, which pg-boss retries with backoff.
+  await queue.boss.work<AlertJob>(QUEUES.alert, { batchSize: 4, perJobResults: true, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 }, async (jobs: Job<AlertJob>[]) =>
+    Promise.all(
+      jobs.map(async (job): Promise<JobResult> => {
+        try {
+          await deps.runAlert(job.data.shopId, job.data.deliveryId);
+          return { id: job.id, status: 'completed' };
+        } catch (error) {
+          return { id: job.id, status: 'failed', output: { message: (error as Error).message } };
+        }
+      }),
+    ),
+  );
   // Up to 4 actions at a time as before, but fetched by 2 pollers of 2 (each NOTIFY wakes every
   // poller, and each poller's fetch is a query); each job still settles on its own.
   await queue.boss.work<ActionJob>(QUEUES.action, ACTION_WORK_OPTIONS, async (jobs: Job<ActionJob>[]) =>

@@ -7,7 +7,7 @@ import type { DecisionEntry, SettledAction } from '../store/DecisionStore.ts';
 import type { RulesetBudgetGuard } from './RulesetBudgetGuard.ts';
 import { RulesetService } from './RulesetService.ts';
 import type { ProductCatalog } from './ProductCatalog.ts';
-import { productIdsOf, withProductFacts, type ActionRow, type DecisionRow, type SnoozeRow, type Stores } from '../store/index.ts';
+import { productIdsOf, withProductFacts, type ActionRow, type DecisionRow, type RingAlertRow, type SnoozeRow, type Stores } from '../store/index.ts';
 import { snoozeOf } from '../store/SnoozeStore.ts';
 import { inHoldout, snoozesAt as kernelSnoozesAt } from '../../engine/score.ts';
 
@@ -68,6 +68,14 @@ export interface ScoringServiceOptions {
   catalog?: ProductCatalog;
   /** Counts live scoring in flight, for the trial threads to pause meanwhile. */
   liveLoad?: { enter(): void; leave(): void };
+  /** Told of new live order decisions and ring alerts once they are stored (`AlertService`); its failures never fail scoring. */
+  alerts?: DecisionAlerts;
+}
+
+/** What is told of live decisions after they are stored (alert rules: `AlertService`). */
+export interface DecisionAlerts {
+  ordersDecided(decided: readonly { shopId: string; decision: DecisionRow; order: OrderRecord }[]): Promise<void>;
+  ringAlerts(shopId: string, alerts: readonly RingAlertRow[]): Promise<void>;
 }
 
 /** A shadow version's decision of a live subject (stored beside the live one, never acted on). */
@@ -89,6 +97,7 @@ export class ScoringService {
   private readonly guard: RulesetBudgetGuard | undefined;
   private readonly liveLoad: ScoringServiceOptions['liveLoad'];
   private readonly catalog: ProductCatalog | undefined;
+  private readonly alerts: DecisionAlerts | undefined;
 
   constructor(stores: Stores, registry: SignalRegistry, options: ScoringServiceOptions = {}) {
     this.stores = stores;
@@ -97,6 +106,7 @@ export class ScoringService {
     this.guard = options.guard;
     this.liveLoad = options.liveLoad;
     this.catalog = options.catalog;
+    this.alerts = options.alerts;
   }
 
   /** Scores one subject (a batch of one); throws what `scoreBatch` would report for it. */
@@ -163,7 +173,19 @@ export class ScoringService {
     const created = new Set(written.flatMap((result, i) => (result.created ? [entries[i]!.decision.subject.id] : [])));
     await this.stores.rulesets.insertShadowDecisions(shadows.filter((s) => created.has(s.subject_id))).catch(() => undefined);
     // A new live order whose identifiers match a known ring raises a ring alert (never for a backfill's past orders).
-    if (!options.historical) await this.alertRings(subjects.flatMap((s, i) => (s instanceof Error || s.kind !== 'order' || !created.has(s.id) ? [] : [{ shopId: undecided[i]!.request.shopId, order: s.order }])));
+    if (!options.historical) {
+      const newOrders = subjects.flatMap((s, i) => (s instanceof Error || s.kind !== 'order' || !created.has(s.id) ? [] : [{ shopId: undecided[i]!.request.shopId, order: s.order }]));
+      await this.alertRings(newOrders);
+      // Alert rules see the new order decisions once stored; a failure here never fails scoring.
+      if (this.alerts && newOrders.length > 0) {
+        const orderOf = new Map(newOrders.map(({ shopId, order }) => [`${shopId}|${order.id}`, order]));
+        const decided = written.flatMap((result) => {
+          const order = result.created && result.row.subject_kind === 'order' ? orderOf.get(`${result.row.shop_id}|${result.row.subject_id}`) : undefined;
+          return order ? [{ shopId: result.row.shop_id, decision: result.row, order }] : [];
+        });
+        await this.alerts.ordersDecided(decided).catch(() => undefined);
+      }
+    }
     return requests.map((r) => outcomes.get(keyOf(r))!);
   }
 
@@ -247,9 +269,10 @@ export class ScoringService {
   /** Ring alerts for newly decided live orders; best effort: a failure here never fails scoring. */
   private async alertRings(orders: { shopId: string; order: OrderRecord }[]): Promise<void> {
     for (const [shopId, items] of Map.groupBy(orders, (o) => o.shopId)) {
-      await this.stores.rings
+      const alerts = await this.stores.rings
         .alertMatches(shopId, items.map(({ order }) => ({ orderId: order.id, customerId: order.customerId ?? null, at: order.createdAt, identity: order.identity ?? {} })))
-        .catch(() => undefined);
+        .catch(() => []);
+      if (this.alerts && alerts.length > 0) await this.alerts.ringAlerts(shopId, alerts).catch(() => undefined);
     }
   }
 

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { ActionStore } from './ActionStore.ts';
+import { AlertStore } from './AlertStore.ts';
 import { AuditStore } from './AuditStore.ts';
 import { AnalyticsStore } from './AnalyticsStore.ts';
 import { BackfillStore } from './BackfillStore.ts';
@@ -47,6 +48,7 @@ export interface Stores {
   snoozes: SnoozeStore;
   refundReports: RefundReportStore;
   reasons: ReasonStore;
+  alerts: AlertStore;
 }
 
 export function createStores(db: Knex): Stores {
@@ -78,6 +80,7 @@ export function createStores(db: Knex): Stores {
     snoozes: new SnoozeStore(db),
     refundReports: new RefundReportStore(db),
     reasons: new ReasonStore(db),
+    alerts: new AlertStore(db),
   };
 }
 
@@ -98,5 +101,6 @@ export type { ReasonClusteringRow, ReturnNoteRow } from './ReasonStore.ts';
 export type { DecisionRow, DecisionFilters } from './DecisionStore.ts';
 export type { FitNote, RulesetNote, RulesetRow, SuggestionsNote } from './RulesetStore.ts';
 export type { ShopRow } from './ShopStore.ts';
+export type { AlertDeliveryRow, AlertKind, AlertRuleRow } from './AlertStore.ts';
 export type { ChargebackSummary, DoubleDip, EvidenceMaterial, PredictionRow, RepeatOffender, UnshippedOrder } from './ChargebackStore.ts';
 export type { GoalMetric, GoalRow, PeriodMetrics, SkuTrend } from './AnalyticsStore.ts';

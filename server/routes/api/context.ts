@@ -2,6 +2,7 @@ import type { Shopify } from '@shopify/shopify-api';
 import type { SignalRegistry } from '../../../engine/index.ts';
 import type { PluginHost } from '../../../plugins/PluginHost.ts';
 import type { BackfillService } from '../../backfill/BackfillService.ts';
+import type { AlertService } from '../../services/AlertService.ts';
 import type { AnalyticsService } from '../../services/AnalyticsService.ts';
 import type { ListService } from '../../services/ListService.ts';
 import type { RulesetService } from '../../services/RulesetService.ts';
@@ -29,6 +30,8 @@ export interface ApiDeps {
   /** The calibrated risk figures of a version's decisions. */
   calibrations: CalibrationService;
   chargebacks: ChargebackService;
+  /** Alert rules (`/api/alerts`) and their delivery log. */
+  alerts: AlertService;
   /** Period figures, SKU trends and goals (built by `app.ts` for the API). */
   analytics: AnalyticsService;
   /** Block/allow list entries, hashed and audited (built by `app.ts` for the API). */

@@ -2,6 +2,7 @@ import type { Plugin, RouteOptions, ServerRoute } from '@hapi/hapi';
 import { NOTHING } from '../fields.ts';
 import { schema } from '../validate.ts';
 import { actionRoutes } from './actions.ts';
+import { alertRoutes } from './alerts.ts';
 import { analyticsRoutes } from './analytics.ts';
 import { backfillRoutes } from './backfill.ts';
 import { chargebackRoutes } from './chargebacks.ts';
@@ -48,6 +49,7 @@ export type RouteModule = (deps: ApiDeps) => ServerRoute[];
  */
 export const ROUTE_MODULES: Readonly<Record<string, RouteModule>> = {
   actions: actionRoutes,
+  alerts: alertRoutes,
   analytics: analyticsRoutes,
   backfill: backfillRoutes,
   chargebacks: chargebackRoutes,
