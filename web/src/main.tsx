@@ -1,12 +1,13 @@
 import '@shopify/polaris/build/esm/styles.css';
 import { AppProvider, FooterHelp, Frame, Link as PolarisLink, Loading, Navigation, Text } from '@shopify/polaris';
-import { ChartLineIcon, ChartVerticalIcon, ChatIcon, CodeIcon, CreditCardIcon, HomeIcon, ImportIcon, ListBulletedIcon, ReceiptRefundIcon, SettingsIcon, TeamIcon } from '@shopify/polaris-icons';
+import { ChartLineIcon, ChartVerticalIcon, ChatIcon, CodeIcon, CreditCardIcon, HomeIcon, ImportIcon, ListBulletedIcon, NotificationIcon, ReceiptRefundIcon, SettingsIcon, TeamIcon } from '@shopify/polaris-icons';
 import en from '@shopify/polaris/locales/en.json';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Link as RouterLink, Route, Routes, useLocation } from 'react-router-dom';
 import type { LinkLikeComponentProps } from '@shopify/polaris/build/ts/src/utilities/link';
 import { PluginBanner } from './components/PluginHealth.tsx';
+import { Alerts } from './pages/Alerts.tsx';
 import { Analytics } from './pages/Analytics.tsx';
 import { Backfill } from './pages/Backfill.tsx';
 import { Chargebacks } from './pages/Chargebacks.tsx';
@@ -45,6 +46,7 @@ function Shell() {
           { url: '/rings', label: 'Fraud rings', icon: TeamIcon },
           { url: '/refund-methods', label: 'Refund methods', icon: ReceiptRefundIcon },
           { url: '/lists', label: 'Lists', icon: ListBulletedIcon },
+          { url: '/alerts', label: 'Alerts', icon: NotificationIcon },
           { url: '/reasons', label: 'Return reasons', icon: ChatIcon },
           { url: '/rules', label: 'Rules', icon: CodeIcon },
           { url: '/settings', label: 'Settings', icon: SettingsIcon },
@@ -66,6 +68,7 @@ function Shell() {
         <Route path="/rings" element={<Rings />} />
         <Route path="/rings/:id" element={<Suspense fallback={<Loading />}><RingDetail /></Suspense>} />
         <Route path="/lists" element={<Lists />} />
+        <Route path="/alerts" element={<Alerts />} />
         <Route path="/refund-methods" element={<RefundMethods />} />
         <Route path="/reasons" element={<Reasons />} />
         <Route path="/settings" element={<Settings />} />

@@ -1,0 +1,138 @@
+import { Badge, Banner, BlockStack, Button, Card, DataTable, FormLayout, Layout, Page, Select, SkeletonBodyText, Text, TextField } from '@shopify/polaris';
+import { useState } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { api, type AlertDelivery, type AlertDeliveryList, type AlertKind, type AlertRule, type AlertRuleCreated, type AlertRuleList, type NewAlertRule } from '../api.ts';
+import { ErrorBanner } from '../components/ErrorBanner.tsx';
+import { dateTime, gidLabel } from '../components/format.ts';
+import { useApi } from '../components/useApi.ts';
+
+const KINDS: { label: string; value: AlertKind }[] = [
+  { label: 'A HIGH-risk order at or above a value', value: 'high-order-value' },
+  { label: 'An order matching a known fraud ring', value: 'ring-alert' },
+];
+
+const STATUS_TONE: Record<AlertDelivery['status'], 'success' | 'critical' | 'attention' | 'info'> = { sent: 'success', failed: 'critical', retrying: 'attention', pending: 'info' };
+/** 300 → "300", 404.95 → "404.95"; with a currency code: "$404.95". */
+function money(amount: number, currency?: string): string {
+  const digits = Number.isInteger(amount) ? 0 : 2;
+  try {
+    return new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: 2, ...(currency ? { style: 'currency', currency } : {}) }).format(amount);
+  } catch {
+    return `${amount.toFixed(digits)} ${currency ?? ''}`.trim();
+  }
+}
+const when = (iso: string) => new Date(iso).toLocaleString('en', { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+const attempts = (n: number) => (n === 1 ? '1 attempt' : `${n} attempts`);
+
+function ruleLabel(rule: Pick<AlertRule, 'kind' | 'minValue'>): string {
+  return rule.kind === 'high-order-value' ? `HIGH-risk order of ${money(rule.minValue ?? 0)} or more` : 'Order matching a fraud ring';
+}
+
+function eventLabel(d: AlertDelivery): string {
+  const order = gidLabel(d.facts.orderId);
+  if (d.facts.event === 'high-order-value') return `${order}: score ${d.facts.score}, total ${money(d.facts.total ?? 0, d.facts.currency)}`;
+  const members = d.facts.ringMembers === 1 ? '1 member' : `${d.facts.ringMembers} members`;
+  return `${order}: fraud ring of ${members}, ring score ${d.facts.ringScore}`;
+}
+
+/** Alert rules (a signed webhook per rule) and the delivery log. */
+export function Alerts() {
+  const navigate = useNavigate();
+  const rules = useApi<AlertRuleList>('/api/alerts');
+  const log = useApi<AlertDeliveryList>('/api/alerts/deliveries?limit=50', 5_000);
+  const [kind, setKind] = useState<AlertKind>('high-order-value');
+  const [minValue, setMinValue] = useState('250');
+  const [url, setUrl] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Error>();
+  const [created, setCreated] = useState<AlertRuleCreated>();
+
+  const add = async () => {
+    setBusy(true);
+    setFailure(undefined);
+    setCreated(undefined);
+    try {
+      const body: NewAlertRule = { kind, url: url.trim(), ...(kind === 'high-order-value' ? { minValue: Number(minValue) } : {}) };
+      setCreated(await api<AlertRuleCreated>('/api/alerts', { method: 'POST', body }));
+      setUrl('');
+      rules.reload();
+    } catch (error) {
+      setFailure(error as Error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const remove = async (rule: AlertRule) => {
+    setFailure(undefined);
+    try {
+      await api(`/api/alerts/${rule.id}`, { method: 'DELETE' });
+      rules.reload();
+      log.reload();
+    } catch (error) {
+      setFailure(error as Error);
+    }
+  };
+
+  const ruleOf = new Map((rules.data?.rules ?? []).map((r) => [r.id, r]));
+  const ruleRows = (rules.data?.rules ?? []).map((r) => [
+    ruleLabel(r),
+    <Text key="url" as="span" variant="bodySm" breakWord><code>{r.url}</code></Text>,
+    dateTime(r.createdAt),
+    <Button key="remove" variant="plain" tone="critical" onClick={() => remove(r)}>Delete</Button>,
+  ]);
+  const logRows = (log.data?.deliveries ?? []).map((d) => [
+    when(d.createdAt),
+    <BlockStack key="event" gap="050">
+      <Text as="span">{eventLabel(d)}</Text>
+      <Text as="span" variant="bodySm" tone="subdued">{ruleOf.get(d.ruleId) ? ruleLabel(ruleOf.get(d.ruleId)!) : `Rule ${d.ruleId}`}</Text>
+    </BlockStack>,
+    <Badge key="status" tone={STATUS_TONE[d.status]}>{d.status[0]!.toUpperCase() + d.status.slice(1)}</Badge>,
+    <BlockStack key="attempts" gap="050">
+      <Text as="span">{`${attempts(d.attempts)}${d.responseStatus === null ? '' : `, HTTP ${d.responseStatus}`}`}</Text>
+      {d.lastError ? <Text as="span" variant="bodySm" tone="subdued">{`Last error: ${d.lastError}`}</Text> : null}
+    </BlockStack>,
+  ]);
+  return (
+    <Page title="Alerts" subtitle="Post a signed message to a webhook (Slack-compatible) when a rule matches." backAction={{ content: 'Dashboard', onAction: () => navigate('/') }}>
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            <ErrorBanner error={rules.error} onRetry={rules.reload} title="The alert rules could not be loaded" />
+            <ErrorBanner error={failure} title="That did not work" />
+            {created ? (
+              <Banner tone="success" title="Alert rule added" onDismiss={() => setCreated(undefined)}>
+                <BlockStack gap="100">
+                  <Text as="p">Each message carries the header X-RefundSentry-Signature: sha256=HMAC-SHA256 of the body with this secret. Copy it now: it is not shown again.</Text>
+                  <Text as="p" variant="bodySm" breakWord><code data-testid="alert-secret">{created.secret}</code></Text>
+                </BlockStack>
+              </Banner>
+            ) : null}
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">Add a rule</Text>
+                <FormLayout>
+                  <Select label="Alert on" options={KINDS} value={kind} onChange={(v) => setKind(v as AlertKind)} />
+                  {kind === 'high-order-value' ? <TextField label="Order total at least" type="number" min={0} autoComplete="off" value={minValue} onChange={setMinValue} helpText="In the order's currency." /> : null}
+                  <TextField label="Webhook URL" autoComplete="off" value={url} onChange={setUrl} placeholder="https://hooks.slack.com/services/…" />
+                  <Button variant="primary" loading={busy} onClick={add}>Add rule</Button>
+                </FormLayout>
+              </BlockStack>
+            </Card>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">Rules</Text>
+                {rules.loading && !rules.data ? <SkeletonBodyText /> : ruleRows.length === 0 ? <Text as="p" tone="subdued">No alert rules yet.</Text> : <DataTable columnContentTypes={['text', 'text', 'text', 'text']} headings={['Alerts on', 'Webhook', 'Added', '']} rows={ruleRows} />}
+              </BlockStack>
+            </Card>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">Delivery log</Text>
+                {log.loading && !log.data ? <SkeletonBodyText /> : logRows.length === 0 ? <Text as="p" tone="subdued">Nothing sent yet.</Text> : <DataTable columnContentTypes={['text', 'text', 'text', 'text']} headings={['When', 'Event', 'Status', 'Delivery']} rows={logRows} />}
+              </BlockStack>
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
