@@ -136,8 +136,14 @@ beforeAll(async () => {
   await app.waitFor(async () => (await app.backfill.progress(SHOP)).status === 'done', 'the backfill', 120_000);
   // Live orders after the history, a day apart, alternating between the two customers.
   const historyEnd = Math.max(...subjectTimes.map((t) => Date.parse(t)));
-  for (let i = 0; i < 24; i++) await sendOrder(i % 2 === 0 ? OTHER_CUSTOMER : SNOOZED_CUSTOMER, new Date(historyEnd + (i + 1) * DAY).toISOString());
-  for (const order of liveOrders) await app.waitFor(() => app.stores.decisions.bySubject(SHOP, order.id), `the live decision of ${order.id}`, 60_000);
+  // Each is decided before the next is sent, as a day apart they would be: a decision reads the
+  // customer's earlier verdicts (customer.prior-high-risk-decisions), which the replay always has;
+  // sent in a burst, one order could be decided before the one a day earlier and miss its verdict.
+  for (let i = 0; i < 24; i++) {
+    await sendOrder(i % 2 === 0 ? OTHER_CUSTOMER : SNOOZED_CUSTOMER, new Date(historyEnd + (i + 1) * DAY).toISOString());
+    const order = liveOrders.at(-1)!;
+    await app.waitFor(() => app.stores.decisions.bySubject(SHOP, order.id), `the live decision of ${order.id}`, 60_000);
+  }
   stored = await app.stores.db('decisions').where({ shop_id: SHOP }).orderBy('decided_at').orderBy('id').select('subject_id', 'score', 'zone', 'trace');
 }, 240_000);
 
