@@ -9,8 +9,10 @@ export interface AlertRule {
   kind: AlertKind;
   /** `high-order-value` only: the order total (in the order's currency) from which a HIGH order alerts. */
   minValue: number | null;
-  /** The webhook URL the alert is posted to (Slack-compatible JSON). */
-  url: string;
+  /** The webhook URL the alert is posted to (Slack-compatible JSON); null when the rule sends email. */
+  url: string | null;
+  /** The address the alert is mailed to (through the server's SMTP server); null when the rule posts to `url`. */
+  email: string | null;
   enabled: boolean;
   createdBy: string;
   createdAt: Instant;
@@ -25,7 +27,9 @@ export interface AlertRuleList {
 export interface NewAlertRule {
   kind: AlertKind;
   minValue?: number;
-  url: string;
+  /** One destination: a webhook URL or an email address. */
+  url?: string;
+  email?: string;
 }
 
 /** `POST /api/alerts` answer (201): the rule with its signing secret, shown this once. */

@@ -20,6 +20,7 @@ import * as identityOrders from './20261208120000_identity_orders.ts';
 import * as orderCheckoutFacts from './20261208130000_order_checkout_facts.ts';
 import * as fits from './20261209100000_fits.ts';
 import * as alerts from './20261210100000_alerts.ts';
+import * as alertEmail from './20261210110000_alert_email.ts';
 
 /**
  * The migrations, in order. Listed explicitly (a knex MigrationSource) rather than read from the
@@ -47,6 +48,7 @@ const MIGRATIONS: [string, Knex.Migration][] = [
   ['20261208130000_order_checkout_facts', orderCheckoutFacts],
   ['20261209100000_fits', fits],
   ['20261210100000_alerts', alerts],
+  ['20261210110000_alert_email', alertEmail],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

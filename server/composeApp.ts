@@ -23,7 +23,7 @@ import { ActionRunner } from './jobs/ActionRunner.ts';
 import { JobQueue } from './jobs/JobQueue.ts';
 import { startWorkers } from './jobs/startWorkers.ts';
 import { GdprService } from './services/GdprService.ts';
-import { AlertService } from './services/AlertService.ts';
+import { AlertService, smtpMailer } from './services/AlertService.ts';
 import { OrderIntake } from './services/OrderIntake.ts';
 import { ScoringService } from './services/ScoringService.ts';
 import { ProductCatalog } from './services/ProductCatalog.ts';
@@ -92,7 +92,7 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     decisionSteps: budgets.decisionSteps,
   });
   // Alert rules: matched after live decisions and ring alerts are stored, delivered by the alert queue's jobs.
-  const alerts = new AlertService(stores, { enqueue: (jobs) => queue.sendAlerts(jobs), log });
+  const alerts = new AlertService(stores, { enqueue: (jobs) => queue.sendAlerts(jobs), log, ...(config.smtp ? { mailer: await smtpMailer(config.smtp) } : {}) });
   const scoring = new ScoringService(stores, registry, { rulesets, guard, liveLoad: trials.liveLoad, catalog, alerts });
   const actions = new ActionRunner({
     stores,

@@ -26,6 +26,20 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the optional SMTP server of email alerts, refuses half of it, and never prints its URL', () => {
+    expect(loadConfig({}).smtp).toBeNull();
+    expect(loadConfig({ SMTP_URL: 'smtps://alerts:pw@smtp.example.com:465', SMTP_FROM: 'RefundSentry <alerts@example.com>' }).smtp).toEqual({ url: 'smtps://alerts:pw@smtp.example.com:465', from: 'RefundSentry <alerts@example.com>' });
+    expect(() => loadConfig({ SMTP_URL: 'smtp://smtp.example.com:587' })).toThrow(/set both SMTP_URL and SMTP_FROM/);
+    let message = '';
+    try {
+      loadConfig({ SMTP_URL: 'http://alerts:secret-pw@smtp.example.com', SMTP_FROM: 'a@example.com' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/SMTP_URL=\(not shown: it may hold a password\) is not in the expected form \(smtp:\/\/user:password@host:587 or smtps:\/\/user:password@host:465\)/);
+    expect(message).not.toContain('secret-pw');
+  });
+
   it('reads the optional LLM for reason labels, and refuses half a configuration', () => {
     expect(loadConfig({}).llm).toBeNull();
     expect(loadConfig({ LLM_BASE_URL: 'http://localhost:11434/v1/', LLM_MODEL: 'llama3.2' }).llm).toEqual({ baseUrl: 'http://localhost:11434/v1', model: 'llama3.2', timeoutMs: 8000 });

@@ -51,6 +51,11 @@ export interface Config {
    */
   llm: { baseUrl: string; apiKey?: string; model: string; timeoutMs: number } | null;
   /**
+   * Optional SMTP server for email alerts (`SMTP_URL`, e.g. smtp://user:password@smtp.example.com:587
+   * or smtps://…:465; `SMTP_FROM`, the sender address). Unset: alert rules can post to webhooks only.
+   */
+  smtp: { url: string; from: string } | null;
+  /**
    * What a shop's custom expressions and trials may use (issue 19): steps of all the custom
    * expressions of one decision (`EXPRESSION_DECISION_STEPS`, default 100,000), of one preview
    * (`PREVIEW_STEPS`, default 20,000,000) and of one simulation (`SIMULATION_STEPS`, default
@@ -90,6 +95,8 @@ const ENV_SCHEMA = {
     LLM_API_KEY: { type: 'string', minLength: 1 },
     LLM_MODEL: { type: 'string', minLength: 1, maxLength: 200 },
     LLM_TIMEOUT_MS: { type: 'string', pattern: '^[0-9]{1,6}$' },
+    SMTP_URL: { type: 'string', pattern: '^smtps?://[^\\s]+$', maxLength: 2048 },
+    SMTP_FROM: { type: 'string', minLength: 3, maxLength: 254 },
     EXPRESSION_DECISION_STEPS: { type: 'string', pattern: '^[0-9]{1,9}$' },
     PREVIEW_STEPS: { type: 'string', pattern: '^[0-9]{1,12}$' },
     SIMULATION_STEPS: { type: 'string', pattern: '^[0-9]{1,13}$' },
@@ -122,7 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!validateEnv(relevant)) {
     for (const e of validateEnv.errors ?? []) {
       const name = e.instancePath.slice(1);
-      problems.push(`${name}=${JSON.stringify(relevant[name])} ${e.keyword === 'pattern' ? `is not in the expected form (${hint(name)})` : e.message}`);
+      problems.push(`${name}=${name === 'SMTP_URL' ? '(not shown: it may hold a password)' : JSON.stringify(relevant[name])} ${e.keyword === 'pattern' ? `is not in the expected form (${hint(name)})` : e.message}`);
     }
   }
   const hasKey = relevant.SHOPIFY_API_KEY !== undefined;
@@ -140,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const llmTimeout = Number(relevant.LLM_TIMEOUT_MS ?? 8000);
   if (llmTimeout < 100 || llmTimeout > 120_000) problems.push(`LLM_TIMEOUT_MS=${llmTimeout} must be between 100 and 120000`);
   if (relevant.LLM_BASE_URL === undefined && (relevant.LLM_MODEL !== undefined || relevant.LLM_API_KEY !== undefined)) problems.push('LLM_MODEL and LLM_API_KEY need LLM_BASE_URL (the OpenAI-compatible API, e.g. http://localhost:11434/v1)');
+  if ((relevant.SMTP_URL === undefined) !== (relevant.SMTP_FROM === undefined)) problems.push('set both SMTP_URL and SMTP_FROM (the sender address of email alerts), or neither');
   if (relevant.LLM_BASE_URL !== undefined && relevant.LLM_MODEL === undefined) problems.push('LLM_BASE_URL needs LLM_MODEL (the model name the endpoint serves)');
   // Demo mode's admin API answers without a session token: it must never be reachable from
   // another machine (issue 19). The request guard (auth/demoGuard.ts) checks the Host header too.
@@ -199,12 +207,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     llm: relevant.LLM_BASE_URL
       ? { baseUrl: relevant.LLM_BASE_URL.replace(/\/+$/, ''), model: relevant.LLM_MODEL!, timeoutMs: llmTimeout, ...(relevant.LLM_API_KEY ? { apiKey: relevant.LLM_API_KEY } : {}) }
       : null,
+    smtp: relevant.SMTP_URL && relevant.SMTP_FROM ? { url: relevant.SMTP_URL, from: relevant.SMTP_FROM } : null,
     budgets,
   };
 }
 
 function hint(name: string): string {
   if (name === 'DATABASE_URL') return 'postgres://user:password@host:5432/database';
+  if (name === 'SMTP_URL') return 'smtp://user:password@host:587 or smtps://user:password@host:465';
   if (name.endsWith('PORT')) return 'a port number';
   if (name.endsWith('URL') || name.endsWith('ORIGIN')) return 'an http(s) URL';
   if (name === 'SHOPIFY_SCOPES') return 'comma-separated scopes, e.g. read_orders,write_customers';

@@ -13,7 +13,14 @@ export const SIGNATURE_HEADER = 'X-RefundSentry-Signature';
 const MAX_URL_LENGTH = 2048;
 const MAX_MIN_VALUE = 1e12;
 
+/** Sends one alert email (nodemailer over the configured SMTP server: `smtpMailer`). */
+export interface AlertMailer {
+  send(message: { to: string; subject: string; text: string; headers: Record<string, string> }): Promise<void>;
+}
+
 export interface AlertServiceOptions {
+  /** Email alerts: without it, a rule with an email address is refused. */
+  mailer?: AlertMailer;
   /** Queues delivery jobs (pg-boss: `JobQueue.sendAlerts`). */
   enqueue: (jobs: AlertJob[]) => Promise<void>;
   log?: Logger;
@@ -48,6 +55,7 @@ export class AlertService {
   private readonly log: Logger | undefined;
   private readonly attempts: number;
   private readonly timeoutMs: number;
+  private readonly mailer: AlertMailer | undefined;
 
   constructor(stores: Stores, options: AlertServiceOptions) {
     this.stores = stores;
@@ -55,6 +63,7 @@ export class AlertService {
     this.log = options.log;
     this.attempts = options.attempts ?? ALERT_ATTEMPTS;
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.mailer = options.mailer;
   }
 
   async rules(shopId: string): Promise<Sendable<AlertRule>[]> {
@@ -64,7 +73,10 @@ export class AlertService {
   /** Adds a rule with a new signing secret (returned this once); refuses bad input with 400 naming the field. */
   async addRule(shopId: string, user: string, input: NewAlertRule): Promise<Sendable<AlertRuleCreated>> {
     if (!ALERT_KINDS.includes(input.kind)) throw new Refused(400, `kind must be one of ${ALERT_KINDS.join(', ')}`);
-    const url = checkUrl(input.url);
+    if ((input.url === undefined) === (input.email === undefined)) throw new Refused(400, 'give one destination: url (a webhook) or email (an address), not both and not neither');
+    const url = input.url === undefined ? null : checkUrl(input.url);
+    const email = input.email === undefined ? null : checkEmail(input.email);
+    if (email !== null && !this.mailer) throw new Refused(422, 'email alerts need the server\'s SMTP server (SMTP_URL and SMTP_FROM are not set): use a webhook url instead');
     let minValue: number | null = null;
     if (input.kind === 'high-order-value') {
       if (input.minValue === undefined) throw new Refused(400, 'minValue is required for a high-order-value rule (the order total from which a HIGH order alerts)');
@@ -73,8 +85,8 @@ export class AlertService {
     } else if (input.minValue !== undefined) throw new Refused(400, `minValue applies to high-order-value rules only, not ${input.kind}`);
     const secret = randomBytes(32).toString('hex');
     const row = await this.stores.db.transaction(async (trx) => {
-      const added = await this.stores.alerts.addRule(shopId, { kind: input.kind, minValue, url, secret, createdBy: user }, trx);
-      await this.stores.audit.record(shopId, user, 'alert.add', added.id, { kind: input.kind, minValue, url }, trx);
+      const added = await this.stores.alerts.addRule(shopId, { kind: input.kind, minValue, url, email, secret, createdBy: user }, trx);
+      await this.stores.audit.record(shopId, user, 'alert.add', added.id, { kind: input.kind, minValue, url, email }, trx);
       return added;
     });
     this.stores.alerts.forget(shopId);
@@ -167,31 +179,63 @@ export class AlertService {
     const found = await this.stores.alerts.delivery(shopId, deliveryId);
     if (!found || found.delivery.status === 'sent' || found.delivery.status === 'failed') return;
     const { delivery, rule } = found;
-    const body = JSON.stringify(alertBody(delivery.facts as unknown as AlertFacts, rule, delivery));
+    const message = alertBody(delivery.facts as unknown as AlertFacts, rule, delivery);
+    const body = JSON.stringify(message);
     const final = delivery.attempts + 1 >= this.attempts;
-    let responseStatus: number | null = null;
-    let error: string | null = null;
-    try {
-      const response = await fetch(rule.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'RefundSentry-Alerts/1', [SIGNATURE_HEADER]: alertSignature(rule.secret, body), 'X-RefundSentry-Delivery': delivery.id },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      responseStatus = response.status;
-      await response.body?.cancel().catch(() => undefined);
-      if (response.status < 200 || response.status > 299) error = `the receiver answered HTTP ${response.status}`;
-    } catch (failure) {
-      const cause = (failure as { cause?: { code?: string; message?: string } }).cause;
-      error = (failure as Error).name === 'TimeoutError' ? `no answer within ${this.timeoutMs / 1000} s` : `not delivered: ${cause?.code ?? cause?.message ?? (failure as Error).message}`;
-    }
+    const signature = alertSignature(rule.secret, body);
+    const { responseStatus, error } = rule.email !== null ? { responseStatus: null, error: await this.mail(rule.email, message.text, body, signature, delivery.id) } : await this.post(rule.url!, body, signature, delivery.id);
     await this.stores.alerts.recordAttempt(shopId, deliveryId, { ok: error === null, responseStatus, error, final });
     if (error !== null) {
       this.log?.warn({ shopId, deliveryId, ruleId: rule.id, attempt: delivery.attempts + 1, responseStatus, error }, final ? 'alert delivery failed' : 'alert delivery attempt failed; it is retried');
       if (!final) throw new Error(error);
     }
   }
+
+  /** Posts an alert to a webhook: the receiver's status, and the error when it is not 2xx or there is no answer. */
+  private async post(url: string, body: string, signature: string, deliveryId: string): Promise<{ responseStatus: number | null; error: string | null }> {
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'RefundSentry-Alerts/1', [SIGNATURE_HEADER]: signature, 'X-RefundSentry-Delivery': deliveryId },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      await response.body?.cancel().catch(() => undefined);
+      return { responseStatus: response.status, error: response.status < 200 || response.status > 299 ? `the receiver answered HTTP ${response.status}` : null };
+    } catch (failure) {
+      const cause = (failure as { cause?: { code?: string; message?: string } }).cause;
+      return { responseStatus: null, error: (failure as Error).name === 'TimeoutError' ? `no answer within ${this.timeoutMs / 1000} s` : `not delivered: ${cause?.code ?? cause?.message ?? (failure as Error).message}` };
+    }
+  }
+
+  /** Mails an alert: the text as subject and first line, then the signed JSON body (as the webhooks get it). Returns the error, if any. */
+  private async mail(to: string, text: string, body: string, signature: string, deliveryId: string): Promise<string | null> {
+    if (!this.mailer) return 'email alerts need SMTP_URL and SMTP_FROM (not set on this server)';
+    try {
+      await this.mailer.send({
+        to,
+        subject: text.length > 150 ? `${text.slice(0, 149)}…` : text,
+        text: `${text}\n\nThe facts (JSON, signed in the ${SIGNATURE_HEADER} header with the rule's secret):\n${body}\n`,
+        headers: { [SIGNATURE_HEADER]: signature, 'X-RefundSentry-Delivery': deliveryId },
+      });
+      return null;
+    } catch (failure) {
+      const code = (failure as { responseCode?: number; code?: string }).responseCode ?? (failure as { code?: string }).code;
+      return `not mailed${code ? ` (${code})` : ''}: ${(failure as Error).message.slice(0, 300)}`;
+    }
+  }
+}
+
+/** The mailer over an SMTP server (nodemailer; `url` as in SMTP_URL). */
+export async function smtpMailer(smtp: { url: string; from: string }): Promise<AlertMailer> {
+  const { createTransport } = await import('nodemailer');
+  const transport = createTransport(smtp.url, { from: smtp.from });
+  return {
+    async send(message) {
+      await transport.sendMail({ from: smtp.from, ...message });
+    },
+  };
 }
 
 /** The webhook body: Slack-compatible (`text`, `blocks`) plus the facts under `refundsentry`. */
@@ -223,6 +267,12 @@ function alertText(facts: AlertFacts): string {
   return `RefundSentry: order ${numberOf(facts.orderId)} matches a known fraud ring (${members}, ring score ${facts.ringScore})${shared}.`;
 }
 
+function checkEmail(raw: string): string {
+  const email = typeof raw === 'string' ? raw.trim() : '';
+  if (email.length > 254 || !/^[^\s@<>(),;:"\[\]\\]+@[^\s@<>(),;:"\[\]\\]+\.[^\s@<>(),;:"\[\]\\]+$/.test(email)) throw new Refused(400, `email is not an email address: ${JSON.stringify(String(raw).slice(0, 100))}`);
+  return email;
+}
+
 function checkUrl(raw: string): string {
   if (typeof raw !== 'string' || raw.trim() === '') throw new Refused(400, 'url is required: the webhook URL to post alerts to');
   if (raw.length > MAX_URL_LENGTH) throw new Refused(400, `url must be at most ${MAX_URL_LENGTH} characters`);
@@ -243,6 +293,7 @@ function ruleView(row: AlertRuleRow): Sendable<AlertRule> {
     kind: row.kind,
     minValue: row.min_value === null ? null : Number(row.min_value),
     url: row.url,
+    email: row.email,
     enabled: row.enabled,
     createdBy: row.created_by,
     createdAt: row.created_at,

@@ -18,8 +18,8 @@ afterAll(async () => {
 
 describe('AlertStore', () => {
   it('records an event once per rule, scoped by shop, and logs attempts', async () => {
-    const rule = await stores.alerts.addRule(A, { kind: 'high-order-value', minValue: 250, url: 'https://hooks.example/a', secret: 's'.repeat(64), createdBy: 'staff@a' });
-    const ring = await stores.alerts.addRule(A, { kind: 'ring-alert', minValue: null, url: 'https://hooks.example/r', secret: 'r'.repeat(64), createdBy: 'staff@a' });
+    const rule = await stores.alerts.addRule(A, { kind: 'high-order-value', minValue: 250, url: 'https://hooks.example/a', email: null, secret: 's'.repeat(64), createdBy: 'staff@a' });
+    const ring = await stores.alerts.addRule(A, { kind: 'ring-alert', minValue: null, url: 'https://hooks.example/r', email: null, secret: 'r'.repeat(64), createdBy: 'staff@a' });
     expect((await stores.alerts.enabledRulesCached(A)).map((r) => [r.kind, r.min_value])).toEqual([['high-order-value', '250.00'], ['ring-alert', null]]);
     expect(await stores.alerts.enabledRulesCached(B)).toEqual([]);
     const event = { ruleId: rule.id, eventKey: 'order:gid://shopify/Order/1', facts: { orderId: 'gid://shopify/Order/1' } };

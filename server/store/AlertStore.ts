@@ -10,7 +10,10 @@ export interface AlertRuleRow {
   kind: AlertKind;
   /** high-order-value only (numeric: a string from pg). */
   min_value: string | null;
-  url: string;
+  /** The webhook the rule posts to, or null when it sends email. */
+  url: string | null;
+  /** The address the rule mails (through the configured SMTP server), or null when it posts to `url`. */
+  email: string | null;
   secret: string;
   enabled: boolean;
   created_by: string;
@@ -20,7 +23,8 @@ export interface AlertRuleRow {
 export interface AlertRuleInput {
   kind: AlertKind;
   minValue: number | null;
-  url: string;
+  url: string | null;
+  email: string | null;
   secret: string;
   createdBy: string;
 }
@@ -73,7 +77,7 @@ export class AlertStore {
 
   async addRule(shopId: string, input: AlertRuleInput, trx: Knex = this.db): Promise<AlertRuleRow> {
     const [row] = await trx('alert_rules')
-      .insert({ shop_id: shopId, kind: input.kind, min_value: input.minValue, url: input.url, secret: input.secret, created_by: input.createdBy })
+      .insert({ shop_id: shopId, kind: input.kind, min_value: input.minValue, url: input.url, email: input.email, secret: input.secret, created_by: input.createdBy })
       .returning('*');
     return idOf(row as AlertRuleRow);
   }

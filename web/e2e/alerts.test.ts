@@ -85,6 +85,12 @@ describe.skipIf(!HAS_CHROMIUM)('the Alerts page', () => {
     expect(secret).toMatch(/^[0-9a-f]{64}$/);
     await page.getByText('HIGH-risk order of 300 or more').first().waitFor();
     await shot('alerts-rule-added');
+    // The email destination is offered too (this demo server has no SMTP server: refused, saying so).
+    await page.getByLabel('Send to').selectOption('email');
+    await page.getByLabel('Email address').fill('fraud-team@merchant.test');
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.getByText('email alerts need the server').waitFor();
+    await shot('alerts-email-refused');
 
     // Orders tagged `risky` are HIGH: a ruleset published through the admin's own API.
     const current = (await page.evaluate(async () => (await fetch('/api/rulesets')).json())) as { versions: { version: number; status: string }[] };

@@ -1,10 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ruleset } from '../../../engine/index.ts';
 import { makeOrder } from '../../../sdk/testing/index.ts';
 import { QUEUES } from '../../jobs/queues.ts';
+import { AlertService } from '../../services/AlertService.ts';
 import { readWebhookFixture } from '../../shopify/fixtures/readWebhookFixture.ts';
 import { DEFAULT_RULESET, startTestApp, type TestApp } from '../../testing/testApp.ts';
 
@@ -14,6 +15,7 @@ const SHOP = 'alerts-a.myshopify.com';
 const FLAKY = 'alerts-flaky.myshopify.com';
 const OTHER = 'alerts-other.myshopify.com';
 const RINGS = 'alerts-rings.myshopify.com';
+const MAIL = 'alerts-mail.myshopify.com';
 
 /** An order is HIGH exactly when it carries the tag `risky` (one custom signal worth 100 points), so the tests choose the zone. */
 const TAGGED_RULESET: Ruleset = {
@@ -66,7 +68,51 @@ async function startReceiver(statuses: number[] = [200]): Promise<{ url: string;
   return { url: `http://127.0.0.1:${port}/hooks/alerts`, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
+/**
+ * An SMTP sink on loopback: just enough of RFC 5321 for nodemailer (no STARTTLS, no AUTH), keeping
+ * each message's envelope and data.
+ */
+async function startSmtpSink(): Promise<{ url: string; mails: { from: string; to: string[]; data: string }[]; close(): Promise<void> }> {
+  const mails: { from: string; to: string[]; data: string }[] = [];
+  const server = createTcpServer((socket) => {
+    let buffer = '';
+    let inData = false;
+    let mail = { from: '', to: [] as string[], data: '' };
+    socket.write('220 sink.test ESMTP\r\n');
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString('utf8');
+      for (;;) {
+        if (inData) {
+          const end = buffer.indexOf('\r\n.\r\n');
+          if (end < 0) return;
+          mail.data = buffer.slice(0, end);
+          buffer = buffer.slice(end + 5);
+          inData = false;
+          mails.push(mail);
+          mail = { from: '', to: [], data: '' };
+          socket.write('250 2.0.0 queued\r\n');
+          continue;
+        }
+        const line = buffer.indexOf('\r\n');
+        if (line < 0) return;
+        const command = buffer.slice(0, line);
+        buffer = buffer.slice(line + 2);
+        const verb = command.slice(0, 4).toUpperCase();
+        if (verb === 'EHLO' || verb === 'HELO') socket.write('250 sink.test\r\n');
+        else if (verb === 'MAIL') (mail.from = command.replace(/^MAIL FROM:\s*/i, '')), socket.write('250 2.1.0 ok\r\n');
+        else if (verb === 'RCPT') mail.to.push(command.replace(/^RCPT TO:\s*/i, '')), socket.write('250 2.1.5 ok\r\n');
+        else if (verb === 'DATA') (inData = true), socket.write('354 go ahead\r\n');
+        else if (verb === 'QUIT') socket.end('221 bye\r\n');
+        else socket.write('250 ok\r\n');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `smtp://127.0.0.1:${(server.address() as AddressInfo).port}`, mails, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
 let app: TestApp;
+let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let flaky: Awaited<ReturnType<typeof startReceiver>>;
 let other: Awaited<ReturnType<typeof startReceiver>>;
@@ -94,12 +140,13 @@ const deliveriesOf = async (shop: string) => (await call('GET', '/api/alerts/del
 
 beforeAll(async () => {
   [receiver, flaky, other, rings] = await Promise.all([startReceiver(), startReceiver([500, 200]), startReceiver(), startReceiver()]);
-  app = await startTestApp();
-  for (const shop of [SHOP, FLAKY, OTHER, RINGS]) await app.installShop(shop, TAGGED_RULESET);
+  smtp = await startSmtpSink();
+  app = await startTestApp({ env: { SMTP_URL: smtp.url, SMTP_FROM: 'RefundSentry <alerts@refundsentry.test>' } });
+  for (const shop of [SHOP, FLAKY, OTHER, RINGS, MAIL]) await app.installShop(shop, TAGGED_RULESET);
 });
 afterAll(async () => {
   await app?.stop();
-  await Promise.all([receiver, flaky, other, rings].map((r) => r?.close()));
+  await Promise.all([receiver, flaky, other, rings, smtp].map((r) => r?.close()));
 });
 
 describe('alert rules', () => {
@@ -112,7 +159,9 @@ describe('alert rules', () => {
       [{ kind: 'ring-alert', url: 'ftp://example.com/x' }, /url must be http or https/],
       [{ kind: 'ring-alert', url: 'not a url' }, /url is not a URL/],
       [{ kind: 'ring-alert', url: 'https://user:pw@example.com/' }, /url must not carry a user name or password/],
-      [{ kind: 'ring-alert' }, /url/],
+      [{ kind: 'ring-alert' }, /one destination: url \(a webhook\) or email/],
+      [{ kind: 'ring-alert', url: receiver.url, email: 'ops@example.com' }, /one destination/],
+      [{ kind: 'ring-alert', email: 'not an address' }, /email is not an email address/],
       [{ kind: 'ring-alert', url: receiver.url, secret: 'mine' }, /secret/],
     ];
     for (const [payload, message] of bad) {
@@ -200,6 +249,37 @@ describe('alert rules', () => {
     // Both attempts carried the same signed body.
     expect(flaky.received[0]!.body).toBe(flaky.received[1]!.body);
     expect(flaky.received[1]!.headers['x-refundsentry-signature']).toBe(`sha256=${createHmac('sha256', created.body.secret).update(flaky.received[1]!.body).digest('hex')}`);
+  });
+
+  it('a rule with an email address mails the alert through the SMTP server, signed; without SMTP such a rule is refused', async () => {
+    const created = await call('POST', '/api/alerts', { kind: 'high-order-value', minValue: 50, email: 'fraud-team@merchant.test' }, MAIL);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ url: null, email: 'fraud-team@merchant.test' });
+    const orderId = await placeOrder(20, { risky: true, total: 75.5 }, MAIL);
+    const [mail] = await app.waitFor(async () => (smtp.mails.length >= 1 ? smtp.mails : undefined), 'the alert email at the SMTP sink');
+    expect(mail!.from).toBe('<alerts@refundsentry.test>');
+    expect(mail!.to).toEqual(['<fraud-team@merchant.test>']);
+    // The message as a mail client reads it: folded headers unfolded, the quoted-printable text decoded.
+    const split = mail!.data.indexOf('\r\n\r\n');
+    const headers = new Map(mail!.data.slice(0, split).replace(/\r\n(?=[ \t])/g, '').split('\r\n').map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+    expect(headers.get('content-transfer-encoding')).toBe('quoted-printable');
+    const text = Buffer.from(mail!.data.slice(split + 4).replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
+    expect(headers.get('subject')).toBe('RefundSentry: HIGH-risk order 910000000000000020, score 100 of 100, total $75.50 (alerts from $50.00).');
+    // The JSON facts in the body, signed as a webhook body is.
+    const signature = headers.get('x-refundsentry-signature');
+    const json = /^(\{"text".*\})$/m.exec(text)?.[1];
+    expect(text).not.toContain(FIXTURE_EMAIL);
+    expect(json && JSON.parse(json).refundsentry).toMatchObject({ event: 'high-order-value', orderId, total: 75.5, minValue: 50 });
+    expect(signature).toBe(`sha256=${createHmac('sha256', created.body.secret).update(json!).digest('hex')}`);
+    const [row] = await app.waitFor(async () => {
+      const rows = await deliveriesOf(MAIL);
+      return rows.length === 1 && rows[0]!.status === 'sent' ? rows : undefined;
+    }, 'the mail logged as sent');
+    expect(row).toMatchObject({ attempts: 1, responseStatus: null, lastError: null });
+    expect(smtp.mails).toHaveLength(1);
+    // A server without SMTP_URL refuses an email rule (422, saying what is missing).
+    const noSmtp = new AlertService(app.stores, { enqueue: async () => {} });
+    await expect(noSmtp.addRule(MAIL, 'staff', { kind: 'ring-alert', email: 'ops@merchant.test' })).rejects.toMatchObject({ status: 422, message: expect.stringMatching(/SMTP_URL and SMTP_FROM are not set/) });
   });
 
   it('a ring alert stored by the live path is delivered to the shop’s ring-alert rule', async () => {

@@ -12,8 +12,9 @@ const rulePayload = object(
     kind: { enum: [...ALERT_KINDS] },
     minValue: { type: 'number', minimum: 0, maximum: 1e12 },
     url: text(2048, 1),
+    email: text(254, 3),
   },
-  ['kind', 'url'],
+  ['kind'],
 );
 
 /** Alert rules (a HIGH order at or above a value, a ring alert → a signed webhook) and their delivery log. */

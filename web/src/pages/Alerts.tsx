@@ -42,7 +42,9 @@ export function Alerts() {
   const log = useApi<AlertDeliveryList>('/api/alerts/deliveries?limit=50', 5_000);
   const [kind, setKind] = useState<AlertKind>('high-order-value');
   const [minValue, setMinValue] = useState('250');
+  const [destination, setDestination] = useState<'url' | 'email'>('url');
   const [url, setUrl] = useState('');
+  const [email, setEmail] = useState('');
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<Error>();
   const [created, setCreated] = useState<AlertRuleCreated>();
@@ -52,9 +54,10 @@ export function Alerts() {
     setFailure(undefined);
     setCreated(undefined);
     try {
-      const body: NewAlertRule = { kind, url: url.trim(), ...(kind === 'high-order-value' ? { minValue: Number(minValue) } : {}) };
+      const body: NewAlertRule = { kind, ...(destination === 'url' ? { url: url.trim() } : { email: email.trim() }), ...(kind === 'high-order-value' ? { minValue: Number(minValue) } : {}) };
       setCreated(await api<AlertRuleCreated>('/api/alerts', { method: 'POST', body }));
       setUrl('');
+      setEmail('');
       rules.reload();
     } catch (error) {
       setFailure(error as Error);
@@ -76,7 +79,7 @@ export function Alerts() {
   const ruleOf = new Map((rules.data?.rules ?? []).map((r) => [r.id, r]));
   const ruleRows = (rules.data?.rules ?? []).map((r) => [
     ruleLabel(r),
-    <Text key="url" as="span" variant="bodySm" breakWord><code>{r.url}</code></Text>,
+    <Text key="to" as="span" variant="bodySm" breakWord>{r.url !== null ? <code>{r.url}</code> : `Email to ${r.email}`}</Text>,
     dateTime(r.createdAt),
     <Button key="remove" variant="plain" tone="critical" onClick={() => remove(r)}>Delete</Button>,
   ]);
@@ -93,7 +96,7 @@ export function Alerts() {
     </BlockStack>,
   ]);
   return (
-    <Page title="Alerts" subtitle="Post a signed message to a webhook (Slack-compatible) when a rule matches." backAction={{ content: 'Dashboard', onAction: () => navigate('/') }}>
+    <Page title="Alerts" subtitle="Post a signed message to a webhook (Slack-compatible), or send an email, when a rule matches." backAction={{ content: 'Dashboard', onAction: () => navigate('/') }}>
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
@@ -102,7 +105,7 @@ export function Alerts() {
             {created ? (
               <Banner tone="success" title="Alert rule added" onDismiss={() => setCreated(undefined)}>
                 <BlockStack gap="100">
-                  <Text as="p">Each message carries the header X-RefundSentry-Signature: sha256=HMAC-SHA256 of the body with this secret. Copy it now: it is not shown again.</Text>
+                  <Text as="p">Each message carries the header X-RefundSentry-Signature: sha256=HMAC-SHA256 of the JSON body with this secret. Copy it now: it is not shown again.</Text>
                   <Text as="p" variant="bodySm" breakWord><code data-testid="alert-secret">{created.secret}</code></Text>
                 </BlockStack>
               </Banner>
@@ -113,7 +116,12 @@ export function Alerts() {
                 <FormLayout>
                   <Select label="Alert on" options={KINDS} value={kind} onChange={(v) => setKind(v as AlertKind)} />
                   {kind === 'high-order-value' ? <TextField label="Order total at least" type="number" min={0} autoComplete="off" value={minValue} onChange={setMinValue} helpText="In the order's currency." /> : null}
-                  <TextField label="Webhook URL" autoComplete="off" value={url} onChange={setUrl} placeholder="https://hooks.slack.com/services/…" />
+                  <Select label="Send to" options={[{ label: 'A webhook (Slack-compatible JSON)', value: 'url' }, { label: 'An email address (the server’s SMTP server)', value: 'email' }]} value={destination} onChange={(v) => setDestination(v as 'url' | 'email')} />
+                  {destination === 'url' ? (
+                    <TextField label="Webhook URL" autoComplete="off" value={url} onChange={setUrl} placeholder="https://hooks.slack.com/services/…" />
+                  ) : (
+                    <TextField label="Email address" type="email" autoComplete="off" value={email} onChange={setEmail} placeholder="fraud-team@example.com" />
+                  )}
                   <Button variant="primary" loading={busy} onClick={add}>Add rule</Button>
                 </FormLayout>
               </BlockStack>
@@ -121,7 +129,7 @@ export function Alerts() {
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">Rules</Text>
-                {rules.loading && !rules.data ? <SkeletonBodyText /> : ruleRows.length === 0 ? <Text as="p" tone="subdued">No alert rules yet.</Text> : <DataTable columnContentTypes={['text', 'text', 'text', 'text']} headings={['Alerts on', 'Webhook', 'Added', '']} rows={ruleRows} />}
+                {rules.loading && !rules.data ? <SkeletonBodyText /> : ruleRows.length === 0 ? <Text as="p" tone="subdued">No alert rules yet.</Text> : <DataTable columnContentTypes={['text', 'text', 'text', 'text']} headings={['Alerts on', 'Sends to', 'Added', '']} rows={ruleRows} />}
               </BlockStack>
             </Card>
             <Card>
