@@ -1,7 +1,7 @@
 import type { Instant, Zone } from './common.ts';
 
-/** The figures of a period. */
-export interface PeriodFigures {
+/** The shop's figures over one period (events by their own time, decisions by their subject's time), as the store counts them. */
+export interface PeriodMetrics {
   orders: number;
   orderValue: number;
   returns: number;
@@ -17,6 +17,10 @@ export interface PeriodFigures {
   decisions: Record<Zone, number>;
   /** Holds RefundSentry placed on fulfilments of the period's orders. */
   holds: number;
+}
+
+/** The figures of a period, with the rates derived from them. */
+export interface PeriodFigures extends PeriodMetrics {
   returnRate: number | null;
   highShare: number | null;
 }
@@ -37,6 +41,7 @@ export interface SkuTrend {
   title: string | null;
   sold: number;
   returned: number;
+  /** Returned units by bucket start (YYYY-MM-DD), oldest first; every bucket of the period is present. */
   series: { bucket: string; returned: number }[];
 }
 

@@ -20,35 +20,9 @@ export interface PluginHostOptions {
   now?: () => number;
 }
 
-/** How a plugin signal has behaved since the server started. */
-export interface SignalHealth {
-  id: string;
-  calls: number;
-  failures: number;
-  /** Failures by kind: threw, invalid-result, timeout, crashed, suspended. */
-  failuresByKind: Record<string, number>;
-  consecutiveFailures: number;
-  lastFailure?: { at: string; message: string };
-  /** While set (ISO time), calls answer `error` at once instead of running the plugin. */
-  suspendedUntil?: string;
-}
-
-export interface PluginReport {
-  spec: string;
-  status: 'loaded' | 'failed';
-  name?: string;
-  version?: string;
-  description?: string;
-  dir?: string;
-  /** Why it was not loaded (bad manifest, incompatible sdk, clashing ids, a module that fails to import…). */
-  error?: string;
-  /** The ids its manifest declares (also for a failed plugin, when the manifest could be read). */
-  signalIds: string[];
-  /** Worker restarts after a timeout or crash, and why the last worker ended. */
-  restarts: number;
-  lastExit?: string;
-  signals: SignalHealth[];
-}
+// A plugin's report and its signals' health are the API contract's (`GET /api/plugins`).
+export type { PluginReport, SignalHealth } from '../contract/plugins.ts';
+import type { PluginReport, SignalHealth } from '../contract/plugins.ts';
 
 interface LoadedPlugin {
   report: PluginReport;

@@ -1,32 +1,8 @@
 import type { Knex } from 'knex';
 
-/** The shop's figures over one period (events by their own time, decisions by their subject's time). */
-export interface PeriodMetrics {
-  orders: number;
-  orderValue: number;
-  returns: number;
-  returnedValue: number;
-  refunds: number;
-  refundedValue: number;
-  /** Refunded value whose refund RefundSentry scored HIGH. */
-  refundValueHigh: number;
-  chargebacks: number;
-  chargebackAmount: number;
-  /** Chargebacks of the period on orders that were also refunded or returned. */
-  doubleDips: number;
-  decisions: { low: number; medium: number; high: number };
-  /** Holds RefundSentry placed on fulfilments of the period's orders. */
-  holds: number;
-}
-
-export interface SkuTrend {
-  sku: string;
-  title: string | null;
-  sold: number;
-  returned: number;
-  /** Returned units by bucket start (YYYY-MM-DD), oldest first; every bucket of the period is present. */
-  series: { bucket: string; returned: number }[];
-}
+// The figures of a period and a SKU's trend are the API contract's.
+export type { PeriodMetrics, SkuTrend } from '../../contract/analytics.ts';
+import type { PeriodMetrics, SkuTrend } from '../../contract/analytics.ts';
 
 // The metrics a goal may name are the API contract's.
 export type { GoalMetric } from '../../contract/analytics.ts';
