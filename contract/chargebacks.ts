@@ -3,18 +3,21 @@ import type { Instant, Zone } from './common.ts';
 
 export type { Calibration };
 
+/** The period's disputes: counts and amounts, open ones, by status, reason and month. */
+export interface ChargebackSummary {
+  disputes: number;
+  amount: number;
+  /** Disputes still open (needs response / under review) or without a status yet, and their amount. */
+  open: { disputes: number; amount: number };
+  byStatus: { status: string; disputes: number; amount: number }[];
+  byReason: { reason: string; disputes: number; amount: number }[];
+  byMonth: { month: string; disputes: number; amount: number }[];
+}
+
 /** `GET /api/chargebacks?from=&to=`: exposure, how well scoring predicted the disputes, double dips, orders still to ship. */
 export interface ChargebackReport {
   window: { from: Instant; to: Instant };
-  summary: {
-    disputes: number;
-    amount: number;
-    /** Disputes still open (needs response / under review) or without a status yet, and their amount. */
-    open: { disputes: number; amount: number };
-    byStatus: { status: string; disputes: number; amount: number }[];
-    byReason: { reason: string; disputes: number; amount: number }[];
-    byMonth: { month: string; disputes: number; amount: number }[];
-  };
+  summary: ChargebackSummary;
   /** Share of the period's chargebacks whose order RefundSentry had scored MEDIUM or HIGH when it was placed. */
   prediction: {
     disputes: number;

@@ -4,15 +4,9 @@ import type { Decision, Zone } from '../../engine/index.ts';
 /** Dispute statuses Shopify reports while the money is still in question. */
 const OPEN_STATUSES = ['needs_response', 'under_review'];
 
-export interface ChargebackSummary {
-  disputes: number;
-  amount: number;
-  /** Disputes still open (needs response / under review) or without a status yet, and their amount. */
-  open: { disputes: number; amount: number };
-  byStatus: { status: string; disputes: number; amount: number }[];
-  byReason: { reason: string; disputes: number; amount: number }[];
-  byMonth: { month: string; disputes: number; amount: number }[];
-}
+// The period's dispute summary is the API contract's.
+export type { ChargebackSummary } from '../../contract/chargebacks.ts';
+import type { ChargebackSummary } from '../../contract/chargebacks.ts';
 
 export interface RepeatOffender {
   customerId: string;
