@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePorts } from './testing/freePort.ts';
 import { signedWebhookHeaders } from './testing/signedWebhookHeaders.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -40,8 +41,7 @@ describe('npm start: SIGTERM', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'refundsentry-shutdown-'));
     dirs.push(dataDir);
     await chmod(dataDir, 0o755);
-    const port = 30000 + Math.floor(Math.random() * 10000);
-    const pgPort = port + 1;
+    const [port, pgPort] = await freePorts(2);
     const first = startServer(dataDir, port, pgPort);
     await first.listening;
 

