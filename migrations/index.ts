@@ -21,6 +21,7 @@ import * as orderCheckoutFacts from './20261208130000_order_checkout_facts.ts';
 import * as fits from './20261209100000_fits.ts';
 import * as alerts from './20261210100000_alerts.ts';
 import * as alertEmail from './20261210110000_alert_email.ts';
+import * as decisionRevisions from './20261211100000_decision_revisions.ts';
 
 /**
  * The migrations, in order. Listed explicitly (a knex MigrationSource) rather than read from the
@@ -49,6 +50,7 @@ const MIGRATIONS: [string, Knex.Migration][] = [
   ['20261209100000_fits', fits],
   ['20261210100000_alerts', alerts],
   ['20261210110000_alert_email', alertEmail],
+  ['20261211100000_decision_revisions', decisionRevisions],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -117,7 +117,7 @@ export class DecisionStore {
          select ins.shop_id, ins.id, a.rule_id, a.type, a.spec, a.status, a.result
            from ins join input i on i.shop_id = ins.shop_id and i.subject_kind = ins.subject_kind and i.subject_id = ins.subject_id,
                 jsonb_to_recordset(i.actions) as a (rule_id text, type text, spec jsonb, status text, result jsonb)
-         on conflict (decision_id, rule_id, type) do nothing
+         on conflict (decision_id, revision, rule_id, type) do nothing
          returning *
        )
        select i.ord, ins.*,
