@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { generateShop } from '../../scenarios/generateShop.ts';
 import { makeOrder } from '../../sdk/testing/index.ts';
 import type { IdentityHashes } from '../../sdk/index.ts';
-import type { HistoryEvent } from '../history/ShopHistory.ts';
-import { buildRings, RING_POINTS } from './buildRings.ts';
+import { ShopHistory, type HistoryEvent } from '../history/ShopHistory.ts';
+import { buildRings, linkRings, RING_POINTS } from './buildRings.ts';
 
 const order = (n: number, customer: number | null, identity: IdentityHashes, createdAt = `2025-01-${String(10 + (n % 20)).padStart(2, '0')}T00:00:00Z`): HistoryEvent => ({
   type: 'order',
@@ -53,5 +53,39 @@ describe('buildRings', () => {
     expect(ring!.components).toMatchObject({ members: 3, links: 2, strongLinks: 0, linksByKind: { device: 1, payment: 1 }, chargebacks: 1, chargebackMembers: 1 });
     expect(ring!.components.points.chargebacks).toBeCloseTo(RING_POINTS.chargebacks * (2 / 3), 1);
     expect(ring!.identifiers).toContainEqual({ kind: 'payment', hash: 'P1', members: 2 });
+  });
+});
+
+describe('linkRings', () => {
+  it('on the neighbourhood of each ring (its members’ records, their identifiers’ users, a hub’s cut short) gives the ring buildRings gives', () => {
+    const shop = generateShop({ seed: 5, customers: 300, households: 8 });
+    const maxSharedWith = 2; // households and the ring both link; a few identifiers are hubs
+    const build = buildRings(shop.events, { maxSharedWith });
+    expect(build.rings.length).toBeGreaterThan(2);
+    expect(build.stats.hubIdentifiers).toBeGreaterThan(0);
+    const history = ShopHistory.from(shop.events);
+    for (const ring of build.rings) {
+      const keys = new Set(ring.members.map((m) => m.key));
+      const orderIds = new Set(shop.events.flatMap((e) => (e.type === 'order' && keys.has(e.order.customerId ? `customer:${e.order.customerId}` : `guest:${e.order.id}`) ? [e.order.id] : [])));
+      const events = shop.events.filter((e) => (e.type === 'order' && orderIds.has(e.order.id)) || (e.type === 'return' && orderIds.has(e.return.orderId)) || (e.type === 'chargeback' && orderIds.has(e.chargeback.orderId)));
+      // As the store reads them: each identifier any member used, with its first maxSharedWith + 2 users.
+      const identifiers = [...history.identifiers]
+        .filter(([, uses]) => uses.some((u) => keys.has(u.key)))
+        .map(([identifier, uses]) => [identifier, [...new Set(uses.map((u) => u.key))].slice(0, maxSharedWith + 2)] as const);
+      const rings = linkRings({ events, identifiers, shopReturnRate: build.stats.shopReturnRate }, { maxSharedWith });
+      expect(rings).toEqual([ring]);
+    }
+  });
+
+  it('finds no ring where no non-hub identifier is shared, and splits a neighbourhood whose link became a hub', () => {
+    const events = [order(1, 1, { device: 'D' }), order(2, 2, { device: 'D', address: 'A' }), order(3, 3, { address: 'A' })];
+    const identifiers = (users: number) => [['device:D', ['customer:gid://shopify/Customer/1', 'customer:gid://shopify/Customer/2']], ['address:A', Array.from({ length: users }, (_, i) => `customer:gid://shopify/Customer/${i + 2}`)]] as const;
+    expect(linkRings({ events, identifiers: identifiers(2), shopReturnRate: 0 }).map((r) => r.members.length)).toEqual([3]);
+    // The address now has 4 users with maxSharedWith 2: a hub; only the device still links.
+    const [ring, ...none] = linkRings({ events, identifiers: identifiers(4), shopReturnRate: 0 }, { maxSharedWith: 2 });
+    expect(none).toEqual([]);
+    expect(ring!.members.map((m) => m.key)).toEqual(['customer:gid://shopify/Customer/1', 'customer:gid://shopify/Customer/2']);
+    expect(ring!.identifiers.map((i) => `${i.kind}:${i.hash}`)).toEqual(['device:D']);
+    expect(linkRings({ events: [order(9, 9, { device: 'X' })], identifiers: [['device:X', ['customer:gid://shopify/Customer/9']]], shopReturnRate: 0 })).toEqual([]);
   });
 });

@@ -66,38 +66,96 @@ export interface Ring {
   lastOrderAt: string;
 }
 
+/**
+ * What a rebuild found against the rings stored before it (the previous build plus what the live
+ * path, `linkRings`, added since): the consistency check of the live path. Counts, and up to
+ * `COMPARISON_SAMPLE` keys of each kind to look at. Set by the store when it replaces the rings.
+ */
+export interface RingComparison {
+  /** Rings none of whose members was in a stored ring. */
+  ringsNew: number;
+  /** Rings some of whose members were stored in a ring of other members (grown, merged, split or shrunk). */
+  ringsChanged: number;
+  /** Stored rings none of whose members is in a ring now. */
+  ringsGone: number;
+  /** Members in no stored ring before; members of a stored ring in no ring now. */
+  membersNew: number;
+  membersGone: number;
+  /** Rings with the same members whose score moved by more than 0.1 (later returns, chargebacks, labels, the shop's return rate). */
+  rescored: number;
+  sample: { ringsNew: string[]; ringsChanged: string[]; ringsGone: string[]; membersNew: string[]; membersGone: string[] };
+}
+
 export interface RingBuild {
   rings: Ring[];
-  stats: { customers: number; identifiers: number; hubIdentifiers: number; linkedCustomers: number; rings: number; shopReturnRate: number; maxSharedWith: number };
+  stats: {
+    customers: number;
+    identifiers: number;
+    hubIdentifiers: number;
+    linkedCustomers: number;
+    rings: number;
+    shopReturnRate: number;
+    maxSharedWith: number;
+    /** Against the rings stored before the build (set when it is stored: `RingStore.replace`). */
+    vsStored?: RingComparison;
+  };
 }
 
 /** Score parts' maxima: a ring's size, how tightly its members are linked, and their outcomes. */
 export const RING_POINTS = Object.freeze({ size: 25, links: 15, returns: 15, chargebacks: 25, fraud: 20 });
 
+export const DEFAULT_MAX_SHARED_WITH = 10;
+export const DEFAULT_MIN_MEMBERS = 2;
+
+/** Users of an identifier (`kind:hash`) beyond which it is a hub that links no one. */
+export function isHub(users: number, maxSharedWith = DEFAULT_MAX_SHARED_WITH): boolean {
+  return users - 1 > maxSharedWith;
+}
+
+/** Whether a connected component of the identity graph is a ring. */
+export function isRing(component: readonly string[], minMembers = DEFAULT_MIN_MEMBERS): boolean {
+  return component.length >= minMembers;
+}
+
+/** The identity graph: users joined by the non-hub identifiers they share, and who used what. */
+export interface RingGraph {
+  graph: UndirectedGraph<Record<string, never>, { kinds: Set<IdentifierKind>; identifiers: number }>;
+  /** Each identifier's users (a hub's as given: enough of them to tell it is one). */
+  usersOf: Map<string, Set<string>>;
+  /** Each user's identifiers. */
+  identifiersOf: Map<string, string[]>;
+  hubIdentifiers: number;
+  maxSharedWith: number;
+}
+
 /**
- * Fraud rings of a shop from its whole history: customers (and guest orders) are nodes, an edge
- * joins two that used the same keyed identifier (address, device, payment, email, phone, IP) on
- * their orders, except through hubs (identifiers used by more than `maxSharedWith + 1`); rings
- * are the connected components (graphology-components). Each ring is scored 0-100 from its size,
- * how many of its links share several kinds of identifier, its return rate against the shop's,
- * and its members' chargebacks and confirmed fraud.
+ * The identity graph from who used each identifier (`kind:hash` → user keys): an edge joins two
+ * users of the same identifier, except through hubs (`isHub`), carrying the kinds they share and
+ * how many identifiers. For a whole shop (`buildRings`) or a neighbourhood (`linkRings`: a hub's
+ * users need not all be given, only more than `maxSharedWith + 1`).
  */
-export function buildRings(events: Iterable<HistoryEvent>, options: RingOptions = {}): RingBuild {
-  const maxSharedWith = options.maxSharedWith ?? 10;
-  const minMembers = options.minMembers ?? 2;
-  const history = ShopHistory.from(events);
-  const graph = new UndirectedGraph<Record<string, never>, { kinds: Set<IdentifierKind>; identifiers: number }>();
-  let hubIdentifiers = 0;
+export function ringGraph(identifiers: Iterable<readonly [string, Iterable<string>]>, maxSharedWith = DEFAULT_MAX_SHARED_WITH): RingGraph {
+  const graph: RingGraph['graph'] = new UndirectedGraph();
   const usersOf = new Map<string, Set<string>>();
-  for (const [identifier, uses] of history.identifiers) {
-    const users = new Set(uses.map((u) => u.key));
+  const identifiersOf = new Map<string, string[]>();
+  let hubIdentifiers = 0;
+  for (const [identifier, given] of identifiers) {
+    const users = usersOf.get(identifier) ?? new Set<string>();
+    for (const user of given) users.add(user);
     usersOf.set(identifier, users);
+  }
+  for (const [identifier, users] of usersOf) {
+    for (const user of users) {
+      const list = identifiersOf.get(user);
+      if (list) list.push(identifier);
+      else identifiersOf.set(user, [identifier]);
+    }
     if (users.size < 2) continue;
-    if (users.size - 1 > maxSharedWith) {
+    if (isHub(users.size, maxSharedWith)) {
       hubIdentifiers++;
       continue;
     }
-    const kind = identifier.slice(0, identifier.indexOf(':')) as IdentifierKind;
+    const kind = kindOf(identifier);
     const list = [...users].sort();
     for (let i = 0; i < list.length; i++) {
       for (let j = i + 1; j < list.length; j++) {
@@ -107,64 +165,135 @@ export function buildRings(events: Iterable<HistoryEvent>, options: RingOptions 
       }
     }
   }
-  const allOrders = history.all.orders.length;
-  const allReturned = new Set(history.all.returns.map((r) => r.orderId)).size;
-  const shopReturnRate = allOrders > 0 ? allReturned / allOrders : 0;
-  const memberOf = (key: string): RingMember => {
-    const ledger = history.ledgerByKey(key);
-    const times = ledger.orders.map((o) => o.createdAt).sort();
-    return {
-      key,
-      customerId: key.startsWith('customer:') ? key.slice('customer:'.length) : null,
-      orders: ledger.orders.length,
-      returnedOrders: new Set(ledger.returns.map((r) => r.orderId)).size,
-      chargebacks: ledger.chargebacks.length,
-      fraudLabels: ledger.outcomes.filter((o) => o.label === 'fraud').length,
-      firstOrderAt: times[0] ?? '',
-      lastOrderAt: times.at(-1) ?? '',
-    };
-  };
-  const rings: Ring[] = [];
-  let linkedCustomers = 0;
-  for (const component of connectedComponents(graph)) {
-    linkedCustomers += component.length;
-    if (component.length < minMembers) continue;
-    const members = component.map(memberOf).sort((a, b) => (a.firstOrderAt < b.firstOrderAt ? -1 : a.firstOrderAt > b.firstOrderAt ? 1 : a.key < b.key ? -1 : 1));
-    const inRing = new Set(component);
-    const links: RingLink[] = [];
-    graph.forEachEdge((_edge, attr, source, target) => {
-      if (inRing.has(source)) links.push({ source, target, kinds: [...attr.kinds].sort(), identifiers: attr.identifiers });
-    });
-    links.sort((a, b) => (a.source + a.target < b.source + b.target ? -1 : 1));
-    const identifiers: Ring['identifiers'] = [];
-    for (const [identifier, users] of usersOf) {
-      if (users.size - 1 > maxSharedWith) continue;
-      const count = [...users].filter((u) => inRing.has(u)).length;
-      if (count === 0) continue;
-      const at = identifier.indexOf(':');
-      identifiers.push({ kind: identifier.slice(0, at) as IdentifierKind, hash: identifier.slice(at + 1), members: count });
-    }
-    const components = scoreRing(members, links, shopReturnRate);
-    const score = Math.round(Object.values(components.points).reduce((a, b) => a + b, 0) * 10) / 10;
-    rings.push({
-      key: members[0]!.key,
-      score,
-      components,
-      members,
-      links,
-      identifiers,
-      firstOrderAt: members[0]!.firstOrderAt,
-      lastOrderAt: members.map((m) => m.lastOrderAt).sort().at(-1)!,
-    });
-  }
-  rings.sort((a, b) => b.score - a.score || b.members.length - a.members.length || (a.key < b.key ? -1 : 1));
+  return { graph, usersOf, identifiersOf, hubIdentifiers, maxSharedWith };
+}
+
+/** A member's figures from its ledger in a history (`customer:<id>` or `guest:<order id>`). */
+export function ringMemberOf(history: ShopHistory, key: string): RingMember {
+  const ledger = history.ledgerByKey(key);
+  const times = ledger.orders.map((o) => o.createdAt).sort();
   return {
-    rings,
-    stats: { customers: new Set([...usersOf.values()].flatMap((u) => [...u])).size, identifiers: usersOf.size, hubIdentifiers, linkedCustomers, rings: rings.length, shopReturnRate: round(shopReturnRate), maxSharedWith },
+    key,
+    customerId: key.startsWith('customer:') ? key.slice('customer:'.length) : null,
+    orders: ledger.orders.length,
+    returnedOrders: new Set(ledger.returns.map((r) => r.orderId)).size,
+    chargebacks: ledger.chargebacks.length,
+    fraudLabels: ledger.outcomes.filter((o) => o.label === 'fraud').length,
+    firstOrderAt: times[0] ?? '',
+    lastOrderAt: times.at(-1) ?? '',
   };
 }
 
-function scoreRing(members: RingMember[], links: RingLink[], shopReturnRate: number): RingComponents {
+/** The shop's return rate as a ring compares with it: orders with a return / orders, in a whole-shop history. */
+export function shopReturnRateOf(history: ShopHistory): number {
+  const orders = history.all.orders.length;
+  return orders > 0 ? new Set(history.all.returns.map((r) => r.orderId)).size / orders : 0;
+}
+
+/**
+ * The rings of a graph: its connected components that are rings (`isRing`), each made a `Ring`
+ * by `ringOf`, highest score first. `linkedCustomers`: users with at least one link.
+ */
+export function ringsOf(
+  built: RingGraph,
+  memberOf: (key: string) => RingMember,
+  shopReturnRate: number,
+  minMembers = DEFAULT_MIN_MEMBERS,
+): { rings: Ring[]; linkedCustomers: number } {
+  const rings: Ring[] = [];
+  let linkedCustomers = 0;
+  for (const component of connectedComponents(built.graph)) {
+    linkedCustomers += component.length;
+    if (isRing(component, minMembers)) rings.push(ringOf(component, built, memberOf, shopReturnRate));
+  }
+  rings.sort((a, b) => b.score - a.score || b.members.length - a.members.length || (a.key < b.key ? -1 : 1));
+  return { rings, linkedCustomers };
+}
+
+/**
+ * One component as a ring: its members (earliest first order first; the first one's key is the
+ * ring's), its links, every non-hub identifier its members used, and its score (`scoreRing`).
+ */
+export function ringOf(component: readonly string[], built: RingGraph, memberOf: (key: string) => RingMember, shopReturnRate: number): Ring {
+  const members = component.map(memberOf).sort((a, b) => (a.firstOrderAt < b.firstOrderAt ? -1 : a.firstOrderAt > b.firstOrderAt ? 1 : a.key < b.key ? -1 : 1));
+  const inRing = new Set(component);
+  const links: RingLink[] = [];
+  for (const key of component) {
+    built.graph.forEachEdge(key, (_edge, attr, source, target) => {
+      // Each edge once: from its source (the smaller key, as the graph was built).
+      if (source === key) links.push({ source, target, kinds: [...attr.kinds].sort(), identifiers: attr.identifiers });
+    });
+  }
+  links.sort((a, b) => (a.source + a.target < b.source + b.target ? -1 : 1));
+  const used = new Set<string>();
+  for (const key of component) for (const identifier of built.identifiersOf.get(key) ?? []) used.add(identifier);
+  const identifiers: Ring['identifiers'] = [];
+  for (const identifier of [...used].sort()) {
+    const users = built.usersOf.get(identifier)!;
+    if (isHub(users.size, built.maxSharedWith)) continue;
+    const count = [...users].filter((u) => inRing.has(u)).length;
+    const at = identifier.indexOf(':');
+    identifiers.push({ kind: identifier.slice(0, at) as IdentifierKind, hash: identifier.slice(at + 1), members: count });
+  }
+  const components = scoreRing(members, links, shopReturnRate);
+  const score = Math.round(Object.values(components.points).reduce((a, b) => a + b, 0) * 10) / 10;
+  return {
+    key: members[0]!.key,
+    score,
+    components,
+    members,
+    links,
+    identifiers,
+    firstOrderAt: members[0]!.firstOrderAt,
+    lastOrderAt: members.map((m) => m.lastOrderAt).sort().at(-1)!,
+  };
+}
+
+/**
+ * Fraud rings of a shop from its whole history: customers (and guest orders) are nodes, an edge
+ * joins two that used the same keyed identifier (address, device, payment, email, phone, IP) on
+ * their orders, except through hubs (identifiers used by more than `maxSharedWith + 1`); rings
+ * are the connected components (graphology-components). Each ring is scored 0-100 from its size,
+ * how many of its links share several kinds of identifier, its return rate against the shop's,
+ * and its members' chargebacks and confirmed fraud. The live path (`linkRings`) decides and
+ * scores with the same functions (`ringGraph`, `ringsOf`, `ringOf`, `scoreRing`).
+ */
+export function buildRings(events: Iterable<HistoryEvent>, options: RingOptions = {}): RingBuild {
+  const maxSharedWith = options.maxSharedWith ?? DEFAULT_MAX_SHARED_WITH;
+  const history = ShopHistory.from(events);
+  const built = ringGraph([...history.identifiers].map(([identifier, uses]) => [identifier, uses.map((u) => u.key)] as const), maxSharedWith);
+  const shopReturnRate = shopReturnRateOf(history);
+  const { rings, linkedCustomers } = ringsOf(built, (key) => ringMemberOf(history, key), shopReturnRate, options.minMembers);
+  return {
+    rings,
+    stats: { customers: built.identifiersOf.size, identifiers: built.usersOf.size, hubIdentifiers: built.hubIdentifiers, linkedCustomers, rings: rings.length, shopReturnRate: round(shopReturnRate), maxSharedWith },
+  };
+}
+
+/** What the live path knows of a neighbourhood of the identity graph (`RingStore` reads it). */
+export interface RingNeighbourhood {
+  /** The records of the neighbourhood's users: their orders, the returns and chargebacks of those orders, and outcomes of those subjects. */
+  events: Iterable<HistoryEvent>;
+  /** Who used each identifier of those users (`kind:hash` → user keys); a hub's, enough users to tell it is one. */
+  identifiers: Iterable<readonly [string, Iterable<string>]>;
+  /** The shop's return rate the rings are scored against (the latest build's). */
+  shopReturnRate: number;
+}
+
+/**
+ * The rings of a neighbourhood of the identity graph, closed under links (every user of a non-hub
+ * identifier of its users is one of its users): what the live path stores when new orders link
+ * customers. Decided and scored by the same functions as `buildRings`, so on the same users and
+ * identifiers it gives the same rings (tested).
+ */
+export function linkRings(neighbourhood: RingNeighbourhood, options: RingOptions = {}): Ring[] {
+  const history = ShopHistory.from(neighbourhood.events);
+  const built = ringGraph(neighbourhood.identifiers, options.maxSharedWith ?? DEFAULT_MAX_SHARED_WITH);
+  return ringsOf(built, (key) => ringMemberOf(history, key), neighbourhood.shopReturnRate, options.minMembers).rings;
+}
+
+/** A ring's score parts from its members, links and the shop's return rate. */
+export function scoreRing(members: RingMember[], links: RingLink[], shopReturnRate: number): RingComponents {
   const n = members.length;
   const sum = (f: (m: RingMember) => number) => members.reduce((s, m) => s + f(m), 0);
   const orders = sum((m) => m.orders);
@@ -201,5 +330,6 @@ function scoreRing(members: RingMember[], links: RingLink[], shopReturnRate: num
   };
 }
 
+const kindOf = (identifier: string) => identifier.slice(0, identifier.indexOf(':')) as IdentifierKind;
 const clamp = (x: number) => Math.max(0, Math.min(1, x));
 const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
