@@ -2,6 +2,8 @@ import type { Ring, RingComparison } from './buildRings.ts';
 
 /** A stored ring as the comparisons need it: its key, score and member keys. */
 export interface KnownRing {
+  /** The stored row's id, when there is one. */
+  id?: string;
   key: string;
   score: number;
   members: readonly string[];
@@ -57,7 +59,9 @@ export interface RingChange {
   ring?: Ring;
   /** Members that were in none of the stored rings it came from (all of them, for a new ring). */
   joined: string[];
-  /** The stored rings it replaces (keys), and their member keys. */
+  /** The stored ring it continues (same key, else most members in common); none when it formed. */
+  previous?: KnownRing;
+  /** Every stored ring it takes members from (`previous` among them). */
   replaces: KnownRing[];
 }
 
@@ -84,7 +88,7 @@ export function ringChanges(before: readonly KnownRing[], after: readonly Ring[]
     const joined = ring.members.map((m) => m.key).filter((key) => !had.has(key));
     for (const r of replaces) matched.add(r);
     const change: RingChangeKind = !match ? 'formed' : joined.length > 0 ? 'grew' : ring.members.length < match.members.length ? 'shrank' : 'updated';
-    changes.push({ key: ring.key, change, ring, joined, replaces });
+    changes.push({ key: ring.key, change, ring, joined, ...(match ? { previous: match } : {}), replaces });
   }
   for (const stored of before) if (!matched.has(stored)) changes.push({ key: stored.key, change: 'gone', joined: [], replaces: [stored] });
   return changes;

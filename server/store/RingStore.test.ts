@@ -86,6 +86,18 @@ describe('RingStore', () => {
     expect(await stores.rings.alerts(B)).toEqual([]);
   });
 
+  it('links a live order into its own shop’s ring only; a rebuild then finds nothing new', async () => {
+    // Shop B's ring is customers 1-2 (dev-1, addr-1); customer 3 of shop B now ships to addr-1 too.
+    await stores.events.upsertAll(B, [order(3, 3, { address: 'addr-1', email: 'mail-3' }, 3)]);
+    const ringsOfA = await stores.rings.list(A);
+    const link = await stores.rings.linkLive(B, [{ orderId: 'gid://shopify/Order/3', customerId: customerId(3), at: '2026-10-03T10:00:00.000Z', identity: {} }]);
+    expect(link).toMatchObject({ deferred: false, neighbourhood: 3, changes: [{ change: 'grew', joined: [`customer:${customerId(3)}`] }] });
+    expect(link.alerts).toEqual([expect.objectContaining({ shop_id: B, order_id: 'gid://shopify/Order/3', member: false, matched: ['address'], ring_members: 3 })]);
+    expect(await stores.rings.list(A)).toEqual(ringsOfA);
+    await stores.rings.markRunning(B);
+    expect(await stores.rings.replace(B, buildRings(await stores.rings.history(B)))).toMatchObject({ ringsNew: 0, ringsChanged: 0, membersNew: 0, membersGone: 0, ringsGone: 0 });
+  });
+
   it('customers/redact deletes the shop’s rings the customer was in, and their alerts', async () => {
     expect(await stores.rings.forgetCustomer(A, customerId(9))).toBe(1);
     expect(await stores.rings.forgetCustomer(A, customerId(2))).toBe(2);
