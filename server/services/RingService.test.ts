@@ -58,14 +58,15 @@ function bodies(n: number, customer: number | null, hour: number, checkout: Chec
     if (customer === null) o.customer = null;
     else Object.assign(o.customer, { id: 710000 + customer, admin_graphql_api_id: customerGid(customer), email: `buyer${buyer}@mailbox.example`, phone: null });
   });
-  if (checkout.card === undefined) return { order };
+  const card = checkout.card;
+  if (card === undefined) return { order };
   const transaction = variant('order_transactions_create', (t) => {
     Object.assign(t, { id: 120000 + n, admin_graphql_api_id: `gid://shopify/OrderTransaction/${120000 + n}`, order_id: 910000 + n, kind: 'sale', status: 'success', created_at: at });
     Object.assign(t.payment_details, {
       credit_card_bin: '486745',
-      credit_card_number: `•••• •••• •••• ${String(1000 + checkout.card).slice(-4)}`,
+      credit_card_number: `•••• •••• •••• ${String(1000 + card).slice(-4)}`,
       credit_card_company: 'Visa',
-      credit_card_name: `Card Holder ${checkout.card}`,
+      credit_card_name: `Card Holder ${card}`,
       credit_card_expiration_month: 11,
       credit_card_expiration_year: 2031,
     });
@@ -133,7 +134,7 @@ describe('RingService.linkLive', () => {
     expect(formed.rings).toEqual([{ id: expect.any(String), key: members[0], change: 'formed', members, joined: members }]);
     expect(formed.changedCustomers.sort()).toEqual([1, 2, 3].map(customerGid));
     expect(formed.alerts).toEqual([expect.objectContaining({ shop_id: A, ring_key: members[0], ring_id: formed.rings[0]!.id, order_id: orderGid(3), customer_id: customerGid(3), member: false, matched: ['device', 'payment'], ring_members: 3 })]);
-    const detail = (await stores.rings.get(A, formed.rings[0]!.id))!;
+    const detail = (await stores.rings.get(A, formed.rings[0]!.id!))!;
     expect(detail.links.map((l) => [l.source, l.target, l.kinds])).toEqual([
       [members[0], members[2], ['device']],
       [members[1], members[2], ['payment']],
