@@ -55,6 +55,17 @@ describe('AnalyticsStore', () => {
     expect(await stores.analytics.periodMetrics(B, from, to)).toMatchObject({ orders: 2, orderValue: 1500, refundValueHigh: 0, decisions: { low: 0, medium: 1, high: 0 }, holds: 1 });
   });
 
+  it('gives each SKU’s units sold and returned in a period (the alert rules’ return rates): sold-only SKUs too, filtered by floors or by SKU', async () => {
+    // S-2: one sold, its one return's quantity is not a number (no unit).
+    expect(await stores.analytics.skuUnits(A, from, to)).toEqual([{ sku: 'S-1', title: 'Item S-1', sold: 4, returned: 3 }, { sku: 'S-2', title: 'Item S-2', sold: 1, returned: 0 }]);
+    expect(await stores.analytics.skuUnits(A, from, to, { minReturned: 1, minSold: 4 })).toEqual([{ sku: 'S-1', title: 'Item S-1', sold: 4, returned: 3 }]);
+    expect(await stores.analytics.skuUnits(A, from, to, { minSold: 5 })).toEqual([]);
+    expect(await stores.analytics.skuUnits(A, from, to, { skus: ['S-2', "it's-not-there"] })).toEqual([{ sku: 'S-2', title: 'Item S-2', sold: 1, returned: 0 }]);
+    expect(await stores.analytics.skuUnits(A, from, to, { skus: [] })).toEqual([]);
+    expect((await stores.analytics.skuUnits(B, from, to)).map((r) => [r.sku, r.sold, r.returned])).toEqual([['S-1', 4, 3], ['S-2', 1, 0]]);
+    expect(await stores.analytics.skuUnits(A, to, new Date('2026-12-01T00:00:00Z'))).toEqual([]);
+  });
+
   it('ranks the SKUs returned most, with units sold and every week’s returns (a non-numeric quantity counts no unit)', async () => {
     const trends = await stores.analytics.skuTrends(A, from, to, 'week');
     expect(trends.map((trend) => [trend.sku, trend.sold, trend.returned])).toEqual([['S-1', 4, 3]]);

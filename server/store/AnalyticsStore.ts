@@ -28,6 +28,26 @@ export interface GoalRow {
  */
 export const LINE_QUANTITY = (line: string) => `(case when jsonb_typeof(${line}->'quantity') = 'number' then (${line}->>'quantity')::numeric end)`;
 
+/**
+ * Units per SKU in the line items of the shop's events of `kind` (`order`: sold, `return`:
+ * returned) in [:from, :to), as SQL with the bindings :shop, :from and :to: one row per SKU (and per
+ * the extra group of `extra.select`, if any), `units` null when no line's quantity is a number.
+ */
+function skuLineUnits(kind: 'order' | 'return', extra: { select?: string; groupBy?: string; where?: string } = {}): string {
+  return `select li->>'sku' as sku${extra.select ? `, ${extra.select}` : ''}, sum(${LINE_QUANTITY('li')}) as units
+           from events e cross join lateral jsonb_array_elements(e.body->'lineItems') li
+          where e.shop_id = :shop and e.kind = '${kind}' and e.occurred_at >= :from and e.occurred_at < :to and li->>'sku' is not null${extra.where ? ` and ${extra.where}` : ''}
+          group by 1${extra.groupBy ? `, ${extra.groupBy}` : ''}`;
+}
+
+/** A SKU's units sold and returned in a period (`AnalyticsStore.skuUnits`). */
+export interface SkuUnits {
+  sku: string;
+  title: string | null;
+  sold: number;
+  returned: number;
+}
+
 /** Reporting queries over events, decisions and actions (read-only), and the shop's fraud-reduction goals. */
 export class AnalyticsStore {
   private readonly db: Knex;
@@ -91,15 +111,9 @@ export class AnalyticsStore {
   async skuTrends(shopId: string, from: Date, to: Date, bucket: 'week' | 'month', limit = 20): Promise<SkuTrend[]> {
     const { rows } = await this.db.raw(
       `with sold as (
-         select li->>'sku' as sku, max(li->>'title') as title, sum(${LINE_QUANTITY('li')}) as units
-           from events e cross join lateral jsonb_array_elements(e.body->'lineItems') li
-          where e.shop_id = :shop and e.kind = 'order' and e.occurred_at >= :from and e.occurred_at < :to and li->>'sku' is not null
-          group by 1
+         ${skuLineUnits('order', { select: `max(li->>'title') as title` })}
        ), returned as (
-         select li->>'sku' as sku, date_trunc(:bucket, e.occurred_at at time zone 'UTC') as b, sum(${LINE_QUANTITY('li')}) as units
-           from events e cross join lateral jsonb_array_elements(e.body->'lineItems') li
-          where e.shop_id = :shop and e.kind = 'return' and e.occurred_at >= :from and e.occurred_at < :to and li->>'sku' is not null
-          group by 1, 2
+         ${skuLineUnits('return', { select: `date_trunc(:bucket, e.occurred_at at time zone 'UTC') as b`, groupBy: '2' })}
        ), top as (
          -- Only SKUs with returned units known: a line whose quantity is not a number counts no unit
          -- (its sum is null, which sorted first in 'desc' and showed as a top SKU with no count).
@@ -116,6 +130,29 @@ export class AnalyticsStore {
       const byBucket = new Map(r.series.map((s) => [s.bucket, Number(s.returned)]));
       return { sku: r.sku, title: r.title, sold: r.sold, returned: r.returned, series: buckets.map((b) => ({ bucket: b, returned: byBucket.get(b) ?? 0 })) };
     });
+  }
+
+  /**
+   * Units sold and returned per SKU in [from, to) (the figures `skuTrends` ranks, for a SKU's
+   * return rate), every SKU sold or returned in the period, or only `skus`; `minReturned` and
+   * `minSold` drop the SKUs below them. Most returned first.
+   */
+  async skuUnits(shopId: string, from: Date, to: Date, options: { skus?: readonly string[]; minReturned?: number; minSold?: number } = {}): Promise<SkuUnits[]> {
+    if (options.skus && options.skus.length === 0) return [];
+    const only = options.skus ? `li->>'sku' in (select jsonb_array_elements_text(cast(:skus as jsonb)))` : undefined;
+    const { rows } = await this.db.raw(
+      `with sold as (
+         ${skuLineUnits('order', { select: `max(li->>'title') as title`, ...(only ? { where: only } : {}) })}
+       ), returned as (
+         ${skuLineUnits('return', only ? { where: only } : {})}
+       )
+       select sku, s.title, coalesce(s.units, 0)::float8 as sold, coalesce(r.units, 0)::float8 as returned
+         from sold s full join returned r using (sku)
+        where coalesce(r.units, 0) >= :minReturned and coalesce(s.units, 0) >= :minSold
+        order by 4 desc, 1`,
+      { shop: shopId, from, to, minReturned: options.minReturned ?? 0, minSold: options.minSold ?? 0, ...(options.skus ? { skus: JSON.stringify(options.skus) } : {}) },
+    );
+    return rows as SkuUnits[];
   }
 
   private static readonly GOAL_COLUMNS = ['id', 'shop_id', 'metric', 'reduce_by_pct', 'note', 'created_by', 'created_at'] as const;

@@ -91,6 +91,14 @@ export class ChargebackStore {
     };
   }
 
+  /**
+   * When each of the shop's chargebacks in (from, to] was opened (its dispute's `initiated_at`),
+   * oldest first: the rolling counts of the `chargebacks-week` alert rule.
+   */
+  async openedTimes(shopId: string, from: Date, to: Date, trx: Knex = this.db): Promise<Date[]> {
+    return trx('events').where({ shop_id: shopId, kind: 'chargeback' }).where('occurred_at', '>', from).where('occurred_at', '<=', to).orderBy('occurred_at').pluck('occurred_at');
+  }
+
   /** Customers with at least `min` chargebacks up to `to` (over all their orders). */
   async repeatOffenders(shopId: string, to: Date, min = 2, limit = 50): Promise<RepeatOffender[]> {
     const { rows } = await this.db.raw(
