@@ -1,7 +1,13 @@
 import type { Instant, Zone } from './common.ts';
 
-/** What an alert rule watches: a HIGH order decision whose order total is at least `minValue`, or a ring alert (a new order matching a known fraud ring). */
-export type AlertKind = 'high-order-value' | 'ring-alert';
+/**
+ * What an alert rule watches: a HIGH order decision whose order total is at least `minValue`
+ * (`high-order-value`); a ring alert, a new order matching a known fraud ring (`ring-alert`); more
+ * than `threshold` chargebacks in a rolling 7 days (`chargebacks-week`: once per breach, when the
+ * count goes above it); a SKU's return rate over the last 30 days at least twice its rate over the
+ * 90 days before (`sku-return-rate`: once per SKU and breach, with volume floors).
+ */
+export type AlertKind = 'high-order-value' | 'ring-alert' | 'chargebacks-week' | 'sku-return-rate';
 
 /** An alert rule of a shop: what it watches and the webhook it posts to (its signing secret is shown once, when it is created). */
 export interface AlertRule {
@@ -9,6 +15,12 @@ export interface AlertRule {
   kind: AlertKind;
   /** `high-order-value` only: the order total (in the order's currency) from which a HIGH order alerts. */
   minValue: number | null;
+  /**
+   * `chargebacks-week`: the count of chargebacks in 7 days above which it alerts (required);
+   * `sku-return-rate`: the fewest units of a SKU returned in the last 30 days for it to be compared
+   * (default 5). Null for the other kinds.
+   */
+  threshold: number | null;
   /** The webhook URL the alert is posted to (Slack-compatible JSON); null when the rule sends email. */
   url: string | null;
   /** The address the alert is mailed to (through the server's SMTP server); null when the rule posts to `url`. */
@@ -27,6 +39,8 @@ export interface AlertRuleList {
 export interface NewAlertRule {
   kind: AlertKind;
   minValue?: number;
+  /** A whole number from 1: see `AlertRule.threshold`. */
+  threshold?: number;
   /** One destination: a webhook URL or an email address. */
   url?: string;
   email?: string;
@@ -38,14 +52,19 @@ export interface AlertRuleCreated extends AlertRule {
   secret: string;
 }
 
+/** `PATCH /api/alerts/{id}` body: turns a rule on or off (answered with the rule). A rule turned off records nothing; its deliveries already recorded are still sent. */
+export interface AlertRuleUpdate {
+  enabled: boolean;
+}
+
 /** `DELETE /api/alerts/{id}`. */
 export interface AlertRuleDeleted {
   deleted: string;
 }
 
-/** The facts an alert carries (the `refundsentry` object of the body): ids, zone, score and amounts, no personal data. */
-export interface AlertFacts {
-  event: AlertKind;
+/** The facts of an order's alert (`high-order-value`, `ring-alert`). */
+export interface OrderAlertFacts {
+  event: 'high-order-value' | 'ring-alert';
   shop: string;
   orderId: string;
   decisionId?: string;
@@ -62,11 +81,50 @@ export interface AlertFacts {
   at: Instant;
 }
 
+/** The facts of a `chargebacks-week` alert: the count of chargebacks (by the time each dispute was opened) in the 7 days to `at`. */
+export interface ChargebacksWeekFacts {
+  event: 'chargebacks-week';
+  shop: string;
+  count: number;
+  threshold: number;
+  /** The window: (from, at]. */
+  from: Instant;
+  at: Instant;
+}
+
+/** Units of a SKU sold (order lines) and returned (return lines) in a window, and their ratio. */
+export interface SkuWindow {
+  from: Instant;
+  to: Instant;
+  sold: number;
+  returned: number;
+  /** returned / sold, rounded to 4 places. */
+  rate: number;
+}
+
+/** The facts of a `sku-return-rate` alert: the SKU's last 30 days against the 90 days before them. */
+export interface SkuReturnRateFacts {
+  event: 'sku-return-rate';
+  shop: string;
+  sku: string;
+  title: string | null;
+  recent: SkuWindow;
+  baseline: SkuWindow;
+  /** recent.rate / baseline.rate, rounded to 2 places; null when nothing was returned in the baseline. */
+  ratio: number | null;
+  /** The rule's floor: units returned in the last 30 days. */
+  minReturns: number;
+  at: Instant;
+}
+
+/** The facts an alert carries (the `refundsentry` object of the body): ids, counts, zone, score and amounts, no personal data. */
+export type AlertFacts = OrderAlertFacts | ChargebacksWeekFacts | SkuReturnRateFacts;
+
 /** One event sent (or being sent) to one rule's webhook. */
 export interface AlertDelivery {
   id: string;
   ruleId: string;
-  /** `order:<gid>` or `ring-alert:<id>`: one delivery per event and rule. */
+  /** `order:<gid>`, `ring-alert:<id>`, `chargebacks-week:<breach start>` or `sku-return-rate:<sku>:<breach start>`: one delivery per event and rule. */
   eventKey: string;
   facts: AlertFacts;
   /** pending: queued; retrying: an attempt failed, another comes; sent: the receiver answered 2xx; failed: every attempt failed. */

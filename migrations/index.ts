@@ -22,6 +22,7 @@ import * as fits from './20261209100000_fits.ts';
 import * as alerts from './20261210100000_alerts.ts';
 import * as alertEmail from './20261210110000_alert_email.ts';
 import * as decisionRevisions from './20261211100000_decision_revisions.ts';
+import * as alertChecks from './20261211200000_alert_checks.ts';
 
 /**
  * The migrations, in order. Listed explicitly (a knex MigrationSource) rather than read from the
@@ -51,6 +52,7 @@ const MIGRATIONS: [string, Knex.Migration][] = [
   ['20261210100000_alerts', alerts],
   ['20261210110000_alert_email', alertEmail],
   ['20261211100000_decision_revisions', decisionRevisions],
+  ['20261211200000_alert_checks', alertChecks],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -23,7 +23,7 @@ import { ActionRunner } from './jobs/ActionRunner.ts';
 import { JobQueue } from './jobs/JobQueue.ts';
 import { startWorkers } from './jobs/startWorkers.ts';
 import { GdprService } from './services/GdprService.ts';
-import { AlertService, smtpMailer } from './services/AlertService.ts';
+import { AlertService, CHECKED_KINDS, smtpMailer } from './services/AlertService.ts';
 import { OrderIntake } from './services/OrderIntake.ts';
 import { ScoringService } from './services/ScoringService.ts';
 import { ProductCatalog } from './services/ProductCatalog.ts';
@@ -92,7 +92,7 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     decisionSteps: budgets.decisionSteps,
   });
   // Alert rules: matched after live decisions and ring alerts are stored, delivered by the alert queue's jobs.
-  const alerts = new AlertService(stores, { enqueue: (jobs) => queue.sendAlerts(jobs), log, ...(config.smtp ? { mailer: await smtpMailer(config.smtp) } : {}) });
+  const alerts = new AlertService(stores, { enqueue: (jobs) => queue.sendAlerts(jobs), log, publicUrlsOnly: config.production, ...(config.smtp ? { mailer: await smtpMailer(config.smtp) } : {}) });
   const scoring = new ScoringService(stores, registry, { rulesets, guard, liveLoad: trials.liveLoad, catalog, alerts });
   const actions = new ActionRunner({
     stores,
@@ -137,9 +137,21 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     },
     runFit: (shopId, fitId) => trials.fit(shopId, fitId),
     runAlert: (shopId, deliveryId) => alerts.deliver(shopId, deliveryId),
+    runAlertChecks: async (shopId) => {
+      const recorded = await alerts.checkShop(shopId);
+      if (recorded > 0) log.info({ shopId, recorded }, 'periodic alert rules breached');
+    },
+    requestAllAlertChecks: async () => {
+      for (const shopId of await stores.alerts.shopsWithRules(CHECKED_KINDS)) await queue.sendAlertChecks({ shopId });
+    },
+    sweepAlerts: async () => {
+      await alerts.sweep();
+    },
   });
   await queue.scheduleRings().catch((err) => log.error({ err }, 'periodic rings rebuild not scheduled'));
   await queue.scheduleAging().catch((err) => log.error({ err }, 'daily aging inference not scheduled'));
+  await queue.scheduleAlertChecks().catch((err) => log.error({ err }, 'hourly alert checks not scheduled'));
+  await queue.scheduleAlertSweep().catch((err) => log.error({ err }, 'alert delivery sweep not scheduled'));
   const intake = new OrderIntake({
     recordOrders: (items) => stores.deliveries.recordOrders(items),
     sendScores: (jobs) => queue.sendScoreBatch(jobs),

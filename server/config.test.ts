@@ -40,6 +40,12 @@ describe('loadConfig', () => {
     expect(message).not.toContain('secret-pw');
   });
 
+  it('is production only with NODE_ENV=production (alert webhooks then go to public addresses only)', () => {
+    expect(loadConfig({}).production).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test' }).production).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', SHOPIFY_API_KEY: 'k', SHOPIFY_API_SECRET: 's', SHOPIFY_APP_URL: 'https://app.example.com' }).production).toBe(true);
+  });
+
   it('reads the optional LLM for reason labels, and refuses half a configuration', () => {
     expect(loadConfig({}).llm).toBeNull();
     expect(loadConfig({ LLM_BASE_URL: 'http://localhost:11434/v1/', LLM_MODEL: 'llama3.2' }).llm).toEqual({ baseUrl: 'http://localhost:11434/v1', model: 'llama3.2', timeoutMs: 8000 });

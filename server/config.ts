@@ -31,6 +31,11 @@ export interface Config {
   };
   /** True when no Shopify credentials are set. */
   demoMode: boolean;
+  /**
+   * `NODE_ENV=production`: what only a production server refuses (an alert webhook URL that
+   * resolves to a loopback, private or link-local address). Demo mode and tests are not production.
+   */
+  production: boolean;
   demoShop: string;
   /** Demo mode: backfill the demo shop on first start from a generated labelled history (`DEMO_HISTORY=generated`, the default), or leave it empty (`none`). */
   demoHistory: 'generated' | 'none';
@@ -104,6 +109,7 @@ const ENV_SCHEMA = {
     SIMULATION_TIMEOUT_MS: { type: 'string', pattern: '^[0-9]{1,8}$' },
     FIT_TIMEOUT_MS: { type: 'string', pattern: '^[0-9]{1,8}$' },
     TRIAL_MEMORY_MB: { type: 'string', pattern: '^[0-9]{1,5}$' },
+    NODE_ENV: { type: 'string', maxLength: 40 },
   },
 } as const;
 
@@ -190,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       adminOrigin: relevant.SHOPIFY_ADMIN_ORIGIN,
     },
     demoMode,
+    production: relevant.NODE_ENV === 'production',
     demoShop: relevant.DEMO_SHOP ?? 'demo.myshopify.com',
     demoHistory: (relevant.DEMO_HISTORY as Config['demoHistory']) ?? 'generated',
     demoCustomers,

@@ -16,7 +16,7 @@ describe('migrations', () => {
   it('create every table, are idempotent, and roll back cleanly', async () => {
     const tables = async () =>
       (await db.knex.raw(`select tablename from pg_tables where schemaname = 'public' and tablename not like 'knex%' order by 1`)).rows.map((r: { tablename: string }) => r.tablename);
-    expect(await tables()).toEqual(['actions', 'alert_deliveries', 'alert_rules', 'audit_log', 'backfill_stages', 'backfills', 'customers', 'decision_revisions', 'decisions', 'events', 'fits', 'goals', 'identity_orders', 'identity_uses', 'lists', 'llm_label_cache', 'outcomes', 'product_facts', 'reason_clusterings', 'ring_alerts', 'ring_builds', 'ring_identifiers', 'ring_links', 'ring_members', 'rings', 'rulesets', 'shadow_decisions', 'shops', 'simulations', 'snoozes', 'webhook_deliveries']);
+    expect(await tables()).toEqual(['actions', 'alert_breaches', 'alert_deliveries', 'alert_rules', 'audit_log', 'backfill_stages', 'backfills', 'customers', 'decision_revisions', 'decisions', 'events', 'fits', 'goals', 'identity_orders', 'identity_uses', 'lists', 'llm_label_cache', 'outcomes', 'product_facts', 'reason_clusterings', 'ring_alerts', 'ring_builds', 'ring_identifiers', 'ring_links', 'ring_members', 'rings', 'rulesets', 'shadow_decisions', 'shops', 'simulations', 'snoozes', 'webhook_deliveries']);
     expect(await migrateLatest(db.knex)).toEqual([]);
     await rollbackAll(db.knex);
     expect(await tables()).toEqual([]);

@@ -30,6 +30,17 @@ describe('JobQueue', () => {
     expect(errors).toEqual([]);
   });
 
+  it('schedules the periodic jobs once across processes: rings, aging, alert checks hourly, the alert sweep every minute', async () => {
+    await queue.scheduleRings();
+    await queue.scheduleAging();
+    await queue.scheduleAlertChecks();
+    await queue.scheduleAlertSweep();
+    // Scheduling again (another process starting) replaces, never adds.
+    await queue.scheduleAlertSweep();
+    const schedules = (await queue.boss.getSchedules()).map((s) => [s.name, s.cron]).sort();
+    expect(schedules).toEqual([[QUEUES.agingAll, '41 3 * * *'], [QUEUES.alertChecksAll, '7 * * * *'], [QUEUES.alertSweep, '* * * * *'], [QUEUES.ringsAll, '17 */6 * * *']].sort());
+  });
+
   it('sends scores in one insert, each keyed by its subject; a batch of one goes to the score queue, more as one batch job', async () => {
     const a = { shopId: 'a.myshopify.com', kind: 'order' as const, subjectId: 'gid://shopify/Order/1' };
     const b = { shopId: 'a.myshopify.com', kind: 'return' as const, subjectId: 'gid://shopify/Return/2' };

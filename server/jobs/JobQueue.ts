@@ -1,9 +1,10 @@
 import { PgBoss } from 'pg-boss';
-import { actionJobKey, ALERT_ATTEMPTS, QUEUES, type AlertJob, scoreJobKey, type ActionJob, type AgingJob, type BackfillJob, type FitJob, type ProductsJob, type ReasonsJob, type RingsJob, type ScoreBatchJob, type ScoreJob, type SimulationJob } from './queues.ts';
+import { actionJobKey, ALERT_ATTEMPTS, QUEUES, type AlertChecksJob, type AlertJob, scoreJobKey, type ActionJob, type AgingJob, type BackfillJob, type FitJob, type ProductsJob, type ReasonsJob, type RingsJob, type ScoreBatchJob, type ScoreJob, type SimulationJob } from './queues.ts';
 
 /**
  * pg-boss behind what the app sends: one method per queue of `QUEUES` (scoring, actions, backfill
- * steps, simulations, fits, rings, reasons, products, aging, alerts, and the two periodic schedules).
+ * steps, simulations, fits, rings, reasons, products, aging, alerts and alert checks, and the four
+ * periodic schedules: rings, aging, alert checks and the alert sweep).
  * Queues notify listening workers at once (LISTEN/NOTIFY), with polling as the fallback.
  * Every queue is of pg-boss's 'standard' policy except rings ('stately'): pg-boss 12 enforces a
  * singleton key only under the other policies, so elsewhere the key labels a job and a second
@@ -47,6 +48,10 @@ export class JobQueue {
     await boss.createQueue(QUEUES.fit, { retryLimit: 0, expireInSeconds: 3600, notify: true });
     // An alert delivery is retried with backoff (5 s, 10 s, 20 s, … at most 10 min) until ALERT_ATTEMPTS; each attempt is logged on its row.
     await boss.createQueue(QUEUES.alert, { retryLimit: ALERT_ATTEMPTS - 1, retryDelay: retryDelay > 0 ? 5 : 0, ...(retryDelay > 0 ? { retryBackoff: true, retryDelayMax: 600 } : {}), expireInSeconds: 60, notify: true });
+    // A shop's alert checks are idempotent (a breach alerts once, under the rule's lock): a retry, or a second request beside a waiting one, is harmless.
+    await boss.createQueue(QUEUES.alertChecks, { retryLimit: 1, retryDelay: Math.max(retryDelay, 1), expireInSeconds: 600, notify: true });
+    await boss.createQueue(QUEUES.alertChecksAll, { retryLimit: 0, notify: true });
+    await boss.createQueue(QUEUES.alertSweep, { retryLimit: 0, expireInSeconds: 60, notify: true });
     return queue;
   }
 
@@ -68,6 +73,21 @@ export class JobQueue {
   /** Ages every shop's live data every `cron` (pg-boss schedule, once across processes): daily by default. */
   async scheduleAging(cron = '41 3 * * *'): Promise<void> {
     await this.boss.schedule(QUEUES.agingAll, cron, {});
+  }
+
+  /** An alert checks run of a shop (keyed by the shop; not deduplicated on this standard queue). */
+  async sendAlertChecks(job: AlertChecksJob): Promise<void> {
+    await this.boss.send(QUEUES.alertChecks, job, { singletonKey: job.shopId });
+  }
+
+  /** Checks every shop's periodic alert rules every `cron` (pg-boss schedule, once across processes): hourly by default. */
+  async scheduleAlertChecks(cron = '7 * * * *'): Promise<void> {
+    await this.boss.schedule(QUEUES.alertChecksAll, cron, {});
+  }
+
+  /** Sweeps the alert deliveries recorded but never queued every `cron`: every minute by default. */
+  async scheduleAlertSweep(cron = '* * * * *'): Promise<void> {
+    await this.boss.schedule(QUEUES.alertSweep, cron, {});
   }
 
   async sendFit(job: FitJob): Promise<void> {

@@ -28,6 +28,12 @@ export const QUEUES = Object.freeze({
   fit: 'refundsentry-fit',
   /** Post one recorded alert delivery to its rule's webhook (retried with backoff). */
   alert: 'refundsentry-alert',
+  /** Check one shop's periodic alert rules (chargebacks this week, SKU return rates). */
+  alertChecks: 'refundsentry-alert-checks',
+  /** Hourly: an alert checks job for every installed shop with such a rule. */
+  alertChecksAll: 'refundsentry-alert-checks-all',
+  /** Every minute: queue the alert deliveries recorded but never queued (a crash between the two). */
+  alertSweep: 'refundsentry-alert-sweep',
 });
 
 /** Attempts of an alert delivery before it is marked failed (the alert queue retries ALERT_ATTEMPTS - 1 times). */
@@ -37,6 +43,11 @@ export const ALERT_ATTEMPTS = 5;
 export interface AlertJob {
   shopId: string;
   deliveryId: string;
+}
+
+/** A shop whose periodic alert rules are to be checked. */
+export interface AlertChecksJob {
+  shopId: string;
 }
 
 export interface AgingJob {

@@ -38,6 +38,8 @@ beforeAll(async () => {
   // The periodic queues' workers poll every 30 s: jobs waiting when they start are fetched at once.
   await queue.boss.send(QUEUES.ringsAll, {});
   await queue.boss.send(QUEUES.agingAll, {});
+  await queue.boss.send(QUEUES.alertChecksAll, {});
+  await queue.boss.send(QUEUES.alertSweep, {});
   const record = (name: string) => async (...args: unknown[]) => {
     calls.push({ queue: name, args });
   };
@@ -63,6 +65,9 @@ beforeAll(async () => {
       calls.push({ queue: QUEUES.alert, args });
       if (args[1] === 'alert-that-fails') throw new Error('the receiver answered HTTP 500');
     },
+    runAlertChecks: record(QUEUES.alertChecks),
+    requestAllAlertChecks: record(QUEUES.alertChecksAll),
+    sweepAlerts: record(QUEUES.alertSweep),
   };
   await startWorkers(deps);
 });
@@ -172,7 +177,8 @@ describe('startWorkers', () => {
     await queue.sendAging({ shopId: shop });
     await queue.sendFit({ shopId: shop, fitId: 'fit-1' });
     await queue.sendAlerts([{ shopId: shop, deliveryId: 'delivery-1' }]);
-    // ringsAll and agingAll were sent before the workers started (beforeAll).
+    await queue.sendAlertChecks({ shopId: shop });
+    // The periodic ones (ringsAll, agingAll, alertChecksAll, alertSweep) were sent before the workers started (beforeAll).
     const expected: [string, unknown[]][] = [
       [QUEUES.backfill, [shop]],
       [QUEUES.simulate, [shop, 'sim-1']],
@@ -182,8 +188,11 @@ describe('startWorkers', () => {
       [QUEUES.aging, [shop]],
       [QUEUES.fit, [shop, 'fit-1']],
       [QUEUES.alert, [shop, 'delivery-1']],
+      [QUEUES.alertChecks, [shop]],
       [QUEUES.ringsAll, []],
       [QUEUES.agingAll, []],
+      [QUEUES.alertChecksAll, []],
+      [QUEUES.alertSweep, []],
     ];
     for (const [name, args] of expected) await waitFor(() => callsOf(name).some((call) => JSON.stringify(call) === JSON.stringify(args)), `the ${name} worker to run ${JSON.stringify(args)}`);
     for (const [name] of expected) expect(callsOf(name), name).toHaveLength(1);

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { ScoringService } from '../services/ScoringService.ts';
 import type { Stores } from '../store/index.ts';
 import type { JobQueue } from './JobQueue.ts';
-import { QUEUES, type ActionJob, type AlertJob, type AgingJob, type BackfillJob, type FitJob, type ProductsJob, type ReasonsJob, type RingsJob, type ScoreBatchJob, type ScoreJob, type SimulationJob } from './queues.ts';
+import { QUEUES, type ActionJob, type AlertChecksJob, type AlertJob, type AgingJob, type BackfillJob, type FitJob, type ProductsJob, type ReasonsJob, type RingsJob, type ScoreBatchJob, type ScoreJob, type SimulationJob } from './queues.ts';
 
 const SCORE_WORK_OPTIONS = {
   batchSize: 64,
@@ -48,17 +48,23 @@ export interface WorkerDeps {
   runFit: (shopId: string, fitId: string) => Promise<void>;
   /** One attempt of an alert delivery (`AlertService.deliver`): throws when it failed and is to be retried. */
   runAlert: (shopId: string, deliveryId: string) => Promise<void>;
+  /** Check a shop's periodic alert rules (`AlertService.checkShop`); and request that for every shop with such a rule (the hourly job). */
+  runAlertChecks: (shopId: string) => Promise<void>;
+  requestAllAlertChecks: () => Promise<void>;
+  /** Queue the alert deliveries recorded but never queued (`AlertService.sweep`, every minute). */
+  sweepAlerts: () => Promise<void>;
   log: Logger;
 }
 
 /**
- * A worker for every queue of `QUEUES` (thirteen). Scoring (`score`, and `scoreBatch` for a group
+ * A worker for every queue of `QUEUES` (sixteen). Scoring (`score`, and `scoreBatch` for a group
  * commit's subjects): decide, store, then enqueue the chosen actions (each action row was written
  * with the decision, so a crash between commit and send loses nothing: the sweeper re-enqueues
  * pending rows); score jobs of an uninstalled shop are dropped. Actions: run one stored action
  * against the Admin API. The others hand their payload to the function `composeApp` gives them:
  * a backfill step, a simulation, a fit, a rings rebuild, return-reason clusters, product facts,
- * aging inference, alert deliveries, and the two periodic jobs (rings and aging for every shop).
+ * aging inference, alert deliveries and checks, and the periodic jobs (rings, aging and alert
+ * checks for every shop; the alert sweep).
  * startWorkers.test.ts sends a job to each and sees it worked.
  */
 export async function startWorkers(deps: WorkerDeps): Promise<void> {
@@ -111,6 +117,15 @@ export async function startWorkers(deps: WorkerDeps): Promise<void> {
       }),
     ),
   );
+  await queue.boss.work<AlertChecksJob>(QUEUES.alertChecks, { batchSize: 1, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 2 }, async ([job]: Job<AlertChecksJob>[]) => {
+    await deps.runAlertChecks(job!.data.shopId);
+  });
+  await queue.boss.work(QUEUES.alertChecksAll, { batchSize: 1, pollingIntervalSeconds: 30 }, async () => {
+    await deps.requestAllAlertChecks();
+  });
+  await queue.boss.work(QUEUES.alertSweep, { batchSize: 1, pollingIntervalSeconds: 30 }, async () => {
+    await deps.sweepAlerts();
+  });
   // Up to 4 actions at a time as before, but fetched by 2 pollers of 2 (each NOTIFY wakes every
   // poller, and each poller's fetch is a query); each job still settles on its own.
   await queue.boss.work<ActionJob>(QUEUES.action, ACTION_WORK_OPTIONS, async (jobs: Job<ActionJob>[]) =>

@@ -1,17 +1,25 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { AlertDelivery, AlertFacts, AlertKind, AlertRule, AlertRuleCreated, NewAlertRule, Sendable } from '../../contract/index.ts';
+import type { AlertDelivery, AlertFacts, AlertKind, AlertRule, AlertRuleCreated, ChargebacksWeekFacts, NewAlertRule, Sendable, SkuReturnRateFacts, SkuWindow } from '../../contract/index.ts';
 import type { OrderRecord } from '../../sdk/index.ts';
 import { ALERT_ATTEMPTS, type AlertJob } from '../jobs/queues.ts';
 import type { AlertDeliveryInput } from '../store/AlertStore.ts';
+import type { SkuUnits } from '../store/AnalyticsStore.ts';
 import type { AlertDeliveryRow, AlertRuleRow, DecisionRow, RingAlertRow, Stores } from '../store/index.ts';
+import { CHARGEBACK_WINDOW_MS, DAY_MS, DEFAULT_SKU_MIN_RETURNS, SKU_BASELINE_DAYS, SKU_MIN_SOLD, SKU_RECENT_DAYS, chargebackVerdict, compareSkuRates } from './alertChecks.ts';
+import { nonPublicHostProblem } from './publicAddress.ts';
 import { Refused } from './Refused.ts';
 
-export const ALERT_KINDS: readonly AlertKind[] = ['high-order-value', 'ring-alert'];
+export const ALERT_KINDS: readonly AlertKind[] = ['high-order-value', 'ring-alert', 'chargebacks-week', 'sku-return-rate'];
+/** The kinds evaluated by the periodic check (`checkShop`), not by the live path. */
+export const CHECKED_KINDS: readonly AlertKind[] = ['chargebacks-week', 'sku-return-rate'];
+/** A delivery recorded this long ago and never queued is queued by the sweeper. */
+export const SWEEP_AFTER_SECONDS = 60;
 /** The header carrying `sha256=<hex HMAC-SHA256 of the raw body>` keyed with the rule's secret. */
 export const SIGNATURE_HEADER = 'X-RefundSentry-Signature';
 const MAX_URL_LENGTH = 2048;
 const MAX_MIN_VALUE = 1e12;
+const MAX_THRESHOLD = 1_000_000;
 
 /** Sends one alert email (nodemailer over the configured SMTP server: `smtpMailer`). */
 export interface AlertMailer {
@@ -28,6 +36,12 @@ export interface AlertServiceOptions {
   attempts?: number;
   /** Time a receiver has to answer one attempt. */
   timeoutMs?: number;
+  /**
+   * Production (`config.production`): a webhook URL must resolve to public addresses only (not
+   * loopback, private, link-local, …): refused with 400 when a rule is added, and not posted to
+   * when it resolves to one at delivery time.
+   */
+  publicUrlsOnly?: boolean;
 }
 
 /** A new live order decision (what `ScoringService` hands over after storing it). */
@@ -43,11 +57,13 @@ export function alertSignature(secret: string, body: string): string {
 }
 
 /**
- * Alerts (issue 23, item 5): a shop's rules (a HIGH order at or above a value; a ring alert),
- * matched after a live decision or ring alert is stored, each match recorded once per rule and
- * event in the delivery log and posted by a pg-boss job to the rule's webhook (Slack-compatible
- * JSON with the facts: ids, zone, score, amounts, never personal data; signed with the rule's
- * secret), retried with backoff, every attempt logged.
+ * Alerts (issue 23, item 5): a shop's rules (a HIGH order at or above a value; a ring alert; more
+ * than N chargebacks in 7 days; a SKU's return rate doubled), matched after a live decision or
+ * ring alert is stored, after a dispute is stored (chargebacks) and by the periodic check (both
+ * periodic kinds), each match recorded once per rule and event in the delivery log and posted by a
+ * pg-boss job to the rule's webhook (Slack-compatible JSON with the facts: ids, counts, zone,
+ * score, amounts, never personal data; signed with the rule's secret) or mailed, retried with
+ * backoff, every attempt logged. A delivery recorded but never queued is queued by `sweep`.
  */
 export class AlertService {
   private readonly stores: Stores;
@@ -56,6 +72,7 @@ export class AlertService {
   private readonly attempts: number;
   private readonly timeoutMs: number;
   private readonly mailer: AlertMailer | undefined;
+  private readonly publicUrlsOnly: boolean;
 
   constructor(stores: Stores, options: AlertServiceOptions) {
     this.stores = stores;
@@ -64,6 +81,7 @@ export class AlertService {
     this.attempts = options.attempts ?? ALERT_ATTEMPTS;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.mailer = options.mailer;
+    this.publicUrlsOnly = options.publicUrlsOnly ?? false;
   }
 
   async rules(shopId: string): Promise<Sendable<AlertRule>[]> {
@@ -83,10 +101,21 @@ export class AlertService {
       if (!Number.isFinite(input.minValue) || input.minValue < 0 || input.minValue > MAX_MIN_VALUE) throw new Refused(400, `minValue must be a number from 0 to ${MAX_MIN_VALUE}`);
       minValue = Math.round(input.minValue * 100) / 100;
     } else if (input.minValue !== undefined) throw new Refused(400, `minValue applies to high-order-value rules only, not ${input.kind}`);
+    let threshold: number | null = null;
+    if (input.kind === 'chargebacks-week') {
+      if (input.threshold === undefined) throw new Refused(400, 'threshold is required for a chargebacks-week rule (it alerts when more than this many chargebacks were opened in 7 days)');
+      threshold = checkThreshold(input.threshold, 0);
+    } else if (input.kind === 'sku-return-rate') {
+      threshold = input.threshold === undefined ? DEFAULT_SKU_MIN_RETURNS : checkThreshold(input.threshold, 1);
+    } else if (input.threshold !== undefined) throw new Refused(400, `threshold applies to chargebacks-week and sku-return-rate rules only, not ${input.kind}`);
+    if (url !== null && this.publicUrlsOnly) {
+      const problem = await nonPublicHostProblem(new URL(url));
+      if (problem) throw new Refused(400, `url must reach a public address: ${problem} (this production server posts alerts only to public addresses)`);
+    }
     const secret = randomBytes(32).toString('hex');
     const row = await this.stores.db.transaction(async (trx) => {
-      const added = await this.stores.alerts.addRule(shopId, { kind: input.kind, minValue, url, email, secret, createdBy: user }, trx);
-      await this.stores.audit.record(shopId, user, 'alert.add', added.id, { kind: input.kind, minValue, url, email }, trx);
+      const added = await this.stores.alerts.addRule(shopId, { kind: input.kind, minValue, threshold, url, email, secret, createdBy: user }, trx);
+      await this.stores.audit.record(shopId, user, 'alert.add', added.id, { kind: input.kind, minValue, threshold, url, email }, trx);
       return added;
     });
     this.stores.alerts.forget(shopId);
@@ -102,6 +131,18 @@ export class AlertService {
     });
     this.stores.alerts.forget(shopId);
     return deleted;
+  }
+
+  /** Turns a rule on or off (audited; a periodic rule starts afresh: a breach still open alerts again once on); undefined when the shop has no such rule. */
+  async setEnabled(shopId: string, user: string, id: string, enabled: boolean): Promise<Sendable<AlertRule> | undefined> {
+    if (typeof enabled !== 'boolean') throw new Refused(400, 'enabled must be true or false');
+    const row = await this.stores.db.transaction(async (trx) => {
+      const updated = await this.stores.alerts.setEnabled(shopId, id, enabled, trx);
+      if (updated) await this.stores.audit.record(shopId, user, enabled ? 'alert.enable' : 'alert.disable', id, {}, trx);
+      return updated;
+    });
+    this.stores.alerts.forget(shopId);
+    return row && ruleView(row);
   }
 
   async deliveries(shopId: string, options: { limit?: number; ruleId?: string } = {}): Promise<Sendable<AlertDelivery>[]> {
@@ -123,8 +164,8 @@ export class AlertService {
         for (const rule of rules) {
           const minValue = Number(rule.min_value);
           if (!(order.totalPrice >= minValue)) continue;
-          const facts: AlertFacts = {
-            event: 'high-order-value',
+          const facts = {
+            event: 'high-order-value' as const,
             shop: shopId,
             orderId: order.id,
             decisionId: String(decision.id),
@@ -134,7 +175,7 @@ export class AlertService {
             currency: order.currency,
             minValue,
             at: order.createdAt,
-          };
+          } satisfies AlertFacts;
           deliveries.push({ ruleId: rule.id, eventKey: `order:${order.id}`, facts: { ...facts } });
         }
       }
@@ -148,8 +189,8 @@ export class AlertService {
     const rules = (await this.stores.alerts.enabledRulesCached(shopId)).filter((rule) => rule.kind === 'ring-alert');
     if (rules.length === 0) return;
     const deliveries = alerts.flatMap((alert) => {
-      const facts: AlertFacts = {
-        event: 'ring-alert',
+      const facts = {
+        event: 'ring-alert' as const,
         shop: shopId,
         orderId: alert.order_id,
         ringKey: alert.ring_key,
@@ -158,32 +199,159 @@ export class AlertService {
         matched: [...alert.matched],
         member: alert.member,
         at: new Date(alert.order_at).toISOString(),
-      };
+      } satisfies AlertFacts;
       return rules.map((rule) => ({ ruleId: rule.id, eventKey: `ring-alert:${alert.id}`, facts: { ...facts } }));
     });
     await this.record(shopId, deliveries);
   }
 
+  /**
+   * After a dispute is stored (the disputes/* webhook): the shop's chargebacks-week rules checked
+   * at once. Best effort: it never throws (the periodic check catches up).
+   */
+  async chargebackStored(shopId: string, now = new Date()): Promise<void> {
+    try {
+      const rules = (await this.stores.alerts.enabledRulesCached(shopId)).filter((rule) => rule.kind === 'chargebacks-week');
+      for (const rule of rules) await this.queue(shopId, await this.checkChargebacks(shopId, rule.id, now));
+    } catch (error) {
+      this.log?.warn({ shopId, err: error }, 'chargeback alert rules not checked after a dispute; the periodic check will');
+    }
+  }
+
+  /**
+   * The periodic check of a shop's chargebacks-week and sku-return-rate rules at `now` (the alert
+   * checks job): each rule locked while it is checked, so a breach alerts once whoever checks it.
+   * Returns the deliveries recorded.
+   */
+  async checkShop(shopId: string, now = new Date()): Promise<number> {
+    const rules = (await this.stores.alerts.rules(shopId)).filter((rule) => rule.enabled && CHECKED_KINDS.includes(rule.kind));
+    let recorded = 0;
+    for (const rule of rules) {
+      const created = rule.kind === 'chargebacks-week' ? await this.checkChargebacks(shopId, rule.id, now) : await this.checkSkus(shopId, rule, now);
+      await this.queue(shopId, created);
+      recorded += created.length;
+    }
+    return recorded;
+  }
+
+  /**
+   * A chargebacks-week rule at `now`: more than its threshold of chargebacks opened in the 7 days to
+   * `now` is a breach; it alerts when it starts (the count went above the threshold since the rule
+   * last saw it there, or never was), not for every chargeback while it lasts.
+   */
+  private async checkChargebacks(shopId: string, ruleId: string, now: Date): Promise<AlertDeliveryRow[]> {
+    return this.stores.db.transaction(async (trx) => {
+      const rule = await this.stores.alerts.lockRule(shopId, ruleId, trx);
+      if (!rule || !rule.enabled || rule.kind !== 'chargebacks-week' || rule.threshold === null) return [];
+      const [open] = await this.stores.alerts.breaches(rule.id, trx);
+      const lastChecked = open ? open.checked_at.getTime() : undefined;
+      const from = Math.min(lastChecked ?? now.getTime(), now.getTime()) - CHARGEBACK_WINDOW_MS;
+      const times = (await this.stores.chargebacks.openedTimes(shopId, new Date(from), now, trx)).map((t) => t.getTime());
+      const verdict = chargebackVerdict(times, now.getTime(), rule.threshold, lastChecked);
+      if (verdict.state === 'clear') {
+        if (open) await this.stores.alerts.endBreaches(rule.id, [''], trx);
+        return [];
+      }
+      if (verdict.state === 'continues') {
+        await this.stores.alerts.touchBreaches(rule.id, [''], now, trx);
+        return [];
+      }
+      await this.stores.alerts.startBreaches(shopId, rule.id, [''], now, trx);
+      const facts = {
+        event: 'chargebacks-week',
+        shop: shopId,
+        count: verdict.count,
+        threshold: rule.threshold,
+        from: new Date(now.getTime() - CHARGEBACK_WINDOW_MS).toISOString(),
+        at: now.toISOString(),
+      } satisfies ChargebacksWeekFacts;
+      return this.stores.alerts.recordDeliveries(shopId, [{ ruleId: rule.id, eventKey: `chargebacks-week:${now.toISOString()}`, facts: { ...facts } }], trx);
+    });
+  }
+
+  /**
+   * A sku-return-rate rule at `now`: each SKU whose return rate over the last 30 days is at least
+   * twice its rate over the 90 days before (with the volume floors of `compareSkuRates`) is a
+   * breach, which alerts when it starts; it ends when the rate falls below 1.5 times the baseline
+   * (or below the floors), so a rate hovering around twice does not alert every check.
+   */
+  private async checkSkus(shopId: string, checked: AlertRuleRow, now: Date): Promise<AlertDeliveryRow[]> {
+    const recentFrom = new Date(now.getTime() - SKU_RECENT_DAYS * DAY_MS);
+    const baselineFrom = new Date(recentFrom.getTime() - SKU_BASELINE_DAYS * DAY_MS);
+    const minReturns = checked.threshold ?? DEFAULT_SKU_MIN_RETURNS;
+    // The figures are read before the rule is locked (two range scans over order and return lines).
+    const recent = await this.stores.analytics.skuUnits(shopId, recentFrom, now, { minReturned: minReturns, minSold: SKU_MIN_SOLD });
+    const baseline = await this.stores.analytics.skuUnits(shopId, baselineFrom, recentFrom, { skus: recent.map((row) => row.sku) });
+    const compared = compareSkuRates(recent, baseline, minReturns);
+    return this.stores.db.transaction(async (trx) => {
+      const rule = await this.stores.alerts.lockRule(shopId, checked.id, trx);
+      if (!rule || !rule.enabled || rule.kind !== 'sku-return-rate' || rule.threshold !== checked.threshold) return [];
+      const open = new Set((await this.stores.alerts.breaches(rule.id, trx)).map((b) => b.subject));
+      const starting = compared.filter((c) => c.doubled && !open.has(c.sku));
+      const held = new Set(compared.filter((c) => c.holds).map((c) => c.sku));
+      await this.stores.alerts.endBreaches(rule.id, [...open].filter((sku) => !held.has(sku)), trx);
+      await this.stores.alerts.touchBreaches(rule.id, [...open].filter((sku) => held.has(sku)), now, trx);
+      await this.stores.alerts.startBreaches(shopId, rule.id, starting.map((c) => c.sku), now, trx);
+      const window = (units: SkuUnits, from: Date, to: Date): SkuWindow => ({ from: from.toISOString(), to: to.toISOString(), sold: units.sold, returned: units.returned, rate: Math.round((units.returned / units.sold) * 10_000) / 10_000 });
+      return this.stores.alerts.recordDeliveries(
+        shopId,
+        starting.map((c) => {
+          const facts = {
+            event: 'sku-return-rate',
+            shop: shopId,
+            sku: c.sku,
+            title: c.title,
+            recent: window(c.recent, recentFrom, now),
+            baseline: window(c.baseline, baselineFrom, recentFrom),
+            ratio: c.ratio,
+            minReturns,
+            at: now.toISOString(),
+          } satisfies SkuReturnRateFacts;
+          return { ruleId: rule.id, eventKey: `sku-return-rate:${c.sku}:${now.toISOString()}`, facts: { ...facts } };
+        }),
+        trx,
+      );
+    });
+  }
+
+  /**
+   * Queues deliveries recorded at least `olderThanSeconds` ago and never queued (a crash between
+   * the insert and the send): the alert sweep job, every minute. Returns how many it queued.
+   */
+  async sweep(olderThanSeconds = SWEEP_AFTER_SECONDS): Promise<number> {
+    const stale = await this.stores.alerts.unqueued(olderThanSeconds);
+    for (const [shopId, rows] of Map.groupBy(stale, (row) => row.shop_id)) await this.queue(shopId, rows);
+    if (stale.length > 0) this.log?.warn({ deliveries: stale.length }, 'alert deliveries recorded but never queued: queued now');
+    return stale.length;
+  }
+
   private async record(shopId: string, deliveries: AlertDeliveryInput[]): Promise<void> {
     if (deliveries.length === 0) return;
-    const created = await this.stores.alerts.recordDeliveries(shopId, deliveries);
-    await this.enqueue(created.map((row) => ({ shopId, deliveryId: row.id })));
+    await this.queue(shopId, await this.stores.alerts.recordDeliveries(shopId, deliveries));
+  }
+
+  /** Sends the jobs of recorded deliveries, then marks them queued (a crash in between leaves them to the sweeper). */
+  private async queue(shopId: string, rows: readonly { id: string }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.enqueue(rows.map((row) => ({ shopId, deliveryId: row.id })));
+    await this.stores.alerts.markQueued(rows.map((row) => row.id));
   }
 
   /**
    * One attempt of a delivery (the alert job): posts the signed body and logs the attempt. Throws
    * when it failed and attempts remain (pg-boss retries the job with backoff); a delivery already
-   * sent, or whose rule is gone, is not posted again.
+   * sent, whose rule is gone, or that another attempt holds (a second job of it) is not posted.
    */
   async deliver(shopId: string, deliveryId: string): Promise<void> {
-    const found = await this.stores.alerts.delivery(shopId, deliveryId);
-    if (!found || found.delivery.status === 'sent' || found.delivery.status === 'failed') return;
+    const found = await this.stores.alerts.claim(shopId, deliveryId, this.timeoutMs + 30_000);
+    if (!found) return;
     const { delivery, rule } = found;
-    const message = alertBody(delivery.facts as unknown as AlertFacts, rule, delivery);
+    const facts = delivery.facts as unknown as AlertFacts;
+    const message = alertBody(facts, rule, delivery);
     const body = JSON.stringify(message);
     const final = delivery.attempts + 1 >= this.attempts;
     const signature = alertSignature(rule.secret, body);
-    const { responseStatus, error } = rule.email !== null ? { responseStatus: null, error: await this.mail(rule.email, message.text, body, signature, delivery.id) } : await this.post(rule.url!, body, signature, delivery.id);
+    const { responseStatus, error } = rule.email !== null ? { responseStatus: null, error: await this.mail(rule.email, alertText(facts, 'plain'), body, signature, delivery.id) } : await this.post(rule.url!, body, signature, delivery.id);
     await this.stores.alerts.recordAttempt(shopId, deliveryId, { ok: error === null, responseStatus, error, final });
     if (error !== null) {
       this.log?.warn({ shopId, deliveryId, ruleId: rule.id, attempt: delivery.attempts + 1, responseStatus, error }, final ? 'alert delivery failed' : 'alert delivery attempt failed; it is retried');
@@ -193,6 +361,11 @@ export class AlertService {
 
   /** Posts an alert to a webhook: the receiver's status, and the error when it is not 2xx or there is no answer. */
   private async post(url: string, body: string, signature: string, deliveryId: string): Promise<{ responseStatus: number | null; error: string | null }> {
+    if (this.publicUrlsOnly) {
+      // Checked again at each attempt: the host may resolve elsewhere since the rule was added.
+      const problem = await nonPublicHostProblem(new URL(url));
+      if (problem) return { responseStatus: null, error: `not delivered: ${problem} (alerts go to public addresses only)` };
+    }
     try {
       const response = await fetch(url, {
         method: 'POST',
@@ -240,7 +413,7 @@ export async function smtpMailer(smtp: { url: string; from: string }): Promise<A
 
 /** The webhook body: Slack-compatible (`text`, `blocks`) plus the facts under `refundsentry`. */
 export function alertBody(facts: AlertFacts, rule: AlertRuleRow, delivery: AlertDeliveryRow): { text: string; blocks: object[]; refundsentry: AlertFacts & { ruleId: string; deliveryId: string } } {
-  const text = alertText(facts);
+  const text = alertText(facts, 'mrkdwn');
   return {
     text,
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
@@ -258,9 +431,27 @@ function money(amount: number, currency: string | undefined): string {
 
 const numberOf = (gid: string) => gid.replace(/^gid:\/\/shopify\/\w+\//, '');
 
-function alertText(facts: AlertFacts): string {
+const percent = (rate: number) => `${Math.round(rate * 1000) / 10}%`;
+const units = (n: number) => (n === 1 ? '1 unit' : `${n} units`);
+
+/** Text from the shop's catalogue in Slack's mrkdwn: &, < and > escaped (no `<!channel>` from a product title), at most 80 characters. */
+function quoted(text: string, format: 'mrkdwn' | 'plain'): string {
+  const short = text.length > 80 ? `${text.slice(0, 79)}…` : text;
+  return format === 'plain' ? short : short.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+/** An alert's one line: in Slack's mrkdwn for the webhook body, plain for an email's subject and first line. */
+export function alertText(facts: AlertFacts, format: 'mrkdwn' | 'plain'): string {
   if (facts.event === 'high-order-value') {
     return `RefundSentry: HIGH-risk order ${numberOf(facts.orderId)}, score ${facts.score} of 100, total ${money(facts.total ?? 0, facts.currency)} (alerts from ${money(facts.minValue ?? 0, facts.currency)}).`;
+  }
+  if (facts.event === 'chargebacks-week') {
+    return `RefundSentry: ${facts.count} chargebacks opened in the last 7 days, more than the alert threshold of ${facts.threshold}.`;
+  }
+  if (facts.event === 'sku-return-rate') {
+    const { recent, baseline } = facts;
+    const name = facts.title ? `${quoted(facts.sku, format)} (${quoted(facts.title, format)})` : quoted(facts.sku, format);
+    return `RefundSentry: the return rate of SKU ${name} at least doubled: ${percent(recent.rate)} in the last 30 days (${units(recent.returned)} returned of ${recent.sold} sold), against ${percent(baseline.rate)} in the 90 days before (${units(baseline.returned)} of ${baseline.sold}).`;
   }
   const members = facts.ringMembers === 1 ? '1 member' : `${facts.ringMembers} members`;
   const shared = facts.matched && facts.matched.length > 0 ? `, sharing ${facts.matched.join(', ')}` : '';
@@ -271,6 +462,11 @@ function checkEmail(raw: string): string {
   const email = typeof raw === 'string' ? raw.trim() : '';
   if (email.length > 254 || !/^[^\s@<>(),;:"\[\]\\]+@[^\s@<>(),;:"\[\]\\]+\.[^\s@<>(),;:"\[\]\\]+$/.test(email)) throw new Refused(400, `email is not an email address: ${JSON.stringify(String(raw).slice(0, 100))}`);
   return email;
+}
+
+function checkThreshold(value: number, min: number): number {
+  if (!Number.isInteger(value) || value < min || value > MAX_THRESHOLD) throw new Refused(400, `threshold must be a whole number from ${min} to ${MAX_THRESHOLD}`);
+  return value;
 }
 
 function checkUrl(raw: string): string {
@@ -292,6 +488,7 @@ function ruleView(row: AlertRuleRow): Sendable<AlertRule> {
     id: row.id,
     kind: row.kind,
     minValue: row.min_value === null ? null : Number(row.min_value),
+    threshold: row.threshold,
     url: row.url,
     email: row.email,
     enabled: row.enabled,

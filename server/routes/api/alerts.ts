@@ -5,19 +5,24 @@ import { ALERT_KINDS } from '../../services/AlertService.ts';
 import { limit, object, ROW_ID, text } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
-import type { AlertDeliveryList, AlertRuleCreated, AlertRuleDeleted, AlertRuleList, NewAlertRule, Sendable } from '../../../contract/index.ts';
+import type { AlertDeliveryList, AlertRule, AlertRuleCreated, AlertRuleDeleted, AlertRuleList, AlertRuleUpdate, NewAlertRule, Sendable } from '../../../contract/index.ts';
 
 const rulePayload = object(
   {
     kind: { enum: [...ALERT_KINDS] },
     minValue: { type: 'number', minimum: 0, maximum: 1e12 },
+    threshold: { type: 'integer', minimum: 0, maximum: 1_000_000 },
     url: text(2048, 1),
     email: text(254, 3),
   },
   ['kind'],
 );
 
-/** Alert rules (a HIGH order at or above a value, a ring alert → a signed webhook) and their delivery log. */
+/** `enabled` exactly true or false (an enum, so the API's type coercion never turns null, 0 or "false" into a boolean). */
+const updatePayload = object({ enabled: { enum: [true, false] } }, ['enabled']);
+const ruleParams = schema(object({ id: ROW_ID }, ['id']), 'params');
+
+/** Alert rules (a HIGH order at or above a value, a ring alert, chargebacks this week, a SKU's return rate → a signed webhook or an email), turned on and off, and their delivery log. */
 export function alertRoutes(deps: ApiDeps): ServerRoute[] {
   const { alerts } = deps;
   return [
@@ -36,9 +41,21 @@ export function alertRoutes(deps: ApiDeps): ServerRoute[] {
       },
     },
     {
+      method: 'PATCH',
+      path: '/api/alerts/{id}',
+      options: { validate: { params: ruleParams, payload: schema(updatePayload, 'payload') } },
+      handler: async (request) => {
+        const { shop, user } = shopOf(request);
+        const { enabled } = request.payload as AlertRuleUpdate;
+        const rule = await alerts.setEnabled(shop, user, (request.params as { id: string }).id, enabled);
+        if (!rule) throw Boom.notFound('No such alert rule in this shop');
+        return rule satisfies Sendable<AlertRule>;
+      },
+    },
+    {
       method: 'DELETE',
       path: '/api/alerts/{id}',
-      options: { validate: { params: schema(object({ id: ROW_ID }, ['id']), 'params') } },
+      options: { validate: { params: ruleParams } },
       handler: async (request) => {
         const { shop, user } = shopOf(request);
         const id = (request.params as { id: string }).id;
