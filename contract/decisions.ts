@@ -4,6 +4,18 @@ import type { Instant, Kind, Zone } from './common.ts';
 
 export type { OutcomeRisk };
 
+/**
+ * The new fact that made a decision be looked at again (issue 23): what kind, which record
+ * (`factId`), when it happened (`at`, the fact's own time) and, when a storm of them was folded
+ * into one revision, how many (`coalesced`).
+ */
+export interface RevisionTrigger {
+  kind: 'transaction' | 'order.updated' | 'order.edited' | 'fulfillment' | 'chargeback' | 'label' | 'ring';
+  factId: string | null;
+  at: Instant;
+  coalesced?: number;
+}
+
 /** A decision as a table row (`GET /api/decisions`, a customer's history): its top 3 signals by points. */
 export interface DecisionSummary {
   id: string;
@@ -20,6 +32,8 @@ export interface DecisionSummary {
   errors: number;
   /** In the holdout sample: a HIGH decision whose actions were deliberately not executed. */
   holdout?: boolean;
+  /** The current revision (0: never revised). */
+  revision: number;
 }
 
 /** One signal's line of a decision's trace: status, strength, points, evidence (snoozed lines score 0). */
@@ -44,6 +58,29 @@ export interface DecisionAction {
   result: unknown;
   error: string | null;
   spec?: unknown;
+  /** The revision of the decision that chose it (0: the first decision). */
+  revision: number;
+}
+
+/**
+ * One revision of a decision (`GET /api/decisions/{id}`'s `revisions`, oldest first, the current
+ * one last): its score and zone, the version that decided it, what triggered it and when, and a
+ * sentence saying what changed from the revision before ("score rose from 28 to 71 when …").
+ */
+export interface DecisionRevision {
+  revision: number;
+  score: number;
+  zone: Zone;
+  ruleset: { id: string; version: number };
+  trigger: RevisionTrigger | null;
+  /** The point in time this revision saw (the subject's own time for the first decision). */
+  knownAt: Instant;
+  /** When it was made. */
+  madeAt: Instant;
+  /** What changed from the revision before (null for the first). */
+  change: string | null;
+  /** The signals whose points changed most from the revision before (at most 3). */
+  moved: { id: string; from: number; to: number; message: string }[];
 }
 
 /** An outcome label of the decision's subject (a chargeback, the merchant's label, …). */
@@ -62,6 +99,8 @@ export interface DecisionDetail extends DecisionSummary {
   trace: Decision;
   actions: DecisionAction[];
   outcomes: OutcomeLabel[];
+  /** Every revision, oldest first; the last is this decision as it stands. */
+  revisions: DecisionRevision[];
 }
 
 /** `POST /api/decisions/{id}/outcome` (`{label, note?}`). */

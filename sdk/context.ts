@@ -286,7 +286,8 @@ export interface CustomerSnapshot {
 }
 
 /**
- * The customer's history AS OF `now`: only events strictly before the subject's time.
+ * The customer's history AS OF `now`: only events strictly before the subject's time (for a
+ * revised decision, the facts learned later are those before `knownAt`: see `SignalContext`).
  * Arrays are in ascending time order. For the subject itself: an order subject is not in
  * `orders`; a return's own order is (it happened before).
  */
@@ -377,6 +378,14 @@ export interface SignalContext {
   shopId: string;
   /** The moment of judgement: the subject's time. Signals never read the clock. */
   now: IsoTime;
+  /**
+   * A revised decision's point of knowledge (absent for a first decision, where it is `now`): the
+   * time of the new fact that triggered the revision. The customer's orders, returns, refunds and
+   * decisions stay those before `now`; the facts learned about them later — chargebacks, outcomes
+   * (labels), fulfilments and deliveries, return closings, transactions, and the identifier sharing
+   * behind `derived.ring` — are those known before `knownAt`, so some may be later than `now`.
+   */
+  knownAt?: IsoTime;
   subject: Subject;
   /** The customer, or null for a guest checkout. */
   customer: CustomerSnapshot | null;

@@ -11,6 +11,7 @@ import type { ChargebackService } from './services/ChargebackService.ts';
 import type { GdprService } from './services/GdprService.ts';
 import type { OrderIntake } from './services/OrderIntake.ts';
 import type { ReasonService } from './services/ReasonService.ts';
+import type { RevisionTriggers } from './services/RevisionTriggers.ts';
 import type { RulesetService } from './services/RulesetService.ts';
 import type { RingService } from './services/RingService.ts';
 import type { ScoringService } from './services/ScoringService.ts';
@@ -45,6 +46,8 @@ export interface AppDeps {
   alerts: AlertService;
   /** Group commit for order webhooks. */
   intake: OrderIntake;
+  /** New facts (transactions, edits, deliveries, chargebacks, labels, rings) ask here for open decisions to be revised. */
+  revisions: RevisionTriggers;
   gdpr: GdprService;
   queue: JobQueue;
   shopify: Shopify;

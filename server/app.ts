@@ -51,7 +51,7 @@ export async function createApp(deps: AppDeps): Promise<Hapi.Server> {
     { plugin: admin, options: { config: deps.config } },
     {
       plugin: api,
-      options: { stores: deps.stores, registry: deps.registry, plugins: deps.plugins, scoring: deps.scoring, backfill: deps.backfill, simulations: deps.simulations, trials: deps.trials, rings: deps.rings, reasons: deps.reasons, calibrations: deps.calibrations, chargebacks: deps.chargebacks, alerts: deps.alerts, analytics: new AnalyticsService(deps.stores), lists: new ListService(deps.stores), rulesets: deps.rulesets, shopify: deps.shopify, releaseHold: deps.releaseHold },
+      options: { stores: deps.stores, registry: deps.registry, plugins: deps.plugins, scoring: deps.scoring, backfill: deps.backfill, simulations: deps.simulations, trials: deps.trials, rings: deps.rings, reasons: deps.reasons, calibrations: deps.calibrations, chargebacks: deps.chargebacks, alerts: deps.alerts, revisions: deps.revisions, analytics: new AnalyticsService(deps.stores), lists: new ListService(deps.stores), rulesets: deps.rulesets, shopify: deps.shopify, releaseHold: deps.releaseHold },
     },
   ]);
   server.route({ method: 'GET', path: '/health', options: { auth: false }, handler: () => ({ ok: true, demoMode: deps.config.demoMode }) });

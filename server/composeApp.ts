@@ -16,6 +16,7 @@ import { CalibrationService } from './services/CalibrationService.ts';
 import { ChargebackService } from './services/ChargebackService.ts';
 import { FitService } from './services/FitService.ts';
 import { LabelService } from './services/LabelService.ts';
+import { RevisionTriggers } from './services/RevisionTriggers.ts';
 import { RingService } from './services/RingService.ts';
 import { LlmLabeler } from './services/LlmLabeler.ts';
 import { ReasonService } from './services/ReasonService.ts';
@@ -173,6 +174,7 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     chargebacks,
     alerts,
     intake,
+    revisions: new RevisionTriggers(stores, (jobs) => queue.sendScoreBatch(jobs)),
     gdpr: new GdprService(stores),
     queue,
     shopify,

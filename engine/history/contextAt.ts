@@ -14,24 +14,27 @@ export type { ContextOptions };
  */
 export function contextAt(subject: Subject, history: ShopHistory, options: ContextOptions): SignalContext {
   const at = Date.parse(subject.at);
+  // A revision's point of knowledge: the facts learned later are cut there (ContextOptions.knownAt).
+  const known = options.knownAt === undefined ? at : Math.max(at, Date.parse(options.knownAt));
   const customerId = subject.order.customerId ?? null;
   const ledger = history.ledgerFor(customerId, subject.order.id);
   const before = (time: string) => Date.parse(time) < at;
+  const knownBefore = (time: string) => Date.parse(time) < known;
   const customerHistory: CustomerHistory = {
     orders: ledger.orders.filter((o) => before(o.createdAt) && o.id !== subject.id),
     fulfillments: ledger.fulfillments
-      .filter((f) => before(f.createdAt))
-      .map((f) => (f.deliveredAt && !before(f.deliveredAt) ? { ...f, deliveredAt: null } : f)),
-    returns: ledger.returns.filter((r) => before(r.createdAt) && r.id !== subject.id).map((r) => (r.closedAt && !before(r.closedAt) ? { ...r, closedAt: null } : r)),
+      .filter((f) => knownBefore(f.createdAt))
+      .map((f) => (f.deliveredAt && !knownBefore(f.deliveredAt) ? { ...f, deliveredAt: null } : f)),
+    returns: ledger.returns.filter((r) => before(r.createdAt) && r.id !== subject.id).map((r) => (r.closedAt && !knownBefore(r.closedAt) ? { ...r, closedAt: null } : r)),
     refunds: ledger.refunds.filter((r) => before(r.createdAt) && r.id !== subject.id),
-    chargebacks: ledger.chargebacks.filter((c) => before(c.initiatedAt)),
+    chargebacks: ledger.chargebacks.filter((c) => knownBefore(c.initiatedAt)),
     decisions: ledger.decisions.filter((d) => before(d.at) && d.subjectId !== subject.id),
-    outcomes: ledger.outcomes.filter((o) => before(o.at)),
-    // Those known before the subject, and an order subject's own checkout ones (`isKnownTransaction`).
-    transactions: history.transactionsByKey(history.keyFor(customerId, subject.order.id)).filter((t) => isKnownTransaction(t, subject, at)),
+    outcomes: ledger.outcomes.filter((o) => knownBefore(o.at)),
+    // Those known before the subject (a revision: before its point of knowledge), and an order subject's own checkout ones (`isKnownTransaction`).
+    transactions: history.transactionsByKey(history.keyFor(customerId, subject.order.id)).filter((t) => isKnownTransaction(t, subject, known)),
   };
   sortByTime(customerHistory);
-  const derived = derivedAt(history, history.keyFor(customerId, subject.order.id), subject, customerHistory.orders, at);
+  const derived = derivedAt(history, history.keyFor(customerId, subject.order.id), subject, customerHistory.orders, at, known);
   const customer = customerAt(customerId ? history.customers.get(customerId) : undefined, customerId, customerHistory.decisions.at(-1));
   return pointInTimeContext(subject, customer, customerHistory, derived, options);
 }

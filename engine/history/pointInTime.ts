@@ -28,6 +28,12 @@ export interface ContextOptions {
   /** The shop baseline in force at the subject's time (built only from earlier events). */
   baseline?: ShopBaseline;
   lists?: HashedLists;
+  /**
+   * A revision's point of knowledge (`SignalContext.knownAt`): the facts learned after the subject
+   * (chargebacks, outcomes, fulfilments, return closings, transactions, identifier sharing) are cut
+   * here instead of at the subject's time. Ignored when not later than the subject.
+   */
+  knownAt?: string;
 }
 
 export const EMPTY_BASELINE: ShopBaseline = Object.freeze({ measures: {}, skuReturnRates: {} }) as ShopBaseline;
@@ -51,11 +57,13 @@ export function customerAt(snapshot: CustomerSnapshot | undefined, id: string | 
  * customer's earlier ones (`earlier`: their orders strictly before the subject, itself excluded),
  * and for an order subject `identity` (`identityAt`), from the same counts.
  */
-export function derivedAt(source: RingSource & IdentitySource, key: string, subject: Subject, earlier: readonly OrderRecord[], at: number): { ring: RingNeighbourhood; identity?: IdentityFacts } {
+export function derivedAt(source: RingSource & IdentitySource, key: string, subject: Subject, earlier: readonly OrderRecord[], at: number, knownAt = at): { ring: RingNeighbourhood; identity?: IdentityFacts } {
   // The subject's own order is known at its time (an order subject is excluded from its history).
   const own = subject.kind === 'order' ? [subject.order, ...earlier] : earlier.some((o) => o.id === subject.order.id) ? earlier : [subject.order, ...earlier];
   const sharing = new Map<string, IdentifierSharing>();
-  const ring = ringAt(source, key, own, at, sharing);
+  // A revision sees the ring as known at its trigger (others who joined since); the identity
+  // facts (the subject's checkout, the day before it) stay at the subject's time.
+  const ring = ringAt(source, key, own, knownAt, knownAt === at ? sharing : new Map());
   return subject.kind === 'order' ? { ring, identity: identityAt(source, subject.order, earlier, at, sharing) } : { ring };
 }
 
@@ -75,6 +83,7 @@ export function pointInTimeContext(
   const context: SignalContext = {
     shopId: options.shopId,
     now: subject.at,
+    ...(options.knownAt !== undefined && Date.parse(options.knownAt) > Date.parse(subject.at) ? { knownAt: options.knownAt } : {}),
     subject: s(subject),
     customer: s(customer),
     history: s(history),

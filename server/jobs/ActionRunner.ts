@@ -9,7 +9,9 @@ import { swapRiskTag } from '../shopify/actions/swapRiskTag.ts';
 import { triggerFlow } from '../shopify/actions/triggerFlow.ts';
 import { flowPayload } from '../shopify/flowTriggers.ts';
 import { ShopifyApiError } from '../shopify/ShopifyApiError.ts';
-import type { ActionRow, Stores } from '../store/index.ts';
+import type { ActionRow, DecisionRow, Stores } from '../store/index.ts';
+
+const ZONE_RANK = { low: 0, medium: 1, high: 2 } as const;
 
 export interface ActionRunnerDeps {
   stores: Stores;
@@ -44,6 +46,9 @@ export class ActionRunner {
     if (!action) return;
     const decisionRow = await stores.decisions.get(shopId, action.decision_id);
     if (!decisionRow) return stores.actions.finish(shopId, actionId, 'skipped', { reason: 'decision deleted' });
+    // An action of an earlier revision whose zone a later revision lowered is not run any more.
+    const superseded = await this.supersededBy(action, decisionRow);
+    if (superseded) return stores.actions.finish(shopId, actionId, 'skipped', { reason: superseded });
     if (action.type === 'review.queue') return stores.actions.finish(shopId, actionId, 'done', { queue: (action.spec as { queue?: string }).queue ?? 'default' });
     const shop = await stores.shops.getCached(shopId);
     if (!shop?.access_token) {
@@ -75,6 +80,19 @@ export class ActionRunner {
     }
   }
 
+  /**
+   * Why an action chosen by an earlier revision no longer applies: a later revision lowered the
+   * zone below the one that chose it. Undefined when it still applies (the same revision, or one
+   * that kept or raised the zone).
+   */
+  private async supersededBy(action: ActionRow, decision: DecisionRow): Promise<string | undefined> {
+    const current = decision.revision ?? 0;
+    if ((action.revision ?? 0) >= current) return undefined;
+    const chosenUnder = (await this.deps.stores.decisions.revisionsOf(action.shop_id, decision.id)).find((r) => r.revision === action.revision);
+    if (!chosenUnder || ZONE_RANK[decision.zone] >= ZONE_RANK[chosenUnder.zone]) return undefined;
+    return `superseded: revision ${current} lowered the zone from ${chosenUnder.zone.toUpperCase()} to ${decision.zone.toUpperCase()} before it ran`;
+  }
+
   /** One-click release of a hold this app placed (only our hold ids), audited. */
   async release(shopId: string, actionId: string, actor: string): Promise<{ released: string[] }> {
     const { stores } = this.deps;
@@ -87,6 +105,8 @@ export class ActionRunner {
       released = result.released;
     }
     await stores.actions.finish(shopId, actionId, 'released', { ...(action?.result ?? {}), releasedBy: actor, released });
+    // A revision's proposal to release this hold is answered.
+    await stores.actions.settleReleaseProposals(shopId, actionId, actor);
     await stores.audit.record(shopId, actor, 'hold.release', actionId, { released });
     return { released };
   }

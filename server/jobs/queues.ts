@@ -1,3 +1,4 @@
+import type { RevisionTrigger } from '../../contract/decisions.ts';
 import type { SubjectKind } from '../../sdk/index.ts';
 
 /** Queue names and job payloads, in one place (as pg-boss keeps its SQL in plans.ts). */
@@ -86,6 +87,11 @@ export interface ScoreJob {
   shopId: string;
   kind: SubjectKind;
   subjectId: string;
+  /**
+   * A new fact about a subject that may already be decided: a decided subject that is still
+   * actionable is decided again as of the fact (a revision); an undecided one is decided as usual.
+   */
+  trigger?: RevisionTrigger;
 }
 
 /**

@@ -223,8 +223,8 @@ async function scoreSubjects(deps: WorkerDeps, subjects: readonly ScoreJob[]): P
       outcomes[i] = outcome;
       return;
     }
-    if (outcome.created) {
-      log.info({ shopId, kind, subjectId, score: Number(outcome.decision.score), zone: outcome.decision.zone }, 'decided');
+    if (outcome.created || outcome.revised) {
+      log.info({ shopId, kind, subjectId, score: Number(outcome.decision.score), zone: outcome.decision.zone, ...(outcome.revised ? { revision: outcome.decision.revision, trigger: outcome.decision.trigger } : {}) }, outcome.revised ? 'revised' : 'decided');
       for (const action of outcome.actions) if (action.status === 'pending') pending.push({ shopId, actionId: action.id });
     }
     outcomes[i] = 'decided';

@@ -7,7 +7,9 @@ import { builtinSignals } from '../../signals/index.ts';
 import { createStores, type Stores } from '../store/index.ts';
 import { DEFAULT_RULESET } from '../testing/testApp.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/testDatabase.ts';
-import { ScoringService, SubjectNotReadyError, type ScoreRequest } from './ScoringService.ts';
+import { revisionActions, ScoringService, SubjectNotReadyError, type ScoreRequest } from './ScoringService.ts';
+import type { ActionRow } from '../store/index.ts';
+import type { SettledAction } from '../store/DecisionStore.ts';
 
 const NOW = Date.parse('2026-06-01T00:00:00Z');
 const registry = createRegistry(builtinSignals);
@@ -139,5 +141,33 @@ describe('ScoringService.scoreBatch', () => {
     expect(compared).toBe(stored.size);
     // The facts compared were not all quiet: each identity signal fired somewhere.
     expect([...fired].sort()).toEqual([...IDENTITY].sort());
+  });
+});
+
+describe('revisionActions: what a revision does, from the zone before and after', () => {
+  const settled = (type: SettledAction['action']['type']): SettledAction => ({ action: { ruleId: 'r', type } as SettledAction['action'], status: 'pending' });
+  const high = [settled('fulfillment.hold'), settled('risk.assessment'), settled('flow.trigger'), settled('customer.tag')];
+  const done = (id: string, type: string): ActionRow => ({ id, shop_id: 's', decision_id: '1', revision: 0, rule_id: 'r', type, spec: { ruleId: 'r', type } as never, status: 'done', attempts: 1, result: null, error: null, created_at: new Date(0), updated_at: new Date(0) });
+
+  it('a raise runs every action of the new zone', () => {
+    expect(revisionActions('low', 'high', high, []).map((a) => a.action.type)).toEqual(['fulfillment.hold', 'risk.assessment', 'flow.trigger', 'customer.tag']);
+  });
+
+  it('the same zone does nothing', () => {
+    expect(revisionActions('high', 'high', high, [done('9', 'fulfillment.hold')])).toEqual([]);
+  });
+
+  it('a fall updates the tag, writes a new risk assessment where one was written, and proposes (never runs) releasing the hold the app placed', () => {
+    const out = revisionActions('high', 'low', [settled('customer.tag')], [done('7', 'fulfillment.hold'), done('8', 'risk.assessment')]);
+    expect(out.map((a) => [a.action.type, a.status])).toEqual([
+      ['customer.tag', 'pending'],
+      ['risk.assessment', 'pending'],
+      ['fulfillment.release', 'proposed'],
+    ]);
+    expect(out[2]!.result).toMatchObject({ holdActionId: '7' });
+  });
+
+  it('a fall with no hold placed and no assessment written only updates the tag', () => {
+    expect(revisionActions('medium', 'low', [settled('customer.tag'), settled('review.queue')], []).map((a) => a.action.type)).toEqual(['customer.tag']);
   });
 });

@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import { type ChosenAction, type CompiledRuleset, type SignalRegistry, type SnoozeNote } from '../../engine/index.ts';
+import { type ChosenAction, type CompiledRuleset, type SignalRegistry, type SnoozeNote, type Zone } from '../../engine/index.ts';
 import { buildBaseline, contextAt, ShopHistory } from '../../engine/history/index.ts';
 import type { IdentifierKind, OrderRecord, RefundRecord, ReturnRecord, ShopBaseline, Subject, SubjectKind } from '../../sdk/index.ts';
 import type { RecentProbe } from '../store/ContextStore.ts';
-import type { DecisionEntry, SettledAction } from '../store/DecisionStore.ts';
+import type { DecisionEntry, RevisionEntry, RevisionTrigger, SettledAction } from '../store/DecisionStore.ts';
 import type { RulesetBudgetGuard } from './RulesetBudgetGuard.ts';
 import { RulesetService } from './RulesetService.ts';
 import type { ProductCatalog } from './ProductCatalog.ts';
@@ -16,6 +16,8 @@ export interface ScoreRequest {
   shopId: string;
   kind: SubjectKind;
   subjectId: string;
+  /** A new fact: a decided subject still actionable is revised as of it (see `revise`); an undecided one is decided as usual. */
+  trigger?: RevisionTrigger;
 }
 
 export interface ScoreOptions {
@@ -36,6 +38,8 @@ export interface ScoreOptions {
 export interface ScoreResult {
   decision: DecisionRow;
   created: boolean;
+  /** A trigger revised the decided subject now (its new revision is `decision`). */
+  revised?: boolean;
   actions: ActionRow[];
 }
 
@@ -44,6 +48,14 @@ export class SubjectNotReadyError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'SubjectNotReadyError';
+  }
+}
+
+/** Thrown (in its place) when a subject's decision was revised by another job between read and write; the job retries over the new revision. */
+export class RevisedMeanwhileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RevisedMeanwhileError';
   }
 }
 
@@ -139,15 +151,22 @@ export class ScoringService {
 
   private async scoreBatchNow(requests: readonly ScoreRequest[], options: ScoreOptions): Promise<(ScoreResult | Error)[]> {
     const keyOf = (r: ScoreRequest) => `${r.shopId}|${r.kind}|${r.subjectId}`;
-    const unique = [...new Map(requests.map((r) => [keyOf(r), r])).values()];
+    // The same subject twice is decided once; its triggers fold into one (a storm of updates: one revision).
+    const unique = [...Map.groupBy(requests, keyOf).values()].map((same) => coalesce(same));
     const outcomes = new Map<string, ScoreResult | Error>();
     const stored = await this.stores.context.subjects<OrderRecord | ReturnRecord | RefundRecord>(unique.map((r) => ({ shopId: r.shopId, kind: r.kind, id: r.subjectId })));
     const undecided: { request: ScoreRequest; record: OrderRecord | ReturnRecord | RefundRecord | undefined }[] = [];
+    const toRevise: { request: ScoreRequest & { trigger: RevisionTrigger }; record: OrderRecord | ReturnRecord | RefundRecord | undefined; current: DecisionRow }[] = [];
     for (const [i, request] of unique.entries()) {
       const { decided, record } = stored[i]!;
       const existing = decided ? await this.stores.decisions.bySubject(request.shopId, request.subjectId) : undefined;
-      if (existing) outcomes.set(keyOf(request), { decision: existing, created: false, actions: [] });
+      if (existing && request.trigger && !options.historical) toRevise.push({ request: { ...request, trigger: request.trigger }, record, current: existing });
+      else if (existing) outcomes.set(keyOf(request), { decision: existing, created: false, actions: [] });
       else undecided.push({ request, record });
+    }
+    if (toRevise.length > 0) {
+      const revised = await this.revise(toRevise);
+      toRevise.forEach((item, i) => outcomes.set(keyOf(item.request), revised[i]!));
     }
     const subjects = await this.loadSubjects(undecided);
     const byShop = Map.groupBy(
@@ -190,7 +209,7 @@ export class ScoringService {
   }
 
   /** The decisions of one shop's subjects, decided in time order over one shared history. */
-  private async decideForShop(shopId: string, given: readonly { request: ScoreRequest; subject: Subject }[], options: ScoreOptions): Promise<{ entries: DecisionEntry[]; shadows: ShadowEntry[] }> {
+  private async decideForShop(shopId: string, given: readonly { request: ScoreRequest; subject: Subject; knownAt?: string }[], options: ScoreOptions): Promise<{ entries: DecisionEntry[]; shadows: ShadowEntry[] }> {
     const items = await this.withProductFacts(shopId, given, options.historical === true);
     const customerIds = new Set<string>();
     const orderIds = new Set<string>();
@@ -221,18 +240,19 @@ export class ScoringService {
     const inTimeOrder = items.map((item, i) => ({ ...item, i })).sort((a, b) => Date.parse(a.subject.at) - Date.parse(b.subject.at) || a.i - b.i);
     const entries: DecisionEntry[] = new Array(items.length);
     let turnStarted = performance.now();
-    for (const { subject, i } of inTimeOrder) {
+    for (const { subject, knownAt, i } of inTimeOrder) {
       if (performance.now() - turnStarted > YIELD_AFTER_MS) {
         // A long batch (a backfill page, heavy custom expressions) lets the event loop breathe.
         await new Promise((resolve) => setImmediate(resolve));
         turnStarted = performance.now();
       }
       const customerId = subject.order.customerId ?? null;
-      const context = contextAt(subject, history, { shopId, baseline, lists });
+      // A revision sees what was known at its trigger (`knownAt`); a first decision, what was known at the subject's time.
+      const context = contextAt(subject, history, { shopId, baseline, lists, ...(knownAt === undefined ? {} : { knownAt }) });
       const snoozed = customerId ? snoozesAt(snoozesOf.get(customerId), subject.at) : undefined;
       const decision = compiled.decide(context, snoozed ? { clock: () => performance.now(), snoozed } : { clock: () => performance.now() });
       this.guard?.record(shopId, compiled.version, decision.expressions);
-      if (shadow && shadowRow) {
+      if (shadow && shadowRow && knownAt === undefined) {
         try {
           const s = shadow.decide(context);
           this.guard?.record(shopId, shadowRow.version, s.expressions);
@@ -241,13 +261,82 @@ export class ScoringService {
           // A shadow version that fails on an event simply has no decision for it.
         }
       }
-      history.addDecision(customerId, subject.order.id, { subjectId: subject.id, kind: subject.kind, at: subject.at, score: decision.score, zone: decision.zone });
+      // (A revised subject's decision is in the history already: its first one, at its own time.)
+      if (knownAt === undefined) history.addDecision(customerId, subject.order.id, { subjectId: subject.id, kind: subject.kind, at: subject.at, score: decision.score, zone: decision.zone });
       const holdout = decision.zone === 'high' && inHoldout(shopId, subject.id, holdoutShare);
       const actions = decision.actions.map((action) => (options.historical ? historical(action) : holdout ? heldOut(action, holdoutShare) : settle(action, connected)));
       entries[i] = { shopId, decision, orderId: subject.order.id, customerId, actions, ...(holdout ? { holdout } : {}) };
     }
     if (session) this.sessions.set(shopId, { id: session.id, step: session.step + 1, history });
     return { entries, shadows };
+  }
+
+  /**
+   * Revises decided subjects after new facts (`ScoreRequest.trigger`), in a few round trips: which
+   * are still actionable (an order until fulfilled or cancelled, a return until closed, a refund
+   * for the shop's `refundRevisionDays`, 14 by default), their records as stored now, and each
+   * decided again over the same kind of history as a first decision, as known at
+   * max(subject time, trigger time) (`contextAt`'s `knownAt`): the customer's earlier subjects as
+   * before, the facts learned since (chargebacks, labels, deliveries, transactions, ring members)
+   * up to the trigger. A revision is stored only when the score or zone changed, or a signal's
+   * status did (e.g. a timing signal that had no delivery to judge now has one), with the actions
+   * the change calls for (`revisionActions`). A subject no longer actionable, or unchanged, keeps
+   * its decision (`revised` false).
+   */
+  private async revise(items: readonly { request: ScoreRequest & { trigger: RevisionTrigger }; record: OrderRecord | ReturnRecord | RefundRecord | undefined; current: DecisionRow }[]): Promise<(ScoreResult | Error)[]> {
+    const results: (ScoreResult | Error)[] = items.map((item) => ({ decision: item.current, created: false, revised: false, actions: [] }));
+    const indexed = items.map((item, i) => ({ ...item, i }));
+    for (const [shopId, group] of Map.groupBy(indexed, (item) => item.request.shopId)) {
+      try {
+        const shop = await this.stores.shops.getCached(shopId);
+        const open = await this.stores.decisions.openSubjects(shopId, { subjects: group.map(({ request }) => ({ kind: request.kind, id: request.subjectId })) }, refundRevisionDaysOf(shop?.settings), group.length);
+        const isOpen = new Set(open.map((o) => `${o.kind}|${o.subjectId}`));
+        const actionable = group.filter(({ request }) => isOpen.has(`${request.kind}|${request.subjectId}`));
+        if (actionable.length === 0) continue;
+        const subjects = await this.loadSubjects(actionable);
+        const ready = actionable.flatMap((item, n) => {
+          const subject = subjects[n]!;
+          if (subject instanceof Error) return (results[item.i] = subject), [];
+          // What was known at the trigger includes the trigger's own fact (the context holds what is strictly before `knownAt`).
+          const knownAt = new Date(Math.max(Date.parse(subject.at), Date.parse(item.request.trigger.at) + 1)).toISOString();
+          return [{ item, subject, knownAt }];
+        });
+        if (ready.length === 0) continue;
+        const { entries } = await this.decideForShop(shopId, ready.map(({ item, subject, knownAt }) => ({ request: item.request, subject, knownAt })), {});
+        const revisions: (RevisionEntry & { i: number })[] = [];
+        for (const [n, { item, knownAt }] of ready.entries()) {
+          const entry = entries[n]!;
+          const { current } = item;
+          // A change of score or zone, or a signal that can now say something it could not (a delivery known at last).
+          const was = new Map(current.trace.signals.map((signal) => [signal.id, signal.status]));
+          const changed = entry.decision.zone !== current.zone || Math.abs(entry.decision.score - Number(current.score)) >= 0.005 || entry.decision.signals.some((signal) => was.get(signal.id) !== signal.status);
+          if (!changed) continue;
+          const earlier = await this.stores.actions.forDecision(shopId, current.id);
+          revisions.push({
+            i: item.i,
+            shopId,
+            decisionId: current.id,
+            fromRevision: current.revision ?? 0,
+            decision: entry.decision,
+            customerId: current.customer_id,
+            trigger: item.request.trigger,
+            knownAt,
+            actions: revisionActions(current.zone, entry.decision.zone, entry.actions, earlier),
+          });
+        }
+        const written = await this.stores.decisions.revise(revisions);
+        revisions.forEach((revision, n) => {
+          const stored = written[n];
+          // Revised by another worker since it was read: this trigger's facts are decided again over that revision (the job retries).
+          results[revision.i] = stored
+            ? { decision: stored.row, created: false, revised: true, actions: stored.actions }
+            : new RevisedMeanwhileError(`${revision.decision.subject.kind} ${revision.decision.subject.id} was revised by another job meanwhile: decided again`);
+        });
+      } catch (error) {
+        for (const item of group) results[item.i] = error as Error;
+      }
+    }
+    return results;
   }
 
   /**
@@ -400,4 +489,50 @@ function settle(action: ChosenAction, connected: boolean): SettledAction {
   if (action.type === 'review.queue') return { action, status: 'done', result: { queue: action.queue ?? 'default' } };
   if (!connected) return { action, status: 'skipped', result: { reason: 'no Shopify store connected (demo mode or awaiting reconnection)' } };
   return { action, status: 'pending' };
+}
+
+/** One request for a subject asked for several times in a batch: the latest trigger (by its fact's time), counting the others. */
+function coalesce(same: readonly ScoreRequest[]): ScoreRequest {
+  const triggers = same.flatMap((r) => (r.trigger ? [r.trigger] : []));
+  const first = same[0]!;
+  if (triggers.length === 0) return first;
+  const latest = triggers.reduce((a, b) => (Date.parse(b.at) >= Date.parse(a.at) ? b : a));
+  const count = triggers.reduce((sum, t) => sum + (t.coalesced ?? 1), 0);
+  return { ...first, trigger: count > 1 ? { ...latest, coalesced: count } : latest };
+}
+
+/** How many days after a refund its decision can still be revised: the shop's `refundRevisionDays` (0..90), 14 by default. */
+export function refundRevisionDaysOf(settings: Record<string, unknown> | undefined): number {
+  const days = Number(settings?.refundRevisionDays ?? 14);
+  return Number.isFinite(days) ? Math.min(90, Math.max(0, Math.round(days))) : 14;
+}
+
+const ZONE_RANK = { low: 0, medium: 1, high: 2 } as const;
+
+/**
+ * What a revision does, from the zone before and after (issue 23): one that raises the zone runs
+ * the new zone's actions (hold, tag, risk assessment, Flow); one that lowers it updates the tag and
+ * the risk assessment (a new assessment even if the new zone's rules write none, when an earlier
+ * one was written) and proposes, never performs, releasing a hold the app placed; one that keeps
+ * the zone does nothing. The actions are settled as a first decision's are (`settled`).
+ */
+export function revisionActions(before: Zone, after: Zone, settled: readonly SettledAction[], earlier: readonly ActionRow[]): SettledAction[] {
+  if (ZONE_RANK[after] > ZONE_RANK[before]) return [...settled];
+  if (ZONE_RANK[after] === ZONE_RANK[before]) return [];
+  const kept = settled.filter((a) => a.action.type === 'customer.tag' || a.action.type === 'risk.assessment');
+  const assessed = earlier.some((a) => a.type === 'risk.assessment' && a.status === 'done');
+  const out = [...kept];
+  if (assessed && !kept.some((a) => a.action.type === 'risk.assessment')) {
+    const template = settled[0];
+    const action: ChosenAction = { ruleId: 'revision', type: 'risk.assessment', riskLevel: 'auto' };
+    out.push(template && template.status !== 'pending' && template.action.type !== 'review.queue' ? { ...template, action } : { action, status: 'pending' });
+  }
+  for (const hold of earlier.filter((a) => a.type === 'fulfillment.hold' && a.status === 'done')) {
+    out.push({
+      action: { ruleId: 'revision', type: 'fulfillment.release', holdActionId: hold.id } as unknown as ChosenAction,
+      status: 'proposed',
+      result: { holdActionId: hold.id, reason: `the score fell to ${after.toUpperCase()}: release the hold this app placed? (POST /api/actions/${hold.id}/release)` },
+    });
+  }
+  return out;
 }

@@ -1,12 +1,15 @@
 import type { Knex } from 'knex';
 import type { ChosenAction } from '../../engine/index.ts';
 
-export type ActionStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'released';
+/** `proposed`: suggested to the merchant, never run by the app (a hold release after a revision lowered the zone). */
+export type ActionStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'released' | 'proposed';
 
 export interface ActionRow {
   id: string;
   shop_id: string;
   decision_id: string;
+  /** The revision of the decision that chose it (0: the first decision). */
+  revision: number;
   rule_id: string;
   type: string;
   spec: ChosenAction;
@@ -20,7 +23,8 @@ export interface ActionRow {
 
 /**
  * The actions a decision chose: written in the decision's transaction (an outbox), then run by
- * action jobs. One row per (decision, rule, type), so a retried decision never doubles them.
+ * action jobs. One row per (decision, revision, rule, type), so a retried decision or a replayed
+ * revision never doubles them.
  */
 export class ActionStore {
   private readonly db: Knex;
@@ -57,6 +61,14 @@ export class ActionStore {
   /** Back to pending after a transient failure, with the reason visible until the next run. */
   async requeue(shopId: string, id: string, error: string): Promise<void> {
     await this.db('actions').where({ shop_id: shopId, id }).update({ status: 'pending', error, updated_at: this.db.fn.now() });
+  }
+
+  /** Marks a revision's proposals to release this hold (`fulfillment.release`, proposed) done: the merchant released it. */
+  async settleReleaseProposals(shopId: string, holdActionId: string, actor: string): Promise<void> {
+    await this.db('actions')
+      .where({ shop_id: shopId, type: 'fulfillment.release', status: 'proposed' })
+      .andWhereRaw("result->>'holdActionId' = ?", [holdActionId])
+      .update({ status: 'done', result: this.db.raw("result || jsonb_build_object('releasedBy', ?::text)", [actor]), updated_at: this.db.fn.now() });
   }
 
   /** Held orders awaiting review: done holds not yet released. */

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { ChosenAction, Decision, Zone } from '../../engine/index.ts';
 import type { SubjectKind } from '../../sdk/index.ts';
+import type { RevisionTrigger } from '../../contract/decisions.ts';
 import type { ActionRow } from './ActionStore.ts';
 
 export interface DecisionRow {
@@ -20,6 +21,53 @@ export interface DecisionRow {
   created_at: Date;
   /** In the holdout sample (a HIGH decision whose actions were not executed). */
   holdout?: boolean;
+  /** The current revision: 0 for the first decision, then one more for each revision. */
+  revision?: number;
+  /** What made the current revision (null for the first decision). */
+  trigger?: RevisionTrigger | null;
+  /** The point in time the current revision saw (null: the subject's own time). */
+  known_at?: Date | null;
+  revised_at?: Date | null;
+}
+
+/** What made a revision (defined once, in the API contract). */
+export type { RevisionTrigger };
+
+/** A superseded revision of a decision (`decision_revisions`). */
+export interface DecisionRevisionRow {
+  decision_id: string;
+  revision: number;
+  ruleset_id: string;
+  ruleset_version: number;
+  content_hash: string;
+  score: string;
+  zone: Zone;
+  trace: Decision;
+  trigger: RevisionTrigger | null;
+  known_at: Date;
+  created_at: Date;
+  superseded_at: Date;
+}
+
+/** A revision to store: the decision it revises (at the revision it was read at), the new decision and its actions. */
+export interface RevisionEntry {
+  shopId: string;
+  decisionId: string;
+  /** The revision the new one supersedes: if another worker revised the decision meanwhile, nothing is written. */
+  fromRevision: number;
+  decision: Decision;
+  customerId: string | null;
+  trigger: RevisionTrigger;
+  knownAt: string;
+  actions: readonly SettledAction[];
+}
+
+/** A subject whose decision can still be revised, with its order and customer. */
+export interface OpenSubject {
+  kind: SubjectKind;
+  subjectId: string;
+  orderId: string | null;
+  customerId: string | null;
 }
 
 /**
@@ -28,7 +76,8 @@ export interface DecisionRow {
  */
 export interface SettledAction {
   action: ChosenAction;
-  status: 'pending' | 'done' | 'skipped';
+  /** `proposed`: only suggested to the merchant (a revision's hold release), never run by the app. */
+  status: 'pending' | 'done' | 'skipped' | 'proposed';
   result?: Record<string, unknown>;
 }
 
@@ -145,6 +194,113 @@ export class DecisionStore {
         };
       }),
     );
+  }
+
+  /**
+   * Stores revisions, each in its own transaction: the current revision moves to
+   * `decision_revisions`, the decision row becomes the new one (one more revision, its trigger and
+   * point of knowledge), its actions are written keyed by (decision, revision, rule, type), the
+   * customer's profile takes the new zone if this is their latest decision, and the audit log
+   * records the change. A decision revised by another worker since it was read (`fromRevision`)
+   * is left alone (undefined in its place).
+   */
+  async revise(entries: readonly RevisionEntry[]): Promise<({ row: DecisionRow; actions: ActionRow[] } | undefined)[]> {
+    const out: ({ row: DecisionRow; actions: ActionRow[] } | undefined)[] = [];
+    for (const entry of entries) {
+      out.push(
+        await this.db.transaction(async (trx) => {
+          const moved = await trx.raw(
+            `insert into decision_revisions (shop_id, decision_id, revision, ruleset_id, ruleset_version, content_hash, score, zone, trace, trigger, known_at, created_at)
+             select shop_id, id, revision, ruleset_id, ruleset_version, content_hash, score, zone, trace, trigger, coalesce(known_at, decided_at), coalesce(revised_at, created_at)
+               from decisions where shop_id = ? and id = ? and revision = ?
+             on conflict (decision_id, revision) do nothing`,
+            [entry.shopId, entry.decisionId, entry.fromRevision],
+          );
+          if (moved.rowCount !== 1) return undefined;
+          const { decision } = entry;
+          const [row] = await trx<DecisionRow>('decisions')
+            .where({ shop_id: entry.shopId, id: entry.decisionId, revision: entry.fromRevision })
+            .update({
+              ruleset_id: decision.ruleset.id,
+              ruleset_version: decision.ruleset.version,
+              content_hash: decision.ruleset.contentHash,
+              score: String(decision.score),
+              zone: decision.zone,
+              trace: JSON.stringify(decision) as never,
+              trigger: JSON.stringify(entry.trigger) as never,
+              known_at: entry.knownAt as never,
+              revised_at: trx.fn.now() as never,
+              revision: entry.fromRevision + 1,
+            })
+            .returning(['id', 'shop_id', 'subject_kind', 'subject_id', 'order_id', 'customer_id', 'ruleset_id', 'ruleset_version', 'content_hash', 'score', 'zone', 'decided_at', 'created_at', 'holdout', 'revision', 'trigger', 'known_at', 'revised_at']);
+          if (!row) return undefined;
+          const unique = [...new Map(entry.actions.map((a) => [`${a.action.ruleId}|${a.action.type}`, a])).values()];
+          const actions: ActionRow[] =
+            unique.length === 0
+              ? []
+              : await trx<ActionRow>('actions')
+                  .insert(unique.map((a) => ({ shop_id: entry.shopId, decision_id: entry.decisionId, revision: row.revision!, rule_id: a.action.ruleId, type: a.action.type, spec: JSON.stringify(a.action) as never, status: a.status, result: a.result === undefined ? null : (JSON.stringify(a.result) as never) })))
+                  .onConflict(['decision_id', 'revision', 'rule_id', 'type'])
+                  .ignore()
+                  .returning('*');
+          if (entry.customerId) {
+            // The profile shows the customer's latest decision: a revision of an older one leaves it.
+            await trx.raw(
+              `update customers c set current_zone = ?, last_score = ?, updated_at = now()
+                where c.shop_id = ? and c.id = ?
+                  and not exists (select 1 from decisions d where d.shop_id = c.shop_id and d.customer_id = c.id and d.decided_at > ?)`,
+              [decision.zone, decision.score, entry.shopId, entry.customerId, row.decided_at],
+            );
+          }
+          const before = await trx('decision_revisions').where({ decision_id: entry.decisionId, revision: entry.fromRevision }).first('score', 'zone');
+          await trx('audit_log').insert({
+            shop_id: entry.shopId,
+            actor: 'refundsentry',
+            action: 'decision.revise',
+            subject: row.subject_id,
+            details: JSON.stringify({ decisionId: entry.decisionId, revision: row.revision, from: { score: Number(before.score), zone: before.zone }, to: { score: decision.score, zone: decision.zone }, trigger: entry.trigger }),
+          });
+          return { row: { ...row, trace: decision }, actions };
+        }),
+      );
+    }
+    return out;
+  }
+
+  /** A decision's superseded revisions, oldest first (the current one is the decision row). */
+  revisionsOf(shopId: string, decisionId: string): Promise<DecisionRevisionRow[]> {
+    return this.db('decision_revisions').where({ shop_id: shopId, decision_id: decisionId }).orderBy('revision') as unknown as Promise<DecisionRevisionRow[]>;
+  }
+
+  /**
+   * Which of the shop's decided subjects can still be revised: an order until it has a fulfilment
+   * or is cancelled; a return until it is closed, declined or canceled; a refund for
+   * `refundWindowDays` after it. Chosen by subject, or by customer or order (the customer's or the
+   * order's open subjects, newest first, at most `limit`).
+   */
+  async openSubjects(shopId: string, by: { subjects?: readonly { kind: SubjectKind; id: string }[]; customerIds?: readonly string[]; orderIds?: readonly string[] }, refundWindowDays: number, limit = 50): Promise<OpenSubject[]> {
+    const subjects = by.subjects ?? [];
+    const customers = by.customerIds ?? [];
+    const orders = by.orderIds ?? [];
+    if (subjects.length + customers.length + orders.length === 0) return [];
+    const { rows } = await this.db.raw(
+      `select d.subject_kind as kind, d.subject_id as "subjectId", d.order_id as "orderId", d.customer_id as "customerId"
+         from decisions d
+         left join events e on e.shop_id = d.shop_id and e.kind = d.subject_kind and e.resource_id = d.subject_id
+        where d.shop_id = :shopId
+          and ((d.subject_kind, d.subject_id) in (select k, i from json_to_recordset(cast(:subjects as json)) as s (k text, i text))
+               or d.customer_id = any(cast(:customers as text[])) or d.order_id = any(cast(:orders as text[])))
+          and case d.subject_kind
+                when 'order' then e.body->>'cancelledAt' is null
+                  and not exists (select 1 from events f where f.shop_id = d.shop_id and f.kind = 'fulfillment' and f.order_id = d.subject_id)
+                when 'return' then e.body->>'closedAt' is null and coalesce(e.body->>'status', '') not in ('closed', 'declined', 'canceled')
+                else d.decided_at > now() - make_interval(days => :days)
+              end
+        order by d.decided_at desc, d.id desc
+        limit :limit`,
+      { shopId, subjects: JSON.stringify(subjects.map((s) => ({ k: s.kind, i: s.id }))), customers: customers as string[], orders: orders as string[], days: refundWindowDays, limit },
+    );
+    return rows as OpenSubject[];
   }
 
   get(shopId: string, id: string): Promise<DecisionRow | undefined> {

@@ -31,7 +31,8 @@ export default defineSignal<Params>({
   },
   evaluate(ctx, params) {
     if (ctx.customer === null) return { status: 'insufficient_data', messageId: 'guest' };
-    const fraud = ctx.history.outcomes.filter((o) => o.label === 'fraud' && withinDays(ctx, o.at, params.lookbackDays));
+    // Within the lookback before the subject, or learned since (a revision: labels known by `knownAt`).
+    const fraud = ctx.history.outcomes.filter((o) => o.label === 'fraud' && (withinDays(ctx, o.at, params.lookbackDays) || ms(o.at) >= ms(ctx.now)));
     if (fraud.length === 0) return { status: 'no_hit', messageId: 'none', evidence: { fraudCount: 0, lookbackDays: params.lookbackDays } };
     const last = fraud.reduce((a, b) => (ms(b.at) > ms(a.at) ? b : a));
     const evidence = { fraudCount: fraud.length, lastAt: last.at.slice(0, 10), lastSubjectId: last.subjectId };

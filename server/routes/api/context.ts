@@ -9,7 +9,7 @@ import type { ListService } from '../../services/ListService.ts';
  */
 export type ApiDeps = Pick<
   AppDeps,
-  'stores' | 'registry' | 'plugins' | 'scoring' | 'backfill' | 'simulations' | 'trials' | 'rings' | 'reasons' | 'calibrations' | 'chargebacks' | 'alerts' | 'rulesets' | 'shopify' | 'releaseHold'
+  'stores' | 'registry' | 'plugins' | 'scoring' | 'backfill' | 'simulations' | 'trials' | 'rings' | 'reasons' | 'calibrations' | 'chargebacks' | 'alerts' | 'revisions' | 'rulesets' | 'shopify' | 'releaseHold'
 > & {
   /** Period figures, SKU trends and goals. */
   analytics: AnalyticsService;

@@ -6,6 +6,7 @@ import { shopOf } from '../../auth/sessionAuth.ts';
 import type { DecisionRow } from '../../store/index.ts';
 import { gid, INSTANT, limit, object, ROW_ID, text } from '../fields.ts';
 import { schema } from '../validate.ts';
+import { revisionHistory } from '../../services/revisionHistory.ts';
 import type { ApiDeps } from './context.ts';
 import type { DecisionDetail, DecisionList, DecisionSummary, OutcomeAnswer, OutcomeRequest, Sendable } from '../../../contract/index.ts';
 
@@ -42,6 +43,7 @@ export function summarize(row: DecisionRow) {
     insufficient: trace.coverage.insufficient,
     errors: trace.coverage.error,
     holdout: row.holdout === true,
+    revision: row.revision ?? 0,
   } satisfies Sendable<DecisionSummary>;
 }
 
@@ -70,18 +72,21 @@ export function decisionRoutes(deps: ApiDeps): ServerRoute[] {
         const { shop } = shopOf(request);
         const row = await deps.stores.decisions.get(shop, (request.params as { id: string }).id);
         if (!row) throw Boom.notFound('No such decision in this shop');
-        const [actions, outcomes, risk] = await Promise.all([
+        const [actions, outcomes, risk, superseded] = await Promise.all([
           deps.stores.actions.forDecision(shop, row.id),
           deps.stores.outcomes.forSubject(shop, row.subject_id),
           deps.calibrations.riskOf(shop, { version: row.ruleset_version, kind: row.subject_kind as SubjectKind, score: Number(row.score) }),
+          deps.stores.decisions.revisionsOf(shop, row.id),
         ]);
         return {
           ...summarize(row),
           // The calibrated fraud risk of this score under the version that decided it (or "not enough outcomes yet").
           risk,
           trace: row.trace,
-          actions: actions.map((a) => ({ id: a.id, type: a.type, ruleId: a.rule_id, status: a.status, attempts: a.attempts, result: a.result, error: a.error, spec: a.spec })),
+          actions: actions.map((a) => ({ id: a.id, type: a.type, ruleId: a.rule_id, status: a.status, attempts: a.attempts, result: a.result, error: a.error, spec: a.spec, revision: a.revision })),
           outcomes,
+          // Every revision with its trigger and what changed (the last is this decision as it stands).
+          revisions: revisionHistory(superseded, row),
         } satisfies Sendable<DecisionDetail>;
       },
     },
@@ -104,6 +109,13 @@ export function decisionRoutes(deps: ApiDeps): ServerRoute[] {
           await deps.stores.audit.record(shop, user, 'outcome.label', row.subject_id, { label }, trx);
         });
         deps.calibrations.forget(shop); // the risk figures count it at once
+        // A fraud label: the customer's open orders and returns (this one included) are revised with it.
+        if (label === 'fraud') {
+          const trigger = { kind: 'label' as const, factId: row.subject_id, at: new Date().toISOString() };
+          await (row.customer_id ? deps.revisions.customers(shop, [row.customer_id], trigger) : deps.revisions.order(shop, row.order_id ?? row.subject_id, ['order', 'return', 'refund'], trigger)).catch((err: unknown) =>
+            request.log(['warn'], { message: 'revisions after a fraud label not requested', err }),
+          );
+        }
         return { ok: true, label } satisfies Sendable<OutcomeAnswer>;
       },
     },

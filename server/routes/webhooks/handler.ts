@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { RevisionTrigger } from '../../../contract/decisions.ts';
 import type { SubjectKind } from '../../../sdk/index.ts';
 import type { AppDeps } from '../../AppDeps.ts';
 import type { NormalizedWebhook } from '../../shopify/normalize/index.ts';
@@ -67,4 +68,15 @@ export async function scoreUndecidedOrder(context: WebhookContext, orderId: stri
   if (context.shop?.status !== 'active') return;
   const [state] = await context.deps.stores.context.subjects([{ shopId: context.shopId, kind: 'order', id: orderId }]);
   if (state && state.record !== undefined && !state.decided) await context.deps.queue.sendScore({ shopId: context.shopId, kind: 'order', subjectId: orderId });
+}
+
+/**
+ * After a new fact about an order (a transaction, an edit): the order, if stored, is sent for
+ * scoring with the fact as its trigger, so it is decided if it was not yet and otherwise revised
+ * while it is still open (`ScoringService.revise`).
+ */
+export async function scoreOrderWith(context: WebhookContext, orderId: string, trigger: RevisionTrigger): Promise<void> {
+  if (context.shop?.status !== 'active') return;
+  const [state] = await context.deps.stores.context.subjects([{ shopId: context.shopId, kind: 'order', id: orderId }]);
+  if (state && state.record !== undefined) await context.deps.revisions.subject(context.shopId, 'order', orderId, trigger);
 }

@@ -1,10 +1,11 @@
-import { answer, scoreUndecidedOrder, writeOnce, type WebhookHandler } from './handler.ts';
+import { answer, scoreOrderWith, writeOnce, type WebhookHandler } from './handler.ts';
 
 /**
  * `order_transactions/create`: the transaction stored with the delivery's record in one
  * transaction; the card that paid becomes the stored order's `identity.payment` (its checkout
- * facts, refreshed in the same transaction). The order is then scored if it is stored and not
- * decided yet: webhooks come in any order.
+ * facts, refreshed in the same transaction). The order is then scored with it if it is stored:
+ * decided if it was not yet (webhooks come in any order), else its decision revised while the
+ * order is open (`ScoringService.revise`).
  */
 export const orderTransactionsCreate: WebhookHandler<'transaction'> = {
   kind: 'transaction',
@@ -15,7 +16,8 @@ export const orderTransactionsCreate: WebhookHandler<'transaction'> = {
       await stores.events.upsert(context.shopId, { type: 'transaction', transaction }, trx);
       if (transaction.cardHash) await stores.events.refreshCheckoutFacts(context.shopId, transaction.orderId, trx);
     });
-    if (verdict === 'new') await scoreUndecidedOrder(context, transaction.orderId);
+    // The order is scored with it: decided now if it was not yet, else revised while it has not shipped.
+    if (verdict === 'new') await scoreOrderWith(context, transaction.orderId, { kind: 'transaction', factId: transaction.id, at: transaction.createdAt });
     return answer(verdict);
   },
 };
