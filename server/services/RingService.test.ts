@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRings } from '../../engine/rings/index.ts';
 import { variant, type Body } from '../shopify/fixtures/webhookVariants.ts';
 import { normalizeWebhook } from '../shopify/normalize/normalizeWebhook.ts';
 import type { RingMatchInput } from '../store/RingStore.ts';
@@ -109,7 +110,7 @@ async function expectRebuildFindsNothingNew(shop: string, options: ConstructorPa
   expect((await stores.rings.build(shop))!.stats!.vsStored).toMatchObject({ ringsNew: 0, membersNew: 0 });
 }
 
-const SHOPS = ['live-a.myshopify.com', 'live-b.myshopify.com', 'live-hub.myshopify.com', 'live-race.myshopify.com', 'live-cap.myshopify.com', 'live-split.myshopify.com'];
+const SHOPS = ['live-a.myshopify.com', 'live-b.myshopify.com', 'live-hub.myshopify.com', 'live-race.myshopify.com', 'live-cap.myshopify.com', 'live-split.myshopify.com', 'live-relink.myshopify.com'];
 beforeAll(async () => {
   db = await createTestDatabase();
   stores = createStores(db.knex);
@@ -227,6 +228,27 @@ describe('RingService.linkLive', () => {
     expect(results.flatMap((r) => r.alerts.map((a) => a.order_id)).sort()).toEqual(orders.map((o) => o.orderId).sort());
     expect((await stores.rings.alerts(RACE)).length).toBe(6);
     await expectRebuildFindsNothingNew(RACE);
+  });
+
+  it('a member linked live while a rebuild read is gone from the build, and linked again after it, without a second alert', async () => {
+    const RELINK = SHOPS[6]!;
+    const rings = service();
+    for (let n = 1; n <= 2; n++) await rings.linkLive(RELINK, [await store(RELINK, n, n, n, { device: 5 })]);
+    // What RingService.run does, with an order linked between its read and its replace.
+    const startedAt = await stores.rings.markRunning(RELINK);
+    const history = await stores.rings.history(RELINK);
+    const late = await rings.linkLive(RELINK, [await store(RELINK, 3, 3, 3, { device: 5 })]);
+    expect(late.rings.map((r) => [r.change, r.members.length])).toEqual([['grew', 3]]);
+    expect(await stores.rings.replace(RELINK, buildRings(history))).toMatchObject({ ringsChanged: 1, membersGone: 1, membersNew: 0, sample: { membersGone: [`customer:${customerGid(3)}`] } });
+    expect(Object.values(await ringsOf(RELINK)).map((m) => m.length)).toEqual([2]);
+    const missed = await stores.rings.ordersSince(RELINK, new Date(startedAt.getTime() - 60_000));
+    expect(missed.map((o) => o.orderId)).toContain(orderGid(3));
+    const relinked = await stores.rings.linkLive(RELINK, missed, { alerts: false });
+    expect(relinked.changes.map((c) => c.change)).toEqual(['grew']);
+    expect(relinked.alerts).toEqual([]);
+    expect(Object.values(await ringsOf(RELINK)).map((m) => m.length)).toEqual([3]);
+    expect((await stores.rings.alerts(RELINK)).map((a) => a.order_id).sort()).toEqual([orderGid(2), orderGid(3)]);
+    await expectRebuildFindsNothingNew(RELINK);
   });
 
   it('past maxNeighbourhood writes nothing, alerts the matches with the known rings, and asks for a rebuild', async () => {

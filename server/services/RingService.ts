@@ -59,7 +59,7 @@ export class RingService {
    * The job: rebuild now. The build's stats say what it found against the stored rings
    * (`vsStored`: rings and members new, changed or gone; all zero when the live path missed
    * nothing). Orders stored or given a card while it read (a live link then was replaced by the
-   * build) are linked again after it. A failure is recorded on the build row and rethrown (pg-boss retries).
+   * build) are linked again after it, storing no alert (they may be a backfill's past orders). A failure is recorded on the build row and rethrown (pg-boss retries).
    */
   async run(shopId: string): Promise<RingBuild['stats']> {
     const startedAt = await this.stores.rings.markRunning(shopId);
@@ -68,7 +68,7 @@ export class RingService {
       const vsStored = await this.stores.rings.replace(shopId, build);
       // A minute's margin: a write committed after the read began may carry an earlier time.
       const missed = await this.stores.rings.ordersSince(shopId, new Date(startedAt.getTime() - 60_000));
-      if (missed.length > 0) await this.stores.rings.linkLive(shopId, missed, this.options);
+      if (missed.length > 0) await this.stores.rings.linkLive(shopId, missed, { ...this.options, alerts: false });
       return { ...build.stats, vsStored };
     } catch (error) {
       await this.stores.rings.markFailed(shopId, (error as Error).message).catch(() => undefined);

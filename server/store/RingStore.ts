@@ -92,6 +92,8 @@ export interface LiveLinkOptions extends RingOptions {
    * counts its users: it is read `maxSharedWith + 2` users deep, enough to tell it is one.
    */
   maxNeighbourhood?: number;
+  /** Store the orders' ring alerts (default true); a rebuild relinking what arrived while it read stores none (they may be a backfill's past orders). */
+  alerts?: boolean;
 }
 
 /** A ring the live path formed, grew, updated, shrank or dissolved, with its stored id (null when gone). */
@@ -318,7 +320,7 @@ export class RingStore {
         { maxSharedWith, ...(options.minMembers === undefined ? {} : { minMembers: options.minMembers }) },
       );
       const changes = await this.writeChanges(trx, shopId, ringChanges(known, rings));
-      const alerts = await this.storeAlerts(trx, shopId, stored, changes);
+      const alerts = options.alerts === false ? [] : await this.storeAlerts(trx, shopId, stored, changes);
       return { changes, alerts, neighbourhood: visited.size, deferred: false };
     });
   }
