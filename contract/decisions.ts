@@ -7,10 +7,12 @@ export type { OutcomeRisk };
 /**
  * The new fact that made a decision be looked at again (issue 23): what kind, which record
  * (`factId`), when it happened (`at`, the fact's own time) and, when a storm of them was folded
- * into one revision, how many (`coalesced`).
+ * into one revision, how many (`coalesced`). An edit of an order comes as `order.updated`: Shopify
+ * follows each order edit with an orders/updated body carrying the edited order (the orders/edited
+ * body names only the changed line ids, not what the order now is).
  */
 export interface RevisionTrigger {
-  kind: 'transaction' | 'order.updated' | 'order.edited' | 'fulfillment' | 'chargeback' | 'label' | 'ring';
+  kind: 'transaction' | 'order.updated' | 'fulfillment' | 'chargeback' | 'label' | 'ring';
   factId: string | null;
   at: Instant;
   coalesced?: number;

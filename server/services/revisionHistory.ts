@@ -6,7 +6,6 @@ import type { DecisionRevisionRow, DecisionRow } from '../store/DecisionStore.ts
 const TRIGGER_PHRASES: Record<RevisionTrigger['kind'], string> = {
   transaction: "the order's payment transaction arrived",
   'order.updated': 'the order was updated (lines, amounts, addresses or identifiers changed)',
-  'order.edited': 'the order was edited',
   fulfillment: "the order's fulfilment or delivery arrived",
   chargeback: "a chargeback was filed on one of the customer's orders",
   label: "one of the customer's orders was labelled fraud",
