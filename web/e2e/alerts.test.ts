@@ -10,8 +10,11 @@ import { type DemoServer, HAS_CHROMIUM, launchChromium, sendDemoWebhook, SHOTS, 
 /**
  * The Alerts page in Debian's Chromium against the real server in demo mode: a rule added through
  * the form (a bad URL refused first), a HIGH order sent as a signed webhook, the signed message at
- * a loopback receiver that answers 500 then 200, and the delivery log showing the retry.
- * Screenshots in web/e2e/screenshots/alerts-*.png.
+ * a loopback receiver that answers 500 then 200, and the delivery log showing the retry. Then the
+ * periodic kinds: a chargebacks-this-week rule and a SKU return-rate rule added through the form,
+ * one rule turned off with its toggle (it stays off after a reload and records nothing), signed
+ * disputes/create webhooks taking the count above the enabled rule's threshold, and its one alert
+ * in the log. Screenshots in web/e2e/screenshots/alerts-*.png.
  */
 
 let server: DemoServer;
@@ -20,6 +23,9 @@ let page: Page;
 let receiver: Server;
 let receiverUrl: string;
 const received: { signature: string | undefined; body: string }[] = [];
+let weekly: Server;
+let weeklyUrl: string;
+const weeklyReceived: { signature: string | undefined; body: string }[] = [];
 const pageErrors: string[] = [];
 
 async function shot(name: string) {
@@ -56,6 +62,16 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/slack`;
+  weekly = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      weeklyReceived.push({ signature: request.headers['x-refundsentry-signature'] as string | undefined, body: Buffer.concat(chunks).toString('utf8') });
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve) => weekly.listen(0, '127.0.0.1', resolve));
+  weeklyUrl = `http://127.0.0.1:${(weekly.address() as AddressInfo).port}/weekly`;
   server = await startDemoServer('alerts', { DEMO_HISTORY: 'none' });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -67,6 +83,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
   await new Promise((resolve) => receiver?.close(resolve));
+  await new Promise((resolve) => weekly?.close(resolve));
 });
 
 describe.skipIf(!HAS_CHROMIUM)('the Alerts page', () => {
@@ -115,5 +132,64 @@ describe.skipIf(!HAS_CHROMIUM)('the Alerts page', () => {
     await page.getByText('Last error: the receiver answered HTTP 500').waitFor();
     await page.getByText('Order 820982911946154508: score 100, total $404.95').waitFor();
     await shot('alerts-delivery-log');
+  }, 90_000);
+
+  it('adds the periodic kinds, turns a rule off with its toggle, and logs one chargebacks-this-week alert', async () => {
+    const { app } = server;
+    await page.goto(`${app.url}/app/alerts`);
+    await page.getByText('HIGH-risk order of 300 or more').first().waitFor();
+    const add = async (kind: string, field: string, value: string, secrets: string[]) => {
+      await page.getByLabel('Alert on').selectOption(kind);
+      await page.getByLabel(field).fill(value);
+      await page.getByLabel('Send to').selectOption('url');
+      await page.getByLabel('Webhook URL').fill(weeklyUrl);
+      await page.getByRole('button', { name: 'Add rule' }).click();
+      await page.getByText('Alert rule added').waitFor();
+      secrets.push((await page.getByTestId('alert-secret').textContent())!);
+      await page.getByRole('button', { name: 'Dismiss notification' }).click();
+    };
+    const secrets: string[] = [];
+    // A threshold that is not a whole number: refused, the field named.
+    await page.getByLabel('Alert on').selectOption('chargebacks-week');
+    await page.getByLabel('Alert above this many chargebacks').fill('1.5');
+    await page.getByLabel('Send to').selectOption('url');
+    await page.getByLabel('Webhook URL').fill(weeklyUrl);
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.getByText('/threshold must be integer').waitFor();
+    await shot('alerts-threshold-refused');
+    await add('chargebacks-week', 'Alert above this many chargebacks', '1', secrets);
+    await add('chargebacks-week', 'Alert above this many chargebacks', '0', secrets);
+    await add('sku-return-rate', 'Units returned in 30 days, at least', '8', secrets);
+    await page.getByText('More than 1 chargeback in 7 days').waitFor();
+    await page.getByText('A SKU’s return rate doubled (8 units or more returned in 30 days)').waitFor();
+
+    // The rule alerting above 0 turned off with its toggle.
+    const zeroRow = page.getByRole('row', { name: /More than 0 chargebacks in 7 days/ });
+    const toggle = zeroRow.getByRole('checkbox', { name: 'Enabled' });
+    expect(await toggle.isChecked()).toBe(true);
+    await zeroRow.getByText('Enabled').click();
+    await page.waitForFunction(() => fetch('/api/alerts').then((r) => r.json()).then((b: { rules: { threshold: number | null; kind: string; enabled: boolean }[] }) => b.rules.some((r) => r.kind === 'chargebacks-week' && r.threshold === 0 && !r.enabled)));
+    await page.reload();
+    await page.getByText('More than 0 chargebacks in 7 days').waitFor();
+    expect(await page.getByRole('row', { name: /More than 0 chargebacks in 7 days/ }).getByRole('checkbox', { name: 'Enabled' }).isChecked()).toBe(false);
+    expect(await page.getByRole('row', { name: /More than 1 chargeback in 7 days/ }).getByRole('checkbox', { name: 'Enabled' }).isChecked()).toBe(true);
+    await shot('alerts-periodic-rules');
+
+    // Two disputes opened today (Shopify's sample, as signed disputes/create webhooks): 2, above 1.
+    for (const n of [1, 2]) {
+      const body = readWebhookFixture('disputes_create')
+        .replace('285332461850802063', String(285332461850802063n + BigInt(n)))
+        .replace('"initiated_at": "2021-12-31T19:00:00-05:00"', `"initiated_at": "${new Date(Date.now() - n * 3_600_000).toISOString()}"`);
+      expect((await sendDemoWebhook(app, 'disputes/create', body)).status).toBe(200);
+    }
+    await until(() => weeklyReceived.length >= 1, 'the chargebacks alert at the receiver');
+    const json = JSON.parse(weeklyReceived[0]!.body);
+    expect(json.text).toBe('RefundSentry: 2 chargebacks opened in the last 7 days, more than the alert threshold of 1.');
+    expect(weeklyReceived[0]!.signature).toBe(`sha256=${createHmac('sha256', secrets[0]!).update(weeklyReceived[0]!.body).digest('hex')}`);
+    await page.reload();
+    await page.getByText('2 chargebacks in 7 days (more than 1)').waitFor();
+    // The rule turned off recorded nothing: the receiver got the one alert.
+    expect(weeklyReceived).toHaveLength(1);
+    await shot('alerts-chargebacks-log');
   }, 90_000);
 });
