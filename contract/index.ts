@@ -4,6 +4,7 @@
  * their answers against these (`satisfies Sendable<…>`), the clients import nothing else of ours.
  */
 export type * from './alerts.ts';
+export type * from './audit.ts';
 export type * from './analytics.ts';
 export type * from './backfill.ts';
 export type * from './chargebacks.ts';

@@ -23,6 +23,7 @@ import * as alerts from './20261210100000_alerts.ts';
 import * as alertEmail from './20261210110000_alert_email.ts';
 import * as decisionRevisions from './20261211100000_decision_revisions.ts';
 import * as alertChecks from './20261211200000_alert_checks.ts';
+import * as auditKeyset from './20261212100000_audit_keyset.ts';
 
 /**
  * The migrations, in order. Listed explicitly (a knex MigrationSource) rather than read from the
@@ -53,6 +54,7 @@ const MIGRATIONS: [string, Knex.Migration][] = [
   ['20261210110000_alert_email', alertEmail],
   ['20261211100000_decision_revisions', decisionRevisions],
   ['20261211200000_alert_checks', alertChecks],
+  ['20261212100000_audit_keyset', auditKeyset],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -64,6 +64,19 @@ export function gid(resource = '[A-Za-z]{1,40}') {
   return { type: 'string', maxLength: 100, pattern: `^gid://shopify/${resource}/[0-9]{1,20}$`, description: `a GID like gid://shopify/${resource.startsWith('[') ? 'Order' : resource}/123` } as const;
 }
 
+/**
+ * What an audit line is about, as the log records it: a Shopify GID, a row id, a ruleset version
+ * (`v3`), a shop domain or a list entry's `kind:hash` — printable ASCII without spaces, length-capped.
+ */
+export const AUDIT_SUBJECT = {
+  type: 'string',
+  pattern: '^[A-Za-z0-9._:/@-]{1,200}$',
+  description: 'a subject of 1 to 200 characters (letters, digits and . _ : / @ -), e.g. gid://shopify/Order/123 or v3',
+} as const;
+
+/** An audit action or its family, a short dotted token (`decision.revise`, `ruleset`, `lists.blocked.add`). */
+export const ACTION_TOKEN = { type: 'string', pattern: '^[a-z][a-z0-9_-]{0,39}(\\.[a-z0-9_-]{1,40}){0,3}$', description: 'an action like decision.revise or a family like ruleset (lower-case words joined by dots)' } as const;
+
 /** A ruleset version: a PostgreSQL integer from 1. */
 export const VERSION = { type: 'integer', minimum: 1, maximum: PG_INT_MAX } as const;
 

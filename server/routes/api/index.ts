@@ -4,6 +4,7 @@ import { schema } from '../validate.ts';
 import { actionRoutes } from './actions.ts';
 import { alertRoutes } from './alerts.ts';
 import { analyticsRoutes } from './analytics.ts';
+import { auditRoutes } from './audit.ts';
 import { backfillRoutes } from './backfill.ts';
 import { chargebackRoutes } from './chargebacks.ts';
 import type { ApiDeps } from './context.ts';
@@ -51,6 +52,7 @@ export const ROUTE_MODULES: Readonly<Record<string, RouteModule>> = {
   actions: actionRoutes,
   alerts: alertRoutes,
   analytics: analyticsRoutes,
+  audit: auditRoutes,
   backfill: backfillRoutes,
   chargebacks: chargebackRoutes,
   customers: customerRoutes,
