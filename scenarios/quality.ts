@@ -85,7 +85,7 @@ function printFit(report: FitReport, current: CompiledRuleset, options: { calibr
     );
     for (const [id, curve] of Object.entries(fit.curves)) {
       const evidence = fit.curveEvidence[id];
-      console.log(`      strength curve ${id}: ${JSON.stringify(curve)} (basis ${[evidence?.level ? 'level' : '', ...(evidence?.knots ?? []).map((k) => `hinge ${k}`), evidence?.atom !== undefined ? `step at ${evidence.atom}` : ''].filter(Boolean).join(', ')}; training log-likelihood +${evidence?.logLikelihoodGain})`);
+      console.log(`      strength curve ${id}: ${JSON.stringify(curve)} (basis ${evidence ? basisNames(evidence).join(', ') : ''}; training log-likelihood +${evidence?.logLikelihoodGain})`);
     }
     console.log(
       `      targets: HIGH precision ${fit.targets.high} with at most ${fit.targets.maxHonestShare} of the legit ${fit.kind}s (held out: ${fit.honestInHigh.heldOut.legit} of ${fit.honestInHigh.heldOut.of} in HIGH; ` +
@@ -114,8 +114,19 @@ function printPatterns(report: QualityReport): void {
   );
 }
 
-/** The names of a curve basis's columns, in `basisValues`' order. */
-const basisNames = (basis: { level?: boolean; knots: number[]; atom?: number }) => [...(basis.level ? ['level'] : []), ...basis.knots.map((k) => `hinge ${k}`), ...(basis.atom === undefined ? [] : [`step at ${basis.atom}`])];
+/** A strength to 4 decimals. */
+const short = (strength: number) => String(Math.round(strength * 10_000) / 10_000);
+/** The names of a curve basis's columns, in `basisValues`' order (a binned basis: a bin per lower bound, then the atom's). */
+const basisNames = (basis: { level?: boolean; knots: number[]; atom?: number; bins?: number[] }) =>
+  basis.bins
+    ? [
+        ...basis.bins.map((from, b) => {
+          const to = basis.bins![b + 1] ?? basis.atom;
+          return b === 0 ? `bin under ${short(to ?? 1)}` : to === undefined ? `bin from ${short(from)}` : `bin ${short(from)}-${short(to)}`;
+        }),
+        ...(basis.atom === undefined ? [] : [`bin ${short(basis.atom)}`]),
+      ]
+    : [...(basis.level ? ['level'] : []), ...basis.knots.map((k) => `hinge ${k}`), ...(basis.atom === undefined ? [] : [`step at ${basis.atom}`])];
 
 /** The signals adding most points to honest households' events (the household trap), with how many of their events each hit. */
 function householdSignals(decisions: readonly Decision[]): string {
@@ -282,14 +293,14 @@ if (!existsSync(values.fraud)) {
       console.log(`  -- ${split} split (fitted in ${took})`);
       printFit(fit, compiled, { calibration: split === 'customer', changed: 8 });
       console.log(`    plain logistic regression on the same split, each signal's strength (${base.features} features, L2, no prior): held-out AUC ${base.auc.toFixed(4)} (train ${base.trainAuc.toFixed(3)})`);
-      // Like for like: the same regression given the fit's curve features too (each curved signal's level, hinges and step).
+      // Like for like: the same regression given the fit's curve features too (each curved signal's level, hinges and step beside its strength, or its bins instead of it).
       const orderFit = fit.kinds.find((k): k is KindFit => k.kind === 'order' && 'weights' in k);
-      const bases = Object.fromEntries(Object.entries(orderFit?.curveEvidence ?? {}).map(([id, e]) => [id, { ...(e.level ? { level: true as const } : {}), knots: e.knots, ...(e.atom === undefined ? {} : { atom: e.atom }) }]));
+      const bases = Object.fromEntries(Object.entries(orderFit?.curveEvidence ?? {}).map(([id, e]) => [id, { ...(e.level ? { level: true as const } : {}), knots: e.knots, ...(e.atom === undefined ? {} : { atom: e.atom }), ...(e.bins ? { bins: e.bins } : {}) }]));
       const same = Object.keys(bases).length > 0 ? regressionOnSplit(trainRows, testRows, 1, { bases }) : undefined;
       if (same) {
         console.log(
           `    the same regression given the fit's curve features too (${Object.keys(bases).join(', ')}: ${same.features} features; unconstrained: its curves may go below 0 and down): held-out AUC ${same.auc.toFixed(4)} (train ${same.trainAuc.toFixed(3)}); ` +
-            `${Object.keys(bases).map((id) => `${id} log-odds: strength ${same.coefficients[id]!.toFixed(2)}, ${basisNames(bases[id]!).map((name, c) => `${name} ${same.coefficients[`${id}#${c}`]!.toFixed(2)}`).join(', ')}`).join('; ')}`,
+            `${Object.keys(bases).map((id) => `${id} log-odds: ${[...(id in same.coefficients ? [`strength ${same.coefficients[id]!.toFixed(2)}`] : []), ...basisNames(bases[id]!).map((name, c) => `${name} ${same.coefficients[`${id}#${c}`]!.toFixed(2)}`)].join(', ')}`).join('; ')}`,
         );
         console.log(
           `    that regression with each of those signals' effect cut at 0 (a risk signal's points, a 0..1 curve × a positive weight, cannot go below 0): held-out AUC ${same.aucCutAtZero!.toFixed(4)}`,

@@ -132,6 +132,12 @@ describe('labelled rows for fitRuleset', () => {
     expect(based.auc).toBeGreaterThan(plain.auc);
     expect(based.aucCutAtZero).toBeGreaterThan(0.5);
     expect(plain.aucCutAtZero).toBeUndefined();
+    // A binned basis (a bin below the step, the step's own): its bins take the strength's place.
+    const inBins = regressionOnSplit(rows.slice(0, 1400), rows.slice(1400), 1, { bases: { graded: { knots: [], bins: [0.3], atom: 1 } } });
+    expect(Object.keys(inBins.coefficients).sort()).toEqual(['graded#0', 'graded#1', 'tell']);
+    expect(inBins.coefficients['graded#1']! - inBins.coefficients['graded#0']!).toBeGreaterThan(2);
+    expect(inBins.auc).toBeGreaterThan(plain.auc);
+    expect(inBins.aucCutAtZero).toBeGreaterThan(0.5);
   });
 });
 

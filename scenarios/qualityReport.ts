@@ -313,8 +313,8 @@ export interface SplitBaseline {
   coefficients: Record<string, number>;
   /**
    * With `bases`: the held-out AUC of the same log-odds with each based signal's effect (strength,
-   * level, hinges, step together) cut at 0 — what a risk signal's points (a 0..1 curve × a positive
-   * weight) can draw of it.
+   * level, hinges, step together; or its bins) cut at 0 — what a risk signal's points (a 0..1 curve
+   * × a positive weight) can draw of it.
    */
   aucCutAtZero?: number;
 }
@@ -328,18 +328,18 @@ export function regressionOnSplit(train: readonly LabelledRow[], test: readonly 
   const signalIds = [...new Set([...train, ...test].flatMap((r) => r.signals.map((s) => s.id)))].sort();
   // Optionally one signal's strength as indicators of bins (a curve the ruleset's linear points cannot draw).
   const bins = options.binned ? STRENGTH_BINS.map((from) => `${options.binned}≥${from}`) : [];
-  // Optionally, for some signals, a fitted version's curve basis beside the strength (its level, hinges and atom: `fitCurves.ts`).
+  // Optionally, for some signals, a fitted version's curve basis beside the strength (its level, hinges and atom: `fitCurves.ts`), or instead of it (its bins).
   const bases = options.bases ?? {};
   const basisIds = Object.keys(bases).sort().flatMap((id) => Array.from({ length: basisWidth(bases[id]!) }, (_, c) => `${id}#${c}`));
-  const ids = [...signalIds.filter((id) => id !== options.binned), ...bins, ...basisIds];
+  const ids = [...signalIds.filter((id) => id !== options.binned && !bases[id]?.bins), ...bins, ...basisIds];
   const column = new Map(ids.map((id, i) => [id, i]));
   const matrix = (part: readonly LabelledRow[]) => {
     const x = new Float64Array(part.length * ids.length);
     part.forEach((r, row) => {
       for (const s of r.signals) {
         const value = strengthFeature(s);
-        if (s.id !== options.binned) x[row * ids.length + column.get(s.id)!] = value;
-        else if (value > 0) x[row * ids.length + column.get(`${s.id}≥${STRENGTH_BINS.find((from) => value >= from)}`)!] = 1;
+        if (column.has(s.id)) x[row * ids.length + column.get(s.id)!] = value;
+        else if (s.id === options.binned && value > 0) x[row * ids.length + column.get(`${s.id}≥${STRENGTH_BINS.find((from) => value >= from)}`)!] = 1;
         const basis = bases[s.id];
         if (basis && value > 0) basisValues(basis, value).forEach((v, c) => (x[row * ids.length + column.get(`${s.id}#${c}`)!] = v));
       }

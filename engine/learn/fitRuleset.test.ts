@@ -328,6 +328,88 @@ describe('fitRuleset: strength curves', () => {
   });
 });
 
+/**
+ * n order rows with stepped effects that a level and hinges cannot draw: test.a jumps half way
+ * (its strengths anywhere in 0.1..0.9, worth 2.5 log-odds from 0.5 up and nothing below), test.b
+ * is worth 4 only at full strength (a quarter of its hits; the rest crowd 0.1..0.5 and are worth
+ * nothing, like an account minutes old against one days old), test.c is linear in its strength;
+ * log-odds −2.5 + 2.5 × 1[a ≥ 0.5] + 4 × 1[b = 1] + 2 × c.
+ */
+function stepped(n: number, seed = 31): LabelledRow[] {
+  const random = prng(seed);
+  return Array.from({ length: n }, (_, i) => {
+    let z = -2.5;
+    const signals = IDS.map((id) => {
+      const fires = random() < 0.3;
+      if (!fires || !['test.a', 'test.b', 'test.c'].includes(id)) return { id, status: 'no_hit' as const, strength: 0 };
+      const strength = id === 'test.a' ? 0.1 + Math.round(random() * 80) / 100 : id === 'test.b' ? (random() < 0.25 ? 1 : 0.1 + Math.round(random() * 40) / 100) : 0.2 + Math.round(random() * 80) / 100;
+      z += id === 'test.a' ? (strength >= 0.5 ? 2.5 : 0) : id === 'test.b' ? (strength === 1 ? 4 : 0) : 2 * strength;
+      return { id, status: 'hit' as const, strength };
+    });
+    return {
+      subjectId: `gid://shopify/Order/s${seed}-${i}`,
+      kind: 'order' as const,
+      at: new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString(),
+      customerId: `gid://shopify/Customer/s${i}`,
+      positive: random() < 1 / (1 + Math.exp(-z)),
+      value: 80,
+      signals,
+      liveScore: 0,
+      liveZone: 'low' as Zone,
+    };
+  });
+}
+
+describe('fitRuleset: binned strength curves', () => {
+  const rows = stepped(20_000);
+  const { body: fitted, report } = fitRuleset(rows, current, { split: 'customer' });
+  const order = kindFit(report, 'order');
+
+  it('recovers a known step curve within tolerance: bins at the quantiles of the hits, flat within each', () => {
+    const a = order.curves['test.a']!;
+    expect(a, JSON.stringify(order.curveEvidence)).toBeDefined();
+    expect(order.curveEvidence['test.a']!.bins).toBeDefined();
+    // The jump within 0.03 of 0.5: where a quantile cut of the training hits falls (here their median, moved past its ties).
+    for (const s of [0.1, 0.3, 0.45, 0.47]) expect(curveStrength(a, s), `test.a at ${s}`).toBeLessThanOrEqual(0.1);
+    for (const s of [0.53, 0.6, 0.9, 1]) expect(curveStrength(a, s), `test.a at ${s}`).toBeGreaterThanOrEqual(0.9);
+    const perLogit = order.scale.pointsPerLogit;
+    expect(order.weights['test.a']! / perLogit).toBeGreaterThan(2);
+    expect(order.weights['test.a']! / perLogit).toBeLessThan(3);
+  });
+
+  it('draws nothing below a saturated top where the hits below it are worth nothing, however dense', () => {
+    const b = order.curves['test.b']!;
+    expect(b).toBeDefined();
+    // Its hits below the top lie in 0.1..0.5; from there the curve rises straight to the top (no hit says otherwise).
+    for (const s of [0.1, 0.2, 0.3, 0.4, 0.5]) expect(curveStrength(b, s), `test.b at ${s}`).toBeLessThanOrEqual(0.03);
+    expect(curveStrength(b, 1)).toBe(1);
+    const perLogit = order.scale.pointsPerLogit;
+    expect(order.weights['test.b']! / perLogit).toBeGreaterThan(3.4);
+    expect(order.weights['test.b']! / perLogit).toBeLessThan(4.6);
+    // The linear signal keeps its strength (the identity).
+    expect(order.curves['test.c']).toBeUndefined();
+  });
+
+  it('ranks the held-out rows better than the same weights drawn straight, and is deterministic', () => {
+    const held = splitRows(rows, { split: 'customer' }).isTest;
+    const test = rows.filter((_, i) => held[i]);
+    const straight = structuredClone(fitted);
+    for (const id of IDS) delete straight.signals[id]!.curveByKind;
+    const auc = (r: Ruleset) => {
+      const s = reweigh(SignalMatrix.fromResults(test.map((row) => ({ subjectId: row.subjectId, kind: row.kind, signals: row.signals }))), compileRuleset(r, registry));
+      return rocAuc(Array.from(s.scoreCents), test.map((row) => row.positive));
+    };
+    expect(auc(fitted)).toBeGreaterThan(auc(straight) + 0.01);
+    expect(report.heldOut.order!.fitted.auc).toBeCloseTo(auc(fitted), 4);
+    expect(JSON.stringify(fitRuleset(rows, current, { split: 'customer' }).body)).toBe(JSON.stringify(fitted));
+  });
+
+  it('refits a binned draft: the current curves already draw the effects, so they are kept', () => {
+    const again = kindFit(fitRuleset(rows, compileRuleset(fitted, registry), { split: 'customer' }).report, 'order');
+    expect(again.curves).toEqual({});
+  });
+});
+
 describe('fitRuleset: zones that keep honest subjects out of HIGH', () => {
   // Mostly positive labels (a shop whose labelled returns are mostly abusive): a 0.9 precision
   // target alone lets many negatives into HIGH.

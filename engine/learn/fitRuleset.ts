@@ -3,7 +3,7 @@ import type { CompiledRuleset, ScoringModel } from '../compileRuleset.ts';
 import type { Ruleset, Zone, ZoneThresholds } from '../ruleset.ts';
 import { reweighModel, SignalMatrix } from '../simulate/signalMatrix.ts';
 import { fitLogisticRegression, logisticLogit } from './logisticRegression.ts';
-import { basisValues, basisWidth, curveBasis, curveDistance, curveOfEffect, CURVE_TOLERANCE, type CurveBasis } from './fitCurves.ts';
+import { basisValues, basisWidth, binBasis, curveBasis, curveDistance, curveOfEffect, CURVE_BIN_COUNTS, CURVE_TOLERANCE, type CurveBasis } from './fitCurves.ts';
 import { curveStrength, type StrengthCurve } from '../strengthCurve.ts';
 import { calibrationTable, type CalibrationBand } from './calibrationTable.ts';
 import { rocAuc } from './rocAuc.ts';
@@ -67,12 +67,15 @@ export interface KindFit {
    */
   curves: Record<string, StrengthCurve>;
   /**
-   * Signals whose strength was fitted with a curve basis (a `level` any hit counts, hinges at
-   * `knots`, a step at a saturated top strength `atom`), because the basis raised the training log-likelihood by more than BIC's
-   * price (columns × ln n / 2): the gain. A signal here without an entry in `curves` drew a curve
-   * within 0.05 of its current one, which it keeps.
+   * Signals whose strength was fitted with a curve basis — beside the strength a `level` any hit
+   * counts, hinges at `knots`, a step at a saturated top strength `atom`; or instead of it `bins`
+   * (their lower bounds; the `atom` a bin of its own), piecewise constant — because the basis
+   * raised the training log-likelihood by more than BIC's price (ln n / 2 per column it adds), and
+   * by more, net of that price, than the other candidate bases: the gain over the strength alone.
+   * A signal here without an entry in `curves` drew a curve within 0.05 of its current one, which
+   * it keeps.
    */
-  curveEvidence: Record<string, { level?: boolean; knots: number[]; atom?: number; logLikelihoodGain: number }>;
+  curveEvidence: Record<string, { level?: boolean; knots: number[]; atom?: number; bins?: number[]; logLikelihoodGain: number }>;
   zones: { medium: number; high: number };
   /** The targets the zones were chosen for: held-out precision at HIGH and MEDIUM, and the most legit share HIGH may hold. */
   targets: { high: number; medium: number; maxHonestShare: number };
@@ -157,13 +160,18 @@ const FIT_LINE = 'Fitted by RefundSentry';
  *    insufficient_data and error), through its current strength curve, shrunk toward the current
  *    weights (`logisticRegression.ts` with a prior: penalty l2/n × |β − β₀|², so few labels leave
  *    the weights near the current ones and many move them to the data's).
- * 3. **Curves.** A signal's strength may also bend (`fitCurves.ts`: a level any hit counts, hinges
- *    at strengths 0.25/0.5/0.75, a step at a top strength many hits share such as 1), each column
- *    prior 0; a signal keeps the columns that raise the training log-likelihood by more than
- *    BIC's price (ln n / 2 each, chosen one at a time). Its effect then becomes a curve: made
- *    monotone (pool adjacent violators), cut at 0, divided by its top (the weight) — kept only
- *    when it is more than 0.05 from the current curve. Few labels: no column earns its price, the
- *    identity (or current) curve stays.
+ * 3. **Curves.** A signal's strength may also bend (`fitCurves.ts`), in one of two kinds of basis:
+ *    beside its strength, a level any hit counts, hinges at strengths 0.25/0.5/0.75 and a step at
+ *    a top strength many hits share such as 1, each column prior 0, of which it keeps those that
+ *    raise the training log-likelihood by more than BIC's price (ln n / 2 each, chosen one at a
+ *    time); or, instead of its strength, bins cut at the quantiles of its training hit strengths
+ *    (1, 2, 3, 4, 6 or 8 below the top, which is a bin of its own), piecewise constant, each bin's
+ *    prior the current log-odds at its hits' mean (current-curve) strength. Of these it keeps the
+ *    one with the most training log-likelihood net of BIC's price for the columns it adds, if
+ *    that beats its strength alone. Its effect then becomes a curve: made monotone (pool adjacent
+ *    violators), cut at 0, divided by its top (the weight) — kept only when it is more than 0.05
+ *    from the current curve. Few labels: no basis earns its price, the identity (or current)
+ *    curve stays. Every choice is made on the training part alone.
  * 4. **Points.** The current weights map to log-odds with k₀ = HIGH threshold ÷ (logit of the
  *    HIGH precision target, at most 0.99, − logit of the training base rate; at least 0.5): the current ruleset read as "the
  *    points that take a subject from the base rate to the HIGH target's odds are the HIGH
@@ -370,6 +378,8 @@ function fitKind(
   // Strength curves: each signal's strength may bend at fixed knots and step at a saturated top
   // (`curveBasis`); of these, a signal keeps those that raise the training log-likelihood by more
   // than BIC's price (ln n / 2 each), chosen one at a time, the best first, over its strength alone.
+  // Or it may be binned at the quantiles of its hits (`binBasis`, piecewise constant, instead of
+  // its strength): the basis with the most log-likelihood net of the price is kept.
   const hitStrengths = ids.map((_, i) => {
     const values: number[] = [];
     for (let r = 0; r < train.length; r++) if (strengths[r * ids.length + i]! > 0) values.push(strengths[r * ids.length + i]!);
@@ -402,6 +412,22 @@ function fitKind(
       reached = best.logLikelihood;
       columns.splice(columns.indexOf(best.column), 1);
     }
+    // The bins at each count (skipping the cuts the count before gave), against the hinges: the
+    // most log-likelihood net of the price of the columns each adds (bins take the strength's place).
+    let best = reached - price * basisWidth(chosen);
+    let cuts = '';
+    for (const count of CURVE_BIN_COUNTS) {
+      const binned = binBasis(values, count);
+      if (!binned || JSON.stringify(binned) === cuts) continue;
+      cuts = JSON.stringify(binned);
+      const logLikelihood = design(new Map([[i, binned]])).logLikelihood;
+      const net = logLikelihood - price * (basisWidth(binned) - 1);
+      if (net > best) {
+        best = net;
+        chosen = binned;
+        reached = logLikelihood;
+      }
+    }
     if (basisWidth(chosen) === 0) return;
     bases.set(i, chosen);
     gains.set(i, reached - plain.logLikelihood);
@@ -417,7 +443,7 @@ function fitKind(
   const curveEvidence: KindFit['curveEvidence'] = {};
   ids.forEach((id, i) => {
     const basis = bases.get(i);
-    logits[i] = final.coefficients[final.linear[i]!]!;
+    logits[i] = final.linear[i]! < 0 ? 0 : final.coefficients[final.linear[i]!]!;
     if (!basis) return;
     const effect = curveOfEffect({
       basis,
@@ -427,7 +453,7 @@ function fitKind(
       hits: hitStrengths[i]!,
       priorSign: Math.sign(priorLogits[i]!),
     });
-    curveEvidence[id] = { ...(basis.level ? { level: true } : {}), knots: [...basis.knots], ...(basis.atom === undefined ? {} : { atom: basis.atom }), logLikelihoodGain: round(gains.get(i)!, 2) };
+    curveEvidence[id] = { ...(basis.level ? { level: true } : {}), knots: [...basis.knots], ...(basis.atom === undefined ? {} : { atom: basis.atom }), ...(basis.bins ? { bins: [...basis.bins] } : {}), logLikelihoodGain: round(gains.get(i)!, 2) };
     logits[i] = effect.weight;
     if (effect.curve === undefined || curveDistance(effect.curve, currentCurves[i]) <= CURVE_TOLERANCE) return;
     curves[i] = effect.curve;
@@ -529,7 +555,7 @@ function fitKind(
 interface DesignFit {
   coefficients: Float64Array;
   bias: number;
-  /** Each signal's column of its (curved) strength. */
+  /** Each signal's column of its (curved) strength (−1: a binned signal, whose bins take its place). */
   linear: number[];
   /** The columns of each signal's basis (`basisValues`' order), for the signals with one. */
   basis: (number[] | undefined)[];
@@ -538,8 +564,11 @@ interface DesignFit {
 
 /**
  * The regression of the labels on each signal's strength through its current curve (prior: its
- * current log-odds) and, for the signals given a basis, its hinges and atom (prior 0: few labels
- * keep the current curve); and its unpenalised training log-likelihood.
+ * current log-odds) and, for the signals given a basis, its level, hinges and atom (prior 0: few
+ * labels keep the current curve) — or, binned, its bins instead of its strength (each prior the
+ * current log-odds at the mean current-curve strength of its training hits: few labels keep the
+ * current effect, averaged per bin; bins share no row, so the shrinkage does not move a jump
+ * between them); and its unpenalised training log-likelihood.
  */
 function fitDesign(
   strengths: Float64Array,
@@ -554,24 +583,39 @@ function fitDesign(
   const basis: (number[] | undefined)[] = [];
   let width = 0;
   for (let i = 0; i < signals; i++) {
-    linear.push(width++);
     const b = bases.get(i);
+    linear.push(b?.bins ? -1 : width++);
     basis.push(b ? Array.from({ length: basisWidth(b) }, () => width++) : undefined);
   }
   const rows = y.length;
   const x = new Float64Array(rows * width);
+  // A bin's prior: the current log-odds × the mean counted strength of its training hits.
+  const counted = new Float64Array(width);
+  const binHits = new Float64Array(width);
   for (let r = 0; r < rows; r++) {
     for (let i = 0; i < signals; i++) {
       const s = strengths[r * signals + i]!;
       if (s <= 0) continue;
       const curve = curves[i];
-      x[r * width + linear[i]!] = curve ? curveStrength(curve, s) : s;
+      const strength = curve ? curveStrength(curve, s) : s;
+      if (linear[i]! >= 0) x[r * width + linear[i]!] = strength;
       const b = bases.get(i);
-      if (b) basisValues(b, s).forEach((v, c) => (x[r * width + basis[i]![c]!] = v));
+      if (!b) continue;
+      basisValues(b, s).forEach((v, c) => {
+        const column = basis[i]![c]!;
+        x[r * width + column] = v;
+        if (b.bins && v !== 0) {
+          counted[column] += strength;
+          binHits[column]++;
+        }
+      });
     }
   }
   const prior = new Float64Array(width);
-  for (let i = 0; i < signals; i++) prior[linear[i]!] = priorLogits[i]!;
+  for (let i = 0; i < signals; i++) {
+    if (linear[i]! >= 0) prior[linear[i]!] = priorLogits[i]!;
+    if (bases.get(i)?.bins) for (const column of basis[i]!) prior[column] = binHits[column]! > 0 ? (priorLogits[i]! * counted[column]!) / binHits[column]! : 0;
+  }
   const fit = fitLogisticRegression(x, y, width, { l2, prior });
   let logLikelihood = 0;
   for (let r = 0; r < rows; r++) {
