@@ -94,7 +94,19 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
   });
   // Alert rules: matched after live decisions and ring alerts are stored, delivered by the alert queue's jobs.
   const alerts = new AlertService(stores, { enqueue: (jobs) => queue.sendAlerts(jobs), log, publicUrlsOnly: config.production, ...(config.smtp ? { mailer: await smtpMailer(config.smtp) } : {}) });
-  const scoring = new ScoringService(stores, registry, { rulesets, guard, liveLoad: trials.liveLoad, catalog, alerts });
+  // New facts ask here for open decisions to be revised (the scoring queues carry them).
+  const revisions = new RevisionTriggers(stores, (jobs) => queue.sendScoreBatch(jobs));
+  const rings = new RingService(stores, (shopId) => queue.sendRings({ shopId }));
+  const scoring = new ScoringService(stores, registry, {
+    rulesets, guard, liveLoad: trials.liveLoad, catalog, alerts,
+    // Live rings: each batch of new orders links into the rings; a ring that forms or grows revises its members' open subjects.
+    rings,
+    ringsChanged: async (shopId, change) => {
+      const trigger = { kind: 'ring' as const, factId: change.orderId, at: change.at };
+      await revisions.customers(shopId, change.customers, trigger);
+      for (const orderId of change.guestOrders) await revisions.order(shopId, orderId, ['order', 'return', 'refund'], trigger);
+    },
+  });
   const actions = new ActionRunner({
     stores,
     config,
@@ -106,7 +118,6 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
   const backfill = backfillService({ config, stores, log, scoring, options: options.backfill, fastRetries: options.fastRetries }, (shopId, delaySeconds) => queue.sendBackfill({ shopId }, delaySeconds));
   const reasons = new ReasonService(stores, config.llm ? new LlmLabeler(config.llm, stores.reasons) : null, log, (shopId, trigger) => queue.sendReasons({ shopId, trigger }));
   const simulations = new SimulationService(stores, rulesets, scoring, (shopId, simulationId) => queue.sendSimulation({ shopId, simulationId }));
-  const rings = new RingService(stores, (shopId) => queue.sendRings({ shopId }));
   const calibrations = new CalibrationService(stores, labels, { build: (shopId, version, kind) => trials.calibration(shopId, version, kind) });
   const chargebacks = new ChargebackService(stores, calibrations);
   // A finished backfill rebuilds the shop's rings and return-reason clusters (its whole history is in now).
@@ -174,7 +185,7 @@ export async function composeApp(options: ComposeOptions): Promise<ComposedApp> 
     chargebacks,
     alerts,
     intake,
-    revisions: new RevisionTriggers(stores, (jobs) => queue.sendScoreBatch(jobs)),
+    revisions,
     gdpr: new GdprService(stores),
     queue,
     shopify,

@@ -1,6 +1,7 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateShop } from '../../scenarios/generateShop.ts';
-import type { IdentityHashes } from '../../sdk/index.ts';
 import { startTestApp, DEFAULT_RULESET, type TestApp } from '../testing/testApp.ts';
 import { RingService } from './RingService.ts';
 
@@ -10,8 +11,10 @@ import { RingService } from './RingService.ts';
  * drop address, a browser and a stolen card; honest households share an address, a browser, an IP
  * and sometimes a card) is sent to the app as Shopify would send it: every orders/create,
  * order_transactions/create, fulfilment, return, refund and dispute body, signed, in time order.
- * Each order is linked (`RingService.linkLive`) once the scoring worker has decided it, as the
- * worker's caller will. Then the rebuild runs and must find the same rings with the same members.
+ * The scoring worker links each order into the rings once it has decided it (and again when a
+ * transaction gives it its card: `ScoringService` → `RingService.linkLive`); a ring alert rule
+ * posts to a webhook receiver on loopback. Then the rebuild runs and must find the same rings with
+ * the same members.
  */
 
 const SHOP = 'live-replay.myshopify.com';
@@ -19,6 +22,8 @@ const generated = generateShop({ seed: 11, customers: 40, days: 90, households: 
 const ringCustomers = new Set(generated.labels.filter((l) => l.pattern === 'fraud-ring').map((l) => l.customerId));
 let app: TestApp;
 let rings: RingService;
+let server: Server;
+const received: { text: string }[] = [];
 
 beforeAll(async () => {
   // Bodies dated months ago are not stale retries here: every delivery is taken.
@@ -27,12 +32,25 @@ beforeAll(async () => {
   await app.stores.shops.install(SHOP, null, null);
   await app.stores.rulesets.ensurePublished(SHOP, DEFAULT_RULESET);
   rings = new RingService(app.stores, async () => {
-    throw new Error('the live path asked for a rebuild');
+    throw new Error('the test asked for a rebuild');
   });
+  // The merchant's webhook receiver, and a rule sending it every ring alert.
+  server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    request.on('end', () => {
+      received.push({ text: body });
+      response.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // (Stored directly: the API's session auth wants a connected shop; routes/api/alerts.test.ts covers POST /api/alerts.)
+  await app.stores.alerts.addRule(SHOP, { kind: 'ring-alert', minValue: null, threshold: null, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, email: null, secret: 'ring-secret', createdBy: 'test' });
 }, 120_000);
 
 afterAll(async () => {
   await app?.stop();
+  await new Promise((resolve) => server?.close(resolve));
 });
 
 /** The shop's stored rings as sorted member-key lists, by ring key. */
@@ -44,7 +62,7 @@ async function storedRings(): Promise<Record<string, string[]>> {
 }
 
 describe('live rings during a replay of signed webhooks', () => {
-  it('form and grow as orders are decided, with no rebuild; the rebuild then finds nothing new', async () => {
+  it('form as orders are decided, with no rebuild; their alerts reach the receiver; the rebuild then finds nothing new', async () => {
     const { deliveries } = generated;
     let n = 0;
     const send = async (i: number) => {
@@ -52,33 +70,36 @@ describe('live rings during a replay of signed webhooks', () => {
       const response = await app.webhook(d.topic, JSON.stringify(d.body), { shop: SHOP, triggeredAt: d.at, webhookId: `replay-${n}`, eventId: `replay-event-${n++}` });
       expect(response.statusCode, `${d.topic} at ${d.at}: ${response.payload}`).toBe(200);
     };
-    let formed = 0;
-    let grew = 0;
     for (let i = 0; i < deliveries.length; i++) {
       await send(i);
       if (deliveries[i]!.topic !== 'orders/create') continue;
       const body = deliveries[i]!.body as { id: number | string; admin_graphql_api_id: string };
       // The checkout's transactions come with the order (the card that paid becomes its identity.payment).
       while (deliveries[i + 1]?.topic === 'order_transactions/create' && String((deliveries[i + 1]!.body as { order_id: unknown }).order_id) === String(body.id)) await send(++i);
-      const orderId = body.admin_graphql_api_id;
-      await app.waitFor(() => app.stores.decisions.bySubject(SHOP, orderId), `the decision of ${orderId}`, 60_000);
-      const stored = await app.stores.db('events').where({ shop_id: SHOP, kind: 'order', resource_id: orderId }).first('customer_id', 'occurred_at', 'body');
-      const identity = (stored.body as { identity: IdentityHashes }).identity;
-      const link = await rings.linkLive(SHOP, [{ orderId, customerId: stored.customer_id, at: stored.occurred_at.toISOString(), identity }]);
-      expect(link.deferred).toBe(false);
-      formed += link.rings.filter((r) => r.change === 'formed').length;
-      grew += link.rings.filter((r) => r.change === 'grew').length;
+      // Each order decided before the next is sent, as in the shop's time.
+      await app.waitFor(() => app.stores.decisions.bySubject(SHOP, body.admin_graphql_api_id), `the decision of ${body.admin_graphql_api_id}`, 60_000);
     }
+    // Every scoring job (and the ring links and revisions it makes) done.
+    await app.waitFor(async () => {
+      const { rows } = await app.stores.db.raw(`select count(*)::int as n from pgboss.job where name like 'refundsentry-score%' and state in ('created', 'retry', 'active')`);
+      return rows[0].n === 0;
+    }, 'the scoring queues to be idle', 120_000);
     expect(await app.stores.rings.build(SHOP)).toBeUndefined(); // no rebuild ran
     const live = await storedRings();
-    expect(formed).toBeGreaterThanOrEqual(Object.keys(live).length);
-    expect(grew).toBeGreaterThan(0);
+    // A ring that formed or grew revised its members' open orders (trigger 'ring'), with no rebuild.
+    const members = new Set(Object.values(live).flat());
+    const ringRevised = await app.stores.db('decisions').where({ shop_id: SHOP }).andWhereRaw("trigger->>'kind' = 'ring'").select('customer_id', 'revision');
+    expect(ringRevised.length).toBeGreaterThan(0);
+    for (const row of ringRevised) expect(members.has(`customer:${row.customer_id}`)).toBe(true);
     // The generated fraud ring is one of the live rings, whole.
     expect(Object.values(live)).toContainEqual([...ringCustomers].map((id) => `customer:${id}`).sort());
     expect(Object.keys(live).length).toBeGreaterThan(1);
     // Every live ring's alerts were stored, for the orders that linked it.
     const alerts = await app.stores.rings.alerts(SHOP, { limit: 500 });
     for (const key of Object.keys(live)) expect(alerts.some((a) => a.ring_key === key)).toBe(true);
+    // The ring alerts reached the merchant's receiver (the alert queue's jobs, within seconds).
+    await app.waitFor(async () => received.length > 0, 'a ring alert at the receiver');
+    expect(received.some((r) => r.text.includes('ring'))).toBe(true);
 
     const stats = await rings.run(SHOP);
     expect(stats.vsStored).toMatchObject({ ringsNew: 0, ringsChanged: 0, ringsGone: 0, membersNew: 0, membersGone: 0 });

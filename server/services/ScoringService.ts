@@ -3,6 +3,7 @@ import { type ChosenAction, type CompiledRuleset, type SignalRegistry, type Snoo
 import { buildBaseline, contextAt, ShopHistory } from '../../engine/history/index.ts';
 import type { IdentifierKind, OrderRecord, RefundRecord, ReturnRecord, ShopBaseline, Subject, SubjectKind } from '../../sdk/index.ts';
 import type { RecentProbe } from '../store/ContextStore.ts';
+import type { RingMatchInput } from '../store/RingStore.ts';
 import type { DecisionEntry, RevisionEntry, RevisionTrigger, SettledAction } from '../store/DecisionStore.ts';
 import type { RulesetBudgetGuard } from './RulesetBudgetGuard.ts';
 import { RulesetService } from './RulesetService.ts';
@@ -82,6 +83,14 @@ export interface ScoringServiceOptions {
   liveLoad?: { enter(): void; leave(): void };
   /** Told of new live order decisions and ring alerts once they are stored (`AlertService`); its failures never fail scoring. */
   alerts?: DecisionAlerts;
+  /**
+   * Links new live orders into the shop's rings (`RingService.linkLive`): rings form and grow
+   * without a rebuild, and their alerts are stored. Without it, only matches with the stored
+   * rings raise alerts (`RingStore.alertMatches`). Its failures never fail scoring.
+   */
+  rings?: { linkLive(shopId: string, orders: readonly RingMatchInput[]): Promise<{ alerts: RingAlertRow[]; changedCustomers: string[]; changedGuestOrders: string[] }> };
+  /** Told of the customers and guest orders whose ring formed or grew, and when (their open subjects are revised: `RevisionTriggers`). */
+  ringsChanged?: (shopId: string, change: { customers: string[]; guestOrders: string[]; at: string; orderId: string }) => Promise<void>;
 }
 
 /** What is told of live decisions after they are stored (alert rules: `AlertService`). */
@@ -110,6 +119,8 @@ export class ScoringService {
   private readonly liveLoad: ScoringServiceOptions['liveLoad'];
   private readonly catalog: ProductCatalog | undefined;
   private readonly alerts: DecisionAlerts | undefined;
+  private readonly rings: ScoringServiceOptions['rings'];
+  private readonly ringsChanged: ScoringServiceOptions['ringsChanged'];
 
   constructor(stores: Stores, registry: SignalRegistry, options: ScoringServiceOptions = {}) {
     this.stores = stores;
@@ -119,6 +130,8 @@ export class ScoringService {
     this.liveLoad = options.liveLoad;
     this.catalog = options.catalog;
     this.alerts = options.alerts;
+    this.rings = options.rings;
+    this.ringsChanged = options.ringsChanged;
   }
 
   /** Scores one subject (a batch of one); throws what `scoreBatch` would report for it. */
@@ -164,9 +177,14 @@ export class ScoringService {
       else if (existing) outcomes.set(keyOf(request), { decision: existing, created: false, actions: [] });
       else undecided.push({ request, record });
     }
+    // Orders looked at again after a new fact: linked into the rings again below (a transaction may have given one its card).
+    const relinked: { shopId: string; order: OrderRecord }[] = [];
     if (toRevise.length > 0) {
       const revised = await this.revise(toRevise);
-      toRevise.forEach((item, i) => outcomes.set(keyOf(item.request), revised[i]!));
+      toRevise.forEach((item, i) => {
+        outcomes.set(keyOf(item.request), revised[i]!);
+        if (item.request.kind === 'order' && item.record && !(revised[i] instanceof Error)) relinked.push({ shopId: item.request.shopId, order: item.record as OrderRecord });
+      });
     }
     const subjects = await this.loadSubjects(undecided);
     const byShop = Map.groupBy(
@@ -194,7 +212,7 @@ export class ScoringService {
     // A new live order whose identifiers match a known ring raises a ring alert (never for a backfill's past orders).
     if (!options.historical) {
       const newOrders = subjects.flatMap((s, i) => (s instanceof Error || s.kind !== 'order' || !created.has(s.id) ? [] : [{ shopId: undecided[i]!.request.shopId, order: s.order }]));
-      await this.alertRings(newOrders);
+      await this.alertRings([...newOrders, ...relinked]);
       // Alert rules see the new order decisions once stored; a failure here never fails scoring.
       if (this.alerts && newOrders.length > 0) {
         const orderOf = new Map(newOrders.map(({ shopId, order }) => [`${shopId}|${order.id}`, order]));
@@ -355,13 +373,23 @@ export class ScoringService {
     return items.map((item) => ({ ...item, subject: { ...item.subject, order: withProductFacts([item.subject.order], facts)[0]! } }));
   }
 
-  /** Ring alerts for newly decided live orders; best effort: a failure here never fails scoring. */
+  /**
+   * Newly decided live orders and the shop's rings: linked into them (`rings.linkLive`: a ring
+   * forms or grows, its alerts stored), or only matched with the stored rings without it; the
+   * alerts handed to the alert rules, and the customers of a ring that formed or grew handed on to
+   * have their open subjects revised. Best effort: a failure here never fails scoring.
+   */
   private async alertRings(orders: { shopId: string; order: OrderRecord }[]): Promise<void> {
     for (const [shopId, items] of Map.groupBy(orders, (o) => o.shopId)) {
-      const alerts = await this.stores.rings
-        .alertMatches(shopId, items.map(({ order }) => ({ orderId: order.id, customerId: order.customerId ?? null, at: order.createdAt, identity: order.identity ?? {} })))
-        .catch(() => []);
+      const inputs = items.map(({ order }) => ({ orderId: order.id, customerId: order.customerId ?? null, at: order.createdAt, identity: order.identity ?? {} }));
+      const link = this.rings ? await this.rings.linkLive(shopId, inputs).catch(() => undefined) : undefined;
+      const alerts = link ? link.alerts : await this.stores.rings.alertMatches(shopId, inputs).catch(() => []);
       if (this.alerts && alerts.length > 0) await this.alerts.ringAlerts(shopId, alerts).catch(() => undefined);
+      if (link && this.ringsChanged && link.changedCustomers.length + link.changedGuestOrders.length > 0) {
+        // The latest of the orders that linked them: the revisions see the ring as it stands after it.
+        const latest = inputs.reduce((a, b) => (Date.parse(b.at) > Date.parse(a.at) ? b : a));
+        await this.ringsChanged(shopId, { customers: link.changedCustomers, guestOrders: link.changedGuestOrders, at: latest.at, orderId: latest.orderId }).catch(() => undefined);
+      }
     }
   }
 

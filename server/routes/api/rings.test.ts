@@ -89,7 +89,11 @@ describe('the fraud rings API', () => {
     const signal = trace.signals.find((s) => s.id === 'customer.fraud-ring')!;
     expect(signal.status).toBe('hit');
     expect(signal.evidence).toMatchObject({ linked: ring.members, kinds: 'device, payment' });
-    const alerts = (await call('GET', '/api/rings/alerts')).body.alerts;
+    // The ring alert is stored once the decision is (the live ring link runs right after it, in the same job).
+    const alerts = await app.waitFor(async () => {
+      const listed = (await call('GET', '/api/rings/alerts')).body.alerts as { orderId: string }[];
+      return listed.some((a) => a.orderId === order.id) && listed;
+    }, 'the ring alert of the new order');
     expect(alerts).toContainEqual(expect.objectContaining({ orderId: order.id, ringId: ring.id, member: false, matched: ['device', 'payment'] }));
     expect((await call('GET', `/api/rings/${ring.id}`)).body.alerts.map((a: { orderId: string }) => a.orderId)).toContain(order.id);
   });
