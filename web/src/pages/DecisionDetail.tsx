@@ -2,6 +2,7 @@ import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineStack, Layout
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { api, type DecisionDetail as Detail, type DecisionList, type FromDecisionInput, type OutcomeRequest, type OutcomeRisk, type SignalLine, openHtml } from '../api.ts';
+import { DecisionHistory } from '../components/DecisionHistory.tsx';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { SnoozeCard } from '../components/SnoozeCard.tsx';
 import { dateTime, gidLabel, kindLabel } from '../components/format.ts';
@@ -51,7 +52,7 @@ function FraudRisk({ risk }: { risk: OutcomeRisk }) {
   );
 }
 
-/** Everything about one decision: the signal breakdown, the ruleset, actions, outcome labels, the customer's earlier returns. */
+/** Everything about one decision: its history (revisions with the actions each chose), the signal breakdown, the ruleset, outcome labels, the customer's earlier returns. */
 export function DecisionDetail() {
   const { id } = useParams();
   const navigate = useNavigate();
@@ -77,7 +78,7 @@ export function DecisionDetail() {
     }
   };
   const label = (value: 'fraud' | 'legit') => run(`Labelled ${value}`, () => api(`/api/decisions/${id}/outcome`, { method: 'POST', body: { label: value } satisfies OutcomeRequest }));
-  const hold = d?.actions.find((a) => a.type === 'fulfillment.hold' && a.status === 'done');
+  const release = (holdActionId: string) => run('Hold released', () => api(`/api/actions/${holdActionId}/release`, { method: 'POST' }));
   // The order behind the decision: its dispute evidence report (its fraud risk is the decision's own, above).
   const orderNumber = d?.orderId ? d.orderId.split('/').pop()! : null;
 
@@ -87,7 +88,7 @@ export function DecisionDetail() {
       backAction={{ content: 'Dashboard', onAction: () => navigate('/') }}
       title={d ? `${kindLabel(d.kind)} ${gidLabel(d.subjectId).split(' ')[1]}` : 'Decision'}
       titleMetadata={d ? <ZoneBadge zone={d.zone} score={d.score} /> : undefined}
-      subtitle={d ? `Decided ${dateTime(d.decidedAt)} by ruleset ${d.ruleset.id} v${d.ruleset.version}` : undefined}
+      subtitle={d ? `Decided ${dateTime(d.decidedAt)} by ruleset ${d.ruleset.id} v${d.ruleset.version}${d.revision > 0 ? ` · revision ${d.revision}` : ''}` : undefined}
     >
       <Layout>
         <Layout.Section>
@@ -101,6 +102,7 @@ export function DecisionDetail() {
                 <FraudRisk risk={d.risk} />
               </Card>
             ) : null}
+            {d ? <DecisionHistory detail={d} release={release} releasing={busy === 'Hold released'} openAudit={() => navigate(`/audit?subject=${encodeURIComponent(d.subjectId)}`)} /> : null}
             {d ? (
               <Card padding="0">
                 <div style={{ padding: 16 }}>
@@ -156,30 +158,6 @@ export function DecisionDetail() {
                   <InlineStack>
                     <Button onClick={() => void openHtml(`/api/orders/${orderNumber}/evidence.html`).catch((error: unknown) => setFailure(error as Error))}>Dispute evidence report</Button>
                   </InlineStack>
-                </BlockStack>
-              </Card>
-            ) : null}
-            {d ? (
-              <Card>
-                <BlockStack gap="200">
-                  <Text as="h2" variant="headingMd">Actions</Text>
-                  {d.holdout ? (
-                    <Banner tone="info" title="Held out">
-                      <p>This HIGH decision is in the holdout sample: its actions were not executed, so that what the rules prevent can be measured.</p>
-                    </Banner>
-                  ) : null}
-                  {d.actions.length === 0 ? <Text as="p" tone="subdued">The ruleset chose no action.</Text> : null}
-                  {d.actions.map((a) => (
-                    <InlineStack key={a.id} align="space-between">
-                      <Text as="span">{a.type}</Text>
-                      <Badge tone={a.status === 'done' ? 'success' : a.status === 'failed' ? 'critical' : undefined}>{a.status}</Badge>
-                    </InlineStack>
-                  ))}
-                  {hold ? (
-                    <Button loading={busy === 'Hold released'} onClick={() => run('Hold released', () => api(`/api/actions/${hold.id}/release`, { method: 'POST' }))}>
-                      Release hold
-                    </Button>
-                  ) : null}
                 </BlockStack>
               </Card>
             ) : null}
