@@ -1,6 +1,6 @@
 import '@shopify/polaris/build/esm/styles.css';
 import { AppProvider, FooterHelp, Frame, Link as PolarisLink, Loading, Navigation, Text } from '@shopify/polaris';
-import { ChartLineIcon, ChartVerticalIcon, ChatIcon, CodeIcon, CreditCardIcon, HomeIcon, ImportIcon, ListBulletedIcon, NotificationIcon, ReceiptRefundIcon, SettingsIcon, TeamIcon } from '@shopify/polaris-icons';
+import { ChartLineIcon, ChartVerticalIcon, ChatIcon, ClipboardIcon, CodeIcon, CreditCardIcon, HomeIcon, ImportIcon, ListBulletedIcon, NotificationIcon, ReceiptRefundIcon, SettingsIcon, TeamIcon } from '@shopify/polaris-icons';
 import en from '@shopify/polaris/locales/en.json';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -9,6 +9,7 @@ import type { LinkLikeComponentProps } from '@shopify/polaris/build/ts/src/utili
 import { PluginBanner } from './components/PluginHealth.tsx';
 import { Alerts } from './pages/Alerts.tsx';
 import { Analytics } from './pages/Analytics.tsx';
+import { AuditLog } from './pages/AuditLog.tsx';
 import { Backfill } from './pages/Backfill.tsx';
 import { Chargebacks } from './pages/Chargebacks.tsx';
 import { CustomerProfile } from './pages/CustomerProfile.tsx';
@@ -48,6 +49,7 @@ function Shell() {
           { url: '/lists', label: 'Lists', icon: ListBulletedIcon },
           { url: '/alerts', label: 'Alerts', icon: NotificationIcon },
           { url: '/reasons', label: 'Return reasons', icon: ChatIcon },
+          { url: '/audit', label: 'Audit log', icon: ClipboardIcon },
           { url: '/rules', label: 'Rules', icon: CodeIcon },
           { url: '/settings', label: 'Settings', icon: SettingsIcon },
         ]}
@@ -71,6 +73,7 @@ function Shell() {
         <Route path="/alerts" element={<Alerts />} />
         <Route path="/refund-methods" element={<RefundMethods />} />
         <Route path="/reasons" element={<Reasons />} />
+        <Route path="/audit" element={<AuditLog />} />
         <Route path="/settings" element={<Settings />} />
         <Route path="/rules" element={<Suspense fallback={<Loading />}><RulesEditor /></Suspense>} />
         <Route path="*" element={<Dashboard />} />
