@@ -96,17 +96,6 @@ const detail = async (row: DecisionRow): Promise<DecisionDetail> => {
 };
 const signal = (d: { trace: { signals: { id: string; status: string }[] } }, id: string) => d.trace.signals.find((s) => s.id === id);
 
-/** Waits until no scoring or action job is queued, retrying or running (pg-boss's own table). */
-async function idle(): Promise<void> {
-  await app.waitFor(async () => {
-    const { rows } = await app.stores.db.raw(
-      `select count(*)::int as n from pgboss.job where name in ('refundsentry-score', 'refundsentry-score-batch', 'refundsentry-action') and state in ('created', 'retry', 'active')`,
-    );
-    return rows[0].n === 0;
-  }, 'the scoring and action queues to be idle');
-}
-
-
 const customer1Earlier = order(1, 1, 0);
 const customer1Open = order(2, 1, 5);
 const paid = transaction(1, customer1Open, 'success', true);
@@ -123,7 +112,7 @@ describe('an open order revised by the facts that follow its first decision', ()
 
     expect((await app.webhook('order_transactions/create', transaction(2, customer1Open, 'failure', false), { shop: SHOP })).statusCode).toBe(200);
     expect((await app.webhook('order_transactions/create', paid, { shop: SHOP, webhookId: 'paid-1' })).statusCode).toBe(200);
-    await idle();
+    await app.idle();
     const revised = (await decision(customer1Open.id))!;
     expect(revised.revision).toBeGreaterThanOrEqual(1);
     expect(Number(revised.score)).toBeGreaterThan(Number(first.score) + 40);
@@ -141,7 +130,7 @@ describe('an open order revised by the facts that follow its first decision', ()
   it('a chargeback on an earlier order of the customer revises the open order to HIGH: the hold and the other actions run exactly once', async () => {
     const before = (await decision(customer1Open.id))!;
     expect((await app.webhook('disputes/create', dispute(1, customer1Earlier, 7), { shop: SHOP, eventId: 'dispute-1' })).statusCode).toBe(200);
-    await idle();
+    await app.idle();
     const row = (await decision(customer1Open.id))!;
     expect(row.revision).toBe(before.revision! + 1);
     expect(row.trigger).toMatchObject({ kind: 'chargeback', at: at(7) });
@@ -163,7 +152,7 @@ describe('an open order revised by the facts that follow its first decision', ()
     expect(JSON.parse((await app.webhook('disputes/create', dispute(1, customer1Earlier, 7), { shop: SHOP, eventId: 'dispute-1' })).payload)).toMatchObject({ duplicate: expect.any(String) });
     expect(JSON.parse((await app.webhook('order_transactions/create', paid, { shop: SHOP, webhookId: 'paid-1' })).payload)).toMatchObject({ duplicate: expect.any(String) });
     await app.queue.sendScores([{ shopId: SHOP, kind: 'order', subjectId: customer1Open.id, trigger: row.trigger! }]);
-    await idle();
+    await app.idle();
     expect((await decision(customer1Open.id))!.revision).toBe(row.revision);
     expect(holds().length).toBe(held);
     const audit = await app.stores.db('audit_log').where({ shop_id: SHOP, action: 'decision.revise', subject: customer1Open.id });
@@ -177,7 +166,7 @@ describe('an open order revised by the facts that follow its first decision', ()
     expect((await app.webhook('order_transactions/create', transaction(3, customer1Open, 'success', false), { shop: SHOP })).statusCode).toBe(200);
     expect((await app.webhook('disputes/create', dispute(2, customer1Open, 9), { shop: SHOP })).statusCode).toBe(200);
     await app.queue.sendScores([{ shopId: SHOP, kind: 'order', subjectId: customer1Open.id, trigger: { kind: 'chargeback', factId: null, at: at(9) } }]);
-    await idle();
+    await app.idle();
     expect((await decision(customer1Open.id))!.revision).toBe(row.revision);
   });
 });
@@ -193,7 +182,7 @@ describe('an order edited after its decision', () => {
     const moved = JSON.stringify(body).replace(/"(id|order_id|customer_id|product_id|variant_id)":"(\d+)"/g, '"$1":$2');
     const responses = await Promise.all(Array.from({ length: 5 }, (_, i) => app.webhook('orders/updated', moved, { shop: SHOP, webhookId: `storm-${i}`, eventId: `storm-${i}` })));
     expect(responses.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200]);
-    await idle();
+    await app.idle();
     const row = (await decision(o.id))!;
     expect(row.revision).toBe(1);
     expect(row.trigger).toMatchObject({ kind: 'order.updated', factId: o.id });
@@ -201,7 +190,7 @@ describe('an order edited after its decision', () => {
 
     // Tags only: not a scored input.
     expect((await app.webhook('orders/updated', moved.replace('"tags":"tag1, tag2"', '"tags":"tag1"'), { shop: SHOP })).statusCode).toBe(200);
-    await idle();
+    await app.idle();
     expect((await decision(o.id))!.revision).toBe(1);
   });
 });
@@ -223,7 +212,7 @@ describe('a return decided before its order’s delivery was known', () => {
 
     // The order's fulfilment (shipped two days ago, delivered two hours ago) arrives after the return was decided.
     expect((await app.webhook('fulfillments/create', fulfillment(3, o, daysAgo(2), daysAgo(2 / 24)), { shop: SHOP })).statusCode).toBe(200);
-    await idle();
+    await app.idle();
     const row = (await decision(ret.admin_graphql_api_id as string))!;
     expect(row.revision).toBe(1);
     expect(row.trigger).toMatchObject({ kind: 'fulfillment' });

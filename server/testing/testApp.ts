@@ -34,6 +34,13 @@ export interface TestApp {
   sessionToken(shop: string): Promise<string>;
   /** Polls until the check passes (jobs run asynchronously), failing after `timeoutMs`. */
   waitFor<T>(check: () => Promise<T | undefined | null | false>, what: string, timeoutMs?: number): Promise<T>;
+  /**
+   * Waits until no job of the scoring and action queues is queued (due now), retrying or running:
+   * the work a test's webhooks started (decisions, revisions, ring links, actions) is done. Waits on
+   * the work, not the clock; a test resets its tables only after it (a truncate racing a worker's
+   * writes deadlocks).
+   */
+  idle(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -104,6 +111,16 @@ export async function startTestApp(options: { adminOrigin?: string; env?: Record
         if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
+    },
+    async idle(timeoutMs = 60_000) {
+      await this.waitFor(async () => {
+        const { rows } = await db.knex.raw(
+          `select count(*)::int as n from pgboss.job
+            where name in ('refundsentry-score', 'refundsentry-score-batch', 'refundsentry-action')
+              and (state in ('retry', 'active') or (state = 'created' and start_after <= now()))`,
+        );
+        return rows[0].n === 0;
+      }, 'the scoring and action queues to be idle', timeoutMs);
     },
     async stop() {
       await server.stop();

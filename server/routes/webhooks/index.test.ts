@@ -42,6 +42,8 @@ afterAll(async () => {
 });
 
 async function resetShop(ruleset: Ruleset = STRICT_RULESET): Promise<void> {
+  // The previous test's jobs (decisions, revisions, ring links, actions) first: a truncate racing their writes deadlocks.
+  await app.idle();
   await app.stores.db.raw('truncate shops, webhook_deliveries cascade');
   await app.installShop(SHOP, ruleset);
   double.state.orders.clear();
@@ -316,6 +318,7 @@ describe('score batch jobs (one job per group commit of order webhooks)', () => 
 
 describe('a shop with no store connection (demo mode, or awaiting reconnection)', () => {
   it('records its Admin API actions as skipped at decision time, and settles review entries, without jobs', async () => {
+    await app.idle();
     await app.stores.db.raw('truncate shops, webhook_deliveries cascade');
     const withReview: Ruleset = {
       ...STRICT_RULESET,
