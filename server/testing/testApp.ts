@@ -103,17 +103,9 @@ export async function startTestApp(options: { adminOrigin?: string; env?: Record
       // getJwt appends .myshopify.com to a store name; its iss lacks Shopify's https:// (sessionAuth checks it against dest).
       return (await getJwt(shop.replace(/\.myshopify\.com$/, ''), TEST_API_KEY, TEST_API_SECRET, { iss: `https://${shop}/admin` })).token;
     },
-    async waitFor(check, what, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const value = await check();
-        if (value) return value as never;
-        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    },
+    waitFor,
     async idle(timeoutMs = 60_000) {
-      await this.waitFor(async () => {
+      await waitFor(async () => {
         const { rows } = await db.knex.raw(
           `select count(*)::int as n from pgboss.job
             where name in ('refundsentry-score', 'refundsentry-score-batch', 'refundsentry-action')
@@ -129,4 +121,15 @@ export async function startTestApp(options: { adminOrigin?: string; env?: Record
       await db.drop();
     },
   };
+}
+
+/** Polls until the check passes (jobs run asynchronously), failing after `timeoutMs`. */
+async function waitFor<T>(check: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
