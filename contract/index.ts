@@ -17,6 +17,7 @@ export type * from './orders.ts';
 export type * from './plugins.ts';
 export type * from './reasons.ts';
 export type * from './refundMethods.ts';
+export type * from './revisions.ts';
 export type * from './rings.ts';
 export type * from './rulesets.ts';
 export type * from './simulations.ts';

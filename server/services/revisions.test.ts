@@ -221,3 +221,37 @@ describe('a return decided before its order’s delivery was known', () => {
     expect(shown.revisions.at(-1)!.change).toMatch(/when the order's fulfilment or delivery arrived/);
   });
 });
+
+describe('the revisions API', () => {
+  const call = async (method: 'GET' | 'PUT', url: string, payload?: object) => {
+    const response = await app.server.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload } : {}) });
+    return { status: response.statusCode, body: JSON.parse(response.payload) };
+  };
+
+  it('lists the decisions revised lately, newest first, each with where it came from, by keyset pages', async () => {
+    const all = await call('GET', '/api/revisions');
+    expect(all.status).toBe(200);
+    const open = all.body.revisions.find((r: { subjectId: string }) => r.subjectId === customer1Open.id);
+    expect(open).toMatchObject({ kind: 'order', zone: 'high', trigger: { kind: 'chargeback' } });
+    expect(open.previous.zone).not.toBe('high');
+    const times = all.body.revisions.map((r: { revisedAt: string }) => Date.parse(r.revisedAt));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    const first = await call('GET', '/api/revisions?limit=1');
+    expect(first.body.revisions).toHaveLength(1);
+    const second = await call('GET', `/api/revisions?limit=1&before=${first.body.next}`);
+    expect(second.body.revisions[0].decisionId).toBe(all.body.revisions[1].decisionId);
+    expect((await call('GET', '/api/revisions?before=abc')).status).toBe(400);
+  });
+
+  it("sets how long a refund's decision stays open to revision (0..90 days), audited; refuses other values", async () => {
+    expect((await call('GET', '/api/revisions/settings')).body).toEqual({ refundDays: 14 });
+    expect(await call('PUT', '/api/revisions/settings', { refundDays: 30 })).toEqual({ status: 200, body: { refundDays: 30 } });
+    expect((await call('GET', '/api/revisions/settings')).body).toEqual({ refundDays: 30 });
+    for (const bad of [{ refundDays: 91 }, { refundDays: -1 }, { refundDays: 2.5 }, { refundDays: 'a week' }, {}]) {
+      const refused = await call('PUT', '/api/revisions/settings', bad);
+      expect(refused.status, JSON.stringify(bad)).toBe(400);
+      expect(refused.body.message).toMatch(/refundDays/);
+    }
+    expect(await app.stores.db('audit_log').where({ shop_id: SHOP, action: 'revisions.settings' }).count('* as n').first()).toEqual({ n: '1' });
+  });
+});

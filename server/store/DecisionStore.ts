@@ -267,6 +267,26 @@ export class DecisionStore {
     return out;
   }
 
+  /**
+   * The shop's revised decisions, latest revision first (keyset: those revised before the decision
+   * `before` was), each with the score and zone of the revision before it.
+   */
+  async recentlyRevised(shopId: string, limit: number, before?: string): Promise<(DecisionRow & { previous_score: string; previous_zone: Zone })[]> {
+    const { rows } = await this.db.raw(
+      `select d.id, d.shop_id, d.subject_kind, d.subject_id, d.order_id, d.customer_id, d.score, d.zone, d.revision, d.trigger, d.revised_at,
+              p.score as previous_score, p.zone as previous_zone
+         from decisions d
+         join decision_revisions p on p.decision_id = d.id and p.revision = d.revision - 1
+        where d.shop_id = :shopId and d.revision > 0
+          and (cast(:before as bigint) is null
+               or (d.revised_at, d.id) < (select b.revised_at, b.id from decisions b where b.shop_id = :shopId and b.id = cast(:before as bigint)))
+        order by d.revised_at desc, d.id desc
+        limit :limit`,
+      { shopId, before: before ?? null, limit },
+    );
+    return rows;
+  }
+
   /** A decision's superseded revisions, oldest first (the current one is the decision row). */
   revisionsOf(shopId: string, decisionId: string): Promise<DecisionRevisionRow[]> {
     return this.db('decision_revisions').where({ shop_id: shopId, decision_id: decisionId }).orderBy('revision') as unknown as Promise<DecisionRevisionRow[]>;

@@ -21,6 +21,7 @@ import { orderRoutes } from './orders.ts';
 import { pluginRoutes } from './plugins.ts';
 import { reasonRoutes } from './reasons.ts';
 import { refundMethodRoutes } from './refundMethods.ts';
+import { revisionRoutes } from './revisions.ts';
 import { ringRoutes } from './rings.ts';
 import { createRulesetRoutes } from './rulesets/create.ts';
 import { fitRulesetRoutes } from './rulesets/fit.ts';
@@ -68,6 +69,7 @@ export const ROUTE_MODULES: Readonly<Record<string, RouteModule>> = {
   plugins: pluginRoutes,
   reasons: reasonRoutes,
   refundMethods: refundMethodRoutes,
+  revisions: revisionRoutes,
   rings: ringRoutes,
   'rulesets/create': createRulesetRoutes,
   'rulesets/fit': fitRulesetRoutes,
