@@ -12,7 +12,9 @@ import { type DemoServer, HAS_CHROMIUM, launchChromium, sendDemoWebhook, SHOTS, 
  * with AVS and CVV failing, then a chargeback on the customer's earlier order — all as signed
  * webhooks (Shopify's sample bodies, varied as in server/services/revisions.test.ts). The decision
  * page shows the history with each change sentence; the Audit log page shows the `decision.revise`
- * lines, filters by subject and loads more by keyset. Screenshots at 1440 wide in
+ * lines, filters by subject and loads more by keyset. Then a revision that lowers the zone of a
+ * held order (an orders/updated lowering its total) proposes releasing the hold, and the merchant
+ * releases it from the callout after confirming. Screenshots at 1440 wide in
  * web/e2e/screenshots/revisions-*.png.
  */
 
@@ -97,6 +99,14 @@ async function decisionOf(orderId: string): Promise<DecisionDetail | undefined> 
 /** A same-origin JSON call from the page (demo mode takes state changes only from its own admin). */
 async function pageCall(method: string, path: string, body: unknown): Promise<number> {
   return page.evaluate(async ({ method, path, body }) => (await fetch(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status, { method, path, body });
+}
+
+/** The same, answering the JSON too. */
+async function pageJson<T>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
+  return page.evaluate(async ({ method, path, body }) => {
+    const response = await fetch(path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: response.status, json: await response.json() };
+  }, { method, path, body });
 }
 
 async function webhook(topic: string, body: string) {
@@ -224,5 +234,70 @@ describe.skipIf(!HAS_CHROMIUM)('decision revisions in the admin (Chromium, real 
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.getByText(/subject must be a subject of 1 to 200 characters/).waitFor();
     await shot('revisions-audit-refused');
+  }, 120_000);
+
+  it('a revision that lowers a held order proposes releasing the hold; the merchant releases it after confirming', async () => {
+    // Orders above 400 are HIGH and held: a ruleset published through the admin's own API.
+    const versions = (await pageJson<{ versions: { version: number; status: string }[] }>('GET', '/api/rulesets')).json.versions;
+    const published = versions.find((v) => v.status === 'published')!;
+    const current = (await pageJson<{ body: Record<string, unknown> }>('GET', `/api/rulesets/${published.version}`)).json.body;
+    const ruleset = {
+      ...current,
+      // The published actions as they are: HIGH orders held.
+      customSignals: [{ id: 'custom.big-order', appliesTo: ['order'], when: 'order.totalPrice > 400', weight: 100 }],
+    };
+    const draft = await pageJson<{ version: number }>('POST', '/api/rulesets', { body: ruleset, baseVersion: Math.max(...versions.map((v) => v.version)) });
+    expect(draft.status, JSON.stringify(draft.json)).toBe(201);
+    expect((await pageJson('POST', `/api/rulesets/${draft.json.version}/publish`, {})).status).toBe(200);
+
+    // Shopify's sample order (404.95) of a new customer: HIGH, its hold chosen.
+    const big = order(3, 3, 10);
+    await webhook('orders/create', big.body);
+    const held = await until(async () => {
+      const d = await decisionOf(big.id);
+      return d && d.actions.some((a) => a.type === 'fulfillment.hold') ? d : undefined;
+    }, 'the big order decided with its hold');
+    expect(held.zone).toBe('high');
+    // The hold as the action runner leaves it once Shopify placed it (demo mode has no store to hold in).
+    const hold = held.actions.find((a) => a.type === 'fulfillment.hold')!;
+    await server.db.knex('actions').where({ id: hold.id }).update({ status: 'done', result: JSON.stringify({ holds: [] }) });
+
+    // The customer takes items off: the total falls to 300, a scored input changed → revised LOW, the release proposed.
+    const edited = parseWebhookBody(big.body) as Record<string, any>;
+    edited.total_price = '300.00';
+    for (const money of ['shop_money', 'presentment_money']) edited.total_price_set[money].amount = '300.00';
+    edited.updated_at = at(10.5);
+    await webhook('orders/updated', JSON.stringify(edited).replace(/"(id|order_id|customer_id|product_id|variant_id)":"(\d+)"/g, '"$1":$2'));
+    const lowered = await until(async () => {
+      const d = await decisionOf(big.id);
+      return d && d.revision >= 1 && d.actions.some((a) => a.type === 'fulfillment.release' && a.status === 'proposed') ? d : undefined;
+    }, 'the revision proposing the release');
+    expect(lowered.zone).not.toBe('high');
+
+    await page.goto(`${server.app.url}/app/decisions/${lowered.id}`);
+    const callout = page.locator('.Polaris-Banner', { hasText: 'RefundSentry proposes releasing the hold it placed' });
+    await callout.waitFor();
+    expect(await callout.innerText()).toContain(`This revision lowered the risk to ${lowered.zone.toUpperCase()}`);
+    await page.locator('#decision-history > li').first().getByText(/^Score fell from [\d.]+ to [\d.]+ \(HIGH → (LOW|MEDIUM)\) when the order was updated/).waitFor();
+    await shot('revisions-release-proposed');
+    await callout.getByRole('button', { name: 'Release the hold…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('Release the hold RefundSentry placed?').waitFor();
+    await shot('revisions-release-confirm');
+    // Keeping it changes nothing; confirming releases it.
+    await dialog.getByRole('button', { name: 'Keep the hold' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect((await decisionOf(big.id))!.actions.find((a) => a.id === hold.id)!.status).toBe('done');
+    await callout.getByRole('button', { name: 'Release the hold…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Release hold' }).click();
+    await page.getByText('Hold released').first().waitFor();
+    await callout.waitFor({ state: 'detached' });
+    const after = (await decisionOf(big.id))!;
+    expect(after.actions.find((a) => a.id === hold.id)!.status).toBe('released');
+    expect(after.actions.find((a) => a.type === 'fulfillment.release')!.status).toBe('done');
+    await shot('revisions-release-done');
+    // The audit log has the release, by the merchant.
+    const releases = await apiGet<AuditPage>(`/api/audit?action=hold.release&subject=${hold.id}`);
+    expect(releases.entries).toHaveLength(1);
   }, 120_000);
 });
