@@ -39,7 +39,7 @@ export function revisionHistory(superseded: readonly DecisionRevisionRow[], curr
     const verb = r.score > before.score ? 'rose' : r.score < before.score ? 'fell' : 'stayed';
     const zones = r.zone === before.zone ? '' : ` (${before.zone.toUpperCase()} → ${r.zone.toUpperCase()})`;
     const when = r.trigger ? ` when ${TRIGGER_PHRASES[r.trigger.kind]}${r.trigger.coalesced ? ` (${r.trigger.coalesced} updates folded into one revision)` : ''}` : '';
-    const why = moved.length > 0 ? `: ${moved.map((m) => `${m.id} ${signed(m.to - m.from)} (${m.message})`).join('; ')}` : '';
+    const why = moved.length > 0 ? `: ${moved.map((m) => `${m.id} ${signed(m.to - m.from)}${m.message ? ` (${m.message})` : ''}`).join('; ')}` : '';
     return { ...r, change: `Score ${verb} from ${round(before.score)} to ${round(r.score)}${zones}${when}${why}`, moved };
   });
 }

@@ -24,7 +24,8 @@ export const orders: WebhookHandler<'order'> = {
     let score: ScoreJob | null = SCORED.has(webhook.topic) ? scoreRequest(context, 'order', webhook.resourceId) : null;
     if (score && webhook.topic === 'orders/updated') {
       const before = await deps.stores.events.get<OrderRecord>(shopId, 'order', webhook.order.id);
-      if (before && scoredInputChanged(before, webhook.order)) score = { ...score, trigger: { kind: 'order.updated', factId: webhook.order.id, at: delivery.triggeredAt ?? new Date().toISOString() } };
+      // Dated by the order's updated_at (the time of the edit), else when Shopify sent it.
+      if (before && scoredInputChanged(before, webhook.order)) score = { ...score, trigger: { kind: 'order.updated', factId: webhook.order.id, at: webhook.occurredAt ?? delivery.triggeredAt ?? new Date().toISOString() } };
     }
     const events: HistoryEvent[] = webhook.customer ? [{ type: 'customer', customer: webhook.customer }, { type: 'order', order: webhook.order }] : [{ type: 'order', order: webhook.order }];
     if (delivery.eventId && delivery.resourceId) {
