@@ -94,6 +94,86 @@ export interface OutcomeLabel {
   note?: string | null;
 }
 
+/**
+ * What to do next about a decided subject (the order card's words for an order, worded for the
+ * kind otherwise): `step` short ("Review before fulfilling"), `text` the sentence, with the
+ * calibrated fraud risk when it is at least twice the rate of all known outcomes.
+ */
+export interface Recommendation {
+  step: string;
+  text: string;
+}
+
+/** A signal of the trace as a merchant reads it: its catalog title and description (a custom signal's from the ruleset version that decided, else its id in words). */
+export interface SignalName {
+  title: string;
+  description: string | null;
+  /** The catalog's category (`customer`, `order`, `velocity`, `pattern`, …), `custom` for a ruleset's own. */
+  category: string;
+}
+
+/** A line of an order: the product as the shop names it, how many, the unit price before discounts and the line's discount. */
+export interface OrderItem {
+  title: string;
+  /** "M / Blue". */
+  variant: string | null;
+  sku: string | null;
+  quantity: number;
+  price: number;
+  discount: number;
+}
+
+/** The order a decision is about (or the order of its return or refund), as stored from Shopify's bodies. Amounts in `currency`, the shop's. */
+export interface OrderFacts {
+  id: string;
+  /** The order's name as the shop shows it (`#1001`); null when the body had none. */
+  name: string | null;
+  /** ISO 4217, the shop's currency. */
+  currency: string;
+  placedAt: Instant;
+  total: number;
+  subtotal: number;
+  discounts: number;
+  shipping: number | null;
+  discountCodes: string[];
+  /** Payment gateways ("shopify_payments", "gift_card", …). */
+  gateways: string[];
+  financialStatus: string | null;
+  cancelled: boolean;
+  items: OrderItem[];
+}
+
+/** The return a decision is about (or the return its refund paid for). `reason` is Shopify's ReturnReason value (`SIZE_TOO_SMALL`). */
+export interface ReturnFacts {
+  id: string;
+  status: string;
+  requestedAt: Instant;
+  closedAt: Instant | null;
+  /** The value of the returned items, in the order's currency. */
+  value: number;
+  items: { title: string; variant: string | null; quantity: number; unitPrice: number | null; reason: string | null; note: string | null }[];
+  exchangeItems: number;
+}
+
+/** The refund a decision is about: how much went back, how, for which lines. */
+export interface RefundFacts {
+  id: string;
+  issuedAt: Instant;
+  amount: number;
+  /** `original_payment`, `store_credit`, `gift_card`, `exchange`, `cash`, `other` (the largest part's). */
+  method: string;
+  /** Issued by staff without a return. */
+  manual: boolean;
+  items: { title: string; quantity: number; amount: number }[];
+}
+
+/** What the decision is about, from the records stored (null where a record is not stored or does not apply). */
+export interface SubjectFacts {
+  order: OrderFacts | null;
+  return: ReturnFacts | null;
+  refund: RefundFacts | null;
+}
+
 /** `GET /api/decisions/{id}`: the decision with its whole trace, its actions and outcomes. */
 export interface DecisionDetail extends DecisionSummary {
   /** The calibrated fraud risk of this score under the version that decided it (probability null: not enough outcomes yet). */
@@ -103,6 +183,14 @@ export interface DecisionDetail extends DecisionSummary {
   outcomes: OutcomeLabel[];
   /** Every revision, oldest first; the last is this decision as it stands. */
   revisions: DecisionRevision[];
+  /** What to do next (from the zone, the hold RefundSentry placed and `risk`). */
+  recommendation: Recommendation;
+  /** The title and description of every signal of the trace, by id. */
+  signalNames: Record<string, SignalName>;
+  /** The order, return and refund behind the decision. */
+  facts: SubjectFacts;
+  /** The order and the customer in Shopify admin (`https://admin.shopify.com/store/<store>/orders/<number>`), null when unknown. */
+  links: { order: string | null; customer: string | null };
 }
 
 /** `POST /api/decisions/{id}/outcome` (`{label, note?}`). */

@@ -7,6 +7,9 @@ import type { DecisionRow } from '../../store/index.ts';
 import { gid, INSTANT, limit, object, ROW_ID, text } from '../fields.ts';
 import { schema } from '../validate.ts';
 import { revisionHistory } from '../../services/revisionHistory.ts';
+import { signalNames, subjectFacts } from '../../services/decisionFacts.ts';
+import { recommendation } from '../../services/OrderRiskCard.ts';
+import { shopifyAdminUrl } from '../../shopify/adminLinks.ts';
 import type { ApiDeps } from './context.ts';
 import type { DecisionDetail, DecisionList, DecisionSummary, OutcomeAnswer, OutcomeRequest, Sendable } from '../../../contract/index.ts';
 
@@ -72,12 +75,17 @@ export function decisionRoutes(deps: ApiDeps): ServerRoute[] {
         const { shop } = shopOf(request);
         const row = await deps.stores.decisions.get(shop, (request.params as { id: string }).id);
         if (!row) throw Boom.notFound('No such decision in this shop');
-        const [actions, outcomes, risk, superseded] = await Promise.all([
+        const [actions, outcomes, risk, superseded, facts, ruleset] = await Promise.all([
           deps.stores.actions.forDecision(shop, row.id),
           deps.stores.outcomes.forSubject(shop, row.subject_id),
           deps.calibrations.riskOf(shop, { version: row.ruleset_version, kind: row.subject_kind as SubjectKind, score: Number(row.score) }),
           deps.stores.decisions.revisionsOf(shop, row.id),
+          subjectFacts(deps.stores, shop, row),
+          deps.stores.rulesets.get(shop, row.ruleset_version),
         ]);
+        // The hold RefundSentry placed on the order, as it stands (the latest one not skipped).
+        const hold = actions.filter((a) => a.type === 'fulfillment.hold' && a.status !== 'skipped').at(-1) ?? null;
+        const trace = row.trace as Decision;
         return {
           ...summarize(row),
           // The calibrated fraud risk of this score under the version that decided it (or "not enough outcomes yet").
@@ -87,6 +95,10 @@ export function decisionRoutes(deps: ApiDeps): ServerRoute[] {
           outcomes,
           // Every revision with its trigger and what changed (the last is this decision as it stands).
           revisions: revisionHistory(superseded, row),
+          recommendation: recommendation(row.subject_kind as SubjectKind, row.zone, hold, risk),
+          signalNames: signalNames(deps.registry, ruleset?.body, trace.signals),
+          facts,
+          links: { order: shopifyAdminUrl(shop, row.order_id ?? (row.subject_kind === 'order' ? row.subject_id : null)), customer: shopifyAdminUrl(shop, row.customer_id) },
         } satisfies Sendable<DecisionDetail>;
       },
     },

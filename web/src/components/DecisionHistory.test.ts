@@ -57,6 +57,10 @@ const detail: DecisionDetail = {
   trace: null as never,
   outcomes: [],
   revisions,
+  recommendation: { step: 'Release the hold', text: 'Low risk now, but fulfilment is still on hold from an earlier, higher score: release the hold unless you have another reason to keep it.' },
+  signalNames: {},
+  facts: { order: null, return: null, refund: null },
+  links: { order: null, customer: null },
   actions: [
     action('11', 0, 'fulfillment.hold', 'done'),
     action('12', 0, 'customer.tag', 'done'),
