@@ -17,7 +17,7 @@ function newest(path: string): number {
 }
 
 export async function buildAdmin({ ifStale = false } = {}): Promise<boolean> {
-  const sources = [join(web, 'src'), join(web, 'index.html'), join(web, 'vite.config.ts'), join(web, '..', 'package-lock.json')].filter((p) => existsSync(p));
+  const sources = [join(web, 'src'), join(web, 'public'), join(web, 'index.html'), join(web, 'vite.config.ts'), join(web, '..', 'package-lock.json')].filter((p) => existsSync(p));
   if (ifStale && existsSync(stamp) && statSync(stamp).mtimeMs >= Math.max(...sources.map(newest))) return false;
   await build({ configFile: join(web, 'vite.config.ts'), logLevel: 'warn' });
   writeFileSync(stamp, new Date().toISOString());

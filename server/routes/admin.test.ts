@@ -18,6 +18,7 @@ beforeAll(async () => {
   await mkdir(join(dist, 'assets'));
   await writeFile(join(dist, 'index.html'), '<!doctype html><html><head><title>RefundSentry</title></head><body><div id="root"></div></body></html>');
   await writeFile(join(dist, 'assets', 'index-abc123.js'), 'console.log("admin")');
+  await writeFile(join(dist, 'favicon.ico'), Buffer.from([0, 0, 1, 0]));
 });
 afterAll(async () => {
   await rm(dist, { recursive: true, force: true });
@@ -54,6 +55,18 @@ describe('the admin pages', () => {
     expect(page.headers['content-security-policy']).toBe('frame-ancestors https://cool-shop.myshopify.com https://admin.shopify.com');
     const forged = await server.inject('/app/?shop=evil.example.com');
     expect(forged.headers['content-security-policy']).toBe("frame-ancestors 'self' https://admin.shopify.com");
+  });
+
+  it('serves the icon under /app (the page links it) and at the root (pages that link none)', async () => {
+    const server = await serverWith({}, dist);
+    for (const path of ['/app/favicon.ico', '/favicon.ico']) {
+      const icon = await server.inject(path);
+      expect(icon.statusCode, path).toBe(200);
+      expect(icon.headers['content-type'], path).toMatch(/^image\//);
+      expect(icon.rawPayload).toEqual(Buffer.from([0, 0, 1, 0]));
+    }
+    // Not built yet: no icon, rather than the page in its place.
+    expect((await (await serverWith({}, join(dist, 'missing'))).inject('/favicon.ico')).statusCode).toBe(404);
   });
 
   it('says how to build the admin when it is not built', async () => {

@@ -41,6 +41,18 @@ export const admin: Plugin<{ config: Config; distDir?: string }> = {
     server.route([
       { method: 'GET', path: '/', options: { auth: false }, handler: (request, h) => h.redirect(`/app/${request.url.search}`) },
       {
+        // The admin's page links its icon under /app (web/public/); a page that links none (an API
+        // answer or a report opened in a tab) makes the browser ask the root for it.
+        method: 'GET',
+        path: '/favicon.ico',
+        options: { auth: false },
+        handler: (_request, h) => {
+          const icon = join(dist, 'favicon.ico');
+          if (!existsSync(icon)) return h.response().code(404);
+          return h.file(icon, { confine: false }).header('cache-control', 'public, max-age=86400');
+        },
+      },
+      {
         method: 'GET',
         path: '/app/{path*}',
         options: { auth: false },

@@ -1,11 +1,12 @@
 import '@shopify/polaris/build/esm/styles.css';
-import { AppProvider, FooterHelp, Frame, Link as PolarisLink, Loading, Navigation, Text } from '@shopify/polaris';
+import { AppProvider, FooterHelp, Frame, Link as PolarisLink, Loading, Text, TopBar } from '@shopify/polaris';
 import { ChartLineIcon, ChartVerticalIcon, ChatIcon, ClipboardIcon, CodeIcon, CreditCardIcon, HomeIcon, ImportIcon, ListBulletedIcon, NotificationIcon, ReceiptRefundIcon, SettingsIcon, TeamIcon } from '@shopify/polaris-icons';
 import en from '@shopify/polaris/locales/en.json';
-import { lazy, StrictMode, Suspense } from 'react';
+import { lazy, StrictMode, Suspense, useCallback, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Link as RouterLink, Route, Routes, useLocation } from 'react-router-dom';
 import type { LinkLikeComponentProps } from '@shopify/polaris/build/ts/src/utilities/link';
+import { AppBridgeNavMenu, isEmbedded, type NavPage, SideNavigation } from './components/AppNavigation.tsx';
 import { PluginBanner } from './components/PluginHealth.tsx';
 import { Alerts } from './pages/Alerts.tsx';
 import { Analytics } from './pages/Analytics.tsx';
@@ -33,31 +34,50 @@ function Link({ children, url = '', external, ...rest }: LinkLikeComponentProps)
   return <RouterLink to={url} {...rest}>{children}</RouterLink>;
 }
 
+/**
+ * The admin's top-level pages, in menu order; the first is the home page. Embedded in Shopify
+ * admin they are App Bridge's navigation menu, outside it the Polaris sidebar
+ * (src/components/AppNavigation.tsx). A page listed here has a title and no back arrow; a detail
+ * page (a decision, a customer, a ring) is not listed and has a back action.
+ */
+const PAGES: NavPage[] = [
+  { url: '/', label: 'Dashboard', icon: HomeIcon, matchPaths: ['/decisions', '/customers'] },
+  { url: '/backfill', label: 'Backfill', icon: ImportIcon },
+  { url: '/insights', label: 'Insights', icon: ChartVerticalIcon },
+  { url: '/analytics', label: 'Analytics', icon: ChartLineIcon },
+  { url: '/chargebacks', label: 'Chargebacks', icon: CreditCardIcon },
+  { url: '/rings', label: 'Fraud rings', icon: TeamIcon },
+  { url: '/refund-methods', label: 'Refund methods', icon: ReceiptRefundIcon },
+  { url: '/lists', label: 'Lists', icon: ListBulletedIcon },
+  { url: '/alerts', label: 'Alerts', icon: NotificationIcon },
+  { url: '/reasons', label: 'Return reasons', icon: ChatIcon },
+  { url: '/audit', label: 'Audit log', icon: ClipboardIcon },
+  { url: '/rules', label: 'Rules', icon: CodeIcon },
+  { url: '/settings', label: 'Settings', icon: SettingsIcon },
+];
+
+/** The top bar's and the mobile drawer's logo, outside Shopify admin (web/public/logo.svg). */
+const LOGO = { topBarSource: `${import.meta.env.BASE_URL}logo.svg`, width: 148, url: '/', accessibilityLabel: 'RefundSentry' };
+
 function Shell() {
   const { pathname } = useLocation();
-  const navigation = (
-    <Navigation location={pathname}>
-      <Navigation.Section
-        items={[
-          { url: '/', label: 'Dashboard', icon: HomeIcon, exactMatch: true, selected: pathname === '/' || pathname.startsWith('/decisions') || pathname.startsWith('/customers') },
-          { url: '/backfill', label: 'Backfill', icon: ImportIcon },
-          { url: '/insights', label: 'Insights', icon: ChartVerticalIcon },
-          { url: '/analytics', label: 'Analytics', icon: ChartLineIcon },
-          { url: '/chargebacks', label: 'Chargebacks', icon: CreditCardIcon },
-          { url: '/rings', label: 'Fraud rings', icon: TeamIcon },
-          { url: '/refund-methods', label: 'Refund methods', icon: ReceiptRefundIcon },
-          { url: '/lists', label: 'Lists', icon: ListBulletedIcon },
-          { url: '/alerts', label: 'Alerts', icon: NotificationIcon },
-          { url: '/reasons', label: 'Return reasons', icon: ChatIcon },
-          { url: '/audit', label: 'Audit log', icon: ClipboardIcon },
-          { url: '/rules', label: 'Rules', icon: CodeIcon },
-          { url: '/settings', label: 'Settings', icon: SettingsIcon },
-        ]}
-      />
-    </Navigation>
-  );
+  const [mobileNavigation, setMobileNavigation] = useState(false);
+  const closeNavigation = useCallback(() => setMobileNavigation(false), []);
+  // Embedded, Shopify admin draws the navigation (from App Bridge's menu) and the title bar: the
+  // frame holds only the page. Outside it, the top bar's menu button opens the sidebar below 768 px.
+  const embedded = isEmbedded();
+  const chrome = embedded
+    ? {}
+    : {
+        logo: LOGO,
+        topBar: <TopBar showNavigationToggle onNavigationToggle={() => setMobileNavigation((open) => !open)} />,
+        navigation: <SideNavigation pages={PAGES} pathname={pathname} onNavigate={closeNavigation} />,
+        showMobileNavigation: mobileNavigation,
+        onNavigationDismiss: closeNavigation,
+      };
   return (
-    <Frame navigation={navigation}>
+    <Frame {...chrome}>
+      {embedded ? <AppBridgeNavMenu pages={PAGES} /> : null}
       <PluginBanner />
       <Routes>
         <Route path="/" element={<Dashboard />} />

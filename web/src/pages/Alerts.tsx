@@ -1,6 +1,5 @@
 import { Badge, Banner, BlockStack, Button, Card, Checkbox, DataTable, FormLayout, Layout, Page, Select, SkeletonBodyText, Text, TextField } from '@shopify/polaris';
 import { useState } from 'react';
-import { useNavigate } from 'react-router-dom';
 import { api, type AlertDelivery, type AlertDeliveryList, type AlertKind, type AlertRule, type AlertRuleCreated, type AlertRuleList, type AlertRuleUpdate, type NewAlertRule } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { dateTime, gidLabel } from '../components/format.ts';
@@ -55,7 +54,6 @@ function eventLabel(d: AlertDelivery): string {
 
 /** Alert rules (a signed webhook per rule) and the delivery log. */
 export function Alerts() {
-  const navigate = useNavigate();
   const rules = useApi<AlertRuleList>('/api/alerts');
   const log = useApi<AlertDeliveryList>('/api/alerts/deliveries?limit=50', 5_000);
   const [kind, setKind] = useState<AlertKind>('high-order-value');
@@ -137,7 +135,7 @@ export function Alerts() {
     </BlockStack>,
   ]);
   return (
-    <Page title="Alerts" subtitle="Post a signed message to a webhook (Slack-compatible), or send an email, when a rule matches." backAction={{ content: 'Dashboard', onAction: () => navigate('/') }}>
+    <Page title="Alerts" subtitle="Post a signed message to a webhook (Slack-compatible), or send an email, when a rule matches.">
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">

@@ -2,7 +2,7 @@ import { Badge, BlockStack, Button, Card, Checkbox, DataTable, FormLayout, Inlin
 import { LineChart, PolarisVizProvider } from '@shopify/polaris-viz';
 import '@shopify/polaris-viz/build/esm/styles.css';
 import { useState } from 'react';
-import { useNavigate, useSearchParams } from 'react-router-dom';
+import { useSearchParams } from 'react-router-dom';
 import { api, download, type Comparison, type GoalList, type GoalMetric, type NewGoal, type SkuTrends } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { dateTime } from '../components/format.ts';
@@ -27,7 +27,6 @@ const today = (offset = 0) => new Date(Date.now() + offset * 86_400_000).toISOSt
 
 /** Any period against the one before it, the SKUs returned most, and fraud-reduction goals; every table exports as CSV. */
 export function Analytics() {
-  const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const from = params.get('from') ?? '';
   const to = params.get('to') ?? '';
@@ -67,7 +66,7 @@ export function Analytics() {
   const top = skus.data?.skus ?? [];
 
   return (
-    <Page title="Analytics" subtitle="Any period against the one before it" backAction={{ content: 'Dashboard', onAction: () => navigate('/') }} secondaryActions={[{ content: 'Export summary CSV', onAction: () => void csv('summary') }]}>
+    <Page title="Analytics" subtitle="Any period against the one before it" secondaryActions={[{ content: 'Export summary CSV', onAction: () => void csv('summary') }]}>
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">

@@ -88,7 +88,7 @@ export function AuditLog() {
   };
 
   return (
-    <Page title="Audit log" subtitle="Who did what, and what RefundSentry changed by itself, newest first" backAction={{ content: 'Dashboard', onAction: () => navigate('/') }}>
+    <Page title="Audit log" subtitle="Who did what, and what RefundSentry changed by itself, newest first">
       <BlockStack gap="400">
         <Card>
           <form

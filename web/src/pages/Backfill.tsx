@@ -69,7 +69,7 @@ export function Backfill() {
     }
   };
   return (
-    <Page backAction={{ content: 'Dashboard', onAction: () => navigate('/') }} title="History backfill" titleMetadata={p ? <Badge tone={p.status === 'done' ? 'success' : p.status === 'running' ? 'info' : p.status === 'not-started' ? undefined : 'critical'}>{p.status}</Badge> : undefined}>
+    <Page title="History backfill" titleMetadata={p ? <Badge tone={p.status === 'done' ? 'success' : p.status === 'running' ? 'info' : p.status === 'not-started' ? undefined : 'critical'}>{p.status}</Badge> : undefined}>
       <BlockStack gap="400">
         <ErrorBanner error={progress.error} onRetry={progress.reload} title="Progress could not be loaded" />
         <ErrorBanner error={failure} title="Retry failed" />

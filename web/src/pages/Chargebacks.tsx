@@ -58,7 +58,7 @@ export function Chargebacks() {
   );
 
   return (
-    <Page title="Chargebacks" subtitle="Disputes, how well scoring saw them coming, and what can still be stopped" backAction={{ content: 'Dashboard', onAction: () => navigate('/') }}>
+    <Page title="Chargebacks" subtitle="Disputes, how well scoring saw them coming, and what can still be stopped">
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">

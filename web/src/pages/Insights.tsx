@@ -16,7 +16,7 @@ export function Insights() {
   const insights = useApi<InsightsData>('/api/insights');
   const i = insights.data;
   return (
-    <Page title="Welcome: what your history shows" backAction={{ content: 'Dashboard', onAction: () => navigate('/') }}>
+    <Page title="Welcome: what your history shows">
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">

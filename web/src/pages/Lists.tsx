@@ -82,7 +82,7 @@ export function Lists() {
   ]);
   const groups = holdout.data?.report.groups ?? [];
   return (
-    <Page title="Lists and overrides" subtitle="Block or trust buyers by email, phone, address, IP, card or device. Only keyed hashes are stored." backAction={{ content: 'Dashboard', onAction: () => navigate('/') }}>
+    <Page title="Lists and overrides" subtitle="Block or trust buyers by email, phone, address, IP, card or device. Only keyed hashes are stored.">
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">

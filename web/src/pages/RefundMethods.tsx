@@ -2,7 +2,6 @@ import { BlockStack, Button, Card, DataTable, InlineStack, Layout, Page, Select,
 import { BarChart, PolarisVizProvider } from '@shopify/polaris-viz';
 import '@shopify/polaris-viz/build/esm/styles.css';
 import { useState } from 'react';
-import { useNavigate } from 'react-router-dom';
 import { downloadCsv, type RefundMethodReport, type ZoneSplit } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { useApi } from '../components/useApi.ts';
@@ -21,7 +20,6 @@ const percent = (rate: number | null) => (rate === null ? '—' : `${(rate * 100
 
 /** How refunds were paid: money back vs store credit, gift card or exchange, and how that shifts with risk. */
 export function RefundMethods() {
-  const navigate = useNavigate();
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [split, setSplit] = useState<'byRefundZone' | 'byOrderZone'>('byRefundZone');
@@ -35,7 +33,7 @@ export function RefundMethods() {
     <Page
       title="Refund methods"
       subtitle="Cash refunds against store credit and exchanges: how much refunded revenue the shop keeps."
-      backAction={{ content: 'Dashboard', onAction: () => navigate('/') }}
+     
       secondaryActions={[{ content: 'Export CSV', onAction: () => downloadCsv(`/api/refund-methods.csv${query ? `?${query}` : ''}`, 'refund-methods.csv').catch(setFailure) }]}
     >
       <Layout>

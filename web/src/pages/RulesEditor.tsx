@@ -1,7 +1,6 @@
 import Editor, { DiffEditor, type OnMount } from '@monaco-editor/react';
 import { Badge, Banner, BlockStack, Button, Card, InlineStack, Layout, Page, ProgressBar, Select, SkeletonBodyText, Text } from '@shopify/polaris';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { useNavigate } from 'react-router-dom';
 import rulesetSchema from '../../../rulesets/schema/ruleset.schema.json';
 import { api, ApiError, download, newestVersion, saveDraft, type CatalogSignal, type PreviewAnswer, type RulesetList, type RulesetVersion as Version, type RulesetWithBody, type ShadowReport, type Simulation, type SignalCatalog, type SimulateRequest, type PreviewRequest, type ValidateAnswer, type ValidateRequest } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
@@ -39,7 +38,6 @@ function schemaWithCatalog(signals: CatalogSignal[]) {
 
 /** The ruleset as code: Monaco with schema and server validation markers, versions, diff, save, publish, roll back. */
 export function RulesEditor() {
-  const navigate = useNavigate();
   const versions = useApi<RulesetList>('/api/rulesets');
   const catalog = useApi<SignalCatalog>('/api/signals');
   const [selected, setSelected] = useState<number>();
@@ -228,7 +226,6 @@ export function RulesEditor() {
     <Page
       title="Rules"
       subtitle="The ruleset as code: edit, check, save a draft, publish"
-      backAction={{ content: 'Dashboard', onAction: () => navigate('/') }}
       primaryAction={{ content: 'Save as draft', onAction: save, loading: busy === 'save', disabled: text === undefined || errors.length > 0 }}
     >
       <Layout>

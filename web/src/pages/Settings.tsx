@@ -58,7 +58,7 @@ export function Settings() {
   const windowDays = backfill.data?.window ? Math.round((Date.parse(backfill.data.window.to) - Date.parse(backfill.data.window.from)) / 86_400_000) : null;
 
   return (
-    <Page title="Settings" backAction={{ content: 'Dashboard', onAction: () => navigate('/') }} primaryAction={{ content: 'Save as draft', onAction: save, loading: busy, disabled: !draft }}>
+    <Page title="Settings" primaryAction={{ content: 'Save as draft', onAction: save, loading: busy, disabled: !draft }}>
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
