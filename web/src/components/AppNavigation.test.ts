@@ -3,7 +3,7 @@ import { HomeIcon, SettingsIcon, TeamIcon } from '@shopify/polaris-icons';
 import en from '@shopify/polaris/locales/en.json' with { type: 'json' };
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { MemoryRouter } from 'react-router-dom';
+import { StaticRouter } from 'react-router-dom/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppBridgeNavMenu, isEmbedded, type NavPage, SideNavigation } from './AppNavigation.tsx';
 
@@ -20,7 +20,7 @@ const pages: NavPage[] = [
 ];
 
 const render = (node: React.ReactNode, path = '/app/') =>
-  renderToStaticMarkup(createElement(AppProvider, { i18n: en }, createElement(MemoryRouter, { basename: '/app', initialEntries: [path] }, node)));
+  renderToStaticMarkup(createElement(AppProvider, { i18n: en }, createElement(StaticRouter, { basename: '/app', location: path }, node)));
 
 const global = globalThis as { window?: unknown };
 afterEach(() => {
