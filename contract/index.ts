@@ -15,6 +15,7 @@ export type * from './fits.ts';
 export type * from './lists.ts';
 export type * from './orders.ts';
 export type * from './plugins.ts';
+export type * from './queue.ts';
 export type * from './reasons.ts';
 export type * from './refundMethods.ts';
 export type * from './revisions.ts';

@@ -15,6 +15,7 @@ import { LabelStore } from './LabelStore.ts';
 import { ListStore } from './ListStore.ts';
 import { OutcomeStore } from './OutcomeStore.ts';
 import { ProductStore } from './ProductStore.ts';
+import { QueueStore } from './QueueStore.ts';
 import { RingStore } from './RingStore.ts';
 import { ReasonStore } from './ReasonStore.ts';
 import { RulesetStore } from './RulesetStore.ts';
@@ -49,6 +50,7 @@ export interface Stores {
   refundReports: RefundReportStore;
   reasons: ReasonStore;
   alerts: AlertStore;
+  queue: QueueStore;
 }
 
 export function createStores(db: Knex): Stores {
@@ -81,6 +83,7 @@ export function createStores(db: Knex): Stores {
     refundReports: new RefundReportStore(db),
     reasons: new ReasonStore(db),
     alerts: new AlertStore(db),
+    queue: new QueueStore(db),
   };
 }
 
@@ -99,6 +102,7 @@ export type { ListEntryRow, ListName } from './ListStore.ts';
 export type { HoldoutReport, RefundMethodReport } from './RefundReportStore.ts';
 export type { ReasonClusteringRow, ReturnNoteRow } from './ReasonStore.ts';
 export type { DecisionRow, DecisionFilters } from './DecisionStore.ts';
+export type { QueueCountRow, QueueFilters, QueuePageRequest, QueueRow, QueueSearch } from './QueueStore.ts';
 export type { FitNote, RulesetNote, RulesetRow, SuggestionsNote } from './RulesetStore.ts';
 export type { ShopRow } from './ShopStore.ts';
 export type { AlertDeliveryRow, AlertKind, AlertRuleRow } from './AlertStore.ts';

@@ -19,6 +19,7 @@ import { labelRoutes } from './labels.ts';
 import { listRoutes } from './lists.ts';
 import { orderRoutes } from './orders.ts';
 import { pluginRoutes } from './plugins.ts';
+import { queueRoutes } from './queue.ts';
 import { reasonRoutes } from './reasons.ts';
 import { refundMethodRoutes } from './refundMethods.ts';
 import { revisionRoutes } from './revisions.ts';
@@ -67,6 +68,7 @@ export const ROUTE_MODULES: Readonly<Record<string, RouteModule>> = {
   lists: listRoutes,
   orders: orderRoutes,
   plugins: pluginRoutes,
+  queue: queueRoutes,
   reasons: reasonRoutes,
   refundMethods: refundMethodRoutes,
   revisions: revisionRoutes,
