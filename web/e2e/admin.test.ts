@@ -240,18 +240,26 @@ describe.skipIf(!HAS_CHROMIUM)('the rule editor in Chromium', () => {
     await page.locator('#problem-count', { hasText: 'No problems' }).waitFor();
     const published = JSON.parse(await editorText());
 
-    // Completion of signal ids from the catalog inside "signals".
+    // Completion of a signal id from the catalog inside "signals": one the document does not hold
+    // (taken out first), so that neither the document's words nor a key already there offer it —
+    // the schema's completion leaves out keys the object has.
+    const without = structuredClone(published);
+    delete without.signals['velocity.return-rate'];
+    await setEditorText(JSON.stringify(without, null, 2));
     const lines = (await editorText()).split('\n');
+    expect(lines.join('\n')).not.toContain('velocity.return-rate');
     const signalsLine = lines.findIndex((l) => l.includes('"signals": {')) + 1;
     await caretAtEndOf(signalsLine, lines[signalsLine - 1].length + 1);
     await page.waitForTimeout(300);
     await page.keyboard.press('Enter');
     await page.keyboard.type('"velocity.retu', { delay: 60 });
     await page.keyboard.press('Control+Space');
-    await page.locator('.suggest-widget .monaco-list-row', { hasText: 'velocity.return-rate' }).first().waitFor({ timeout: 10_000 }).catch(async (error) => {
+    const offered = page.locator('.suggest-widget .monaco-list-row', { hasText: 'velocity.return-rate' }).first();
+    await offered.waitFor({ timeout: 10_000 }).catch(async (error) => {
       await shot('rules-completion-failed');
       throw error;
     });
+    expect(await offered.locator('.codicon-symbol-property').count()).toBe(1);
     await shot('rules-completion');
     await page.keyboard.press('Escape');
 
@@ -261,6 +269,8 @@ describe.skipIf(!HAS_CHROMIUM)('the rule editor in Chromium', () => {
     broken.zones = { medium: 80, high: 40 };
     await setEditorText(JSON.stringify(broken, null, 2));
     await page.locator('#problem-count', { hasText: /[1-9]\d* problems?/ }).waitFor();
+    // The server's problems, not the syntax errors the half-typed completion above left: the list names the unknown signal.
+    await page.getByText('/signals/no.such-signal: ', { exact: false }).first().waitFor();
     const markers = await page.evaluate(() => (window as unknown as EditorWindow).refundsentryMonaco.editor.getModelMarkers({ owner: 'refundsentry' }));
     const text = JSON.stringify(broken, null, 2).split('\n');
     const unknown = markers.find((m) => /no\.such-signal/.test(m.message) || /unknown-signal/.test(m.message));

@@ -1,40 +1,18 @@
 import Editor, { DiffEditor, type OnMount } from '@monaco-editor/react';
 import { Badge, Banner, BlockStack, Button, Card, InlineStack, Layout, Page, ProgressBar, Select, SkeletonBodyText, Text } from '@shopify/polaris';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import rulesetSchema from '../../../rulesets/schema/ruleset.schema.json';
-import { api, ApiError, download, newestVersion, saveDraft, type CatalogSignal, type PreviewAnswer, type RulesetList, type RulesetVersion as Version, type RulesetWithBody, type ShadowReport, type Simulation, type SignalCatalog, type SimulateRequest, type PreviewRequest, type ValidateAnswer, type ValidateRequest } from '../api.ts';
+import { api, ApiError, download, newestVersion, saveDraft, type PreviewAnswer, type RulesetList, type RulesetVersion as Version, type RulesetWithBody, type ShadowReport, type Simulation, type SignalCatalog, type SimulateRequest, type PreviewRequest, type ValidateAnswer, type ValidateRequest } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { dateTime } from '../components/format.ts';
 import { monaco } from '../components/monacoSetup.ts';
-import { problemRange, type Problem } from '../components/rulesetMarkers.ts';
+import { problemRange, syntaxProblems, type Problem, type SyntaxProblem, type TextRange } from '../components/rulesetMarkers.ts';
+import { documentSchemaUri, editorSchemas, MODEL_URI } from '../components/rulesetSchema.ts';
 import { SuggestionsCard } from '../components/SuggestionsCard.tsx';
 import { FitPanel } from '../components/FitPanel.tsx';
 import { SimulationReport, type Report } from '../components/SimulationReport.tsx';
 import { useApi } from '../components/useApi.ts';
 
-const MODEL_URI = 'inmemory://refundsentry/ruleset.json';
-
 const STATUS_TONE = { draft: 'info', published: 'success', archived: undefined } as const;
-
-/**
- * The ruleset JSON Schema with the shop's catalog folded in: each known signal id becomes a
- * property (completion, hover with its description, its params schema).
- */
-function schemaWithCatalog(signals: CatalogSignal[]) {
-  const schema = structuredClone(rulesetSchema) as Record<string, any>;
-  const config = schema.$defs.signalConfig;
-  schema.properties.signals.properties = Object.fromEntries(
-    signals.map((s) => [
-      s.id,
-      {
-        ...config,
-        description: `${s.title} — ${s.description} (default weight ${s.defaultWeight}${s.plugin ? `; from plugin ${s.plugin.name}@${s.plugin.version}` : ''})`,
-        properties: { ...config.properties, ...(s.params ? { params: s.params } : {}) },
-      },
-    ]),
-  );
-  return schema;
-}
 
 /** The ruleset as code: Monaco with schema and server validation markers, versions, diff, save, publish, roll back. */
 export function RulesEditor() {
@@ -44,7 +22,12 @@ export function RulesEditor() {
   const [text, setText] = useState<string>();
   /** The version's text as loaded: the editor starts from it (uncontrolled, so typing never fights a re-render). */
   const [loaded, setLoaded] = useState<{ version: number; text: string }>();
+  /** The server validator's problems of the last text that parsed (none while the text does not parse). */
   const [problems, setProblems] = useState<Problem[]>([]);
+  /** The text's JSON syntax errors: while there is one, nothing is validated, previewed or saved. */
+  const [syntax, setSyntax] = useState<SyntaxProblem[]>([]);
+  /** The number of the latest check: an answer to an earlier one is dropped. */
+  const checks = useRef(0);
   const [preview, setPreview] = useState<PreviewAnswer>();
   /** Why the last preview was not had (over its budget, too slow); a preview replaced by a newer one says nothing. */
   const [previewRefused, setPreviewRefused] = useState<string>();
@@ -79,54 +62,42 @@ export function RulesEditor() {
     );
   }, [selected]);
 
-  // The schema (with the catalog's signal ids) drives completion, hover docs and live markers.
+  // The schema (with the catalog's signal ids) drives completion and hover docs. The stored
+  // ruleset names its schema ("$schema": "./schema/ruleset.schema.json"), which Monaco's JSON
+  // service prefers to any fileMatch and would try to fetch: the app's schema is registered under
+  // the URI that "$schema" resolves to (and under whatever another "$schema" typed in names), so
+  // nothing is ever fetched. Problems are the page's alone — JSON syntax (syntaxProblems) and the
+  // server's validator, which checks this schema and more — so each is counted and marked once:
+  // Monaco's own validation is off.
+  const schemaUri = useMemo(() => (text === undefined ? undefined : documentSchemaUri(text)), [text]);
   useEffect(() => {
     if (!catalog.data) return;
     monaco.json.jsonDefaults.setDiagnosticsOptions({
-      validate: true,
+      validate: false,
       allowComments: false,
       enableSchemaRequest: false,
-      schemas: [{ uri: 'inmemory://refundsentry/ruleset.schema.json', fileMatch: [MODEL_URI], schema: schemaWithCatalog(catalog.data.signals) }],
+      schemas: editorSchemas(catalog.data.signals, schemaUri),
     });
-  }, [catalog.data]);
+  }, [catalog.data, schemaUri]);
 
-  // The server's validator (unknown signals, bad params, zones out of order, expressions) as markers.
+  // The text's problems as markers: JSON syntax errors while it does not parse (then nothing is
+  // sent to the server), else the server's validator (unknown signals, bad params, zones out of
+  // order, expressions) and, for a valid body, the instant preview.
   const validate = useCallback(async (value: string) => {
+    const check = ++checks.current;
+    const latest = () => check === checks.current;
     const model = monaco.editor.getModel(monaco.Uri.parse(MODEL_URI));
-    let body: unknown;
-    try {
-      body = JSON.parse(value);
-    } catch {
-      return; // Monaco's JSON service already marks syntax errors
-    }
-    try {
-      const result = await api<ValidateAnswer>('/api/rulesets/validate', { method: 'POST', body: { body } satisfies ValidateRequest });
-      setProblems(result.problems);
-      // A valid body: its zones over the stored history, re-weighted at once (no signal re-run).
-      if (result.valid) {
-        api<PreviewAnswer>('/api/rulesets/preview', { method: 'POST', body: { body, days: 90 } satisfies PreviewRequest }).then(
-          (answer) => {
-            setPreview(answer);
-            setPreviewRefused(undefined);
-          },
-          (error: unknown) => {
-            if (error instanceof ApiError && error.status === 409) return; // a newer preview replaced it
-            setPreview(undefined);
-            setPreviewRefused(error instanceof ApiError && error.status < 500 ? error.message : undefined);
-          },
-        );
-      } else setPreview(undefined);
+    const mark = (marks: (TextRange & { error: boolean; message: string })[]) => {
       if (!model || model.getValue() !== value) return;
       monaco.editor.setModelMarkers(
         model,
         'refundsentry',
-        result.problems.map((p) => {
-          const range = problemRange(value, p);
-          const start = model.getPositionAt(range.start);
-          const end = model.getPositionAt(range.end);
+        marks.map((m) => {
+          const start = model.getPositionAt(m.start);
+          const end = model.getPositionAt(m.end);
           return {
-            severity: p.severity === 'error' ? monaco.MarkerSeverity.Error : monaco.MarkerSeverity.Warning,
-            message: `${p.message} (${p.code})`,
+            severity: m.error ? monaco.MarkerSeverity.Error : monaco.MarkerSeverity.Warning,
+            message: m.message,
             startLineNumber: start.lineNumber,
             startColumn: start.column,
             endLineNumber: end.lineNumber,
@@ -134,8 +105,38 @@ export function RulesEditor() {
           };
         }),
       );
+    };
+    const found = syntaxProblems(value);
+    setSyntax(found);
+    if (found.length > 0) {
+      // The server's problems were those of a text that parsed: stale now.
+      setProblems([]);
+      mark(found.map((p) => ({ ...p, error: true, message: `${p.message} (JSON syntax)` })));
+      return;
+    }
+    const body: unknown = JSON.parse(value);
+    try {
+      const result = await api<ValidateAnswer>('/api/rulesets/validate', { method: 'POST', body: { body } satisfies ValidateRequest });
+      if (!latest()) return; // the text changed meanwhile: its own check decides
+      setProblems(result.problems);
+      // A valid body: its zones over the stored history, re-weighted at once (no signal re-run).
+      if (result.valid) {
+        api<PreviewAnswer>('/api/rulesets/preview', { method: 'POST', body: { body, days: 90 } satisfies PreviewRequest }).then(
+          (answer) => {
+            if (!latest()) return;
+            setPreview(answer);
+            setPreviewRefused(undefined);
+          },
+          (error: unknown) => {
+            if (!latest() || (error instanceof ApiError && error.status === 409)) return; // a newer preview replaced it
+            setPreview(undefined);
+            setPreviewRefused(error instanceof ApiError && error.status < 500 ? error.message : undefined);
+          },
+        );
+      } else setPreview(undefined);
+      mark(result.problems.map((p) => ({ ...problemRange(value, p), error: p.severity === 'error', message: `${p.message} (${p.code})` })));
     } catch (error) {
-      setFailure(error as Error);
+      if (latest()) setFailure(error as Error);
     }
   }, []);
   useEffect(() => {
@@ -157,12 +158,16 @@ export function RulesEditor() {
       setBusy(undefined);
     }
   };
-  const save = () =>
-    act('save', async () => {
-      const row = await saveDraft(JSON.parse(text ?? 'null'), list);
+  const save = () => {
+    if (text === undefined) return;
+    // Clicked before the check caught up with the typing: show the syntax errors, save nothing.
+    if (syntaxProblems(text).length > 0) return void validate(text);
+    return act('save', async () => {
+      const row = await saveDraft(JSON.parse(text), list);
       setSelected(row.version);
       return `Saved as draft version ${row.version}.`;
     });
+  };
   const publish = (version: number) =>
     act(`publish-${version}`, async () => {
       await api(`/api/rulesets/${version}/publish`, { method: 'POST' });
@@ -220,13 +225,17 @@ export function RulesEditor() {
     });
 
   const errors = problems.filter((p) => p.severity === 'error');
+  const problemCount = syntax.length + errors.length;
+  /** Why Save is off, in words (beside the problem count and on the button). */
+  const saveBlocked = syntax.length > 0 ? 'Fix the JSON syntax to save: Save as draft is off until the ruleset parses.' : errors.length > 0 ? 'Fix the problems below to save: Save as draft is off while the ruleset has errors.' : undefined;
   const options = useMemo(() => list.map((v) => ({ label: `v${v.version} (${v.status})`, value: String(v.version) })), [list]);
   const selectedRow = list.find((v) => v.version === selected);
   return (
     <Page
       title="Rules"
       subtitle="The ruleset as code: edit, check, save a draft, publish"
-      primaryAction={{ content: 'Save as draft', onAction: save, loading: busy === 'save', disabled: text === undefined || errors.length > 0 }}
+     
+      primaryAction={{ content: 'Save as draft', onAction: save, loading: busy === 'save', disabled: text === undefined || problemCount > 0, helpText: saveBlocked }}
     >
       <Layout>
         <Layout.Section>
@@ -242,14 +251,21 @@ export function RulesEditor() {
                 </p>
               </Banner>
             ) : null}
+            {/* Above the cards beside and below it (each card is its own stacking context): the editor's hovers and completion details overflow it. */}
+            <div style={{ position: 'relative', zIndex: 1 }}>
             <Card padding="0">
               <div style={{ padding: 12 }}>
                 <InlineStack align="space-between" blockAlign="center">
                   <Text as="h2" variant="headingMd">{selectedRow ? `Version ${selectedRow.version} (${selectedRow.status})` : 'Loading…'}</Text>
-                  <Text as="span" tone={errors.length ? 'critical' : 'subdued'} id="problem-count">
-                    {errors.length ? `${errors.length} problem${errors.length === 1 ? '' : 's'}` : 'No problems'}
+                  <Text as="span" tone={problemCount ? 'critical' : 'subdued'} id="problem-count">
+                    {problemCount ? `${problemCount} problem${problemCount === 1 ? '' : 's'}` : 'No problems'}
                   </Text>
                 </InlineStack>
+                {saveBlocked ? (
+                  <div data-testid="save-blocked" style={{ textAlign: 'right' }}>
+                    <Text as="p" variant="bodySm" tone="subdued">{saveBlocked}</Text>
+                  </div>
+                ) : null}
               </div>
               {loaded === undefined ? (
                 <div style={{ padding: 12 }}><SkeletonBodyText lines={12} /></div>
@@ -270,20 +286,31 @@ export function RulesEditor() {
                         if ((window as { refundsentryEditor?: unknown }).refundsentryEditor === editor) delete (window as { refundsentryEditor?: unknown }).refundsentryEditor;
                       });
                     }}
-                    options={{ minimap: { enabled: false }, fontSize: 13, scrollBeyondLastLine: false, automaticLayout: true, quickSuggestions: { strings: true, other: true } }}
+                    // Completion details and hovers drawn above the page, not clipped at the card's edge.
+                    options={{ minimap: { enabled: false }, fontSize: 13, scrollBeyondLastLine: false, automaticLayout: true, fixedOverflowWidgets: true, quickSuggestions: { strings: true, other: true } }}
                   />
                 </div>
               )}
-              {preview && errors.length === 0 ? (
+              {preview && problemCount === 0 ? (
                 <div style={{ padding: 12 }} data-testid="instant-preview">
                   <Text as="p" variant="bodySm" tone="subdued">
-                    {`Instant preview, last 90 days (${preview.events} events): HIGH ${preview.live.high} → ${preview.preview.high}, MEDIUM ${preview.live.medium} → ${preview.preview.medium}, LOW ${preview.live.low} → ${preview.preview.low}; ${preview.changed} change zone. Stored signal results re-weighted in ${preview.ms} ms; simulate for the full replay.`}
+                    {`Instant preview, last 90 days (${preview.events} event${preview.events === 1 ? '' : 's'}): HIGH ${preview.live.high} → ${preview.preview.high}, MEDIUM ${preview.live.medium} → ${preview.preview.medium}, LOW ${preview.live.low} → ${preview.preview.low}; ${preview.changed} change zone. Stored signal results re-weighted in ${preview.ms} ms; simulate for the full replay.`}
                   </Text>
                 </div>
               ) : null}
-              {previewRefused && errors.length === 0 ? (
+              {previewRefused && problemCount === 0 ? (
                 <div style={{ padding: 12 }} data-testid="preview-refused">
                   <Text as="p" variant="bodySm" tone="caution">{`No preview: ${previewRefused}`}</Text>
+                </div>
+              ) : null}
+              {syntax.length > 0 ? (
+                <div style={{ padding: 12 }} data-testid="syntax-problems">
+                  <BlockStack gap="100">
+                    {syntax.slice(0, 8).map((p, i) => (
+                      <Text as="p" tone="critical" key={i} variant="bodySm">{`Line ${p.line}, column ${p.column}: ${p.message}`}</Text>
+                    ))}
+                    {syntax.length > 8 ? <Text as="p" tone="critical" variant="bodySm">{`and ${syntax.length - 8} more`}</Text> : null}
+                  </BlockStack>
                 </div>
               ) : null}
               {errors.length > 0 ? (
@@ -295,7 +322,15 @@ export function RulesEditor() {
                   </BlockStack>
                 </div>
               ) : null}
+              {problemCount > 0 ? (
+                <div style={{ padding: 12 }} data-testid="preview-paused">
+                  <Text as="p" variant="bodySm" tone="subdued">
+                    {syntax.length > 0 ? 'Instant preview paused until the JSON parses.' : 'Instant preview paused until the problems are fixed.'}
+                  </Text>
+                </div>
+              ) : null}
             </Card>
+            </div>
             <FitPanel
               versions={list}
               busy={busy}
