@@ -113,13 +113,20 @@ describe.skipIf(!HAS_CHROMIUM)('the admin in Chromium (demo shop, real server an
     expect(await risk.innerText()).toContain(detail.risk.explanation);
     expect(await risk.innerText()).toMatch(detail.risk.probability === null ? /^Fraud risk\s+Not enough outcomes yet: / : new RegExp(`^Fraud risk ${Math.round(detail.risk.probability * 1000) / 10}%`));
     expect(await page.getByText('No chargeback risk calibrated', { exact: false }).count()).toBe(0);
-    expect(await page.locator('.Polaris-DataTable tbody tr').count()).toBe(detail.trace.signals.length);
-    // Every status is shown: as many "Fired" badges as hits, "Not enough data" as insufficient results.
+    // Every signal is there: the fired ones listed, the failed ones in a banner, the quiet and no-data ones behind the disclosure.
     const statuses = detail.trace.signals as { status: string }[];
-    expect(await page.locator('.Polaris-DataTable tbody').getByText('Fired', { exact: true }).count()).toBe(statuses.filter((s) => s.status === 'hit').length);
-    expect(await page.locator('.Polaris-DataTable tbody').getByText('Not enough data', { exact: true }).count()).toBe(statuses.filter((s) => s.status === 'insufficient_data').length);
+    const count = (status: string) => statuses.filter((s) => s.status === status).length;
+    expect(await page.locator('#fired-signals [data-signal]').count()).toBe(count('hit'));
+    expect(await page.locator('#failed-signals [data-signal]').count()).toBe(count('error'));
+    if (count('no_hit') + count('insufficient_data') > 0) {
+      await page.getByRole('button', { name: /^Show / }).click();
+      await expect.poll(() => page.locator('#quiet-signals [data-status="insufficient_data"]').count()).toBe(count('insufficient_data'));
+      expect(await page.locator('#quiet-signals [data-status="no_hit"]').count()).toBe(count('no_hit'));
+    }
     await shot('decision-detail');
+    // Labelling is asked for first.
     await page.getByRole('button', { name: 'Label fraud' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Label fraud' }).click();
     await page.getByText('Labelled fraud').waitFor();
     await page.getByText('Fraud (merchant)').waitFor();
     const stored = await apiGet<{ outcomes: { label: string; source: string }[] }>(`/api/decisions/${id}`);
@@ -139,7 +146,7 @@ describe.skipIf(!HAS_CHROMIUM)('the admin in Chromium (demo shop, real server an
     const decision = (await db.knex('decisions').where({ subject_kind: 'order' }).orderBy('score', 'desc').first('id', 'shop_id'))!;
     const [action] = await db.knex('actions')
       .insert({ shop_id: decision.shop_id, decision_id: decision.id, rule_id: 'hold-high', type: 'fulfillment.hold', spec: { type: 'fulfillment.hold', ruleId: 'hold-high' }, status: 'done', result: { holds: [] } })
-      .onConflict(['decision_id', 'rule_id', 'type']).merge(['status', 'result'])
+      .onConflict(['decision_id', 'revision', 'rule_id', 'type']).merge(['status', 'result'])
       .returning('id');
     await page.goto(`${app.url}/app/`);
     const release = page.getByRole('button', { name: `Release the hold of decision ${decision.id}` });

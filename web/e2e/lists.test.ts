@@ -57,11 +57,14 @@ async function placeOrder(email: string): Promise<string> {
 }
 
 /** The status cell and points of a signal's row on the decision page. */
+/** A signal's line on the decision page (the quiet ones unfolded first) as "<status> <its text>". */
 async function signalRow(decisionId: string, signalId: string): Promise<string> {
   await page.goto(`${app.url}/app/decisions/${decisionId}`);
-  const row = page.locator('tr', { hasText: signalId });
-  await row.first().waitFor();
-  return (await row.first().innerText()).replace(/\s+/g, ' ');
+  await page.locator('#verdict').waitFor();
+  const row = page.locator(`[data-signal="${signalId}"]`).first();
+  if ((await row.count()) === 0) await page.getByRole('button', { name: /^Show / }).click();
+  await row.waitFor();
+  return `${await row.getAttribute('data-status')} ${(await row.innerText()).replace(/\s+/g, ' ')}`;
 }
 
 async function addEntry(options: { list: 'Blocklist' | 'Allowlist'; kind: string; value: string; nonOverridable?: boolean }) {
@@ -111,25 +114,25 @@ describe.skipIf(!HAS_CHROMIUM)('lists, overrides and refund methods in the admin
     await shot('lists-block-entry');
 
     const blocked = await placeOrder(EMAIL);
-    expect(await signalRow(blocked, 'order.blocklist-match')).toMatch(/On the blocklist: email\. .*Fired .*1\.00 35/);
+    expect(await signalRow(blocked, 'order.blocklist-match')).toMatch(/^hit Blocklisted buyer \+35 points On the blocklist: email\. Weight 35 · strength 100%/);
     await shot('lists-order-blocked');
     // Another buyer is not blocked.
-    expect(await signalRow(await placeOrder('someone.else@example.com'), 'order.blocklist-match')).toMatch(/Quiet/);
+    expect(await signalRow(await placeOrder('someone.else@example.com'), 'order.blocklist-match')).toMatch(/^no_hit /);
   });
 
   it('an allow entry overrides the block; a non-overridable block wins over it', async () => {
     await addEntry({ list: 'Allowlist', kind: 'Phone', value: '555-555-SHIP' });
     const overridden = await placeOrder(EMAIL);
-    expect(await signalRow(overridden, 'order.blocklist-match')).toMatch(/On the blocklist \(email\), but the allowlist overrides it \(phone\)\. .*Quiet/);
-    expect(await signalRow(overridden, 'order.allowlist-match')).toMatch(/On the allowlist: phone\. .*Fired/);
+    expect(await signalRow(overridden, 'order.blocklist-match')).toMatch(/^no_hit .*On the blocklist \(email\), but the allowlist overrides it \(phone\)\./);
+    expect(await signalRow(overridden, 'order.allowlist-match')).toMatch(/^hit .*On the allowlist: phone\./);
     await shot('lists-allow-overrides');
 
     await addEntry({ list: 'Blocklist', kind: 'Email', value: EMAIL, nonOverridable: true });
     await page.locator('#list-entries').getByText('Non-overridable').waitFor();
     await shot('lists-non-overridable');
     const wins = await placeOrder(EMAIL);
-    expect(await signalRow(wins, 'order.blocklist-match')).toMatch(/non-overridable: the allowlist match does not lift it.*Fired .*35/);
-    expect(await signalRow(wins, 'order.allowlist-match')).toMatch(/a non-overridable blocklist entry \(email\) wins\. .*Quiet/);
+    expect(await signalRow(wins, 'order.blocklist-match')).toMatch(/^hit .*\+35 points .*non-overridable: the allowlist match does not lift it/);
+    expect(await signalRow(wins, 'order.allowlist-match')).toMatch(/^no_hit .*a non-overridable blocklist entry \(email\) wins\./);
     await shot('lists-non-overridable-wins');
   });
 
@@ -141,13 +144,16 @@ describe.skipIf(!HAS_CHROMIUM)('lists, overrides and refund methods in the admin
     await page.getByLabel('Days').fill('14');
     await page.getByLabel('Reason').fill('verified by phone');
     await page.getByRole('button', { name: 'Snooze for this customer' }).click();
-    await page.getByText('order.blocklist-match snoozed for 14 days').waitFor();
+    // Asked first, by the signal's name.
+    await page.getByRole('dialog').getByText('Snooze “Blocklisted buyer” for 14 days?').waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Snooze', exact: true }).click();
+    await page.getByText('Blocklisted buyer snoozed for 14 days').waitFor();
     await page.getByText(/until .* verified by phone/).waitFor();
     await shot('lists-snooze-set');
 
     const after = await placeOrder(EMAIL);
     const row = await signalRow(after, 'order.blocklist-match');
-    expect(row).toMatch(/Fired (Info )?Snoozed until .* 1\.00 0 /);
+    expect(row).toMatch(/^hit Blocklisted buyer (Info )?Snoozed until .* 0 points .*Weight 35 · strength 100%/);
     await shot('lists-snoozed-trace');
     // The profile lists it, and the Lists page shows it in force.
     await page.goto(`${app.url}/app/customers/${encodeURIComponent(CUSTOMER)}`);
@@ -204,7 +210,8 @@ describe.skipIf(!HAS_CHROMIUM)('lists, overrides and refund methods in the admin
     const before = (await api<{ entries: { kind: string; hash: string }[] }>('/api/lists?list=blocked')).entries;
     await page.goto(`${app.url}/app/decisions/${decision}`);
     await page.getByRole('button', { name: 'Block buyer' }).click();
-    await page.getByText('Buyer blocked').waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Block buyer' }).click();
+    await page.getByText(/^Buyer blocked: \d+ identifiers? added to the blocklist$/).waitFor();
     const after = (await api<{ entries: { kind: string; hash: string; note: string }[] }>('/api/lists?list=blocked')).entries;
     const added = after.filter((e) => !before.some((b) => b.kind === e.kind && b.hash === e.hash));
     expect(added.map((e) => e.kind)).toContain('email');

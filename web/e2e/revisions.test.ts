@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditPage, DecisionDetail, DecisionList } from '../../contract/index.ts';
 import { readWebhookFixture } from '../../server/shopify/fixtures/readWebhookFixture.ts';
 import { parseWebhookBody } from '../../server/shopify/normalize/parseWebhookBody.ts';
+import { actionState, actionTitle } from '../src/components/actions.ts';
 import { type DemoServer, HAS_CHROMIUM, launchChromium, sendDemoWebhook, SHOTS, startDemoServer } from './harness.ts';
 
 /**
@@ -175,10 +176,11 @@ describe.skipIf(!HAS_CHROMIUM)('decision revisions in the admin (Chromium, real 
     expect(newest).toContain('Current');
     expect(newest).toContain("Trigger: A chargeback was filed on one of the customer's orders — chargeback 395332461850802064");
     expect(newest).toMatch(/High [\d.]+/);
-    // Its actions are listed under it (demo mode: chosen, not performed — no store connected).
+    // Its actions are listed under it in words, with their state (demo mode: chosen, not performed — no store connected).
     const ofNewest = revised.actions.filter((a) => a.revision === revised.revision);
     expect(ofNewest.length).toBeGreaterThan(0);
-    for (const a of ofNewest) expect(newest).toContain(a.type);
+    for (const a of ofNewest) expect(newest).toContain(`${actionTitle(a)}\n${actionState(a).label}`);
+    for (const a of ofNewest) expect(newest).not.toContain(a.type);
     expect(await items.last().innerText()).toContain('First decision');
     await page.getByText(new RegExp(`by ruleset \\S+ v\\d+ · revision ${revised.revision}$`)).waitFor();
     await shot('revisions-decision-history');

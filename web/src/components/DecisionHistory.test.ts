@@ -83,14 +83,29 @@ describe('DecisionHistory', () => {
   it('shows each revision with zone, score, trigger in words, the change sentence, and the callout proposing the release', () => {
     const shown = text(detail);
     expect(shown).toContain('Revised once as new facts arrived');
-    expect(shown).toMatch(/Revision 1 (Success )?Low 22\.4 (Info )?Current/);
+    expect(shown).toMatch(/Revision 1 (Success )?Low 22 (Info )?Current/);
     expect(shown).toContain('Trigger: The order was updated or edited — order 42 (3 updates folded into one revision), on Mar 1, 2026');
+    // With the order's facts, a trigger naming the decision's own order says so, by its name.
+    const named = text({ ...detail, facts: { ...detail.facts, order: { id: 'gid://shopify/Order/42', name: '#1042', currency: 'EUR', placedAt: '2026-03-01T09:00:00.000Z', total: 10, subtotal: 10, discounts: 0, shipping: null, discountCodes: [], gateways: [], financialStatus: null, cancelled: false, items: [] } } });
+    expect(named).toContain('Trigger: The order was updated or edited — this order (#1042) (3 updates folded into one revision)');
     expect(shown).toContain('Score fell from 81.2 to 22.4 (HIGH → LOW) when the order was updated');
     expect(shown).toContain('RefundSentry proposes releasing the hold it placed');
     expect(shown).toContain('The fulfilment hold RefundSentry placed (first decision) still keeps the order from shipping');
     expect(shown).toContain('Release the hold…');
-    expect(shown).toMatch(/First decision (Critical )?High 81\.2/);
+    expect(shown).toMatch(/First decision (Critical )?High 81 /);
     expect(shown.indexOf('Revision 1')).toBeLessThan(shown.indexOf('First decision'));
+    // Actions in words with their real state, never their raw types.
+    expect(shown).toMatch(/Fulfilment hold (Success )?placed/);
+    expect(shown).toMatch(/Release of the fulfilment hold (Attention )?proposed waiting for you/);
+    expect(shown).not.toContain('fulfillment.hold');
+    expect(shown).not.toContain('customer.tag');
+  });
+
+  it("says why an action was skipped, in Shopify's and the server's words", () => {
+    const skipped = { ...detail, actions: [action('21', 1, 'customer.tag', 'skipped', { reason: 'no Shopify store connected (demo mode or awaiting reconnection)' }), action('22', 1, 'fulfillment.hold', 'skipped', { holds: [], notHeld: [], skipped: 'no-open-fulfillment-orders' })] };
+    const shown = text(skipped);
+    expect(shown).toContain('Customer risk tag skipped no Shopify store connected (demo mode or awaiting reconnection)');
+    expect(shown).toContain('Fulfilment hold skipped no open fulfilment order to hold');
   });
 
   it('once the hold is released, the proposal is answered: no callout', () => {

@@ -1,11 +1,10 @@
 import { Badge, Banner, BlockStack, Box, Button, Card, Divider, InlineStack, Modal, Text } from '@shopify/polaris';
 import { useState } from 'react';
 import type { DecisionAction, DecisionDetail } from '../api.ts';
+import { actionState, actionTitle } from './actions.ts';
 import { dateTime } from './format.ts';
-import { type ReleaseProposal, revisionGroups, triggerText } from './revisions.ts';
+import { revisionGroups, triggerText } from './revisions.ts';
 import { ZoneBadge } from './ZoneBadge.tsx';
-
-const STATUS_TONE: Partial<Record<string, 'success' | 'critical' | 'attention' | 'info'>> = { done: 'success', failed: 'critical', proposed: 'attention', released: 'info' };
 
 export interface DecisionHistoryProps {
   detail: DecisionDetail;
@@ -24,7 +23,11 @@ export interface DecisionHistoryProps {
  */
 export function DecisionHistory({ detail, release, releasing, openAudit }: DecisionHistoryProps) {
   const groups = revisionGroups(detail);
-  const [confirming, setConfirming] = useState<ReleaseProposal>();
+  // A trigger naming this decision's own order says "this order (#1001)", not its number.
+  const order = detail.facts?.order;
+  const own = order ? { id: order.id, name: `this order${order.name ? ` (${order.name})` : ''}` } : undefined;
+  // The hold to release once confirmed: a revision's proposal, or a placed hold's own Release button.
+  const [confirming, setConfirming] = useState<{ holdActionId: string }>();
   const revised = groups.length > 1;
   return (
     <Card>
@@ -56,7 +59,7 @@ export function DecisionHistory({ detail, release, releasing, openAudit }: Decis
                 </InlineStack>
                 <Text as="p">
                   <Text as="span" fontWeight="semibold">{g.revision.trigger ? 'Trigger: ' : ''}</Text>
-                  {g.revision.trigger ? `${triggerText(g.revision.trigger)}, on ${dateTime(g.revision.trigger.at)}.` : `Decided with what was known at ${dateTime(g.revision.knownAt)}.`}
+                  {g.revision.trigger ? `${triggerText(g.revision.trigger, own)}, on ${dateTime(g.revision.trigger.at)}.` : `Decided with what was known at ${dateTime(g.revision.knownAt)}.`}
                 </Text>
                 {g.revision.change ? (
                   <div data-change style={{ whiteSpace: 'normal' }}>
@@ -76,7 +79,7 @@ export function DecisionHistory({ detail, release, releasing, openAudit }: Decis
                     </BlockStack>
                   </Banner>
                 ))}
-                <ActionList actions={g.actions} release={release} releasing={releasing} holdout={detail.holdout === true} />
+                <ActionList actions={g.actions} release={(holdActionId) => setConfirming({ holdActionId })} releasing={releasing} holdout={detail.holdout === true} />
               </BlockStack>
             </li>
           ))}
@@ -106,22 +109,30 @@ export function DecisionHistory({ detail, release, releasing, openAudit }: Decis
   );
 }
 
-/** The actions a revision chose (their raw types, as the page showed them), with Release hold on an applied hold. */
+/** The actions a revision chose, in words with their real state ("Fulfilment hold — placed"), with Release hold… on a placed hold. */
 function ActionList({ actions, release, releasing, holdout }: { actions: DecisionAction[]; release(id: string): void; releasing: boolean; holdout: boolean }) {
   if (actions.length === 0) return <Text as="p" variant="bodySm" tone="subdued">{holdout ? 'No action executed (held out).' : 'No action chosen by this revision.'}</Text>;
   return (
     <BlockStack gap="100">
-      {actions.map((a) => (
-        <InlineStack key={a.id} align="space-between" blockAlign="center">
-          <Text as="span">{a.type}</Text>
-          <InlineStack gap="200" blockAlign="center">
+      {actions.map((a) => {
+        const state = actionState(a);
+        return (
+          <InlineStack key={a.id} align="space-between" blockAlign="center" gap="200">
+            <div data-action-type={a.type} style={{ minWidth: 0, flex: '1 1 240px' }}>
+              <BlockStack gap="050">
+                <InlineStack gap="200" blockAlign="center">
+                  <Text as="span">{actionTitle(a)}</Text>
+                  <Badge tone={state.tone}>{state.label}</Badge>
+                </InlineStack>
+                {state.reason ? <Text as="span" variant="bodySm" tone="subdued">{state.reason}</Text> : null}
+              </BlockStack>
+            </div>
             {a.type === 'fulfillment.hold' && a.status === 'done' ? (
-              <Button size="slim" loading={releasing} onClick={() => release(a.id)}>Release hold</Button>
+              <Button size="slim" loading={releasing} onClick={() => release(a.id)}>Release hold…</Button>
             ) : null}
-            <Badge tone={STATUS_TONE[a.status]}>{a.status}</Badge>
           </InlineStack>
-        </InlineStack>
-      ))}
+        );
+      })}
     </BlockStack>
   );
 }

@@ -19,10 +19,14 @@ function factName(gid: string): string {
   return match ? `${FACT_NAMES[match[1]!] ?? match[1]} ${match[2]}` : gidLabel(gid);
 }
 
-/** A trigger as one line: what happened, which record, and how many updates were folded into it. */
-export function triggerText(trigger: RevisionTrigger | null): string {
+/**
+ * A trigger as one line: what happened, which record, and how many updates were folded into it.
+ * `own` names the record the page is about (`{ id, name }`: the order and its name, "#1001"): a
+ * trigger naming it says so instead of its number.
+ */
+export function triggerText(trigger: RevisionTrigger | null, own?: { id: string; name: string }): string {
   if (!trigger) return 'First decision';
-  const record = trigger.factId ? ` — ${factName(trigger.factId)}` : '';
+  const record = trigger.factId ? ` — ${own && trigger.factId === own.id ? own.name : factName(trigger.factId)}` : '';
   const folded = trigger.coalesced && trigger.coalesced > 1 ? ` (${trigger.coalesced} updates folded into one revision)` : '';
   return `${TRIGGER_WORDS[trigger.kind] ?? trigger.kind}${record}${folded}`;
 }
