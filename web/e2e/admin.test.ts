@@ -83,7 +83,7 @@ describe.skipIf(!HAS_CHROMIUM)('the admin in Chromium (demo shop, real server an
 
   it('dashboard: counts per zone, decisions with top signals, filtering by zone', async () => {
     const api = await apiGet<{ counts: Record<string, number>; decisions: unknown[] }>('/api/decisions?limit=25');
-    await page.goto(`${app.url}/app/`);
+    await page.goto(`${app.url}/app/decisions`);
     await page.getByRole('button', { name: /^High \(/ }).waitFor();
     // The chips render at once; the counts arrive with the list.
     for (const zone of ['high', 'medium', 'low']) await expect.poll(() => page.locator(`#count-${zone}`).innerText()).toBe(String(api.counts[zone] ?? 0));
@@ -148,7 +148,7 @@ describe.skipIf(!HAS_CHROMIUM)('the admin in Chromium (demo shop, real server an
       .insert({ shop_id: decision.shop_id, decision_id: decision.id, rule_id: 'hold-high', type: 'fulfillment.hold', spec: { type: 'fulfillment.hold', ruleId: 'hold-high' }, status: 'done', result: { holds: [] } })
       .onConflict(['decision_id', 'revision', 'rule_id', 'type']).merge(['status', 'result'])
       .returning('id');
-    await page.goto(`${app.url}/app/`);
+    await page.goto(`${app.url}/app/decisions`);
     const release = page.getByRole('button', { name: `Release the hold of decision ${decision.id}` });
     await release.waitFor();
     await shot('dashboard-hold');
@@ -214,7 +214,7 @@ describe.skipIf(!HAS_CHROMIUM)('the admin in Chromium (demo shop, real server an
 
   it('a failing API shows a banner with the server message, not a blank page', async () => {
     await page.route('**/api/decisions?**', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ statusCode: 503, error: 'Service Unavailable', message: 'the database is restarting' }) }));
-    await page.goto(`${app.url}/app/`);
+    await page.goto(`${app.url}/app/decisions`);
     await page.getByText('The decisions could not be loaded').waitFor();
     await page.getByText('the database is restarting').waitFor();
     await shot('dashboard-error');

@@ -1,6 +1,6 @@
 import '@shopify/polaris/build/esm/styles.css';
 import { AppProvider, FooterHelp, Frame, Link as PolarisLink, Loading, Text, TopBar } from '@shopify/polaris';
-import { ChartLineIcon, ChartVerticalIcon, ChatIcon, ClipboardIcon, CodeIcon, CreditCardIcon, HomeIcon, ImportIcon, ListBulletedIcon, NotificationIcon, ReceiptRefundIcon, SettingsIcon, TeamIcon } from '@shopify/polaris-icons';
+import { ChartLineIcon, ChartVerticalIcon, ChatIcon, ClipboardIcon, CodeIcon, CreditCardIcon, HomeIcon, ImportIcon, OrderIcon, ListBulletedIcon, NotificationIcon, ReceiptRefundIcon, SettingsIcon, TeamIcon } from '@shopify/polaris-icons';
 import en from '@shopify/polaris/locales/en.json';
 import { lazy, StrictMode, Suspense, useCallback, useState } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -21,6 +21,7 @@ import { Rings } from './pages/Rings.tsx';
 import { Lists } from './pages/Lists.tsx';
 import { RefundMethods } from './pages/RefundMethods.tsx';
 import { Reasons } from './pages/Reasons.tsx';
+import { ReviewQueue } from './pages/ReviewQueue.tsx';
 import { Settings } from './pages/Settings.tsx';
 
 /** The rule editor brings Monaco: loaded only when it is opened. */
@@ -41,7 +42,8 @@ function Link({ children, url = '', external, ...rest }: LinkLikeComponentProps)
  * page (a decision, a customer, a ring) is not listed and has a back action.
  */
 const PAGES: NavPage[] = [
-  { url: '/', label: 'Dashboard', icon: HomeIcon, matchPaths: ['/decisions', '/customers'] },
+  { url: '/', label: 'Review queue', icon: HomeIcon },
+  { url: '/decisions', label: 'Decisions', icon: OrderIcon, matchPaths: ['/customers'] },
   { url: '/backfill', label: 'Backfill', icon: ImportIcon },
   { url: '/insights', label: 'Insights', icon: ChartVerticalIcon },
   { url: '/analytics', label: 'Analytics', icon: ChartLineIcon },
@@ -80,7 +82,8 @@ function Shell() {
       {embedded ? <AppBridgeNavMenu pages={PAGES} /> : null}
       <PluginBanner />
       <Routes>
-        <Route path="/" element={<Dashboard />} />
+        <Route path="/" element={<ReviewQueue />} />
+        <Route path="/decisions" element={<Dashboard />} />
         <Route path="/decisions/:id" element={<DecisionDetail />} />
         <Route path="/customers/:id" element={<CustomerProfile />} />
         <Route path="/backfill" element={<Backfill />} />
@@ -96,7 +99,7 @@ function Shell() {
         <Route path="/audit" element={<AuditLog />} />
         <Route path="/settings" element={<Settings />} />
         <Route path="/rules" element={<Suspense fallback={<Loading />}><RulesEditor /></Suspense>} />
-        <Route path="*" element={<Dashboard />} />
+        <Route path="*" element={<ReviewQueue />} />
       </Routes>
       {/* The IP data the order signals use ask for this credit (server/normalize/README.md). */}
       <FooterHelp>

@@ -84,7 +84,7 @@ export function Backfill() {
           </Banner>
         ) : null}
         {p?.status === 'done' ? (
-          <Banner tone="success" title="Your history is in" action={{ content: 'See what it shows', onAction: () => navigate('/insights') }} secondaryAction={{ content: 'Open the dashboard', onAction: () => navigate('/') }}>
+          <Banner tone="success" title="Your history is in" action={{ content: 'See what it shows', onAction: () => navigate('/insights') }} secondaryAction={{ content: 'Open the review queue', onAction: () => navigate('/') }}>
             <p>Every past order, return and refund of the window has been scored.</p>
           </Banner>
         ) : null}

@@ -20,7 +20,7 @@ export function CustomerProfile() {
   const catalog = useApi<SignalCatalog>('/api/signals');
   const points = (p?.history ?? []).map((d) => ({ key: d.decidedAt.slice(0, 10), value: d.score }));
   return (
-    <Page backAction={{ content: 'Dashboard', onAction: () => navigate('/') }} title={gidLabel(decodeURIComponent(id))} titleMetadata={p?.currentZone ? <ZoneBadge zone={p.currentZone} score={p.lastScore ?? undefined} /> : undefined}>
+    <Page backAction={{ content: 'Review queue', onAction: () => navigate('/') }} title={gidLabel(decodeURIComponent(id))} titleMetadata={p?.currentZone ? <ZoneBadge zone={p.currentZone} score={p.lastScore ?? undefined} /> : undefined}>
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">

@@ -10,7 +10,7 @@ import { ZoneBadge } from '../components/ZoneBadge.tsx';
 const ZONES: Zone[] = ['high', 'medium', 'low'];
 const KINDS: Kind[] = ['order', 'return', 'refund'];
 
-/** The merchant's home: decisions with score, zone and top signals, filters, counts, held orders. */
+/** Every decision (`/decisions`; the home page is the review queue): score, zone and top signals, filters, counts, held orders. */
 export function Dashboard() {
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
@@ -54,7 +54,7 @@ export function Dashboard() {
   const counts = list.data?.counts ?? {};
   const rows = list.data?.decisions ?? [];
   return (
-    <Page title="RefundSentry" subtitle="Risk decisions on this shop's orders, returns and refunds" secondaryActions={[{ content: 'Backfill', onAction: () => navigate('/backfill') }]}>
+    <Page title="Decisions" subtitle="Every risk decision on this shop's orders, returns and refunds, newest first" secondaryActions={[{ content: 'Backfill', onAction: () => navigate('/backfill') }]}>
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
