@@ -15,10 +15,10 @@ const TRIGGER_PHRASES: Record<RevisionTrigger['kind'], string> = {
 /**
  * A decision's revisions as the API shows them (oldest first, the current one last): each with
  * its trigger and a sentence saying what changed from the one before, naming the signals whose
- * points moved most ("score rose from 28 to 71 (LOW → HIGH) when the order's payment transaction
- * arrived: …").
+ * points moved most by their catalog titles (`titleOf`), scores and points in whole numbers
+ * ("Score rose from 28 to 71 (LOW → HIGH) when the order's payment transaction arrived: …").
  */
-export function revisionHistory(superseded: readonly DecisionRevisionRow[], current: DecisionRow): Sendable<DecisionRevision>[] {
+export function revisionHistory(superseded: readonly DecisionRevisionRow[], current: DecisionRow, titleOf: (signalId: string) => string | undefined = () => undefined): Sendable<DecisionRevision>[] {
   const all = [
     ...superseded.map((r) => ({ revision: r.revision, score: Number(r.score), zone: r.zone, ruleset: { id: r.ruleset_id, version: r.ruleset_version }, trigger: r.trigger, knownAt: r.known_at, madeAt: r.created_at, trace: r.trace })),
     {
@@ -39,7 +39,7 @@ export function revisionHistory(superseded: readonly DecisionRevisionRow[], curr
     const verb = r.score > before.score ? 'rose' : r.score < before.score ? 'fell' : 'stayed';
     const zones = r.zone === before.zone ? '' : ` (${before.zone.toUpperCase()} → ${r.zone.toUpperCase()})`;
     const when = r.trigger ? ` when ${TRIGGER_PHRASES[r.trigger.kind]}${r.trigger.coalesced ? ` (${r.trigger.coalesced} updates folded into one revision)` : ''}` : '';
-    const why = moved.length > 0 ? `: ${moved.map((m) => `${m.id} ${signed(m.to - m.from)}${m.message ? ` (${m.message})` : ''}`).join('; ')}` : '';
+    const why = moved.length > 0 ? `: ${moved.map((m) => `${titleOf(m.id) ?? m.id} ${signed(m.to - m.from)}${m.message ? ` (${m.message})` : ''}`).join('; ')}` : '';
     return { ...r, change: `Score ${verb} from ${round(before.score)} to ${round(r.score)}${zones}${when}${why}`, moved };
   });
 }
@@ -53,5 +53,6 @@ function movedSignals(before: Decision, after: Decision): DecisionRevision['move
     .slice(0, 3);
 }
 
-const round = (n: number) => Math.round(n * 10) / 10;
-const signed = (n: number) => `${n > 0 ? '+' : '−'}${round(Math.abs(n))} points`;
+/** Whole numbers, as the admin shows scores and points (the exact values are in the traces). */
+const round = (n: number) => Math.round(n);
+const signed = (n: number) => `${n > 0 ? '+' : '−'}${round(Math.abs(n))} ${round(Math.abs(n)) === 1 ? 'point' : 'points'}`;

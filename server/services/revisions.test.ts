@@ -53,6 +53,12 @@ function order(n: number, customer: number, day: number): { body: string; id: st
     .replaceAll(SAMPLE_CUSTOMER, String(730000000000000000n + BigInt(customer)))
     .replaceAll('jon@example.com', `buyer${customer}@example.org`)
     .replaceAll('john@example.com', `buyer${customer}@example.org`)
+    // Each customer their own address and phones: no identifier shared across customers, so no ring forms
+    // (a ring forming would revise these orders too, with trigger 'ring').
+    .replaceAll('123 Shipping Street', `${customer} Other Road`)
+    .replaceAll('123 Elm St.', `${customer} Pine Avenue`)
+    .replaceAll('555-555-SHIP', `555-010-${String(customer).padStart(4, '0')}`)
+    .replaceAll('123-123-1234', `555-020-${String(customer).padStart(4, '0')}`)
     .replaceAll('2021-12-31T19:00:00-05:00', at(day));
   return { body: open(body), id: `gid://shopify/Order/${number}`, number, day };
 }
@@ -186,6 +192,8 @@ describe('an order edited after its decision', () => {
     const row = (await decision(o.id))!;
     expect(row.revision).toBe(1);
     expect(row.trigger).toMatchObject({ kind: 'order.updated', factId: o.id });
+    // (No identifier is shared between these customers: no ring, so no 'ring' revision either.)
+    expect(await app.stores.db('rings').where({ shop_id: SHOP }).count('* as n').first()).toEqual({ n: '0' });
     expect(signal(row, 'order.address-mismatch')?.status).toBe('hit');
 
     // Tags only: not a scored input.

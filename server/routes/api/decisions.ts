@@ -86,6 +86,7 @@ export function decisionRoutes(deps: ApiDeps): ServerRoute[] {
         // The hold RefundSentry placed on the order, as it stands (the latest one not skipped).
         const hold = actions.filter((a) => a.type === 'fulfillment.hold' && a.status !== 'skipped').at(-1) ?? null;
         const trace = row.trace as Decision;
+        const names = signalNames(deps.registry, ruleset?.body, [...trace.signals, ...superseded.flatMap((r) => r.trace.signals)]);
         return {
           ...summarize(row),
           // The calibrated fraud risk of this score under the version that decided it (or "not enough outcomes yet").
@@ -94,9 +95,9 @@ export function decisionRoutes(deps: ApiDeps): ServerRoute[] {
           actions: actions.map((a) => ({ id: a.id, type: a.type, ruleId: a.rule_id, status: a.status, attempts: a.attempts, result: a.result, error: a.error, spec: a.spec, revision: a.revision })),
           outcomes,
           // Every revision with its trigger and what changed (the last is this decision as it stands).
-          revisions: revisionHistory(superseded, row),
+          revisions: revisionHistory(superseded, row, (id) => names[id]?.title),
           recommendation: recommendation(row.subject_kind as SubjectKind, row.zone, hold, risk),
-          signalNames: signalNames(deps.registry, ruleset?.body, trace.signals),
+          signalNames: names,
           facts,
           links: { order: shopifyAdminUrl(shop, row.order_id ?? (row.subject_kind === 'order' ? row.subject_id : null)), customer: shopifyAdminUrl(shop, row.customer_id) },
         } satisfies Sendable<DecisionDetail>;
