@@ -28,6 +28,8 @@ export interface PeriodFigures extends PeriodMetrics {
 /** `GET /api/analytics?from=&to=&compare=`: a period against the one just before it. */
 export interface Comparison {
   window: { from: Instant; to: Instant };
+  /** The shop's currency (ISO 4217, from its orders) of the amounts; null before any order is stored. */
+  currency: string | null;
   previousWindow: { from: Instant; to: Instant } | null;
   current: PeriodFigures;
   previous: PeriodFigures | null;
@@ -75,6 +77,8 @@ export interface GoalProgress {
 /** `GET /api/goals`: the goals, and the metrics a goal may name. */
 export interface GoalList {
   goals: GoalProgress[];
+  /** The shop's currency of the amount goals (ISO 4217, from its orders); null before any order is stored. */
+  currency: string | null;
   metrics: Record<GoalMetric, { label: string; kind: 'rate' | 'perDay' }>;
 }
 
@@ -93,6 +97,8 @@ export interface Insights {
   topSignals: { id: string; fired: number; points: number }[];
   riskyCustomers: { id: string; lastScore: number; zone: Zone; decisions: number; highDecisions: number }[];
   refundValueAtRisk: { high: number; medium: number; refunds: number };
+  /** The shop's currency (ISO 4217, from its orders) of `refundValueAtRisk`; null before any order is stored. */
+  currency: string | null;
 }
 
 /** `DELETE /api/goals/{id}`. */

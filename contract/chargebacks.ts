@@ -17,6 +17,8 @@ export interface ChargebackSummary {
 /** `GET /api/chargebacks?from=&to=`: exposure, how well scoring predicted the disputes, double dips, orders still to ship. */
 export interface ChargebackReport {
   window: { from: Instant; to: Instant };
+  /** The shop's currency (ISO 4217, from its orders) of every amount here; null before any order is stored. */
+  currency: string | null;
   summary: ChargebackSummary;
   /** Share of the period's chargebacks whose order RefundSentry had scored MEDIUM or HIGH when it was placed. */
   prediction: {
@@ -26,17 +28,17 @@ export interface ChargebackReport {
     flagged: number;
     high: number;
     accuracy: number | null;
-    rows: { orderId: string; disputedAt: Instant; amount: number; decisionId: string | null; score: number | null; zone: Zone | null }[];
+    rows: { orderId: string; orderName: string | null; disputedAt: Instant; amount: number; decisionId: string | null; score: number | null; zone: Zone | null }[];
   };
   repeatOffenders: { customerId: string; chargebacks: number; amount: number; lastAt: Instant }[];
   doubleDips: {
     orders: number;
     refunded: number;
     chargedBack: number;
-    rows: { orderId: string; customerId: string | null; refunded: number; returns: number; chargedBack: number; firstRefundOrReturnAt: Instant; disputedAt: Instant }[];
+    rows: { orderId: string; orderName: string | null; customerId: string | null; refunded: number; returns: number; chargedBack: number; firstRefundOrReturnAt: Instant; disputedAt: Instant }[];
   };
-  /** Recent orders not shipped yet, with their calibrated fraud risk: what can still be held. */
-  unshipped: { orderId: string; decisionId: string; rulesetVersion: number; customerId: string | null; score: number; zone: Zone; total: number; orderedAt: Instant; chargebackRisk: OutcomeRisk }[];
+  /** Recent orders not shipped yet, with their calibrated fraud risk: what can still be held. Every row's `orderName` is the order's name ("#1001"), null when it is not stored. */
+  unshipped: { orderId: string; orderName: string | null; decisionId: string; rulesetVersion: number; customerId: string | null; score: number; zone: Zone; total: number; orderedAt: Instant; chargebackRisk: OutcomeRisk }[];
   /** The live version's calibration for orders (score band → observed fraud rate, with counts); null without a published version. */
   calibration: Calibration | null;
 }

@@ -24,6 +24,8 @@ export interface DecisionSummary {
   kind: Kind;
   subjectId: string;
   orderId: string | null;
+  /** The name Shopify gave the order ("#1001"; a return's or refund's order), null when the order is not stored. */
+  orderName: string | null;
   customerId: string | null;
   score: number;
   zone: Zone;

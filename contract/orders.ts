@@ -22,7 +22,8 @@ export interface OrderRiskCard {
 
 /** `GET /api/holds`: the fulfilment holds in force. */
 export interface HoldList {
-  holds: { actionId: string; decisionId: string; result: unknown; heldAt: Instant }[];
+  /** `orderName`: the held order's name ("#1001"), null when the order is not stored. */
+  holds: { actionId: string; decisionId: string; orderName: string | null; result: unknown; heldAt: Instant }[];
 }
 
 /** `POST /api/actions/{id}/release`: the holds released (or that it was released already). */

@@ -26,6 +26,8 @@ export interface ZoneSplit {
 export interface RefundMethodReport {
   from: Instant | null;
   to: Instant | null;
+  /** The shop's currency (ISO 4217, from its orders) of the amounts and values; null before any order is stored. */
+  currency: string | null;
   total: { count: number; amount: number; value: number; preservedValue: number; preservedCount: number };
   /** Preserved value / value of all refunds. */
   preservationRate: number | null;

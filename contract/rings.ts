@@ -6,7 +6,10 @@ export type { RingComponents };
 /** A fraud ring: customers (and guest orders) linked by shared identifier hashes, its score and the score's parts. */
 export interface RingSummary {
   id: string;
+  /** The first member's key: `customer:<customer GID>` or `guest:<order GID>`. */
   key: string;
+  /** A guest first member's order name ("#1001"); null for a customer or an order not stored. */
+  keyOrderName: string | null;
   score: number;
   members: number;
   components: RingComponents;
@@ -44,6 +47,8 @@ export interface RingAlert {
   ringId: string | null;
   ringKey: string;
   orderId: string;
+  /** The order's name ("#1001"), null when it is not stored. */
+  orderName: string | null;
   customerId: string | null;
   member: boolean;
   matched: IdentifierKind[];
@@ -62,6 +67,8 @@ export interface RingMember {
   key: string;
   customerId: string | null;
   guestOrderId: string | null;
+  /** A guest member's order name ("#1001"), null for a customer or an order not stored. */
+  guestOrderName: string | null;
   orders: number;
   returnedOrders: number;
   chargebacks: number;

@@ -50,9 +50,10 @@ export class AnalyticsService {
 
   async compare(shopId: string, from: Date, to: Date, withPrevious: boolean): Promise<Comparison> {
     const previousFrom = new Date(from.getTime() - (to.getTime() - from.getTime()));
-    const [current, previous] = await Promise.all([
+    const [current, previous, currency] = await Promise.all([
       this.stores.analytics.periodMetrics(shopId, from, to).then(figures),
       withPrevious ? this.stores.analytics.periodMetrics(shopId, previousFrom, from).then(figures) : Promise.resolve(null),
+      this.stores.events.shopCurrency(shopId),
     ]);
     const headline: [string, (f: PeriodFigures) => number | null][] = [
       ['orders', (f) => f.orders],
@@ -69,6 +70,7 @@ export class AnalyticsService {
     return {
       window: { from: from.toISOString(), to: to.toISOString() },
       previousWindow: withPrevious ? { from: previousFrom.toISOString(), to: from.toISOString() } : null,
+      currency,
       current,
       previous,
       changes: headline.map(([metric, of]) => {

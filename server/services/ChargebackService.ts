@@ -33,19 +33,24 @@ export class ChargebackService {
   }
 
   async report(shopId: string, from: Date, to: Date): Promise<ChargebackReport> {
-    const [summary, predictions, repeatOffenders, doubleDips, unshipped, live] = await Promise.all([
+    const [summary, predictions, repeatOffenders, doubleDips, unshipped, live, currency] = await Promise.all([
       this.stores.chargebacks.summary(shopId, from, to),
       this.stores.chargebacks.predictions(shopId, from, to),
       this.stores.chargebacks.repeatOffenders(shopId, to),
       this.stores.chargebacks.doubleDips(shopId, from, to),
       this.stores.chargebacks.unshipped(shopId, new Date(this.now() - 30 * DAY_MS)),
       this.stores.rulesets.published(shopId),
+      this.stores.events.shopCurrency(shopId),
     ]);
+    // The orders by the names Shopify gave them ("#1001").
+    const names = await this.stores.events.orderNames(shopId, [...predictions, ...doubleDips, ...unshipped].map((row) => row.orderId));
+    const named = <T extends { orderId: string }>(row: T) => ({ ...row, orderName: names.get(row.orderId) ?? null });
     const risks = await Promise.all(unshipped.map((order) => this.calibrations.riskOf(shopId, { version: order.rulesetVersion, kind: 'order', score: order.score })));
     const scored = predictions.filter((p) => p.zone !== null);
     const flagged = scored.filter((p) => p.zone === 'medium' || p.zone === 'high').length;
     return {
       window: { from: from.toISOString(), to: to.toISOString() },
+      currency,
       summary,
       prediction: {
         disputes: predictions.length,
@@ -53,16 +58,16 @@ export class ChargebackService {
         flagged,
         high: scored.filter((p) => p.zone === 'high').length,
         accuracy: scored.length > 0 ? Math.round((flagged / scored.length) * 10_000) / 10_000 : null,
-        rows: predictions,
+        rows: predictions.map(named),
       },
       repeatOffenders,
       doubleDips: {
         orders: doubleDips.length,
         refunded: round2(doubleDips.reduce((s, d) => s + d.refunded, 0)),
         chargedBack: round2(doubleDips.reduce((s, d) => s + d.chargedBack, 0)),
-        rows: doubleDips,
+        rows: doubleDips.map(named),
       },
-      unshipped: unshipped.map((order, i) => ({ ...order, chargebackRisk: risks[i]! })),
+      unshipped: unshipped.map((order, i) => ({ ...named(order), chargebackRisk: risks[i]! })),
       calibration: live ? await this.calibrations.calibration(shopId, live.version, 'order') : null,
     };
   }

@@ -59,7 +59,7 @@ describe('ActionStore', () => {
     await stores.actions.finish(A, holdA!.id, 'done', { holds: [{ fulfillmentOrderId: 'gid://shopify/FulfillmentOrder/1', holdId: 'h1' }] });
     // A finished action is never claimed again.
     expect(await stores.actions.claim(A, holdA!.id)).toBeUndefined();
-    expect((await stores.actions.heldOrders(A)).map((action) => action.id)).toEqual([holdA!.id]);
+    expect((await stores.actions.heldOrders(A)).map((action) => [action.id, action.order_id])).toEqual([[holdA!.id, 'gid://shopify/Order/1']]);
     expect(await stores.actions.heldOrders(B)).toEqual([]);
   });
 

@@ -72,8 +72,15 @@ export class ActionStore {
   }
 
   /** Held orders awaiting review: done holds not yet released. */
-  heldOrders(shopId: string): Promise<ActionRow[]> {
-    return this.db<ActionRow>('actions').where({ shop_id: shopId, type: 'fulfillment.hold', status: 'done' }).orderBy('id', 'desc');
+  heldOrders(shopId: string): Promise<(ActionRow & { order_id: string })[]> {
+    // Each with the order it holds (its decision's order).
+    return this.db('actions as a')
+      .join('decisions as d', function () {
+        this.on('d.shop_id', 'a.shop_id').andOn('d.id', 'a.decision_id');
+      })
+      .where({ 'a.shop_id': shopId, 'a.type': 'fulfillment.hold', 'a.status': 'done' })
+      .orderBy('a.id', 'desc')
+      .select('a.*', this.db.raw('coalesce(d.order_id, d.subject_id) as order_id'));
   }
 
   /** Pending actions older than a minute, to re-enqueue after a crash between commit and send. */

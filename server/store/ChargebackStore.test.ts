@@ -96,11 +96,16 @@ describe('ChargebackStore', () => {
     expect(evidence.decisions.map((decision) => [decision.subjectId, decision.score])).toEqual([[orderId(1), 80]]);
     expect(evidence.actions.map((action) => action.type)).toEqual(['fulfillment.hold']);
     expect(evidence.outcomes.map((outcome) => [outcome.label, outcome.source])).toEqual([['fraud', 'merchant']]);
+    // The customer's history before the order: none before order 1; orders 1 and 2 before order 3 (4 was cancelled, and later).
+    expect(evidence.customerHistory).toEqual({ orders: 0, firstOrderAt: null, fulfilled: 0, delivered: 0, refunded: 0, disputed: 0 });
+    await stores.events.upsert(A, { type: 'fulfillment', fulfillment: { id: 'gid://shopify/Fulfillment/2', orderId: orderId(2), createdAt: '2026-10-03T10:00:00.000Z', deliveredAt: '2026-10-05T10:00:00.000Z', lineItems: [] } } as unknown as HistoryEvent);
+    expect((await stores.chargebacks.evidence(A, orderId(3))).customerHistory).toEqual({ orders: 2, firstOrderAt: '2026-10-01T10:00:00.000Z', fulfilled: 2, delivered: 1, refunded: 1, disputed: 2 });
+    expect((await stores.chargebacks.evidence(A, orderId(4))).customerHistory).toMatchObject({ orders: 3 });
     const ofB = await stores.chargebacks.evidence(B, orderId(1));
     expect(ofB.order!.body).toMatchObject({ totalPrice: 999 });
     expect(ofB.events.map((event) => event.kind)).toEqual(['chargeback']);
     expect(ofB.decisions.map((decision) => decision.score)).toEqual([10]);
     expect(ofB.outcomes.map((outcome) => outcome.label)).toEqual(['legit']);
-    expect(await stores.chargebacks.evidence(B, orderId(2))).toEqual({ order: undefined, events: [], decisions: [], actions: [], outcomes: [] });
+    expect(await stores.chargebacks.evidence(B, orderId(2))).toEqual({ order: undefined, events: [], decisions: [], actions: [], outcomes: [], customerHistory: null });
   });
 });

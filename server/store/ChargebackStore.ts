@@ -53,6 +53,12 @@ export interface EvidenceMaterial {
   decisions: { id: string; subjectKind: string; subjectId: string; score: number; zone: string; decidedAt: string; trace: Decision }[];
   actions: { id: string; decisionId: string; type: string; status: string; result: unknown; error: string | null; updatedAt: string }[];
   outcomes: { subjectId: string; label: string; source: string; at: string }[];
+  /**
+   * The customer's earlier orders with the shop (placed before this one, not cancelled): how many,
+   * the first one's time, how many were fulfilled, delivered (the carrier said so), refunded and
+   * disputed, as known now. Null for a guest checkout.
+   */
+  customerHistory: { orders: number; firstOrderAt: string | null; fulfilled: number; delivered: number; refunded: number; disputed: number } | null;
 }
 
 /** Chargebacks (dispute events) against the orders and decisions they concern: analytics and evidence. */
@@ -183,12 +189,32 @@ export class ChargebackStore {
         this.on('d.shop_id', 'o.shop_id').andOn('d.subject_id', 'o.subject_id');
       }).where({ 'o.shop_id': shopId, 'd.order_id': orderId }).select('o.subject_id', 'o.label', 'o.source', 'o.labelled_at'),
     ]);
+    const customerHistory = order?.customer_id ? await this.customerHistory(shopId, order.customer_id, orderId, order.occurred_at as Date) : null;
     return {
       order: order ? { id: order.resource_id, body: order.body, occurredAt: (order.occurred_at as Date).toISOString(), customerId: order.customer_id } : undefined,
       events: events.map((e) => ({ kind: e.kind, resourceId: e.resource_id, occurredAt: (e.occurred_at as Date).toISOString(), body: e.body })),
       decisions: decisions.map((d) => ({ id: String(d.id), subjectKind: d.subject_kind, subjectId: d.subject_id, score: Number(d.score), zone: d.zone, decidedAt: (d.decided_at as Date).toISOString(), trace: d.trace })),
       actions: actions.map((a) => ({ id: String(a.id), decisionId: String(a.decision_id), type: a.type, status: a.status, result: a.result, error: a.error, updatedAt: (a.updated_at as Date).toISOString() })),
       outcomes: outcomes.map((o) => ({ subjectId: o.subject_id, label: o.label, source: o.source, at: (o.labelled_at as Date).toISOString() })),
+      customerHistory,
     };
+  }
+
+  /** `EvidenceMaterial.customerHistory`: the customer's orders placed before `placedAt` (other than `orderId`), not cancelled. */
+  private async customerHistory(shopId: string, customerId: string, orderId: string, placedAt: Date): Promise<NonNullable<EvidenceMaterial['customerHistory']>> {
+    const has = (kind: string, extra = 'true') => `exists (select 1 from events x where x.shop_id = o.shop_id and x.kind = '${kind}' and x.order_id = o.resource_id and ${extra})`;
+    const { rows } = await this.db.raw(
+      `select count(*)::int as orders, min(o.occurred_at) as first_order_at,
+              count(*) filter (where ${has('fulfillment')})::int as fulfilled,
+              count(*) filter (where ${has('fulfillment', `x.body->>'deliveredAt' is not null`)})::int as delivered,
+              count(*) filter (where ${has('refund')})::int as refunded,
+              count(*) filter (where ${has('chargeback')})::int as disputed
+         from events o
+        where o.shop_id = :shop and o.kind = 'order' and o.customer_id = :customer and o.resource_id <> :order
+          and o.occurred_at < :placedAt and o.body->>'cancelledAt' is null`,
+      { shop: shopId, customer: customerId, order: orderId, placedAt },
+    );
+    const row = rows[0] as { orders: number; first_order_at: Date | null; fulfilled: number; delivered: number; refunded: number; disputed: number };
+    return { orders: row.orders, firstOrderAt: row.first_order_at ? row.first_order_at.toISOString() : null, fulfilled: row.fulfilled, delivered: row.delivered, refunded: row.refunded, disputed: row.disputed };
   }
 }

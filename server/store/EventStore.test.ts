@@ -62,6 +62,21 @@ describe('EventStore', () => {
     expect((await stores.events.allForBaseline(A)).map((event) => event.type)).toEqual(['order', 'order', 'refund']);
   });
 
+  it('names the shop’s orders and tells its currency from its latest order, per shop', async () => {
+    const C = 'events-c.myshopify.com';
+    await stores.shops.install(C, 'shpat_test', 'read_orders');
+    expect(await stores.events.shopCurrency(C)).toBeNull();
+    const named = (n: number, name: string | undefined, currency: string, createdAt: string): HistoryEvent =>
+      ({ type: 'order', order: { ...(order(n, 10, null, createdAt) as { order: object }).order, ...(name ? { name } : {}), currency } }) as unknown as HistoryEvent;
+    await stores.events.upsertAll(C, [named(1, '#1001', 'GBP', '2026-11-01T10:00:00.000Z'), named(2, '#1002', 'CAD', '2026-11-03T10:00:00.000Z'), named(3, undefined, 'GBP', '2026-11-02T10:00:00.000Z')]);
+    await stores.events.upsertAll(B, [named(1, '#9001', 'JPY', '2026-12-01T10:00:00.000Z')]);
+    const names = await stores.events.orderNames(C, ['gid://shopify/Order/1', 'gid://shopify/Order/2', 'gid://shopify/Order/3', 'gid://shopify/Order/4', 'gid://shopify/Order/1']);
+    expect([...names].sort()).toEqual([['gid://shopify/Order/1', '#1001'], ['gid://shopify/Order/2', '#1002']]);
+    expect(await stores.events.orderNames(C, [])).toEqual(new Map());
+    expect(await stores.events.shopCurrency(C)).toBe('CAD');
+    expect(await stores.events.shopCurrency(B)).toBe('JPY');
+  });
+
   it('finds subjects of installed shops stored a while ago without a decision', async () => {
     await stores.events.upsert(gone, order(1, 10));
     expect(await stores.events.unscored(60)).toEqual([]);

@@ -83,6 +83,32 @@ export class EventStore {
   }
 
 
+  /** The names Shopify gave the shop's stored orders ("#1001"), by order GID; orders not stored or without a name are left out. */
+  async orderNames(shopId: string, orderIds: readonly string[]): Promise<Map<string, string>> {
+    const ids = [...new Set(orderIds)];
+    if (ids.length === 0) return new Map();
+    const rows: { resource_id: string; name: string }[] = await this.db('events')
+      .where({ shop_id: shopId, kind: 'order' })
+      .whereIn('resource_id', ids)
+      .whereRaw(`body->>'name' is not null`)
+      .select('resource_id', this.db.raw(`body->>'name' as name`));
+    return new Map(rows.map((r) => [r.resource_id, r.name]));
+  }
+
+  /**
+   * The shop's currency as its orders carry it (ISO 4217): the currency of its latest stored
+   * order, null before any order is stored. Shopify writes every order of a shop in the shop's
+   * currency (`currency`; presentment currencies are `presentment_currency`).
+   */
+  async shopCurrency(shopId: string): Promise<string | null> {
+    const row = await this.db('events')
+      .where({ shop_id: shopId, kind: 'order' })
+      .whereRaw(`body->>'currency' is not null`)
+      .orderBy('occurred_at', 'desc')
+      .first(this.db.raw(`body->>'currency' as currency`));
+    return (row?.currency as string | undefined) ?? null;
+  }
+
   /** Every order, fulfilment, return and refund of the shop, for its baseline. */
   async allForBaseline(shopId: string): Promise<HistoryEvent[]> {
     const rows: EventRow[] = await this.db('events').where({ shop_id: shopId }).whereIn('kind', ['order', 'fulfillment', 'return', 'refund']).orderBy('occurred_at').select('kind', 'body');

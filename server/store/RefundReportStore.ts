@@ -22,7 +22,7 @@ export class RefundReportStore {
     this.db = db;
   }
 
-  async refundMethods(shopId: string, range: { from?: string; to?: string } = {}): Promise<RefundMethodReport> {
+  async refundMethods(shopId: string, range: { from?: string; to?: string } = {}): Promise<Omit<RefundMethodReport, 'currency'>> {
     const { rows } = await this.db.raw(
       `with r as (
          select e.resource_id, m.method, m.amount, m.method = coalesce(e.body->>'method', 'other') as main,

@@ -61,6 +61,7 @@ describe('analytics', () => {
     const returnsChange = body.changes.find((c: { metric: string }) => c.metric === 'returns');
     expect(returnsChange.changePct).toBeCloseTo((cur.returns.length - prev.returns.length) / prev.returns.length, 4);
     expect(body.current.returnRate).toBeCloseTo(cur.returns.length / cur.orders.length, 4);
+    expect(body.currency).toBe('USD'); // the shop's, from its orders
     // The decisions of the period, by zone, are the stored ones.
     const zones = await app.stores.db('decisions').where({ shop_id: SHOP }).andWhere('decided_at', '>=', new Date(f)).andWhere('decided_at', '<', new Date(t)).select('zone');
     expect(body.current.decisions.high).toBe(zones.filter((z) => z.zone === 'high').length);

@@ -77,6 +77,9 @@ describe('chargeback analytics', () => {
     const dips = new Set(all.filter((c) => refundedOrReturned.has(c.orderId)).map((c) => c.orderId));
     expect(dips.size).toBeGreaterThan(0);
     expect(new Set(body.doubleDips.rows.map((r: { orderId: string }) => r.orderId))).toEqual(dips);
+    // Amounts in the shop's currency (its orders'), orders by the names Shopify gave them.
+    expect(body.currency).toBe('USD');
+    for (const row of [...body.doubleDips.rows, ...body.prediction.rows] as { orderId: string; orderName: string }[]) expect(row.orderName).toBe(orders().get(row.orderId)!.name);
     const refundOf = (orderId: string) => events.reduce((s, e) => s + (e.type === 'refund' && e.refund.orderId === orderId ? e.refund.amount : 0), 0);
     expect(body.doubleDips.refunded).toBeCloseTo([...dips].reduce((s, id) => s + refundOf(id), 0), 2);
 
@@ -135,7 +138,7 @@ describe('chargeback analytics', () => {
 });
 
 describe('dispute evidence', () => {
-  it('builds a printable report of a double-dipped order: score and why, refunds, the dispute, the timeline', async () => {
+  it('builds a printable report of a double-dipped order for the bank: the order, the customer\'s history, delivery, refunds, the dispute, the timeline; no scoring, no GID', async () => {
     const json = (await call('/api/chargebacks')).body;
     const dip = json.doubleDips.rows[0];
     const id = dip.orderId.split('/').pop();
@@ -158,15 +161,28 @@ describe('dispute evidence', () => {
         return [];
       });
     const paidBackFirst = Math.min(...times('refund'), ...times('return')) <= Math.min(...times('chargeback'));
-    expect(page).toMatch(paidBackFirst ? /<strong>Double dip:<\/strong> this order was (refunded [\d.]+ USD|returned \(\d+ returns?\)), then disputed for / : /<strong>Double dip:<\/strong> this order was disputed for [\d. +]+, then (refunded|returned)/);
-    expect(page).toContain(`<strong>${orderDecision.score} / 100, ${orderDecision.zone.toUpperCase()} risk</strong>`);
-    // The calibrated figure of the version that decided it, in words (a number, or not enough outcomes yet).
-    expect(evidence.body.chargebackRisk).toMatchObject({ version: 1, kind: 'order', score: orderDecision.score });
-    expect(page).toContain(`<p id="fraud-risk">Fraud risk (calibrated on the outcomes of ruleset v1): ${evidence.body.chargebackRisk.explanation.replaceAll("'", '&#39;')}</p>`);
+    const usd = (n: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(n);
+    expect(page).toMatch(paidBackFirst ? /<strong>Double dip:<\/strong> this order was (refunded \$[\d,]+\.\d\d|returned \(\d+ returns?\)), then disputed for \$/ : /<strong>Double dip:<\/strong> this order was disputed for [$\d,. +]+, then (refunded|returned)/);
+    const order = orders().get(dip.orderId)!;
+    expect(page).toContain(`<h1>Dispute evidence: order ${order.name}</h1>`);
+    expect(page).toContain(usd(order.totalPrice));
+    // The customer's earlier orders (placed before this one, not cancelled), as the history has them.
+    const earlier = [...orders().values()].filter((o) => o.customerId === order.customerId && o.id !== order.id && Date.parse(o.createdAt) < Date.parse(order.createdAt) && !o.cancelledAt);
+    expect(evidence.body.customerHistory).toMatchObject({ orders: earlier.length });
+    expect(page).toMatch(earlier.length === 0 ? /<p id="customer-history">A customer account with no earlier order/ : new RegExp(`<p id="customer-history">A returning customer: ${earlier.length} earlier orders? since \\d{4}-\\d\\d-\\d\\d, \\d+ fulfilled, \\d+ confirmed delivered by the carrier, \\d+ refunded, \\d+ disputed\\.</p>`));
+    // Delivery, as the carrier reported it.
+    for (const e of events) if (e.type === 'fulfillment' && e.fulfillment.orderId === dip.orderId && e.fulfillment.deliveredAt) expect(page).toContain('Delivered');
     expect(page).toContain('Chargeback opened');
     expect(page).not.toMatch(/<script/i);
-    // Every refund of the order is listed with its amount.
-    for (const e of events) if (e.type === 'refund' && e.refund.orderId === dip.orderId) expect(page).toContain(`${e.refund.amount.toFixed(2)} USD`);
+    // Every refund of the order is listed with its amount, in the shop's currency.
+    for (const e of events) if (e.type === 'refund' && e.refund.orderId === dip.orderId) expect(page).toContain(usd(e.refund.amount));
+    // For a bank: no raw GID, none of RefundSentry's own workings (score, zone, signals, points, weights, ruleset, actions, labels).
+    expect(page).not.toContain('gid://');
+    expect(page).not.toContain(dip.orderId.split('/').pop()!); // not even the order's legacy id: its name stands for it
+    expect(page.slice(page.indexOf('</style>'))).not.toMatch(/ \/ 100|\b(HIGH|MEDIUM|LOW) risk\b|\bpoints?\b|\bweights?\b|\bruleset\b|\bsignals?\b|Fraud risk|Scored|Labelled|RefundSentry|Fulfilment hold|Customer risk tag/i);
+    for (const s of orderDecision.trace.signals as { id: string }[]) expect(page).not.toContain(s.id);
+    // The JSON keeps the calibrated figure for the admin (the decision page shows it).
+    expect(evidence.body.chargebackRisk).toMatchObject({ version: 1, kind: 'order', score: orderDecision.score });
     // Unknown and malformed orders.
     expect((await call('/api/orders/1/evidence.html')).status).toBe(404);
     expect((await call('/api/orders/abc/evidence')).status).toBe(400);

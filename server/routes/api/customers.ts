@@ -4,7 +4,7 @@ import { shopOf } from '../../auth/sessionAuth.ts';
 import { gid, object } from '../fields.ts';
 import { schema } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
-import { summarize } from './decisions.ts';
+import { orderNamesOf, summarize } from './decisions.ts';
 import type { CustomerProfile, Sendable } from '../../../contract/index.ts';
 
 /** rising / declining when the latest scores differ from the earlier ones by 10+ points. */
@@ -31,6 +31,7 @@ export function customerRoutes(deps: ApiDeps): ServerRoute[] {
         if (!profile) throw Boom.notFound('No such customer in this shop');
         const decisions = (await deps.stores.decisions.list(shop, { customerId: id, limit: 200 })).reverse();
         const scores = decisions.map((d) => Number(d.score));
+        const names = await orderNamesOf(deps, shop, decisions);
         return {
           id,
           tags: profile.tags,
@@ -40,7 +41,7 @@ export function customerRoutes(deps: ApiDeps): ServerRoute[] {
           decisionsCount: profile.decisions_count,
           averageScore: scores.length ? Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 100) / 100 : null,
           trajectory: trajectoryOf(scores),
-          history: decisions.map(summarize),
+          history: decisions.map((d) => summarize(d, names)),
         } satisfies Sendable<CustomerProfile>;
       },
     },

@@ -102,6 +102,10 @@ describe('GET /api/decisions/{id}: what the decision page needs', () => {
     expect(detail.facts.refund!.items.map((i) => i.title)).toEqual(['Aviator sunglasses', 'Lens Protection Plan (2 Year)', 'Premium Leather Case', 'Mid-century lounger', 'Coffee table']);
     expect(detail.facts.order).toMatchObject({ name: '#9999' });
     expect(detail.recommendation.text).toMatch(/^(High|Medium|Low) risk/);
+    // Each row of the list and the detail name the order (the refund's, the return's, the order's own): #9999.
+    expect(detail.orderName).toBe('#9999');
+    const list = (await get<{ decisions: { kind: string; orderName: string | null }[] }>('/api/decisions?limit=50')).body.decisions;
+    expect(list.map((d) => [d.kind, d.orderName]).sort()).toEqual([['order', '#9999'], ['refund', '#9999'], ['return', '#9999']]);
   });
 
   it('refuses a bad id with 400 and answers 404 for another shop', async () => {

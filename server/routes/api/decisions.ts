@@ -24,8 +24,16 @@ const listQuery = object({
 });
 const idParams = schema(object({ id: ROW_ID }, ['id']), 'params');
 
-/** The list form of a decision: enough for a table row, with the top 3 signals by points. */
-export function summarize(row: DecisionRow) {
+/** The order a decision is about: its own subject for an order, else the return's or refund's order. */
+const orderOf = (row: DecisionRow) => row.order_id ?? (row.subject_kind === 'order' ? row.subject_id : null);
+
+/** The names of the orders of these decisions (`summarize`'s second argument). */
+export function orderNamesOf(deps: ApiDeps, shop: string, rows: readonly DecisionRow[]): Promise<Map<string, string>> {
+  return deps.stores.events.orderNames(shop, rows.flatMap((row) => orderOf(row) ?? []));
+}
+
+/** The list form of a decision: enough for a table row, with the top 3 signals by points and its order's name (from `orderNamesOf`). */
+export function summarize(row: DecisionRow, orderNames: ReadonlyMap<string, string>) {
   const trace = row.trace as Decision;
   const top = trace.signals
     .filter((s) => s.points > 0)
@@ -37,6 +45,7 @@ export function summarize(row: DecisionRow) {
     kind: row.subject_kind,
     subjectId: row.subject_id,
     orderId: row.order_id,
+    orderName: orderNames.get(orderOf(row) ?? '') ?? null,
     customerId: row.customer_id,
     score: Number(row.score),
     zone: row.zone,
@@ -60,8 +69,9 @@ export function decisionRoutes(deps: ApiDeps): ServerRoute[] {
         const { shop } = shopOf(request);
         const query = request.query as unknown as { zone?: 'low' | 'medium' | 'high'; kind?: string; from?: string; to?: string; customerId?: string; limit: number; before?: string };
         const rows = await deps.stores.decisions.list(shop, query);
+        const names = await orderNamesOf(deps, shop, rows);
         return {
-          decisions: rows.map(summarize),
+          decisions: rows.map((row) => summarize(row, names)),
           next: rows.length === query.limit ? rows[rows.length - 1].id : null,
           counts: await deps.stores.decisions.countsByZone(shop),
         } satisfies Sendable<DecisionList>;
@@ -75,20 +85,21 @@ export function decisionRoutes(deps: ApiDeps): ServerRoute[] {
         const { shop } = shopOf(request);
         const row = await deps.stores.decisions.get(shop, (request.params as { id: string }).id);
         if (!row) throw Boom.notFound('No such decision in this shop');
-        const [actions, outcomes, risk, superseded, facts, ruleset] = await Promise.all([
+        const [actions, outcomes, risk, superseded, facts, ruleset, orderNames] = await Promise.all([
           deps.stores.actions.forDecision(shop, row.id),
           deps.stores.outcomes.forSubject(shop, row.subject_id),
           deps.calibrations.riskOf(shop, { version: row.ruleset_version, kind: row.subject_kind as SubjectKind, score: Number(row.score) }),
           deps.stores.decisions.revisionsOf(shop, row.id),
           subjectFacts(deps.stores, shop, row),
           deps.stores.rulesets.get(shop, row.ruleset_version),
+          orderNamesOf(deps, shop, [row]),
         ]);
         // The hold RefundSentry placed on the order, as it stands (the latest one not skipped).
         const hold = actions.filter((a) => a.type === 'fulfillment.hold' && a.status !== 'skipped').at(-1) ?? null;
         const trace = row.trace as Decision;
         const names = signalNames(deps.registry, ruleset?.body, [...trace.signals, ...superseded.flatMap((r) => r.trace.signals)]);
         return {
-          ...summarize(row),
+          ...summarize(row, orderNames),
           // The calibrated fraud risk of this score under the version that decided it (or "not enough outcomes yet").
           risk,
           trace: row.trace,

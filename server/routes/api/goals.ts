@@ -26,7 +26,11 @@ export function goalRoutes(deps: ApiDeps): ServerRoute[] {
     {
       method: 'GET',
       path: '/api/goals',
-      handler: async (request) => ({ goals: await analytics.goals(shopOf(request).shop), metrics: GOAL_METRICS }) satisfies Sendable<GoalList>,
+      handler: async (request) => {
+        const { shop } = shopOf(request);
+        const [goals, currency] = await Promise.all([analytics.goals(shop), deps.stores.events.shopCurrency(shop)]);
+        return { goals, metrics: GOAL_METRICS, currency } satisfies Sendable<GoalList>;
+      },
     },
     {
       method: 'POST',

@@ -12,7 +12,8 @@ export function holdRoutes(deps: ApiDeps): ServerRoute[] {
       handler: async (request) => {
         const { shop } = shopOf(request);
         const holds = await deps.stores.actions.heldOrders(shop);
-        return { holds: holds.map((a) => ({ actionId: a.id, decisionId: a.decision_id, result: a.result, heldAt: a.updated_at })) } satisfies Sendable<HoldList>;
+        const names = await deps.stores.events.orderNames(shop, holds.map((a) => a.order_id));
+        return { holds: holds.map((a) => ({ actionId: a.id, decisionId: a.decision_id, orderName: names.get(a.order_id) ?? null, result: a.result, heldAt: a.updated_at })) } satisfies Sendable<HoldList>;
       },
     },
   ];

@@ -46,6 +46,8 @@ describe('GET /api/insights', () => {
     expect(insights.refundValueAtRisk.high).toBeCloseTo(atRisk('high'), 2);
     expect(insights.refundValueAtRisk.medium).toBeCloseTo(atRisk('medium'), 2);
     expect(insights.refundValueAtRisk.high).toBeGreaterThan(0);
+    // In the shop's currency: its orders'.
+    expect(insights.currency).toBe('USD');
     const highs = insights.riskyCustomers.map((c: { highDecisions: number }) => c.highDecisions);
     expect(highs.length).toBeGreaterThan(0);
     expect(highs).toEqual([...highs].sort((a: number, b: number) => b - a));
@@ -55,6 +57,6 @@ describe('GET /api/insights', () => {
 
   it("shows another shop nothing of this one's", async () => {
     const response = await app.server.inject({ url: '/api/insights', headers: { authorization: `Bearer ${await app.sessionToken(OTHER)}` } });
-    expect(JSON.parse(response.payload)).toEqual({ zones: {}, topSignals: [], riskyCustomers: [], refundValueAtRisk: { high: 0, medium: 0, refunds: 0 } });
+    expect(JSON.parse(response.payload)).toEqual({ zones: {}, topSignals: [], riskyCustomers: [], refundValueAtRisk: { high: 0, medium: 0, refunds: 0 }, currency: null });
   });
 });

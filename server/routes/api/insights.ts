@@ -11,8 +11,8 @@ export function insightRoutes(deps: ApiDeps): ServerRoute[] {
       path: '/api/insights',
       handler: async (request) => {
         const { shop } = shopOf(request);
-        const [zones, insights] = await Promise.all([deps.stores.decisions.countsByZone(shop), deps.stores.decisions.insights(shop)]);
-        return { zones, ...insights } satisfies Sendable<Insights>;
+        const [zones, insights, currency] = await Promise.all([deps.stores.decisions.countsByZone(shop), deps.stores.decisions.insights(shop), deps.stores.events.shopCurrency(shop)]);
+        return { zones, ...insights, currency } satisfies Sendable<Insights>;
       },
     },
   ];

@@ -21,7 +21,11 @@ export function refundMethodRoutes(deps: ApiDeps): ServerRoute[] {
       method: 'GET',
       path: '/api/refund-methods',
       options: { validate: { query: RANGE } },
-      handler: async (request) => (await deps.stores.refundReports.refundMethods(shopOf(request).shop, rangeOf(request.query as { from?: string; to?: string }))) satisfies Sendable<RefundMethodReport>,
+      handler: async (request) => {
+        const { shop } = shopOf(request);
+        const [report, currency] = await Promise.all([deps.stores.refundReports.refundMethods(shop, rangeOf(request.query as { from?: string; to?: string })), deps.stores.events.shopCurrency(shop)]);
+        return { ...report, currency } satisfies Sendable<RefundMethodReport>;
+      },
     },
     {
       method: 'GET',

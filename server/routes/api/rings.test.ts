@@ -81,6 +81,7 @@ describe('the fraud rings API', () => {
     const theirOrder = shop.events.find((e) => e.type === 'order' && e.order.customerId === member.customerId) as { order: OrderRecord };
     const order = makeOrder({
       id: 'gid://shopify/Order/990001',
+      name: '#R990001',
       customerId: 'gid://shopify/Customer/990001',
       createdAt: '2025-06-02T10:00:00Z',
       identity: { device: theirOrder.order.identity.device, payment: theirOrder.order.identity.payment, email: 'fresh-email-hash' },
@@ -94,7 +95,7 @@ describe('the fraud rings API', () => {
       const listed = (await call('GET', '/api/rings/alerts')).body.alerts as { orderId: string }[];
       return listed.some((a) => a.orderId === order.id) && listed;
     }, 'the ring alert of the new order');
-    expect(alerts).toContainEqual(expect.objectContaining({ orderId: order.id, ringId: ring.id, member: false, matched: ['device', 'payment'] }));
+    expect(alerts).toContainEqual(expect.objectContaining({ orderId: order.id, orderName: '#R990001', ringId: ring.id, member: false, matched: ['device', 'payment'] }));
     expect((await call('GET', `/api/rings/${ring.id}`)).body.alerts.map((a: { orderId: string }) => a.orderId)).toContain(order.id);
   });
 

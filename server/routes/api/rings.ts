@@ -17,10 +17,19 @@ function memberOf(key: string): { customerId: string | null; guestOrderId: strin
   return key.startsWith('customer:') ? { customerId: key.slice('customer:'.length), guestOrderId: null } : { customerId: null, guestOrderId: key.slice(key.indexOf(':') + 1) };
 }
 
-function ringView(row: RingRow) {
+/** The guest order a member key names (`guest:<order id>`), if it is one. */
+const guestOrderOf = (key: string) => memberOf(key).guestOrderId;
+
+/** The names of the orders these rings, alerts and member keys name, for the views below. */
+function orderNames(deps: ApiDeps, shop: string, ids: readonly (string | null)[]): Promise<Map<string, string>> {
+  return deps.stores.events.orderNames(shop, ids.filter((id): id is string => id !== null));
+}
+
+function ringView(row: RingRow, names: ReadonlyMap<string, string>) {
   return {
     id: String(row.id),
     key: row.ring_key,
+    keyOrderName: names.get(guestOrderOf(row.ring_key) ?? '') ?? null,
     score: Number(row.score),
     members: row.members,
     components: row.components,
@@ -34,12 +43,13 @@ function buildView(row: RingBuildRow | undefined) {
   return row ? { status: row.status, requestedAt: row.requested_at, startedAt: row.started_at, finishedAt: row.finished_at, stats: row.stats, error: row.error } satisfies Sendable<RingBuildStatus> : ({ status: 'never' } satisfies RingBuildStatus);
 }
 
-function alertView(row: RingAlertRow) {
+function alertView(row: RingAlertRow, names: ReadonlyMap<string, string>) {
   return {
     id: String(row.id),
     ringId: row.ring_id === null ? null : String(row.ring_id),
     ringKey: row.ring_key,
     orderId: row.order_id,
+    orderName: names.get(row.order_id) ?? null,
     customerId: row.customer_id,
     member: row.member,
     matched: row.matched,
@@ -65,7 +75,8 @@ export function ringRoutes(deps: ApiDeps): ServerRoute[] {
         const { shop } = shopOf(request);
         const { limit, minScore } = request.query as unknown as { limit: number; minScore: number };
         const [rows, total, build] = await Promise.all([deps.stores.rings.list(shop, { limit, minScore }), deps.stores.rings.count(shop), deps.stores.rings.build(shop)]);
-        return { rings: rows.map(ringView), total, build: buildView(build), scoring: { maxPoints: RING_POINTS } } satisfies Sendable<RingList>;
+        const names = await orderNames(deps, shop, rows.map((r) => guestOrderOf(r.ring_key)));
+        return { rings: rows.map((r) => ringView(r, names)), total, build: buildView(build), scoring: { maxPoints: RING_POINTS } } satisfies Sendable<RingList>;
       },
     },
     {
@@ -85,7 +96,9 @@ export function ringRoutes(deps: ApiDeps): ServerRoute[] {
       handler: async (request) => {
         const { shop } = shopOf(request);
         const { limit } = request.query as unknown as { limit: number };
-        return { alerts: (await deps.stores.rings.alerts(shop, { limit })).map(alertView) } satisfies Sendable<RingAlerts>;
+        const alerts = await deps.stores.rings.alerts(shop, { limit });
+        const names = await orderNames(deps, shop, alerts.map((a) => a.order_id));
+        return { alerts: alerts.map((a) => alertView(a, names)) } satisfies Sendable<RingAlerts>;
       },
     },
     {
@@ -101,11 +114,13 @@ export function ringRoutes(deps: ApiDeps): ServerRoute[] {
         const alerts = await deps.stores.rings.alerts(shop, { ringKey: ring.ring_key, limit: 50 });
         const linksByKind: Record<string, number> = {};
         for (const link of links) for (const kind of link.kinds) linksByKind[kind] = (linksByKind[kind] ?? 0) + 1;
+        const names = await orderNames(deps, shop, [guestOrderOf(ring.ring_key), ...members.map((m) => guestOrderOf(m.member_key)), ...alerts.map((a) => a.order_id)]);
         return {
-          ...ringView(ring),
+          ...ringView(ring, names),
           memberList: members.map((m) => ({
             key: m.member_key,
             ...memberOf(m.member_key),
+            guestOrderName: names.get(guestOrderOf(m.member_key) ?? '') ?? null,
             orders: m.orders,
             returnedOrders: m.returned_orders,
             chargebacks: m.chargebacks,
@@ -117,7 +132,7 @@ export function ringRoutes(deps: ApiDeps): ServerRoute[] {
           })),
           links: links.map((l) => ({ source: l.source, target: l.target, kinds: l.kinds, identifiers: l.identifiers })),
           linksByKind,
-          alerts: alerts.map(alertView),
+          alerts: alerts.map((a) => alertView(a, names)),
         } satisfies Sendable<RingDetail>;
       },
     },

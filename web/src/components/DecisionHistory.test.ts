@@ -43,6 +43,7 @@ const detail: DecisionDetail = {
   kind: 'order',
   subjectId: 'gid://shopify/Order/42',
   orderId: 'gid://shopify/Order/42',
+  orderName: '#1001',
   customerId: null,
   score: 22.4,
   zone: 'low',
