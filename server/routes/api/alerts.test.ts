@@ -301,22 +301,32 @@ describe('alert rules', () => {
   it('a ring alert stored by the live path is delivered to the shop’s ring-alert rule', async () => {
     const created = await call('POST', '/api/alerts', { kind: 'ring-alert', url: rings.url }, RINGS);
     expect(created.status).toBe(201);
-    // A known ring sharing a device hash (as the rings job stores it).
-    const [ring] = await app.stores.db('rings').insert({ shop_id: RINGS, ring_key: 'ring-alerts-test', score: 72, members: 3, components: {} }).returning('id');
-    await app.stores.db('ring_identifiers').insert({ ring_id: ring.id, shop_id: RINGS, kind: 'device', hash: 'device-hash-of-the-ring', members: 3 });
-    const order = makeOrder({ id: 'gid://shopify/Order/920000000000000001', customerId: null, totalPrice: 80, identity: { device: 'device-hash-of-the-ring' } });
-    await app.stores.events.upsert(RINGS, { type: 'order', order });
-    await app.queue.sendScore({ shopId: RINGS, kind: 'order', subjectId: order.id });
-    await app.waitFor(async () => rings.received.length >= 1, 'the ring alert at the receiver');
-    const json = JSON.parse(rings.received[0]!.body);
-    expect(json.text).toBe('RefundSentry: order 920000000000000001 matches a known fraud ring (3 members, ring score 72), sharing device.');
-    expect(json.refundsentry).toMatchObject({ event: 'ring-alert', shop: RINGS, orderId: order.id, ringKey: 'ring-alerts-test', ringScore: 72, ringMembers: 3, matched: ['device'], member: false });
-    expect(rings.received[0]!.headers['x-refundsentry-signature']).toBe(`sha256=${createHmac('sha256', created.body.secret).update(rings.received[0]!.body).digest('hex')}`);
-    const [row] = await app.waitFor(async () => {
-      const rows = await deliveriesOf(RINGS);
-      return rows.length === 1 && rows[0]!.status === 'sent' ? rows : undefined;
-    }, 'the ring delivery logged as sent');
-    expect(row!.eventKey).toMatch(/^ring-alert:\d+$/);
+    // Two customers' orders from one device: the live path links them into a ring (RingService.linkLive).
+    const decide = async (n: number, customer: string | null) => {
+      const order = makeOrder({ id: `gid://shopify/Order/92000000000000000${n}`, customerId: customer, totalPrice: 80, createdAt: `2026-11-0${n}T10:00:00Z`, identity: { device: 'device-hash-of-the-ring', email: `email-hash-${n}` } });
+      await app.stores.events.upsert(RINGS, { type: 'order', order });
+      await app.queue.sendScore({ shopId: RINGS, kind: 'order', subjectId: order.id });
+      await app.waitFor(() => app.stores.decisions.bySubject(RINGS, order.id), `the decision of order ${n}`);
+      return order;
+    };
+    await decide(1, 'gid://shopify/Customer/9201');
+    await decide(2, 'gid://shopify/Customer/9202');
+    await app.idle();
+    const [ring] = await app.stores.db('rings').where({ shop_id: RINGS }).select('id', 'ring_key', 'members');
+    expect(ring).toMatchObject({ members: 2 });
+    // A third account on the same device: its order matches the known ring, and the rule posts it.
+    const received = rings.received.length;
+    const order = await decide(3, 'gid://shopify/Customer/9203');
+    const delivery = await app.waitFor(async () => rings.received.slice(received).find((r) => JSON.parse(r.body).refundsentry?.orderId === order.id), 'the ring alert of the third order at the receiver');
+    const json = JSON.parse(delivery.body);
+    expect(json.text).toMatch(/^RefundSentry: order 920000000000000003 matches a known fraud ring \(\d+ members, ring score [\d.]+\), sharing device\.$/);
+    expect(json.refundsentry).toMatchObject({ event: 'ring-alert', shop: RINGS, orderId: order.id, ringKey: ring.ring_key, matched: ['device'], member: false });
+    expect(delivery.headers['x-refundsentry-signature']).toBe(`sha256=${createHmac('sha256', created.body.secret).update(delivery.body).digest('hex')}`);
+    const rows = await app.waitFor(async () => {
+      const logged = await deliveriesOf(RINGS);
+      return logged.length > 0 && logged.every((row) => row.status === 'sent') ? logged : undefined;
+    }, 'the ring deliveries logged as sent');
+    for (const row of rows) expect(row.eventKey).toMatch(/^ring-alert:\d+$/);
   });
 
   it('a rule is turned off and on with PATCH (validated, audited, another shop’s rule is 404): off, it records nothing', async () => {
