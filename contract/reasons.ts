@@ -45,6 +45,8 @@ export interface ReasonReport {
 /** `GET /api/reasons?products=`: the shop's latest return-reason clusters. */
 export interface ReasonsResponse {
   status: 'none' | 'running' | 'done' | 'failed';
+  /** Product GID → its title (the latest stored order line's), for the products the report names; a product without one is left out. */
+  productTitles: Record<string, string>;
   lastRun: ReasonRun | null;
   report: ReasonReport | null;
 }

@@ -27,6 +27,8 @@ describe('the calibration of a version: observed fraud rate per score band, with
     expect(top.probability).toBeNull();
     expect(top.basis).toBeNull();
     expect(top.explanation).toBe('Not enough outcomes yet: 5 returns scored 90–100 by ruleset v2 have a known outcome (5 scored 80–100); a rate needs 30.');
+    // One outcome: "1 order … has", never "1 orders … have".
+    expect(riskOf(calibrate(rows(33, 1, 0), { version: 1, kind: 'order' }), 33).explanation).toBe('Not enough outcomes yet: 1 order scored 30–39 by ruleset v1 has a known outcome (1 scored 20–49); a rate needs 30.');
     expect(calibration.baseRate).toBe(15 / 40);
     expect(calibrate(rows(50, 29, 3), { version: 1, kind: 'order' }).baseRate).toBeNull();
   });

@@ -139,7 +139,8 @@ export function calibrate(own: readonly { score: number; positive: boolean }[], 
   };
 }
 
-const KIND_WORDS: Record<SubjectKind, string> = { order: 'orders', return: 'returns', refund: 'refunds' };
+/** "1 order", "40 orders": a count of subjects of a kind, singular or plural. */
+const subjectsOf = (n: number, kind: SubjectKind) => `${n} ${kind}${n === 1 ? '' : 's'}`;
 const pct = (p: number) => `${(p * 100).toFixed(1)}%`;
 const range = (from: number, to: number) => `${from}–${to === 100 ? 100 : to - 1}`;
 
@@ -147,18 +148,17 @@ const range = (from: number, to: number) => `${from}–${to === 100 ? 100 : to -
 export function riskOf(calibration: Calibration, score: number): OutcomeRisk {
   const band = calibration.bands[bandIndex(score)]!;
   const { kind, version, minLabelled } = calibration;
-  const subjects = KIND_WORDS[kind];
   const basis = band.basis;
   let explanation: string;
   if (!basis) {
     const lo = Math.max(0, bandIndex(score) - 1);
     const hi = Math.min(BANDS - 1, bandIndex(score) + 1);
     const around = calibration.bands.slice(lo, hi + 1).reduce((s, b) => s + b.rows, 0);
-    explanation = `Not enough outcomes yet: ${band.rows} ${subjects} scored ${range(band.from, band.to)} by ruleset v${version} have a known outcome (${around} scored ${range(calibration.bands[lo]!.from, calibration.bands[hi]!.to)}); a rate needs ${minLabelled}.`;
+    explanation = `Not enough outcomes yet: ${subjectsOf(band.rows, kind)} scored ${range(band.from, band.to)} by ruleset v${version} ${band.rows === 1 ? 'has' : 'have'} a known outcome (${around} scored ${range(calibration.bands[lo]!.from, calibration.bands[hi]!.to)}); a rate needs ${minLabelled}.`;
   } else if (basis.source === 'outcomes') {
-    explanation = `${pct(basis.positives / basis.rows)} chance of fraud: of the ${basis.rows} ${subjects} scored ${range(basis.from, basis.to)} by ruleset v${version} whose outcome is known, ${basis.positives} turned out fraud (a fraud chargeback, a double dip or the merchant's label).`;
+    explanation = `${pct(basis.positives / basis.rows)} chance of fraud: of the ${subjectsOf(basis.rows, kind)} scored ${range(basis.from, basis.to)} by ruleset v${version} whose outcome is known, ${basis.positives} turned out fraud (a fraud chargeback, a double dip or the merchant's label).`;
   } else {
-    explanation = `${pct(basis.positives / basis.rows)} chance of fraud, from the fit behind ruleset v${version}: of the ${basis.rows} held-out ${subjects} it scored ${range(basis.from, basis.to)}, ${basis.positives} were fraud (v${version}'s own outcomes are still too few).`;
+    explanation = `${pct(basis.positives / basis.rows)} chance of fraud, from the fit behind ruleset v${version}: of the ${basis.rows} held-out ${basis.rows === 1 ? kind : `${kind}s`} it scored ${range(basis.from, basis.to)}, ${basis.positives} were fraud (v${version}'s own outcomes are still too few).`;
   }
   return {
     probability: band.probability,

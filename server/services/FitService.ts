@@ -24,7 +24,7 @@ class FitCancelled extends Error {}
 
 const KIND_WORDS = { order: 'orders', return: 'returns', refund: 'refunds' } as const;
 
-/** "orders: 12 fraud, 340 legit (8 more fraud label(s) needed); …" */
+/** "orders: 12 fraud, 340 legit (8 more fraud labels needed); …" */
 export function countsInWords(counts: LabelCounts): string {
   return (Object.keys(KIND_WORDS) as (keyof typeof KIND_WORDS)[])
     .map((kind) => {

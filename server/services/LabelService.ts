@@ -63,7 +63,8 @@ export class LabelService {
       SUBJECT_KINDS.map((kind) => {
         const c = counts[kind];
         const short = [c.positive < minLabels ? `${minLabels - c.positive} more fraud` : '', c.negative < minLabels ? `${minLabels - c.negative} more legit` : ''].filter(Boolean);
-        return [kind, { ...c, fittable: short.length === 0, missing: short.length ? `${short.join(' and ')} label(s) needed` : null }];
+        const needed = Math.max(0, minLabels - c.positive) + Math.max(0, minLabels - c.negative);
+        return [kind, { ...c, fittable: short.length === 0, missing: short.length ? `${short.join(' and ')} ${needed === 1 ? 'label' : 'labels'} needed` : null }];
       }),
     ) as LabelCounts['kinds'];
     return { asOf: asOf.toISOString(), windowDays: await this.windowDays(shopId), minLabels, kinds, fittable: SUBJECT_KINDS.some((k) => kinds[k].fittable) };

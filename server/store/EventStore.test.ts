@@ -62,19 +62,27 @@ describe('EventStore', () => {
     expect((await stores.events.allForBaseline(A)).map((event) => event.type)).toEqual(['order', 'order', 'refund']);
   });
 
-  it('names the shop’s orders and tells its currency from its latest order, per shop', async () => {
+  it('names the shop’s orders and products, and tells its currency from its latest order, per shop', async () => {
+    // Shops of their own (the other tests count A's and B's rows).
     const C = 'events-c.myshopify.com';
-    await stores.shops.install(C, 'shpat_test', 'read_orders');
+    const D = 'events-d.myshopify.com';
+    for (const shop of [C, D]) await stores.shops.install(shop, 'shpat_test', 'read_orders');
     expect(await stores.events.shopCurrency(C)).toBeNull();
     const named = (n: number, name: string | undefined, currency: string, createdAt: string): HistoryEvent =>
       ({ type: 'order', order: { ...(order(n, 10, null, createdAt) as { order: object }).order, ...(name ? { name } : {}), currency } }) as unknown as HistoryEvent;
     await stores.events.upsertAll(C, [named(1, '#1001', 'GBP', '2026-11-01T10:00:00.000Z'), named(2, '#1002', 'CAD', '2026-11-03T10:00:00.000Z'), named(3, undefined, 'GBP', '2026-11-02T10:00:00.000Z')]);
-    await stores.events.upsertAll(B, [named(1, '#9001', 'JPY', '2026-12-01T10:00:00.000Z')]);
+    await stores.events.upsertAll(D, [named(1, '#9001', 'JPY', '2026-12-01T10:00:00.000Z')]);
     const names = await stores.events.orderNames(C, ['gid://shopify/Order/1', 'gid://shopify/Order/2', 'gid://shopify/Order/3', 'gid://shopify/Order/4', 'gid://shopify/Order/1']);
     expect([...names].sort()).toEqual([['gid://shopify/Order/1', '#1001'], ['gid://shopify/Order/2', '#1002']]);
     expect(await stores.events.orderNames(C, [])).toEqual(new Map());
     expect(await stores.events.shopCurrency(C)).toBe('CAD');
-    expect(await stores.events.shopCurrency(B)).toBe('JPY');
+    expect(await stores.events.shopCurrency(D)).toBe('JPY');
+    // Products by the title the latest order line gives them.
+    const line = (productId: string, title: string) => ({ id: `gid://shopify/LineItem/${title.length}`, productId, title, quantity: 1, price: 1, totalDiscount: 0 });
+    const withLines = (n: number, createdAt: string, lineItems: object[]): HistoryEvent => ({ type: 'order', order: { ...(order(n, 10, null, createdAt) as { order: object }).order, lineItems } }) as unknown as HistoryEvent;
+    await stores.events.upsertAll(C, [withLines(5, '2026-11-05T10:00:00.000Z', [line('gid://shopify/Product/1', 'Linen shirt'), line('gid://shopify/Product/2', 'Scarf')]), withLines(6, '2026-11-06T10:00:00.000Z', [line('gid://shopify/Product/1', 'Linen shirt (new)')])]);
+    await stores.events.upsertAll(D, [withLines(5, '2026-11-07T10:00:00.000Z', [line('gid://shopify/Product/2', 'D scarf')])]);
+    expect([...(await stores.events.productTitles(C, ['gid://shopify/Product/1', 'gid://shopify/Product/2', 'gid://shopify/Product/3']))].sort()).toEqual([['gid://shopify/Product/1', 'Linen shirt (new)'], ['gid://shopify/Product/2', 'Scarf']]);
   });
 
   it('finds subjects of installed shops stored a while ago without a decision', async () => {

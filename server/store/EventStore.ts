@@ -96,6 +96,23 @@ export class EventStore {
   }
 
   /**
+   * Product GID → its title as the shop's latest stored order line of it says ("Linen shirt"), for
+   * the products asked (one scan of the shop's order lines: the reasons page asks for ~50).
+   */
+  async productTitles(shopId: string, productIds: readonly string[]): Promise<Map<string, string>> {
+    const ids = [...new Set(productIds)];
+    if (ids.length === 0) return new Map();
+    const { rows } = await this.db.raw(
+      `select distinct on (li->>'productId') li->>'productId' as product_id, li->>'title' as title
+         from events e cross join lateral jsonb_array_elements(case when jsonb_typeof(e.body->'lineItems') = 'array' then e.body->'lineItems' else '[]'::jsonb end) li
+        where e.shop_id = ? and e.kind = 'order' and li->>'productId' = any(?::text[]) and li->>'title' is not null
+        order by li->>'productId', e.occurred_at desc`,
+      [shopId, ids],
+    );
+    return new Map((rows as { product_id: string; title: string }[]).map((r) => [r.product_id, r.title]));
+  }
+
+  /**
    * The shop's currency as its orders carry it (ISO 4217): the currency of its latest stored
    * order, null before any order is stored. Shopify writes every order of a shop in the shop's
    * currency (`currency`; presentment currencies are `presentment_currency`).

@@ -86,8 +86,14 @@ describe.skipIf(!HAS_CHROMIUM)('the admin in Chromium (demo shop, real server an
     await page.goto(`${app.url}/app/decisions`);
     await page.getByRole('button', { name: /^High \(/ }).waitFor();
     // The chips render at once; the counts arrive with the list.
-    for (const zone of ['high', 'medium', 'low']) await expect.poll(() => page.locator(`#count-${zone}`).innerText()).toBe(String(api.counts[zone] ?? 0));
+    for (const zone of ['high', 'medium', 'low']) await expect.poll(() => page.locator(`#count-${zone}`).innerText()).toBe((api.counts[zone] ?? 0).toLocaleString('en'));
     await expect.poll(() => page.locator('tbody tr').count()).toBe(api.decisions.length);
+    // Orders by their names, signals by their catalog titles with whole points, no raw GID; "1 decision", "2 decisions".
+    const rows = (await apiGet<{ decisions: { orderName: string | null }[] }>('/api/decisions?limit=25')).decisions;
+    expect(await page.locator('tbody tr').first().innerText()).toContain(rows[0]!.orderName!);
+    expect(await page.locator('main, body').first().innerText()).not.toContain('gid://');
+    expect(await page.locator('tbody').innerText()).not.toMatch(/\+\d+\.\d/);
+    for (const zone of ['high', 'medium', 'low']) expect(await page.locator(`#count-${zone} + p`).innerText()).toBe(api.counts[zone] === 1 ? 'decision' : 'decisions');
     await shot('dashboard');
     await page.getByRole('button', { name: /^High \(/ }).click();
     await page.waitForURL(/zone=high/);
@@ -149,7 +155,10 @@ describe.skipIf(!HAS_CHROMIUM)('the admin in Chromium (demo shop, real server an
       .onConflict(['decision_id', 'revision', 'rule_id', 'type']).merge(['status', 'result'])
       .returning('id');
     await page.goto(`${app.url}/app/decisions`);
-    const release = page.getByRole('button', { name: `Release the hold of decision ${decision.id}` });
+    const name = (await apiGet<{ holds: { decisionId: string; orderName: string | null }[] }>('/api/holds')).holds.find((h) => h.decisionId === String(decision.id))!.orderName;
+    expect(name).toMatch(/^#\d+$/);
+    const release = page.getByRole('button', { name: `Release the hold on order ${name}` });
+    await page.getByRole('button', { name: `Order ${name}`, exact: true }).waitFor();
     await release.waitFor();
     await shot('dashboard-hold');
     await release.click();
@@ -165,15 +174,23 @@ describe.skipIf(!HAS_CHROMIUM)('the admin in Chromium (demo shop, real server an
     const profile = await apiGet<{ decisionsCount: number; trajectory: string }>(`/api/customers/${encodeURIComponent(customer.id)}`);
     await page.getByText(profile.trajectory, { exact: true }).waitFor();
     expect(await page.locator('tbody tr').count()).toBe(profile.decisionsCount);
+    // The history by order names, whole scores, no raw GID.
+    const history = (await apiGet<{ history: { orderName: string | null }[] }>(`/api/customers/${encodeURIComponent(customer.id)}`)).history;
+    for (const h of history) if (h.orderName) await page.locator('tbody').getByText(h.orderName, { exact: true }).first().waitFor();
+    expect(await page.locator('body').innerText()).not.toContain('gid://');
     await shot('customer-profile');
   });
 
   it('insights: zone mix, top signals, riskiest customers, refund value at risk', async () => {
-    const insights = await apiGet<{ refundValueAtRisk: { high: number; medium: number } }>('/api/insights');
+    const insights = await apiGet<{ refundValueAtRisk: { high: number; medium: number }; currency: string }>('/api/insights');
+    expect(insights.currency).toBe('USD'); // the generated shop's orders'
     await page.goto(`${app.url}/app/insights`);
     await page.getByText('Signals that fired most').waitFor();
+    // Money in the shop's currency as the browser writes it, in words rather than a bare "a / b".
+    const whole = (n: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0, minimumFractionDigits: 0 }).format(n);
     const value = await page.locator('#value-at-risk').innerText();
-    expect(value).toBe(`${Math.round(insights.refundValueAtRisk.high).toLocaleString('en')} / ${Math.round(insights.refundValueAtRisk.medium).toLocaleString('en')}`);
+    expect(value.replace(/\n+/g, '\n')).toBe(`${whole(insights.refundValueAtRisk.high)} in HIGH-risk refunds\n${whole(insights.refundValueAtRisk.medium)} in MEDIUM-risk refunds`);
+    expect(await page.locator('body').innerText()).not.toContain('gid://');
     await shot('insights');
   });
 
@@ -194,9 +211,38 @@ describe.skipIf(!HAS_CHROMIUM)('the admin in Chromium (demo shop, real server an
     await page.goto(`${app.url}/app/settings`);
     const high = page.getByLabel('High from score');
     await high.waitFor();
+    // Signals grouped by the catalog's categories, by title with their description; a search narrows them.
+    const catalog = await apiGet<{ signals: { id: string; title: string; description: string; category: string }[] }>('/api/signals');
+    const newAccount = catalog.signals.find((s) => s.id === 'customer.new-account')!;
+    const row = page.locator('[data-category="customer"] [data-signal="customer.new-account"]');
+    await row.getByText(newAccount.title, { exact: true }).waitFor();
+    await row.getByText(newAccount.description).waitFor();
+    expect(await page.locator('[data-category]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-category')))).toEqual(['order', 'customer', 'velocity', 'pattern']);
+    expect(await page.locator('[data-signal]').count()).toBe(Object.keys((await apiGet<{ body: { signals: object } }>(`/api/rulesets/${newer}`)).body.signals).length);
+    await shot('settings-grouped');
+    await page.getByLabel('Search signals').fill('new account');
+    await expect.poll(() => page.locator('[data-signal]').count()).toBeLessThan(5);
+    expect(await page.locator('[data-signal="customer.new-account"]').count()).toBe(1);
+    await page.getByText(/^\d+ signals? of \d+ match$/).waitFor();
+    await shot('settings-search');
+    await page.getByLabel('Search signals').fill('');
+    // Nothing changed: Save is off (no version without a change); a change turns it on, undoing it turns it off again.
+    const saveButton = page.getByRole('button', { name: 'Save as draft' });
+    expect(await saveButton.isDisabled()).toBe(true);
+    await page.getByText('No changes to save').waitFor();
+    const before = await high.inputValue();
     await high.fill('70');
-    await page.getByRole('button', { name: 'Save as draft' }).click();
+    await page.getByText('1 change not saved yet').waitFor();
+    expect(await saveButton.isDisabled()).toBe(false);
+    await high.fill(before);
+    await page.getByText('No changes to save').waitFor();
+    expect(await saveButton.isDisabled()).toBe(true);
+    await high.fill('70');
+    await saveButton.click();
     await page.getByText(`Saved as draft version ${newer + 1}. Publish it from the rule editor to make it score.`).waitFor();
+    // Saved: nothing left to save, and no second version from a second click.
+    await page.getByText('No changes to save').waitFor();
+    expect(await saveButton.isDisabled()).toBe(true);
     const body = await apiGet<{ status: string; body: { zones: { high: number } } }>(`/api/rulesets/${newer + 1}`);
     expect(body.status).toBe('draft');
     expect(body.body.zones.high).toBe(70);

@@ -106,7 +106,7 @@ describe.skipIf(!HAS_CHROMIUM)('lists, overrides and refund methods in the admin
     const table = page.locator('#list-entries');
     await table.getByText('Blocked').waitFor();
     const text = await table.innerText();
-    expect(text).toContain('email');
+    expect(text).toContain('Email');
     expect(text).not.toContain(EMAIL);
     const entries = await api<{ entries: { hash: string }[] }>('/api/lists');
     expect(entries.entries).toHaveLength(1);
@@ -159,7 +159,9 @@ describe.skipIf(!HAS_CHROMIUM)('lists, overrides and refund methods in the admin
     await page.goto(`${app.url}/app/customers/${encodeURIComponent(CUSTOMER)}`);
     await page.getByText(/until .* verified by phone/).waitFor();
     await page.goto(`${app.url}/app/lists`);
-    await page.getByText(/order\.blocklist-match until/).waitFor();
+    // By the signal's name, not its id.
+    await page.getByText(/^Blocklisted buyer until /).waitFor();
+    expect(await page.getByText('order.blocklist-match').count()).toBe(0);
   });
 
   it('saves the holdout share and shows held-out against acted-on HIGH decisions', async () => {
@@ -179,14 +181,15 @@ describe.skipIf(!HAS_CHROMIUM)('lists, overrides and refund methods in the admin
     expect(report).toMatch(/Acted on\s+0/);
     const holdout = await api<{ report: { notActedOn: number } }>('/api/holdout');
     expect(holdout.report.notActedOn).toBeGreaterThan(0);
-    await page.getByText(`${holdout.report.notActedOn} HIGH decisions were neither held out nor acted on`, { exact: false }).waitFor();
+    const n = holdout.report.notActedOn;
+    await page.getByText(`${n.toLocaleString('en')} ${n === 1 ? 'HIGH decision was' : 'HIGH decisions were'} neither held out nor acted on`, { exact: false }).waitFor();
     await page.reload();
     await expect.poll(() => page.getByLabel('Share of HIGH (%)').inputValue()).toBe('10');
     await shot('lists-holdout');
   });
 
   it('shows refunds by method, the preservation rate and its split by zone, and exports them as CSV', async () => {
-    const figures = await api<{ total: { count: number }; preservationRate: number | null; byMethod: { method: string; count: number }[]; byRefundZone: { zone: string; count: number }[] }>('/api/refund-methods');
+    const figures = await api<{ total: { count: number; value: number; preservedValue: number }; currency: string; preservationRate: number | null; byMethod: { method: string; count: number }[]; byRefundZone: { zone: string; count: number }[] }>('/api/refund-methods');
     expect(figures.total.count).toBeGreaterThan(0);
     await page.goto(`${app.url}/app/refund-methods`);
     await page.locator('#preservation-rate').waitFor();
@@ -194,6 +197,9 @@ describe.skipIf(!HAS_CHROMIUM)('lists, overrides and refund methods in the admin
     expect(await page.locator('#preservation-rate').innerText()).toBe(figures.preservationRate === null ? '—' : `${(figures.preservationRate * 100).toFixed(1)}%`);
     const byMethod = await page.locator('#by-method').innerText();
     for (const m of figures.byMethod.filter((x) => x.count > 0)) expect(byMethod).toMatch(new RegExp(`\\s${m.count}\\s`));
+    // Money in the shop's currency as the browser writes it.
+    const whole = (n: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: figures.currency, maximumFractionDigits: 0, minimumFractionDigits: 0 }).format(n);
+    await page.getByText(`${whole(figures.total.preservedValue)} of ${whole(figures.total.value)} kept as store credit`, { exact: false }).waitFor();
     const byZone = await page.locator('#by-zone').innerText();
     for (const z of figures.byRefundZone.filter((x) => x.count > 0)) expect(byZone).toContain(String(z.count));
     await page.getByTestId('refund-method-chart').locator('svg').first().waitFor();

@@ -70,7 +70,8 @@ describe.skipIf(!HAS_CHROMIUM)('return reasons in the admin (Chromium, real serv
     await page.getByRole('heading', { name: 'Return reasons' }).waitFor();
     const summary = page.locator('#reasons-summary');
     await summary.waitFor();
-    expect(await summary.innerText()).toContain(`${report.notes} notes on ${report.returns} returns · ${report.clusters.length} clusters`);
+    const count = (n: number, one: string) => `${n.toLocaleString('en')} ${n === 1 ? one : `${one}s`}`;
+    expect(await summary.innerText()).toContain(`${count(report.notes, 'note')} on ${count(report.returns, 'return')} · ${count(report.clusters.length, 'cluster')}`);
     await page.getByText('Offline names (no LLM configured)').waitFor();
     // The categories table: one row per non-empty category, with the API's counts.
     const table = page.locator('.Polaris-DataTable').first();
@@ -87,6 +88,18 @@ describe.skipIf(!HAS_CHROMIUM)('return reasons in the admin (Chromium, real serv
     // Coordinated notes: the banner exactly when the API found some.
     const banner = page.locator('.Polaris-Banner', { hasText: 'near-identical notes from different customers' });
     expect(await banner.count()).toBe(report.coordinated.length > 0 ? 1 : 0);
+    // In words: "2 groups", "5 returns from 3 customers, … 76% alike"; products by their titles; no GID, no "(s)".
+    const g = report.coordinated[0]!;
+    await banner.getByText(`${count(report.coordinated.length, 'group')} of near-identical notes`, { exact: false }).waitFor();
+    await banner.getByText(`${count(g.returnIds.length, 'return')} from ${count(g.customers, 'customer')}`, { exact: false }).first().waitFor();
+    await banner.getByText(`${Math.round(g.similarity * 100)}% alike`, { exact: false }).first().waitFor();
+    const text = await page.locator('body').innerText();
+    expect(text).not.toContain('gid://');
+    expect(text).not.toContain('(s)');
+    expect(text).not.toMatch(/similarity 0\./);
+    const top = report.categories.find((c) => c.count > 0 && c.topProducts.length > 0)!.topProducts[0]!;
+    expect(reasons.productTitles[top.key]).toBeTruthy();
+    await page.getByText(`${reasons.productTitles[top.key]} (${count(top.count, 'note')})`, { exact: true }).first().waitFor();
     await shot('reasons-clusters');
 
     // Per product: the selected product's categories add up to its notes.
@@ -115,7 +128,7 @@ describe.skipIf(!HAS_CHROMIUM)('return reasons in the admin (Chromium, real serv
     expect(after.report!.notes).toBe(before.report!.notes);
     // The page polls until the run it asked for is done, then shows it.
     await page.locator(`#reasons-summary[data-computed-at="${after.report!.computedAt}"]`).waitFor({ timeout: 30_000 });
-    expect(await page.locator('#reasons-summary').innerText()).toContain(`${after.report!.notes} notes on ${after.report!.returns} returns`);
+    expect(await page.locator('#reasons-summary').innerText()).toContain(`${after.report!.notes.toLocaleString('en')} notes on ${after.report!.returns.toLocaleString('en')} returns`);
     // …and stops polling: the button leaves its loading (disabled) state.
     await page.waitForFunction(() => {
       const button = [...document.querySelectorAll('button')].find((b) => b.textContent?.includes('Recompute'));

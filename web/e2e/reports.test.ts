@@ -68,18 +68,30 @@ describe.skipIf(!HAS_CHROMIUM)('the chargebacks page (Chromium, demo shop)', () 
     const calibration = report.calibration;
     expect(calibration?.baseRate).not.toBeNull();
     await page.getByText(`Chargeback risk calibrated on ${calibration!.labelled.toLocaleString('en')} orders with a known outcome (${calibration!.positives.toLocaleString('en')} fraud, ${(calibration!.baseRate! * 100).toFixed(1)}%).`).waitFor();
+    // Money in the shop's currency (its orders': USD) as the browser writes it; orders by name; no raw GID.
+    expect(report.currency).toBe('USD');
+    const usd = (n: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(n);
+    expect(await page.locator('#exposure').innerText()).toBe(usd(report.summary.open.amount));
+    await page.getByText(`${usd(report.summary.amount)} disputed`).waitFor();
+    const dip = report.doubleDips.rows[0]!;
+    expect(dip.orderName).toMatch(/^#\d+$/);
+    await page.getByRole('button', { name: `Evidence report for order ${dip.orderName}` }).first().waitFor();
+    expect(await page.locator('body').innerText()).not.toContain('gid://');
     await shot(page, 'chargebacks');
   });
 
   it('opens a double dip\'s evidence report, printable, in a new tab', async () => {
-    const report = await apiGet<{ doubleDips: { rows: { orderId: string }[] } }>('/api/chargebacks');
+    const report = await apiGet<{ doubleDips: { rows: { orderId: string; orderName: string }[] } }>('/api/chargebacks');
     const first = report.doubleDips.rows[0]!;
-    const label = `Order ${first.orderId.split('/').pop()}`;
-    const [tab] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('button', { name: `Evidence report for ${label}` }).first().click()]);
+    const [tab] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('button', { name: `Evidence report for order ${first.orderName}` }).first().click()]);
     await tab.waitForLoadState();
-    await tab.getByRole('heading', { name: /^Dispute evidence: order / }).waitFor();
+    await tab.getByRole('heading', { name: `Dispute evidence: order ${first.orderName}` }).waitFor();
     await tab.locator('#double-dip').waitFor();
-    expect(await tab.locator('h2').allInnerTexts()).toEqual(['Order', 'Risk assessment when the order was placed', 'Actions taken', 'Returns and refunds', 'Dispute', 'Score history', 'Timeline']);
+    // For the bank: the facts, none of RefundSentry's scoring, no raw GID.
+    expect(await tab.locator('h2').allInnerTexts()).toEqual(['Order', 'Customer history', 'Fulfilment and delivery', 'Returns and refunds', 'Dispute', 'Timeline']);
+    const text = await tab.locator('body').innerText();
+    expect(text).not.toContain('gid://');
+    expect(text).not.toMatch(/\bpoints\b|\bweight\b|\bruleset\b|\/ 100|Fraud risk/i);
     await shot(tab, 'chargebacks-evidence');
     await tab.close();
   });
@@ -116,13 +128,21 @@ describe.skipIf(!HAS_CHROMIUM)('the chargebacks page (Chromium, demo shop)', () 
 describe.skipIf(!HAS_CHROMIUM)('the analytics page (Chromium, demo shop)', () => {
   it('compares the last 60 days with the 60 before, as the API does', async () => {
     const query = `from=${day(-60)}&to=${day(0)}`;
-    const report = await apiGet<{ changes: { metric: string; current: number | null; changePct: number | null }[] }>(`/api/analytics?${query}`);
+    const report = await apiGet<{ changes: { metric: string; current: number | null; previous: number | null; changePct: number | null }[] }>(`/api/analytics?${query}`);
     await page.goto(`${app.url}/app/analytics?${query}`);
     await page.locator('#metric-returns').waitFor();
     const returns = report.changes.find((c) => c.metric === 'returns')!;
     expect(await page.locator('#metric-returns').innerText()).toBe(returns.current!.toLocaleString('en'));
     const orders = report.changes.find((c) => c.metric === 'orders')!;
     if (orders.changePct !== null) expect(await page.locator('#change-orders').innerText()).toMatch(new RegExp(`^${orders.changePct > 0 ? '\\+' : ''}${(orders.changePct * 100).toFixed(1).replace('.', '\\.')}% \\(`));
+    // A rate's change in percentage points, not as a ratio of two rates; amounts in the shop's currency.
+    const rate = report.changes.find((c) => c.metric === 'returnRate')!;
+    if (rate.current !== null && rate.previous !== null) {
+      const diff = Math.round((rate.current - rate.previous) * 1000) / 10;
+      expect(await page.locator('#change-returnRate').innerText()).toBe(`${diff === 0 ? 'no change' : `${diff > 0 ? '+' : '−'}${Math.abs(diff).toFixed(1)} pts`} (from ${(rate.previous * 100).toFixed(1)}%)`);
+    }
+    const refunded = report.changes.find((c) => c.metric === 'refundedValue')!;
+    expect(await page.locator('#metric-refundedValue').innerText()).toBe(new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0, minimumFractionDigits: 0 }).format(refunded.current!));
     const skus = await apiGet<{ skus: { sku: string; returned: number }[] }>(`/api/analytics/skus?${query}`);
     await page.locator('[data-testid="sku-trend-chart"] svg').first().waitFor();
     expect(await page.locator('tbody tr').first().locator('td, th').first().innerText()).toBe(skus.skus[0]!.sku);

@@ -78,7 +78,12 @@ describe.skipIf(!HAS_CHROMIUM)('fraud rings in the admin (demo shop, real server
     // Highest score first, as the API lists them, each row showing its score.
     const top = list.rings[0]!;
     expect(await page.locator('[data-ring-id]').first().getAttribute('data-ring-id')).toBe(top.id);
-    await expect.poll(() => page.getByText(String(top.score), { exact: true }).count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByText(String(Math.round(top.score)), { exact: true }).count()).toBeGreaterThan(0);
+    // In words: no "(s)" plural, no raw GID.
+    const text = await page.locator('body').innerText();
+    expect(text).not.toContain('(s)');
+    expect(text).not.toContain('gid://');
+    expect(text).toMatch(/\d+ linked customers? · \d+ hub identifiers? ignored/);
     await shot('rings-list');
   });
 
@@ -98,6 +103,10 @@ describe.skipIf(!HAS_CHROMIUM)('fraud rings in the admin (demo shop, real server
     }, 'the network layout', 15_000);
     expect(new Set(nodes.map((n) => n.key))).toEqual(new Set(ring.memberList.map((m) => m.key)));
     await page.getByText('Why this score').waitFor();
+    // Titled "Ring of 5 members around Customer 123", points as "12 of 30 points", no raw GID.
+    await page.getByRole('heading', { name: new RegExp(`^Ring of ${ring.memberList.length} members? around (Customer \\d+|Guest order #\\d+)$`) }).waitFor();
+    await page.getByText(/^\d+ of \d+ points$/).first().waitFor();
+    expect(await page.locator('body').innerText()).not.toContain('gid://');
     await shot('rings-network');
     // A real click on the canvas where cytoscape drew the member goes to their profile.
     const target = nodes.find((n) => ring.memberList.find((m) => m.key === n.key)?.customerId)!;

@@ -46,6 +46,10 @@ async function refreshAndWait(shop: string) {
 const history = generateShop({ seed: 2026, customers: 400, start: '2025-01-01', days: 178 });
 const returns = history.events.flatMap((e) => (e.type === 'return' ? [e.return] : []));
 const noted = returns.flatMap((r) => r.lineItems.filter((li) => li.reasonNote).map((li) => ({ ret: r, li })));
+/** The returned orders, stored too: their lines give the products their titles (the latest order's line). */
+const returnedOrders = history.events.flatMap((e) => (e.type === 'order' && returns.some((r) => r.orderId === e.order.id) ? [e.order] : []));
+const titleOf = new Map<string, string>();
+for (const order of [...returnedOrders].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt))) for (const li of order.lineItems) if (li.productId && li.title) titleOf.set(li.productId, li.title);
 
 beforeAll(async () => {
   llm = createServer(async (req, res) => {
@@ -65,7 +69,7 @@ beforeAll(async () => {
   await app.installShop(BACKFILLED);
   await app.installShop(OTHER);
   // The reason job reads the stored returns; they are stored as the backfill would.
-  await app.stores.events.upsertAll(SHOP, returns.map((r) => ({ type: 'return', return: r })));
+  await app.stores.events.upsertAll(SHOP, [...returnedOrders.map((o) => ({ type: 'order' as const, order: o })), ...returns.map((r) => ({ type: 'return' as const, return: r }))]);
   dir = await mkdtemp(join(tmpdir(), 'refundsentry-reasons-'));
 });
 afterAll(async () => {
@@ -90,7 +94,7 @@ describe('return-reason clusters', () => {
   });
 
   it('GET /api/reasons: clusters with counts, examples, top products and SKUs, coordinated notes, LLM-refined names', async () => {
-    expect((await call('GET', '/api/reasons', SHOP)).body).toEqual({ status: 'none', lastRun: null, report: null });
+    expect((await call('GET', '/api/reasons', SHOP)).body).toEqual({ status: 'none', lastRun: null, report: null, productTitles: {} });
     const callsBefore = llmCalls.length;
     const body = await refreshAndWait(SHOP);
     expect(body.status).toBe('done');
@@ -132,6 +136,8 @@ describe('return-reason clusters', () => {
     for (const product of report.products) {
       expect(Object.values(product.categories as Record<string, number>).reduce((s, n) => s + n, 0)).toBe(product.notes);
       expect(product.skus.reduce((s: number, k: { notes: number }) => s + k.notes, 0)).toBe(product.notes);
+      // Each by its title, as the shop's order lines name it (the admin shows no GID).
+      expect(body.productTitles[product.productId]).toBe(titleOf.get(product.productId));
     }
     // Another shop sees nothing of it.
     expect((await call('GET', '/api/reasons', OTHER)).body.report).toBeNull();

@@ -27,7 +27,10 @@ export function reasonRoutes(deps: ApiDeps): ServerRoute[] {
         const { products } = request.query as unknown as { products: number };
         const { last, done } = await deps.stores.reasons.latest(shop);
         const report = done?.report ? { ...done.report, productCount: done.report.products.length, products: done.report.products.slice(0, products) } : null;
-        return { status: last?.status ?? 'none', lastRun: run(last), report } satisfies Sendable<ReasonsResponse>;
+        // The products by their titles (the admin shows no GID).
+        const named = report ? [...report.products.map((p) => p.productId), ...report.categories.flatMap((c) => c.topProducts.map((p) => p.key)), ...report.coordinated.flatMap((g) => g.products.map((p) => p.key))] : [];
+        const productTitles = Object.fromEntries(await deps.stores.events.productTitles(shop, named));
+        return { status: last?.status ?? 'none', lastRun: run(last), report, productTitles } satisfies Sendable<ReasonsResponse>;
       },
     },
     {

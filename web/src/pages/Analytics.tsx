@@ -5,24 +5,34 @@ import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { api, download, type Comparison, type GoalList, type GoalMetric, type NewGoal, type SkuTrends } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
-import { dateTime } from '../components/format.ts';
+import { dateTime, money, percent, pointsChange, wholeMoney } from '../components/format.ts';
 import { useApi } from '../components/useApi.ts';
 
-/** How each headline figure reads, and whether a rise is bad news (risk) or neutral (volume). */
-const METRICS: Record<string, { label: string; format: (n: number) => string; riseIsBad: boolean }> = {
-  orders: { label: 'Orders', format: (n) => n.toLocaleString('en'), riseIsBad: false },
-  returns: { label: 'Returns', format: (n) => n.toLocaleString('en'), riseIsBad: true },
-  returnRate: { label: 'Returns per order', format: (n) => `${(n * 100).toFixed(1)}%`, riseIsBad: true },
-  refundedValue: { label: 'Refunded', format: (n) => n.toLocaleString('en', { maximumFractionDigits: 0 }), riseIsBad: true },
-  refundValueHigh: { label: 'Refunded, scored HIGH', format: (n) => n.toLocaleString('en', { maximumFractionDigits: 0 }), riseIsBad: true },
-  highShare: { label: 'Decisions scored HIGH', format: (n) => `${(n * 100).toFixed(1)}%`, riseIsBad: true },
-  holds: { label: 'Fulfilments held', format: (n) => n.toLocaleString('en'), riseIsBad: false },
-  chargebacks: { label: 'Chargebacks', format: (n) => n.toLocaleString('en'), riseIsBad: true },
-  chargebackAmount: { label: 'Charged back', format: (n) => n.toLocaleString('en', { maximumFractionDigits: 0 }), riseIsBad: true },
-  doubleDips: { label: 'Double dips', format: (n) => n.toLocaleString('en'), riseIsBad: true },
-};
+/**
+ * How each headline figure reads (amounts in the shop's currency), whether it is a rate (its change
+ * is told in percentage points, not as a ratio of rates) and whether a rise is bad news (risk) or
+ * neutral (volume).
+ */
+function metricsIn(currency: string | null | undefined): Record<string, { label: string; format: (n: number) => string; rate?: true; riseIsBad: boolean }> {
+  const whole = (n: number) => n.toLocaleString('en');
+  const amount = (n: number) => wholeMoney(n, currency);
+  return {
+    orders: { label: 'Orders', format: whole, riseIsBad: false },
+    returns: { label: 'Returns', format: whole, riseIsBad: true },
+    returnRate: { label: 'Returns per order', format: percent, rate: true, riseIsBad: true },
+    refundedValue: { label: 'Refunded', format: amount, riseIsBad: true },
+    refundValueHigh: { label: 'Refunded, scored HIGH', format: amount, riseIsBad: true },
+    highShare: { label: 'Decisions scored HIGH', format: percent, rate: true, riseIsBad: true },
+    holds: { label: 'Fulfilments held', format: whole, riseIsBad: false },
+    chargebacks: { label: 'Chargebacks', format: whole, riseIsBad: true },
+    chargebackAmount: { label: 'Charged back', format: amount, riseIsBad: true },
+    doubleDips: { label: 'Double dips', format: whole, riseIsBad: true },
+  };
+}
 const STATUS_TONE: Record<string, 'success' | 'critical' | 'attention' | 'info' | undefined> = { 'on track': 'success', met: 'success', behind: 'attention', missed: 'critical', 'not started': 'info' };
-const goalValue = (metric: string, n: number | null) => (n === null ? '—' : metric === 'highShare' || metric === 'returnRate' ? `${(n * 100).toFixed(1)}%` : `${n.toFixed(2)} a day`);
+/** A goal's figure: a rate as a percentage, an amount per day in the shop's currency, a count per day. */
+const goalValue = (metric: string, n: number | null, currency: string | null | undefined) =>
+  n === null ? '—' : metric === 'highShare' || metric === 'returnRate' ? percent(n) : metric === 'chargebackAmount' || metric === 'refundValueHigh' ? `${money(n, currency)} a day` : `${n.toFixed(1)} a day`;
 const today = (offset = 0) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 /** Any period against the one before it, the SKUs returned most, and fraud-reduction goals; every table exports as CSV. */
@@ -63,6 +73,7 @@ export function Analytics() {
     goals.reload();
   };
   const s = summary.data;
+  const METRICS = metricsIn(s?.currency);
   const top = skus.data?.skus ?? [];
 
   return (
@@ -82,7 +93,10 @@ export function Analytics() {
               <InlineGrid columns={{ xs: 2, md: 5 }} gap="300">
                 {s.changes.map((c) => {
                   const m = METRICS[c.metric]!;
-                  const tone = c.changePct === null || c.changePct === 0 ? 'subdued' : (c.changePct > 0) === m.riseIsBad ? 'critical' : 'success';
+                  // A rate's change in percentage points (10% → 12% is +2.0 pts); a count's or amount's relative to before.
+                  const rose = m.rate ? (c.current !== null && c.previous !== null ? Math.sign(c.current - c.previous) : 0) : Math.sign(c.changePct ?? 0);
+                  const tone = rose === 0 ? 'subdued' : (rose > 0) === m.riseIsBad ? 'critical' : 'success';
+                  const before = c.previous === null ? '—' : m.format(c.previous);
                   return (
                     <Card key={c.metric}>
                       <BlockStack gap="100">
@@ -90,7 +104,9 @@ export function Analytics() {
                         <Text as="p" variant="headingLg" id={`metric-${c.metric}`}>{c.current === null ? '—' : m.format(c.current)}</Text>
                         {s.previousWindow ? (
                           <Text as="span" tone={tone === 'subdued' ? 'subdued' : tone} id={`change-${c.metric}`}>
-                            {c.changePct === null ? `before: ${c.previous === null ? '—' : m.format(c.previous)}` : `${c.changePct > 0 ? '+' : ''}${(c.changePct * 100).toFixed(1)}% (${c.previous === null ? '—' : m.format(c.previous)})`}
+                            {m.rate
+                              ? c.current !== null && c.previous !== null ? `${pointsChange(c.current, c.previous)} (from ${before})` : `before: ${before}`
+                              : c.changePct === null ? `before: ${before}` : `${c.changePct > 0 ? '+' : ''}${(c.changePct * 100).toFixed(1)}% (${before})`}
                           </Text>
                         ) : null}
                       </BlockStack>
@@ -141,7 +157,7 @@ export function Analytics() {
                     </InlineStack>
                     <Text as="p" tone="subdued">{`${g.startsOn} → ${g.endsOn}${g.note ? ` · ${g.note}` : ''}`}</Text>
                     <ProgressBar progress={Math.max(0, Math.min(100, (g.progress ?? 0) * 100))} tone={g.status === 'behind' || g.status === 'missed' ? 'critical' : 'success'} size="small" />
-                    <Text as="p">{`Before ${goalValue(g.metric, g.baseline)} · target ${goalValue(g.metric, g.target)} · now ${goalValue(g.metric, g.current)}`}</Text>
+                    <Text as="p">{`Before ${goalValue(g.metric, g.baseline, goals.data?.currency)} · target ${goalValue(g.metric, g.target, goals.data?.currency)} · now ${goalValue(g.metric, g.current, goals.data?.currency)}`}</Text>
                     <InlineStack><Button variant="plain" tone="critical" onClick={() => void removeGoal(g.id)}>Delete</Button></InlineStack>
                   </BlockStack>
                 </div>

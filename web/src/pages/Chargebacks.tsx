@@ -5,13 +5,10 @@ import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { download, openHtml, type ChargebackReport as Report } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
-import { dateTime, gidLabel } from '../components/format.ts';
+import { count, dateTime, gidLabel, money as moneyIn, orderLabel, percent as pct } from '../components/format.ts';
 import { useApi } from '../components/useApi.ts';
 import { ZoneBadge } from '../components/ZoneBadge.tsx';
 
-const money = (n: number) => n.toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 const orderNumber = (gid: string) => gid.split('/').pop()!;
 
 function Metric({ label, value, note, id }: { label: string; value: string; note?: string; id: string }) {
@@ -38,6 +35,8 @@ export function Chargebacks() {
   const report = useApi<Report>(`/api/chargebacks?${query}`);
   const [failure, setFailure] = useState<Error>();
   const r = report.data;
+  /** Amounts in the shop's currency, as the browser writes it. */
+  const money = (n: number) => moneyIn(n, r?.currency);
   const setDate = (key: 'from' | 'to', value: string) => {
     const next = new URLSearchParams(params);
     if (value) next.set(key, value);
@@ -72,8 +71,8 @@ export function Chargebacks() {
             {r ? (
               <InlineStack gap="400" wrap>
                 <Metric id="disputes" label="Disputes" value={`${r.summary.disputes}`} note={`${money(r.summary.amount)} disputed`} />
-                <Metric id="exposure" label="Open exposure" value={money(r.summary.open.amount)} note={plural(r.summary.open.disputes, 'open dispute')} />
-                <Metric id="accuracy" label="Seen coming (MEDIUM/HIGH at order time)" value={r.prediction.accuracy === null ? '—' : pct(r.prediction.accuracy)} note={`${r.prediction.flagged} of ${r.prediction.scored} scored disputed orders; ${r.prediction.high} HIGH`} />
+                <Metric id="exposure" label="Open exposure" value={money(r.summary.open.amount)} note={count(r.summary.open.disputes, 'open dispute')} />
+                <Metric id="accuracy" label="Seen coming (MEDIUM/HIGH at order time)" value={r.prediction.accuracy === null ? '—' : pct(r.prediction.accuracy)} note={`${r.prediction.flagged} of ${count(r.prediction.scored, 'scored disputed order')}; ${r.prediction.high} of them HIGH`} />
                 <Metric id="double-dips" label="Double dips" value={`${r.doubleDips.orders}`} note={`${money(r.doubleDips.refunded)} refunded and ${money(r.doubleDips.chargedBack)} charged back`} />
               </InlineStack>
             ) : null}
@@ -91,13 +90,13 @@ export function Chargebacks() {
             ) : null}
             {r ? (
               <Card padding="0">
-                <div style={{ padding: 16 }}>{heading('Orders not shipped yet', 'unshipped', r.calibration?.baseRate != null ? `Chargeback risk calibrated on ${plural(r.calibration.labelled, 'order')} with a known outcome (${r.calibration.positives.toLocaleString('en')} fraud, ${pct(r.calibration.baseRate)}).` : 'Not enough orders with a known outcome to calibrate a risk yet.')}</div>
+                <div style={{ padding: 16 }}>{heading('Orders not shipped yet', 'unshipped', r.calibration?.baseRate != null ? `Chargeback risk calibrated on ${count(r.calibration.labelled, 'order')} with a known outcome (${r.calibration.positives.toLocaleString('en')} fraud, ${pct(r.calibration.baseRate)}).` : 'Not enough orders with a known outcome to calibrate a risk yet.')}</div>
                 <DataTable
                   columnContentTypes={['text', 'text', 'numeric', 'numeric', 'text']}
                   headings={['Order', 'Risk', 'Total', 'Chargeback risk', 'Ordered']}
                   rows={r.unshipped.map((u) => [
-                    <Link key="o" onClick={() => navigate(`/decisions/${u.decisionId}`)}>{gidLabel(u.orderId)}</Link>,
-                    <InlineStack key="z" gap="100"><ZoneBadge zone={u.zone} /><span>{Math.round(u.score)}</span></InlineStack>,
+                    <Link key="o" onClick={() => navigate(`/decisions/${u.decisionId}`)}>{orderLabel(u.orderName, u.orderId)}</Link>,
+                    <ZoneBadge key="z" zone={u.zone} score={u.score} />,
                     money(u.total),
                     <span key="r" title={u.chargebackRisk?.explanation ?? ''}>{u.chargebackRisk?.probability != null ? pct(u.chargebackRisk.probability) : '—'}</span>,
                     dateTime(u.orderedAt),
@@ -113,12 +112,12 @@ export function Chargebacks() {
                   columnContentTypes={['text', 'text', 'numeric', 'numeric', 'text', 'text']}
                   headings={['Order', 'Customer', 'Refunded', 'Charged back', 'Disputed', 'Evidence']}
                   rows={r.doubleDips.rows.map((d) => [
-                    gidLabel(d.orderId),
+                    orderLabel(d.orderName, d.orderId),
                     d.customerId ? <Link key="c" onClick={() => navigate(`/customers/${encodeURIComponent(d.customerId!)}`)}>{gidLabel(d.customerId)}</Link> : '—',
                     money(d.refunded),
                     money(d.chargedBack),
                     dateTime(d.disputedAt),
-                    <Button key="e" size="slim" onClick={() => void evidence(d.orderId)} accessibilityLabel={`Evidence report for ${gidLabel(d.orderId)}`}>Evidence report</Button>,
+                    <Button key="e" size="slim" onClick={() => void evidence(d.orderId)} accessibilityLabel={`Evidence report for order ${orderLabel(d.orderName, d.orderId)}`}>Evidence report</Button>,
                   ])}
                 />
               </Card>
@@ -130,11 +129,11 @@ export function Chargebacks() {
                   columnContentTypes={['text', 'numeric', 'text', 'text', 'text']}
                   headings={['Order', 'Amount', 'Scored at order time', 'Disputed', 'Evidence']}
                   rows={r.prediction.rows.map((p) => [
-                    gidLabel(p.orderId),
+                    orderLabel(p.orderName, p.orderId),
                     money(p.amount),
-                    p.zone && p.score !== null ? <InlineStack key="z" gap="100"><ZoneBadge zone={p.zone} /><span>{Math.round(p.score)}</span></InlineStack> : 'not scored',
+                    p.zone && p.score !== null ? <ZoneBadge key="z" zone={p.zone} score={p.score} /> : 'not scored',
                     dateTime(p.disputedAt),
-                    <Button key="e" size="slim" onClick={() => void evidence(p.orderId)} accessibilityLabel={`Evidence report for ${gidLabel(p.orderId)}`}>Evidence report</Button>,
+                    <Button key="e" size="slim" onClick={() => void evidence(p.orderId)} accessibilityLabel={`Evidence report for order ${orderLabel(p.orderName, p.orderId)}`}>Evidence report</Button>,
                   ])}
                 />
               </Card>

@@ -5,11 +5,12 @@ import { useNavigate, useParams } from 'react-router-dom';
 import type { CustomerProfile as Profile, SignalCatalog } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { SnoozeCard } from '../components/SnoozeCard.tsx';
-import { dateTime, gidLabel, kindLabel } from '../components/format.ts';
+import { dateTime, gidLabel, kindLabel, orderLabel } from '../components/format.ts';
 import { useApi } from '../components/useApi.ts';
 import { ZoneBadge } from '../components/ZoneBadge.tsx';
 
 const TRAJECTORY_TONE = { rising: 'critical', stable: undefined, declining: 'success' } as const;
+const TRAJECTORY_WORDS: Record<string, string> = { rising: 'rising', stable: 'stable', declining: 'declining', unknown: 'too few decisions' };
 
 /** One customer's risk: aggregate, trajectory and scores over time, tags, every decision (ids only: no PII is stored). */
 export function CustomerProfile() {
@@ -18,7 +19,7 @@ export function CustomerProfile() {
   const profile = useApi<Profile>(`/api/customers/${encodeURIComponent(id)}`);
   const p = profile.data;
   const catalog = useApi<SignalCatalog>('/api/signals');
-  const points = (p?.history ?? []).map((d) => ({ key: d.decidedAt.slice(0, 10), value: d.score }));
+  const points = (p?.history ?? []).map((d) => ({ key: d.decidedAt.slice(0, 10), value: Math.round(d.score) }));
   return (
     <Page backAction={{ content: 'Review queue', onAction: () => navigate('/') }} title={gidLabel(decodeURIComponent(id))} titleMetadata={p?.currentZone ? <ZoneBadge zone={p.currentZone} score={p.lastScore ?? undefined} /> : undefined}>
       <Layout>
@@ -48,7 +49,7 @@ export function CustomerProfile() {
                 >
                   {[...p.history].reverse().map((d, index) => (
                     <IndexTable.Row id={d.id} key={d.id} position={index} onClick={() => navigate(`/decisions/${d.id}`)}>
-                      <IndexTable.Cell>{gidLabel(d.subjectId)}</IndexTable.Cell>
+                      <IndexTable.Cell>{orderLabel(d.orderName, d.orderId ?? d.subjectId)}</IndexTable.Cell>
                       <IndexTable.Cell>{kindLabel(d.kind)}</IndexTable.Cell>
                       <IndexTable.Cell><ZoneBadge zone={d.zone} score={d.score} /></IndexTable.Cell>
                       <IndexTable.Cell>{dateTime(d.decidedAt)}</IndexTable.Cell>
@@ -66,17 +67,17 @@ export function CustomerProfile() {
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">Aggregate risk</Text>
                 <InlineStack align="space-between"><Text as="span">Decisions</Text><Text as="span">{p.decisionsCount}</Text></InlineStack>
-                <InlineStack align="space-between"><Text as="span">Average score</Text><Text as="span">{p.averageScore ?? '—'}</Text></InlineStack>
+                <InlineStack align="space-between"><Text as="span">Average score</Text><Text as="span">{p.averageScore === null ? '—' : Math.round(p.averageScore)}</Text></InlineStack>
                 <InlineStack align="space-between">
                   <Text as="span">Trajectory</Text>
-                  <Badge tone={TRAJECTORY_TONE[p.trajectory as keyof typeof TRAJECTORY_TONE]}>{p.trajectory}</Badge>
+                  <Badge tone={TRAJECTORY_TONE[p.trajectory as keyof typeof TRAJECTORY_TONE]}>{TRAJECTORY_WORDS[p.trajectory] ?? p.trajectory}</Badge>
                 </InlineStack>
                 <Text as="h3" variant="headingSm">Tags</Text>
                 {p.tags.length === 0 ? <Text as="p" tone="subdued">No tags.</Text> : <InlineStack gap="100">{p.tags.map((t) => <Badge key={t}>{t}</Badge>)}</InlineStack>}
               </BlockStack>
             </Card>
           ) : null}
-          {p ? <SnoozeCard customerId={decodeURIComponent(id)} signalIds={(catalog.data?.signals ?? []).map((s) => s.id).sort()} /> : null}
+          {p ? <SnoozeCard customerId={decodeURIComponent(id)} signalIds={[...(catalog.data?.signals ?? [])].sort((a, b) => a.title.localeCompare(b.title)).map((s) => s.id)} names={Object.fromEntries((catalog.data?.signals ?? []).map((s) => [s.id, s.title]))} /> : null}
           </BlockStack>
         </Layout.Section>
       </Layout>

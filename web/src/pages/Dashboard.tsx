@@ -1,9 +1,9 @@
 import { Badge, BlockStack, Button, ButtonGroup, Card, EmptyState, IndexTable, InlineStack, Layout, Page, SkeletonBodyText, Text, TextField } from '@shopify/polaris';
 import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import { api, type DecisionList, type HoldList, type Kind, type Zone } from '../api.ts';
+import { api, type DecisionList, type HoldList, type Kind, type SignalCatalog, type Zone } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
-import { dateTime, gidLabel, kindLabel } from '../components/format.ts';
+import { dateTime, kindLabel, orderLabel, signalTitle, withoutGids } from '../components/format.ts';
 import { useApi } from '../components/useApi.ts';
 import { ZoneBadge } from '../components/ZoneBadge.tsx';
 
@@ -28,6 +28,7 @@ export function Dashboard() {
   query.set('limit', '25');
   const list = useApi<DecisionList>(`/api/decisions?${query}`);
   const holds = useApi<HoldList>('/api/holds');
+  const catalog = useApi<SignalCatalog>('/api/signals');
   const [releasing, setReleasing] = useState<string>();
   const [releaseError, setReleaseError] = useState<Error>();
 
@@ -65,9 +66,9 @@ export function Dashboard() {
                   <BlockStack gap="100">
                     <ZoneBadge zone={z} />
                     <Text as="p" variant="headingLg" id={`count-${z}`}>
-                      {counts[z] ?? 0}
+                      {(counts[z] ?? 0).toLocaleString('en')}
                     </Text>
-                    <Text as="p" tone="subdued">decisions</Text>
+                    <Text as="p" tone="subdued">{(counts[z] ?? 0) === 1 ? 'decision' : 'decisions'}</Text>
                   </BlockStack>
                 </Card>
               ))}
@@ -78,7 +79,7 @@ export function Dashboard() {
                   <ButtonGroup variant="segmented">
                     <Button pressed={!zone} onClick={() => setFilter('zone', null)}>All zones</Button>
                     {ZONES.map((z) => (
-                      <Button key={z} pressed={zone === z} onClick={() => setFilter('zone', z)}>{`${kindLabel(z)} (${counts[z] ?? 0})`}</Button>
+                      <Button key={z} pressed={zone === z} onClick={() => setFilter('zone', z)}>{`${kindLabel(z)} (${(counts[z] ?? 0).toLocaleString('en')})`}</Button>
                     ))}
                   </ButtonGroup>
                   <ButtonGroup variant="segmented">
@@ -119,7 +120,7 @@ export function Dashboard() {
                     {rows.map((d, index) => (
                       <IndexTable.Row id={d.id} key={d.id} position={index} onClick={() => navigate(`/decisions/${d.id}`)}>
                         <IndexTable.Cell>
-                          <Text as="span" fontWeight="semibold">{gidLabel(d.subjectId)}</Text>
+                          <Text as="span" fontWeight="semibold">{orderLabel(d.orderName, d.orderId ?? d.subjectId)}</Text>
                         </IndexTable.Cell>
                         <IndexTable.Cell>{kindLabel(d.kind)}</IndexTable.Cell>
                         <IndexTable.Cell>
@@ -130,7 +131,9 @@ export function Dashboard() {
                           <BlockStack gap="050">
                             {d.topSignals.length === 0 ? <Text as="span" tone="subdued">No signal fired</Text> : null}
                             {d.topSignals.map((s) => (
-                              <Text as="span" key={s.id} variant="bodySm">{`+${s.points} ${s.message}`}</Text>
+                              <span key={s.id} title={withoutGids(s.message)}>
+                                <Text as="span" variant="bodySm">{`${signalTitle(s.id, catalog.data?.signals)} +${Math.round(s.points)}`}</Text>
+                              </span>
                             ))}
                           </BlockStack>
                           </div>
@@ -153,10 +156,10 @@ export function Dashboard() {
               {holds.data && holds.data.holds.length === 0 ? <Text as="p" tone="subdued">No order is on hold.</Text> : null}
               {holds.data?.holds.map((h) => (
                 <InlineStack key={h.actionId} align="space-between" blockAlign="center">
-                  <Button variant="plain" onClick={() => navigate(`/decisions/${h.decisionId}`)}>{`Decision ${h.decisionId}`}</Button>
+                  <Button variant="plain" onClick={() => navigate(`/decisions/${h.decisionId}`)}>{h.orderName ? `Order ${h.orderName}` : 'An order not stored yet'}</Button>
                   <InlineStack gap="200" blockAlign="center">
                     <Badge tone="attention">On hold</Badge>
-                    <Button size="slim" loading={releasing === h.actionId} onClick={() => release(h.actionId)} accessibilityLabel={`Release the hold of decision ${h.decisionId}`}>
+                    <Button size="slim" loading={releasing === h.actionId} onClick={() => release(h.actionId)} accessibilityLabel={`Release the hold on ${h.orderName ? `order ${h.orderName}` : `the order of decision ${h.decisionId}`}`}>
                       Release
                     </Button>
                   </InlineStack>

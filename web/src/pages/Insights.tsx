@@ -3,17 +3,16 @@ import { BarChart, PolarisVizProvider } from '@shopify/polaris-viz';
 import '@shopify/polaris-viz/build/esm/styles.css';
 import { useNavigate } from 'react-router-dom';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
-import { gidLabel } from '../components/format.ts';
+import { count, gidLabel, signalTitle, wholeMoney } from '../components/format.ts';
 import { useApi } from '../components/useApi.ts';
 import { ZoneBadge } from '../components/ZoneBadge.tsx';
-import type { Insights as InsightsData } from '../api.ts';
-
-const money = (value: number) => value.toLocaleString('en', { maximumFractionDigits: 0 });
+import type { Insights as InsightsData, SignalCatalog } from '../api.ts';
 
 /** What the history showed, once the backfill is done: zone mix, top signals, riskiest customers, refund value at risk. */
 export function Insights() {
   const navigate = useNavigate();
   const insights = useApi<InsightsData>('/api/insights');
+  const catalog = useApi<SignalCatalog>('/api/signals');
   const i = insights.data;
   return (
     <Page title="Welcome: what your history shows">
@@ -28,15 +27,19 @@ export function Insights() {
                   <Card key={z}>
                     <BlockStack gap="100">
                       <ZoneBadge zone={z} />
-                      <Text as="p" variant="headingLg">{i.zones[z] ?? 0}</Text>
+                      <Text as="p" variant="headingLg">{(i.zones[z] ?? 0).toLocaleString('en')}</Text>
+                      <Text as="p" tone="subdued">{(i.zones[z] ?? 0) === 1 ? 'decision' : 'decisions'}</Text>
                     </BlockStack>
                   </Card>
                 ))}
                 <Card>
                   <BlockStack gap="100">
-                    <Text as="span" tone="subdued">Refund value at risk (high / medium)</Text>
-                    <Text as="p" variant="headingLg" id="value-at-risk">{`${money(i.refundValueAtRisk.high)} / ${money(i.refundValueAtRisk.medium)}`}</Text>
-                    <Text as="span" tone="subdued">{`over ${i.refundValueAtRisk.refunds} refunds`}</Text>
+                    <Text as="span" tone="subdued">Refund value at risk</Text>
+                    <div id="value-at-risk">
+                      <Text as="p" variant="headingLg">{`${wholeMoney(i.refundValueAtRisk.high, i.currency)} in HIGH-risk refunds`}</Text>
+                      <Text as="p">{`${wholeMoney(i.refundValueAtRisk.medium, i.currency)} in MEDIUM-risk refunds`}</Text>
+                    </div>
+                    <Text as="span" tone="subdued">{`among ${count(i.refundValueAtRisk.refunds, 'scored refund')}`}</Text>
                   </BlockStack>
                 </Card>
               </InlineStack>
@@ -47,7 +50,7 @@ export function Insights() {
                   <Text as="h2" variant="headingMd">Signals that fired most</Text>
                   <div style={{ height: 280 }}>
                     <PolarisVizProvider>
-                      <BarChart direction="horizontal" theme="Light" isAnimated={false} showLegend={false} data={[{ name: 'Times fired', data: i.topSignals.map((s) => ({ key: s.id, value: s.fired })) }]} />
+                      <BarChart direction="horizontal" theme="Light" isAnimated={false} showLegend={false} data={[{ name: 'Times fired', data: i.topSignals.map((s) => ({ key: signalTitle(s.id, catalog.data?.signals), value: s.fired })) }]} />
                     </PolarisVizProvider>
                   </div>
                 </BlockStack>
@@ -61,7 +64,7 @@ export function Insights() {
               <div style={{ padding: 16 }}><Text as="h2" variant="headingMd">Riskiest customers</Text></div>
               <DataTable
                 columnContentTypes={['text', 'text', 'numeric']}
-                headings={['Customer', 'Risk', 'High']}
+                headings={['Customer', 'Risk', 'HIGH decisions']}
                 rows={i.riskyCustomers.map((c) => [
                   <Button key={c.id} variant="plain" onClick={() => navigate(`/customers/${encodeURIComponent(c.id)}`)}>{gidLabel(c.id)}</Button>,
                   <ZoneBadge key="zone" zone={c.zone} score={c.lastScore} />,

@@ -1,9 +1,9 @@
 import { Badge, Banner, BlockStack, Button, Card, Checkbox, DataTable, FormLayout, InlineStack, Layout, Page, Select, SkeletonBodyText, Text, TextField } from '@shopify/polaris';
 import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, type HoldoutData, type HoldoutSet, type ListEntryInput, type IdentifierKind, type ListEntries, type ListEntry, type Snooze, type SnoozeList } from '../api.ts';
+import { api, type HoldoutData, type HoldoutSet, type ListEntryInput, type IdentifierKind, type ListEntries, type ListEntry, type SignalCatalog, type Snooze, type SnoozeList } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
-import { dateTime, gidLabel } from '../components/format.ts';
+import { count, dateTime, gidLabel, signalTitle } from '../components/format.ts';
 import { useApi } from '../components/useApi.ts';
 
 const KINDS: { label: string; value: IdentifierKind }[] = [
@@ -30,6 +30,7 @@ export function Lists() {
   const entries = useApi<ListEntries>('/api/lists');
   const snoozes = useApi<SnoozeList>('/api/snoozes?active=true');
   const holdout = useApi<HoldoutData>('/api/holdout');
+  const catalog = useApi<SignalCatalog>('/api/signals');
   const [list, setList] = useState<'blocked' | 'allowed'>('blocked');
   const [kind, setKind] = useState<IdentifierKind>('email');
   const [value, setValue] = useState('');
@@ -73,7 +74,7 @@ export function Lists() {
 
   const rows = (entries.data?.entries ?? []).map((e) => [
     <Badge key="list" tone={e.list === 'blocked' ? 'critical' : 'success'}>{e.list === 'blocked' ? 'Blocked' : 'Allowed'}</Badge>,
-    e.kind,
+    KINDS.find((k) => k.value === e.kind)?.label ?? e.kind,
     <Text key="hash" as="span" variant="bodySm"><code title={e.hash}>{`${e.hash.slice(0, 12)}…`}</code></Text>,
     e.nonOverridable ? <Badge key="locked" tone="warning">Non-overridable</Badge> : '',
     e.note ?? '',
@@ -146,13 +147,13 @@ export function Lists() {
                 <div id="holdout-report">
                   <DataTable
                     columnContentTypes={['text', 'numeric', 'numeric', 'numeric']}
-                    headings={['HIGH', 'n', 'Chargebacks', 'Refunds']}
+                    headings={['HIGH', 'Decisions', 'Chargebacks', 'Refunds']}
                     rows={groups.map((g) => [g.group === 'holdout' ? 'Held out' : 'Acted on', g.decisions, percent(g.chargebackRate), percent(g.refundRate)])}
                   />
                 </div>
                 {holdout.data && holdout.data.report.notActedOn > 0 ? (
                   <Text as="p" variant="bodySm" tone="subdued">
-                    {`${holdout.data.report.notActedOn} HIGH decisions were neither held out nor acted on (backfilled history, or no store connected) and are left out.`}
+                    {`${count(holdout.data.report.notActedOn, 'HIGH decision was', 'HIGH decisions were')} neither held out nor acted on (backfilled history, or no store connected) and ${holdout.data.report.notActedOn === 1 ? 'is' : 'are'} left out.`}
                   </Text>
                 ) : null}
               </BlockStack>
@@ -164,7 +165,7 @@ export function Lists() {
                 {(snoozes.data?.snoozes ?? []).map((s) => (
                   <InlineStack key={s.id} align="space-between">
                     <Button variant="plain" onClick={() => navigate(`/customers/${encodeURIComponent(s.customerId)}`)}>{gidLabel(s.customerId)}</Button>
-                    <Text as="span" variant="bodySm">{`${s.signalId} until ${dateTime(s.expiresAt)}`}</Text>
+                    <Text as="span" variant="bodySm">{`${signalTitle(s.signalId, catalog.data?.signals)} until ${dateTime(s.expiresAt)}`}</Text>
                   </InlineStack>
                 ))}
               </BlockStack>

@@ -2,7 +2,7 @@ import { Badge, Banner, BlockStack, Box, Button, Card, DataTable, InlineStack, L
 import { useEffect, useState } from 'react';
 import { api, ApiError, type ReasonCategory, type ReasonsResponse } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
-import { dateTime, gidLabel } from '../components/format.ts';
+import { count, dateTime, gidLabel } from '../components/format.ts';
 import { useApi } from '../components/useApi.ts';
 
 const TONE: Record<ReasonCategory, 'info' | 'warning' | 'attention' | 'success' | 'critical' | undefined> = {
@@ -58,6 +58,8 @@ export function Reasons() {
     }
   };
   const selected = report?.products.find((p) => p.productId === product) ?? report?.products[0];
+  /** A product by its title (its order lines'), else "Product 123": never a GID. */
+  const productName = (id: string) => data?.productTitles?.[id] ?? gidLabel(id);
   return (
     <Page
       title="Return reasons"
@@ -79,7 +81,7 @@ export function Reasons() {
               <>
                 <InlineStack gap="300" blockAlign="center" wrap>
                   <div id="reasons-summary" data-computed-at={report.computedAt}>
-                    <Text as="p" tone="subdued">{`${report.notes} notes on ${report.returns} returns · ${report.clusters.length} clusters · computed ${dateTime(report.computedAt)}`}</Text>
+                    <Text as="p" tone="subdued">{`${count(report.notes, 'note')} on ${count(report.returns, 'return')} · ${count(report.clusters.length, 'cluster')} · computed ${dateTime(report.computedAt)}`}</Text>
                   </div>
                   {report.llm.configured ? (
                     report.llm.failed > 0 ? (
@@ -92,11 +94,11 @@ export function Reasons() {
                   )}
                 </InlineStack>
                 {report.coordinated.length > 0 ? (
-                  <Banner tone="critical" title={`${report.coordinated.length} group(s) of near-identical notes from different customers`}>
+                  <Banner tone="critical" title={`${count(report.coordinated.length, 'group')} of near-identical notes from different customers`}>
                     <BlockStack gap="200">
                       {report.coordinated.slice(0, 5).map((g, i) => (
                         <Text as="p" key={i}>
-                          {`${g.returnIds.length} returns from ${g.customers} customers${g.from ? `, ${dateTime(g.from)} – ${dateTime(g.to!)}` : ''}, similarity ${g.similarity}: “${clip(g.example, 160)}”`}
+                          {`${count(g.returnIds.length, 'return')} from ${count(g.customers, 'customer')}${g.from ? `, ${dateTime(g.from)} – ${dateTime(g.to!)}` : ''}, ${Math.round(g.similarity * 100)}% alike: “${clip(g.example, 160)}”`}
                         </Text>
                       ))}
                     </BlockStack>
@@ -111,8 +113,8 @@ export function Reasons() {
                       <CategoryBadge key="c" category={c.category} />,
                       c.count,
                       pct(c.share),
-                      c.topProducts.slice(0, 1).map((p) => `${gidLabel(p.key)} (${p.count})`).join(', '),
-                      c.topSkus.slice(0, 1).map((p) => `${p.key} (${p.count})`).join(', '),
+                      c.topProducts.slice(0, 1).map((p) => `${productName(p.key)} (${count(p.count, 'note')})`).join(', '),
+                      c.topSkus.slice(0, 1).map((p) => `${p.key} (${count(p.count, 'note')})`).join(', '),
                     ])}
                   />
                 </Card>
@@ -125,7 +127,7 @@ export function Reasons() {
                           <InlineStack gap="200" blockAlign="center">
                             <CategoryBadge category={cluster.category} />
                             <Text as="h3" variant="headingSm">{cluster.refinedLabel ?? cluster.label}</Text>
-                            <Text as="span" tone="subdued">{`${cluster.size} notes`}</Text>
+                            <Text as="span" tone="subdued">{count(cluster.size, 'note')}</Text>
                             {cluster.refined ? <Badge tone="magic">LLM name</Badge> : null}
                           </InlineStack>
                           <Text as="p" tone="subdued">{`Top words: ${cluster.terms.join(', ')}`}</Text>
@@ -146,7 +148,7 @@ export function Reasons() {
                 <Text as="h2" variant="headingMd">By product</Text>
                 <Select
                   label="Product"
-                  options={report.products.map((p) => ({ label: `${gidLabel(p.productId)} (${p.notes} notes)`, value: p.productId }))}
+                  options={report.products.map((p) => ({ label: `${productName(p.productId)} (${count(p.notes, 'note')})`, value: p.productId }))}
                   value={selected.productId}
                   onChange={setProduct}
                 />

@@ -4,6 +4,7 @@ import '@shopify/polaris-viz/build/esm/styles.css';
 import { useState } from 'react';
 import { downloadCsv, type RefundMethodReport, type ZoneSplit } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
+import { percent, wholeMoney } from '../components/format.ts';
 import { useApi } from '../components/useApi.ts';
 
 const METHOD_LABEL: Record<string, string> = {
@@ -15,8 +16,6 @@ const METHOD_LABEL: Record<string, string> = {
   other: 'Other',
 };
 const ZONE_LABEL: Record<string, string> = { low: 'Low', medium: 'Medium', high: 'High', undecided: 'Not scored' };
-const money = (value: number) => value.toLocaleString('en', { maximumFractionDigits: 0 });
-const percent = (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(1)}%`);
 
 /** How refunds were paid: money back vs store credit, gift card or exchange, and how that shifts with risk. */
 export function RefundMethods() {
@@ -27,6 +26,8 @@ export function RefundMethods() {
   const query = new URLSearchParams({ ...(from ? { from } : {}), ...(to ? { to } : {}) }).toString();
   const report = useApi<RefundMethodReport>(`/api/refund-methods${query ? `?${query}` : ''}`);
   const r = report.data;
+  /** Amounts in the shop's currency, whole. */
+  const money = (value: number) => wholeMoney(value, r?.currency);
   const zones: ZoneSplit[] = r ? r[split].filter((z) => z.count > 0) : [];
   const used = r ? r.byMethod.filter((m) => m.count > 0).map((m) => m.method) : [];
   return (
@@ -78,6 +79,8 @@ export function RefundMethods() {
                         theme="Light"
                         isAnimated={false}
                         type="stacked"
+                        yAxisOptions={{ labelFormatter: (v) => money(Number(v ?? 0)) }}
+                        tooltipOptions={{ valueFormatter: (v) => money(Number(v ?? 0)) }}
                         data={used.map((method) => ({
                           name: METHOD_LABEL[method] ?? method,
                           data: zones.map((z) => ({ key: ZONE_LABEL[z.zone] ?? z.zone, value: z.byMethod.find((m) => m.method === method)?.value ?? 0 })),

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { api, type Kind, type QueueCounts, type QueueItem, type QueuePage, type QueueReason, type Zone } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
-import { gidLabel, money } from '../components/format.ts';
+import { gidLabel, money, withoutGids } from '../components/format.ts';
 import { useApi } from '../components/useApi.ts';
 import { ZoneBadge } from '../components/ZoneBadge.tsx';
 
@@ -123,7 +123,7 @@ export function ReviewQueue() {
                 <ZoneBadge zone={item.zone} score={item.score} />
                 {why}
               </InlineStack>
-              {item.headline ? <Text as="p" variant="bodySm">{item.headline}</Text> : null}
+              {item.headline ? <Text as="p" variant="bodySm">{withoutGids(item.headline)}</Text> : null}
               <Text as="p" variant="bodySm" tone="subdued">{`Next: ${item.recommendation.step}`}</Text>
             </BlockStack>
           </div>
@@ -144,7 +144,7 @@ export function ReviewQueue() {
         </IndexTable.Cell>
         <IndexTable.Cell>
           <div style={{ whiteSpace: 'normal', minWidth: 160, maxWidth: 280 }}>
-            {item.headline ? <Text as="span" variant="bodySm">{item.headline}</Text> : <Text as="span" variant="bodySm" tone="subdued">No signal fired</Text>}
+            {item.headline ? <Text as="span" variant="bodySm">{withoutGids(item.headline)}</Text> : <Text as="span" variant="bodySm" tone="subdued">No signal fired</Text>}
           </div>
         </IndexTable.Cell>
         <IndexTable.Cell>

@@ -2,11 +2,11 @@ import { Badge, BlockStack, Card, IndexTable, InlineStack, Layout, Page, Skeleto
 import { useNavigate, useParams } from 'react-router-dom';
 import type { IdentifierKind, RingDetail as Ring, RingList } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
-import { dateTime, gidLabel } from '../components/format.ts';
+import { count, dateTime, gidLabel, orderLabel } from '../components/format.ts';
 import { KIND_COLOURS, RingNetwork, ZONE_COLOURS } from '../components/RingNetwork.tsx';
 import { useApi } from '../components/useApi.ts';
 import { ZoneBadge } from '../components/ZoneBadge.tsx';
-import { AlertTable, scoreTone } from './Rings.tsx';
+import { AlertTable, KIND_LABEL, ringLabel, scoreTone } from './Rings.tsx';
 
 const POINT_LABELS: Record<string, string> = { size: 'Members', links: 'Several kinds shared per link', returns: 'Return rate above the shop’s', chargebacks: 'Members with chargebacks', fraud: 'Members with confirmed fraud' };
 
@@ -34,8 +34,8 @@ export function RingDetail() {
   return (
     <Page
       backAction={{ content: 'Fraud rings', onAction: () => navigate('/rings') }}
-      title={r ? `Ring of ${r.members} around ${gidLabel(r.key.slice(r.key.indexOf(':') + 1))}` : 'Ring'}
-      titleMetadata={r ? <Badge tone={scoreTone(r.score)}>{`Score ${r.score}`}</Badge> : undefined}
+      title={r ? `Ring of ${count(r.members, 'member')} around ${ringLabel(r)}` : 'Ring'}
+      titleMetadata={r ? <Badge tone={scoreTone(r.score)}>{`Score ${Math.round(r.score)}`}</Badge> : undefined}
     >
       <Layout>
         <Layout.Section>
@@ -52,7 +52,7 @@ export function RingDetail() {
                     <Swatch colour={ZONE_COLOURS.low} label="low" />
                     <Swatch colour={ZONE_COLOURS.none} label="not scored" />
                     <Text as="span" variant="bodySm" tone="subdued">·</Text>
-                    {kinds.map((k) => <Swatch key={k} colour={KIND_COLOURS[k]} label={`${k} (${r.linksByKind[k]})`} />)}
+                    {kinds.map((k) => <Swatch key={k} colour={KIND_COLOURS[k]} label={`${KIND_LABEL[k] ?? k} · ${count(r.linksByKind[k] ?? 0, 'link')}`} />)}
                   </InlineStack>
                   <RingNetwork ring={r} onSelect={open} />
                   <Text as="p" variant="bodySm" tone="subdued">Click a member to open their profile; drag to rearrange, scroll to zoom.</Text>
@@ -69,7 +69,7 @@ export function RingDetail() {
                 >
                   {r.memberList.map((m, index) => (
                     <IndexTable.Row id={m.key} key={m.key} position={index} onClick={() => open(m.key)}>
-                      <IndexTable.Cell>{m.customerId ? gidLabel(m.customerId) : `Guest ${gidLabel(m.guestOrderId)}`}</IndexTable.Cell>
+                      <IndexTable.Cell>{m.customerId ? gidLabel(m.customerId) : `Guest order ${orderLabel(m.guestOrderName, m.guestOrderId)}`}</IndexTable.Cell>
                       <IndexTable.Cell>{m.zone ? <ZoneBadge zone={m.zone} score={m.lastScore ?? undefined} /> : '—'}</IndexTable.Cell>
                       <IndexTable.Cell>{m.orders}</IndexTable.Cell>
                       <IndexTable.Cell>{m.returnedOrders}</IndexTable.Cell>
@@ -99,11 +99,11 @@ export function RingDetail() {
                 {Object.entries(r.components.points).map(([part, points]) => (
                   <InlineStack key={part} align="space-between">
                     <Text as="span">{POINT_LABELS[part] ?? part}</Text>
-                    <Text as="span" fontWeight="semibold">{`${points}${maxPoints ? ` / ${maxPoints[part as keyof typeof maxPoints]}` : ''}`}</Text>
+                    <Text as="span" fontWeight="semibold">{maxPoints ? `${Math.round(points)} of ${count(Math.round(maxPoints[part as keyof typeof maxPoints]), 'point')}` : count(Math.round(points), 'point')}</Text>
                   </InlineStack>
                 ))}
                 <Text as="p" variant="bodySm" tone="subdued">
-                  {`${r.components.members} members, ${r.components.links} links (${r.components.strongLinks} sharing several kinds), ${r.components.orders} orders, ${r.components.returnedOrders} with a return (${(r.components.returnRate * 100).toFixed(0)}% vs the shop's ${(r.components.shopReturnRate * 100).toFixed(0)}%), ${r.components.chargebacks} chargebacks from ${r.components.chargebackMembers} members, ${r.components.fraudLabels} confirmed fraud.`}
+                  {`${count(r.components.members, 'member')}, ${count(r.components.links, 'link')} (${r.components.strongLinks} sharing several kinds), ${count(r.components.orders, 'order')}, ${r.components.returnedOrders} with a return (${(r.components.returnRate * 100).toFixed(0)}% against the shop's ${(r.components.shopReturnRate * 100).toFixed(0)}%), ${count(r.components.chargebacks, 'chargeback')} from ${count(r.components.chargebackMembers, 'member')}, ${count(r.components.fraudLabels, 'outcome')} confirmed as fraud.`}
                 </Text>
                 {r.lastOrderAt ? <Text as="p" variant="bodySm" tone="subdued">{`Orders from ${dateTime(r.firstOrderAt!)} to ${dateTime(r.lastOrderAt)}`}</Text> : null}
               </BlockStack>

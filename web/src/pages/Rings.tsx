@@ -1,9 +1,9 @@
 import { Badge, Banner, BlockStack, Card, EmptyState, IndexTable, InlineStack, Page, SkeletonBodyText, Text } from '@shopify/polaris';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, type RingAlert, type RingAlerts, type RingList } from '../api.ts';
+import { api, type RingAlert, type RingAlerts, type RingList, type RingSummary } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
-import { dateTime, gidLabel } from '../components/format.ts';
+import { count, dateTime, gidLabel, orderLabel } from '../components/format.ts';
 import { useApi } from '../components/useApi.ts';
 
 /** A ring score's tone, on the zones' scale. */
@@ -11,7 +11,13 @@ export function scoreTone(score: number): 'critical' | 'warning' | 'success' {
   return score >= 66 ? 'critical' : score >= 31 ? 'warning' : 'success';
 }
 
-const KIND_LABEL: Record<string, string> = { address: 'address', device: 'device', payment: 'payment', email: 'email', phone: 'phone', ip: 'IP' };
+export const KIND_LABEL: Record<string, string> = { address: 'address', device: 'device', payment: 'payment', email: 'email', phone: 'phone', ip: 'IP' };
+
+/** A ring by its first member: "Customer 123", or "Guest order #1001" (never a GID). */
+export function ringLabel(ring: Pick<RingSummary, 'key' | 'keyOrderName'>): string {
+  const id = ring.key.slice(ring.key.indexOf(':') + 1);
+  return ring.key.startsWith('guest:') ? `Guest order ${orderLabel(ring.keyOrderName, id)}` : gidLabel(id);
+}
 
 /** Fraud rings: customers linked by shared identifier hashes, highest score first; alerts from new orders; rebuild on demand. */
 export function Rings() {
@@ -48,7 +54,7 @@ export function Rings() {
         {build && build.status !== 'never' ? (
           <div data-testid="ring-build" data-status={build.status}><Text as="p" tone="subdued">
             {busy ? `Rebuild ${build.status}…` : `Built ${build.finishedAt ? dateTime(build.finishedAt) : ''}`}
-            {build.stats ? ` · ${build.stats.linkedCustomers} linked customers · ${build.stats.hubIdentifiers} hub identifier(s) ignored (shared by more than ${build.stats.maxSharedWith + 1} customers) · shop return rate ${(build.stats.shopReturnRate * 100).toFixed(1)}%` : ''}
+            {build.stats ? ` · ${count(build.stats.linkedCustomers, 'linked customer')} · ${count(build.stats.hubIdentifiers, 'hub identifier')} ignored (shared by more than ${build.stats.maxSharedWith + 1} customers) · shop return rate ${(build.stats.shopReturnRate * 100).toFixed(1)}%` : ''}
           </Text></div>
         ) : null}
         {!data && list.loading ? <Card><SkeletonBodyText lines={6} /></Card> : null}
@@ -69,17 +75,17 @@ export function Rings() {
             >
               {data.rings.map((ring, index) => (
                 <IndexTable.Row id={ring.id} key={ring.id} position={index} onClick={() => navigate(`/rings/${ring.id}`)}>
-                  <IndexTable.Cell><span data-ring-id={ring.id}>{gidLabel(ring.key.slice(ring.key.indexOf(':') + 1))}</span></IndexTable.Cell>
-                  <IndexTable.Cell><Badge tone={scoreTone(ring.score)}>{String(ring.score)}</Badge></IndexTable.Cell>
+                  <IndexTable.Cell><span data-ring-id={ring.id}>{ringLabel(ring)}</span></IndexTable.Cell>
+                  <IndexTable.Cell><Badge tone={scoreTone(ring.score)}>{String(Math.round(ring.score))}</Badge></IndexTable.Cell>
                   <IndexTable.Cell>{ring.members}</IndexTable.Cell>
                   <IndexTable.Cell>
                     <InlineStack gap="100">
-                      {Object.entries(ring.components.linksByKind).map(([kind, n]) => <Badge key={kind}>{`${KIND_LABEL[kind] ?? kind} ×${n}`}</Badge>)}
+                      {Object.entries(ring.components.linksByKind).map(([kind, n]) => <Badge key={kind}>{`${KIND_LABEL[kind] ?? kind} · ${count(n, 'link')}`}</Badge>)}
                     </InlineStack>
                   </IndexTable.Cell>
-                  <IndexTable.Cell>{`${ring.components.chargebacks} (from ${ring.components.chargebackMembers})`}</IndexTable.Cell>
+                  <IndexTable.Cell>{ring.components.chargebacks === 0 ? '0' : `${ring.components.chargebacks} from ${count(ring.components.chargebackMembers, 'member')}`}</IndexTable.Cell>
                   <IndexTable.Cell>{ring.components.fraudLabels}</IndexTable.Cell>
-                  <IndexTable.Cell>{`${(ring.components.returnRate * 100).toFixed(0)}% vs ${(ring.components.shopReturnRate * 100).toFixed(0)}%`}</IndexTable.Cell>
+                  <IndexTable.Cell>{`${(ring.components.returnRate * 100).toFixed(0)}% (shop: ${(ring.components.shopReturnRate * 100).toFixed(0)}%)`}</IndexTable.Cell>
                   <IndexTable.Cell>{ring.lastOrderAt ? dateTime(ring.lastOrderAt) : '—'}</IndexTable.Cell>
                 </IndexTable.Row>
               ))}
@@ -109,10 +115,10 @@ export function AlertTable({ alerts }: { alerts: RingAlert[] }) {
     >
       {alerts.map((a, index) => (
         <IndexTable.Row id={a.id} key={a.id} position={index} onClick={() => (a.ringId ? navigate(`/rings/${a.ringId}`) : undefined)}>
-          <IndexTable.Cell><span data-alert-order={a.orderId}>{gidLabel(a.orderId)}</span></IndexTable.Cell>
+          <IndexTable.Cell><span data-alert-order={a.orderId}>{orderLabel(a.orderName, a.orderId)}</span></IndexTable.Cell>
           <IndexTable.Cell>{a.customerId ? `${gidLabel(a.customerId)}${a.member ? ' (member)' : ' (new)'}` : 'guest'}</IndexTable.Cell>
           <IndexTable.Cell><InlineStack gap="100">{a.matched.map((k) => <Badge key={k} tone="attention">{KIND_LABEL[k] ?? k}</Badge>)}</InlineStack></IndexTable.Cell>
-          <IndexTable.Cell><Badge tone={scoreTone(a.ringScore)}>{`${a.ringScore} · ${a.ringMembers} members`}</Badge></IndexTable.Cell>
+          <IndexTable.Cell><Badge tone={scoreTone(a.ringScore)}>{`${Math.round(a.ringScore)} · ${count(a.ringMembers, 'member')}`}</Badge></IndexTable.Cell>
           <IndexTable.Cell>{dateTime(a.orderAt)}</IndexTable.Cell>
         </IndexTable.Row>
       ))}
