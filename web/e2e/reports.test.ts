@@ -116,7 +116,7 @@ describe.skipIf(!HAS_CHROMIUM)('the chargebacks page (Chromium, demo shop)', () 
   it('exports the double dips as CSV', async () => {
     await page.goto(`${app.url}/app/chargebacks`);
     await page.locator('#disputes').waitFor();
-    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export double-dips as CSV' }).click()]);
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV of double dips' }).click()]);
     expect(file.suggestedFilename()).toBe('chargebacks-double-dips.csv');
     const text = await readFile((await file.path())!, 'utf8');
     const report = await apiGet<{ doubleDips: { rows: { orderId: string }[] } }>('/api/chargebacks');
@@ -169,7 +169,7 @@ describe.skipIf(!HAS_CHROMIUM)('the analytics page (Chromium, demo shop)', () =>
   });
 
   it('exports the SKU trends as CSV', async () => {
-    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export skus as CSV' }).click()]);
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV of SKUs returned most' }).click()]);
     expect(file.suggestedFilename()).toBe('skus.csv');
     const header = (await readFile((await file.path())!, 'utf8')).split('\n')[0]!;
     expect(header).toMatch(/^sku,title,sold,returned,\d{4}-\d{2}-\d{2}/);

@@ -8,6 +8,7 @@ import { BrowserRouter, Link as RouterLink, Route, Routes, useLocation } from 'r
 import type { LinkLikeComponentProps } from '@shopify/polaris/build/ts/src/utilities/link';
 import { AppBridgeNavMenu, isEmbedded, type NavPage, SideNavigation } from './components/AppNavigation.tsx';
 import { PluginBanner } from './components/PluginHealth.tsx';
+import { useScrollRegions } from './components/scrollRegions.ts';
 import { Alerts } from './pages/Alerts.tsx';
 import { Analytics } from './pages/Analytics.tsx';
 import { AuditLog } from './pages/AuditLog.tsx';
@@ -65,6 +66,8 @@ function Shell() {
   const { pathname } = useLocation();
   const [mobileNavigation, setMobileNavigation] = useState(false);
   const closeNavigation = useCallback(() => setMobileNavigation(false), []);
+  // A table that scrolls sideways and holds nothing focusable is reached by Tab (components/scrollRegions.ts).
+  useScrollRegions();
   // Embedded, Shopify admin draws the navigation (from App Bridge's menu) and the title bar: the
   // frame holds only the page. Outside it, the top bar's menu button opens the sidebar below 768 px.
   const embedded = isEmbedded();

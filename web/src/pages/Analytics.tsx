@@ -4,6 +4,7 @@ import '@shopify/polaris-viz/build/esm/styles.css';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { api, download, type Comparison, type GoalList, type GoalMetric, type NewGoal, type SkuTrends } from '../api.ts';
+import { ChartFigure } from '../components/ChartFigure.tsx';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { dateTime, money, percent, pointsChange, wholeMoney } from '../components/format.ts';
 import { useApi } from '../components/useApi.ts';
@@ -121,15 +122,17 @@ export function Analytics() {
                   <Text as="h2" variant="headingMd">SKUs returned most</Text>
                   <InlineStack gap="200" blockAlign="center">
                     <Select label="Per" labelInline options={[{ label: 'week', value: 'week' }, { label: 'month', value: 'month' }]} value={bucket} onChange={(v) => set('bucket', v === 'week' ? null : v)} />
-                    <Button size="slim" onClick={() => void csv('skus')} accessibilityLabel="Export skus as CSV">Export CSV</Button>
+                    <Button size="slim" onClick={() => void csv('skus')} accessibilityLabel="Export CSV of SKUs returned most">Export CSV</Button>
                   </InlineStack>
                 </InlineStack>
                 {top.length > 0 ? (
-                  <div style={{ height: 260 }} data-testid="sku-trend-chart">
-                    <PolarisVizProvider>
-                      <LineChart theme="Light" isAnimated={false} data={top.slice(0, 5).map((t) => ({ name: t.sku, data: t.series.map((b) => ({ key: b.bucket, value: b.returned })) }))} />
-                    </PolarisVizProvider>
-                  </div>
+                  <ChartFigure label="Line chart of units returned per period for the five SKUs returned most" height={260} testId="sku-trend-chart" data={top.slice(0, 5).map((t) => ({ name: t.sku, data: t.series.map((b) => ({ key: b.bucket, value: b.returned })) }))}>
+                    {(data) => (
+                      <PolarisVizProvider>
+                        <LineChart theme="Light" isAnimated={false} data={data} />
+                      </PolarisVizProvider>
+                    )}
+                  </ChartFigure>
                 ) : <Text as="p" tone="subdued">No returns in this period.</Text>}
                 <DataTable
                   columnContentTypes={['text', 'text', 'numeric', 'numeric', 'numeric']}
@@ -145,7 +148,7 @@ export function Analytics() {
             <BlockStack gap="300">
               <InlineStack align="space-between" blockAlign="center">
                 <Text as="h2" variant="headingMd">Fraud-reduction goals</Text>
-                <Button size="slim" onClick={() => void csv('goals')} accessibilityLabel="Export goals as CSV">Export CSV</Button>
+                <Button size="slim" onClick={() => void csv('goals')} accessibilityLabel="Export CSV of fraud-reduction goals">Export CSV</Button>
               </InlineStack>
               {goals.data?.goals.length === 0 ? <Text as="p" tone="subdued">No goal yet.</Text> : null}
               {goals.data?.goals.map((g) => (

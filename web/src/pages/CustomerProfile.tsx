@@ -1,8 +1,9 @@
-import { Badge, BlockStack, Card, IndexTable, InlineStack, Layout, Page, SkeletonBodyText, Text } from '@shopify/polaris';
+import { Badge, BlockStack, Card, IndexTable, InlineStack, Layout, Link, Page, SkeletonBodyText, Text } from '@shopify/polaris';
 import { LineChart, PolarisVizProvider } from '@shopify/polaris-viz';
 import '@shopify/polaris-viz/build/esm/styles.css';
 import { useNavigate, useParams } from 'react-router-dom';
 import type { CustomerProfile as Profile, SignalCatalog } from '../api.ts';
+import { ChartFigure } from '../components/ChartFigure.tsx';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { SnoozeCard } from '../components/SnoozeCard.tsx';
 import { dateTime, gidLabel, kindLabel, orderLabel } from '../components/format.ts';
@@ -31,11 +32,13 @@ export function CustomerProfile() {
               <Card>
                 <BlockStack gap="200">
                   <Text as="h2" variant="headingMd">Scores over time</Text>
-                  <div style={{ height: 240 }} data-testid="score-chart">
-                    <PolarisVizProvider>
-                      <LineChart data={[{ name: 'Score', data: points }]} theme="Light" isAnimated={false} showLegend={false} xAxisOptions={{ hide: points.length > 12 }} />
-                    </PolarisVizProvider>
-                  </div>
+                  <ChartFigure label="Line chart of the customer's risk scores over time" height={240} testId="score-chart" data={[{ name: 'Score', data: points }]}>
+                    {(data) => (
+                      <PolarisVizProvider>
+                        <LineChart data={data} theme="Light" isAnimated={false} showLegend={false} xAxisOptions={{ hide: points.length > 12 }} />
+                      </PolarisVizProvider>
+                    )}
+                  </ChartFigure>
                 </BlockStack>
               </Card>
             ) : null}
@@ -48,8 +51,12 @@ export function CustomerProfile() {
                   headings={[{ title: 'Subject' }, { title: 'Type' }, { title: 'Risk' }, { title: 'When' }]}
                 >
                   {[...p.history].reverse().map((d, index) => (
-                    <IndexTable.Row id={d.id} key={d.id} position={index} onClick={() => navigate(`/decisions/${d.id}`)}>
-                      <IndexTable.Cell>{orderLabel(d.orderName, d.orderId ?? d.subjectId)}</IndexTable.Cell>
+                    <IndexTable.Row id={d.id} key={d.id} position={index}>
+                      <IndexTable.Cell>
+                        <Link dataPrimaryLink url={`/decisions/${d.id}`} monochrome removeUnderline accessibilityLabel={`Open the ${kindLabel(d.kind).toLowerCase()} decision on ${orderLabel(d.orderName, d.orderId ?? d.subjectId)}`}>
+                          {orderLabel(d.orderName, d.orderId ?? d.subjectId)}
+                        </Link>
+                      </IndexTable.Cell>
                       <IndexTable.Cell>{kindLabel(d.kind)}</IndexTable.Cell>
                       <IndexTable.Cell><ZoneBadge zone={d.zone} score={d.score} /></IndexTable.Cell>
                       <IndexTable.Cell>{dateTime(d.decidedAt)}</IndexTable.Cell>

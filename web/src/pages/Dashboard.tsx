@@ -1,4 +1,4 @@
-import { Badge, BlockStack, Button, ButtonGroup, Card, EmptyState, IndexTable, InlineStack, Layout, Page, SkeletonBodyText, Text, TextField } from '@shopify/polaris';
+import { Badge, BlockStack, Button, ButtonGroup, Card, EmptyState, IndexTable, InlineStack, Layout, Link, Page, SkeletonBodyText, Text, TextField } from '@shopify/polaris';
 import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { api, type DecisionList, type HoldList, type Kind, type SignalCatalog, type Zone } from '../api.ts';
@@ -118,9 +118,12 @@ export function Dashboard() {
                     }}
                   >
                     {rows.map((d, index) => (
-                      <IndexTable.Row id={d.id} key={d.id} position={index} onClick={() => navigate(`/decisions/${d.id}`)}>
+                      <IndexTable.Row id={d.id} key={d.id} position={index}>
                         <IndexTable.Cell>
-                          <Text as="span" fontWeight="semibold">{orderLabel(d.orderName, d.orderId ?? d.subjectId)}</Text>
+                          {/* A real link: Tab reaches it, Enter opens the decision (a click on the row too). */}
+                          <Link dataPrimaryLink url={`/decisions/${d.id}`} monochrome removeUnderline accessibilityLabel={`Open the ${kindLabel(d.kind).toLowerCase()} decision on ${orderLabel(d.orderName, d.orderId ?? d.subjectId)}`}>
+                            <Text as="span" fontWeight="semibold">{orderLabel(d.orderName, d.orderId ?? d.subjectId)}</Text>
+                          </Link>
                         </IndexTable.Cell>
                         <IndexTable.Cell>{kindLabel(d.kind)}</IndexTable.Cell>
                         <IndexTable.Cell>

@@ -184,10 +184,12 @@ function SignalDetails({ s, name }: { s: SignalLine; name: SignalName | undefine
 }
 
 /** A fired signal: its name, its plain sentence prominent, then points, weight and strength. */
-function FiredSignal({ s, name }: { s: SignalLine; name: SignalName | undefined }) {
+function FiredSignal({ s, name, divided }: { s: SignalLine; name: SignalName | undefined; divided: boolean }) {
   const strength = s.countedStrength ?? s.strength;
+  // The list's items themselves (a list holds only <li>), a rule above each but the first, as Divider draws it.
+  const rule = divided ? { borderBlockStart: 'var(--p-border-width-025) solid var(--p-color-border-secondary)', paddingBlockStart: 'var(--p-space-400)' } : {};
   return (
-    <li data-signal={s.id} data-status={s.status} style={{ listStyle: 'none' }}>
+    <li data-signal={s.id} data-status={s.status} style={{ listStyle: 'none', ...rule }}>
       <BlockStack gap="100">
         <InlineStack align="space-between" blockAlign="start" gap="200" wrap={false}>
           <div style={{ minWidth: 0 }}>
@@ -242,23 +244,14 @@ function Signals({ d }: { d: Detail }) {
           <Text as="h2" variant="headingMd">{`Why ${Math.round(d.score)}: ${fired.length === 0 ? 'no signal fired' : `${plural(fired.length, 'signal', 'signals')} fired`}`}</Text>
           <Text as="p" variant="bodySm" tone="subdued">{`${d.trace.signals.length} signals were evaluated for this ${d.kind}; each fired signal adds its weight times its strength.`}</Text>
         </BlockStack>
-        <ul id="fired-signals" style={{ margin: 0, padding: 0 }}>
-          <BlockStack gap="400">
-            {fired.map((s, i) => (
-              <BlockStack key={s.id} gap="400">
-                {i > 0 ? <Divider /> : null}
-                <FiredSignal s={s} name={nameOf(s)} />
-              </BlockStack>
-            ))}
-          </BlockStack>
-        </ul>
+        <BlockStack as="ul" id="fired-signals" gap="400">
+          {fired.map((s, i) => <FiredSignal key={s.id} s={s} name={nameOf(s)} divided={i > 0} />)}
+        </BlockStack>
         {failed.length > 0 ? (
           <Banner tone="warning" title={`${plural(failed.length, 'signal', 'signals')} could not be evaluated`}>
-            <ul id="failed-signals" style={{ margin: 0, padding: 0 }}>
-              <BlockStack gap="200">
-                {failed.map((s) => <QuietSignal key={s.id} s={s} name={nameOf(s)} />)}
-              </BlockStack>
-            </ul>
+            <BlockStack as="ul" id="failed-signals" gap="200">
+              {failed.map((s) => <QuietSignal key={s.id} s={s} name={nameOf(s)} />)}
+            </BlockStack>
           </Banner>
         ) : null}
         {folded ? (
@@ -273,17 +266,13 @@ function Signals({ d }: { d: Detail }) {
                 {noData.length > 0 ? (
                   <BlockStack gap="200">
                     <Text as="h3" variant="headingSm">Not enough data — not the same as safe</Text>
-                    <ul style={{ margin: 0, padding: 0 }}>
-                      <BlockStack gap="200">{noData.map((s) => <QuietSignal key={s.id} s={s} name={nameOf(s)} />)}</BlockStack>
-                    </ul>
+                    <BlockStack as="ul" gap="200">{noData.map((s) => <QuietSignal key={s.id} s={s} name={nameOf(s)} />)}</BlockStack>
                   </BlockStack>
                 ) : null}
                 {quiet.length > 0 ? (
                   <BlockStack gap="200">
                     <Text as="h3" variant="headingSm">Quiet</Text>
-                    <ul style={{ margin: 0, padding: 0 }}>
-                      <BlockStack gap="200">{quiet.map((s) => <QuietSignal key={s.id} s={s} name={nameOf(s)} />)}</BlockStack>
-                    </ul>
+                    <BlockStack as="ul" gap="200">{quiet.map((s) => <QuietSignal key={s.id} s={s} name={nameOf(s)} />)}</BlockStack>
                   </BlockStack>
                 ) : null}
               </BlockStack>

@@ -2,6 +2,7 @@ import { BlockStack, Button, Card, DataTable, InlineStack, Layout, Page, Skeleto
 import { BarChart, PolarisVizProvider } from '@shopify/polaris-viz';
 import '@shopify/polaris-viz/build/esm/styles.css';
 import { useNavigate } from 'react-router-dom';
+import { ChartFigure } from '../components/ChartFigure.tsx';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { count, gidLabel, signalTitle, wholeMoney } from '../components/format.ts';
 import { useApi } from '../components/useApi.ts';
@@ -48,11 +49,13 @@ export function Insights() {
               <Card>
                 <BlockStack gap="200">
                   <Text as="h2" variant="headingMd">Signals that fired most</Text>
-                  <div style={{ height: 280 }}>
-                    <PolarisVizProvider>
-                      <BarChart direction="horizontal" theme="Light" isAnimated={false} showLegend={false} data={[{ name: 'Times fired', data: i.topSignals.map((s) => ({ key: signalTitle(s.id, catalog.data?.signals), value: s.fired })) }]} />
-                    </PolarisVizProvider>
-                  </div>
+                  <ChartFigure label="Bar chart of the signals that fired most, by times fired" height={280} data={[{ name: 'Times fired', data: i.topSignals.map((s) => ({ key: signalTitle(s.id, catalog.data?.signals), value: s.fired })) }]}>
+                    {(data) => (
+                      <PolarisVizProvider>
+                        <BarChart direction="horizontal" theme="Light" isAnimated={false} showLegend={false} data={data} />
+                      </PolarisVizProvider>
+                    )}
+                  </ChartFigure>
                 </BlockStack>
               </Card>
             ) : null}

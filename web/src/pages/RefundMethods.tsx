@@ -3,6 +3,7 @@ import { BarChart, PolarisVizProvider } from '@shopify/polaris-viz';
 import '@shopify/polaris-viz/build/esm/styles.css';
 import { useState } from 'react';
 import { downloadCsv, type RefundMethodReport, type ZoneSplit } from '../api.ts';
+import { ChartFigure } from '../components/ChartFigure.tsx';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { percent, wholeMoney } from '../components/format.ts';
 import { useApi } from '../components/useApi.ts';
@@ -73,21 +74,29 @@ export function RefundMethods() {
               <Card>
                 <BlockStack gap="200">
                   <Text as="h2" variant="headingMd">Refunded value by method and risk zone</Text>
-                  <div style={{ height: 300 }} data-testid="refund-method-chart">
-                    <PolarisVizProvider>
-                      <BarChart
-                        theme="Light"
-                        isAnimated={false}
-                        type="stacked"
-                        yAxisOptions={{ labelFormatter: (v) => money(Number(v ?? 0)) }}
-                        tooltipOptions={{ valueFormatter: (v) => money(Number(v ?? 0)) }}
-                        data={used.map((method) => ({
-                          name: METHOD_LABEL[method] ?? method,
-                          data: zones.map((z) => ({ key: ZONE_LABEL[z.zone] ?? z.zone, value: z.byMethod.find((m) => m.method === method)?.value ?? 0 })),
-                        }))}
-                      />
-                    </PolarisVizProvider>
-                  </div>
+                  <ChartFigure
+                    label="Stacked bar chart of the refunded value by method in each risk zone"
+                    height={300}
+                    testId="refund-method-chart"
+                    format={money}
+                    data={used.map((method) => ({
+                      name: METHOD_LABEL[method] ?? method,
+                      data: zones.map((z) => ({ key: ZONE_LABEL[z.zone] ?? z.zone, value: z.byMethod.find((m) => m.method === method)?.value ?? 0 })),
+                    }))}
+                  >
+                    {(data) => (
+                      <PolarisVizProvider>
+                        <BarChart
+                          theme="Light"
+                          isAnimated={false}
+                          type="stacked"
+                          yAxisOptions={{ labelFormatter: (v) => money(Number(v ?? 0)) }}
+                          tooltipOptions={{ valueFormatter: (v) => money(Number(v ?? 0)) }}
+                          data={data}
+                        />
+                      </PolarisVizProvider>
+                    )}
+                  </ChartFigure>
                 </BlockStack>
               </Card>
             ) : null}

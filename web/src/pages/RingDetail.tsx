@@ -1,4 +1,4 @@
-import { Badge, BlockStack, Card, IndexTable, InlineStack, Layout, Page, SkeletonBodyText, Text } from '@shopify/polaris';
+import { Badge, BlockStack, Card, IndexTable, InlineStack, Layout, Link, Page, SkeletonBodyText, Text } from '@shopify/polaris';
 import { useNavigate, useParams } from 'react-router-dom';
 import type { IdentifierKind, RingDetail as Ring, RingList } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
@@ -68,8 +68,10 @@ export function RingDetail() {
                   headings={[{ title: 'Member' }, { title: 'Risk' }, { title: 'Orders' }, { title: 'Returned' }, { title: 'Chargebacks' }, { title: 'Fraud' }, { title: 'First order' }]}
                 >
                   {r.memberList.map((m, index) => (
-                    <IndexTable.Row id={m.key} key={m.key} position={index} onClick={() => open(m.key)}>
-                      <IndexTable.Cell>{m.customerId ? gidLabel(m.customerId) : `Guest order ${orderLabel(m.guestOrderName, m.guestOrderId)}`}</IndexTable.Cell>
+                    <IndexTable.Row id={m.key} key={m.key} position={index}>
+                      <IndexTable.Cell>
+                        {m.customerId ? <Link dataPrimaryLink url={`/customers/${encodeURIComponent(m.customerId)}`} monochrome removeUnderline>{gidLabel(m.customerId)}</Link> : `Guest order ${orderLabel(m.guestOrderName, m.guestOrderId)}`}
+                      </IndexTable.Cell>
                       <IndexTable.Cell>{m.zone ? <ZoneBadge zone={m.zone} score={m.lastScore ?? undefined} /> : '—'}</IndexTable.Cell>
                       <IndexTable.Cell>{m.orders}</IndexTable.Cell>
                       <IndexTable.Cell>{m.returnedOrders}</IndexTable.Cell>

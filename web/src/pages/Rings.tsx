@@ -1,6 +1,5 @@
-import { Badge, Banner, BlockStack, Card, EmptyState, IndexTable, InlineStack, Page, SkeletonBodyText, Text } from '@shopify/polaris';
+import { Badge, Banner, BlockStack, Card, EmptyState, IndexTable, InlineStack, Link, Page, SkeletonBodyText, Text } from '@shopify/polaris';
 import { useState } from 'react';
-import { useNavigate } from 'react-router-dom';
 import { api, type RingAlert, type RingAlerts, type RingList, type RingSummary } from '../api.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { count, dateTime, gidLabel, orderLabel } from '../components/format.ts';
@@ -21,7 +20,6 @@ export function ringLabel(ring: Pick<RingSummary, 'key' | 'keyOrderName'>): stri
 
 /** Fraud rings: customers linked by shared identifier hashes, highest score first; alerts from new orders; rebuild on demand. */
 export function Rings() {
-  const navigate = useNavigate();
   const list = useApi<RingList>('/api/rings', 3000);
   const alerts = useApi<RingAlerts>('/api/rings/alerts', 5000);
   const [rebuilding, setRebuilding] = useState(false);
@@ -74,8 +72,8 @@ export function Rings() {
               headings={[{ title: 'Ring' }, { title: 'Score' }, { title: 'Members' }, { title: 'Linked by' }, { title: 'Chargebacks' }, { title: 'Confirmed fraud' }, { title: 'Return rate' }, { title: 'Last order' }]}
             >
               {data.rings.map((ring, index) => (
-                <IndexTable.Row id={ring.id} key={ring.id} position={index} onClick={() => navigate(`/rings/${ring.id}`)}>
-                  <IndexTable.Cell><span data-ring-id={ring.id}>{ringLabel(ring)}</span></IndexTable.Cell>
+                <IndexTable.Row id={ring.id} key={ring.id} position={index}>
+                  <IndexTable.Cell><Link dataPrimaryLink url={`/rings/${ring.id}`} monochrome removeUnderline><span data-ring-id={ring.id}>{ringLabel(ring)}</span></Link></IndexTable.Cell>
                   <IndexTable.Cell><Badge tone={scoreTone(ring.score)}>{String(Math.round(ring.score))}</Badge></IndexTable.Cell>
                   <IndexTable.Cell>{ring.members}</IndexTable.Cell>
                   <IndexTable.Cell>
@@ -105,7 +103,6 @@ export function Rings() {
 }
 
 export function AlertTable({ alerts }: { alerts: RingAlert[] }) {
-  const navigate = useNavigate();
   return (
     <IndexTable
       resourceName={{ singular: 'alert', plural: 'alerts' }}
@@ -114,11 +111,17 @@ export function AlertTable({ alerts }: { alerts: RingAlert[] }) {
       headings={[{ title: 'Order' }, { title: 'Customer' }, { title: 'Matched' }, { title: 'Ring' }, { title: 'When' }]}
     >
       {alerts.map((a, index) => (
-        <IndexTable.Row id={a.id} key={a.id} position={index} onClick={() => (a.ringId ? navigate(`/rings/${a.ringId}`) : undefined)}>
+        <IndexTable.Row id={a.id} key={a.id} position={index}>
           <IndexTable.Cell><span data-alert-order={a.orderId}>{orderLabel(a.orderName, a.orderId)}</span></IndexTable.Cell>
           <IndexTable.Cell>{a.customerId ? `${gidLabel(a.customerId)}${a.member ? ' (member)' : ' (new)'}` : 'guest'}</IndexTable.Cell>
           <IndexTable.Cell><InlineStack gap="100">{a.matched.map((k) => <Badge key={k} tone="attention">{KIND_LABEL[k] ?? k}</Badge>)}</InlineStack></IndexTable.Cell>
-          <IndexTable.Cell><Badge tone={scoreTone(a.ringScore)}>{`${Math.round(a.ringScore)} · ${count(a.ringMembers, 'member')}`}</Badge></IndexTable.Cell>
+          <IndexTable.Cell>
+            {a.ringId ? (
+              <Link dataPrimaryLink url={`/rings/${a.ringId}`} removeUnderline accessibilityLabel={`Open the ring: score ${Math.round(a.ringScore)} · ${count(a.ringMembers, 'member')}`}>
+                <Badge tone={scoreTone(a.ringScore)}>{`${Math.round(a.ringScore)} · ${count(a.ringMembers, 'member')}`}</Badge>
+              </Link>
+            ) : <Badge tone={scoreTone(a.ringScore)}>{`${Math.round(a.ringScore)} · ${count(a.ringMembers, 'member')}`}</Badge>}
+          </IndexTable.Cell>
           <IndexTable.Cell>{dateTime(a.orderAt)}</IndexTable.Cell>
         </IndexTable.Row>
       ))}
